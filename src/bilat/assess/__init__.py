@@ -1,0 +1,1 @@
+"""Assessment: competing hypotheses about a partnership weighed against the evidence."""

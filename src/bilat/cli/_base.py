@@ -1,0 +1,103 @@
+"""The Typer apps, shared options and output helpers every command group uses.
+
+Commands are thin: parse options, call one library function of the same name, print the
+result (data to stdout, messages to stderr). Errors are raised in the library as
+:class:`bilat.errors.BilatError` and printed as one line by :func:`bilat.cli.main`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from bilat.report.export import to_frame, write_frame
+from bilat.store import Store, open_store
+
+#: Data goes to stdout; progress, tables for people and messages go to stderr.
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+app = typer.Typer(
+    name="bilat",
+    help="How deep is a bilateral strategic partnership? Evidence from event data, UN votes "
+    "and the two sides' own readouts and statements.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+fetch_app = typer.Typer(help="Download data from its public source, or read a local mirror.",
+                        no_args_is_help=True)
+app.add_typer(fetch_app, name="fetch")
+
+
+class State:
+    """Options given before the command: the store, and whether to show tracebacks."""
+
+    store: str | None = None
+    traceback: bool = False
+
+
+state = State()
+
+
+@app.callback()
+def _root(
+    store: str | None = typer.Option(
+        None, "--store", envvar="BILAT_STORE",
+        help="Store path or URL (duckdb:///PATH, duckdb://:memory:). Default: user data dir.",
+    ),
+    traceback: bool = typer.Option(False, "--traceback", help="Show the full stack on errors."),
+) -> None:
+    state.store = store
+    state.traceback = traceback
+
+
+def get_store() -> Store:
+    """Open the store chosen by ``--store`` / ``BILAT_STORE`` / the default."""
+    return open_store(state.store)
+
+
+FormatOption = typer.Option("table", "--format", "-f", help="table, csv, json or parquet.")
+OutputOption = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout.")
+MirrorOption = typer.Option(
+    None, "--mirror", envvar="BILAT_MIRROR",
+    help="Read upstream file names from this local folder instead of the network.",
+)
+
+
+def emit(data: Any, fmt: str = "table", output: Path | None = None, title: str | None = None) -> None:
+    """Show a result: a Rich table on stdout, or CSV/JSON/Parquet to stdout or a file."""
+    if fmt == "table":
+        df = to_frame(data)
+        table = Table(title=title, show_lines=False)
+        for col in df.columns:
+            table.add_column(str(col), overflow="fold")
+        for row in df.itertuples(index=False):
+            table.add_row(*(_cell(v) for v in row))
+        if output is not None:
+            with Path(output).open("w", encoding="utf-8") as fh:
+                Console(file=fh, width=200).print(table)
+        else:
+            out.print(table)
+        return
+    text = write_frame(data, fmt, output)
+    if text is not None:
+        out.file.write(text)
+    elif output is not None:
+        err.print(f"wrote {output}")
+
+
+def _cell(value: Any) -> Text:
+    """A cell as plain text: document text must never be read as Rich markup."""
+    if value is None:
+        return Text("")
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return Text("")
+        return Text(f"{value:.4g}" if abs(value) < 1e6 else f"{value:,.0f}")
+    return Text(str(value))

@@ -1,0 +1,3 @@
+"""`bilat events …` commands (placeholder until the group lands)."""
+
+from __future__ import annotations

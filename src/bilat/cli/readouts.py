@@ -1,0 +1,3 @@
+"""`bilat readouts …` commands (placeholder until the group lands)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""`bilat statements …` commands (placeholder until the group lands)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""`bilat votes …` commands (placeholder until the group lands)."""
+
+from __future__ import annotations

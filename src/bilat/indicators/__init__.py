@@ -1,0 +1,1 @@
+"""Indicators computed in the store: event-data dyad measures and UN voting affinity."""

@@ -1,0 +1,1 @@
+"""Reference data shipped with bilat (CAMEO tables, country crosswalk), each with provenance."""

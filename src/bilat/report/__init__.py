@@ -1,0 +1,1 @@
+"""Output: tables in several formats, Vega-Lite charts, self-contained HTML reports."""

@@ -1,0 +1,1 @@
+"""Texts: documents, sentences and claims with offsets, readout comparison, statement lineage."""

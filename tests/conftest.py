@@ -1,0 +1,45 @@
+"""Shared fixtures: the real data in ../shared/data (required, never skipped) and stores."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bilat.store import Store, open_store
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def _shared_data() -> Path:
+    env = os.environ.get("BILAT_MIRROR")
+    path = Path(env) if env else REPO.parent / "shared" / "data"
+    return path.resolve()
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """``../shared/data``: real public data. Missing data is a failure, not a skip."""
+    path = _shared_data()
+    if not path.is_dir():
+        pytest.fail(f"shared data folder {path} not found: set BILAT_MIRROR or clone ../shared")
+    return path
+
+
+@pytest.fixture()
+def store() -> Iterator[Store]:
+    """A fresh in-memory store."""
+    st = open_store(":memory:")
+    yield st
+    st.close()
+
+
+@pytest.fixture()
+def file_store(tmp_path: Path) -> Iterator[Store]:
+    """A fresh store in a DuckDB file (for atomicity tests that reopen it)."""
+    st = open_store(tmp_path / "bilat.duckdb")
+    yield st
+    st.close()
