@@ -70,7 +70,9 @@ MirrorOption = typer.Option(
 )
 
 
-def emit(data: Any, fmt: str = "table", output: Path | None = None, title: str | None = None) -> None:
+def emit(
+    data: Any, fmt: str = "table", output: Path | None = None, title: str | None = None
+) -> None:
     """Show a result: a Rich table on stdout, or CSV/JSON/Parquet to stdout or a file."""
     if fmt == "table":
         df = to_frame(data)

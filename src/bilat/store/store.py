@@ -145,7 +145,7 @@ def open_store(store: str | Path | None = None) -> Store:
             "E012",
             value=f"{url.backend}://",
             option="--store",
-            options="a path or duckdb:// URL (Spark and BigQuery are query targets: see `bilat events sql`)",
+            options="a path or duckdb:// URL (Spark, BigQuery: see `bilat events sql`)",
         )
     if url.in_memory:
         tmp = tempfile.TemporaryDirectory(prefix="bilat-")
