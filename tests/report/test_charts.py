@@ -1,0 +1,25 @@
+"""Charts are self-contained: no script is loaded from a CDN."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from bilat.report.charts import save_chart, time_chart
+
+
+def test_chart_html_is_self_contained(tmp_path: Path) -> None:
+    df = pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2014-01-01", "2014-02-01", "2014-01-01", "2014-02-01"]),
+            "value": [1.0, 2.0, 3.0, 1.5],
+            "dyad": ["RUS-CHN", "RUS-CHN", "RUS-BLR", "RUS-BLR"],
+        }
+    )
+    out = save_chart(time_chart(df, x="period", y="value", color="dyad"), tmp_path / "c.html")
+    html = out.read_text(encoding="utf-8")
+    assert "RUS-BLR" in html and "vega-lite" in html.lower()
+    assert "cdn.jsdelivr.net" not in html
+    spec = save_chart(time_chart(df, x="period", y="value"), tmp_path / "c.json").read_text()
+    assert '"mark"' in spec
