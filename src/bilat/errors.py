@@ -32,15 +32,69 @@ class Errors:
 
     # --- E1xx: event data (GDELT, CAMEO) -------------------------------------------------------
     # (owned by bilat.sources.gdelt / bilat.indicators.events)
+    E101 = "line has {found} fields but this file is {layout} ({expected} fields){hint}; fix the file, or pass --on-bad-rows skip|quarantine to set such rows aside"
+    E102 = "bad date {value!r} in {column} (expected {expected}); fix the row, or pass --on-bad-rows skip|quarantine"
+    E103 = "bytes that are not UTF-8 in column {column}; GDELT files are UTF-8: download the file again, or pass --on-bad-rows skip|quarantine"
+    E104 = "the zip file is truncated or corrupt ({reason}); delete it and download it again (`bilat fetch gdelt` resumes)"
+    E105 = "empty file: no event rows; download it again, or pass --on-bad-rows skip to accept empty files"
+    E106 = "cannot tell the GDELT version: line 1 has {found} fields; GDELT 1.0 has 57 (backfile, before April 2013) or 58 (daily) fields, GDELT 2.0 has 61"
+    E107 = "MD5 mismatch for {name}: the GDELT file list says {expected}, the download has {got}; run the same command again to download it anew"
+    E108 = "{missing} of {expected} expected GDELT files were not received (first: {first}); run the same command again to resume, or pass --allow-missing to accept the gap"
+    E109 = "bad value {value!r} in column {column}: {reason}; fix the row, or pass --on-bad-rows skip|quarantine"
+    E110 = "no such file {path!s}; give GDELT export files (.CSV, .csv or .zip)"
+    E111 = "{path!s} has no CSV member; a GDELT zip holds one export file such as 20191024143000.export.CSV"
+    E112 = "unknown indicator {value!r}; valid: {options}"
+    E113 = "{value!r} is not a period of {period} (e.g. {example}); give --at in that form"
+    E114 = "no GDELT file list at {url} ({reason}); check the address, or use --mirror DIR"
 
     # --- E2xx: UN votes ------------------------------------------------------------------------
     # (owned by bilat.sources.unvotes / bilat.indicators.votes)
+    E201 = "{path!s} is empty or has no data rows; re-download it or check the mirror copy"
+    E202 = "{path!s}: cannot read as {fmt}: {reason}; the file may be truncated or not in this format (re-download it)"
+    E203 = "{path!s}: columns {found} match no known vote format; expected one of: {expected}"
+    E204 = "{path!s} line {line}: unknown vote code {value!r} in column {column!r}; valid: {options}; fix the row or pass --on-bad-rows skip"
+    E205 = "{path!s} line {line}: duplicate row for state {state!r} on vote {vote_id}; first seen on line {first}; fix the file or pass --on-bad-rows skip"
+    E206 = "{path!s} line {line}: unknown state {value!r} ({scheme}); add it to bilat.reference.countries or pass --on-bad-rows skip"
+    E207 = "{path!s} line {line}: missing or invalid {column!r} value {value!r}; fix the row or pass --on-bad-rows skip"
+    E208 = "{path!s} line {line}: state {state!r} on vote {vote_id} is stored as {stored!r} but this file says {value!r}; the stored row is kept; fix the file or pass --on-bad-rows skip"
+    E209 = "{path!s}: formats conflict: {reason}"
+    E210 = "no UN votes for {what}; load them with `bilat fetch unvotes` or widen --years/--issue"
+    E211 = "unknown issue {value!r}; valid: {options}"
+    E212 = "invalid year range {value!r}; use YYYY or YYYY-YYYY (e.g. 2010-2019)"
+    E213 = "unknown affinity method {value!r}; valid: {options}"
+    E214 = "no State Department table for {year} in {path!s}; tables exist for: {options}"
+    E215 = "invalid --on-bad-rows {value!r}; valid: error, skip"
 
     # --- E3xx: documents, claims, readouts ----------------------------------------------------
     # (owned by bilat.text.documents / bilat.text.readouts)
+    E301 = "{path!s} holds no text (empty or whitespace only); give a file with the document's main text"
+    E302 = "{path!s} is not a text document ({reason}); give plain text (.txt), an HTML page or a PDF with a text layer"
+    E303 = "cannot decide the text encoding of {path!s} (tried {tried}); convert it to UTF-8 (e.g. iconv -f CP1251 -t UTF-8) or pass encoding="
+    E304 = "{path!s} is a PDF without a text layer ({pages} page(s), no extractable text); run OCR on it first (e.g. ocrmypdf) and load the result"
+    E305 = "no main text found in the page {path!s}; save the readout's text as a .txt file, or give the page's printable version"
+    E306 = "no stored document matches {value!r}; list stored documents with `bilat documents list` or add one with `bilat documents add FILE`"
+    E307 = "document id prefix {value!r} matches {count} stored documents ({ids}); give more characters"
+    E308 = "the documents are not of one event: {reason}; compare readouts of the same call or summit, or pass --force to compare anyway"
+    E309 = "a readout comparison needs at least 2 documents, got {count}; give the readouts of both sides"
+    E310 = "no claims found in document {doc} ({where}): {reason}; check that it is a readout and not an empty page"
+    E311 = "cannot read {path!s}: {reason}"
+    E312 = "{path!s} is not a readable PDF: {reason}; check the file, or save the text as .txt"
+    E313 = "lexicon file {path!s} is invalid: {reason}; follow the format of bilat/text/data/issues.json"
+    E314 = "the same text was given twice (document {doc}); give each side's own readout"
+    E315 = "cannot read {value!r} as a document: no such file, http(s) URL or stored document id; give a path, a URL or an id from `bilat documents list`"
+    E316 = "unknown aligner {value!r}; valid: {options}"
 
     # --- E4xx: joint-statement lineage ---------------------------------------------------------
     # (owned by bilat.text.lineage)
+    E401 = "a lineage needs at least 2 statements of the same parties, got {count}{detail}; give the earlier statements of the series too (any order)"
+    E402 = "statement {doc} has no date; give it as DOC@YYYY-MM-DD or with --date (dates order the series)"
+    E403 = "statement {doc} is between {found}, but the series is between {expected}; give statements of the same parties, or pass --parties to name them"
+    E404 = "cannot read {value!r} as a statement: {reason}; give a file path, FILE@YYYY-MM-DD or a stored document id (`bilat documents list`)"
+    E405 = "unknown issue {value!r} in --watch; valid: {options}"
+    E406 = "no claims found in statement {doc}: {reason}; check that the file holds the statement's main text"
+    E407 = "{path!s}: {reason}; see evaluation/statements/README.md for the format"
+    E408 = "invalid {option} {value!r}; {expected}"
+    E409 = "{given} dates given with --date for {count} documents; give one --date per DOC, in order, or write DOC@YYYY-MM-DD"
 
 
 class BilatError(Exception):

@@ -8,7 +8,7 @@ from bilat.cli._base import app, err, state
 from bilat.errors import BilatError
 
 # Command groups register themselves on ``app`` when imported.
-from bilat.cli import events, readouts, statements, votes  # noqa: E402,F401  isort: skip
+from bilat.cli import countries, events, readouts, statements, votes  # noqa: E402,F401  isort: skip
 
 
 def main(argv: list[str] | None = None) -> int:

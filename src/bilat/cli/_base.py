@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -96,7 +97,7 @@ def emit(
 
 def _cell(value: Any) -> Text:
     """A cell as plain text: document text must never be read as Rich markup."""
-    if value is None:
+    if value is None or value is pd.NA or value is pd.NaT:
         return Text("")
     if isinstance(value, float):
         if value != value:  # NaN

@@ -12,6 +12,11 @@ from datetime import date, datetime
 #: Stance strength, strongest first; ``STANCE_RANK[s]`` orders them (higher = stronger).
 STANCES = ("firmly_supports", "supports", "understands", "notes")
 STANCE_RANK = {s: len(STANCES) - i for i, s in enumerate(STANCES)}
+#: Commitment forms, strongest first; ``MODALITY_RANK[m]`` orders them (higher = firmer).
+#: 'will' (will, shall, are determined to), 'agreed' (agreed to), 'ready_to' (ready/willing to),
+#: 'should' (should, must, need to), 'hope' (hope, expect, call for).
+MODALITIES = ("will", "agreed", "ready_to", "should", "hope")
+MODALITY_RANK = {m: len(MODALITIES) - i for i, m in enumerate(MODALITIES)}
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,14 @@ class Claim:
     modality: str | None = None  # commitment form: 'will', 'ready_to', 'should', ...
     negated: bool = False
     extra: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
+    opposes: bool = False  # the claim states opposition ("opposes", "выступает против", "反对")
+    attributed: bool = False  # speaker named in the text (not the issuer by default)
+    language: str | None = None  # language of the document the claim comes from
+
+    @property
+    def modality_rank(self) -> int:
+        """Firmness of the commitment form (0 when there is none)."""
+        return MODALITY_RANK.get(self.modality or "", 0)
 
     @property
     def claim_id(self) -> str:

@@ -1,0 +1,574 @@
+"""Dyad indicators from GDELT events, as Ibis expressions (DuckDB here; Spark and BigQuery SQL).
+
+For a pair of states A and B and a period (day, week, month, quarter, year) each output row
+gives, for one direction (``A→B``: A is Actor1 and B Actor2; ``B→A``; ``A–B`` undirected,
+both directions counted once):
+
+- ``events``: events after de-duplication; ``events_before_dedup`` and ``dedup`` show the
+  effect of the de-duplication choice (``none``; ``daily`` = one event per day, directed dyad
+  and CAMEO EventCode, the lowest GLOBALEVENTID standing for the group; ``root`` = only
+  events GDELT marks IsRootEvent = 1).
+- ``verbal_coop``, ``material_coop``, ``verbal_conflict``, ``material_conflict``: counts by
+  GDELT QuadClass 1-4.
+- ``volume_a``, ``volume_b``: denominators — every event in the period with A (resp. B) as
+  Actor1 or Actor2, any partner and actor type, same de-duplication and GDELT versions;
+  ``events_per_1k_a``/``_b`` and ``{quad}_per_1k_a``/``_b``: counts per 1,000 of them. Raw
+  GDELT counts mostly measure news coverage, so read the normalised columns.
+- ``goldstein_mean`` (mean GoldsteinScale), ``goldstein_weighted`` (weighted by NumMentions),
+  ``net_cooperation`` (cooperation minus conflict events) and ``net_cooperation_share``
+  (the same divided by events), ``material_verbal_ratio`` (material over verbal cooperation
+  events: deeds per word; NULL without verbal cooperation), ``gov_contacts`` (CAMEO 036 and
+  040-046 with both actors typed GOV), ``avg_tone`` (mean AvgTone), ``mentions`` (sum of
+  NumMentions).
+
+Countries are matched on ``Actor1CountryCode``/``Actor2CountryCode`` (CAMEO codes, kept as
+given in the store), which :mod:`bilat.reference.countries` maps to ISO3; the CAMEO codes of
+each ISO3 country are used as given. Action geography uses FIPS codes (CH = China, RS =
+Russia), mapped the same way in :func:`events_in_window`. The GLOBALEVENTIDs and SOURCEURLs
+behind any cell are listed by :func:`ids`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+
+from bilat.errors import error
+from bilat.reference.cameo import CONTACT_CODES
+
+PERIODS: dict[str, str | None] = {"day": None, "week": "W", "month": "M", "quarter": "Q",
+                                  "year": "Y"}
+DIRECTIONS = ("both", "directed", "a2b", "b2a", "undirected")
+DEDUP = ("none", "daily", "root")
+QUADS = {1: "verbal_coop", 2: "material_coop", 3: "verbal_conflict", 4: "material_conflict"}
+#: Every indicator column :func:`indicators` outputs (``--indicator NAME`` picks one).
+INDICATORS: tuple[str, ...] = (
+    "events", "events_before_dedup", *QUADS.values(), "volume_a", "volume_b",
+    "events_per_1k_a", "events_per_1k_b",
+    *[f"{q}_per_1k_{s}" for q in QUADS.values() for s in ("a", "b")],
+    "goldstein_mean", "goldstein_weighted", "net_cooperation", "net_cooperation_share",
+    "material_verbal_ratio", "gov_contacts", "avg_tone", "mentions",
+)
+#: Reference dyads shown beside the main pair by default in the CLI examples.
+REFERENCE_DYADS: tuple[tuple[str, str], ...] = (("RUS", "BLR"), ("USA", "GBR"))
+#: BigQuery's public GDELT 2.0 events table.
+BIGQUERY_TABLE = ("gdelt-bq", "gdeltv2", "events")
+ARROWS = {"a2b": "→", "b2a": "→", "undirected": "–"}
+
+
+# ----------------------------------------------------------------------------- options
+@dataclass(frozen=True)
+class DyadQuery:
+    """The choices behind an indicator table (validated; shared by indicators, ids, sql)."""
+
+    pairs: tuple[tuple[str, str], ...]
+    period: str = "month"
+    direction: str = "both"
+    actor_types: tuple[str, ...] = ()
+    dedup: str = "none"
+    start: int | None = None
+    end: int | None = None
+    versions: tuple[int, ...] = ()
+
+
+def _check(value: str, options: Sequence[str], option: str) -> str:
+    if value not in options:
+        raise error("E012", value=value, option=option, options=", ".join(options))
+    return value
+
+
+def _yyyymmdd(value: str | date | int | None, *, end: bool = False) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return int(value.strftime("%Y%m%d"))
+    text = str(value).strip()
+    for fmt, fill in (("%Y-%m-%d", None), ("%Y%m%d", None), ("%Y-%m", "m"), ("%Y", "y")):
+        try:
+            d = datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+        if end and fill == "m":
+            return d.year * 10000 + d.month * 100 + 31  # SQLDATE <= YYYYMM31 ends the month
+        if end and fill == "y":
+            return d.year * 10000 + 1231
+        return int(d.strftime("%Y%m%d"))
+    raise error("E007", value=value)
+
+
+def _iso3(value: str) -> str:
+    from bilat.reference.countries import to_iso3
+
+    code = to_iso3(str(value).strip(), "auto") or to_iso3(str(value).strip().upper(), "iso3")
+    if code is None:
+        raise error("E008", value=value)
+    return code
+
+
+def cameo_codes(iso3: str) -> list[str]:
+    """CAMEO actor country codes that mean this ISO3 country (the code itself included)."""
+    from bilat.reference.countries import iso3_map
+
+    codes = {k for k, v in iso3_map("cameo").items() if v == iso3}
+    codes.add(iso3)
+    return sorted(codes)
+
+
+def make_query(
+    a: str, b: str, *, refs: Sequence[tuple[str, str]] = (), period: str = "month",
+    direction: str = "both", actor_type: str | Sequence[str] | None = None,
+    dedup: str = "none", start: str | date | int | None = None,
+    end: str | date | int | None = None, versions: Sequence[int] = (),
+) -> DyadQuery:
+    """Validate options into a :class:`DyadQuery` (countries as ISO3, dates as YYYYMMDD)."""
+    pairs = [(_iso3(a), _iso3(b))] + [(_iso3(x), _iso3(y)) for x, y in refs]
+    unique = tuple(dict.fromkeys(pairs))
+    if isinstance(actor_type, str):
+        types = tuple(t.strip().upper() for t in actor_type.split(",") if t.strip())
+    else:
+        types = tuple(t.upper() for t in (actor_type or ()))
+    if types:
+        from bilat.reference.cameo import load_cameo_actortypes
+
+        valid = set(load_cameo_actortypes()["code"])
+        for t in types:
+            _check(t, sorted(valid), "--actor-type")
+    return DyadQuery(
+        pairs=unique, period=_check(period, list(PERIODS), "--period"),
+        direction=_check(direction, DIRECTIONS, "--direction"), actor_types=types,
+        dedup=_check(dedup, DEDUP, "--dedup"), start=_yyyymmdd(start),
+        end=_yyyymmdd(end, end=True), versions=tuple(int(v) for v in versions),
+    )
+
+
+# ----------------------------------------------------------------------------- expressions
+def _period_expr(t: Any, period: str) -> Any:
+    import ibis
+
+    day = ibis.date(t.SQLDATE // 10000, (t.SQLDATE // 100) % 100, t.SQLDATE % 100)
+    unit = PERIODS[period]
+    return day if unit is None else day.truncate(unit)
+
+
+def _base(t: Any, q: DyadQuery) -> Any:
+    """Events in the date window and GDELT versions asked for."""
+    preds = []
+    if q.start is not None:
+        preds.append(q.start <= t.SQLDATE)
+    if q.end is not None:
+        preds.append(q.end >= t.SQLDATE)
+    if q.versions:
+        preds.append(t.gdelt_version.isin(list(q.versions)))
+    if q.dedup == "root":
+        preds.append(t.IsRootEvent == 1)
+    return t.filter(*preds) if preds else t
+
+
+def _dedup_daily(t: Any) -> Any:
+    import ibis
+
+    rn = ibis.row_number().over(
+        group_by=[t.SQLDATE, t.Actor1CountryCode, t.Actor2CountryCode, t.EventCode],
+        order_by=t.GLOBALEVENTID,
+    )
+    return t.mutate(_rn=rn).filter(lambda s: s._rn == 0).drop("_rn")
+
+
+def _has_type(t: Any, n: int, types: tuple[str, ...]) -> Any:
+    cols = [t[f"Actor{n}Type{i}Code"] for i in (1, 2, 3)]
+    pred = cols[0].isin(list(types))
+    for c in cols[1:]:
+        pred = pred | c.isin(list(types))
+    return pred
+
+
+def dyad_events(t: Any, q: DyadQuery, *, deduplicate: bool = True) -> Any:
+    """Events of every pair in ``q`` labelled ``dyad``, ``direction``, ``a``, ``b``, ``period``.
+
+    Undirected rows repeat the events of both directions under direction ``A–B``.
+    """
+    import ibis
+
+    base = _base(t, q)
+    if q.actor_types:
+        base = base.filter(_has_type(base, 1, q.actor_types), _has_type(base, 2, q.actor_types))
+    parts = []
+    for a, b in q.pairs:
+        ca, cb = cameo_codes(a), cameo_codes(b)
+        ab = base.Actor1CountryCode.isin(ca) & base.Actor2CountryCode.isin(cb)
+        ba = base.Actor1CountryCode.isin(cb) & base.Actor2CountryCode.isin(ca)
+        pair = base.filter(ab | ba)
+        if deduplicate and q.dedup == "daily":
+            pair = _dedup_daily(pair)
+        is_ab = pair.Actor1CountryCode.isin(ca) & pair.Actor2CountryCode.isin(cb)
+        labelled = pair.mutate(
+            dyad=ibis.literal(f"{a}–{b}"), a=ibis.literal(a), b=ibis.literal(b),
+            period=_period_expr(pair, q.period),
+        )
+        if q.direction in ("both", "directed", "a2b"):
+            parts.append(labelled.filter(is_ab).mutate(direction=ibis.literal(f"{a}→{b}")))
+        if q.direction in ("both", "directed", "b2a"):
+            parts.append(labelled.filter(~is_ab).mutate(direction=ibis.literal(f"{b}→{a}")))
+        if q.direction in ("both", "undirected"):
+            parts.append(labelled.mutate(direction=ibis.literal(f"{a}–{b}")))
+    return ibis.union(*parts, distinct=False) if len(parts) > 1 else parts[0]
+
+
+def _volumes(t: Any, q: DyadQuery) -> Any:
+    """Denominators: events per period involving each country of the pairs (any partner)."""
+    import ibis
+
+    base = _base(t, q)
+    countries = sorted({c for pair in q.pairs for c in pair})
+    parts = []
+    for c in countries:
+        codes = cameo_codes(c)
+        sub = base.filter(base.Actor1CountryCode.isin(codes) | base.Actor2CountryCode.isin(codes))
+        if q.dedup == "daily":
+            sub = _dedup_daily(sub)
+        parts.append(sub.mutate(country=ibis.literal(c), period=_period_expr(sub, q.period))
+                     .group_by(["country", "period"]).aggregate(volume=lambda s: s.count()))
+    return ibis.union(*parts, distinct=False) if len(parts) > 1 else parts[0]
+
+
+def indicator_expr(t: Any, q: DyadQuery) -> Any:
+    """The indicator table for ``q`` as one Ibis expression over GDELT events table ``t``."""
+    import ibis
+
+    ev = dyad_events(t, q)
+    contact = ev.EventCode.isin(list(CONTACT_CODES)) & _has_type(ev, 1, ("GOV",)) \
+        & _has_type(ev, 2, ("GOV",))
+    keys = ["dyad", "direction", "a", "b", "period"]
+    metrics: dict[str, Any] = {"events": ev.count()}
+    for code, name in QUADS.items():
+        metrics[name] = (ev.QuadClass == code).sum()
+    metrics.update(
+        goldstein_mean=ev.GoldsteinScale.mean(),
+        _gw=(ev.GoldsteinScale * ev.NumMentions).sum(),
+        mentions=ev.NumMentions.sum(),
+        gov_contacts=contact.sum(),
+        avg_tone=ev.AvgTone.mean(),
+    )
+    agg = ev.group_by(keys).aggregate(**metrics)
+    raw = dyad_events(t, q, deduplicate=False).group_by(keys).aggregate(
+        events_before_dedup=lambda s: s.count())
+    agg = agg.left_join(raw, keys).drop(*[f"{k}_right" for k in keys])
+    vol = _volumes(t, q)
+    va = vol.rename(country_a="country", period_a="period", volume_a="volume")
+    vb = vol.rename(country_b="country", period_b="period", volume_b="volume")
+    agg = agg.left_join(va, (agg.a == va.country_a) & (agg.period == va.period_a))
+    agg = agg.left_join(vb, (agg.b == vb.country_b) & (agg.period == vb.period_b))
+    coop = agg.verbal_coop + agg.material_coop
+    conflict = agg.verbal_conflict + agg.material_conflict
+    out = {
+        "events_per_1k_a": agg.events * 1000.0 / agg.volume_a,
+        "events_per_1k_b": agg.events * 1000.0 / agg.volume_b,
+    }
+    for name in QUADS.values():
+        out[f"{name}_per_1k_a"] = agg[name] * 1000.0 / agg.volume_a
+        out[f"{name}_per_1k_b"] = agg[name] * 1000.0 / agg.volume_b
+    out.update(
+        goldstein_weighted=ibis.ifelse(agg.mentions > 0, agg._gw / agg.mentions, ibis.null()),
+        net_cooperation=coop - conflict,
+        net_cooperation_share=(coop - conflict) / agg.events.cast("float64"),
+        material_verbal_ratio=ibis.ifelse(
+            agg.verbal_coop > 0, agg.material_coop / agg.verbal_coop.cast("float64"),
+            ibis.null()),
+        dedup=ibis.literal(q.dedup),
+    )
+    agg = agg.mutate(**out)
+    cols = ["dyad", "direction", "a", "b", "period", *INDICATORS, "dedup"]
+    return agg.select(*cols).order_by(["dyad", "direction", "period"])
+
+
+# ----------------------------------------------------------------------------- library API
+def _events(store: Any) -> Any:
+    from bilat.sources.gdelt import events_table
+
+    return events_table(store)
+
+
+def indicators(
+    store: Any, a: str, b: str, *, refs: Sequence[tuple[str, str]] = (),
+    period: str = "month", direction: str = "both", actor_type: str | Sequence[str] | None = None,
+    dedup: str = "none", start: str | date | None = None, end: str | date | None = None,
+    versions: Sequence[int] = (), indicator: str | None = None,
+) -> pd.DataFrame:
+    """Dyad indicators for A–B (and reference pairs) per period, with denominators.
+
+    Returns one row per dyad, direction and period (see the module docstring for columns);
+    with ``indicator`` only that column beside the keys and denominators.
+    """
+    q = make_query(a, b, refs=refs, period=period, direction=direction, actor_type=actor_type,
+                   dedup=dedup, start=start, end=end, versions=versions)
+    if indicator is not None:
+        _check_indicator(indicator)
+    df = indicator_expr(_events(store), q).execute()
+    df["period"] = pd.to_datetime(df["period"]).dt.date
+    for c in [*QUADS.values(), "events", "events_before_dedup", "volume_a", "volume_b",
+              "gov_contacts", "mentions", "net_cooperation"]:
+        df[c] = df[c].fillna(0).astype("int64")
+    if indicator is not None:
+        keep = ["dyad", "direction", "a", "b", "period", indicator, "events", "volume_a",
+                "volume_b", "dedup"]
+        df = df[list(dict.fromkeys(keep))]
+    return df.reset_index(drop=True)
+
+
+def _check_indicator(name: str) -> str:
+    if name not in INDICATORS:
+        raise error("E112", value=name, options=", ".join(INDICATORS))
+    return name
+
+
+def dedup_effect(store: Any, a: str, b: str, **options: Any) -> pd.DataFrame:
+    """Events per dyad and direction under each de-duplication choice, side by side."""
+    rows = []
+    for mode in DEDUP:
+        opts = {k: v for k, v in options.items() if k not in ("dedup", "indicator")}
+        df = indicators(store, a, b, dedup=mode, **opts)
+        g = df.groupby(["dyad", "direction"], as_index=False)["events"].sum()
+        g["dedup"] = mode
+        rows.append(g)
+    out = pd.concat(rows).pivot_table(index=["dyad", "direction"], columns="dedup",
+                                      values="events", fill_value=0).reset_index()
+    out.columns.name = None
+    return out
+
+
+def events_schema(*, bilat_columns: bool = True) -> Any:
+    """The Ibis schema of the store's GDELT events (upstream names; bilat columns optional)."""
+    import ibis
+
+    from bilat.sources.gdelt import FIELDS_V2, column_type
+
+    types = {"BIGINT": "int64", "INTEGER": "int32", "DOUBLE": "float64", "VARCHAR": "string",
+             "TINYINT": "int8"}
+    names = FIELDS_V2 + (["gdelt_version", "source_file"] if bilat_columns else [])
+    return ibis.schema({n: types[column_type(n)] for n in names})
+
+
+def sql(
+    a: str, b: str, *, dialect: str = "duckdb", refs: Sequence[tuple[str, str]] = (),
+    period: str = "month", direction: str = "both", actor_type: str | Sequence[str] | None = None,
+    dedup: str = "none", start: str | date | None = None, end: str | date | None = None,
+) -> str:
+    """The indicator query as SQL for ``duckdb`` (view gdelt_events), ``spark`` (table
+    gdelt_events) or ``bigquery`` (the public ``gdelt-bq.gdeltv2.events`` table)."""
+    import ibis
+
+    from bilat.store.backends import DIALECTS
+
+    _check(dialect, DIALECTS, "--dialect")
+    q = make_query(a, b, refs=refs, period=period, direction=direction, actor_type=actor_type,
+                   dedup=dedup, start=start, end=end)
+    if dialect == "bigquery":
+        catalog, database, name = BIGQUERY_TABLE
+        t = ibis.table(events_schema(bilat_columns=False), name=name, catalog=catalog,
+                       database=database)
+    else:
+        t = ibis.table(events_schema(), name="gdelt_events")
+    if dialect == "spark":
+        _spark_compile_options()
+    compiled = ibis.to_sql(indicator_expr(t, q), dialect="pyspark" if dialect == "spark"
+                           else dialect)
+    return str(compiled).strip() + ";\n"
+
+
+def _spark_compile_options() -> None:
+    """Ibis's Spark compiler reads ``ibis.options.pyspark``, which only the pyspark backend
+    registers; compiling SQL must not need pyspark installed, so register the same default."""
+    import ibis
+    import ibis.config
+
+    if getattr(ibis.options, "pyspark", None) is None:
+
+        class _SparkOptions(ibis.config.Config):
+            treat_nan_as_null: bool = False
+
+        ibis.options.pyspark = _SparkOptions()
+
+
+def _period_bounds(at: str, period: str) -> tuple[int, int]:
+    """SQLDATE bounds of the period containing ``at`` (``2019-10``, ``2019-Q4``, ``2019``…)."""
+    text = str(at).strip()
+    try:
+        if period == "year":
+            y = int(text[:4])
+            return y * 10000 + 101, y * 10000 + 1231
+        if period == "quarter":
+            y = int(text[:4])
+            qn = int(text.upper().split("Q")[1]) if "Q" in text.upper() else \
+                (int(text[5:7]) - 1) // 3 + 1
+            if not 1 <= qn <= 4:
+                raise ValueError
+            m0 = 3 * (qn - 1) + 1
+            return y * 10000 + m0 * 100 + 1, y * 10000 + (m0 + 2) * 100 + 31
+        if period == "month":
+            d = datetime.strptime(text[:7], "%Y-%m").date()
+            return int(d.strftime("%Y%m%d")), int(d.strftime("%Y%m")) * 100 + 31
+        d = datetime.strptime(text[:10], "%Y-%m-%d").date()
+        if period == "week":
+            from datetime import timedelta
+
+            monday = d - timedelta(days=d.weekday())
+            sunday = monday + timedelta(days=6)
+            return int(monday.strftime("%Y%m%d")), int(sunday.strftime("%Y%m%d"))
+        return int(d.strftime("%Y%m%d")), int(d.strftime("%Y%m%d"))
+    except (ValueError, IndexError) as exc:
+        examples = {"day": "2019-10-24", "week": "2019-10-21", "month": "2019-10",
+                    "quarter": "2019-Q4", "year": "2019"}
+        raise error("E113", value=at, period=period, example=examples[period]) from exc
+
+
+#: Columns :func:`ids` returns: the events behind one indicator cell.
+ID_COLUMNS = (
+    "GLOBALEVENTID", "SQLDATE", "dyad", "direction", "Actor1Code", "Actor1Name",
+    "Actor1CountryCode", "Actor1Type1Code", "Actor2Code", "Actor2Name", "Actor2CountryCode",
+    "Actor2Type1Code", "EventCode", "QuadClass", "GoldsteinScale", "NumMentions", "AvgTone",
+    "IsRootEvent", "SOURCEURL", "source_file", "gdelt_version",
+)
+
+
+def ids(
+    store: Any, a: str, b: str, *, at: str, period: str = "month", direction: str = "both",
+    quad: int | None = None, contacts: bool = False, actor_type: str | Sequence[str] | None = None,
+    dedup: str = "none", versions: Sequence[int] = (),
+) -> pd.DataFrame:
+    """The events (GLOBALEVENTID, SOURCEURL, source file …) behind one indicator cell.
+
+    The cell is A–B, ``period`` containing ``at``, ``direction`` (``a2b``, ``b2a``,
+    ``undirected``; ``both``/``directed`` list every direction), optionally one QuadClass or
+    only government contacts; counting these rows gives the cell's ``events`` value.
+    """
+    lo, hi = _period_bounds(at, _check(period, list(PERIODS), "--period"))
+    q = make_query(a, b, period=period, direction=direction, actor_type=actor_type, dedup=dedup,
+                   start=lo, end=hi, versions=versions)
+    ev = dyad_events(_events(store), q)
+    if quad is not None:
+        _check(str(quad), ["1", "2", "3", "4"], "--quad")
+        ev = ev.filter(ev.QuadClass == int(quad))
+    if contacts:
+        ev = ev.filter(ev.EventCode.isin(list(CONTACT_CODES)), _has_type(ev, 1, ("GOV",)),
+                       _has_type(ev, 2, ("GOV",)))
+    df = ev.select(*ID_COLUMNS).order_by(["direction", "SQLDATE", "GLOBALEVENTID"]).execute()
+    return df.reset_index(drop=True)
+
+
+def events_in_window(
+    store: Any, actors: tuple[str, str] = ("RUS", "CHN"), start: str | date | None = None,
+    end: str | date | None = None, other: str | None = None,
+) -> pd.DataFrame:
+    """Events between the two parties, or (``other`` given) involving a third country, in a
+    date window — for statement lineage and readout checks.
+
+    Without ``other``: events with one party as Actor1 and the other as Actor2. With
+    ``other``: events between either party and ``other`` (either direction), plus A–B
+    events whose action took place in ``other`` (FIPS ActionGeo_CountryCode). Columns:
+    GLOBALEVENTID, date (datetime.date), SQLDATE, relation (``A-B``, ``A-other``,
+    ``B-other``, ``A-B in other``), actor1_iso3, actor2_iso3, Actor1Code, Actor1Name,
+    Actor1Type1Code, Actor2Code, Actor2Name, Actor2Type1Code, EventCode, EventRootCode,
+    event_description (CAMEO), QuadClass, GoldsteinScale, NumMentions, NumSources,
+    NumArticles, AvgTone, ActionGeo_CountryCode (FIPS), action_iso3, ActionGeo_FullName,
+    SOURCEURL, source_file, gdelt_version. Sorted by date and event id.
+    """
+    from bilat.reference.cameo import load_cameo_eventcodes
+    from bilat.reference.countries import iso3_map
+
+    a, b = _iso3(actors[0]), _iso3(actors[1])
+    o = _iso3(other) if other else None
+    lo, hi = _yyyymmdd(start), _yyyymmdd(end, end=True)
+    t = _events(store)
+    preds = []
+    if lo is not None:
+        preds.append(lo <= t.SQLDATE)
+    if hi is not None:
+        preds.append(hi >= t.SQLDATE)
+    base = t.filter(*preds) if preds else t
+    ca, cb = cameo_codes(a), cameo_codes(b)
+    a1, a2 = base.Actor1CountryCode, base.Actor2CountryCode
+    ab = (a1.isin(ca) & a2.isin(cb)) | (a1.isin(cb) & a2.isin(ca))
+    if o is None:
+        cond = ab
+    else:
+        co = cameo_codes(o)
+        fips = [k for k, v in iso3_map("fips").items() if v == o]
+        cond = ((a1.isin(ca + cb) & a2.isin(co)) | (a1.isin(co) & a2.isin(ca + cb))
+                | (ab & base.ActionGeo_CountryCode.isin(fips)))
+    cols = ["GLOBALEVENTID", "SQLDATE", "Actor1Code", "Actor1Name", "Actor1CountryCode",
+            "Actor1Type1Code", "Actor2Code", "Actor2Name", "Actor2CountryCode",
+            "Actor2Type1Code", "EventCode", "EventRootCode", "QuadClass", "GoldsteinScale",
+            "NumMentions", "NumSources", "NumArticles", "AvgTone", "ActionGeo_CountryCode",
+            "ActionGeo_FullName", "SOURCEURL", "source_file", "gdelt_version"]
+    df = base.filter(cond).select(*cols).execute()
+    cameo = iso3_map("cameo")
+    fips_map = iso3_map("fips")
+    df["actor1_iso3"] = df["Actor1CountryCode"].map(lambda v: cameo.get(v, v) if v else None)
+    df["actor2_iso3"] = df["Actor2CountryCode"].map(lambda v: cameo.get(v, v) if v else None)
+    df["action_iso3"] = df["ActionGeo_CountryCode"].map(lambda v: fips_map.get(v) if v else None)
+    df["date"] = pd.to_datetime(df["SQLDATE"].astype(str), format="%Y%m%d").dt.date
+    desc = load_cameo_eventcodes().set_index("code")["description"]
+    df["event_description"] = df["EventCode"].map(desc)
+
+    def relation(row: Any) -> str:
+        pair = {row.actor1_iso3, row.actor2_iso3}
+        if pair == {a, b} or (a == b and pair == {a}):
+            return "A-B" if o is None or row.action_iso3 != o else "A-B in other"
+        return "A-other" if a in pair else "B-other"
+
+    df["relation"] = [relation(r) for r in df.itertuples()] if len(df) else []
+    order = ["GLOBALEVENTID", "date", "SQLDATE", "relation", "actor1_iso3", "actor2_iso3",
+             "Actor1Code", "Actor1Name", "Actor1Type1Code", "Actor2Code", "Actor2Name",
+             "Actor2Type1Code", "EventCode", "EventRootCode", "event_description", "QuadClass",
+             "GoldsteinScale", "NumMentions", "NumSources", "NumArticles", "AvgTone",
+             "ActionGeo_CountryCode", "action_iso3", "ActionGeo_FullName", "SOURCEURL",
+             "source_file", "gdelt_version"]
+    return df[order].sort_values(["date", "GLOBALEVENTID"]).reset_index(drop=True)
+
+
+def chart(df: pd.DataFrame, indicator: str = "events", path: Any = None) -> Any:
+    """A Vega-Lite line chart of one indicator over time, one line per dyad and direction;
+    saved as self-contained HTML when ``path`` is given."""
+    from bilat.report.charts import save_chart, time_chart
+
+    _check_indicator(indicator)
+    data = df.copy()
+    data["period"] = pd.to_datetime(data["period"])
+    data["series"] = data["direction"]
+    c = time_chart(data, x="period", y=indicator, color="series",
+                   title=f"{indicator} by {', '.join(sorted(data['dyad'].unique()))}",
+                   tooltip=[t for t in ("events", "volume_a", "volume_b") if t in data])
+    if path is not None:
+        save_chart(c, path)
+    return c
+
+
+__all__ = [
+    "BIGQUERY_TABLE",
+    "DEDUP",
+    "DIRECTIONS",
+    "ID_COLUMNS",
+    "INDICATORS",
+    "PERIODS",
+    "REFERENCE_DYADS",
+    "DyadQuery",
+    "cameo_codes",
+    "chart",
+    "dedup_effect",
+    "dyad_events",
+    "events_in_window",
+    "events_schema",
+    "ids",
+    "indicator_expr",
+    "indicators",
+    "make_query",
+    "sql",
+]

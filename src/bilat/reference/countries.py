@@ -1,0 +1,233 @@
+"""Country crosswalk: ISO 3166, FIPS 10-4, CAMEO, Correlates of War and UN names → ISO3.
+
+Every source bilat reads names states its own way: GDELT geography fields use FIPS 10-4
+(``CH`` = China), GDELT actor fields use CAMEO country codes (mostly ISO 3166-1 alpha-3),
+the UN-votes data uses country names and ISO 3166-1 alpha-2, and political-science data use
+Correlates of War (COW) codes. This module maps all of them to one analysis code, ``iso3``.
+
+The bundled table ``data/countries.csv`` (provenance in ``data/COUNTRIES_SOURCES.md``) has one
+row per state or entity, with fields:
+
+- ``entity`` (str): unique row id. The ISO 3166-1 alpha-3 code for current states and
+  territories; the ISO 3166-3 code for former states that have one (SUN, CSK, YUG, DDR, YMD);
+  otherwise the COW abbreviation (GFR, YAR, ZAN, RVN). Also accepted by ``to_iso3(.., "iso3")``.
+- ``iso3`` (str): the analysis code :func:`to_iso3` returns. For current states and
+  territories ISO 3166-1 alpha-3 (XKX for Kosovo, a user-assigned code). For former states the
+  continuing state (USSR → RUS, Czechoslovakia → CZE, Yugoslavia → SRB, West Germany → DEU,
+  North Yemen → YEM) or, when there is none, the entity's own code (DDR, YMD, ZAN, RVN).
+- ``name`` (str): short English name.
+- ``status`` (str): ``member`` (UN member state, 193), ``observer`` (PSE, VAT),
+  ``non-member`` (TWN, XKX), ``territory`` (dependent or disputed territory), ``former``.
+- ``iso2`` (str): ISO 3166-1 alpha-2 (ISO 3166-3 alpha-2 for former states: SU, CS, YU, DD,
+  YD); empty when none.
+- ``iso_numeric`` (Int64): ISO 3166-1 numeric (the former numeric for former states).
+- ``fips`` (str): FIPS 10-4 code as in GDELT ``*Geo_CountryCode`` fields; several codes are
+  separated by ``|`` (Palestine: ``WE|GZ``); empty for former states except YI.
+- ``cameo`` (str): CAMEO country code as in GDELT ``Actor*CountryCode``: the ISO3 code for
+  every current state and territory (empty for Kosovo, unverified, and former states).
+  CAMEO's regional codes such as ``SAF`` Southern Africa are in :data:`CAMEO_REGIONS`.
+- ``cow_num`` (Int64), ``cow_abbr`` (str): Correlates of War state-system code and
+  abbreviation. A COW code used by COW for a state and its continuator (365 USSR/Russia,
+  345 Yugoslavia/Serbia) sits on the current state's row.
+- ``un_member_since``, ``un_member_until`` (Int64): years the entity held its UN seat
+  (CHN from 1971: the Republic of China, TWN, held the China seat 1945-1971).
+- ``sovereign`` (str): ISO3 of the administering state for territories (HKG → CHN).
+- ``historical`` (bool): the entity no longer exists.
+- ``aliases`` (str): ``|``-separated other names (UN spellings, former and common names).
+- ``note`` (str): the documented choice behind a row, where there is one.
+
+Codebooks: ISO 3166-1/-3; FIPS PUB 10-4 (as used by GDELT); CAMEO codebook 1.1b3 (Schrodt
+2012); COW State System Membership v2016; the ``unvotes`` R package data (Voeten).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from importlib import resources
+
+import pandas as pd
+
+from bilat.errors import error
+
+#: Schemes :func:`to_iso3` and :func:`iso3_map` understand.
+SCHEMES: tuple[str, ...] = (
+    "iso3", "iso2", "fips", "cameo", "cow_num", "cow_abbr", "name", "auto",
+)
+
+_CODE_SCHEMES = ("iso2", "fips", "cameo", "cow_abbr")
+
+#: CAMEO actor country codes that name regions, not states (CAMEO codebook 1.1b3). They are
+#: valid in GDELT ``Actor*CountryCode`` fields but have no ISO3: ``to_iso3`` gives None.
+CAMEO_REGIONS: dict[str, str] = {
+    "AFR": "Africa", "ASA": "Asia", "BLK": "Balkans", "CRB": "Caribbean", "CAU": "Caucasus",
+    "CFR": "Central Africa", "CAS": "Central Asia", "CEU": "Central Europe",
+    "EIN": "East Indies", "EAF": "Eastern Africa", "EEU": "Eastern Europe", "EUR": "Europe",
+    "LAM": "Latin America", "MEA": "Middle East", "MDT": "Mediterranean",
+    "NAF": "North Africa", "NMR": "North America", "PGS": "Persian Gulf",
+    "SCN": "Scandinavia", "SAM": "South America", "SAS": "South Asia",
+    "SEA": "Southeast Asia", "SAF": "Southern Africa", "WAF": "West Africa",
+    "WST": "The West",
+}
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
+
+
+def load_countries() -> pd.DataFrame:
+    """The bundled crosswalk, one row per state, territory or former state (a fresh copy)."""
+    return _table().copy()
+
+
+@cache
+def _table() -> pd.DataFrame:
+    """The CSV read once per process."""
+    with resources.files("bilat.reference").joinpath("data/countries.csv").open(
+        encoding="utf-8"
+    ) as fh:
+        # keep_default_na=False: "NA" is Namibia's ISO2 code, not a missing value.
+        df = pd.read_csv(fh, dtype=str, keep_default_na=False)
+    df["historical"] = df["historical"].map({"true": True, "false": False}).astype(bool)
+    for col in ("iso_numeric", "cow_num", "un_member_since", "un_member_until"):
+        df[col] = pd.to_numeric(df[col].replace("", None)).astype("Int64")
+    return df
+
+
+def normalise_name(value: str) -> str:
+    """A name reduced for matching: no accents, case, punctuation, '&' or leading 'the'.
+
+    ``iso3_map("name")`` keys are in this form, so normalise a column with it before joining.
+    """
+    text = unicodedata.normalize("NFKD", str(value).translate(_APOSTROPHES))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = text.replace("&", " and ").replace("'", "").replace(".", "")
+    text = re.sub(r"[^0-9a-z]+", " ", text).strip()
+    return re.sub(r"^the ", "", text)
+
+
+def _code_key(scheme: str, value: str | int | float) -> str | None:
+    """A value in the form the scheme's keys are stored in, or None if it cannot be one."""
+    if scheme == "cow_num":
+        try:
+            number = float(str(value).strip())
+        except ValueError:
+            return None
+        if not number.is_integer():
+            return None
+        return str(int(number))
+    if scheme == "name":
+        return normalise_name(str(value)) or None
+    return str(value).strip().upper() or None
+
+
+@cache
+def _maps() -> dict[str, dict[str, str]]:
+    """Key → iso3 for every scheme; a key claimed by two different codes is a data error."""
+    df = _table()
+    maps: dict[str, dict[str, str]] = {s: {} for s in SCHEMES if s != "auto"}
+
+    def put(scheme: str, key: str | None, iso3: str) -> None:
+        if not key:
+            return
+        old = maps[scheme].setdefault(key, iso3)
+        if old != iso3:
+            raise ValueError(f"countries.csv: {scheme} key {key!r} maps to {old} and {iso3}")
+
+    for row in df.itertuples(index=False):
+        put("iso3", row.iso3, row.iso3)
+    for row in df.itertuples(index=False):
+        put("iso3", row.entity, row.iso3)
+        for scheme in _CODE_SCHEMES:
+            for code in str(getattr(row, scheme)).split("|"):
+                put(scheme, _code_key(scheme, code) if code else None, row.iso3)
+        if not pd.isna(row.cow_num):
+            put("cow_num", str(int(row.cow_num)), row.iso3)
+        for name in [row.name, *str(row.aliases).split("|")]:
+            if name:
+                put("name", normalise_name(name), row.iso3)
+    return maps
+
+
+def _check_scheme(scheme: str) -> None:
+    if scheme not in SCHEMES:
+        raise error("E012", value=scheme, option="scheme", options=", ".join(SCHEMES))
+
+
+def iso3_map(scheme: str) -> dict[str, str]:
+    """The whole mapping ``key → iso3`` for one scheme, for vectorised joins.
+
+    Keys are upper-case codes for iso3/iso2/fips/cameo/cow_abbr, ``str(int)`` for cow_num and
+    :func:`normalise_name` forms for name. A copy: changing it does not change the table.
+    """
+    _check_scheme(scheme)
+    if scheme == "auto":
+        raise error("E012", value=scheme, option="scheme for iso3_map",
+                    options=", ".join(s for s in SCHEMES if s != "auto"))
+    return dict(_maps()[scheme])
+
+
+def to_iso3(value: str | int | None, scheme: str = "auto") -> str | None:
+    """The ISO3 analysis code for ``value`` written in ``scheme``, or None if unknown.
+
+    ``auto`` tries an ISO3/entity code, then a name or alias (case- and accent-insensitive).
+    It never reads a two-letter code as FIPS (``CH`` is China in FIPS, Switzerland in ISO2)
+    nor a number as a code: pass ``scheme="fips"``, ``"iso2"`` or ``"cow_num"`` for those.
+    """
+    _check_scheme(scheme)
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    maps = _maps()
+    if scheme == "auto":
+        if isinstance(value, int | float):
+            return None
+        text = str(value).strip()
+        if len(text) == 3 and text.isalpha():
+            found = maps["iso3"].get(text.upper())
+            if found is not None:
+                return found
+        return maps["name"].get(normalise_name(text))
+    key = _code_key(scheme, value)
+    return None if key is None else maps[scheme].get(key)
+
+
+def require_iso3(value: str | int | None, scheme: str = "auto") -> str:
+    """Like :func:`to_iso3`, but an unknown value raises error E008 instead of giving None."""
+    found = to_iso3(value, scheme)
+    if found is None:
+        raise error("E008", value=value)
+    return found
+
+
+def country_name(iso3: str) -> str:
+    """The short English name for an ISO3 analysis code (the current state's row first)."""
+    name = _names().get(str(iso3).strip().upper())
+    if name is None:
+        raise error("E008", value=iso3)
+    return name
+
+
+@cache
+def _names() -> dict[str, str]:
+    """iso3 → name, from the current state's row when a former state maps to the same code."""
+    df = _table().sort_values("historical", kind="stable", ascending=False)
+    return dict(zip(df["iso3"], df["name"], strict=True))
+
+
+def countries(search: str | None = None) -> pd.DataFrame:
+    """The crosswalk, optionally only rows whose codes, name or aliases contain ``search``."""
+    df = load_countries()
+    if not search:
+        return df
+    needle = normalise_name(search)
+    code = search.strip().upper()
+    text_cols = ["entity", "iso3", "iso2", "fips", "cameo", "cow_abbr"]
+    by_code = df[text_cols].apply(lambda col: col.str.upper().str.split("|")).apply(
+        lambda col: col.map(lambda parts: code in parts)
+    ).any(axis=1)
+    by_num = df["cow_num"].astype("string").eq(code) | df["iso_numeric"].astype("string").eq(
+        code
+    )
+    # Names match on substrings only from three characters on: "ch" would match half the world.
+    names = (df["name"] + "|" + df["aliases"]).map(
+        lambda s: len(needle) >= 3 and any(needle in normalise_name(n) for n in s.split("|") if n)
+    )
+    return df[by_code | by_num.fillna(False) | names].copy()

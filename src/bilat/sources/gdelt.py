@@ -1,0 +1,1024 @@
+"""GDELT event exports (1.0 and 2.0): formats, reading, atomic ingest, and download.
+
+GDELT files are tab-separated, UTF-8, without header; the version is told by the field count:
+
+- GDELT 1.0 backfile (monthly ``YYYYMM.zip`` / yearly ``YYYY.zip``, events before April 2013):
+  57 fields, no ``SOURCEURL``.
+- GDELT 1.0 daily (``YYYYMMDD.export.CSV.zip``, from 1 April 2013): 58 fields (57 + SOURCEURL).
+- GDELT 2.0 (``YYYYMMDDHHMMSS.export.CSV.zip``, every 15 minutes from February 2015): 61 fields;
+  each geography block gains ``ADM2Code``; ``DATEADDED`` is YYYYMMDDHHMMSS (1.0: YYYYMMDD).
+
+Codebooks: "GDELT Event Database Data Format Codebook V2.0" (2015) and "GDELT 1.0 Event
+Database Data Format Codebook" (2013), http://data.gdeltproject.org/documentation/ ; event
+codes follow CAMEO 1.1b3 (see :mod:`bilat.reference.cameo`).
+
+Fields yielded (the store's ``gdelt_events`` view; upstream names kept exactly so the same
+query runs on BigQuery's ``gdelt-bq.gdeltv2.events``):
+
+- ``GLOBALEVENTID`` (int64, GDELT's event id), ``SQLDATE`` (int YYYYMMDD, event date as
+  reported), ``MonthYear`` (int YYYYMM), ``Year`` (int), ``FractionDate`` (float, year + day
+  fraction).
+- ``Actor1Code``, ``Actor1Name``, ``Actor1CountryCode`` (CAMEO 3-letter country, e.g. RUS, CHN;
+  kept as given), ``Actor1KnownGroupCode``, ``Actor1EthnicCode``, ``Actor1Religion1Code``,
+  ``Actor1Religion2Code``, ``Actor1Type1Code``/``Type2Code``/``Type3Code`` (CAMEO actor types:
+  GOV, MIL, …) — and the same ten for ``Actor2``; all strings, empty = NULL.
+- ``IsRootEvent`` (int 0/1), ``EventCode``/``EventBaseCode``/``EventRootCode`` (CAMEO strings with
+  leading zeros, e.g. ``042``), ``QuadClass`` (int 1 verbal cooperation, 2 material
+  cooperation, 3 verbal conflict, 4 material conflict), ``GoldsteinScale`` (float -10…+10).
+- ``NumMentions``, ``NumSources``, ``NumArticles`` (int, counts in the first 15 minutes (2.0) /
+  day (1.0) of coverage), ``AvgTone`` (float, -100…+100, mean tone of the documents).
+- ``Actor1Geo_*``, ``Actor2Geo_*``, ``ActionGeo_*``: ``Type`` (int 1 country … 5 world city),
+  ``FullName``, ``CountryCode`` (FIPS 10-4: CH = China, RS = Russia), ``ADM1Code``, ``ADM2Code``
+  (2.0 only; NULL for 1.0), ``Lat``/``Long`` (float degrees), ``FeatureID`` (string).
+- ``DATEADDED`` (int64: YYYYMMDD in 1.0, YYYYMMDDHHMMSS in 2.0), ``SOURCEURL`` (str; NULL for
+  the 1.0 backfile).
+- bilat's own: ``gdelt_version`` (int 1 or 2), ``source_file`` (upstream file name the row came
+  from, e.g. ``20191024143000.export.CSV``).
+
+Storage: each ingest call writes its new rows to one Parquet file under
+``store.data_dir/gdelt`` (temporary name, renamed, and listed in table ``gdelt_parts`` in the
+same DuckDB transaction as the ``ingest_log`` rows and the view); files never listed there are
+invisible and removed on the next ingest, so an interrupted ingest leaves no trace.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+import uuid
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from bilat.config import resolve_mirror
+from bilat.errors import BilatError, error
+from bilat.store import Store
+
+# ----------------------------------------------------------------------------- formats
+_ACTOR = [
+    "Code", "Name", "CountryCode", "KnownGroupCode", "EthnicCode", "Religion1Code",
+    "Religion2Code", "Type1Code", "Type2Code", "Type3Code",
+]
+_EVENT = [
+    "IsRootEvent", "EventCode", "EventBaseCode", "EventRootCode", "QuadClass", "GoldsteinScale",
+    "NumMentions", "NumSources", "NumArticles", "AvgTone",
+]
+_GEO_V1 = ["Type", "FullName", "CountryCode", "ADM1Code", "Lat", "Long", "FeatureID"]
+_GEO_V2 = ["Type", "FullName", "CountryCode", "ADM1Code", "ADM2Code", "Lat", "Long", "FeatureID"]
+
+
+def _fields(geo: list[str], sourceurl: bool) -> list[str]:
+    names = ["GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "FractionDate"]
+    names += [f"Actor1{f}" for f in _ACTOR] + [f"Actor2{f}" for f in _ACTOR] + _EVENT
+    for prefix in ("Actor1Geo_", "Actor2Geo_", "ActionGeo_"):
+        names += [prefix + f for f in geo]
+    names.append("DATEADDED")
+    if sourceurl:
+        names.append("SOURCEURL")
+    return names
+
+
+#: GDELT 1.0 historical backfile (before April 2013): 57 fields.
+FIELDS_V1_BACKFILE: list[str] = _fields(_GEO_V1, sourceurl=False)
+#: GDELT 1.0 daily files (from April 2013): 58 fields.
+FIELDS_V1_DAILY: list[str] = _fields(_GEO_V1, sourceurl=True)
+#: GDELT 2.0 15-minute files: 61 fields.
+FIELDS_V2: list[str] = _fields(_GEO_V2, sourceurl=True)
+#: bilat's columns added to every stored row.
+BILAT_COLUMNS: list[str] = ["gdelt_version", "source_file"]
+#: Columns of the store's ``gdelt_events`` view, in order.
+STORE_COLUMNS: list[str] = FIELDS_V2 + BILAT_COLUMNS
+
+_INT = {"SQLDATE", "MonthYear", "Year", "IsRootEvent", "QuadClass", "NumMentions",
+        "NumSources", "NumArticles", "Actor1Geo_Type", "Actor2Geo_Type", "ActionGeo_Type"}
+_BIGINT = {"GLOBALEVENTID", "DATEADDED"}
+_DOUBLE = {"FractionDate", "GoldsteinScale", "AvgTone", "Actor1Geo_Lat", "Actor1Geo_Long",
+           "Actor2Geo_Lat", "Actor2Geo_Long", "ActionGeo_Lat", "ActionGeo_Long"}
+
+
+def column_type(name: str) -> str:
+    """DuckDB type of a GDELT column (as in BigQuery's gdelt-bq schema; codes stay strings)."""
+    if name in _BIGINT:
+        return "BIGINT"
+    if name in _INT:
+        return "INTEGER"
+    if name in _DOUBLE:
+        return "DOUBLE"
+    if name == "gdelt_version":
+        return "TINYINT"
+    return "VARCHAR"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One upstream file layout: its GDELT version, name and field list."""
+
+    version: int
+    name: str
+    fields: tuple[str, ...]
+
+    @property
+    def n_fields(self) -> int:
+        return len(self.fields)
+
+    @property
+    def dateadded_format(self) -> str:
+        return "%Y%m%d%H%M%S" if self.version == 2 else "%Y%m%d"
+
+
+LAYOUTS: dict[int, Layout] = {
+    57: Layout(1, "GDELT 1.0 backfile", tuple(FIELDS_V1_BACKFILE)),
+    58: Layout(1, "GDELT 1.0 daily", tuple(FIELDS_V1_DAILY)),
+    61: Layout(2, "GDELT 2.0", tuple(FIELDS_V2)),
+}
+ON_BAD_ROWS = ("fail", "skip", "quarantine")
+_KIND = "gdelt"
+
+
+def detect_layout(n_fields: int) -> Layout | None:
+    """The layout with this many fields (57, 58 or 61), else ``None``."""
+    return LAYOUTS.get(n_fields)
+
+
+def detect_version(path: str | Path) -> Layout:
+    """Tell a file's GDELT layout from the field counts of its first lines (zip or plain)."""
+    with _opened(Path(path)) as (csv_path, _name, _sha):
+        return _sniff(csv_path, Path(path))[0]
+
+
+# ----------------------------------------------------------------------------- reading
+def read_gdelt(path: str | Path) -> pd.DataFrame:
+    """Read one GDELT export (plain or zipped, any version) into a DataFrame of store columns.
+
+    For notebooks and checks; bulk loading goes through :func:`ingest`. Bad rows raise.
+    """
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        with _opened(Path(path)) as (csv_path, name, _sha):
+            prepared = _Prepared(Path(path), csv_path, name, "", *_sniff(csv_path, Path(path)))
+            stage = _stage(con, [prepared], "fail")
+            cols = ", ".join(f'"{c}"' for c in STORE_COLUMNS)
+            return con.execute(f"SELECT {cols} FROM {stage}").df()
+    finally:
+        con.close()
+
+
+# ----------------------------------------------------------------------------- ingest
+@dataclass
+class FileResult:
+    """What happened to one file in an ingest: status, layout, rows kept and set aside."""
+
+    file: str
+    status: str  # ingested | already | empty | failed
+    layout: str = ""
+    rows: int = 0
+    skipped: int = 0
+    reason: str = ""
+
+
+@dataclass
+class IngestReport:
+    """Per-file outcome of :func:`ingest`, with totals and the rows set aside by reason."""
+
+    files: list[FileResult] = field(default_factory=list)
+    on_bad_rows: str = "fail"
+    part: str | None = None
+
+    @property
+    def rows(self) -> int:
+        return sum(f.rows for f in self.files)
+
+    @property
+    def skipped(self) -> int:
+        return sum(f.skipped for f in self.files)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per file: file, status, layout, rows, skipped, reason."""
+        return pd.DataFrame(
+            [vars(f) for f in self.files],
+            columns=["file", "status", "layout", "rows", "skipped", "reason"],
+        )
+
+
+@dataclass
+class _Prepared:
+    original: Path
+    csv_path: Path
+    key: str
+    sha256: str
+    layout: Layout
+    first_line: str
+
+
+ProgressCallback = Callable[[str, int, int], None]
+
+
+def ingest(
+    store: Store,
+    paths: Iterable[str | Path],
+    *,
+    on_bad_rows: str = "fail",
+    progress: ProgressCallback | None = None,
+    source: str | None = None,
+    batch_bytes: int = 768 * 2**20,
+) -> IngestReport:
+    """Load GDELT export files (1.0 or 2.0, plain or zipped) into the store, atomically.
+
+    Each file is keyed by its upstream name and content hash: re-ingesting adds nothing. Bad
+    rows raise a one-line error naming file, line and problem (``on_bad_rows="fail"``), or are
+    counted and dropped (``"skip"``) or kept in table ``gdelt_quarantine`` (``"quarantine"``).
+    Files are committed in batches of about ``batch_bytes`` of CSV; a failure rolls back the
+    current batch only, never anything stored before. ``progress(stage, done, total)`` is
+    called per file.
+    """
+    if on_bad_rows not in ON_BAD_ROWS:
+        raise error("E012", value=on_bad_rows, option="--on-bad-rows",
+                    options=", ".join(ON_BAD_ROWS))
+    files = [Path(p) for p in paths]
+    for p in files:
+        if not p.is_file():
+            raise error("E110", path=p)
+    _ensure_tables(store)
+    _remove_orphans(store)
+    report = IngestReport(on_bad_rows=on_bad_rows)
+    seen: set[tuple[str, str]] = set()
+    batch: list[_Prepared] = []
+    batch_size = 0
+    with contextlib.ExitStack() as stack:
+        for i, path in enumerate(files):
+            csv_path, key, sha = stack.enter_context(_opened(path))
+            if (key, sha) in seen or store.already_ingested(_KIND, key, sha):
+                report.files.append(FileResult(key, "already", reason="already in the store"))
+            elif csv_path.stat().st_size == 0 or not _has_content(csv_path):
+                if on_bad_rows == "fail":
+                    raise error("E105", path=path)
+                report.files.append(FileResult(key, "empty", reason="empty file"))
+                with store.transaction():
+                    store.record_ingest(_KIND, key, sha, 0, source=source or str(path))
+            else:
+                layout, first = _sniff(csv_path, path, on_bad_rows)
+                batch.append(_Prepared(path, csv_path, key, sha, layout, first))
+                batch_size += csv_path.stat().st_size
+            seen.add((key, sha))
+            if progress is not None:
+                progress("read", i + 1, len(files))
+            if batch and (batch_size >= batch_bytes or i == len(files) - 1):
+                _ingest_batch(store, batch, on_bad_rows, report, source, progress)
+                stack.close()  # drop extracted temporaries of this batch
+                batch, batch_size = [], 0
+        if batch:
+            _ingest_batch(store, batch, on_bad_rows, report, source, progress)
+    return report
+
+
+def _ingest_batch(
+    store: Store, batch: list[_Prepared], on_bad_rows: str, report: IngestReport,
+    source: str | None, progress: ProgressCallback | None = None,
+) -> None:
+    con = store.con
+    stage = _stage(con, batch, on_bad_rows, store=store)
+    try:
+        counts = dict(con.execute(
+            f"SELECT __file, count(*) FROM {stage} GROUP BY __file").fetchall())
+        bad = con.execute(
+            "SELECT file, count(*) FROM __bad GROUP BY file").fetchall() if on_bad_rows != "fail" \
+            else []
+        bad_counts = dict(bad)
+        total = sum(counts.values())
+        folder = store.data_dir / "gdelt"
+        folder.mkdir(parents=True, exist_ok=True)
+        part = f"part-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}.parquet"
+        tmp = folder / (part + ".tmp")
+        final = folder / part
+        if total:
+            cols = ", ".join(f'"{c}"' for c in STORE_COLUMNS)
+            con.execute(
+                f"COPY (SELECT {cols} FROM {stage} ORDER BY SQLDATE) TO '{_sql_str(tmp)}' "
+                "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 262144)"
+            )
+        try:
+            with store.transaction():
+                if total:
+                    os.replace(tmp, final)
+                    con.execute("INSERT INTO gdelt_parts VALUES (?, ?, ?, ?)",
+                                [part, total, len(batch), datetime.now(UTC).replace(tzinfo=None)])
+                if on_bad_rows == "quarantine":
+                    con.execute(
+                        "INSERT INTO gdelt_quarantine SELECT file, line, reason, raw_line, "
+                        "current_timestamp FROM __bad")
+                for p in batch:
+                    store.record_ingest(_KIND, p.key, p.sha256, counts.get(p.key, 0),
+                                        skipped=bad_counts.get(p.key, 0),
+                                        source=source or str(p.original))
+                _create_view(store)
+                if progress is not None:
+                    progress("commit", len(batch), len(batch))
+        except BaseException:
+            final.unlink(missing_ok=True)
+            raise
+        finally:
+            tmp.unlink(missing_ok=True)
+        for p in batch:
+            report.files.append(FileResult(
+                p.key, "ingested", p.layout.name, counts.get(p.key, 0), bad_counts.get(p.key, 0),
+                "" if not bad_counts.get(p.key) else f"{bad_counts[p.key]} rows set aside "
+                f"({on_bad_rows})"))
+        report.part = part if total else report.part
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {stage}")
+        con.execute("DROP TABLE IF EXISTS __bad")
+
+
+def _stage(con: Any, batch: list[_Prepared], on_bad_rows: str, store: Store | None = None) -> str:
+    """Parse a batch into temp table ``__stage`` (store columns + ``__file``); bad rows go to
+    temp table ``__bad`` (file, line, reason, raw_line), or raise in ``fail`` mode."""
+    stage = "__stage"
+    con.execute(f"DROP TABLE IF EXISTS {stage}")
+    con.execute("DROP TABLE IF EXISTS __bad")
+    con.execute("CREATE TEMP TABLE __bad (file VARCHAR, line BIGINT, reason VARCHAR, "
+                "raw_line VARCHAR)")
+    cols = ", ".join(f'"{c}" {column_type(c)}' for c in STORE_COLUMNS)
+    con.execute(f"CREATE TEMP TABLE {stage} ({cols}, __file VARCHAR)")
+    by_layout: dict[int, list[_Prepared]] = {}
+    for p in batch:
+        by_layout.setdefault(p.layout.n_fields, []).append(p)
+    bad: list[_Bad] = []
+    for n_fields, group in by_layout.items():
+        bad += _load_group(con, stage, LAYOUTS[n_fields], group)
+    bad += _check_values(con, stage, batch)
+    if bad:
+        order = [p.key for p in batch]
+        bad.sort(key=lambda b: (order.index(b[0]), b[1]))
+        if on_bad_rows == "fail":
+            con.execute(f"DROP TABLE IF EXISTS {stage}")
+            raise bad[0][4]
+        con.executemany("INSERT INTO __bad VALUES (?, ?, ?, ?)", [list(b[:4]) for b in bad])
+    return stage
+
+
+_Bad = tuple[str, int, str, str, BilatError]
+
+_READ_OPTS = (
+    "delim='\\t', header=false, quote='', escape='', comment='', auto_detect=false, "
+    "new_line='\\n', store_rejects=true, rejects_table='__rej', rejects_scan='__rejscan', "
+    "filename=true, max_line_size=4000000"
+)
+
+
+def _load_group(con: Any, stage: str, layout: Layout, group: list[_Prepared],
+                lines: list[int] | None = None) -> list[_Bad]:
+    """Insert one layout's files into the stage; return rejected rows as bad-row records.
+
+    ``lines`` maps line numbers of a single shadow file back to its original file."""
+    key_of = {str(p.csv_path): p for p in group}
+    files = "[" + ", ".join(f"'{_sql_str(p.csv_path)}'" for p in group) + "]"
+    read_cols = "{" + ", ".join(f"'{c}': '{column_type(c)}'" for c in layout.fields) + "}"
+    con.execute("DROP TABLE IF EXISTS __rej")
+    con.execute("DROP TABLE IF EXISTS __rejscan")
+    con.execute("CREATE OR REPLACE TEMP TABLE __keys (path VARCHAR, key VARCHAR)")
+    con.executemany("INSERT INTO __keys VALUES (?, ?)", [[k, p.key] for k, p in key_of.items()])
+    select = []
+    for c in STORE_COLUMNS:
+        if c in layout.fields:
+            select.append(f'r."{c}"')
+        elif c == "gdelt_version":
+            select.append(f"{layout.version}")
+        elif c == "source_file":
+            select.append("k.key")
+        else:
+            select.append("NULL")
+    con.execute(
+        f"INSERT INTO {stage} SELECT {', '.join(select)}, k.key "
+        f"FROM read_csv({files}, columns={read_cols}, {_READ_OPTS}) r "
+        "JOIN __keys k ON r.filename = k.path"
+    )
+    rejects = con.execute(
+        "SELECT s.file_path, e.line, e.error_type::VARCHAR, e.column_name, e.csv_line, "
+        "e.error_message FROM __rej e JOIN __rejscan s USING (scan_id, file_id) "
+        "ORDER BY s.file_path, e.line"
+    ).fetchall()
+    con.execute("DROP TABLE IF EXISTS __rej")
+    con.execute("DROP TABLE IF EXISTS __rejscan")
+    out: list[_Bad] = []
+    sibling: dict[int, list[tuple[_Prepared, int, str]]] = {}
+    by_line: dict[tuple[str, int], list[tuple[str, str | None, str, str]]] = {}
+    for file_path, line, etype, column, csv_line, message in rejects:
+        by_line.setdefault((file_path, int(line)), []).append((etype, column, csv_line, message))
+    for (file_path, line), errors in by_line.items():
+        p = key_of[file_path]
+        encoding = [e for e in errors if e[0] == "INVALID ENCODING"]
+        raw = _raw_line(p.csv_path, line) if encoding else errors[0][2]
+        real = lines[line - 1] if lines else line
+        found = raw.count("\t") + 1
+        other = LAYOUTS.get(found)
+        if found != layout.n_fields:
+            etype, column, message = "MISSING COLUMNS", None, ""
+            if lines is None and other is not None and other.version == layout.version:
+                # GDELT 1.0 samples mix backfile (57) and daily (58) rows: read them as such.
+                sibling.setdefault(found, []).append((p, line, raw))
+                continue
+        else:
+            etype, column, _csv, message = (encoding or errors)[0]
+        err = _reject_error(p, real, etype, column, raw, message, layout)
+        out.append((p.key, real, err.message, raw, err))
+    for found, rows in sibling.items():
+        by_file: dict[str, list[tuple[_Prepared, int, str]]] = {}
+        for r in rows:
+            by_file.setdefault(r[0].key, []).append(r)
+        with tempfile.TemporaryDirectory(prefix="bilat-rows-") as tmp:
+            for i, items in enumerate(by_file.values()):
+                p = items[0][0]
+                path = Path(tmp) / f"{i}.tsv"
+                path.write_text("".join(r[2] + "\n" for r in items), encoding="utf-8")
+                shadow = _Prepared(p.original, path, p.key, p.sha256, LAYOUTS[found], "")
+                out += _load_group(con, stage, LAYOUTS[found], [shadow], [r[1] for r in items])
+    return out
+
+
+_BAD_VALUES = """GLOBALEVENTID IS NULL OR SQLDATE IS NULL OR DATEADDED IS NULL
+   OR SQLDATE < 19000101 OR try_strptime(SQLDATE::VARCHAR, '%Y%m%d') IS NULL
+   OR (gdelt_version = 2 AND try_strptime(DATEADDED::VARCHAR, '%Y%m%d%H%M%S') IS NULL)
+   OR (gdelt_version = 1 AND try_strptime(DATEADDED::VARCHAR, '%Y%m%d') IS NULL)"""
+
+
+def _check_values(con: Any, stage: str, batch: list[_Prepared]) -> list[_Bad]:
+    """Rows that parsed but carry impossible values (bad SQLDATE/DATEADDED, no event id):
+    reported with their line (found by event id) and removed from the stage."""
+    by_key = {p.key: p for p in batch}
+    rows = con.execute(
+        f"SELECT __file, GLOBALEVENTID, SQLDATE, DATEADDED, gdelt_version FROM {stage} "
+        f"WHERE {_BAD_VALUES}"
+    ).fetchall()
+    if not rows:
+        return []
+    con.execute(f"DELETE FROM {stage} WHERE {_BAD_VALUES}")
+    out: list[_Bad] = []
+    wanted: dict[str, set[str]] = {}
+    for key, eid, *_ in rows:
+        wanted.setdefault(key, set()).add("" if eid is None else str(eid))
+    located = {key: _find_lines(by_key[key].csv_path, ids) for key, ids in wanted.items()}
+    for key, eid, sqldate, added, version in rows:
+        p = by_key[key]
+        line, raw = located[key].get("" if eid is None else str(eid), (0, ""))
+        if eid is None:
+            err = error("E109", path=p.original, line=line, value="", column="GLOBALEVENTID",
+                        reason="every GDELT row needs its event id")
+        elif sqldate is None or _bad_date(sqldate, "%Y%m%d"):
+            err = error("E102", path=p.original, line=line, value=str(sqldate or ""),
+                        column="SQLDATE", expected="a real date YYYYMMDD")
+        else:
+            err = error("E102", path=p.original, line=line, value=str(added or ""),
+                        column="DATEADDED",
+                        expected="YYYYMMDDHHMMSS" if version == 2 else "YYYYMMDD")
+        out.append((key, line, err.message, raw, err))
+    return out
+
+
+def _find_lines(path: Path, ids: set[str]) -> dict[str, tuple[int, str]]:
+    """Line number and text of the rows whose first field is one of ``ids``."""
+    found: dict[str, tuple[int, str]] = {}
+    with path.open("rb") as fh:
+        for i, raw in enumerate(fh, start=1):
+            first = raw.split(b"\t", 1)[0].decode("utf-8", errors="replace").strip()
+            if first in ids and first not in found:
+                found[first] = (i, raw.rstrip(b"\r\n").decode("utf-8", errors="replace"))
+                if len(found) == len(ids):
+                    break
+    return found
+
+
+def _bad_date(value: int, fmt: str) -> bool:
+    try:
+        datetime.strptime(str(value), fmt)
+    except ValueError:
+        return True
+    return value < 19000101
+
+
+def _reject_error(p: _Prepared, line: int, etype: str, column: str | None, raw: str,
+                  message: str, layout: Layout) -> BilatError:
+    if etype in ("MISSING COLUMNS", "TOO MANY COLUMNS"):
+        found = raw.count("\t") + 1
+        other = LAYOUTS.get(found)
+        hint = ""
+        if other is not None:
+            hint = f" — {found} fields is the {other.name} layout; is this file from the other "\
+                   "GDELT version?" if other.version != layout.version else \
+                   f" — {found} fields is the {other.name} layout"
+        return error("E101", path=p.original, line=line, found=found, layout=layout.name,
+                     expected=layout.n_fields, hint=hint)
+    if etype == "INVALID ENCODING":
+        return error("E103", path=p.original, line=line, column=column or "?")
+    if etype == "CAST":
+        fields = raw.split("\t")
+        value = ""
+        if column in layout.fields:
+            idx = layout.fields.index(column)
+            value = fields[idx] if idx < len(fields) else ""
+        if column in ("SQLDATE", "DATEADDED"):
+            return error("E102", path=p.original, line=line, value=value, column=column,
+                         expected="YYYYMMDD" if column == "SQLDATE" or layout.version == 1
+                         else "YYYYMMDDHHMMSS")
+        return error("E109", path=p.original, line=line, value=value, column=column or "?",
+                     reason=f"expected {column_type(column or '').lower()}")
+    return error("E109", path=p.original, line=line, value=raw[:40], column=column or "?",
+                 reason=message.splitlines()[0])
+
+
+def _raw_line(path: Path, line: int) -> str:
+    """The text of one line (1-based), bytes that are not UTF-8 shown as U+FFFD."""
+    with path.open("rb") as fh:
+        for i, raw in enumerate(fh, start=1):
+            if i == line:
+                return raw.rstrip(b"\r\n").decode("utf-8", errors="replace")
+    return ""
+
+
+def _has_content(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return bool(fh.read(4096).strip())
+
+
+def _sniff(csv_path: Path, original: Path, on_bad_rows: str = "fail") -> tuple[Layout, str]:
+    """The file's layout from the field counts of its first 200 lines (most common known)."""
+    counts: Counter[int] = Counter()
+    first = ""
+    with csv_path.open("rb") as fh:
+        for i, raw in enumerate(fh):
+            if i >= 200:
+                break
+            text = raw.rstrip(b"\r\n")
+            if not text:
+                continue
+            if not first:
+                first = text.decode("utf-8", errors="replace")
+            counts[text.count(b"\t") + 1] += 1
+    known = [(n, c) for n, c in counts.most_common() if n in LAYOUTS]
+    if not known or (on_bad_rows == "fail" and first.count("\t") + 1 not in LAYOUTS):
+        raise error("E106", path=original, line=1, found=first.count("\t") + 1)
+    if on_bad_rows == "fail":
+        return LAYOUTS[first.count("\t") + 1], first
+    return LAYOUTS[known[0][0]], first
+
+
+@contextlib.contextmanager
+def _opened(path: Path) -> Iterator[tuple[Path, str, str]]:
+    """(plain CSV path, upstream key, sha256 of the CSV bytes); zips are extracted to a temp
+    folder, removed on exit. The key is the CSV name, so zipped and plain copies match."""
+    if not path.is_file():
+        raise error("E110", path=path)
+    if path.suffix.lower() != ".zip":
+        yield path, path.name, _sha256(path)
+        return
+    tmp = tempfile.mkdtemp(prefix="bilat-gdelt-")
+    try:
+        try:
+            with zipfile.ZipFile(path) as zf:
+                members = [m for m in zf.infolist() if not m.is_dir()
+                           and m.filename.lower().endswith((".csv", ".txt", ".tsv"))]
+                if not members:
+                    raise error("E111", path=path)
+                member = members[0]
+                target = Path(tmp) / Path(member.filename).name
+                digest = hashlib.sha256()
+                with zf.open(member) as src, target.open("wb") as dst:
+                    while chunk := src.read(4 * 2**20):
+                        digest.update(chunk)
+                        dst.write(chunk)
+        except (zipfile.BadZipFile, EOFError, OSError, zipfile.LargeZipFile) as exc:
+            raise error("E104", path=path, reason=str(exc) or type(exc).__name__) from exc
+        except Exception as exc:  # zlib.error and friends on a cut-off member
+            if isinstance(exc, BilatError):
+                raise
+            raise error("E104", path=path, reason=str(exc) or type(exc).__name__) from exc
+        yield target, target.name, digest.hexdigest()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _sha256(path: Path) -> str:
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def _sql_str(path: Path | str) -> str:
+    return str(path).replace("'", "''")
+
+
+# ----------------------------------------------------------------------------- store tables
+_PARTS = """CREATE TABLE IF NOT EXISTS gdelt_parts (
+    part VARCHAR PRIMARY KEY,   -- Parquet file name under data_dir/gdelt
+    rows BIGINT NOT NULL,
+    files INTEGER NOT NULL,     -- upstream files whose rows it holds
+    written_at TIMESTAMP NOT NULL)"""
+_QUARANTINE = """CREATE TABLE IF NOT EXISTS gdelt_quarantine (
+    source_file VARCHAR, line BIGINT, reason VARCHAR, raw_line VARCHAR, set_aside_at TIMESTAMP)"""
+
+
+def _ensure_tables(store: Store) -> None:
+    store.con.execute(_PARTS)
+    store.con.execute(_QUARANTINE)
+
+
+def _remove_orphans(store: Store) -> None:
+    """Delete Parquet files under data_dir/gdelt that no committed ingest lists."""
+    folder = store.data_dir / "gdelt"
+    if not folder.is_dir():
+        return
+    listed = {r[0] for r in store.con.execute("SELECT part FROM gdelt_parts").fetchall()}
+    for f in folder.iterdir():
+        if f.name not in listed and (f.suffix in (".parquet", ".tmp")):
+            f.unlink(missing_ok=True)
+
+
+def _create_view(store: Store) -> None:
+    parts = [r[0] for r in store.con.execute(
+        "SELECT part FROM gdelt_parts ORDER BY part").fetchall()]
+    folder = store.data_dir / "gdelt"
+    if not parts:
+        store.con.execute("DROP VIEW IF EXISTS gdelt_events")
+        return
+    files = "[" + ", ".join(f"'{_sql_str(folder / p)}'" for p in parts) + "]"
+    store.con.execute(f"CREATE OR REPLACE VIEW gdelt_events AS SELECT * FROM read_parquet({files})")
+
+
+def events_table(store: Store) -> Any:
+    """The Ibis table of stored GDELT events (view ``gdelt_events``), or E009 if none."""
+    if store.has_table("gdelt_parts"):
+        # Re-point the view at this store's folder (a store may have been moved or copied).
+        _create_view(store)
+    if not store.has_table("gdelt_events"):
+        raise error("E009", name="gdelt_events",
+                    next_step="bilat fetch gdelt --start … --end …` or `bilat events ingest FILE")
+    # Finish the pending result of has_table's fetchone(): this DuckDB refuses relation-API
+    # calls (which Ibis makes) while an execute() result is unfinished.
+    store.con.execute("SELECT 1").fetchall()
+    return store.ibis.table("gdelt_events")
+
+
+def quarantine(store: Store) -> pd.DataFrame:
+    """Rows set aside by ``--on-bad-rows quarantine``: file, line, reason, raw line."""
+    _ensure_tables(store)
+    return store.con.execute(
+        "SELECT * FROM gdelt_quarantine ORDER BY source_file, line").df()
+
+
+# ----------------------------------------------------------------------------- fetch
+MASTER_V2 = "http://data.gdeltproject.org/gdeltv2/masterfilelist.txt"
+INDEX_V1 = "http://data.gdeltproject.org/events/index.html"
+
+
+@dataclass(frozen=True)
+class RemoteFile:
+    """One upstream file: name, URL, size and MD5 from the GDELT file list (if known)."""
+
+    name: str
+    url: str
+    size: int | None = None
+    md5: str | None = None
+
+
+@dataclass
+class FetchReport:
+    """Completeness of a fetch: expected vs received files, what failed, and the ingest."""
+
+    version: int
+    start: date
+    end: date
+    expected: list[str] = field(default_factory=list)
+    received: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    ingest: IngestReport | None = None
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing and not self.failed
+
+    def summary(self) -> str:
+        """One line: expected, received, missing, failed, rows stored."""
+        rows = self.ingest.rows if self.ingest else 0
+        skipped = self.ingest.skipped if self.ingest else 0
+        return (f"GDELT {self.version}.0 {self.start}..{self.end}: expected {len(self.expected)} "
+                f"files, received {len(self.received)}, missing {len(self.missing)}, failed "
+                f"{len(self.failed)}; {rows:,} rows stored, {skipped:,} set aside")
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per expected file: name, status (ingested/already/missing/failed…), rows."""
+        by_file = {f.file: f for f in (self.ingest.files if self.ingest else [])}
+        rows = []
+        for name in self.expected:
+            csv_name = name[:-4] if name.lower().endswith(".zip") else name
+            f = by_file.get(csv_name) or by_file.get(name)
+            if name in self.failed:
+                rows.append((name, "failed", 0, 0, self.failed[name]))
+            elif name in self.missing:
+                rows.append((name, "missing", 0, 0, "not received"))
+            elif f is not None:
+                rows.append((name, f.status, f.rows, f.skipped, f.reason))
+            else:
+                rows.append((name, "received", 0, 0, ""))
+        return pd.DataFrame(rows, columns=["file", "status", "rows", "skipped", "reason"])
+
+
+def _parse_day(value: str | date) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    for fmt in ("%Y-%m-%d", "%Y%m%d", "%Y-%m", "%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise error("E007", value=value)
+
+
+def expected_files(start: date, end: date, version: int) -> list[str]:
+    """Upstream export names covering ``start``…``end`` (inclusive days) by GDELT's schedule.
+
+    2.0: one ``YYYYMMDDHHMMSS.export.CSV.zip`` per 15 minutes. 1.0: ``YYYY.zip`` to 2005,
+    ``YYYYMM.zip`` 2006-01…2013-03, then ``YYYYMMDD.export.CSV.zip`` daily.
+    """
+    names: list[str] = []
+    if version == 2:
+        t = datetime(start.year, start.month, start.day)
+        stop = datetime(end.year, end.month, end.day) + timedelta(days=1)
+        while t < stop:
+            names.append(f"{t:%Y%m%d%H%M%S}.export.CSV.zip")
+            t += timedelta(minutes=15)
+        return names
+    d = start
+    while d <= end:
+        if d.year <= 2005:
+            name = f"{d.year}.zip"
+            d = date(d.year + 1, 1, 1)
+        elif d < date(2013, 4, 1):
+            name = f"{d:%Y%m}.zip"
+            d = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+        else:
+            name = f"{d:%Y%m%d}.export.CSV.zip"
+            d += timedelta(days=1)
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def parse_master_list(text: str) -> list[RemoteFile]:
+    """Rows of GDELT 2.0's ``masterfilelist.txt`` (``size md5 url``), export files only."""
+    out = []
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[2].endswith(".export.CSV.zip"):
+            size, md5, url = parts
+            out.append(RemoteFile(url.rsplit("/", 1)[-1], url,
+                                  int(size) if size.isdigit() else None, md5.lower()))
+    return out
+
+
+_INDEX_RE = re.compile(
+    r'href="?([^">\s]+\.zip)"?[^<]*</a>(?:[^<\n]*?MD5:\s*([0-9a-fA-F]{32}))?', re.IGNORECASE)
+
+
+def parse_index_v1(text: str, base_url: str) -> list[RemoteFile]:
+    """Zip files listed in GDELT 1.0's ``events/index.html`` (with MD5 where given)."""
+    out = []
+    for m in _INDEX_RE.finditer(text):
+        name = m.group(1).rsplit("/", 1)[-1]
+        if re.fullmatch(r"(\d{4}|\d{6}|\d{8}\.export\.CSV)\.zip", name):
+            md5 = m.group(2).lower() if m.group(2) else None
+            out.append(RemoteFile(name, base_url.rstrip("/") + "/" + name, None, md5))
+    return out
+
+
+def _in_range(name: str, start: date, end: date) -> bool:
+    stamp = name.split(".")[0]
+    try:
+        if len(stamp) == 4:
+            return int(stamp) in range(start.year, end.year + 1)
+        if len(stamp) == 6:
+            first = date(int(stamp[:4]), int(stamp[4:]), 1)
+            nxt = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+            return first <= end and nxt > start
+        day = datetime.strptime(stamp[:8], "%Y%m%d").date()
+    except ValueError:
+        return False
+    return start <= day <= end
+
+
+def _http_get_text(url: str, timeout: float) -> str:
+    import requests
+
+    try:
+        resp = requests.get(url, timeout=timeout)
+        resp.raise_for_status()
+    except requests.RequestException as exc:
+        raise error("E114", url=url, reason=str(exc).splitlines()[0][:200]) from exc
+    return resp.text
+
+
+def list_remote(start: date, end: date, version: int, *, base_url: str | None = None,
+                timeout: float = 60.0) -> list[RemoteFile]:
+    """Export files the GDELT server lists for the range (its master list / index page)."""
+    if version == 2:
+        url = (base_url.rstrip("/") + "/gdeltv2/masterfilelist.txt") if base_url else MASTER_V2
+        files = parse_master_list(_http_get_text(url, timeout))
+        if base_url:  # serve the same names from the given server
+            files = [RemoteFile(f.name, base_url.rstrip("/") + "/gdeltv2/" + f.name, f.size, f.md5)
+                     for f in files]
+    else:
+        url = (base_url.rstrip("/") + "/events/index.html") if base_url else INDEX_V1
+        files = parse_index_v1(_http_get_text(url, timeout), url.rsplit("/", 1)[0])
+    return [f for f in files if _in_range(f.name, start, end)]
+
+
+def _md5(path: Path) -> str:
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "md5").hexdigest()
+
+
+def download_file(remote: RemoteFile, folder: Path, *, timeout: float = 120.0,
+                  retries: int = 1) -> Path:
+    """Download one file into ``folder`` with resume (HTTP Range on a ``.part`` file) and MD5
+    check; a finished file whose MD5 matches is not downloaded again."""
+    import requests
+
+    folder.mkdir(parents=True, exist_ok=True)
+    final = folder / remote.name
+    if final.exists() and (remote.md5 is None or _md5(final) == remote.md5):
+        return final
+    final.unlink(missing_ok=True)
+    part = folder / (remote.name + ".part")
+    for attempt in range(retries + 1):
+        have = part.stat().st_size if part.exists() else 0
+        headers = {"Range": f"bytes={have}-"} if have else {}
+        try:
+            with requests.get(remote.url, headers=headers, stream=True, timeout=timeout) as resp:
+                if resp.status_code == 416:  # already complete
+                    pass
+                else:
+                    resp.raise_for_status()
+                    mode = "ab" if have and resp.status_code == 206 else "wb"
+                    with part.open(mode) as fh:
+                        for chunk in resp.iter_content(1 << 20):
+                            fh.write(chunk)
+        except requests.RequestException as exc:
+            raise error("E010", url=remote.url, reason=str(exc).splitlines()[0][:200]) from exc
+        got = _md5(part)
+        if remote.md5 is None or got == remote.md5:
+            os.replace(part, final)
+            return final
+        part.unlink(missing_ok=True)
+        if attempt == retries:
+            raise error("E107", name=remote.name, expected=remote.md5, got=got)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _mirror_lookup(mirror: Path, name: str) -> Path | None:
+    """``<mirror>/gdelt/<name>``, zipped or unzipped (``X.export.CSV.zip`` or ``X.export.CSV``)."""
+    folder = mirror / "gdelt"
+    stem = name[:-4] if name.lower().endswith(".zip") else name
+    for cand in (name, stem, stem + ".zip"):
+        if (folder / cand).is_file():
+            return folder / cand
+    if stem.isdigit():  # monthly / yearly backfile unzipped: 201203.csv / 201203.CSV
+        for cand in (stem + ".csv", stem + ".CSV"):
+            if (folder / cand).is_file():
+                return folder / cand
+    return None
+
+
+def fetch_gdelt(
+    start: str | date,
+    end: str | date,
+    version: int = 2,
+    *,
+    mirror: str | Path | None = None,
+    store: Store,
+    on_bad_rows: str = "fail",
+    allow_missing: bool = False,
+    base_url: str | None = None,
+    download_dir: str | Path | None = None,
+    progress: ProgressCallback | None = None,
+    timeout: float = 120.0,
+) -> FetchReport:
+    """Download (or read from a mirror) the GDELT exports for ``start``…``end`` and ingest them.
+
+    Online: the file list comes from GDELT's master list (2.0) or index page (1.0); each file is
+    downloaded with resume and checked against its MD5. Mirror (``mirror`` or
+    ``$BILAT_MIRROR``): the same upstream names are read from ``<mirror>/gdelt/`` (zipped or
+    not); a ``masterfilelist.txt`` there, if present, sets the expected list, else GDELT's
+    publication schedule does. Files already ingested are skipped (resume). Returns a
+    completeness report; missing or failed files raise E108 unless ``allow_missing``.
+    """
+    if version not in (1, 2):
+        raise error("E012", value=version, option="--version", options="1, 2")
+    d0, d1 = _parse_day(start), _parse_day(end)
+    if d1 < d0:
+        d0, d1 = d1, d0
+    folder = resolve_mirror(mirror)
+    report = FetchReport(version, d0, d1)
+    local: list[Path] = []
+    if folder is not None:
+        master = folder / "gdelt" / ("masterfilelist.txt" if version == 2 else "index.html")
+        if master.is_file():
+            text = master.read_text(encoding="utf-8", errors="replace")
+            listed = parse_master_list(text) if version == 2 else parse_index_v1(text, "")
+            names = [f.name for f in listed if _in_range(f.name, d0, d1)]
+        else:
+            names = expected_files(d0, d1, version)
+        report.expected = names
+        for i, name in enumerate(names):
+            found = _mirror_lookup(folder, name)
+            if found is None:
+                report.missing.append(name)
+            else:
+                local.append(found)
+                report.received.append(name)
+            if progress is not None:
+                progress("mirror", i + 1, len(names))
+    else:
+        remote = list_remote(d0, d1, version, base_url=base_url, timeout=timeout)
+        report.expected = [f.name for f in remote]
+        target = Path(download_dir) if download_dir else store.data_dir / "downloads" / "gdelt"
+        for i, rf in enumerate(remote):
+            csv_name = rf.name[:-4]
+            done_before = store.con.execute(
+                "SELECT count(*) FROM ingest_log WHERE kind = ? AND key = ?",
+                [_KIND, csv_name]).fetchone()[0]
+            if done_before:
+                report.received.append(rf.name)
+                report.failed.pop(rf.name, None)
+                if progress is not None:
+                    progress("download", i + 1, len(remote))
+                continue
+            try:
+                local.append(download_file(rf, target, timeout=timeout))
+                report.received.append(rf.name)
+            except BilatError as exc:
+                if exc.code == "E010" and "404" in exc.message:
+                    report.missing.append(rf.name)
+                else:
+                    report.failed[rf.name] = exc.message
+            if progress is not None:
+                progress("download", i + 1, len(remote))
+    report.ingest = ingest(store, local, on_bad_rows=on_bad_rows, progress=progress,
+                           source=str(folder) if folder is not None else None)
+    if not allow_missing and (report.missing or report.failed):
+        gaps = report.missing + list(report.failed)
+        first = gaps[0]
+        if folder is not None and len(gaps) == 1:
+            raise error("E011", path=first, mirror=folder / "gdelt")
+        detail = f"{first}: {report.failed[first]}" if first in report.failed else first
+        raise error("E108", missing=len(gaps), expected=len(report.expected), first=detail)
+    return report
+
+
+def ingested_files(store: Store) -> pd.DataFrame:
+    """The GDELT files in the store (ingest log rows of kind ``gdelt``)."""
+    return store.ingest_log(_KIND)
+
+
+__all__ = [
+    "BILAT_COLUMNS",
+    "FIELDS_V1_BACKFILE",
+    "FIELDS_V1_DAILY",
+    "FIELDS_V2",
+    "INDEX_V1",
+    "LAYOUTS",
+    "MASTER_V2",
+    "ON_BAD_ROWS",
+    "STORE_COLUMNS",
+    "FetchReport",
+    "FileResult",
+    "IngestReport",
+    "Layout",
+    "RemoteFile",
+    "column_type",
+    "detect_layout",
+    "detect_version",
+    "download_file",
+    "events_table",
+    "expected_files",
+    "fetch_gdelt",
+    "ingest",
+    "ingested_files",
+    "list_remote",
+    "parse_index_v1",
+    "parse_master_list",
+    "quarantine",
+    "read_gdelt",
+]

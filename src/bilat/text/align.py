@@ -1,0 +1,273 @@
+"""Claim-to-claim similarity across documents: lexical (default), language-independent, embeddings.
+
+All aligners return a matrix ``S[i, j]`` in [0, 1] for claims ``a[i]`` and ``b[j]``:
+
+- :class:`LexicalAligner` (default, same-language pairs): IDF-weighted Dice overlap of
+  language-aware tokens (Latin/Cyrillic words cut to a 6-letter stem, without stop words; Chinese
+  as character bigrams), plus a rapidfuzz token-set ratio, combined with issue overlap (Jaccard of
+  issue keys, broader issues included) and speaker compatibility (same side, or "both sides").
+  ``S = 0.55·lexical + 0.30·issues + 0.15·speaker``; claims with no issue on either side score
+  the issue term as their lexical score (nothing to compare is not evidence of difference).
+- :class:`FeatureAligner` (cross-language pairs without embeddings): issue overlap, speaker
+  compatibility and stance/modality agreement only: ``S = 0.70·issues + 0.15·speaker +
+  0.15·form``; claims without issues cannot be aligned this way (score 0).
+- :class:`EmbeddingAligner` (``pip install 'bilat[embeddings]'``): cosine similarity of
+  multilingual sentence embeddings (sentence-transformers), mixed with the same issue and speaker
+  features: ``S = 0.60·cosine + 0.25·issues + 0.15·speaker``. Imported lazily; without the extra
+  it raises E002 with the install command.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from bilat.errors import error
+from bilat.text.lexicon import Lexicon, load_lexicon
+from bilat.text.model import Claim
+
+#: Aligner names accepted by :func:`get_aligner` and ``--aligner``.
+ALIGNERS = ("auto", "lexical", "features", "embeddings")
+#: Default multilingual model for :class:`EmbeddingAligner`.
+DEFAULT_EMBEDDING_MODEL = "sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2"
+
+_STOP = {
+    "en": set("""a an the and or of to in on at for with by from as that this these those is are
+    was were be been being it its his her their they he she we our us which who whom whose also
+    has have had will would shall should can could may might must not no than then there here
+    such into over under about between both two sides side said noted stressed pointed out
+    emphasized emphasised expressed stated added during while other each all any very more most
+    further well so only same upon within without including include through per
+    xi jinping vladimir putin china chinese russia russian presid leader leaders heads head
+    state countr our prc people's republic federation""".split()),
+    "ru": set("""и в во на с со по к ко о об от до для из за что как это этот эта эти тот та
+    те а но же ли бы не ни он она они его ее её их также при между обе оба стороны сторона
+    был была были быть будет будут который которая которые которых о об под над уже ещё еще
+    отметил подчеркнул заявил сказал выразил си цзиньп владим путин китай китайс россия
+    россий презид лидер лидеры глава главы госуда страна страны двух кнр рф""".split()),
+}
+#: Words of the readout register that say the same thing (6-letter stems → one concept).
+_CONCEPTS = {
+    "~talk": "talks conver phone teleph call spoke speak held meet met negoti переговор беседа "
+             "разгов телефо встреч провел",
+    "~discuss": "discus exchan views outlin опинион обсуди обмени мнения",
+    "~contact": "contac commun dialog exchan контак связ общени диалог",
+    "~keep": "mainta contin keep sustai preser продол сохран поддер",
+    "~deepen": "deepen expand streng enhanc boost step intens promot advanc further углубл "
+               "расшир укрепл наращи развив активи",
+    "~relation": "relati ties partne отноше связи партнё партне",
+    "~high": "highes best unprec all-ti record peak высоча наивыс беспре рекорд лучший",
+    "~thank": "thank gratit gratef призна благод",
+    "~award": "award honour honor medal order наград орден",
+    "~greet": "congra greeti wishes wished поздра пожела",
+    "~sign": "sign signed signin подпис",
+    "~document": "docume agreem contra докуме соглаш контра",
+    "~situation": "situat crisis issue questi ситуац кризис вопрос пробле",
+    "~support": "suppor backin поддер",
+    "~oppose": "oppose opposi reject против отверг",
+    "~outside": "outsid extern foreig внешни",
+    "~cooperate": "cooper coordi intera collab сотруд взаимо коорди",
+    "~agree": "agreed agree consen догово соглас",
+    "~visit": "visit trip визит поездк",
+    "~grow": "grow growth grew increa rise rose рост вырос увелич",
+    "~stable": "stable stabil steady resili устойч стабил",
+    "~security": "securi safety безопа",
+    "~sovereign": "sovere суверен",
+    "~interfere": "interf meddl вмешат",
+}
+_CONCEPT_OF = {stem: concept for concept, stems in _CONCEPTS.items() for stem in stems.split()}
+_ZH_STOP = set("的了在和与是等也及并对将为就其之而于以上中")
+_WORD = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
+_HAN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def tokens(text: str, language: str = "en") -> list[str]:
+    """Comparison tokens: 6-letter word stems without stop words; Han text as bigrams."""
+    out: list[str] = []
+    for run in _HAN.findall(text):
+        chars = [c for c in run if c not in _ZH_STOP]
+        out.extend(chars[i] + chars[i + 1] for i in range(len(chars) - 1))
+        if len(chars) == 1:
+            out.append(chars[0])
+    rest = _HAN.sub(" ", text).lower()
+    stop = _STOP.get(language, _STOP["en"]) | _STOP["en"]
+    for w in _WORD.findall(rest):
+        if w in stop or w[:6] in stop or len(w) < 2:
+            continue
+        stem = w[:6]
+        out.append(_CONCEPT_OF.get(stem, stem))
+    return out
+
+
+def _idf(token_lists: Sequence[Sequence[str]]) -> dict[str, float]:
+    df: Counter[str] = Counter()
+    for toks in token_lists:
+        df.update(set(toks))
+    n = max(len(token_lists), 1)
+    return {t: math.log(1.0 + n / c) for t, c in df.items()}
+
+
+def _weighted_dice(a: set[str], b: set[str], idf: dict[str, float]) -> float:
+    if not a or not b:
+        return 0.0
+    inter = sum(idf.get(t, 1.0) for t in a & b)
+    total = sum(idf.get(t, 1.0) for t in a) + sum(idf.get(t, 1.0) for t in b)
+    return 2.0 * inter / total if total else 0.0
+
+
+def issue_similarity(a: Claim, b: Claim, lexicon: Lexicon) -> float | None:
+    """Jaccard overlap of the two claims' issues (broader issues included); None if neither."""
+    if not a.issues and not b.issues:
+        return None
+    ia, ib = lexicon.expand(a.issues), lexicon.expand(b.issues)
+    return len(ia & ib) / len(ia | ib) if ia | ib else 0.0
+
+
+def speaker_compatible(a: Claim, b: Claim) -> float:
+    """1 when the speakers can be the same (same side, 'both sides', unknown), else 0."""
+    sa, sb = a.speaker_side, b.speaker_side
+    if sa is None or sb is None or sa == sb or "BOTH" in (sa, sb):
+        return 1.0
+    return 0.0
+
+
+def form_agreement(a: Claim, b: Claim) -> float:
+    """1 when stance and modality agree (or are both absent), 0.5 for one, 0 for neither."""
+    return 0.5 * (a.stance == b.stance) + 0.5 * (a.modality == b.modality)
+
+
+class Aligner:
+    """Base class: a similarity matrix between two lists of claims."""
+
+    name = "base"
+    #: True when the aligner compares wording (not only issues/speakers/stance).
+    reads_wording = True
+
+    def __init__(self, lexicon: Lexicon | None = None) -> None:
+        self.lexicon = lexicon or load_lexicon()
+
+    def similarity(self, a: Sequence[Claim], b: Sequence[Claim]) -> np.ndarray:
+        """``S[i, j]`` in [0, 1] for every claim pair."""
+        raise NotImplementedError
+
+    def lexical(self, a: Sequence[Claim], b: Sequence[Claim]) -> np.ndarray:
+        """Wording similarity alone (the aligner's own measure; 0 for FeatureAligner)."""
+        return np.zeros((len(a), len(b)))
+
+
+class LexicalAligner(Aligner):
+    """IDF-weighted token overlap + issue + speaker features (see the module docstring)."""
+
+    name = "lexical"
+
+    def lexical(self, a: Sequence[Claim], b: Sequence[Claim]) -> np.ndarray:
+        ta = [tokens(c.text, c.language or "en") for c in a]
+        tb = [tokens(c.text, c.language or "en") for c in b]
+        idf = _idf(ta + tb)
+        sa, sb = [set(t) for t in ta], [set(t) for t in tb]
+        out = np.zeros((len(a), len(b)))
+        for i, x in enumerate(sa):
+            for j, y in enumerate(sb):
+                if not (x & y):
+                    continue
+                dice = _weighted_dice(x, y, idf)
+                ratio = fuzz.token_set_ratio(" ".join(ta[i]), " ".join(tb[j])) / 100.0
+                out[i, j] = 0.75 * dice + 0.25 * ratio
+        return out
+
+    def similarity(self, a: Sequence[Claim], b: Sequence[Claim]) -> np.ndarray:
+        lex = self.lexical(a, b)
+        return _combine(lex, a, b, self.lexicon, 0.55, 0.30, 0.15)
+
+
+class FeatureAligner(Aligner):
+    """Language-independent: issues, speaker side, stance and modality only."""
+
+    name = "features"
+    reads_wording = False
+
+    def similarity(self, a: Sequence[Claim], b: Sequence[Claim]) -> np.ndarray:
+        out = np.zeros((len(a), len(b)))
+        for i, x in enumerate(a):
+            for j, y in enumerate(b):
+                iss = issue_similarity(x, y, self.lexicon)
+                if not iss:
+                    continue
+                out[i, j] = 0.70 * iss + 0.15 * speaker_compatible(x, y) \
+                    + 0.15 * form_agreement(x, y)
+        return out
+
+
+class EmbeddingAligner(Aligner):
+    """Multilingual sentence embeddings (optional extra ``bilat[embeddings]``), lazily loaded."""
+
+    name = "embeddings"
+
+    def __init__(self, lexicon: Lexicon | None = None, model: str | None = None) -> None:
+        super().__init__(lexicon)
+        self.model_name = model or DEFAULT_EMBEDDING_MODEL
+        self._model: Any = None
+
+    def _encoder(self) -> Any:
+        if self._model is None:
+            self._model = load_embedding_model(self.model_name)
+        return self._model
+
+    def lexical(self, a: Sequence[Claim], b: Sequence[Claim]) -> np.ndarray:
+        if not a or not b:
+            return np.zeros((len(a), len(b)))
+        enc = self._encoder()
+        ea = np.asarray(enc.encode([c.text for c in a], normalize_embeddings=True))
+        eb = np.asarray(enc.encode([c.text for c in b], normalize_embeddings=True))
+        return np.clip(ea @ eb.T, 0.0, 1.0)
+
+    def similarity(self, a: Sequence[Claim], b: Sequence[Claim]) -> np.ndarray:
+        return _combine(self.lexical(a, b), a, b, self.lexicon, 0.60, 0.25, 0.15)
+
+
+def load_embedding_model(name: str) -> Any:
+    """A sentence-transformers model, or E002 with the install command when the extra is missing."""
+    try:
+        from sentence_transformers import SentenceTransformer
+    except ImportError as exc:
+        raise error("E002", backend="embeddings aligner (sentence-transformers)",
+                    extra="embeddings") from exc
+    return SentenceTransformer(name)
+
+
+def _combine(
+    lex: np.ndarray, a: Sequence[Claim], b: Sequence[Claim], lexicon: Lexicon,
+    w_lex: float, w_issue: float, w_speaker: float,
+) -> np.ndarray:
+    out = np.zeros_like(lex)
+    for i, x in enumerate(a):
+        for j, y in enumerate(b):
+            iss = issue_similarity(x, y, lexicon)
+            issue_term = lex[i, j] if iss is None else iss
+            out[i, j] = w_lex * lex[i, j] + w_issue * issue_term \
+                + w_speaker * speaker_compatible(x, y) * min(1.0, 2.0 * lex[i, j] + (iss or 0))
+    return out
+
+
+def get_aligner(name: str = "lexical", lexicon: Lexicon | None = None, **kw: Any) -> Aligner:
+    """An aligner by name: lexical, features or embeddings (E316 for anything else)."""
+    if name == "lexical":
+        return LexicalAligner(lexicon)
+    if name == "features":
+        return FeatureAligner(lexicon)
+    if name == "embeddings":
+        return EmbeddingAligner(lexicon, **kw)
+    raise error("E316", value=name, options=", ".join(ALIGNERS))
+
+
+__all__ = [
+    "ALIGNERS", "Aligner", "EmbeddingAligner", "FeatureAligner", "LexicalAligner",
+    "form_agreement", "get_aligner", "issue_similarity", "load_embedding_model",
+    "speaker_compatible", "tokens",
+]

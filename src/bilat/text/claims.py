@@ -1,0 +1,337 @@
+"""Claims of a document: who says what about which issue, how firmly, with offsets.
+
+Fields of each :class:`~bilat.text.model.Claim` yielded by :func:`extract_claims`:
+
+- ``start``/``end``/``text``: the claim's span (``doc.text[start:end] == text``); a sentence
+  is one claim unless it carries several (see :mod:`bilat.text.segment`).
+- ``speaker``/``speaker_side``: the clause subject when it is a named person ("Xi Jinping"),
+  a state ("the Russian side", "俄方", "российская сторона" → side label), a leader's title
+  ("the Russian President" → that side's last named person), or "the two sides"/"стороны"/"双方"
+  (speaker "both sides", side ``BOTH``). Attribution carries across the sentences of a paragraph
+  ("Xi pointed out that … He stressed …"; a following sentence with no subject of its own stays
+  with the last speaker), and a pronoun ("He", "Он", "他") takes the last named person. With no
+  attribution the speaker is the issuer (``doc.issuer`` or the side label) and ``attributed`` is
+  False. ``extra["speaker_cue"]`` holds the words that decided it, ``extra["carried"]`` is True
+  when it was carried over from an earlier sentence.
+- ``issues``: issue keys from the lexicon (:mod:`bilat.text.lexicon`), in order of mention;
+  ``extra["issue_spans"]`` has ``[key, start, end]`` absolute offsets of each hit.
+- ``stance``: the strongest support cue: ``firmly_supports`` ("firmly/unswervingly supports",
+  "твёрдо поддерживает", "坚定支持") > ``supports`` ("supports", "поддерживает", "支持") >
+  ``understands`` ("understands", "respects", "с пониманием относится", "理解", "尊重") >
+  ``notes`` ("takes note of", "принимает к сведению", "注意到"); None without a cue.
+  ``opposes`` is True for "opposes/rejects", "выступает против", "反对".
+- ``modality``: the first commitment form: ``will`` (will, shall, determined to; будет,
+  намерены; 将), ``agreed`` (agreed to; договорились; 同意), ``ready_to`` (ready/willing to;
+  готов; 愿), ``should`` (should, must; должны; 应), ``hope`` (hope, call for; надеется; 希望).
+- ``negated``: a negation governs the claim ("does not", "не", "不/没有"), excluding fixed
+  phrases such as "not only", "non-interference", "不断".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bilat.text.lexicon import Lexicon, Match, load_lexicon
+from bilat.text.model import Claim, Document
+from bilat.text.segment import Segment, segment
+
+# ------------------------------------------------------------------------------- cues
+_STANCE_CUES: dict[str, list[tuple[str, str]]] = {
+    "en": [
+        ("firmly_supports", r"\b(?:firmly|unswervingly|resolutely|steadfastly|strongly|"
+                            r"unequivocally|staunchly|unwaveringly|unconditionally|fully|"
+                            r"consistently|unreservedly|wholeheartedly)\s+(?:support|back|"
+                            r"stand(?:s)? (?:by|with))\w*"),
+        ("firmly_supports", r"\b(?:firm|unswerving|resolute|steadfast|strong|full|unwavering|"
+                            r"staunch|unconditional)\s+support\b"),
+        ("firmly_supports", r"\bsupports?\s+(?:\w+\s+){0,6}?(?:firmly|unswervingly|fully|"
+                            r"resolutely|unequivocally)\b"),
+        ("supports", r"\b(?:support(?:s|ed|ing)?|back(?:s|ed|ing)?|endors\w+|stands? with|"
+                     r"in favou?r of)\b"),
+        ("understands", r"\b(?:understand(?:s|ing)?|understood|respect(?:s|ed|ing)?|"
+                        r"sympath\w+|appreciat\w+ (?:the|china's|russia's) (?:position|concerns))\b"),
+        ("notes", r"\b(?:t(?:ake|akes|ook|aken|aking) note|not(?:e|es|ed) with|acknowledg\w+|"
+                  r"not(?:e|es|ed|ing) (?:the |china's |russia's |its )?(?:position|concerns?|"
+                  r"stance|proposal|initiative|statement|readiness)s?)\b"),
+    ],
+    "ru": [
+        ("firmly_supports", r"(?<!\w)(?:твёрдо|твердо|неизменно|решительно|последовательно|"
+                            r"неуклонно|всецело|полностью|непоколебимо|безоговорочно|"
+                            r"однозначно|всемерно)\s+(?:поддерж\w+|выступа\w+ в поддержку)"),
+        ("firmly_supports", r"(?<!\w)(?:тв[её]рд\w*|решительн\w*|неизменн\w*|полн\w*|"
+                            r"безоговорочн\w*|всемерн\w*)\s+поддержк\w*"),
+        ("supports", r"(?<!\w)(?:поддерж\w+|выступа\w+ в поддержку|выступа\w+ за)"),
+        ("understands", r"(?<!\w)(?:с пониманием|понимани\w+|понима\w+|уважа\w+|уважени\w+)"),
+        ("notes", r"(?<!\w)(?:приня\w* к сведению|принима\w* к сведению|"
+                  r"отмет\w* (?:позици\w+|заявлени\w+|озабоченност\w+))"),
+    ],
+    "zh": [
+        ("firmly_supports", r"(?:坚定(?:不移地)?支持|坚决支持|始终支持|全力支持|坚定地支持|"
+                            r"毫不动摇地?支持|坚定站在)"),
+        ("supports", r"支持|赞成|拥护"),
+        ("understands", r"理解|尊重"),
+        ("notes", r"注意到|留意到|知悉"),
+    ],
+}
+_OPPOSES = {
+    "en": r"\b(?:oppos(?:e|es|ed|ing)|reject(?:s|ed|ing)?|condemn\w*|(?:is|are|was|were|stands?|"
+          r"firmly|resolutely) against)\b",
+    "ru": r"(?<!\w)(?:выступа\w* против|против\b|отверга\w*|отвергл\w*|осужда\w*|"
+          r"неприемлем\w*)",
+    "zh": r"反对|抵制|谴责|拒绝",
+}
+_MODALITY = {
+    "en": [("will", r"\b(?:will|shall|determined to|committed to|are to|is to)\b"),
+           ("agreed", r"\b(?:agreed|agree to|agrees to|reached (?:a |an )?(?:consensus|"
+                      r"agreement|understanding))\b"),
+           ("ready_to", r"\b(?:ready to|willing to|stands? ready|prepared to|open to|"
+                        r"would like to)\b"),
+           ("should", r"\b(?:should|must|need to|needs to|it is necessary|have to|has to|"
+                      r"ought to)\b"),
+           ("hope", r"\b(?:hope[sd]?|hoping|expect(?:s|ed)?|look(?:s|ed)? forward|"
+                    r"call(?:s|ed)? (?:for|on)|urged?|wish(?:es|ed)?)\b")],
+    "ru": [("will", r"(?<!\w)(?:будет|будут|будем|намерен\w*|продолж\w+т\b|станет|станут)"),
+           ("agreed", r"(?<!\w)(?:договорил\w*|согласил\w*|условил\w*|достигнут\w* договор\w*)"),
+           ("ready_to", r"(?<!\w)(?:готов\w*|настро\w+ на)"),
+           ("should", r"(?<!\w)(?:должн\w*|необходимо|следует|нужно|надлежит)"),
+           ("hope", r"(?<!\w)(?:надеет\w*|надеют\w*|рассчитыва\w*|выразил\w* надежд\w*|"
+                    r"призвал\w*|призыва\w*|ожида\w*)")],
+    "zh": [("will", r"将|会|必将|决心"),
+           ("agreed", r"同意|一致认为|一致同意|商定|达成共识|达成一致"),
+           ("ready_to", r"愿|准备"),
+           ("should", r"应|必须|需要"),
+           ("hope", r"希望|期待|期望|呼吁|盼")],
+}
+_NEGATION = {
+    "en": (r"\b(?:not|never|no longer|neither|nor|cannot|n't|no)\b",
+           r"\bnot only\b|\bno doubt\b|\bno matter\b|\bnot least\b"),
+    "ru": (r"(?<!\w)(?:не|ни|никогда|нет)(?!\w)",
+           r"(?<!\w)не только(?!\w)|(?<!\w)не менее(?!\w)|(?<!\w)вне зависимости(?!\w)|"
+           r"(?<!\w)не раз(?!\w)"),
+    "zh": (r"不|没有|从未|并未|无意|绝不|未",
+           r"不断|不懈|不扩散|不仅|不同|不少|不久|不结盟|互不|未来|不可分割|不稳定|不确定|"
+           r"不干涉|毫不|不对抗|不针对|无论|不移"),
+}
+_BOTH = {
+    "en": r"(?:the two sides|both sides|the sides|the two leaders|both leaders|"
+          r"the two heads of state|both heads of state|the two presidents|the presidents|"
+          r"the leaders|the parties|the two countries|both countries|they|the interlocutors)\b",
+    "ru": r"(?:обе стороны|стороны|лидеры|главы государств|президенты|собеседники|они|"
+          r"оба лидера|обе страны|две страны)(?!\w)",
+    "zh": r"(?:双方|两国元首|两国领导人|两国|两位元首)",
+}
+_PRONOUN = {"en": r"(?:he|she)\b", "ru": r"(?:он|она)(?!\w)", "zh": r"(?:他|她)"}
+_LEAD_WORDS = {
+    "en": {"the", "president", "chinese", "russian", "chairman", "premier", "state", "councilor",
+           "councillor", "foreign", "minister", "mr", "mr.", "h.e.", "his", "excellency", "also",
+           "then", "further", "in", "turn", "according", "to", "as", "for", "vice", "prime",
+           "and", "general", "secretary", "of", "cpc", "central", "committee"},
+    "ru": {"президент", "председатель", "кнр", "россии", "рф", "глава", "государства",
+           "министр", "иностранных", "дел", "премьер", "премьер-министр", "как", "отметил",
+           "подчеркнул", "заявил", "сказал", "указал", "по", "словам", "также", "в", "свою",
+           "очередь", "генеральный", "секретарь", "цк", "кпк", "российский", "китайский",
+           "лидер", "председателя", "президента"},
+    "zh": {"国家主席", "总统", "外长", "总理", "主席", "国务委员", "国务委员兼外长", "中共中央总书记",
+           "总书记", "俄罗斯总统", "中国国家主席", "俄罗斯", "中国", "还", "也", "同时"},
+}
+_TRAILING = {
+    "en": r",\s*(?:{actor})\s+(?:said|noted|stressed|added|emphasi[sz]ed|pointed out|"
+          r"underlined|stated)\W*$|\baccording to (?:{actor})\b",
+    "ru": r"(?:отметил|подчеркнул|заявил|сказал|указал)\w*\s+(?:{actor})|"
+          r"по словам (?:{actor})",
+    "zh": r"(?:{actor})(?:表示|指出|强调|说)",
+}
+
+
+@dataclass
+class _Speaker:
+    name: str
+    side: str | None
+    attributed: bool
+    cue: str
+    paragraph: int
+    kind: str
+
+
+def _lang(language: str | None) -> str:
+    return language if language in ("en", "ru", "zh") else "en"
+
+
+@lru_cache(maxsize=64)
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def stance_of(text: str, language: str = "en") -> tuple[str | None, str | None]:
+    """The strongest stance cue in ``text`` and the words that carried it."""
+    for stance, pattern in _STANCE_CUES[_lang(language)]:
+        m = _rx(pattern).search(text)
+        if m:
+            return stance, m.group(0)
+    return None, None
+
+
+def modality_of(text: str, language: str = "en") -> tuple[str | None, str | None]:
+    """The first commitment form in ``text`` (see :data:`bilat.text.model.MODALITIES`)."""
+    best: tuple[int, str, str] | None = None
+    for modality, pattern in _MODALITY[_lang(language)]:
+        m = _rx(pattern).search(text)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), modality, m.group(0))
+    return (best[1], best[2]) if best else (None, None)
+
+
+def negated_in(text: str, language: str = "en") -> bool:
+    """Whether a negation governs ``text`` (fixed phrases like "not only" do not count)."""
+    neg, fixed = _NEGATION[_lang(language)]
+    cleaned = _rx(fixed).sub(" ", text)
+    if language != "zh":
+        cleaned = re.sub(r"\bnon-\w+", " ", cleaned, flags=re.IGNORECASE)
+    return bool(_rx(neg).search(cleaned))
+
+
+def opposes_in(text: str, language: str = "en") -> bool:
+    """Whether the claim states opposition ("opposes", "выступает против", "反对")."""
+    return bool(_rx(_OPPOSES[_lang(language)]).search(text))
+
+
+# ------------------------------------------------------------------------------- speakers
+@lru_cache(maxsize=8)
+def _actor_alternation(lexicon: Lexicon) -> str:
+    pats: list[str] = []
+    for actor in lexicon.actors:
+        for lang_pats in actor.patterns.values():
+            pats.extend(lang_pats)
+    return "|".join(f"(?:{p})" for p in pats)
+
+
+def _is_lead_in(prefix: str, lang: str) -> bool:
+    """Text before a subject that still leaves it the subject: titles, a fronted adverbial."""
+    p = prefix.strip()
+    if not p:
+        return True
+    if lang == "zh":
+        p = re.sub(r"^[^，,]{0,20}[，,]", "", p).strip()
+        return p == "" or all(w in _LEAD_WORDS["zh"] for w in re.split(r"\s+", p) if w) or \
+            p in _LEAD_WORDS["zh"]
+    p = re.sub(r"^[^,;:]{0,70},\s*", "", p)  # a fronted adverbial ending with a comma
+    words = re.findall(r"[\w.'-]+", p.lower())
+    return all(w in _LEAD_WORDS[lang] for w in words)
+
+
+def _subject(
+    text: str, lang: str, lex: Lexicon, actors: list[Match], doc_side: str | None
+) -> tuple[str, str | None, str, str] | None:
+    """(name, side, kind, cue) of the clause subject, or None when there is none."""
+    window = 14 if lang == "zh" else 80
+    m = _rx(r"^(?:[^,;:，]{0,70}[,，]\s*)?(?:" + _BOTH[lang] + ")").match(text)
+    if m:
+        return "both sides", "BOTH", "both", m.group(0)
+    for i, hit in enumerate(actors):
+        if hit.start > window:
+            break
+        if not _is_lead_in(text[:hit.start], lang):
+            continue
+        after = text[hit.end:]
+        joined = _rx(r"^\s*(?:and|и|和|与|同)\s*").match(after)
+        if joined and i + 1 < len(actors):
+            nxt = actors[i + 1]
+            if nxt.start == hit.end + joined.end() and nxt.side != hit.side:
+                return "both sides", "BOTH", "both", text[hit.start:nxt.end]
+        return hit.key, hit.side, hit.kind, text[hit.start:hit.end]
+    return None
+
+
+def _trailing(text: str, lang: str, lex: Lexicon, actors: list[Match]) -> Match | None:
+    """A speaker named after the content: "…, Putin said", "по словам Путина"."""
+    alt = _actor_alternation(lex)
+    m = _rx(_TRAILING[lang].format(actor=alt)).search(text)
+    if not m:
+        return None
+    for hit in actors:
+        if m.start() <= hit.start < m.end():
+            return hit
+    return None
+
+
+def _issuer_speaker(doc: Document, lex: Lexicon, paragraph: int) -> _Speaker:
+    name = doc.issuer or lex.side_label(doc.side) or "issuer"
+    return _Speaker(name, doc.side, False, "", paragraph, "issuer")
+
+
+# ------------------------------------------------------------------------------- claims
+def extract_claims(doc: Document, lexicon: Lexicon | None = None) -> list[Claim]:
+    """Claims of ``doc`` with offsets, speaker, issues, stance, modality and negation."""
+    lex = lexicon or load_lexicon()
+    lang = _lang(doc.language)
+    segments: list[Segment] = segment(doc.text, doc.language, _actor_alternation(lex))
+    claims: list[Claim] = []
+    current: _Speaker | None = None
+    last_person: dict[str | None, str] = {}
+    last_any_person: tuple[str, str | None] | None = None
+    for index, seg in enumerate(segments):
+        text = seg.text
+        actors = lex.actor_spans(text)
+        carried = False
+        found = _subject(text, lang, lex, actors, doc.side)
+        pronoun = _rx(r"^(?:[^,;:，]{0,40}[,，]\s*)?" + _PRONOUN[lang]).match(text)
+        if found is not None:
+            name, side, kind, cue = found
+            if kind == "title":
+                name = last_person.get(side, cue)
+            speaker = _Speaker(name, side, True, cue, seg.paragraph_index, kind)
+        elif pronoun and last_any_person is not None:
+            speaker = _Speaker(last_any_person[0], last_any_person[1], True,
+                               pronoun.group(0), seg.paragraph_index, "person")
+        else:
+            trailing = _trailing(text, lang, lex, actors)
+            if trailing is not None:
+                speaker = _Speaker(trailing.key, trailing.side, True, text[
+                    trailing.start:trailing.end], seg.paragraph_index, trailing.kind)
+            elif current is not None and current.paragraph == seg.paragraph_index \
+                    and current.kind != "issuer":
+                speaker = current
+                carried = True
+            else:
+                speaker = _issuer_speaker(doc, lex, seg.paragraph_index)
+        if speaker.kind == "person":
+            last_person[speaker.side] = speaker.name
+            last_any_person = (speaker.name, speaker.side)
+        current = speaker
+        issue_hits = lex.issue_spans(text)
+        issues = tuple(dict.fromkeys(h.key for h in issue_hits))
+        stance, stance_cue = stance_of(text, lang)
+        modality, modality_cue = modality_of(text, lang)
+        claims.append(Claim(
+            doc_id=doc.doc_id,
+            index=index,
+            start=seg.start,
+            end=seg.end,
+            text=text,
+            sentence_index=seg.sentence_index,
+            paragraph_index=seg.paragraph_index,
+            speaker=speaker.name,
+            speaker_side=speaker.side,
+            issues=issues,
+            stance=stance,
+            modality=modality,
+            negated=negated_in(text, lang),
+            extra={
+                "speaker_cue": speaker.cue,
+                "speaker_kind": speaker.kind,
+                "carried": carried,
+                "stance_cue": stance_cue,
+                "modality_cue": modality_cue,
+                "issue_spans": [[h.key, seg.start + h.start, seg.start + h.end]
+                                for h in issue_hits],
+            },
+            opposes=opposes_in(text, lang),
+            attributed=speaker.attributed,
+            language=doc.language,
+        ))
+    return claims
+
+
+__all__ = ["extract_claims", "modality_of", "negated_in", "opposes_in", "stance_of"]

@@ -1,0 +1,816 @@
+"""Joint-statement lineage: what in a statement is new, what only reaffirms, what was dropped.
+
+A *series* is two or more statements by the same parties (for Russia–China: the 2001 Treaty,
+the joint statements of 2014, 2019, 2022, 2023 …). Each statement is split into claims by the
+shared claim machinery (:func:`bilat.text.claims.extract_claims`: speaker, issues, stance,
+modality, negation, paragraph and character offsets). Every claim of a statement is held
+against every claim of all *earlier* statements of the series and labelled:
+
+- ``new``: no earlier counterpart;
+- ``reaffirmed``: an earlier counterpart carries the same commitment (possibly reworded) at the
+  same strength;
+- ``strengthened`` / ``weakened``: the counterpart is the same issue and object with a weaker /
+  stronger stance (firmly supports > supports > understands > notes) or commitment form
+  (will > agreed > ready to > should > hope), or the new text opposes what the old one only
+  noted.
+
+The *counterpart* is the matching claim in the most recent earlier statement that has one (so
+a change of strength is measured against the last time the commitment was made), with its
+similarity. Following counterparts back gives each claim's *chain* and the date the commitment
+*first appeared* in the series (first appearance, not just the previous statement).
+The reverse, *dropped*: claims of the latest earlier statement (``scope='previous'``) or of any
+earlier statement (``scope='any'``, one entry per chain, with its last appearance) that have no
+counterpart in the new text.
+
+Thresholds live in :class:`Thresholds` (one place, documented). Similarity of two claims is
+the mean of (a) the cosine of their content-word stems (:func:`bilat.text.align.tokens`)
+weighted by inverse document frequency learned from the whole series
+(:meth:`LineageModel.fit`), so the formulaic words every statement repeats ("the sides",
+"cooperation") count less than the substance, and (b) the wording similarity of the shared
+aligner (:meth:`bilat.text.align.Aligner.lexical`; ``aligner="embeddings"`` for the optional
+multilingual model).
+
+Output, :class:`LineageReport` (``to_json()``, ``to_dict()``), per statement and for the newest:
+
+- ``claims``: per claim ``label``, ``claim`` (doc id, date, start/end offsets, paragraph,
+  quote), ``issues``, ``stance``, ``modality``, ``opposes``, ``negated``, ``counterpart``
+  (same fields), ``similarity`` (0–1), ``change`` (e.g. ``stance supports→firmly_supports``),
+  ``first_appeared`` (a claim reference; its ``date`` is the answer), ``chain``;
+- ``dropped`` / ``dropped_any``: earlier claims with no counterpart, with the closest claim of
+  the new text and its similarity (below the threshold), first and last appearance;
+- ``summary``: share of the new text by label, in claims and in characters of claim text
+  (characters outside any claim, e.g. blank lines, are counted apart), the new commitments,
+  strengthened, weakened, dropped and omitted issues (see :mod:`bilat.text.omissions`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date as Date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bilat.errors import error
+from bilat.text.documents import with_meta
+from bilat.text.model import Claim, Document
+
+if TYPE_CHECKING:
+    from bilat.store import Store
+    from bilat.text.lexicon import Lexicon
+    from bilat.text.omissions import OmissionReport
+
+#: Labels of a claim of a later statement, in display order.
+LABELS = ("new", "reaffirmed", "strengthened", "weakened")
+#: Scopes of the dropped list: from the latest earlier statement only, or from any of them.
+DROP_SCOPES = ("previous", "any")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Every cut-off the lineage uses, in one place.
+
+    ``match``: similarity (0–1) from which an earlier claim is the *same commitment* (a
+    counterpart); labelled reaffirmed, or strengthened/weakened when the strength differs.
+    ``related``: lower similarity from which an earlier claim that shares an issue with the new
+    one is taken as the same issue and object *when its strength differs* (strengthened /
+    weakened); at equal strength such a pair is not enough to call the claim reaffirmed.
+    ``dropped``: an earlier claim whose best similarity to every claim of the new text is
+    below this is dropped (unless it is a counterpart of one of them).
+    ``min_chars``: claims shorter than this (headings, "1.") are not labelled.
+    The defaults were set on the Russia–China evaluation series (evaluation/statements);
+    see the README there for the agreement they give.
+    """
+
+    match: float = 0.5
+    related: float = 0.3
+    dropped: float = 0.5
+    min_chars: int = 12
+
+    def __post_init__(self) -> None:
+        for name in ("match", "related", "dropped"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise error("E408", option=f"threshold {name}", value=value,
+                            expected="give a similarity between 0 and 1")
+        if self.related > self.match:
+            raise error("E408", option="threshold related", value=self.related,
+                        expected=f"it must not exceed match ({self.match})")
+
+
+# ---------------------------------------------------------------------------------- records
+@dataclass(frozen=True)
+class ClaimRef:
+    """A citable pointer to one claim: document, date, offsets, paragraph and the quote."""
+
+    doc_id: str
+    date: str | None
+    index: int
+    start: int
+    end: int
+    paragraph: int
+    quote: str
+
+    @classmethod
+    def of(cls, claim: Claim, doc: Document) -> ClaimRef:
+        """The reference of ``claim`` of ``doc``."""
+        return cls(doc.doc_id, _iso(doc.date), claim.index, claim.start, claim.end,
+                   claim.paragraph_index, claim.text)
+
+
+@dataclass(frozen=True)
+class ClaimLineage:
+    """One claim of a later statement, its label, its closest earlier counterpart and origin."""
+
+    label: str
+    claim: ClaimRef
+    issues: tuple[str, ...]
+    stance: str | None
+    modality: str | None
+    opposes: bool
+    negated: bool
+    counterpart: ClaimRef | None
+    similarity: float | None
+    change: str | None
+    first_appeared: ClaimRef
+    chain: tuple[ClaimRef, ...] = ()
+
+    @property
+    def is_commitment(self) -> bool:
+        """Whether the claim commits (a stance, a commitment form or an opposition)."""
+        return bool(self.stance or self.modality or self.opposes)
+
+
+@dataclass(frozen=True)
+class DroppedClaim:
+    """An earlier claim with no counterpart in the new statement, with the evidence of absence."""
+
+    claim: ClaimRef
+    issues: tuple[str, ...]
+    scope: str
+    first_appeared: ClaimRef
+    last_seen: ClaimRef
+    closest: ClaimRef | None
+    similarity: float
+
+
+@dataclass(frozen=True)
+class ParagraphLineage:
+    """A paragraph of the statement (offsets) and the indexes of its claims' lineages."""
+
+    index: int
+    start: int
+    end: int
+    claims: tuple[int, ...]
+    labels: dict[str, int]
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """A statement of the series as cited in a report."""
+
+    doc_id: str
+    date: str | None
+    title: str | None
+    side: str | None
+    issuer: str | None
+    parties: tuple[str, ...]
+    source_url: str | None
+    n_chars: int
+    n_claims: int
+
+
+@dataclass
+class StatementLineage:
+    """The lineage of one statement against all earlier ones in its series."""
+
+    doc: DocumentInfo
+    against: tuple[str, ...]
+    claims: list[ClaimLineage]
+    dropped: list[DroppedClaim]
+    dropped_any: list[DroppedClaim]
+    paragraphs: list[ParagraphLineage]
+    shares: dict[str, Any]
+
+
+@dataclass
+class LineageReport:
+    """Lineage of a series of statements, with the newest one summarised for quoting."""
+
+    parties: tuple[str, ...]
+    series: list[DocumentInfo]
+    statements: list[StatementLineage]
+    thresholds: Thresholds
+    notes: list[str] = field(default_factory=list)
+    omissions: OmissionReport | None = None
+    texts: dict[str, str] = field(default_factory=dict, repr=False)
+
+    @property
+    def focus(self) -> StatementLineage:
+        """The newest statement's lineage (the one the summary quotes)."""
+        return self.statements[-1]
+
+    def summary(self) -> dict[str, Any]:
+        """Figures an analyst can quote for the newest statement (see :func:`summarise`)."""
+        return summarise(self)
+
+    def to_dict(self, *, include_texts: bool = False) -> dict[str, Any]:
+        """Plain data (JSON-ready); ``include_texts`` adds every statement's full text."""
+        data: dict[str, Any] = {
+            "parties": list(self.parties),
+            "series": [asdict(d) for d in self.series],
+            "thresholds": asdict(self.thresholds),
+            "notes": list(self.notes),
+            "summary": self.summary(),
+            "statements": [asdict(s) for s in self.statements],
+            "omissions": None if self.omissions is None else self.omissions.to_dict(),
+        }
+        if include_texts:
+            data["texts"] = dict(self.texts)
+        return data
+
+    def to_json(self, *, indent: int = 2, include_texts: bool = False) -> str:
+        """The report as JSON (UTF-8 text, not ASCII-escaped)."""
+        return json.dumps(self.to_dict(include_texts=include_texts), indent=indent,
+                          ensure_ascii=False, default=str)
+
+
+# ---------------------------------------------------------------------------------- helpers
+def _iso(value: Date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _tokens(claim: Claim) -> list[str]:
+    """Comparison tokens of a claim: :func:`bilat.text.align.tokens` (stems, no stop words)."""
+    from bilat.text.align import tokens
+
+    return tokens(claim.text, claim.language or "en")
+
+
+def strength_change(new: Claim, old: Claim) -> tuple[int, str | None]:
+    """+1 if ``new`` is firmer than ``old``, -1 if weaker, 0 if equal, with what changed.
+
+    Compared in this order, first difference wins: stance (both present), commitment form
+    (both present), opposition (the new one opposes what the old one did not, or stops
+    opposing) when neither carries a stance. A stance or form present on one side only is not
+    a change (statements drop "will" from reaffirmations without meaning less).
+    """
+    if new.stance and old.stance and new.stance_rank != old.stance_rank:
+        sign = 1 if new.stance_rank > old.stance_rank else -1
+        return sign, f"stance {old.stance}→{new.stance}"
+    if new.modality and old.modality and new.modality_rank != old.modality_rank:
+        sign = 1 if new.modality_rank > old.modality_rank else -1
+        return sign, f"modality {old.modality}→{new.modality}"
+    if new.opposes != old.opposes and not (new.stance and old.stance):
+        if new.opposes and not old.opposes and not (old.stance and old.stance_rank > 2):
+            return 1, "opposition: noted→opposes"
+        if old.opposes and not new.opposes and not (new.stance and new.stance_rank > 2):
+            return -1, "opposition: opposes→noted"
+    return 0, None
+
+
+# ---------------------------------------------------------------------------------- model
+Similarity = Callable[[Sequence[str], Sequence[str]], list[list[float]]]
+
+
+class LineageModel:
+    """Labels every statement of a series against all earlier ones (fit/transform).
+
+    ``fit(docs)`` learns the series: its claims (``claims_``), the inverse document frequency
+    of every content word across the series' claims (``idf_``) and the lineage of every
+    statement after the first (``lineages_``). ``transform(doc)`` labels one more statement
+    against the whole fitted series without refitting.
+    """
+
+    def __init__(
+        self,
+        thresholds: Thresholds | None = None,
+        *,
+        lexicon: Lexicon | None = None,
+        aligner: str = "lexical",
+        claims: Callable[[Document], list[Claim]] | None = None,
+    ) -> None:
+        self.thresholds = thresholds or Thresholds()
+        self.lexicon = lexicon
+        self.aligner = aligner
+        self._extract = claims
+
+    # ------------------------------------------------------------------ learning
+    def fit(self, docs: Sequence[Document]) -> LineageModel:
+        """Segment the series (oldest first), learn IDF weights, label each later statement."""
+        from bilat.text.align import get_aligner
+
+        self.aligner_ = get_aligner(self.aligner, self.lexicon)
+        self.docs_: list[Document] = list(docs)
+        self.claims_: dict[str, list[Claim]] = {d.doc_id: self._claims(d) for d in self.docs_}
+        self._fit_idf()
+        self.lineages_: list[StatementLineage] = []
+        self._chains: dict[str, tuple[ClaimRef, ...]] = {}
+        for k in range(1, len(self.docs_)):
+            self.lineages_.append(self._label(self.docs_[k], self.docs_[:k]))
+        return self
+
+    def transform(self, doc: Document) -> StatementLineage:
+        """The lineage of ``doc`` against every statement of the fitted series."""
+        self._check_fitted()
+        earlier = [d for d in self.docs_ if d.doc_id != doc.doc_id]
+        if doc.doc_id not in self.claims_:
+            self.claims_[doc.doc_id] = self._claims(doc)
+        return self._label(doc, earlier)
+
+    # ------------------------------------------------------------------ internals
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "docs_"):
+            raise RuntimeError("LineageModel is not fitted; call fit(docs) first")
+
+    def _claims(self, doc: Document) -> list[Claim]:
+        if self._extract is not None:
+            found = self._extract(doc)
+        else:
+            from bilat.text.claims import extract_claims
+
+            found = extract_claims(doc, lexicon=self.lexicon)
+        kept = [c for c in found if len(c.text.strip()) >= self.thresholds.min_chars]
+        if not kept:
+            raise error("E406", doc=doc.doc_id,
+                        reason=f"{len(doc.text)} characters gave no claim of "
+                               f"{self.thresholds.min_chars}+ characters")
+        return kept
+
+    def _fit_idf(self) -> None:
+        df: Counter[str] = Counter()
+        n = 0
+        for claims in self.claims_.values():
+            for c in claims:
+                df.update(set(_tokens(c)))
+                n += 1
+        self.n_claims_ = n
+        self.idf_: dict[str, float] = {t: math.log((1 + n) / (1 + f)) + 1.0 for t, f in df.items()}
+        self._default_idf = math.log(1 + n) + 1.0
+
+    def _vector(self, claim: Claim) -> dict[str, float]:
+        counts = Counter(_tokens(claim))
+        vec = {t: (1.0 + math.log(c)) * self.idf_.get(t, self._default_idf)
+               for t, c in counts.items()}
+        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        return {t: v / norm for t, v in vec.items()}
+
+    def similarity(self, a: Claim, b: Claim) -> float:
+        """Similarity of two claims (0–1), as used for matching (see :meth:`_matrix`)."""
+        self._check_fitted()
+        return float(self._matrix([a], [b])[0][0])
+
+    def _matrix(self, new: list[Claim], old: list[Claim]) -> list[list[float]]:
+        """``S[i][j]``: mean of the series-IDF cosine of content words and the aligner's
+        wording similarity (:meth:`bilat.text.align.Aligner.lexical`); cosine alone when the
+        aligner does not read wording (``features``)."""
+        if not new or not old:
+            return [[] for _ in new]
+        vn = [self._vector(c) for c in new]
+        vo = [self._vector(c) for c in old]
+        cos = [[sum(v * b.get(t, 0.0) for t, v in a.items()) for b in vo] for a in vn]
+        if not self.aligner_.reads_wording:
+            return [[max(0.0, min(1.0, x)) for x in row] for row in cos]
+        lex = self.aligner_.lexical(new, old)
+        return [[max(0.0, min(1.0, 0.5 * cos[i][j] + 0.5 * float(lex[i, j])))
+                 for j in range(len(old))] for i in range(len(new))]
+
+    def _origin(self, ref: ClaimRef) -> tuple[ClaimRef, ...]:
+        """The chain of counterparts behind ``ref`` (``ref`` first, origin last)."""
+        key = f"{ref.doc_id}:{ref.index}"
+        return (ref, *self._chains.get(key, ()))
+
+    def _label(self, doc: Document, earlier: Sequence[Document]) -> StatementLineage:
+        th = self.thresholds
+        lex = self.lexicon
+        new_claims = self.claims_[doc.doc_id]
+        mats = {d.doc_id: self._matrix(new_claims, self.claims_[d.doc_id]) for d in earlier}
+        out: list[ClaimLineage] = []
+        for i, c in enumerate(new_claims):
+            ref = ClaimRef.of(c, doc)
+            issues_c = set(lex.expand(c.issues)) if lex else set(c.issues)
+            chosen: tuple[Document, Claim, float] | None = None
+            related: tuple[Document, Claim, float, int, str | None] | None = None
+            for d in reversed(earlier):  # most recent earlier statement first
+                row = mats[d.doc_id][i]
+                if not row:
+                    continue
+                j = max(range(len(row)), key=row.__getitem__)
+                if row[j] >= th.match:
+                    chosen = (d, self.claims_[d.doc_id][j], row[j])
+                    break
+                if related is None:
+                    # best same-issue claim of this statement whose strength differs
+                    for jj in sorted(range(len(row)), key=row.__getitem__, reverse=True):
+                        if row[jj] < th.related:
+                            break
+                        o = self.claims_[d.doc_id][jj]
+                        issues_o = set(lex.expand(o.issues)) if lex else set(o.issues)
+                        if not (issues_c & issues_o) or o.negated != c.negated:
+                            continue
+                        sign, change = strength_change(c, o)
+                        if sign != 0:
+                            related = (d, o, row[jj], sign, change)
+                            break
+            counterpart: ClaimRef | None = None
+            sim: float | None = None
+            change: str | None = None
+            if chosen is not None:
+                d, o, sim = chosen
+                counterpart = ClaimRef.of(o, d)
+                if o.negated != c.negated:
+                    label, change = "new", "negation reversed"
+                else:
+                    sign, change = strength_change(c, o)
+                    label = {1: "strengthened", -1: "weakened", 0: "reaffirmed"}[sign]
+            elif related is not None:
+                d, o, sim, sign, change = related
+                counterpart = ClaimRef.of(o, d)
+                label = "strengthened" if sign > 0 else "weakened"
+            else:
+                label = "new"
+            carried = counterpart is not None and label != "new"
+            chain = self._origin(counterpart) if carried and counterpart else ()
+            self._chains[f"{doc.doc_id}:{c.index}"] = chain
+            first = chain[-1] if chain else ref
+            if carried:
+                # the same wording may go back further than the chain of counterparts does:
+                # the oldest statement with a direct match is the first appearance
+                for d in earlier:  # oldest first
+                    row = mats[d.doc_id][i]
+                    if (first.date or "") <= (_iso(d.date) or ""):
+                        break
+                    if row and max(row) >= th.match:
+                        j = max(range(len(row)), key=row.__getitem__)
+                        first = ClaimRef.of(self.claims_[d.doc_id][j], d)
+                        break
+            out.append(ClaimLineage(
+                label=label, claim=ref, issues=tuple(c.issues), stance=c.stance,
+                modality=c.modality, opposes=bool(getattr(c, "opposes", False)),
+                negated=c.negated, counterpart=counterpart,
+                similarity=None if sim is None else round(sim, 4), change=change,
+                first_appeared=first, chain=chain,
+            ))
+        dropped = self._dropped(doc, earlier, out, mats, scope="previous")
+        dropped_any = self._dropped(doc, earlier, out, mats, scope="any")
+        return StatementLineage(
+            doc=document_info(doc, len(new_claims)),
+            against=tuple(d.doc_id for d in earlier),
+            claims=out, dropped=dropped, dropped_any=dropped_any,
+            paragraphs=_paragraphs(doc, out),
+            shares=_shares(doc, out),
+        )
+
+    def _dropped(
+        self,
+        doc: Document,
+        earlier: Sequence[Document],
+        lineage: list[ClaimLineage],
+        mats: dict[str, list[list[float]]],
+        *,
+        scope: str,
+    ) -> list[DroppedClaim]:
+        th = self.thresholds
+        new_claims = self.claims_[doc.doc_id]
+        carried = {(cl.counterpart.doc_id, cl.counterpart.index)
+                   for cl in lineage if cl.counterpart is not None and cl.label != "new"}
+        # origins carried into the new text (every claim of a chain that continues)
+        carried_roots = {(cl.first_appeared.doc_id, cl.first_appeared.index)
+                         for cl in lineage if cl.label != "new"}
+        pool = earlier[-1:] if scope == "previous" else list(earlier)
+        # group the earlier claims by the origin of their chain: a commitment is dropped only
+        # if no appearance of it is carried into the new text
+        groups: dict[tuple[str, int], list[tuple[Document, int, Claim, float, int | None]]] = {}
+        for d in pool:
+            mat = mats[d.doc_id]
+            for j, o in enumerate(self.claims_[d.doc_id]):
+                col = [row[j] for row in mat]
+                best = max(range(len(col)), key=col.__getitem__) if col else None
+                best_sim = col[best] if best is not None else 0.0
+                origin = self._origin(ClaimRef.of(o, d))[-1]
+                groups.setdefault((origin.doc_id, origin.index), []).append(
+                    (d, j, o, best_sim, best))
+        found: dict[tuple[str, int], DroppedClaim] = {}
+        for root, members in groups.items():
+            if root in carried_roots or any(
+                    (d.doc_id, o.index) in carried or sim >= th.dropped
+                    for d, _j, o, sim, _b in members):
+                continue
+            d, _j, o, best_sim, best = members[-1]  # latest appearance (docs in date order)
+            ref = ClaimRef.of(o, d)
+            found[root] = DroppedClaim(
+                claim=ref, issues=tuple(o.issues), scope=scope,
+                first_appeared=self._origin(ref)[-1], last_seen=ref,
+                closest=None if best is None else ClaimRef.of(new_claims[best], doc),
+                similarity=round(best_sim, 4),
+            )
+        return sorted(found.values(), key=lambda x: (x.claim.date or "", x.claim.start))
+
+
+def document_info(doc: Document, n_claims: int) -> DocumentInfo:
+    """The citation block of a statement."""
+    return DocumentInfo(doc.doc_id, _iso(doc.date), doc.title, doc.side, doc.issuer,
+                        tuple(doc.parties), doc.source_url, len(doc.text), n_claims)
+
+
+def _paragraph_spans(doc: Document) -> list[tuple[int, int]]:
+    from bilat.text.segment import paragraphs
+
+    return [(p.start, p.end) for p in paragraphs(doc.text)]
+
+
+def _paragraphs(doc: Document, lineage: list[ClaimLineage]) -> list[ParagraphLineage]:
+    spans = _paragraph_spans(doc)
+    out = []
+    for idx, (start, end) in enumerate(spans):
+        members = tuple(k for k, cl in enumerate(lineage)
+                        if start <= cl.claim.start < end)
+        labels = Counter(lineage[k].label for k in members)
+        out.append(ParagraphLineage(idx, start, end, members, dict(labels)))
+    return out
+
+
+def _shares(doc: Document, lineage: list[ClaimLineage]) -> dict[str, Any]:
+    n = len(lineage)
+    chars = Counter()
+    counts = Counter()
+    for cl in lineage:
+        counts[cl.label] += 1
+        chars[cl.label] += cl.claim.end - cl.claim.start
+    total_chars = sum(chars.values())
+    return {
+        "claims": n,
+        "claim_chars": total_chars,
+        "text_chars": len(doc.text),
+        "outside_claims_chars": len(doc.text) - total_chars,
+        "by_claims": {lab: {"n": counts[lab], "share": round(counts[lab] / n, 4) if n else 0.0}
+                      for lab in LABELS},
+        "by_chars": {lab: {"chars": chars[lab],
+                           "share": round(chars[lab] / total_chars, 4) if total_chars else 0.0}
+                     for lab in LABELS},
+    }
+
+
+# ---------------------------------------------------------------------------------- series
+@dataclass(frozen=True)
+class _Source:
+    value: str
+    date: Date | None
+
+
+def _parse_date(value: str, *, where: str) -> Date:
+    text = value.strip()
+    try:
+        return Date.fromisoformat(text)
+    except ValueError:
+        raise error("E007", value=value, path=where) from None
+
+
+def _split_at(value: str) -> _Source:
+    """``FILE@YYYY-MM-DD`` → the file and its date (an ``@`` not followed by a date stays)."""
+    head, sep, tail = value.rpartition("@")
+    if sep and re.fullmatch(r"\d{4}-\d{2}-\d{2}", tail.strip()):
+        return _Source(head, _parse_date(tail, where=value))
+    return _Source(value, None)
+
+
+def resolve_series(
+    sources: Sequence[Document | str | Path],
+    *,
+    store: Store | None = None,
+    dates: Sequence[str | Date] | None = None,
+    parties: Sequence[str] | None = None,
+    side: str = "JOINT",
+    issuer: str | None = None,
+    kind: str = "statement",
+) -> list[Document]:
+    """Documents from Document objects, file paths, ``FILE@YYYY-MM-DD`` or stored ids.
+
+    ``dates`` gives one date per source, in order (or none); a date written into the source
+    (``@YYYY-MM-DD``) wins. Files are read with :func:`bilat.text.documents.load_document`;
+    stored ids with :func:`bilat.text.documents.get_document`.
+    """
+    if dates is not None and len(dates) and len(dates) != len(sources):
+        raise error("E409", given=len(dates), count=len(sources))
+    out: list[Document] = []
+    for k, src in enumerate(sources):
+        given: Date | None = None
+        if dates is not None and len(dates):
+            d = dates[k]
+            given = d if isinstance(d, Date) else _parse_date(str(d), where=str(src))
+        if isinstance(src, Document):
+            doc = src
+            if given is not None and doc.date != given:
+                doc = with_meta(doc, date=given)
+            out.append(doc)
+            continue
+        spec = _split_at(str(src))
+        when = spec.date or given
+        out.append(_load_one(spec.value, when, store=store, parties=parties, side=side,
+                             issuer=issuer, kind=kind))
+    return out
+
+
+def _load_one(
+    value: str,
+    when: Date | None,
+    *,
+    store: Store | None,
+    parties: Sequence[str] | None,
+    side: str,
+    issuer: str | None,
+    kind: str,
+) -> Document:
+    from bilat.errors import BilatError
+    from bilat.text import documents as docs_mod
+
+    path = Path(value).expanduser()
+    if path.is_file():
+        meta: dict[str, Any] = {"side": side, "kind": kind, "date": when}
+        if issuer:
+            meta["issuer"] = issuer
+        if parties:
+            meta["parties"] = tuple(parties)
+        return docs_mod.load_document(path, **meta)
+    if store is None:
+        raise error("E404", value=value, reason="no such file, and no store to look it up in")
+    try:
+        doc = docs_mod.get_document(store, value)
+    except BilatError as exc:
+        raise error("E404", value=value, reason=f"no such file; {exc.message}") from exc
+    if when is not None and doc.date != when:
+        doc = with_meta(doc, date=when)
+    return doc
+
+
+def check_series(
+    docs: Sequence[Document], *, parties: Sequence[str] | None = None
+) -> tuple[list[Document], tuple[str, ...], list[str]]:
+    """Validate and order a series; returns (docs oldest first, parties, notes for the user).
+
+    Rules (documented in the CLI help): every statement needs a date (E402); statements given
+    out of date order are sorted and a note says so; a text given twice (same content hash)
+    is kept once, at its earliest date, with a note; all statements must be between the same
+    parties (E403; parties from ``parties`` or the first statement that names them); at least
+    two distinct statements must remain (E401).
+    """
+    notes: list[str] = []
+    for d in docs:
+        if d.date is None:
+            raise error("E402", doc=d.title or d.source_url or d.doc_id)
+    seen: dict[str, Document] = {}
+    unique: list[Document] = []
+    for d in sorted(docs, key=lambda x: x.date or Date.min):
+        if d.sha256 in seen:
+            first = seen[d.sha256]
+            notes.append(f"the same text was given twice: {d.doc_id} ({_iso(d.date)}) repeats "
+                         f"{first.doc_id} ({_iso(first.date)}); kept once, at the earlier date")
+            continue
+        seen[d.sha256] = d
+        unique.append(d)
+    order = [d.doc_id for d in docs if d.doc_id in {u.doc_id for u in unique}]
+    dedup_order = list(dict.fromkeys(order))
+    if dedup_order != [u.doc_id for u in unique]:
+        notes.append("statements were given out of date order; sorted oldest first: "
+                     + ", ".join(f"{_iso(u.date)} {u.doc_id}" for u in unique))
+    if len(unique) < 2:
+        removed = len(docs) - len(unique)
+        detail = f" distinct text (after removing {removed} duplicate)" if removed else ""
+        raise error("E401", count=len(unique), detail=detail)
+    expected = tuple(sorted({p.upper() for p in parties})) if parties else None
+    if expected is None:
+        for d in unique:
+            if d.parties:
+                expected = tuple(sorted(set(d.parties)))
+                break
+    if expected:
+        for d in unique:
+            if d.parties and tuple(sorted(set(d.parties))) != expected:
+                raise error("E403", doc=f"{d.doc_id} ({_iso(d.date)})",
+                            found="–".join(sorted(set(d.parties))), expected="–".join(expected))
+    dates = Counter(u.date for u in unique)
+    for when, n in dates.items():
+        if n > 1:
+            notes.append(f"{n} statements share the date {_iso(when)}; they are ordered as given")
+    return unique, expected or (), notes
+
+
+# ---------------------------------------------------------------------------------- API
+def lineage(
+    docs: Sequence[Document | str | Path],
+    *,
+    store: Store | None = None,
+    dates: Sequence[str | Date] | None = None,
+    parties: Sequence[str] | None = None,
+    watch: Sequence[str] = (),
+    window_weeks: int = 4,
+    thresholds: Thresholds | None = None,
+    lexicon: Lexicon | None = None,
+    readouts: bool = True,
+    events: bool = True,
+    aligner: str = "lexical",
+) -> LineageReport:
+    """Lineage of a series of statements: labels, counterparts, first appearance, drops, omissions.
+
+    ``docs`` are Documents, file paths (``FILE@YYYY-MM-DD`` gives the date) or stored document
+    ids (with ``store``). The newest statement is summarised; every later statement is
+    labelled against all earlier ones. Omissions (:func:`bilat.text.omissions.find_omissions`)
+    come from the ``watch`` list (issue keys), and, when ``store`` is given, from the two
+    sides' readouts dated within ``window_weeks`` of the newest statement and from the event
+    data of those weeks against a baseline. ``aligner`` is passed to
+    :func:`bilat.text.align.get_aligner` (``lexical`` default; ``embeddings`` optional).
+    """
+    from bilat.text.lexicon import load_lexicon
+    from bilat.text.omissions import find_omissions
+
+    if not 1 <= int(window_weeks) <= 52:
+        raise error("E408", option="--window-weeks", value=window_weeks,
+                    expected="give a whole number of weeks from 1 to 52")
+    lex = lexicon or load_lexicon()
+    unknown = [w for w in watch if w not in lex.issues]
+    if unknown:
+        raise error("E405", value=unknown[0], options=", ".join(sorted(lex.issues)))
+    resolved = resolve_series(docs, store=store, dates=dates, parties=parties)
+    series, found_parties, notes = check_series(resolved, parties=parties)
+    model = LineageModel(thresholds, lexicon=lex, aligner=aligner).fit(series)
+    focus_doc = series[-1]
+    report = LineageReport(
+        parties=found_parties,
+        series=[document_info(d, len(model.claims_[d.doc_id])) for d in series],
+        statements=model.lineages_,
+        thresholds=model.thresholds,
+        notes=notes,
+        texts={d.doc_id: d.text for d in series},
+    )
+    report.omissions = find_omissions(
+        focus_doc, model.claims_[focus_doc.doc_id], watch=watch, store=store,
+        parties=found_parties, window_weeks=window_weeks, lexicon=lex,
+        exclude=tuple(d.doc_id for d in series), readouts=readouts, events=events,
+    )
+    report.texts.update(report.omissions.texts)
+    return report
+
+
+def summarise(report: LineageReport) -> dict[str, Any]:
+    """The quotable figures of the newest statement: shares, new, changed, dropped, omitted."""
+    st = report.focus
+    sh = st.shares
+
+    def brief(cl: ClaimLineage) -> dict[str, Any]:
+        return {
+            "quote": cl.claim.quote, "doc_id": cl.claim.doc_id, "start": cl.claim.start,
+            "end": cl.claim.end, "issues": list(cl.issues), "change": cl.change,
+            "counterpart": None if cl.counterpart is None else {
+                "doc_id": cl.counterpart.doc_id, "date": cl.counterpart.date,
+                "start": cl.counterpart.start, "end": cl.counterpart.end,
+                "quote": cl.counterpart.quote},
+            "similarity": cl.similarity, "first_appeared": cl.first_appeared.date,
+        }
+
+    def brief_drop(dr: DroppedClaim) -> dict[str, Any]:
+        return {"quote": dr.claim.quote, "doc_id": dr.claim.doc_id, "date": dr.claim.date,
+                "start": dr.claim.start, "end": dr.claim.end, "issues": list(dr.issues),
+                "first_appeared": dr.first_appeared.date, "best_similarity": dr.similarity}
+
+    omitted = [] if report.omissions is None else [
+        {"issue": o.issue, "label": o.label, "sources": list(o.sources)}
+        for o in report.omissions.omissions
+    ]
+    by_c = sh["by_claims"]
+    by_ch = sh["by_chars"]
+    earliest = min((cl.first_appeared.date or "" for cl in st.claims if cl.label != "new"),
+                   default=None)
+    text = (
+        f"Of {sh['claims']} claims in the statement of {st.doc.date} ({sh['claim_chars']:,} "
+        f"characters of claim text), {by_c['new']['n']} are new "
+        f"({by_c['new']['share']:.0%} of claims, {by_ch['new']['share']:.0%} of characters) and "
+        f"{by_c['reaffirmed']['n']} reaffirm earlier statements "
+        f"({by_c['reaffirmed']['share']:.0%}, {by_ch['reaffirmed']['share']:.0%})"
+        + (f", the oldest wording first appearing on {earliest}" if earliest else "")
+        + f"; {by_c['strengthened']['n']} strengthened and {by_c['weakened']['n']} weakened "
+        f"an earlier commitment; {len(st.dropped)} claims of the previous statement "
+        f"({report.series[-2].date}) were dropped"
+        + (f"; not mentioned though salient: {', '.join(o['label'] for o in omitted)}"
+           if omitted else "")
+        + "."
+    )
+    return {
+        "doc_id": st.doc.doc_id,
+        "date": st.doc.date,
+        "against": [d.doc_id for d in report.series[:-1]],
+        "claims": sh["claims"],
+        "shares": {"by_claims": by_c, "by_chars": by_ch,
+                   "claim_chars": sh["claim_chars"], "text_chars": sh["text_chars"]},
+        "new_commitments": [brief(c) for c in st.claims if c.label == "new" and c.is_commitment],
+        "new_other": [brief(c) for c in st.claims if c.label == "new" and not c.is_commitment],
+        "strengthened": [brief(c) for c in st.claims if c.label == "strengthened"],
+        "weakened": [brief(c) for c in st.claims if c.label == "weakened"],
+        "dropped": [brief_drop(d) for d in st.dropped],
+        "dropped_any": [brief_drop(d) for d in st.dropped_any],
+        "omissions": omitted,
+        "text": text,
+    }

@@ -1,0 +1,447 @@
+"""Omissions: issues salient when a statement was made that the statement does not mention.
+
+An issue counts as *mentioned* when the issue lexicon (:mod:`bilat.text.lexicon`) finds it
+anywhere in the statement's text or in one of its claims (an issue also covers the broader
+issues it counts toward: ``gas`` mentions ``energy``). Salience comes from three sources, each
+kept with its evidence:
+
+- ``watch``: the analyst's watch-list (issue keys such as ``ukraine``, ``nato``); evidence is the
+  list itself.
+- ``readouts``: documents in the store (readouts, transcripts, other statements) by either
+  party, dated within ``window_weeks`` before or after the statement, that mention the issue;
+  evidence: document id, date, side and the character offsets and quote of each claim that
+  mentions it.
+- ``events``: GDELT events in the store (view ``gdelt_events``, upstream column names) dated in
+  the ``window_weeks`` up to and including the statement's date that involve either party and
+  the issue's country, as :func:`bilat.indicators.events.events_in_window` defines them: one
+  party as ``Actor1CountryCode`` or ``Actor2CountryCode`` and the country as the other actor
+  (CAMEO codes), or the two parties with each other in the country's territory
+  (``ActionGeo_CountryCode``, FIPS 10-4: Ukraine → ``UKR`` / ``UP``). Fields of the evidence:
+  ``count`` (such events), ``total`` (all events with either party as an actor in the window:
+  the denominator), ``share`` (count / total), the same three for the ``baseline`` (the
+  ``baseline_windows`` windows of the same length just before), ``ratio`` (share / baseline
+  share), ``mentions`` (sum of ``NumMentions``), and a sample of the most-mentioned events
+  (``GLOBALEVENTID``, ``SQLDATE``, relation, actor countries as ISO3,
+  ``ActionGeo_CountryCode``,
+  ``EventCode`` and its CAMEO description, ``QuadClass``, ``NumMentions``,
+  ``SOURCEURL``). The rule that makes an issue salient is :class:`SalienceRules` (one place).
+
+Codebooks: GDELT 2.0 Event Codebook; CAMEO 1.1b3; FIPS 10-4 via :mod:`bilat.reference.countries`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date as Date
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from bilat.text.model import Claim, Document
+
+if TYPE_CHECKING:
+    from bilat.store import Store
+    from bilat.text.lexicon import Lexicon
+
+#: Where the salience of an omitted issue comes from.
+SOURCES = ("watch", "readouts", "events")
+
+
+@dataclass(frozen=True)
+class SalienceRules:
+    """When event data make an issue salient; all cut-offs in one place.
+
+    An issue is salient in the event data when at least ``min_events`` events involve either
+    party and the issue's country in the window, and either the share of such events among
+    all the parties' events is at least ``min_ratio`` times its share in the baseline (the
+    ``baseline_windows`` windows of the same length just before), or, when the store holds no
+    baseline events at all, the share is at least ``min_share``. ``sample`` events are kept
+    as evidence (most mentioned first).
+    """
+
+    min_events: int = 5
+    min_ratio: float = 2.0
+    min_share: float = 0.10
+    baseline_windows: int = 6
+    sample: int = 5
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A place where an issue is mentioned: document, date, side, offsets and quote."""
+
+    doc_id: str
+    date: str | None
+    side: str | None
+    kind: str | None
+    title: str | None
+    start: int
+    end: int
+    quote: str
+
+
+@dataclass(frozen=True)
+class EventEvidence:
+    """Event counts for one issue country around a statement, against a baseline."""
+
+    issue: str
+    country: str
+    fips: tuple[str, ...]
+    window_start: str
+    window_end: str
+    count: int
+    total: int
+    share: float
+    mentions: int
+    baseline_start: str
+    baseline_end: str
+    baseline_count: int
+    baseline_total: int
+    baseline_share: float | None
+    ratio: float | None
+    salient: bool
+    rule: str
+    sample: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class Omission:
+    """An issue salient at the time that the statement does not mention, with its evidence."""
+
+    issue: str
+    label: str
+    country: str | None
+    sources: tuple[str, ...]
+    readout_mentions: tuple[Mention, ...] = ()
+    events: EventEvidence | None = None
+
+
+@dataclass
+class OmissionReport:
+    """Omitted issues of one statement, what was checked, and the issues found present."""
+
+    doc_id: str
+    date: str | None
+    parties: tuple[str, ...]
+    window_weeks: int
+    watch: tuple[str, ...]
+    omissions: list[Omission]
+    present: dict[str, list[Mention]]
+    readouts: list[dict[str, Any]]
+    events_checked: bool
+    events_note: str
+    rules: SalienceRules
+    texts: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (JSON-ready)."""
+        return {
+            "doc_id": self.doc_id, "date": self.date, "parties": list(self.parties),
+            "window_weeks": self.window_weeks, "watch": list(self.watch),
+            "omissions": [asdict(o) for o in self.omissions],
+            "present": {k: [asdict(m) for m in v] for k, v in self.present.items()},
+            "readouts": self.readouts, "events_checked": self.events_checked,
+            "events_note": self.events_note, "rules": asdict(self.rules),
+        }
+
+
+# ---------------------------------------------------------------------------------- mentions
+def _mentions_in(doc: Document, claims: Sequence[Claim], lex: Lexicon) -> dict[str, list[Mention]]:
+    """Issue → mentions in a document: lexicon hits in its text plus its claims' issues."""
+    out: dict[str, list[Mention]] = {}
+    date = None if doc.date is None else doc.date.isoformat()
+
+    def add(key: str, start: int, end: int) -> None:
+        quote = doc.text[start:end]
+        m = Mention(doc.doc_id, date, doc.side, doc.kind, doc.title, start, end, quote)
+        if m not in out.setdefault(key, []):
+            out[key].append(m)
+
+    for claim in claims:
+        for key in claim.issues:
+            add(key, claim.start, claim.end)
+    for hit in lex.issue_spans(doc.text):
+        covering = [c for c in claims if c.start <= hit.start < c.end]
+        if covering:
+            add(hit.key, covering[0].start, covering[0].end)
+        else:
+            add(hit.key, hit.start, hit.end)
+    for key in list(out):
+        for broader in lex.expand([key]) - {key}:
+            for m in out[key]:
+                if m not in out.setdefault(broader, []):
+                    out[broader].append(m)
+    return out
+
+
+# ---------------------------------------------------------------------------------- readouts
+def _stored_documents(store: Store, start: Date, end: Date) -> list[Document]:
+    """Stored documents dated in ``[start, end]`` (task C's document store), with their text."""
+    from bilat.text.documents import get_document, list_documents
+
+    listing = list_documents(store, since=start, until=end)
+    return [get_document(store, str(i)) for i in listing["doc_id"]]
+
+
+def readout_mentions(
+    store: Store,
+    *,
+    start: Date,
+    end: Date,
+    parties: Sequence[str],
+    exclude: Sequence[str] = (),
+    lexicon: Lexicon,
+) -> tuple[dict[str, list[Mention]], list[dict[str, Any]], dict[str, str]]:
+    """Issue mentions in stored documents of either party dated in ``[start, end]``.
+
+    Returns (issue → mentions, the documents considered, their texts by id). A document is
+    the parties' own when its ``side`` is one of them or it is a joint text between them.
+    """
+    from bilat.text.claims import extract_claims
+
+    wanted = {p.upper() for p in parties}
+    mentions: dict[str, list[Mention]] = {}
+    considered: list[dict[str, Any]] = []
+    texts: dict[str, str] = {}
+    for doc in _stored_documents(store, start, end):
+        if doc.doc_id in exclude or doc.date is None or not start <= doc.date <= end:
+            continue
+        own = (doc.side or "").upper() in wanted or (
+            (doc.side or "").upper() in ("JOINT", "BOTH") and set(doc.parties) <= wanted)
+        if not own:
+            continue
+        claims = extract_claims(doc, lexicon=lexicon)
+        found = _mentions_in(doc, claims, lexicon)
+        considered.append({"doc_id": doc.doc_id, "date": doc.date.isoformat(), "side": doc.side,
+                           "kind": doc.kind, "title": doc.title, "source_url": doc.source_url,
+                           "issues": sorted(found)})
+        texts[doc.doc_id] = doc.text
+        for key, ms in found.items():
+            mentions.setdefault(key, []).extend(ms)
+    return mentions, considered, texts
+
+
+# ---------------------------------------------------------------------------------- events
+def _fips(iso3: str) -> tuple[str, ...]:
+    """FIPS 10-4 geography codes of a state (GDELT ``ActionGeo_CountryCode``)."""
+    from bilat.reference.countries import iso3_map
+
+    return tuple(sorted(k for k, v in iso3_map("fips").items() if v == iso3))
+
+
+def _ymd(d: Date) -> int:
+    return d.year * 10000 + d.month * 100 + d.day
+
+
+def _party_totals(store: Store, parties: Sequence[str], start: Date, end: Date) -> int:
+    """Events involving either party (as Actor1 or Actor2) in ``[start, end]``: the denominator."""
+    from bilat.indicators.events import cameo_codes
+    from bilat.sources.gdelt import events_table
+
+    t = events_table(store)
+    codes = sorted({c for p in parties for c in cameo_codes(p)})
+    expr = t.filter(t.SQLDATE.between(_ymd(start), _ymd(end))
+                    & (t.Actor1CountryCode.isin(codes) | t.Actor2CountryCode.isin(codes)))
+    return int(expr.count().execute())
+
+
+def _sample(df: Any, n: int) -> tuple[dict[str, Any], ...]:
+    if n <= 0 or df.empty:
+        return ()
+    top = df.sort_values(["NumMentions", "GLOBALEVENTID"], ascending=[False, True]).head(n)
+    out = []
+    for r in top.to_dict("records"):
+        out.append({
+            "GLOBALEVENTID": int(r["GLOBALEVENTID"]), "SQLDATE": int(r["SQLDATE"]),
+            "relation": str(r["relation"]), "actor1_iso3": r["actor1_iso3"] or None,
+            "actor2_iso3": r["actor2_iso3"] or None,
+            "ActionGeo_CountryCode": r["ActionGeo_CountryCode"] or None,
+            "EventCode": str(r["EventCode"]), "event_description": r.get("event_description"),
+            "QuadClass": int(r["QuadClass"]), "NumMentions": int(r["NumMentions"]),
+            "SOURCEURL": r["SOURCEURL"] or None,
+        })
+    return tuple(out)
+
+
+def event_salience(
+    store: Store,
+    *,
+    when: Date,
+    parties: Sequence[str],
+    issues: dict[str, str],
+    window_weeks: int = 4,
+    rules: SalienceRules | None = None,
+) -> dict[str, EventEvidence]:
+    """Event evidence for each ``issue → ISO3 country`` in the weeks up to ``when``.
+
+    Events "involving either party and the country" are those of
+    :func:`bilat.indicators.events.events_in_window` with ``other`` = the country (either
+    party with it as the other actor, or the two parties acting in its territory, FIPS); the
+    denominator counts every event with either party as Actor1 or Actor2 (same table).
+    """
+    from bilat.indicators.events import events_in_window
+
+    rules = rules or SalienceRules()
+    pair = (parties[0], parties[1])
+    w_end = when
+    w_start = when - timedelta(weeks=window_weeks) + timedelta(days=1)
+    b_end = w_start - timedelta(days=1)
+    b_start = w_start - timedelta(weeks=window_weeks * rules.baseline_windows)
+    total = _party_totals(store, parties, w_start, w_end)
+    btotal = _party_totals(store, parties, b_start, b_end)
+    out: dict[str, EventEvidence] = {}
+    for key, iso in issues.items():
+        if iso in parties:
+            continue
+        win = events_in_window(store, actors=pair, start=w_start, end=w_end, other=iso)
+        win = win[win["relation"] != "A-B"]
+        base = events_in_window(store, actors=pair, start=b_start, end=b_end, other=iso)
+        base = base[base["relation"] != "A-B"]
+        n, bn = len(win), len(base)
+        share = n / total if total else 0.0
+        bshare = bn / btotal if btotal else None
+        ratio: float | None = None
+        if bshare is not None:
+            ratio = (share / bshare) if bshare > 0 else (float("inf") if share > 0 else None)
+        if n < rules.min_events:
+            salient = False
+            rule = f"{n} events, fewer than {rules.min_events}"
+        elif bshare is None:
+            salient = share >= rules.min_share
+            rule = (f"no baseline events in the store; share {share:.1%} "
+                    f"{'≥' if salient else '<'} {rules.min_share:.0%}")
+        else:
+            salient = ratio is not None and ratio >= rules.min_ratio
+            shown = "∞" if ratio == float("inf") else f"{ratio:.2f}" if ratio is not None else "-"
+            rule = (f"share {share:.1%} vs baseline {bshare:.1%}: ratio {shown} "
+                    f"{'≥' if salient else '<'} {rules.min_ratio:g}")
+        out[key] = EventEvidence(
+            issue=key, country=iso, fips=_fips(iso),
+            window_start=w_start.isoformat(), window_end=w_end.isoformat(),
+            count=n, total=total, share=round(share, 4),
+            mentions=int(win["NumMentions"].sum()) if n else 0,
+            baseline_start=b_start.isoformat(), baseline_end=b_end.isoformat(),
+            baseline_count=bn, baseline_total=btotal,
+            baseline_share=None if bshare is None else round(bshare, 4),
+            ratio=None if ratio is None else (ratio if ratio == float("inf") else round(ratio, 3)),
+            salient=salient, rule=rule, sample=_sample(win, rules.sample if salient else 0),
+        )
+    return out
+
+
+def _country_issues(lex: Lexicon, parties: Sequence[str]) -> dict[str, str]:
+    """One issue per country (not a party): the issue named like the country, else the first."""
+    from bilat.reference.countries import load_countries
+
+    names = dict(zip(load_countries()["iso3"], load_countries()["name"], strict=False))
+    by_country: dict[str, list[str]] = {}
+    for key, issue in lex.issues.items():
+        if issue.country and issue.country not in parties:
+            by_country.setdefault(issue.country, []).append(key)
+    out: dict[str, str] = {}
+    for iso, keys in by_country.items():
+        name = str(names.get(iso, "")).casefold()
+        pick = next((k for k in keys if lex.issues[k].label.casefold() == name), keys[0])
+        out[pick] = iso
+    return out
+
+
+# ---------------------------------------------------------------------------------- API
+def find_omissions(
+    doc: Document,
+    claims: Sequence[Claim] | None = None,
+    *,
+    watch: Sequence[str] = (),
+    store: Store | None = None,
+    parties: Sequence[str] = (),
+    window_weeks: int = 4,
+    lexicon: Lexicon | None = None,
+    exclude: Sequence[str] = (),
+    readouts: bool = True,
+    events: bool = True,
+    rules: SalienceRules | None = None,
+) -> OmissionReport:
+    """Issues salient around ``doc``'s date (watch-list, readouts, event data) it does not mention.
+
+    Without ``store`` only the watch-list is checked (``events_note`` says so). Parties default
+    to ``doc.parties``.
+    """
+    from bilat.errors import BilatError
+    from bilat.text.lexicon import load_lexicon
+
+    lex = lexicon or load_lexicon()
+    rules = rules or SalienceRules()
+    if claims is None:
+        from bilat.text.claims import extract_claims
+
+        claims = extract_claims(doc, lexicon=lex)
+    parties = tuple(p.upper() for p in (parties or doc.parties))
+    present = _mentions_in(doc, claims, lex)
+    mentioned = set(present)
+    texts: dict[str, str] = {}
+    r_mentions: dict[str, list[Mention]] = {}
+    considered: list[dict[str, Any]] = []
+    ev: dict[str, EventEvidence] = {}
+    events_note = ""
+    if store is not None and doc.date is not None and readouts:
+        span = timedelta(weeks=window_weeks)
+        r_mentions, considered, texts = readout_mentions(
+            store, start=doc.date - span, end=doc.date + span, parties=parties,
+            exclude=(doc.doc_id, *exclude), lexicon=lex)
+    if not events:
+        events_note = "event data not checked (events=False)"
+    elif store is None:
+        events_note = "event data not checked: no store given"
+    elif doc.date is None:
+        events_note = "event data not checked: the statement has no date"
+    elif len(parties) != 2:
+        events_note = ("event data not checked: the statement names "
+                       f"{len(parties)} parties ({', '.join(parties) or 'none'}), not two")
+    else:
+        candidates = _country_issues(lex, parties)
+        for key in watch:
+            iso = lex.country(key)
+            if iso and iso not in parties:
+                candidates.setdefault(key, iso)
+        try:
+            ev = event_salience(store, when=doc.date, parties=parties, issues=candidates,
+                                window_weeks=window_weeks, rules=rules)
+            events_note = (f"GDELT events of {', '.join(parties)} in the {window_weeks} weeks to "
+                           f"{doc.date.isoformat()} against the {rules.baseline_windows} windows "
+                           "before")
+        except BilatError as exc:
+            if exc.code != "E009":
+                raise
+            events_note = f"event data not checked: {exc.message}"
+    # events are keyed by the issue picked for the country; count other issues of it too
+    by_country = {e.country: e for e in ev.values()}
+    omissions: list[Omission] = []
+    keys = list(dict.fromkeys([*watch, *sorted(r_mentions), *(k for k, e in ev.items()
+                                                              if e.salient)]))
+    for key in keys:
+        if key in mentioned or key not in lex.issues:
+            continue
+        iso = lex.country(key)
+        evidence = ev.get(key) or (by_country.get(iso) if iso else None)
+        # event data speak of a country: any mentioned issue of that country covers them
+        country_covered = bool(iso) and any(lex.country(m) == iso for m in mentioned)
+        sources = tuple(s for s, hit in (
+            ("watch", key in watch),
+            ("readouts", bool(r_mentions.get(key))),
+            ("events", bool(evidence and evidence.salient and ev.get(key) is evidence
+                            and not country_covered)),
+        ) if hit)
+        if not sources:
+            continue
+        omissions.append(Omission(
+            issue=key, label=lex.issues[key].label, country=iso, sources=sources,
+            readout_mentions=tuple(r_mentions.get(key, ())), events=evidence,
+        ))
+    return OmissionReport(
+        doc_id=doc.doc_id, date=None if doc.date is None else doc.date.isoformat(),
+        parties=parties, window_weeks=window_weeks, watch=tuple(watch), omissions=omissions,
+        present={k: v for k, v in present.items() if k in set(watch) or k in r_mentions
+                 or (k in ev and ev[k].salient)},
+        readouts=considered, events_checked=bool(ev), events_note=events_note, rules=rules,
+        texts=texts,
+    )

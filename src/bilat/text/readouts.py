@@ -1,0 +1,369 @@
+"""Compare the readouts of one event: shared, one-sided, divergent claims, unconfirmed attributions.
+
+:func:`compare_readouts` takes two or more documents of one call or summit (Document objects,
+files, URLs or stored ids), extracts their claims (:mod:`bilat.text.claims`), aligns every
+claim with its closest counterpart in each other document (:mod:`bilat.text.align`) and labels
+each claim:
+
+- ``shared``: a counterpart says the same thing (score ≥ ``shared_threshold``, same stance
+  strength, commitment form and polarity).
+- ``divergent``: a counterpart on the same issue (score ≥ ``divergent_threshold`` and an issue in
+  common, or score ≥ ``shared_threshold``) that differs in stance strength ("firmly supports" vs
+  "notes"), commitment form ("will" vs "is ready to"), negation or opposition.
+- ``one_sided``: no counterpart.
+- ``unconfirmed_attribution``: no counterpart, and the claim is attributed to another side that is
+  among the compared documents ("Putin said Russia unswervingly supports…" in the Chinese
+  readout, absent from the Kremlin's). A claim attributed to another side with a counterpart of
+  weaker stance is labelled ``divergent`` and also flagged (``overstated``).
+
+Outputs (:class:`Comparison`): per claim its label, counterpart claim id, score and reasons;
+issue coverage per document and the issues only one document mentions; the asymmetry score.
+
+**Asymmetry score** (in [-1, 1]): for two documents A (first given) and B,
+``unmatched(A) - unmatched(B)`` where ``unmatched(D)`` is the share of D's claims labelled
+one_sided or unconfirmed_attribution. Positive: A's readout carries more material the other
+side's readout does not confirm; 0: both carry as much unmatched material. For three or more
+documents it is ``max - min`` of ``unmatched`` (always ≥ 0), naming both documents.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from bilat.errors import error
+from bilat.store import Store
+from bilat.text.align import ALIGNERS, Aligner, FeatureAligner, get_aligner
+from bilat.text.claims import extract_claims
+from bilat.text.documents import get_document, load_document, with_meta
+from bilat.text.lexicon import Lexicon, load_lexicon
+from bilat.text.model import Claim, Document
+
+#: Claim labels, in the order reports list them.
+LABELS = ("shared", "divergent", "one_sided", "unconfirmed_attribution")
+ASYMMETRY_DEFINITION = (
+    "asymmetry = unmatched(A) - unmatched(B), where unmatched(D) is the share of document D's "
+    "claims labelled one_sided or unconfirmed_attribution (A = first document); in [-1, 1], "
+    "positive when A carries more material the other readout does not confirm. With 3+ "
+    "documents: max - min of unmatched over the documents."
+)
+
+
+@dataclass
+class ClaimResult:
+    """One claim's label, its best counterpart and why."""
+
+    claim: Claim
+    side: str | None
+    label: str
+    counterpart: str | None = None  # claim_id of the best counterpart
+    counterpart_doc: str | None = None
+    score: float = 0.0
+    reasons: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)  # 'unconfirmed', 'overstated'
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready record with the claim's provenance (doc id, offsets, text)."""
+        c = self.claim
+        return {
+            "claim_id": c.claim_id, "doc_id": c.doc_id, "side": self.side, "start": c.start,
+            "end": c.end, "text": c.text, "sentence_index": c.sentence_index,
+            "paragraph_index": c.paragraph_index, "speaker": c.speaker,
+            "speaker_side": c.speaker_side, "attributed": c.attributed,
+            "issues": list(c.issues), "stance": c.stance, "modality": c.modality,
+            "negated": c.negated, "opposes": c.opposes, "label": self.label,
+            "counterpart": self.counterpart, "counterpart_doc": self.counterpart_doc,
+            "score": round(self.score, 4), "reasons": self.reasons, "flags": self.flags,
+        }
+
+
+@dataclass
+class Comparison:
+    """The result of :func:`compare_readouts`; ``to_json()`` for machines, ``summary()`` for people."""
+
+    documents: list[Document]
+    claims: dict[str, list[Claim]]
+    results: list[ClaimResult]
+    issue_coverage: dict[str, list[str]]  # doc_id -> issues it mentions
+    issues_only_in: dict[str, list[str]]  # doc_id -> issues no other document mentions
+    unmatched_share: dict[str, float]
+    asymmetry: float
+    method: str
+    notes: list[str] = field(default_factory=list)
+    asymmetry_definition: str = ASYMMETRY_DEFINITION
+
+    def result(self, claim_id: str) -> ClaimResult:
+        """The result for one claim id (``<doc_id>:<index>``)."""
+        for r in self.results:
+            if r.claim.claim_id == claim_id:
+                return r
+        raise KeyError(claim_id)
+
+    def by_label(self, label: str) -> list[ClaimResult]:
+        """Results with this label, in document order."""
+        return [r for r in self.results if r.label == label]
+
+    @property
+    def flagged(self) -> list[ClaimResult]:
+        """Unconfirmed and overstated attributions, then one-sided claims: what to check first."""
+        first = [r for r in self.results if r.flags]
+        return first + [r for r in self.results if r.label == "one_sided" and not r.flags]
+
+    def counts(self) -> pd.DataFrame:
+        """Claims per document and label, with the unmatched share."""
+        rows = []
+        for doc in self.documents:
+            rs = [r for r in self.results if r.claim.doc_id == doc.doc_id]
+            row: dict[str, Any] = {"doc_id": doc.doc_id, "side": doc.side,
+                                   "language": doc.language, "claims": len(rs)}
+            for label in LABELS:
+                row[label] = sum(1 for r in rs if r.label == label)
+            row["unmatched_share"] = round(self.unmatched_share[doc.doc_id], 4)
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per claim with its label, counterpart, offsets and features."""
+        return pd.DataFrame([r.to_dict() for r in self.results])
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything as plain JSON-ready values (documents without their full text)."""
+        docs = []
+        for d in self.documents:
+            meta = asdict(d)
+            meta["date"] = d.date.isoformat() if d.date else None
+            meta["retrieved_at"] = d.retrieved_at.isoformat() if d.retrieved_at else None
+            meta["parties"] = list(d.parties)
+            meta["chars"] = len(d.text)
+            meta.pop("text")
+            docs.append(meta)
+        return {
+            "documents": docs,
+            "method": self.method,
+            "notes": self.notes,
+            "asymmetry": round(self.asymmetry, 4),
+            "asymmetry_definition": self.asymmetry_definition,
+            "unmatched_share": {k: round(v, 4) for k, v in self.unmatched_share.items()},
+            "issue_coverage": self.issue_coverage,
+            "issues_only_in": self.issues_only_in,
+            "counts": self.counts().to_dict(orient="records"),
+            "claims": [r.to_dict() for r in self.results],
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """The comparison as JSON (UTF-8 text, non-ASCII kept)."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent, default=str)
+
+
+# ------------------------------------------------------------------------------- inputs
+def _resolve(
+    item: Document | str | Path,
+    store: Store | None,
+    side: str | None,
+    when: str | date | None,
+    mirror: str | Path | None,
+) -> Document:
+    if isinstance(item, Document):
+        doc = item
+    else:
+        src = str(item)
+        path = Path(src).expanduser()
+        if src.lower().startswith(("http://", "https://")) or path.is_file():
+            doc = load_document(src, mirror=mirror)
+        elif store is not None and all(c in "0123456789abcdef" for c in src.lower()) and src:
+            doc = get_document(store, src)
+        else:
+            raise error("E315", value=src)
+    meta: dict[str, Any] = {}
+    if side:
+        meta["side"] = side
+    if when:
+        meta["date"] = when
+    return with_meta(doc, **meta) if meta else doc
+
+
+def check_same_event(docs: Sequence[Document], max_days: int = 3) -> list[str]:
+    """Raise E308 when documents cannot be of one event; return notes on what was not checked."""
+    notes: list[str] = []
+    dated = [d for d in docs if d.date is not None]
+    if len(dated) >= 2:
+        lo, hi = min(d.date for d in dated), max(d.date for d in dated)  # type: ignore[type-var]
+        if (hi - lo).days > max_days:  # type: ignore[operator]
+            raise error("E308", reason=f"dates {lo} and {hi} are {(hi - lo).days} days apart "
+                        f"(more than {max_days})")
+    if len(dated) < len(docs):
+        notes.append("not every document has a date: same-event check by date was partial")
+    events = {d.event for d in docs if d.event}
+    if len(events) > 1:
+        raise error("E308", reason="different event keys " + ", ".join(sorted(events)))
+    party_sets = {frozenset(d.parties) for d in docs if d.parties}
+    if len(party_sets) > 1:
+        shown = " vs ".join("+".join(sorted(p)) for p in party_sets)
+        raise error("E308", reason=f"different parties {shown}")
+    sides = [d.side for d in docs]
+    if None in sides:
+        notes.append("a document has no side: attributions to it cannot be checked")
+    elif len(set(sides)) < len(sides):
+        notes.append("two documents come from the same side")
+    return notes
+
+
+# ------------------------------------------------------------------------------- labelling
+def _form_difference(a: Claim, b: Claim) -> list[str]:
+    reasons = []
+    if a.stance != b.stance and a.stance is not None and b.stance is not None:
+        reasons.append(f"stance {a.stance} vs {b.stance}")
+    if a.modality != b.modality and a.modality is not None and b.modality is not None:
+        reasons.append(f"modality {a.modality} vs {b.modality}")
+    if a.negated != b.negated:
+        reasons.append("negation differs")
+    if a.opposes != b.opposes and (a.stance or b.stance):
+        reasons.append("opposition differs")
+    return reasons
+
+
+def compare_readouts(
+    docs: Sequence[Document | str | Path],
+    *,
+    store: Store | None = None,
+    sides: Sequence[str | None] | None = None,
+    dates: Sequence[str | date | None] | None = None,
+    lexicon: Lexicon | None = None,
+    aligner: str | Aligner = "auto",
+    shared_threshold: float = 0.45,
+    divergent_threshold: float = 0.30,
+    max_days: int = 3,
+    force: bool = False,
+    mirror: str | Path | None = None,
+) -> Comparison:
+    """Compare 2+ readouts of one event (see the module docstring for labels and scores).
+
+    ``docs`` are Documents, file paths, URLs or stored ids (with ``store``); ``sides``/``dates``
+    override their metadata in order. ``aligner``: ``auto`` (lexical for same-language pairs,
+    language-independent features across languages), ``lexical``, ``features``, ``embeddings``
+    or an :class:`Aligner`. ``force`` skips the same-event check (E308).
+    """
+    if len(docs) < 2:
+        raise error("E309", count=len(docs))
+    lex = lexicon or load_lexicon()
+    n = len(docs)
+    sides_l = list(sides or []) + [None] * n
+    dates_l = list(dates or []) + [None] * n
+    documents = [_resolve(d, store, sides_l[i], dates_l[i], mirror) for i, d in enumerate(docs)]
+    ids = [d.doc_id for d in documents]
+    for i, doc_id in enumerate(ids):
+        if doc_id in ids[:i]:
+            raise error("E314", doc=doc_id)
+    notes = [] if force else check_same_event(documents, max_days)
+    if force:
+        notes.append("same-event check skipped (--force)")
+    claims = {d.doc_id: extract_claims(d, lex) for d in documents}
+    for d in documents:
+        if not claims[d.doc_id]:
+            raise error("E310", doc=d.doc_id, where=d.source_url or "text",
+                        reason="no sentence found")
+
+    if isinstance(aligner, Aligner):
+        chosen: Aligner | None = aligner
+    elif aligner not in ALIGNERS:
+        raise error("E316", value=aligner, options=", ".join(ALIGNERS))
+    else:
+        chosen = None if aligner == "auto" else get_aligner(aligner, lex)
+    lexical = get_aligner("lexical", lex) if chosen is None else chosen
+    features = FeatureAligner(lex)
+    methods: set[str] = set()
+
+    best: dict[str, tuple[float, Claim | None]] = {
+        c.claim_id: (0.0, None) for cs in claims.values() for c in cs}
+    for i, da in enumerate(documents):
+        for db in documents[i + 1:]:
+            ca, cb = claims[da.doc_id], claims[db.doc_id]
+            use = lexical
+            if chosen is None and da.language != db.language:
+                use = features
+                notes.append(f"{da.doc_id} ({da.language}) and {db.doc_id} ({db.language}) "
+                             "were aligned by issues, speakers and stance only (no shared "
+                             "language; install bilat[embeddings] and use --aligner embeddings "
+                             "to compare wording)")
+            methods.add(use.name)
+            sim = use.similarity(ca, cb)
+            for x, row in enumerate(sim):
+                j = int(np.argmax(row)) if len(row) else 0
+                if len(row) and row[j] > best[ca[x].claim_id][0]:
+                    best[ca[x].claim_id] = (float(row[j]), cb[j])
+            for y, col in enumerate(sim.T):
+                k = int(np.argmax(col)) if len(col) else 0
+                if len(col) and col[k] > best[cb[y].claim_id][0]:
+                    best[cb[y].claim_id] = (float(col[k]), ca[k])
+
+    side_of = {d.doc_id: d.side for d in documents}
+    present_sides = {d.side for d in documents if d.side}
+    results: list[ClaimResult] = []
+    for d in documents:
+        for c in claims[d.doc_id]:
+            score, other = best[c.claim_id]
+            foreign = (c.attributed and c.speaker_side not in (None, "BOTH", d.side)
+                       and c.speaker_side in present_sides)
+            res = ClaimResult(c, d.side, "one_sided", score=score)
+            shared_issue = other is not None and bool(
+                lex.expand(c.issues) & lex.expand(other.issues))
+            if other is not None and (score >= shared_threshold or
+                                      (score >= divergent_threshold and shared_issue)):
+                res.counterpart, res.counterpart_doc = other.claim_id, other.doc_id
+                diff = _form_difference(c, other)
+                if diff:
+                    res.label = "divergent"
+                    res.reasons = diff
+                    if foreign and c.stance_rank > other.stance_rank:
+                        res.flags.append("overstated")
+                        res.reasons.append(f"attributed to {c.speaker_side}, whose own readout "
+                                           f"is weaker ({other.stance or 'no stance'})")
+                elif score >= shared_threshold:
+                    res.label = "shared"
+                    res.reasons = [f"counterpart {other.claim_id} (score {score:.2f})"]
+                else:
+                    res.label = "divergent"
+                    res.reasons = [f"same issue, different content (score {score:.2f})"]
+            else:
+                if other is not None:
+                    res.reasons = [f"closest claim {other.claim_id} scores {score:.2f}"]
+                if foreign:
+                    res.label = "unconfirmed_attribution"
+                    res.flags.append("unconfirmed")
+                    res.reasons.insert(0, f"attributed to {c.speaker} ({c.speaker_side}); "
+                                       f"not found in the {c.speaker_side} readout")
+            results.append(res)
+
+    coverage = {d.doc_id: sorted({i for c in claims[d.doc_id] for i in c.issues})
+                for d in documents}
+    only_in = {}
+    for d in documents:
+        others = set().union(*(set(v) for k, v in coverage.items() if k != d.doc_id))
+        only_in[d.doc_id] = sorted(set(coverage[d.doc_id]) - others)
+    unmatched = {}
+    for d in documents:
+        rs = [r for r in results if r.claim.doc_id == d.doc_id]
+        unmatched[d.doc_id] = sum(r.label in ("one_sided", "unconfirmed_attribution")
+                                  for r in rs) / len(rs)
+    if n == 2:
+        asym = unmatched[ids[0]] - unmatched[ids[1]]
+    else:
+        asym = max(unmatched.values()) - min(unmatched.values())
+    if side_of and all(s is None for s in side_of.values()):
+        notes.append("no document has a side: no attribution can be checked")
+    return Comparison(
+        documents=documents, claims=claims, results=results, issue_coverage=coverage,
+        issues_only_in=only_in, unmatched_share=unmatched, asymmetry=asym,
+        method="+".join(sorted(methods)), notes=notes,
+    )
+
+
+__all__ = ["ASYMMETRY_DEFINITION", "LABELS", "ClaimResult", "Comparison", "check_same_event",
+           "compare_readouts"]

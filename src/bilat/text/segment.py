@@ -1,0 +1,267 @@
+"""Paragraphs, sentences and claims with exact character offsets (English, Russian, Chinese).
+
+Every span yielded here satisfies ``text[span.start:span.end] == span.text``; spans never
+cross a paragraph boundary and carry no leading or trailing whitespace.
+
+- :func:`paragraphs`: blocks separated by blank lines; a text without blank lines is split at
+  line breaks instead.
+- :func:`sentences`: pysbd (Golden Rules) for en/ru and other Latin/Cyrillic languages, with
+  post-rules where it fails on readout prose: a piece that starts in lower case is joined to the
+  previous one (Russian ``т.е.``, ``т.д.``, ``в т.ч.``, ``г.``), initials (``В.В. Путин``) and
+  titles (``Mr.``, ``Dr.``) are joined to the name that follows. Chinese is segmented by its
+  own rule: a sentence ends at 。！？!? or an ellipsis, together with any closing quote or
+  bracket that follows (”’」』）》), so ``普京表示：“……。”`` stays whole.
+- :func:`claim_spans`: the claims of one sentence. A sentence is split where it carries several
+  claims: at ``;``/``；`` between clauses, and at ``, and``/``, while``/``, и``/``, а``/``，``
+  when what follows opens a new clause with its own subject (a named speaker, a side, "the two
+  sides", a pronoun) and a verb. Enumerations ("Taiwan, Hong Kong, Xinjiang and the South China
+  Sea") stay one claim carrying several issues.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pysbd
+
+#: Languages pysbd has rules for; others are segmented with the English rules.
+_PYSBD_LANGS = {"en", "ru", "fr", "de", "es", "ar", "it", "nl", "pl", "el", "da", "fa", "hy",
+                "my", "am", "hi", "mr", "ur", "ja", "kk", "bg", "zh"}
+_CJK = {"zh", "ja"}
+_CLOSERS = "”’」』）》】〉\"')]"
+_ZH_SENT = re.compile(r"[^。！？!?…]*(?:[。！？!?]+|…+|$)[" + re.escape(_CLOSERS) + r"]*")
+_TITLES = re.compile(
+    r"(?:^|\s)(?:Mr|Mrs|Ms|Dr|Prof|Gen|Sen|Rep|St|Mt|No|Nos|Art|Vol|Jr|Sr|Amb|Col|Lt|Gov)\.\s*$"
+)
+_INITIALS = re.compile(r"(?:^|[\s(«\"])(?:[A-ZА-ЯЁ]\.\s?){1,3}\s*$")
+_STARTS_LOWER = re.compile(r"^[\"'«“(]*[a-zа-яё]")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of the original text: ``text == original[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A claim-sized span with the sentence and paragraph it belongs to."""
+
+    start: int
+    end: int
+    text: str
+    sentence_index: int
+    paragraph_index: int
+
+
+def _trimmed(text: str, start: int, end: int) -> Span | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start >= end:
+        return None
+    return Span(start, end, text[start:end])
+
+
+def paragraphs(text: str) -> list[Span]:
+    """Paragraphs of ``text``: separated by blank lines, else by line breaks."""
+    sep = re.compile(r"\n[ \t\r\f\v\u3000]*\n\s*") if re.search(r"\n[ \t\r\u3000]*\n", text) \
+        else re.compile(r"\n+")
+    out: list[Span] = []
+    pos = 0
+    for m in sep.finditer(text):
+        span = _trimmed(text, pos, m.start())
+        if span:
+            out.append(span)
+        pos = m.end()
+    span = _trimmed(text, pos, len(text))
+    if span:
+        out.append(span)
+    return out
+
+
+@lru_cache(maxsize=16)
+def _segmenter(language: str) -> pysbd.Segmenter:
+    lang = language if language in _PYSBD_LANGS else "en"
+    return pysbd.Segmenter(language=lang, clean=False, char_span=False)
+
+
+def _locate(text: str, pieces: list[str], base: int) -> list[list[int]]:
+    """Offsets of pysbd's pieces in ``text`` (pysbd with clean=False keeps characters)."""
+    out: list[list[int]] = []
+    cursor = 0
+    for piece in pieces:
+        core = piece.strip()
+        if not core:
+            continue
+        at = text.find(core, cursor)
+        if at < 0:  # defensive: pysbd altered the piece; fall back to the rest as one span
+            out.append([cursor, len(text)])
+            cursor = len(text)
+            break
+        out.append([at, at + len(core)])
+        cursor = at + len(core)
+    if cursor < len(text) and text[cursor:].strip():
+        rest = _trimmed(text, cursor, len(text))
+        if rest:
+            out.append([rest.start, rest.end])
+    return [[s + base, e + base] for s, e in out]
+
+
+def _post_rules(text: str, spans: list[list[int]]) -> list[list[int]]:
+    merged: list[list[int]] = []
+    for span in spans:
+        if merged:
+            prev = text[merged[-1][0]:merged[-1][1]]
+            cur = text[span[0]:span[1]]
+            if (_STARTS_LOWER.match(cur) or _TITLES.search(prev) or _INITIALS.search(prev)
+                    or re.fullmatch(r"[\W\d]+", cur)):
+                merged[-1][1] = span[1]
+                continue
+        merged.append(list(span))
+    return merged
+
+
+def _cjk_sentences(text: str, base: int) -> list[list[int]]:
+    out = []
+    for m in _ZH_SENT.finditer(text):
+        span = _trimmed(text, m.start(), m.end())
+        if span:
+            out.append([span.start + base, span.end + base])
+    return out
+
+
+def sentences(text: str, language: str = "en") -> list[Span]:
+    """Sentences of ``text`` with exact offsets, never crossing a paragraph."""
+    out: list[Span] = []
+    for para in paragraphs(text):
+        out.extend(_paragraph_sentences(text, para, language))
+    return out
+
+
+def _paragraph_sentences(text: str, para: Span, language: str) -> list[Span]:
+    if language in _CJK or (language not in _PYSBD_LANGS and _mostly_cjk(para.text)):
+        spans = _cjk_sentences(para.text, para.start)
+    else:
+        pieces = _segmenter(language).segment(para.text)
+        spans = _post_rules(text, _locate(para.text, pieces, para.start))
+    return [Span(s, e, text[s:e]) for s, e in spans if e > s]
+
+
+def _mostly_cjk(text: str) -> bool:
+    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    return cjk > len(text) * 0.3
+
+
+# ------------------------------------------------------------------------------- claims
+#: Words that open a new clause with its own subject (pronouns and collective subjects).
+_SUBJECT_WORDS = {
+    "en": r"(?:he|she|they|it|the two sides|both sides|the sides|the two leaders|both leaders|"
+          r"the two heads of state|the two presidents|the leaders|the parties|"
+          r"the (?:chinese|russian|american|u\.s\.) side|(?:president|premier|chairman)\s+\w+)",
+    "ru": r"(?:он|она|они|стороны|обе стороны|лидеры|главы государств|президенты|собеседники|"
+          r"российская сторона|китайская сторона|президент\s+\w+|председатель\s+\w+)",
+    "zh": r"(?:他|她|双方|两国元首|两国领导人|中方|俄方|美方)",
+}
+_CLAUSE_VERBS = {
+    "en": r"(?:said|says|noted|notes|pointed out|stressed|emphasi[sz]ed|underlined|underscored|"
+          r"stated|added|reaffirmed|reiterated|expressed|welcomed|congratulated|thanked|believes|"
+          r"believed|hoped|hopes|called|proposed|suggested|agreed|agree|supports?|supported|"
+          r"firmly|unswervingly|opposes?|opposed|is|are|was|were|will|would|stands?|has|have|"
+          r"highlighted|affirmed|confirmed|assured|urged|praised|appreciated|recalled|informed|"
+          r"briefed|shared|discussed|exchanged|also|further|in turn|respects?|understands?|"
+          r"takes?|took|looks?|looked|invited|accepted|attaches|values|declared|indicated)",
+    "ru": r"(?:отметил\w*|подчеркнул\w*|заявил\w*|сказал\w*|указал\w*|выразил\w*|подтвердил\w*|"
+          r"поддерживает|поддержал\w*|поблагодарил\w*|поздравил\w*|приветствовал\w*|"
+          r"договорил\w*|согласил\w*|обсудил\w*|готов\w*|будет|будут|выступает|выступают|"
+          r"твёрдо|твердо|неизменно|также|в свою очередь|считает|считают|надеется|надеются|"
+          r"призвал\w*|предложил\w*|обменялись|высоко оценил\w*|проинформировал\w*|пригласил\w*|"
+          r"принял\w*|относится)",
+    "zh": r"(?:表示|指出|强调|说|认为|重申|欢迎|祝贺|感谢|同意|支持|坚定支持|反对|愿|愿意|将|希望|"
+          r"赞赏|介绍|提出|呼吁|还|也|一致)",
+}
+_CONJ = {
+    "en": re.compile(r"(?:,\s*(?:and|while|whereas|but)\s+|;\s*(?:and\s+)?|\s+while\s+)"),
+    "ru": re.compile(r"(?:,\s*(?:и|а|но|в то время как)\s+|;\s*(?:и\s+)?)"),
+    "zh": re.compile(r"(?:[；;]|，(?:而|并且|同时)?)"),
+}
+_MIN_CLAUSE = {"en": 4, "ru": 3, "zh": 6}
+
+
+def _words(text: str, language: str) -> int:
+    if language in _CJK:
+        return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    return len(re.findall(r"\w+", text))
+
+
+@lru_cache(maxsize=8)
+def _new_clause_re(language: str, actor_alt: str) -> re.Pattern[str]:
+    lang = language if language in _SUBJECT_WORDS else "en"
+    subj = _SUBJECT_WORDS[lang] + ("|" + actor_alt if actor_alt else "")
+    if lang in _CJK:
+        pat = rf"^(?:{subj})(?:和|与|同)?(?:{subj})?\s*(?:{_CLAUSE_VERBS[lang]})"
+    else:
+        pat = (rf"^(?:the\s+)?(?:{subj})\b(?:\s+and\s+(?:{subj}))?(?:\s+\w+){{0,3}}?\s+"
+               rf"(?:{_CLAUSE_VERBS[lang]})\b")
+    return re.compile(pat, re.IGNORECASE)
+
+
+def claim_spans(sentence: Span, language: str = "en", actor_alt: str = "") -> list[Span]:
+    """Split one sentence into claims (see the module docstring); offsets stay absolute.
+
+    ``actor_alt`` is a regex alternation of speaker/side names (from the lexicon) that may open
+    a new clause; semicolons always split when both sides are clause-sized.
+    """
+    lang = language if language in _CONJ else "en"
+    text = sentence.text
+    conj = _CONJ[lang]
+    new_clause = _new_clause_re(lang, actor_alt)
+    cuts: list[tuple[int, int]] = []  # (end of left part, start of right part), relative
+    for m in conj.finditer(text):
+        left_start = cuts[-1][1] if cuts else 0
+        left = text[left_start:m.start()]
+        right = text[m.end():]
+        if _words(left, lang) < _MIN_CLAUSE[lang] or _words(right, lang) < _MIN_CLAUSE[lang]:
+            continue
+        is_semicolon = ";" in m.group(0) or "；" in m.group(0)
+        if is_semicolon and not _inside_enumeration(left, right):
+            cuts.append((m.start(), m.end()))
+        elif new_clause.match(right):
+            cuts.append((m.start(), m.end()))
+    if not cuts:
+        return [sentence]
+    out: list[Span] = []
+    pos = 0
+    for left_end, right_start in cuts:
+        span = _trimmed(text, pos, left_end)
+        if span:
+            out.append(Span(sentence.start + span.start, sentence.start + span.end, span.text))
+        pos = right_start
+    # the right-hand part keeps its conjunction out, but keeps the closing punctuation
+    span = _trimmed(text, pos, len(text))
+    if span:
+        out.append(Span(sentence.start + span.start, sentence.start + span.end, span.text))
+    return out
+
+
+def _inside_enumeration(left: str, right: str) -> bool:
+    """A semicolon list of short noun phrases (no verb in the right part) is not a new claim."""
+    return len(re.findall(r"\w+", right)) <= 3 and not re.search(r"[.。!?]", right[:-1])
+
+
+def segment(text: str, language: str = "en", actor_alt: str = "") -> list[Segment]:
+    """Claims of a whole text, with their sentence and paragraph indexes."""
+    out: list[Segment] = []
+    sent_index = 0
+    for p_index, para in enumerate(paragraphs(text)):
+        for sent in _paragraph_sentences(text, para, language):
+            for part in claim_spans(sent, language, actor_alt):
+                out.append(Segment(part.start, part.end, part.text, sent_index, p_index))
+            sent_index += 1
+    return out
