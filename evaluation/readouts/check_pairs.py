@@ -88,6 +88,7 @@ ISSUES = frozenset(
         "transport",
         "latin_america",
         "china",
+        "human_rights",
     ]
 )
 TOP_FIELDS = {

@@ -50,7 +50,7 @@ def test_field_lists_follow_the_codebooks() -> None:
     assert v2[-2:] == ["DATEADDED", "SOURCEURL"]
     assert gdelt.FIELDS_V1_DAILY[-2:] == ["DATEADDED", "SOURCEURL"]
     assert "Actor1Geo_ADM2Code" not in gdelt.FIELDS_V1_DAILY
-    assert gdelt.FIELDS_V1_BACKFILE == gdelt.FIELDS_V1_DAILY[:-1]
+    assert gdelt.FIELDS_V1_DAILY[:-1] == gdelt.FIELDS_V1_BACKFILE
 
 
 @pytest.mark.parametrize(("name", "fields", "version"), [
@@ -250,9 +250,8 @@ def test_interrupted_ingest_leaves_store_as_it_was(tmp_path: Path) -> None:
         if stage == "commit":
             raise KeyboardInterrupt
 
-    with open_store(path) as st:
-        with pytest.raises(KeyboardInterrupt):
-            gdelt.ingest(st, [FIX / "20140302.export.CSV"], progress=interrupt)
+    with open_store(path) as st, pytest.raises(KeyboardInterrupt):
+        gdelt.ingest(st, [FIX / "20140302.export.CSV"], progress=interrupt)
     with open_store(path) as st:
         assert (_count(st), len(st.ingest_log())) == before
         parts = {r[0] for r in st.con.execute("SELECT part FROM gdelt_parts").fetchall()}

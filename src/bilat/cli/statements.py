@@ -70,8 +70,9 @@ def lineage_cmd(
                                        "the newest."),
 ) -> None:
     """Label every claim of the newest statement new / reaffirmed / strengthened / weakened
-    against all earlier ones (with its earliest counterpart), list dropped commitments and
-    salient issues left out.
+    against all earlier ones (closest earlier counterpart, date the commitment first
+    appeared), list dropped commitments and salient issues left out (watch-list, the parties'
+    stored readouts, stored GDELT events).
 
     Statements given out of date order are sorted (a note says so); a text given twice is
     kept once; statements of other parties are refused.
@@ -141,8 +142,10 @@ def _print_text(report: LineageReport, output: Path | None, *, show_all: bool) -
         statements = report.statements if show_all else [report.focus]
         for st in statements:
             table = Table(title=f"Claims of {st.doc.date} ({st.doc.doc_id})", show_lines=False)
-            for col in ("#", "label", "first", "counterpart", "sim", "change", "claim"):
-                table.add_column(col, overflow="fold")
+            for col in ("#", "label", "first", "counterpart", "sim"):
+                table.add_column(col, no_wrap=True)
+            table.add_column("change", overflow="fold", max_width=24)
+            table.add_column("claim", overflow="fold", ratio=1, min_width=30)
             for k, cl in enumerate(st.claims):
                 cp = cl.counterpart
                 table.add_row(
@@ -150,13 +153,14 @@ def _print_text(report: LineageReport, output: Path | None, *, show_all: bool) -
                     Text(cl.first_appeared.date or "" if cl.label != "new" else ""),
                     Text(f"{cp.date} [{cp.start}–{cp.end}]" if cp else ""),
                     Text("" if cl.similarity is None else f"{cl.similarity:.2f}"),
-                    Text(cl.change or ""), Text(_short(cl.claim.quote)),
+                    Text(cl.change or ""), Text(_short(cl.claim.quote, 160)),
                 )
             console.print(table)
             if st.dropped:
                 dt = Table(title=f"Dropped from the previous statement ({len(st.dropped)})")
-                for col in ("last seen", "first", "best sim", "claim"):
-                    dt.add_column(col, overflow="fold")
+                for col in ("last seen", "first", "best sim"):
+                    dt.add_column(col, no_wrap=True)
+                dt.add_column("claim", overflow="fold", ratio=1, min_width=30)
                 for d in st.dropped:
                     dt.add_row(Text(f"{d.claim.date} [{d.claim.start}–{d.claim.end}]"),
                                Text(d.first_appeared.date or ""), Text(f"{d.similarity:.2f}"),

@@ -18,7 +18,8 @@ both directions counted once):
   ``net_cooperation`` (cooperation minus conflict events) and ``net_cooperation_share``
   (the same divided by events), ``material_verbal_ratio`` (material over verbal cooperation
   events: deeds per word; NULL without verbal cooperation), ``gov_contacts`` (CAMEO 036 and
-  040-046 with both actors typed GOV), ``avg_tone`` (mean AvgTone), ``mentions`` (sum of
+  040-046 with both actors' primary type, Actor1Type1Code/Actor2Type1Code, GOV — GDELT codes
+  heads of state and ministers as GOV), ``avg_tone`` (mean AvgTone), ``mentions`` (sum of
   NumMentions).
 
 Countries are matched on ``Actor1CountryCode``/``Actor2CountryCode`` (CAMEO codes, kept as
@@ -33,6 +34,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -158,8 +160,9 @@ def _period_expr(t: Any, period: str) -> Any:
     return day if unit is None else day.truncate(unit)
 
 
-def _base(t: Any, q: DyadQuery) -> Any:
-    """Events in the date window and GDELT versions asked for."""
+def _base(t: Any, q: DyadQuery, *, deduplicate: bool = True) -> Any:
+    """Events in the date window and GDELT versions asked for (root events only for
+    ``dedup="root"`` unless ``deduplicate`` is False)."""
     preds = []
     if q.start is not None:
         preds.append(q.start <= t.SQLDATE)
@@ -167,7 +170,7 @@ def _base(t: Any, q: DyadQuery) -> Any:
         preds.append(q.end >= t.SQLDATE)
     if q.versions:
         preds.append(t.gdelt_version.isin(list(q.versions)))
-    if q.dedup == "root":
+    if deduplicate and q.dedup == "root":
         preds.append(t.IsRootEvent == 1)
     return t.filter(*preds) if preds else t
 
@@ -182,22 +185,51 @@ def _dedup_daily(t: Any) -> Any:
     return t.mutate(_rn=rn).filter(lambda s: s._rn == 0).drop("_rn")
 
 
-def _has_type(t: Any, n: int, types: tuple[str, ...]) -> Any:
-    cols = [t[f"Actor{n}Type{i}Code"] for i in (1, 2, 3)]
+def _has_type(t: Any, n: int, types: tuple[str, ...], *, primary: bool = False) -> Any:
+    """Actor ``n`` has one of ``types`` among its type codes (only Type1Code if ``primary``)."""
+    cols = [t[f"Actor{n}Type{i}Code"] for i in ((1,) if primary else (1, 2, 3))]
     pred = cols[0].isin(list(types))
     for c in cols[1:]:
         pred = pred | c.isin(list(types))
     return pred
 
 
-def dyad_events(t: Any, q: DyadQuery, *, deduplicate: bool = True) -> Any:
+#: Columns the indicator query reads (a narrow projection keeps the plan and the scan small).
+INDICATOR_COLUMNS = (
+    "SQLDATE", "Actor1CountryCode", "Actor2CountryCode", "Actor1Type1Code", "Actor2Type1Code",
+    "EventCode", "QuadClass", "GoldsteinScale", "NumMentions", "AvgTone",
+)
+
+
+def _needed(q: DyadQuery, columns: Sequence[str]) -> list[str]:
+    extra = ["GLOBALEVENTID"] if q.dedup == "daily" else []
+    if q.actor_types:
+        extra += [f"Actor{n}Type{i}Code" for n in (1, 2) for i in (2, 3)]
+    return list(dict.fromkeys([*INDICATOR_COLUMNS, *extra, *columns]))
+
+
+def _involved(t: Any, q: DyadQuery, *, deduplicate: bool = True,
+              columns: Sequence[str] = INDICATOR_COLUMNS) -> Any:
+    """Events with any country of ``q`` as Actor1 or Actor2: one narrow scan that both the
+    dyads and the denominators are computed from."""
+    base = _base(t, q, deduplicate=deduplicate).select(*_needed(q, columns))
+    codes = sorted({c for pair in q.pairs for x in pair for c in cameo_codes(x)})
+    involved = base.filter(base.Actor1CountryCode.isin(codes)
+                           | base.Actor2CountryCode.isin(codes))
+    # an aliased relation compiles to one CTE, so every branch reads this single scan
+    return involved.alias("involved" if deduplicate else "involved_raw")
+
+
+def dyad_events(t: Any, q: DyadQuery, *, deduplicate: bool = True,
+                columns: Sequence[str] = INDICATOR_COLUMNS, involved: Any = None) -> Any:
     """Events of every pair in ``q`` labelled ``dyad``, ``direction``, ``a``, ``b``, ``period``.
 
     Undirected rows repeat the events of both directions under direction ``A–B``.
     """
     import ibis
 
-    base = _base(t, q)
+    base = involved if involved is not None else _involved(
+        t, q, deduplicate=deduplicate, columns=columns)
     if q.actor_types:
         base = base.filter(_has_type(base, 1, q.actor_types), _has_type(base, 2, q.actor_types))
     parts = []
@@ -222,11 +254,11 @@ def dyad_events(t: Any, q: DyadQuery, *, deduplicate: bool = True) -> Any:
     return ibis.union(*parts, distinct=False) if len(parts) > 1 else parts[0]
 
 
-def _volumes(t: Any, q: DyadQuery) -> Any:
-    """Denominators: events per period involving each country of the pairs (any partner)."""
+def _volumes(base: Any, q: DyadQuery) -> Any:
+    """Denominators: events per period involving each country of the pairs (any partner),
+    from the :func:`_involved` events."""
     import ibis
 
-    base = _base(t, q)
     countries = sorted({c for pair in q.pairs for c in pair})
     parts = []
     for c in countries:
@@ -243,9 +275,10 @@ def indicator_expr(t: Any, q: DyadQuery) -> Any:
     """The indicator table for ``q`` as one Ibis expression over GDELT events table ``t``."""
     import ibis
 
-    ev = dyad_events(t, q)
-    contact = ev.EventCode.isin(list(CONTACT_CODES)) & _has_type(ev, 1, ("GOV",)) \
-        & _has_type(ev, 2, ("GOV",))
+    involved = _involved(t, q)
+    ev = dyad_events(t, q, involved=involved)
+    contact = ev.EventCode.isin(list(CONTACT_CODES)) & _has_type(ev, 1, ("GOV",), primary=True) \
+        & _has_type(ev, 2, ("GOV",), primary=True)
     keys = ["dyad", "direction", "a", "b", "period"]
     metrics: dict[str, Any] = {"events": ev.count()}
     for code, name in QUADS.items():
@@ -258,10 +291,13 @@ def indicator_expr(t: Any, q: DyadQuery) -> Any:
         avg_tone=ev.AvgTone.mean(),
     )
     agg = ev.group_by(keys).aggregate(**metrics)
-    raw = dyad_events(t, q, deduplicate=False).group_by(keys).aggregate(
-        events_before_dedup=lambda s: s.count())
-    agg = agg.left_join(raw, keys).drop(*[f"{k}_right" for k in keys])
-    vol = _volumes(t, q)
+    if q.dedup == "none":
+        agg = agg.mutate(events_before_dedup=agg.events)
+    else:
+        raw = dyad_events(t, q, deduplicate=False).group_by(keys).aggregate(
+            events_before_dedup=lambda s: s.count())
+        agg = agg.left_join(raw, keys).drop(*[f"{k}_right" for k in keys])
+    vol = _volumes(involved, q)
     va = vol.rename(country_a="country", period_a="period", volume_a="volume")
     vb = vol.rename(country_b="country", period_b="period", volume_b="volume")
     agg = agg.left_join(va, (agg.a == va.country_a) & (agg.period == va.period_a))
@@ -296,6 +332,49 @@ def _events(store: Any) -> Any:
     return events_table(store)
 
 
+def _unbound(dialect: str) -> Any:
+    """The events table as an unbound Ibis table: ``gdelt_events`` or BigQuery's public one."""
+    import ibis
+
+    if dialect == "bigquery":
+        catalog, database, name = BIGQUERY_TABLE
+        return ibis.table(events_schema(bilat_columns=False), name=name, catalog=catalog,
+                          database=database)
+    return ibis.table(events_schema(), name="gdelt_events")
+
+
+@lru_cache(maxsize=128)
+def compiled_sql(q: DyadQuery, dialect: str = "duckdb") -> str:
+    """SQL text of :func:`indicator_expr` for ``q`` in a dialect (cached: Ibis compiles once
+    per distinct query; DuckDB then answers in milliseconds)."""
+    import ibis
+
+    if dialect == "spark":
+        _spark_compile_options()
+    expr = indicator_expr(_unbound(dialect), q)
+    return str(ibis.to_sql(expr, dialect="pyspark" if dialect == "spark" else dialect)).strip()
+
+
+def _run(store: Any, sql_text: str) -> pd.DataFrame:
+    """Execute compiled SQL on the store. DuckDB's CTE filter pusher copies every consumer's
+    filter into the shared ``involved`` scan, which then evaluates them on all rows; it is
+    switched off for this query only (measured ~20% faster), and back on afterwards."""
+    import duckdb
+
+    _events(store)  # the view exists and points at this store's Parquet files
+    con = store.con
+    try:
+        con.execute("SET disabled_optimizers = 'cte_filter_pusher'")
+        tuned = True
+    except duckdb.Error:  # an engine without that optimizer: run as is
+        tuned = False
+    try:
+        return con.execute(sql_text).df()
+    finally:
+        if tuned:
+            con.execute("RESET disabled_optimizers")
+
+
 def indicators(
     store: Any, a: str, b: str, *, refs: Sequence[tuple[str, str]] = (),
     period: str = "month", direction: str = "both", actor_type: str | Sequence[str] | None = None,
@@ -311,7 +390,7 @@ def indicators(
                    dedup=dedup, start=start, end=end, versions=versions)
     if indicator is not None:
         _check_indicator(indicator)
-    df = indicator_expr(_events(store), q).execute()
+    df = _run(store, compiled_sql(q))
     df["period"] = pd.to_datetime(df["period"]).dt.date
     for c in [*QUADS.values(), "events", "events_before_dedup", "volume_a", "volume_b",
               "gov_contacts", "mentions", "net_cooperation"]:
@@ -363,24 +442,13 @@ def sql(
 ) -> str:
     """The indicator query as SQL for ``duckdb`` (view gdelt_events), ``spark`` (table
     gdelt_events) or ``bigquery`` (the public ``gdelt-bq.gdeltv2.events`` table)."""
-    import ibis
 
     from bilat.store.backends import DIALECTS
 
     _check(dialect, DIALECTS, "--dialect")
     q = make_query(a, b, refs=refs, period=period, direction=direction, actor_type=actor_type,
                    dedup=dedup, start=start, end=end)
-    if dialect == "bigquery":
-        catalog, database, name = BIGQUERY_TABLE
-        t = ibis.table(events_schema(bilat_columns=False), name=name, catalog=catalog,
-                       database=database)
-    else:
-        t = ibis.table(events_schema(), name="gdelt_events")
-    if dialect == "spark":
-        _spark_compile_options()
-    compiled = ibis.to_sql(indicator_expr(t, q), dialect="pyspark" if dialect == "spark"
-                           else dialect)
-    return str(compiled).strip() + ";\n"
+    return compiled_sql(q, dialect) + ";\n"
 
 
 def _spark_compile_options() -> None:
@@ -452,15 +520,19 @@ def ids(
     lo, hi = _period_bounds(at, _check(period, list(PERIODS), "--period"))
     q = make_query(a, b, period=period, direction=direction, actor_type=actor_type, dedup=dedup,
                    start=lo, end=hi, versions=versions)
-    ev = dyad_events(_events(store), q)
+    import ibis
+
+    ev = dyad_events(_unbound("duckdb"), q,
+                     columns=[c for c in ID_COLUMNS if c not in ("dyad", "direction")])
     if quad is not None:
         _check(str(quad), ["1", "2", "3", "4"], "--quad")
         ev = ev.filter(ev.QuadClass == int(quad))
     if contacts:
-        ev = ev.filter(ev.EventCode.isin(list(CONTACT_CODES)), _has_type(ev, 1, ("GOV",)),
-                       _has_type(ev, 2, ("GOV",)))
-    df = ev.select(*ID_COLUMNS).order_by(["direction", "SQLDATE", "GLOBALEVENTID"]).execute()
-    return df.reset_index(drop=True)
+        ev = ev.filter(ev.EventCode.isin(list(CONTACT_CODES)),
+                       _has_type(ev, 1, ("GOV",), primary=True),
+                       _has_type(ev, 2, ("GOV",), primary=True))
+    expr = ev.select(*ID_COLUMNS).order_by(["direction", "SQLDATE", "GLOBALEVENTID"])
+    return _run(store, str(ibis.to_sql(expr, dialect="duckdb"))).reset_index(drop=True)
 
 
 def events_in_window(

@@ -204,7 +204,8 @@ def _pair_counts(store: Store, *, pairs: Sequence[tuple[str, str]] | None, years
     periods = _period_rollcalls(rc, by, years)
     states = None if pairs is None else sorted({s for p in pairs for s in p})
     v = _recorded(store, states)
-    ids_t = v.select("iso3").distinct().mutate(s=ibis.row_number().cast("int32"))
+    ids_t = v.select("iso3").distinct().mutate(
+        s=ibis.row_number().over(ibis.window(order_by="iso3")).cast("int32"))
     one = ibis.literal(1, "int64")
     vs = v.join(ids_t, "iso3").select(
         "vote_id", "iso3", "s", x=v.vote_num.cast("int64"),
@@ -237,7 +238,9 @@ def _pair_counts(store: Store, *, pairs: Sequence[tuple[str, str]] | None, years
     g = j.group_by(["period", "sa", "sb"]).aggregate(**aggs)
 
     def slot(col: Any, k: int) -> Any:
-        return ((col >> (k * _BITS)) & _MASK).cast("int64")
+        # DuckDB sums BIGINT into HUGEINT (Ibis believes int64, so a cast to int64 is dropped):
+        # go through uint64 to get plain 64-bit integers before unpacking.
+        return ((col.cast("uint64") >> (k * _BITS)) & _MASK).cast("int32")
 
     both = slot(g.pd, 3)
     t = g.mutate(
@@ -289,6 +292,7 @@ def _indices(t: Any) -> Any:
         return ibis.ifelse(cond, value, ibis.null("float64"))
 
     return t.mutate(
+        a_no=a_no, b_no=b_no,
         agree=safe(has, 1 - do),
         agree_exact=safe(has, po),
         agree_yn=safe(yn > 0, same_yn / yn.cast("float64")),
@@ -305,17 +309,19 @@ def _indices(t: Any) -> Any:
 
 def _notes(df: pd.DataFrame) -> pd.Series:
     """Why an index is NaN, per row ('' when every index is defined)."""
-    note = pd.Series("", index=df.index, dtype=object)
-    none = df["n"] == 0
+    note = np.full(len(df), "", dtype=object)
+    n = df["n"].to_numpy()
+    none = n == 0
     note[none] = "no common recorded votes: every index undefined"
-    flat = (~none) & df["kappa"].isna()
-    cat = np.where(df["a_yes"] == df["n"], "yes", np.where(df["a_abstain"] == df["n"],
-                                                            "abstain", "no"))
-    note[flat] = [f"kappa/pi undefined: both voted {c} on all {n} common votes (no variation)"
-                  for c, n in zip(cat[flat.to_numpy()], df.loc[flat, "n"], strict=True)]
-    yn = (~none) & df["agree_yn"].isna()
-    note[yn & ~flat] = "agree_yn undefined: no vote where both voted yes or no"
-    return note
+    flat = ~none & df["kappa"].isna().to_numpy()
+    if flat.any():
+        cat = np.where(df["a_yes"].to_numpy()[flat] == n[flat], "yes",
+                       np.where(df["a_abstain"].to_numpy()[flat] == n[flat], "abstain", "no"))
+        note[flat] = [f"kappa/pi undefined: both voted {c} on all {k} common votes "
+                      "(no variation)" for c, k in zip(cat, n[flat], strict=True)]
+    yn = ~none & ~flat & df["agree_yn"].isna().to_numpy()
+    note[yn] = "agree_yn undefined: no vote where both voted yes or no"
+    return pd.Series(note, index=df.index, dtype=object)
 
 
 # ----------------------------------------------------------------------------- public API
@@ -344,27 +350,16 @@ def dyads(
         pairs = [(a, b) for i, a in enumerate(iso) for b in iso[i + 1:]]
     t = _pair_counts(store, pairs=pairs, years=rng, issue=issue, by=by, body=body,
                      important_only=important_only, ids=ids)
-    df = _indices(t).to_pandas()
+    df = _indices(t).order_by(["a", "b", "period"]).to_pandas()
     return _tidy(df)
 
 
 def _tidy(df: pd.DataFrame) -> pd.DataFrame:
-    df["period"] = df["period"].astype(str)
-    for c in COUNT_COLS:
-        if c in ("a_no", "b_no"):
-            continue
-        df[c] = df[c].astype("int64")
-    df["a_no"] = df["n"] - df["a_yes"] - df["a_abstain"]
-    df["b_no"] = df["n"] - df["b_yes"] - df["b_abstain"]
-    for c in INDEX_COLS:
-        df[c] = df[c].astype("float64")
+    """Column order and the ``note`` column (rows arrive sorted by a, b, period)."""
     df["note"] = _notes(df)
     order = ["period", "a", "b", *COUNT_COLS, *INDEX_COLS, "note"]
     order += [c for c in df.columns if c not in order]
-    df = df[order]
-    key = pd.to_numeric(df["period"], errors="coerce")
-    return (df.assign(_k=key).sort_values(["a", "b", "_k", "period"]).drop(columns="_k")
-            .reset_index(drop=True))
+    return df[order].reset_index(drop=True)
 
 
 def _periods_frame(store: Store, rng: Any, issue: str | None, by: str, body: str,
@@ -378,7 +373,6 @@ def _periods_frame(store: Store, rng: Any, issue: str | None, by: str, body: str
         n_modality=j.modality.notnull().sum(),
         n_without_vote=(j.modality == "without_vote").sum(),
     ).to_pandas()
-    agg["period"] = agg["period"].astype(str)
     known = agg["n_modality"] > 0
     agg["share_without_vote"] = np.where(
         known, agg["n_without_vote"] / agg["n_modality"].where(known, 1), np.nan
@@ -452,10 +446,6 @@ def affinity(
                                           else [])
     out["note"] = _notes(out)
     out = out.merge(periods, on="period", how="left")
-    without = out["share_without_vote"].isna()
-    out.loc[without, "note"] = (out.loc[without, "note"] + "; ").str.lstrip("; ") + \
-        "share_without_vote: source holds recorded votes only"
-    out["note"] = out["note"].str.strip("; ")
     if out["n"].sum() == 0 and len(periods) == 0:
         raise error("E210", what=_what(asked[0], rng, issue))
     cols = ["dyad", "period", "a", "b", *COUNT_COLS, *shown, "n_rollcalls",
@@ -552,7 +542,7 @@ def nearest(
     key = shown[0]
     ok = df["n"] >= min_votes
     df = df.sort_values([key, "n"], ascending=[False, False], na_position="last")
-    df = pd.concat([df[ok], df[~ok]])
+    df = pd.concat([df[ok.loc[df.index]], df[~ok.loc[df.index]]])
     df.insert(0, "rank", pd.array([*range(1, int(ok.sum()) + 1), *[None] * int((~ok).sum())],
                                   dtype="Int64"))
     from bilat.reference.countries import country_name
@@ -643,6 +633,7 @@ def divergent(
                    + df["abstain"].astype(str))
     df["issues"] = df["issues"].map(lambda x: ",".join(x) if x is not None else "")
     df["short"] = df["descr"].where(df["descr"].notna() & (df["descr"] != ""), df["title"])
+    df["date"] = pd.to_datetime(df["date"]).dt.date
     df = df.sort_values(["salience", "date", "vote_id"], ascending=[False, False, False])
     df.insert(0, "a", a3)
     df.insert(1, "b", b3)
@@ -686,9 +677,10 @@ def coincidence(
         raise error("E210", what=f"{ref} in {year}")
     others = v.filter(v.iso3 != ref)
     members = others.semi_join(rc, "vote_id").select("iso3").distinct()
-    j = members.cross_join(rv).join(
-        others.select(vid=others.vote_id, iso=others.iso3, x=others.vote_num, vote=others.vote),
-        [lambda t: t.vote_id == t.vid, lambda t: t.iso3 == t.iso], how="left")
+    grid = members.cross_join(rv)
+    rec = others.filter(others.vote_num.notnull()).select(
+        vid=others.vote_id, iso=others.iso3, x=others.vote_num)
+    j = grid.left_join(rec, [grid.vote_id == rec.vid, grid.iso3 == rec.iso])
     d = (j.x - j.xr).abs()
     agg = j.group_by("iso3").aggregate(
         same=(d == 0).sum(), partial=(d == 1).sum(), opposite=(d == 2).sum(),
@@ -743,7 +735,7 @@ def compare_coincidence(ours: pd.DataFrame, table: str | Path | pd.DataFrame) ->
     ours = ours.drop(columns=["vote_ids"], errors="ignore")
     legacy = year < 2018
     t = t.rename(columns={c: f"t_{c}" for c in t.columns if c != "iso3"})
-    m = ours.merge(t, on="iso3", how="outer", indicator=True)
+    m = ours.merge(t, on="iso3", how="outer", indicator="side")
     t_partial = m["t_partial"].fillna(0) if not legacy else m["t_partial"].fillna(0)
     m["t_total"] = (m["t_same"] + m["t_opposite"] + t_partial
                     + m["t_abstain"].fillna(0) + m["t_absent"].fillna(0))
@@ -755,30 +747,51 @@ def compare_coincidence(ours: pd.DataFrame, table: str | Path | pd.DataFrame) ->
     m["bilat_ratio"] = ratio
     m["ratio_diff"] = ratio - m["t_coincidence"]
     m["missing"] = m["t_total"] - m["n_rollcalls"].max()
+    t_par = m["t_partial"].astype("Float64").fillna(0) if year >= 2017 else 0
+    t_den = (m["t_same"] + m["t_opposite"] + t_par).astype("Float64")
+    m["t_recomputed"] = ((m["t_same"] + t_par / 2) / t_den.replace(0, np.nan)).astype("float64")
+    modal = m.loc[m["side"] == "both", "t_total"].mode()
+    modal = modal.iloc[0] if len(modal) else 0
     expl = []
     for row in m.itertuples(index=False):
-        if row._merge == "left_only":
+        if row.side == "left_only":
             expl.append("not in the published table (not a UN member that year, or the table "
                         "omits it)")
-        elif row._merge == "right_only":
+        elif row.side == "right_only":
             expl.append("no recorded vote of this state in the data for the year")
         else:
             parts = []
             if row.missing and row.missing > 0:
                 parts.append(f"the data lacks {int(row.missing)} of the table's "
                              f"{int(row.t_total)} roll calls")
+            if row.t_total != modal:
+                parts.append(f"the table's row sums to {int(row.t_total)}, not {int(modal)}: a "
+                             "count in the published row is wrong (error in the table)")
+            over = [k for k in ("same", "opposite", "partial")
+                    if getattr(row, f"d_{k}") is not pd.NA and getattr(row, f"d_{k}") > 0]
+            if over:
+                parts.append("bilat counts more " + "/".join(over) + " than the table from "
+                             "fewer votes: the sources code this state's vote differently on "
+                             "at least " + str(int(max(getattr(row, f"d_{k}") for k in over)))
+                             + " roll call(s)")
+            if abs(row.t_recomputed - row.t_coincidence) > 0.006:
+                parts.append(f"the table's own counts give {row.t_recomputed:.2f}, not the "
+                             f"published {row.t_coincidence:.2f} (error in the table)")
             if abs(row.ratio_diff) > 0.005 + 1e-9:
                 parts.append(f"ratio {row.bilat_ratio:.3f} vs {row.t_coincidence:.2f}")
             else:
                 parts.append("ratio equal within the table's rounding")
+            if isinstance(row.t_iso_as_published, str) and row.t_iso_as_published != row.iso3:
+                parts.append(f"table ISO {row.t_iso_as_published!r} is not a code; matched by "
+                             "name")
             expl.append("; ".join(parts))
     m["explanation"] = expl
-    m["in"] = m["_merge"].map({"both": "both", "left_only": "bilat only",
+    m["in"] = m["side"].astype(str).map({"both": "both", "left_only": "bilat only",
                                "right_only": "table only"})
     cols = ["with", "year", "iso3", "name", "t_country", "in", "n", "same", "t_same", "d_same",
             "opposite", "t_opposite", "d_opposite", "partial", "t_partial", "d_partial",
-            "absent", "t_absent", "d_absent", "bilat_ratio", "t_coincidence", "ratio_diff",
-            "n_rollcalls", "t_total", "missing", "explanation"]
+            "absent", "t_absent", "d_absent", "bilat_ratio", "t_coincidence", "t_recomputed",
+            "ratio_diff", "n_rollcalls", "t_total", "missing", "explanation"]
     m["with"] = m["with"].ffill().bfill()
     m["year"] = year
     return m[cols].sort_values(["in", "iso3"]).reset_index(drop=True)

@@ -165,14 +165,16 @@ def read_gdelt(path: str | Path) -> pd.DataFrame:
     import duckdb
 
     con = duckdb.connect()
+    tmp = Path(tempfile.mkdtemp(prefix="bilat-read-"))
     try:
         with _opened(Path(path)) as (csv_path, name, _sha):
             prepared = _Prepared(Path(path), csv_path, name, "", *_sniff(csv_path, Path(path)))
-            stage = _stage(con, [prepared], "fail")
+            parts, _bad = _parse(con, [prepared], "fail", tmp)
             cols = ", ".join(f'"{c}"' for c in STORE_COLUMNS)
-            return con.execute(f"SELECT {cols} FROM {stage}").df()
+            return con.execute(f"SELECT {cols} FROM read_parquet({_sql_list(parts)})").df()
     finally:
         con.close()
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 # ----------------------------------------------------------------------------- ingest
@@ -287,85 +289,58 @@ def _ingest_batch(
     store: Store, batch: list[_Prepared], on_bad_rows: str, report: IngestReport,
     source: str | None, progress: ProgressCallback | None = None,
 ) -> None:
+    """Parse a batch straight to Parquet (one pass), then register it in one transaction."""
     con = store.con
-    stage = _stage(con, batch, on_bad_rows, store=store)
+    folder = store.data_dir / "gdelt"
+    folder.mkdir(parents=True, exist_ok=True)
+    tmps: list[Path] = []
+    finals: list[Path] = []
     try:
-        counts = dict(con.execute(
-            f"SELECT __file, count(*) FROM {stage} GROUP BY __file").fetchall())
-        bad = con.execute(
-            "SELECT file, count(*) FROM __bad GROUP BY file").fetchall() if on_bad_rows != "fail" \
-            else []
-        bad_counts = dict(bad)
-        total = sum(counts.values())
-        folder = store.data_dir / "gdelt"
-        folder.mkdir(parents=True, exist_ok=True)
-        part = f"part-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}.parquet"
-        tmp = folder / (part + ".tmp")
-        final = folder / part
-        if total:
-            cols = ", ".join(f'"{c}"' for c in STORE_COLUMNS)
-            con.execute(
-                f"COPY (SELECT {cols} FROM {stage} ORDER BY SQLDATE) TO '{_sql_str(tmp)}' "
-                "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 262144)"
-            )
-        try:
-            with store.transaction():
-                if total:
-                    os.replace(tmp, final)
-                    con.execute("INSERT INTO gdelt_parts VALUES (?, ?, ?, ?)",
-                                [part, total, len(batch), datetime.now(UTC).replace(tzinfo=None)])
-                if on_bad_rows == "quarantine":
-                    con.execute(
-                        "INSERT INTO gdelt_quarantine SELECT file, line, reason, raw_line, "
-                        "current_timestamp FROM __bad")
-                for p in batch:
-                    store.record_ingest(_KIND, p.key, p.sha256, counts.get(p.key, 0),
-                                        skipped=bad_counts.get(p.key, 0),
-                                        source=source or str(p.original))
-                _create_view(store)
-                if progress is not None:
-                    progress("commit", len(batch), len(batch))
-        except BaseException:
-            final.unlink(missing_ok=True)
-            raise
-        finally:
-            tmp.unlink(missing_ok=True)
-        for p in batch:
-            report.files.append(FileResult(
-                p.key, "ingested", p.layout.name, counts.get(p.key, 0), bad_counts.get(p.key, 0),
-                "" if not bad_counts.get(p.key) else f"{bad_counts[p.key]} rows set aside "
-                f"({on_bad_rows})"))
-        report.part = part if total else report.part
+        tmps, bad = _parse(con, batch, on_bad_rows, folder)
+        counts: dict[str, int] = {}
+        if tmps:
+            counts = dict(con.execute(
+                f"SELECT source_file, count(*) FROM read_parquet({_sql_list(tmps)}) "
+                "GROUP BY source_file").fetchall())
+        bad_counts: dict[str, int] = {}
+        for b in bad:
+            bad_counts[b[0]] = bad_counts.get(b[0], 0) + 1
+        stamp = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+        rows_of = []
+        for i, tmp in enumerate(tmps):
+            n = con.execute(f"SELECT count(*) FROM read_parquet('{_sql_str(tmp)}')").fetchall()
+            rows_of.append(int(n[0][0]))
+            finals.append(folder / f"part-{stamp}-{i}.parquet")
+        with store.transaction():
+            now = datetime.now(UTC).replace(tzinfo=None)
+            for tmp, final, n in zip(tmps, finals, rows_of, strict=True):
+                os.replace(tmp, final)
+                con.execute("INSERT INTO gdelt_parts VALUES (?, ?, ?, ?)",
+                            [final.name, n, len(batch), now])
+            if on_bad_rows == "quarantine" and bad:
+                con.executemany(
+                    "INSERT INTO gdelt_quarantine VALUES (?, ?, ?, ?, current_timestamp)",
+                    [list(b[:4]) for b in bad])
+            for p in batch:
+                store.record_ingest(_KIND, p.key, p.sha256, counts.get(p.key, 0),
+                                    skipped=bad_counts.get(p.key, 0),
+                                    source=source or str(p.original))
+            _create_view(store)
+            if progress is not None:
+                progress("commit", len(batch), len(batch))
+    except BaseException:
+        for f in finals:
+            f.unlink(missing_ok=True)
+        raise
     finally:
-        con.execute(f"DROP TABLE IF EXISTS {stage}")
-        con.execute("DROP TABLE IF EXISTS __bad")
-
-
-def _stage(con: Any, batch: list[_Prepared], on_bad_rows: str, store: Store | None = None) -> str:
-    """Parse a batch into temp table ``__stage`` (store columns + ``__file``); bad rows go to
-    temp table ``__bad`` (file, line, reason, raw_line), or raise in ``fail`` mode."""
-    stage = "__stage"
-    con.execute(f"DROP TABLE IF EXISTS {stage}")
-    con.execute("DROP TABLE IF EXISTS __bad")
-    con.execute("CREATE TEMP TABLE __bad (file VARCHAR, line BIGINT, reason VARCHAR, "
-                "raw_line VARCHAR)")
-    cols = ", ".join(f'"{c}" {column_type(c)}' for c in STORE_COLUMNS)
-    con.execute(f"CREATE TEMP TABLE {stage} ({cols}, __file VARCHAR)")
-    by_layout: dict[int, list[_Prepared]] = {}
+        for t in tmps:
+            t.unlink(missing_ok=True)
     for p in batch:
-        by_layout.setdefault(p.layout.n_fields, []).append(p)
-    bad: list[_Bad] = []
-    for n_fields, group in by_layout.items():
-        bad += _load_group(con, stage, LAYOUTS[n_fields], group)
-    bad += _check_values(con, stage, batch)
-    if bad:
-        order = [p.key for p in batch]
-        bad.sort(key=lambda b: (order.index(b[0]), b[1]))
-        if on_bad_rows == "fail":
-            con.execute(f"DROP TABLE IF EXISTS {stage}")
-            raise bad[0][4]
-        con.executemany("INSERT INTO __bad VALUES (?, ?, ?, ?)", [list(b[:4]) for b in bad])
-    return stage
+        skipped = bad_counts.get(p.key, 0)
+        report.files.append(FileResult(
+            p.key, "ingested", p.layout.name, counts.get(p.key, 0), skipped,
+            f"{skipped} rows set aside ({on_bad_rows})" if skipped else ""))
+    report.part = finals[-1].name if finals else report.part
 
 
 _Bad = tuple[str, int, str, str, BilatError]
@@ -375,34 +350,62 @@ _READ_OPTS = (
     "new_line='\\n', store_rejects=true, rejects_table='__rej', rejects_scan='__rejscan', "
     "filename=true, max_line_size=4000000"
 )
+_PARQUET = "(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE 262144)"
 
 
-def _load_group(con: Any, stage: str, layout: Layout, group: list[_Prepared],
-                lines: list[int] | None = None) -> list[_Bad]:
-    """Insert one layout's files into the stage; return rejected rows as bad-row records.
+def _parse(con: Any, batch: list[_Prepared], on_bad_rows: str, folder: Path
+           ) -> tuple[list[Path], list[_Bad]]:
+    """Parse a batch into temporary Parquet files (``*.parquet.tmp`` in ``folder``) holding the
+    good rows; return them and the bad rows (file, line, reason, raw line, error). In ``fail``
+    mode the first bad row (by file order, line) is raised and nothing is kept."""
+    by_layout: dict[int, list[_Prepared]] = {}
+    for p in batch:
+        by_layout.setdefault(p.layout.n_fields, []).append(p)
+    parts: list[Path] = []
+    bad: list[_Bad] = []
+    try:
+        for n_fields, group in by_layout.items():
+            bad += _load_group(con, LAYOUTS[n_fields], group, folder, parts)
+        bad += _check_values(con, batch, parts)
+        if bad:
+            order = [p.key for p in batch]
+            bad.sort(key=lambda b: (order.index(b[0]), b[1]))
+            if on_bad_rows == "fail":
+                raise bad[0][4]
+    except BaseException:
+        for part in parts:
+            part.unlink(missing_ok=True)
+        raise
+    return parts, bad
 
-    ``lines`` maps line numbers of a single shadow file back to its original file."""
+
+def _load_group(con: Any, layout: Layout, group: list[_Prepared], folder: Path,
+                parts: list[Path], lines: list[int] | None = None) -> list[_Bad]:
+    """Write one layout's files to a temporary Parquet file (appended to ``parts``); return the
+    rows DuckDB rejected as bad-row records. ``lines`` maps line numbers of a single shadow
+    file (rows of a sibling layout) back to its original file."""
     key_of = {str(p.csv_path): p for p in group}
-    files = "[" + ", ".join(f"'{_sql_str(p.csv_path)}'" for p in group) + "]"
+    files = _sql_list([p.csv_path for p in group])
     read_cols = "{" + ", ".join(f"'{c}': '{column_type(c)}'" for c in layout.fields) + "}"
     con.execute("DROP TABLE IF EXISTS __rej")
     con.execute("DROP TABLE IF EXISTS __rejscan")
-    con.execute("CREATE OR REPLACE TEMP TABLE __keys (path VARCHAR, key VARCHAR)")
-    con.executemany("INSERT INTO __keys VALUES (?, ?)", [[k, p.key] for k, p in key_of.items()])
     select = []
     for c in STORE_COLUMNS:
         if c in layout.fields:
-            select.append(f'r."{c}"')
+            select.append(f'"{c}"')
         elif c == "gdelt_version":
-            select.append(f"{layout.version}")
+            select.append(f"{layout.version}::TINYINT AS gdelt_version")
         elif c == "source_file":
-            select.append("k.key")
+            key = "parse_filename(filename)" if lines is None else \
+                f"'{group[0].key.replace(chr(39), chr(39) * 2)}'"
+            select.append(f"{key} AS source_file")
         else:
-            select.append("NULL")
+            select.append(f'NULL::{column_type(c)} AS "{c}"')
+    part = folder / f"{uuid.uuid4().hex}.parquet.tmp"
+    parts.append(part)
     con.execute(
-        f"INSERT INTO {stage} SELECT {', '.join(select)}, k.key "
-        f"FROM read_csv({files}, columns={read_cols}, {_READ_OPTS}) r "
-        "JOIN __keys k ON r.filename = k.path"
+        f"COPY (SELECT {', '.join(select)} FROM read_csv({files}, columns={read_cols}, "
+        f"{_READ_OPTS})) TO '{_sql_str(part)}' {_PARQUET}"
     )
     rejects = con.execute(
         "SELECT s.file_path, e.line, e.error_type::VARCHAR, e.column_name, e.csv_line, "
@@ -443,7 +446,8 @@ def _load_group(con: Any, stage: str, layout: Layout, group: list[_Prepared],
                 path = Path(tmp) / f"{i}.tsv"
                 path.write_text("".join(r[2] + "\n" for r in items), encoding="utf-8")
                 shadow = _Prepared(p.original, path, p.key, p.sha256, LAYOUTS[found], "")
-                out += _load_group(con, stage, LAYOUTS[found], [shadow], [r[1] for r in items])
+                out += _load_group(con, LAYOUTS[found], [shadow], folder, parts,
+                                   [r[1] for r in items])
     return out
 
 
@@ -453,17 +457,26 @@ _BAD_VALUES = """GLOBALEVENTID IS NULL OR SQLDATE IS NULL OR DATEADDED IS NULL
    OR (gdelt_version = 1 AND try_strptime(DATEADDED::VARCHAR, '%Y%m%d') IS NULL)"""
 
 
-def _check_values(con: Any, stage: str, batch: list[_Prepared]) -> list[_Bad]:
+def _check_values(con: Any, batch: list[_Prepared], parts: list[Path]) -> list[_Bad]:
     """Rows that parsed but carry impossible values (bad SQLDATE/DATEADDED, no event id):
-    reported with their line (found by event id) and removed from the stage."""
+    reported with their line (found by event id) and removed from the Parquet parts."""
+    if not parts:
+        return []
     by_key = {p.key: p for p in batch}
     rows = con.execute(
-        f"SELECT __file, GLOBALEVENTID, SQLDATE, DATEADDED, gdelt_version FROM {stage} "
-        f"WHERE {_BAD_VALUES}"
+        "SELECT source_file, GLOBALEVENTID, SQLDATE, DATEADDED, gdelt_version "
+        f"FROM read_parquet({_sql_list(parts)}) WHERE {_BAD_VALUES}"
     ).fetchall()
     if not rows:
         return []
-    con.execute(f"DELETE FROM {stage} WHERE {_BAD_VALUES}")
+    for i, part in enumerate(parts):  # rewrite only the parts that hold bad rows (rare)
+        src = f"read_parquet('{_sql_str(part)}')"
+        if con.execute(f"SELECT count(*) FROM {src} WHERE {_BAD_VALUES}").fetchall()[0][0]:
+            clean = part.with_name(part.name.replace(".parquet.tmp", "-clean.parquet.tmp"))
+            con.execute(f"COPY (SELECT * FROM {src} WHERE NOT ({_BAD_VALUES})) "
+                        f"TO '{_sql_str(clean)}' {_PARQUET}")
+            os.replace(clean, part)
+            parts[i] = part
     out: list[_Bad] = []
     wanted: dict[str, set[str]] = {}
     for key, eid, *_ in rows:
@@ -617,6 +630,10 @@ def _sql_str(path: Path | str) -> str:
     return str(path).replace("'", "''")
 
 
+def _sql_list(paths: Iterable[Path | str]) -> str:
+    return "[" + ", ".join(f"'{_sql_str(p)}'" for p in paths) + "]"
+
+
 # ----------------------------------------------------------------------------- store tables
 _PARTS = """CREATE TABLE IF NOT EXISTS gdelt_parts (
     part VARCHAR PRIMARY KEY,   -- Parquet file name under data_dir/gdelt
@@ -639,7 +656,7 @@ def _remove_orphans(store: Store) -> None:
         return
     listed = {r[0] for r in store.con.execute("SELECT part FROM gdelt_parts").fetchall()}
     for f in folder.iterdir():
-        if f.name not in listed and (f.suffix in (".parquet", ".tmp")):
+        if f.name not in listed and f.name.endswith((".parquet", ".tmp")):
             f.unlink(missing_ok=True)
 
 

@@ -232,8 +232,12 @@ def _rda_line(row: int) -> int:
     return row + 1
 
 
-def _read_table(path: Path, *, sep: str | None = None) -> tuple[pd.DataFrame, Callable]:
-    """Read a CSV/TSV or R data file as all-text columns; E201 empty, E202 unreadable."""
+def _read_table(path: Path, *, sep: str | None = None,
+                allow_empty: bool = False) -> tuple[pd.DataFrame, Callable]:
+    """Read a CSV/TSV or R data file as all-text columns; E201 empty, E202 unreadable.
+
+    ``allow_empty`` accepts a header without rows (an issue table may code nothing).
+    """
     path = Path(path)
     if not path.is_file():
         raise error("E202", path=path, fmt="a vote file", reason="no such file")
@@ -266,7 +270,7 @@ def _read_table(path: Path, *, sep: str | None = None) -> tuple[pd.DataFrame, Ca
             reason = str(exc).strip().splitlines()[0]
             raise error("E202", path=path, fmt="CSV", reason=reason) from exc
         line_of = _csv_line
-    if df.empty:
+    if df.empty and not (allow_empty and len(df.columns)):
         raise error("E201", path=path)
     df = df.reset_index(drop=True)
     df.columns = [str(c).strip() for c in df.columns]
@@ -476,7 +480,7 @@ def read_unvotes(
     codes: dict[int, list[str]] = {}
     ipath = None if issues is None else Path(issues)
     if ipath is not None:
-        i, iline = _read_table(ipath)
+        i, iline = _read_table(ipath, allow_empty=True)
         _require(i, ipath, ["rcid", "short_name"], "unvotes un_roll_call_issues")
         bad_i = _Bad(on_bad_rows, ipath, iline)
         i = _checked_ids(i, "rcid", bad_i)
@@ -824,10 +828,15 @@ def read_statedept_coincidence(path: str | Path) -> pd.DataFrame:
     out["coincidence"] = pd.to_numeric(df["COINCIDENCE"].str.rstrip("%"), errors="coerce")
     if (out["coincidence"] > 1).any():
         out["coincidence"] = out["coincidence"] / 100
+    by_name = out["country"].map(_map_states(out["country"].unique(), "name"))
     if "ISO" in df.columns:
-        out["iso3"] = df["ISO"].str.strip().replace("", None)
+        # the table's own ISO codes, checked: 2018 writes GRO for Greece; then the name decides
+        iso = df["ISO"].str.strip().str.upper()
+        known = iso.map(_map_states(iso.unique(), "iso3"))
+        out["iso3"] = known.where(known.notna(), by_name)
+        out["iso_as_published"] = iso.replace("", None)
     else:
-        mapping = _map_states(out["country"].unique(), "name")
-        out["iso3"] = out["country"].map(mapping)
-    return out[["country", "iso3", "same", "opposite", "partial", "abstain", "absent",
-                "coincidence"]]
+        out["iso3"] = by_name
+        out["iso_as_published"] = None
+    return out[["country", "iso3", "iso_as_published", "same", "opposite", "partial", "abstain",
+                "absent", "coincidence"]]

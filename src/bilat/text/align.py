@@ -8,9 +8,11 @@ All aligners return a matrix ``S[i, j]`` in [0, 1] for claims ``a[i]`` and ``b[j
   issue keys, broader issues included) and speaker compatibility (same side, or "both sides").
   ``S = 0.55·lexical + 0.30·issues + 0.15·speaker``; claims with no issue on either side score
   the issue term as their lexical score (nothing to compare is not evidence of difference).
-- :class:`FeatureAligner` (cross-language pairs without embeddings): issue overlap, speaker
-  compatibility and stance/modality agreement only: ``S = 0.70·issues + 0.15·speaker +
-  0.15·form``; claims without issues cannot be aligned this way (score 0).
+- :class:`FeatureAligner` (cross-language pairs without embeddings): no wording, only what does
+  not depend on the language: issue overlap, "bridge" tokens (register concepts shared by the
+  en/ru/zh concept lists, such as ``~agree`` for agreed/договорились/同意, and numbers), speaker
+  compatibility and stance/modality agreement: ``S = 0.45·issues + 0.35·bridge + (0.10·speaker
+  + 0.10·form)·min(1, 2·bridge + issues)``.
 - :class:`EmbeddingAligner` (``pip install 'bilat[embeddings]'``): cosine similarity of
   multilingual sentence embeddings (sentence-transformers), mixed with the same issue and speaker
   features: ``S = 0.60·cosine + 0.25·issues + 0.15·speaker``. Imported lazily; without the extra
@@ -38,19 +40,30 @@ ALIGNERS = ("auto", "lexical", "features", "embeddings")
 DEFAULT_EMBEDDING_MODEL = "sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2"
 
 _STOP = {
-    "en": set("""a an the and or of to in on at for with by from as that this these those is are
-    was were be been being it its his her their they he she we our us which who whom whose also
-    has have had will would shall should can could may might must not no than then there here
-    such into over under about between both two sides side said noted stressed pointed out
-    emphasized emphasised expressed stated added during while other each all any very more most
-    further well so only same upon within without including include through per
-    xi jinping vladimir putin china chinese russia russian presid leader leaders heads head
-    state countr our prc people's republic federation""".split()),
-    "ru": set("""и в во на с со по к ко о об от до для из за что как это этот эта эти тот та
-    те а но же ли бы не ни он она они его ее её их также при между обе оба стороны сторона
-    был была были быть будет будут который которая которые которых о об под над уже ещё еще
-    отметил подчеркнул заявил сказал выразил си цзиньп владим путин китай китайс россия
-    россий презид лидер лидеры глава главы госуда страна страны двух кнр рф""".split()),
+    "en": set([
+        "a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "for", "with", "by", "from",
+        "as", "that", "this", "these", "those", "is", "are", "was", "were", "be", "been", "being",
+        "it", "its", "his", "her", "their", "they", "he", "she", "we", "our", "us", "which", "who",
+        "whom", "whose", "also", "has", "have", "had", "will", "would", "shall", "should", "can",
+        "could", "may", "might", "must", "not", "no", "than", "then", "there", "here", "such",
+        "into", "over", "under", "about", "between", "both", "two", "sides", "side", "said",
+        "noted", "stressed", "pointed", "out", "emphasized", "emphasised", "expressed", "stated",
+        "added", "during", "while", "other", "each", "all", "any", "very", "more", "most",
+        "further", "well", "so", "only", "same", "upon", "within", "without", "including",
+        "include", "through", "per", "xi", "jinping", "vladimir", "putin", "china", "chinese",
+        "russia", "russian", "presid", "leader", "leaders", "heads", "head", "state", "countr",
+        "our", "prc", "people's", "republic", "federation"
+    ]),
+    "ru": set([
+        "и", "в", "во", "на", "с", "со", "по", "к", "ко", "о", "об", "от", "до", "для", "из", "за",
+        "что", "как", "это", "этот", "эта", "эти", "тот", "та", "те", "а", "но", "же", "ли", "бы",
+        "не", "ни", "он", "она", "они", "его", "ее", "её", "их", "также", "при", "между", "обе",
+        "оба", "стороны", "сторона", "был", "была", "были", "быть", "будет", "будут", "который",
+        "которая", "которые", "которых", "о", "об", "под", "над", "уже", "ещё", "еще", "отметил",
+        "подчеркнул", "заявил", "сказал", "выразил", "си", "цзиньп", "владим", "путин", "китай",
+        "китайс", "россия", "россий", "презид", "лидер", "лидеры", "глава", "главы", "госуда",
+        "страна", "страны", "двух", "кнр", "рф"
+    ]),
 }
 #: Words of the readout register that say the same thing (6-letter stems → one concept).
 _CONCEPTS = {
@@ -62,8 +75,13 @@ _CONCEPTS = {
     "~deepen": "deepen expand streng enhanc boost step intens promot advanc further углубл "
                "расшир укрепл наращи развив активи",
     "~relation": "relati ties partne отноше связи партнё партне",
-    "~high": "highes best unprec all-ti record peak высоча наивыс беспре рекорд лучший",
+    "~high": "highes highly high best unprec all-ti record peak высоча наивыс беспре рекорд "
+             "лучший высоко высоки высокий",
     "~thank": "thank gratit gratef призна благод",
+    "~attend": "attend partic presen join участи присут",
+    "~invite": "invite invita welcom пригла",
+    "~settle": "settle resolu resolv settlm урегул решени",
+    "~trade": "trade tradin commer торгов товаро",
     "~award": "award honour honor medal order наград орден",
     "~greet": "congra greeti wishes wished поздра пожела",
     "~sign": "sign signed signin подпис",
@@ -82,6 +100,40 @@ _CONCEPTS = {
     "~interfere": "interf meddl вмешат",
 }
 _CONCEPT_OF = {stem: concept for concept, stems in _CONCEPTS.items() for stem in stems.split()}
+#: The same concepts in Chinese (words found inside Han runs).
+_ZH_CONCEPTS = {
+    "~talk": "通电话 会谈 会见 通话 会晤",
+    "~discuss": "交换意见 讨论 探讨",
+    "~contact": "沟通 联系 交往 交流 对话",
+    "~keep": "保持 继续",
+    "~deepen": "深化 扩大 加强 增进 推动 推进 提升",
+    "~relation": "关系 伙伴",
+    "~high": "最好 最高 前所未有 高水平",
+    "~thank": "感谢 感激",
+    "~award": "勋章 荣誉",
+    "~greet": "祝贺 祝福 致以 问候",
+    "~sign": "签署",
+    "~document": "文件 协议 合同",
+    "~situation": "局势 形势 问题 危机",
+    "~support": "支持",
+    "~oppose": "反对",
+    "~outside": "外部 域外",
+    "~cooperate": "合作 协作 协调 配合",
+    "~agree": "同意 一致 共识",
+    "~visit": "访问 来访",
+    "~grow": "增长 增加",
+    "~stable": "稳定",
+    "~security": "安全",
+    "~sovereign": "主权",
+    "~interfere": "干涉",
+    "~attend": "出席 参加 参与",
+    "~invite": "邀请 欢迎",
+    "~settle": "解决",
+    "~trade": "贸易 经贸",
+}
+_ZH_CONCEPT_RE = re.compile("|".join(sorted(
+    (w for words in _ZH_CONCEPTS.values() for w in words.split()), key=len, reverse=True)))
+_ZH_CONCEPT_OF = {w: c for c, words in _ZH_CONCEPTS.items() for w in words.split()}
 _ZH_STOP = set("的了在和与是等也及并对将为就其之而于以上中")
 _WORD = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
@@ -91,6 +143,7 @@ def tokens(text: str, language: str = "en") -> list[str]:
     """Comparison tokens: 6-letter word stems without stop words; Han text as bigrams."""
     out: list[str] = []
     for run in _HAN.findall(text):
+        out.extend(_ZH_CONCEPT_OF[m.group(0)] for m in _ZH_CONCEPT_RE.finditer(run))
         chars = [c for c in run if c not in _ZH_STOP]
         out.extend(chars[i] + chars[i + 1] for i in range(len(chars) - 1))
         if len(chars) == 1:
@@ -103,6 +156,12 @@ def tokens(text: str, language: str = "en") -> list[str]:
         stem = w[:6]
         out.append(_CONCEPT_OF.get(stem, stem))
     return out
+
+
+def bridge_tokens(text: str, language: str = "en") -> set[str]:
+    """Language-independent tokens: shared concepts (``~agree``) and numbers of 2+ digits."""
+    toks = set(tokens(text, language))
+    return {t for t in toks if t.startswith("~")} | set(re.findall(r"\d{2,}", text))
 
 
 def _idf(token_lists: Sequence[Sequence[str]]) -> dict[str, float]:
@@ -121,12 +180,73 @@ def _weighted_dice(a: set[str], b: set[str], idf: dict[str, float]) -> float:
     return 2.0 * inter / total if total else 0.0
 
 
+_FRAME = re.compile(
+    r"\b(?:held talks|hold talks|spoke (?:\w+ ){0,12}?(?:on|by) (?:the )?(?:tele)?phone|"
+    r"telephone conversation|phone (?:call|conversation)|video (?:call|conference|link)|"
+    r"videoconference|virtual meeting|met (?:with )?|held a meeting|had a meeting)"
+    r"|(?<!\w)(?:провел\w* переговоры|телефонн\w* разговор|переговоры|встретил\w*|"
+    r"видеоконференц\w*|по видеосвязи|провели встречу)"
+    r"|通电话|会谈|会见|视频会晤|通话",
+    re.IGNORECASE,
+)
+
+
+#: Recurring moves of the readout register that carry no issue: both readouts usually make
+#: them in different words, so they count like a shared issue when claims are compared.
+REGISTER_TOPICS = {
+    "relations_state": (
+        r"\brelations?(?:hip)?\b.{0,80}\b(?:level|history|historic|mature|resilien\w*|best|"
+        r"highest|unprecedented|example|model|not (?:directed|targeted|aimed)|non-alliance|"
+        r"opportunistic|third (?:party|countr\w+))"
+        r"|\b(?:high|highest|unprecedented|new)\s+(?:level|stage|heights?)\b.{0,60}\brelations?"
+        r"|(?<!\w)отношени\w*.{0,80}(?:уровн\w*|истори\w*|беспрецедент\w*|не направлен\w*|"
+        r"конъюнктур\w*|образ\w*|зрел\w*)"
+        r"|(?:уровн\w*|истори\w*).{0,40}отношени\w*"
+        r"|关系.{0,30}(?:水平|历史|最好|成熟|稳定|韧性|不结盟|第三方)"),
+    "contacts": (
+        r"\b(?:maintain|continue|keep|stay)\w*\b.{0,40}\b(?:contacts?|communication|exchanges|"
+        r"dialogue|touch)\b|\bmeet again\b|\bnext meeting\b"
+        r"|(?<!\w)(?:поддерживать|продолжить|сохранить|продолжать)\w*.{0,30}"
+        r"(?:контакт\w*|связ\w*|общени\w*|диалог\w*)|(?<!\w)новой встреч\w*"
+        r"|保持.{0,8}(?:沟通|联系|交往|往来)|再次会晤"),
+    "signing": (
+        r"\b(?:signed|signing|witnessed|adopted)\b.{0,80}\b(?:documents?|agreements?|"
+        r"statements?|contracts?)\b|\bdocuments?\b.{0,60}\bsigned\b"
+        r"|(?<!\w)подписа\w*|(?<!\w)пакет\w* документ\w*|签署|见证"),
+    "greetings": (
+        r"\bcongratulat\w*|\bgreetings?\b|\bwish(?:ed|es)?\b|\bcondolences?\b|\bbirthday\b"
+        r"|(?<!\w)(?:поздрав\w*|соболезн\w*|пожела\w*)|祝贺|祝福|慰问|致以|生日"),
+    "thanks": (
+        r"\bthank\w*|\bgratitude\b|\bgrateful\b"
+        r"|(?<!\w)(?:поблагодар\w*|благодар\w*|признательн\w*)|感谢|感激"),
+    "atmosphere": (
+        r"\batmosphere\b|\bfriendly\b.{0,30}\b(?:manner|conversation|talks)\b"
+        r"|(?<!\w)атмосфер\w*|气氛|氛围"),
+}
+_TOPIC_RE = {k: re.compile(v, re.IGNORECASE) for k, v in REGISTER_TOPICS.items()}
+
+
+def register_topics(text: str) -> frozenset[str]:
+    """Register moves a claim makes (relations_state, contacts, signing, greetings, …)."""
+    return frozenset(k for k, rx in _TOPIC_RE.items() if rx.search(text))
+
+
+def is_event_frame(claim: Claim) -> bool:
+    """The opening sentence that says who met or called whom ("X held talks with Y")."""
+    return claim.sentence_index <= 1 and claim.paragraph_index == 0 \
+        and bool(_FRAME.search(claim.text))
+
+
 def issue_similarity(a: Claim, b: Claim, lexicon: Lexicon) -> float | None:
-    """Jaccard overlap of the two claims' issues (broader issues included); None if neither."""
-    if not a.issues and not b.issues:
+    """Jaccard overlap of the claims' issues (broader issues and register topics included).
+
+    None when neither claim has any: nothing to compare is not evidence of a difference.
+    """
+    ia = lexicon.expand(a.issues) | register_topics(a.text)
+    ib = lexicon.expand(b.issues) | register_topics(b.text)
+    if not ia and not ib:
         return None
-    ia, ib = lexicon.expand(a.issues), lexicon.expand(b.issues)
-    return len(ia & ib) / len(ia | ib) if ia | ib else 0.0
+    return len(ia & ib) / len(ia | ib)
 
 
 def speaker_compatible(a: Claim, b: Claim) -> float:
@@ -166,6 +286,12 @@ class LexicalAligner(Aligner):
 
     name = "lexical"
 
+    def __init__(self, lexicon: Lexicon | None = None,
+                 weights: tuple[float, float, float] = (0.55, 0.30, 0.15)) -> None:
+        super().__init__(lexicon)
+        #: (wording, issues, speaker) weights of the combined score.
+        self.weights = weights
+
     def lexical(self, a: Sequence[Claim], b: Sequence[Claim]) -> np.ndarray:
         ta = [tokens(c.text, c.language or "en") for c in a]
         tb = [tokens(c.text, c.language or "en") for c in b]
@@ -183,24 +309,38 @@ class LexicalAligner(Aligner):
 
     def similarity(self, a: Sequence[Claim], b: Sequence[Claim]) -> np.ndarray:
         lex = self.lexical(a, b)
-        return _combine(lex, a, b, self.lexicon, 0.55, 0.30, 0.15)
+        return _combine(lex, a, b, self.lexicon, *self.weights)
 
 
 class FeatureAligner(Aligner):
-    """Language-independent: issues, speaker side, stance and modality only."""
+    """Language-independent: issues, shared concepts and numbers, speaker side, stance, form."""
 
     name = "features"
     reads_wording = False
 
+    def lexical(self, a: Sequence[Claim], b: Sequence[Claim]) -> np.ndarray:
+        ta = [bridge_tokens(c.text, c.language or "en") for c in a]
+        tb = [bridge_tokens(c.text, c.language or "en") for c in b]
+        idf = _idf([list(t) for t in ta + tb])
+        out = np.zeros((len(a), len(b)))
+        for i, x in enumerate(ta):
+            for j, y in enumerate(tb):
+                out[i, j] = _weighted_dice(x, y, idf)
+        return out
+
     def similarity(self, a: Sequence[Claim], b: Sequence[Claim]) -> np.ndarray:
+        bridge = self.lexical(a, b)
         out = np.zeros((len(a), len(b)))
         for i, x in enumerate(a):
             for j, y in enumerate(b):
-                iss = issue_similarity(x, y, self.lexicon)
-                if not iss:
+                if is_event_frame(x) and is_event_frame(y):
+                    out[i, j] = FRAME_SCORE
                     continue
-                out[i, j] = 0.70 * iss + 0.15 * speaker_compatible(x, y) \
-                    + 0.15 * form_agreement(x, y)
+                iss = issue_similarity(x, y, self.lexicon)
+                issue_term = bridge[i, j] if iss is None else iss
+                out[i, j] = 0.45 * issue_term + 0.35 * bridge[i, j] \
+                    + (0.10 * speaker_compatible(x, y) + 0.10 * form_agreement(x, y)) \
+                    * min(1.0, 2.0 * bridge[i, j] + (iss or 0.0))
         return out
 
 
@@ -241,13 +381,22 @@ def load_embedding_model(name: str) -> Any:
     return SentenceTransformer(name)
 
 
+#: Score given to two opening "who met whom" sentences (they report the same event).
+FRAME_SCORE = 0.7
+
+
 def _combine(
     lex: np.ndarray, a: Sequence[Claim], b: Sequence[Claim], lexicon: Lexicon,
     w_lex: float, w_issue: float, w_speaker: float,
 ) -> np.ndarray:
     out = np.zeros_like(lex)
+    frames_a = [is_event_frame(c) for c in a]
+    frames_b = [is_event_frame(c) for c in b]
     for i, x in enumerate(a):
         for j, y in enumerate(b):
+            if frames_a[i] and frames_b[j]:
+                out[i, j] = max(FRAME_SCORE, lex[i, j])
+                continue
             iss = issue_similarity(x, y, lexicon)
             issue_term = lex[i, j] if iss is None else iss
             out[i, j] = w_lex * lex[i, j] + w_issue * issue_term \

@@ -51,7 +51,8 @@ _STANCE_CUES: dict[str, list[tuple[str, str]]] = {
         ("supports", r"\b(?:support(?:s|ed|ing)?|back(?:s|ed|ing)?|endors\w+|stands? with|"
                      r"in favou?r of)\b"),
         ("understands", r"\b(?:understand(?:s|ing)?|understood|respect(?:s|ed|ing)?|"
-                        r"sympath\w+|appreciat\w+ (?:the|china's|russia's) (?:position|concerns))\b"),
+                        r"sympath\w+|"
+                        r"appreciat\w+ (?:the|china's|russia's) (?:position|concerns))\b"),
         ("notes", r"\b(?:t(?:ake|akes|ook|aken|aking) note|not(?:e|es|ed) with|acknowledg\w+|"
                   r"not(?:e|es|ed|ing) (?:the |china's |russia's |its )?(?:position|concerns?|"
                   r"stance|proposal|initiative|statement|readiness)s?)\b"),
@@ -116,25 +117,44 @@ _NEGATION = {
 }
 _BOTH = {
     "en": r"(?:the two sides|both sides|the sides|the two leaders|both leaders|"
-          r"the two heads of state|both heads of state|the two presidents|the presidents|"
+          r"the two heads of state|both heads of state|the heads of state|heads of state|"
+          r"the two heads of government|the two prime ministers|the two foreign ministers|"
+          r"the ministers|the two presidents|the presidents|"
           r"the leaders|the parties|the two countries|both countries|they|the interlocutors)\b",
     "ru": r"(?:обе стороны|стороны|лидеры|главы государств|президенты|собеседники|они|"
           r"оба лидера|обе страны|две страны)(?!\w)",
     "zh": r"(?:双方|两国元首|两国领导人|两国|两位元首)",
+}
+#: A leader named by bare title ("The President", "Глава государства", "国家元首").
+_GENERIC_TITLE = {
+    "en": r"^(?:[^,;:]{0,60},\s*)?(?:the\s+)?(?P<t>president|prime minister|premier|chancellor|"
+          r"head of state|chairman|king|emir|foreign minister|secretary of state)\b(?!\s+of\b)",
+    "ru": r"^(?:[^,;:]{0,60},\s*)?(?P<t>президент|премьер-министр|премьер|глава государства|"
+          r"канцлер|председатель|министр иностранных дел)(?!\w)(?!\s+(?:россии|кнр|рф|республики|"
+          r"китая|казахстана|белоруссии|беларуси|сша))",
+    "zh": r"^(?P<t>国家元首|元首|总统|主席|总理)",
+}
+_TITLE_BEFORE_NAME = {
+    "en": r"(?P<t>(?i:president|prime minister|premier|chancellor|chairman|king|emir|"
+          r"foreign minister|secretary of state))\s+(?:[A-Z][\w.-]+\s+){0,2}?$",
+    "ru": r"(?P<t>(?i:президент|премьер-министр|премьер|канцлер|председатель|"
+          r"министр иностранных дел))\w*\s+(?:[А-ЯЁ][\w.-]+\s+){0,2}?$",
+    "zh": r"(?P<t>总统|主席|总理)$",
 }
 _PRONOUN = {"en": r"(?:he|she)\b", "ru": r"(?:он|она)(?!\w)", "zh": r"(?:他|她)"}
 _LEAD_WORDS = {
     "en": {"the", "president", "chinese", "russian", "chairman", "premier", "state", "councilor",
            "councillor", "foreign", "minister", "mr", "mr.", "h.e.", "his", "excellency", "also",
            "then", "further", "in", "turn", "according", "to", "as", "for", "vice", "prime",
-           "and", "general", "secretary", "of", "cpc", "central", "committee"},
+           "general", "secretary", "of", "cpc", "central", "committee"},
     "ru": {"президент", "председатель", "кнр", "россии", "рф", "глава", "государства",
            "министр", "иностранных", "дел", "премьер", "премьер-министр", "как", "отметил",
            "подчеркнул", "заявил", "сказал", "указал", "по", "словам", "также", "в", "свою",
            "очередь", "генеральный", "секретарь", "цк", "кпк", "российский", "китайский",
            "лидер", "председателя", "президента"},
-    "zh": {"国家主席", "总统", "外长", "总理", "主席", "国务委员", "国务委员兼外长", "中共中央总书记",
-           "总书记", "俄罗斯总统", "中国国家主席", "俄罗斯", "中国", "还", "也", "同时"},
+    "zh": {"国家主席", "总统", "外长", "总理", "主席", "国务委员", "国务委员兼外长",
+           "中共中央总书记", "总书记", "俄罗斯总统", "中国国家主席",
+           "俄罗斯", "中国", "还", "也", "同时"},
 }
 _TRAILING = {
     "en": r",\s*(?:{actor})\s+(?:said|noted|stressed|added|emphasi[sz]ed|pointed out|"
@@ -217,8 +237,10 @@ def _is_lead_in(prefix: str, lang: str) -> bool:
         return p == "" or all(w in _LEAD_WORDS["zh"] for w in re.split(r"\s+", p) if w) or \
             p in _LEAD_WORDS["zh"]
     p = re.sub(r"^[^,;:]{0,70},\s*", "", p)  # a fronted adverbial ending with a comma
-    words = re.findall(r"[\w.'-]+", p.lower())
-    return all(w in _LEAD_WORDS[lang] for w in words)
+    words = re.findall(r"[\w.'-]+", p)
+    # titles, and capitalised first names or titles before a surname ("Aleksandr Lukashenko")
+    return len(words) <= 6 and all(w.lower() in _LEAD_WORDS[lang] or w[:1].isupper()
+                                   for w in words)
 
 
 def _subject(
@@ -226,8 +248,11 @@ def _subject(
 ) -> tuple[str, str | None, str, str] | None:
     """(name, side, kind, cue) of the clause subject, or None when there is none."""
     window = 14 if lang == "zh" else 80
-    m = _rx(r"^(?:[^,;:，]{0,70}[,，]\s*)?(?:" + _BOTH[lang] + ")").match(text)
-    if m:
+    m = _rx(r"^(?P<front>[^,;:，]{0,70}[,，]\s*)?(?:" + _BOTH[lang] + ")").match(text)
+    # "他强调，双方应…" / "Xi said, the two sides…": the fronted part is an attribution
+    speaker_first = bool(actors and actors[0].start <= 2 and actors[0].kind == "person") or \
+        bool(_rx("^" + _PRONOUN[lang]).match(text))
+    if m and not (m.group("front") and speaker_first):
         return "both sides", "BOTH", "both", m.group(0)
     for i, hit in enumerate(actors):
         if hit.start > window:
@@ -235,11 +260,19 @@ def _subject(
         if not _is_lead_in(text[:hit.start], lang):
             continue
         after = text[hit.end:]
+        if after[:1] in ("-", "–", "—"):  # "China-Russia relations": a modifier, not a subject
+            continue
+        if hit.kind == "side" and re.match(r"\s+[A-Z]", after):
+            continue  # "China National Petroleum Corporation": part of a name
         joined = _rx(r"^\s*(?:and|и|和|与|同)\s*").match(after)
         if joined and i + 1 < len(actors):
             nxt = actors[i + 1]
             if nxt.start == hit.end + joined.end() and nxt.side != hit.side:
                 return "both sides", "BOTH", "both", text[hit.start:nxt.end]
+        if hit.kind == "title" and i + 1 < len(actors):
+            nxt = actors[i + 1]  # "Russian President Vladimir Putin", "国家主席习近平"
+            if nxt.kind == "person" and nxt.side == hit.side and nxt.start - hit.end <= 3:
+                return nxt.key, nxt.side, "person", text[hit.start:nxt.end]
         return hit.key, hit.side, hit.kind, text[hit.start:hit.end]
     return None
 
@@ -256,6 +289,28 @@ def _trailing(text: str, lang: str, lex: Lexicon, actors: list[Match]) -> Match 
     return None
 
 
+def _title_map(doc: Document, lex: Lexicon, lang: str) -> tuple[dict[str, tuple[str, str]],
+                                                                  tuple[str, str] | None]:
+    """Bare titles → the person introduced with them ("Prime Minister Rishi Sunak"), when
+    unambiguous, and the issuing side's leader (its first named person in the text)."""
+    seen: dict[str, set[tuple[str, str]]] = {}
+    own: tuple[str, str] | None = None
+    leaders: dict[str | None, str] = {}
+    rx = re.compile(_TITLE_BEFORE_NAME[lang])  # case-sensitive: names are capitalised
+    for hit in lex.actor_spans(doc.text):
+        if hit.kind != "person":
+            continue
+        if own is None and hit.side == doc.side:
+            own = (hit.key, hit.side)
+        leaders.setdefault(hit.side, hit.key)
+        m = rx.search(doc.text[max(0, hit.start - 40):hit.start])
+        if m:
+            seen.setdefault(m.group("t").lower(), set()).add((hit.key, hit.side or ""))
+    out = {t: next(iter(p)) for t, p in seen.items() if len(p) == 1}
+    out.update({f"side:{side}": (name, side or "") for side, name in leaders.items()})
+    return out, own
+
+
 def _issuer_speaker(doc: Document, lex: Lexicon, paragraph: int) -> _Speaker:
     name = doc.issuer or lex.side_label(doc.side) or "issuer"
     return _Speaker(name, doc.side, False, "", paragraph, "issuer")
@@ -266,21 +321,37 @@ def extract_claims(doc: Document, lexicon: Lexicon | None = None) -> list[Claim]
     """Claims of ``doc`` with offsets, speaker, issues, stance, modality and negation."""
     lex = lexicon or load_lexicon()
     lang = _lang(doc.language)
-    segments: list[Segment] = segment(doc.text, doc.language, _actor_alternation(lex))
+    segments: list[Segment] = segment(doc.text, doc.language, _actor_alternation(lex),
+                                      lex.find_issues)
     claims: list[Claim] = []
     current: _Speaker | None = None
     last_person: dict[str | None, str] = {}
     last_any_person: tuple[str, str | None] | None = None
+    titles, own_leader = _title_map(doc, lex, lang)
+    generic = _rx(_GENERIC_TITLE[lang])
     for index, seg in enumerate(segments):
         text = seg.text
         actors = lex.actor_spans(text)
         carried = False
         found = _subject(text, lang, lex, actors, doc.side)
         pronoun = _rx(r"^(?:[^,;:，]{0,40}[,，]\s*)?" + _PRONOUN[lang]).match(text)
+        bare = generic.match(text) if found is None else None
+        if bare is not None:
+            titles_alt = _GENERIC_TITLE[lang].split("(?P<t>", 1)[1].split(")", 1)[0]
+            both = _rx(r"^\s*(?:and|и|和|与)\s+(?:the\s+)?(?:" + titles_alt + ")").match(
+                text[bare.end():]) if lang != "zh" else None
+            person = titles.get(bare.group("t").lower()) or own_leader
+            if both is not None:
+                found = ("both sides", "BOTH", "both", text[:bare.end() + both.end()])
+            elif person is not None:
+                found = (person[0], person[1], "person", bare.group(0))
+            else:  # a bare title nobody was introduced with: the issuing side's own leader
+                found = (bare.group(0).strip(), doc.side, "title", bare.group(0))
         if found is not None:
             name, side, kind, cue = found
             if kind == "title":
-                name = last_person.get(side, cue)
+                known = titles.get(f"side:{side}")
+                name = last_person.get(side) or (known[0] if known else cue)
             speaker = _Speaker(name, side, True, cue, seg.paragraph_index, kind)
         elif pronoun and last_any_person is not None:
             speaker = _Speaker(last_any_person[0], last_any_person[1], True,

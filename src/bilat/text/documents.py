@@ -443,10 +443,12 @@ def list_documents(
         where.append("date <= ?")
         params.append(_parse_date(until))
     sql = ("SELECT doc_id, side, issuer, date, kind, event, language, title, source_url, "
-           "version, retrieved_at, length(text) AS chars, sha256, parties FROM documents")
+           "version, length(text) AS chars, parties, retrieved_at FROM documents")
     if where:
         sql += " WHERE " + " AND ".join(where)
-    return store.con.execute(sql + " ORDER BY date NULLS LAST, side, doc_id", params).df()
+    df = store.con.execute(sql + " ORDER BY date NULLS LAST, side, doc_id", params).df()
+    df["date"] = pd.to_datetime(df["date"]).dt.date
+    return df
 
 
 def add_document(store: Store, source: str | Path, **meta: Any) -> Document:

@@ -37,7 +37,8 @@ Output, :class:`LineageReport` (``to_json()``, ``to_dict()``), per statement and
   (same fields), ``similarity`` (0–1), ``change`` (e.g. ``stance supports→firmly_supports``),
   ``first_appeared`` (a claim reference; its ``date`` is the answer), ``chain``;
 - ``dropped`` / ``dropped_any``: earlier claims with no counterpart, with the closest claim of
-  the new text and its similarity (below the threshold), first and last appearance;
+  the new text and its similarity (below the threshold), first and last appearance, and its
+  ``stance`` / ``modality`` / ``opposes`` (a claim with any of them is a *commitment*);
 - ``summary``: share of the new text by label, in claims and in characters of claim text
   (characters outside any claim, e.g. blank lines, are counted apart), the new commitments,
   strengthened, weakened, dropped and omitted issues (see :mod:`bilat.text.omissions`).
@@ -54,6 +55,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date as Date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from bilat.errors import error
 from bilat.text.documents import with_meta
@@ -77,11 +80,14 @@ class Thresholds:
     ``match``: similarity (0–1) from which an earlier claim is the *same commitment* (a
     counterpart); labelled reaffirmed, or strengthened/weakened when the strength differs.
     ``related``: lower similarity from which an earlier claim that shares an issue with the new
-    one is taken as the same issue and object *when its strength differs* (strengthened /
-    weakened); at equal strength such a pair is not enough to call the claim reaffirmed.
+    one (or, like it, has none) is taken as the same issue and object *when its strength
+    differs* (strengthened / weakened); at equal strength such a pair is not enough to call the
+    claim reaffirmed.
     ``dropped``: an earlier claim whose best similarity to every claim of the new text is
     below this is dropped (unless it is a counterpart of one of them).
-    ``min_chars``: claims shorter than this (headings, "1.") are not labelled.
+    ``min_tokens``: claims with fewer comparison tokens than this (content-word stems, Chinese
+    character bigrams: :func:`bilat.text.align.tokens`), such as headings or "1.", are not
+    labelled.
     The defaults were set on the Russia–China evaluation series (evaluation/statements);
     see the README there for the agreement they give.
     """
@@ -89,7 +95,7 @@ class Thresholds:
     match: float = 0.5
     related: float = 0.3
     dropped: float = 0.5
-    min_chars: int = 12
+    min_tokens: int = 2
 
     def __post_init__(self) -> None:
         for name in ("match", "related", "dropped"):
@@ -156,6 +162,14 @@ class DroppedClaim:
     last_seen: ClaimRef
     closest: ClaimRef | None
     similarity: float
+    stance: str | None = None
+    modality: str | None = None
+    opposes: bool = False
+
+    @property
+    def is_commitment(self) -> bool:
+        """Whether the dropped claim committed (a stance, a commitment form or an opposition)."""
+        return bool(self.stance or self.modality or self.opposes)
 
 
 @dataclass(frozen=True)
@@ -274,16 +288,15 @@ def strength_change(new: Claim, old: Claim) -> tuple[int, str | None]:
 
 
 # ---------------------------------------------------------------------------------- model
-Similarity = Callable[[Sequence[str], Sequence[str]], list[list[float]]]
-
-
 class LineageModel:
     """Labels every statement of a series against all earlier ones (fit/transform).
 
     ``fit(docs)`` learns the series: its claims (``claims_``), the inverse document frequency
     of every content word across the series' claims (``idf_``) and the lineage of every
     statement after the first (``lineages_``). ``transform(doc)`` labels one more statement
-    against the whole fitted series without refitting.
+    against the statements of the fitted series dated up to its date, without refitting.
+    ``aligner`` names the shared aligner (:func:`bilat.text.align.get_aligner`); ``claims``
+    replaces the claim extractor (default :func:`bilat.text.claims.extract_claims`).
     """
 
     def __init__(
@@ -317,7 +330,10 @@ class LineageModel:
     def transform(self, doc: Document) -> StatementLineage:
         """The lineage of ``doc`` against every statement of the fitted series."""
         self._check_fitted()
-        earlier = [d for d in self.docs_ if d.doc_id != doc.doc_id]
+        earlier = [d for d in self.docs_ if d.doc_id != doc.doc_id
+                   and (doc.date is None or d.date is None or d.date <= doc.date)]
+        if not earlier:
+            raise error("E401", count=1, detail=f" dated up to {_iso(doc.date)}")
         if doc.doc_id not in self.claims_:
             self.claims_[doc.doc_id] = self._claims(doc)
         return self._label(doc, earlier)
@@ -334,11 +350,11 @@ class LineageModel:
             from bilat.text.claims import extract_claims
 
             found = extract_claims(doc, lexicon=self.lexicon)
-        kept = [c for c in found if len(c.text.strip()) >= self.thresholds.min_chars]
+        kept = [c for c in found if len(_tokens(c)) >= self.thresholds.min_tokens]
         if not kept:
             raise error("E406", doc=doc.doc_id,
                         reason=f"{len(doc.text)} characters gave no claim of "
-                               f"{self.thresholds.min_chars}+ characters")
+                               f"{self.thresholds.min_tokens}+ content words")
         return kept
 
     def _fit_idf(self) -> None:
@@ -351,33 +367,52 @@ class LineageModel:
         self.n_claims_ = n
         self.idf_: dict[str, float] = {t: math.log((1 + n) / (1 + f)) + 1.0 for t, f in df.items()}
         self._default_idf = math.log(1 + n) + 1.0
+        self._vocab = {t: k for k, t in enumerate(sorted(self.idf_))}
+        self._cache: dict[str, np.ndarray] = {}
 
-    def _vector(self, claim: Claim) -> dict[str, float]:
-        counts = Counter(_tokens(claim))
-        vec = {t: (1.0 + math.log(c)) * self.idf_.get(t, self._default_idf)
-               for t, c in counts.items()}
-        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-        return {t: v / norm for t, v in vec.items()}
+    def _vectors(self, claims: Sequence[Claim]) -> np.ndarray:
+        """Unit rows of IDF-weighted (1 + log tf) counts over the series vocabulary."""
+        vocab = self._vocab
+        out = np.zeros((len(claims), len(vocab)))
+        unseen = np.zeros((len(claims), 1))  # words outside the series: in the norm only
+        for i, c in enumerate(claims):
+            for t, n in Counter(_tokens(c)).items():
+                weight = (1.0 + math.log(n)) * self.idf_.get(t, self._default_idf)
+                if t in vocab:
+                    out[i, vocab[t]] = weight
+                else:
+                    unseen[i, 0] += weight * weight
+        norms = np.sqrt((out * out).sum(axis=1, keepdims=True) + unseen)
+        norms[norms == 0] = 1.0
+        return out / norms
+
+    def _doc_vectors(self, doc_id: str) -> np.ndarray:
+        if doc_id not in self._cache:
+            self._cache[doc_id] = self._vectors(self.claims_[doc_id])
+        return self._cache[doc_id]
 
     def similarity(self, a: Claim, b: Claim) -> float:
         """Similarity of two claims (0–1), as used for matching (see :meth:`_matrix`)."""
         self._check_fitted()
-        return float(self._matrix([a], [b])[0][0])
+        cos = self._vectors([a]) @ self._vectors([b]).T
+        return float(self._combine(cos, [a], [b])[0][0])
 
-    def _matrix(self, new: list[Claim], old: list[Claim]) -> list[list[float]]:
-        """``S[i][j]``: mean of the series-IDF cosine of content words and the aligner's
-        wording similarity (:meth:`bilat.text.align.Aligner.lexical`); cosine alone when the
-        aligner does not read wording (``features``)."""
+    def _matrix(self, new_id: str, old_id: str) -> list[list[float]]:
+        """``S[i][j]`` between the claims of two fitted documents (see :meth:`_combine`)."""
+        new, old = self.claims_[new_id], self.claims_[old_id]
         if not new or not old:
             return [[] for _ in new]
-        vn = [self._vector(c) for c in new]
-        vo = [self._vector(c) for c in old]
-        cos = [[sum(v * b.get(t, 0.0) for t, v in a.items()) for b in vo] for a in vn]
-        if not self.aligner_.reads_wording:
-            return [[max(0.0, min(1.0, x)) for x in row] for row in cos]
-        lex = self.aligner_.lexical(new, old)
-        return [[max(0.0, min(1.0, 0.5 * cos[i][j] + 0.5 * float(lex[i, j])))
-                 for j in range(len(old))] for i in range(len(new))]
+        cos = self._doc_vectors(new_id) @ self._doc_vectors(old_id).T
+        return self._combine(cos, new, old)
+
+    def _combine(self, cos: np.ndarray, new: Sequence[Claim],
+                 old: Sequence[Claim]) -> list[list[float]]:
+        """Mean of the series-IDF cosine of content words and the aligner's wording similarity
+        (:meth:`bilat.text.align.Aligner.lexical`); cosine alone when the aligner does not read
+        wording (``features``)."""
+        if self.aligner_.reads_wording:
+            cos = 0.5 * cos + 0.5 * np.asarray(self.aligner_.lexical(new, old), dtype=float)
+        return np.clip(cos, 0.0, 1.0).tolist()
 
     def _origin(self, ref: ClaimRef) -> tuple[ClaimRef, ...]:
         """The chain of counterparts behind ``ref`` (``ref`` first, origin last)."""
@@ -388,7 +423,7 @@ class LineageModel:
         th = self.thresholds
         lex = self.lexicon
         new_claims = self.claims_[doc.doc_id]
-        mats = {d.doc_id: self._matrix(new_claims, self.claims_[d.doc_id]) for d in earlier}
+        mats = {d.doc_id: self._matrix(doc.doc_id, d.doc_id) for d in earlier}
         out: list[ClaimLineage] = []
         for i, c in enumerate(new_claims):
             ref = ClaimRef.of(c, doc)
@@ -410,7 +445,10 @@ class LineageModel:
                             break
                         o = self.claims_[d.doc_id][jj]
                         issues_o = set(lex.expand(o.issues)) if lex else set(o.issues)
-                        if not (issues_c & issues_o) or o.negated != c.negated:
+                        # same issue; two claims without any issue count as agreeing (as in
+                        # bilat.text.align: nothing to compare is not evidence of difference)
+                        same_issue = bool(issues_c & issues_o) or not (issues_c or issues_o)
+                        if not same_issue or o.negated != c.negated:
                             continue
                         sign, change = strength_change(c, o)
                         if sign != 0:
@@ -506,7 +544,8 @@ class LineageModel:
                 claim=ref, issues=tuple(o.issues), scope=scope,
                 first_appeared=self._origin(ref)[-1], last_seen=ref,
                 closest=None if best is None else ClaimRef.of(new_claims[best], doc),
-                similarity=round(best_sim, 4),
+                similarity=round(best_sim, 4), stance=o.stance, modality=o.modality,
+                opposes=bool(o.opposes),
             )
         return sorted(found.values(), key=lambda x: (x.claim.date or "", x.claim.start))
 
@@ -774,6 +813,7 @@ def summarise(report: LineageReport) -> dict[str, Any]:
     def brief_drop(dr: DroppedClaim) -> dict[str, Any]:
         return {"quote": dr.claim.quote, "doc_id": dr.claim.doc_id, "date": dr.claim.date,
                 "start": dr.claim.start, "end": dr.claim.end, "issues": list(dr.issues),
+                "commitment": dr.is_commitment,
                 "first_appeared": dr.first_appeared.date, "best_similarity": dr.similarity}
 
     omitted = [] if report.omissions is None else [
@@ -793,7 +833,8 @@ def summarise(report: LineageReport) -> dict[str, Any]:
         + (f", the oldest wording first appearing on {earliest}" if earliest else "")
         + f"; {by_c['strengthened']['n']} strengthened and {by_c['weakened']['n']} weakened "
         f"an earlier commitment; {len(st.dropped)} claims of the previous statement "
-        f"({report.series[-2].date}) were dropped"
+        f"({report.series[-2].date}) were dropped, "
+        f"{sum(d.is_commitment for d in st.dropped)} of them commitments"
         + (f"; not mentioned though salient: {', '.join(o['label'] for o in omitted)}"
            if omitted else "")
         + "."

@@ -245,6 +245,31 @@ def _party_totals(store: Store, parties: Sequence[str], start: Date, end: Date) 
     return int(expr.count().execute())
 
 
+def _upper_bounds(store: Store, parties: Sequence[str], start: Date, end: Date,
+                  countries: set[str]) -> dict[str, int]:
+    """Per country, events of either party in ``[start, end]`` with the country as an actor or
+    as the place: an upper bound of :func:`events_in_window`'s count, from one grouped query."""
+    from bilat.indicators.events import cameo_codes
+    from bilat.reference.countries import iso3_map
+    from bilat.sources.gdelt import events_table
+
+    t = events_table(store)
+    codes = sorted({c for p in parties for c in cameo_codes(p)})
+    grouped = (t.filter(t.SQLDATE.between(_ymd(start), _ymd(end))
+                        & (t.Actor1CountryCode.isin(codes) | t.Actor2CountryCode.isin(codes)))
+               .group_by(["Actor1CountryCode", "Actor2CountryCode", "ActionGeo_CountryCode"])
+               .aggregate(n=lambda x: x.count()).execute())
+    cameo = iso3_map("cameo")
+    fips = iso3_map("fips")
+    out: dict[str, int] = {}
+    for a1, a2, geo, n in grouped.itertuples(index=False):
+        hit = {cameo.get(a1, a1) if a1 else None, cameo.get(a2, a2) if a2 else None,
+               fips.get(geo) if geo else None} & countries
+        for iso in hit:
+            out[iso] = out.get(iso, 0) + int(n)
+    return out
+
+
 def _sample(df: Any, n: int) -> tuple[dict[str, Any], ...]:
     if n <= 0 or df.empty:
         return ()
@@ -271,8 +296,12 @@ def event_salience(
     issues: dict[str, str],
     window_weeks: int = 4,
     rules: SalienceRules | None = None,
+    always: Sequence[str] = (),
 ) -> dict[str, EventEvidence]:
     """Event evidence for each ``issue → ISO3 country`` in the weeks up to ``when``.
+
+    Countries that cannot reach ``rules.min_events`` in the window (an upper bound from one
+    grouped query) are skipped unless their issue is in ``always`` (the watch-list).
 
     Events "involving either party and the country" are those of
     :func:`bilat.indicators.events.events_in_window` with ``other`` = the country (either
@@ -289,10 +318,13 @@ def event_salience(
     b_start = w_start - timedelta(weeks=window_weeks * rules.baseline_windows)
     total = _party_totals(store, parties, w_start, w_end)
     btotal = _party_totals(store, parties, b_start, b_end)
+    upper = _upper_bounds(store, parties, w_start, w_end, set(issues.values()))
     out: dict[str, EventEvidence] = {}
     for key, iso in issues.items():
         if iso in parties:
             continue
+        if key not in always and upper.get(iso, 0) < rules.min_events:
+            continue  # cannot reach min_events: not salient, not queried in full
         win = events_in_window(store, actors=pair, start=w_start, end=w_end, other=iso)
         win = win[win["relation"] != "A-B"]
         base = events_in_window(store, actors=pair, start=b_start, end=b_end, other=iso)
@@ -405,7 +437,7 @@ def find_omissions(
                 candidates.setdefault(key, iso)
         try:
             ev = event_salience(store, when=doc.date, parties=parties, issues=candidates,
-                                window_weeks=window_weeks, rules=rules)
+                                window_weeks=window_weeks, rules=rules, always=tuple(watch))
             events_note = (f"GDELT events of {', '.join(parties)} in the {window_weeks} weeks to "
                            f"{doc.date.isoformat()} against the {rules.baseline_windows} windows "
                            "before")

@@ -86,7 +86,7 @@ class ClaimResult:
 
 @dataclass
 class Comparison:
-    """The result of :func:`compare_readouts`; ``to_json()`` for machines, ``summary()`` for people."""
+    """The result of :func:`compare_readouts`: per-claim results, coverage, asymmetry; JSON."""
 
     documents: list[Document]
     claims: dict[str, list[Claim]]
@@ -216,12 +216,19 @@ def check_same_event(docs: Sequence[Document], max_days: int = 3) -> list[str]:
 
 
 # ------------------------------------------------------------------------------- labelling
-def _form_difference(a: Claim, b: Claim) -> list[str]:
+#: Firm and soft commitment forms: "will"/"agreed" bind, "ready to"/"should"/"hope" do not.
+FIRM_MODALITIES = frozenset({"will", "agreed"})
+MODALITY_RULES = ("class", "any", "none")
+
+
+def _form_difference(a: Claim, b: Claim, modality_rule: str = "class") -> list[str]:
     reasons = []
     if a.stance != b.stance and a.stance is not None and b.stance is not None:
         reasons.append(f"stance {a.stance} vs {b.stance}")
     if a.modality != b.modality and a.modality is not None and b.modality is not None:
-        reasons.append(f"modality {a.modality} vs {b.modality}")
+        if modality_rule == "any" or (modality_rule == "class" and (
+                (a.modality in FIRM_MODALITIES) != (b.modality in FIRM_MODALITIES))):
+            reasons.append(f"modality {a.modality} vs {b.modality}")
     if a.negated != b.negated:
         reasons.append("negation differs")
     if a.opposes != b.opposes and (a.stance or b.stance):
@@ -239,6 +246,8 @@ def compare_readouts(
     aligner: str | Aligner = "auto",
     shared_threshold: float = 0.45,
     divergent_threshold: float = 0.30,
+    competition: float = 0.5,
+    modality_rule: str = "class",
     max_days: int = 3,
     force: bool = False,
     mirror: str | Path | None = None,
@@ -293,11 +302,15 @@ def compare_readouts(
                              "language; install bilat[embeddings] and use --aligner embeddings "
                              "to compare wording)")
             methods.add(use.name)
-            sim = use.similarity(ca, cb)
+            raw = use.similarity(ca, cb)
+            # Competition: a claim whose best counterpart is matched much better by another
+            # claim of its own document is less likely to be that counterpart's match.
+            sim = raw - competition * np.maximum(0.0, raw.max(axis=0, keepdims=True) - raw)
             for x, row in enumerate(sim):
                 j = int(np.argmax(row)) if len(row) else 0
                 if len(row) and row[j] > best[ca[x].claim_id][0]:
                     best[ca[x].claim_id] = (float(row[j]), cb[j])
+            sim = raw - competition * np.maximum(0.0, raw.max(axis=1, keepdims=True) - raw)
             for y, col in enumerate(sim.T):
                 k = int(np.argmax(col)) if len(col) else 0
                 if len(col) and col[k] > best[cb[y].claim_id][0]:
@@ -317,7 +330,7 @@ def compare_readouts(
             if other is not None and (score >= shared_threshold or
                                       (score >= divergent_threshold and shared_issue)):
                 res.counterpart, res.counterpart_doc = other.claim_id, other.doc_id
-                diff = _form_difference(c, other)
+                diff = _form_difference(c, other, modality_rule)
                 if diff:
                     res.label = "divergent"
                     res.reasons = diff

@@ -21,6 +21,7 @@ cross a paragraph boundary and carry no leading or trailing whitespace.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -192,6 +193,15 @@ _CONJ = {
     "zh": re.compile(r"(?:[；;]|，(?:而|并且|同时)?)"),
 }
 _MIN_CLAUSE = {"en": 4, "ru": 3, "zh": 6}
+#: A verb phrase that opens a second commitment of the same subject ("…, and opposes …").
+_SECOND_PREDICATE = {
+    "en": r"^(?:also\s+|firmly\s+|resolutely\s+|strongly\s+)?(?:oppos\w+|supports?|reject\w*|"
+          r"welcom\w+|calls? (?:for|on)|hopes?|stands? ready|is ready|are ready|will|"
+          r"is willing|are willing|agreed|agrees)\b",
+    "ru": r"^(?:также\s+|твёрдо\s+|твердо\s+|решительно\s+)?(?:выступа\w+|поддержива\w+|"
+          r"отверга\w+|приветству\w+|призыва\w+|готов\w*|будут|будет|договорил\w+)(?!\w)",
+    "zh": r"^(?:并|也|还|同时)?(?:反对|支持|欢迎|呼吁|愿|将)",
+}
 
 
 def _words(text: str, language: str) -> int:
@@ -212,11 +222,18 @@ def _new_clause_re(language: str, actor_alt: str) -> re.Pattern[str]:
     return re.compile(pat, re.IGNORECASE)
 
 
-def claim_spans(sentence: Span, language: str = "en", actor_alt: str = "") -> list[Span]:
+def claim_spans(
+    sentence: Span,
+    language: str = "en",
+    actor_alt: str = "",
+    issues_of: Callable[[str], tuple[str, ...]] | None = None,
+) -> list[Span]:
     """Split one sentence into claims (see the module docstring); offsets stay absolute.
 
     ``actor_alt`` is a regex alternation of speaker/side names (from the lexicon) that may open
-    a new clause; semicolons always split when both sides are clause-sized.
+    a new clause; semicolons always split when both sides are clause-sized. With ``issues_of``
+    (the lexicon's issue finder), ", and <verb> …" also splits when the two parts concern
+    different issues ("supports China on Taiwan …, and opposes interference …").
     """
     lang = language if language in _CONJ else "en"
     text = sentence.text
@@ -230,10 +247,13 @@ def claim_spans(sentence: Span, language: str = "en", actor_alt: str = "") -> li
         if _words(left, lang) < _MIN_CLAUSE[lang] or _words(right, lang) < _MIN_CLAUSE[lang]:
             continue
         is_semicolon = ";" in m.group(0) or "；" in m.group(0)
-        if is_semicolon and not _inside_enumeration(left, right):
+        if is_semicolon and not _inside_enumeration(left, right) or new_clause.match(right):
             cuts.append((m.start(), m.end()))
-        elif new_clause.match(right):
-            cuts.append((m.start(), m.end()))
+        elif issues_of is not None and ("," in m.group(0) or "，" in m.group(0)) \
+                and _rx_second(lang).match(right):
+            left_issues, right_issues = set(issues_of(left)), set(issues_of(right))
+            if left_issues and right_issues and not (left_issues & right_issues):
+                cuts.append((m.start(), m.end()))
     if not cuts:
         return [sentence]
     out: list[Span] = []
@@ -250,18 +270,28 @@ def claim_spans(sentence: Span, language: str = "en", actor_alt: str = "") -> li
     return out
 
 
+@lru_cache(maxsize=8)
+def _rx_second(language: str) -> re.Pattern[str]:
+    return re.compile(_SECOND_PREDICATE.get(language, _SECOND_PREDICATE["en"]), re.IGNORECASE)
+
+
 def _inside_enumeration(left: str, right: str) -> bool:
     """A semicolon list of short noun phrases (no verb in the right part) is not a new claim."""
     return len(re.findall(r"\w+", right)) <= 3 and not re.search(r"[.。!?]", right[:-1])
 
 
-def segment(text: str, language: str = "en", actor_alt: str = "") -> list[Segment]:
+def segment(
+    text: str,
+    language: str = "en",
+    actor_alt: str = "",
+    issues_of: Callable[[str], tuple[str, ...]] | None = None,
+) -> list[Segment]:
     """Claims of a whole text, with their sentence and paragraph indexes."""
     out: list[Segment] = []
     sent_index = 0
     for p_index, para in enumerate(paragraphs(text)):
         for sent in _paragraph_sentences(text, para, language):
-            for part in claim_spans(sent, language, actor_alt):
+            for part in claim_spans(sent, language, actor_alt, issues_of):
                 out.append(Segment(part.start, part.end, part.text, sent_index, p_index))
             sent_index += 1
     return out

@@ -1,0 +1,82 @@
+"""Claim similarity: lexical (language-aware tokens), language-independent features, embeddings."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from bilat.errors import BilatError
+from bilat.text.align import (
+    EmbeddingAligner,
+    FeatureAligner,
+    LexicalAligner,
+    get_aligner,
+    is_event_frame,
+    tokens,
+)
+from bilat.text.claims import extract_claims
+from bilat.text.documents import document_from_text
+
+
+def _claims(text: str, side: str, language: str | None = None):
+    return extract_claims(document_from_text(text, side=side, language=language))
+
+
+def test_tokens_are_stems_without_stop_words_and_han_bigrams() -> None:
+    assert tokens("The two sides agreed to deepen cooperation", "en") == [
+        "~agree", "~deepen", "~cooperate"]
+    assert tokens("Стороны договорились о сотрудничестве", "ru") == ["~agree", "~cooperate"]
+    assert tokens("双方同意加强合作", "zh") == [
+        "双方", "方同", "同意", "意加", "加强", "强合", "合作"]
+
+
+def test_paraphrase_scores_above_unrelated_claim() -> None:
+    a = _claims("The two heads of state agreed to maintain close communication.", "CHN")
+    b = _claims("It was agreed to continue contacts at various levels. The leaders discussed "
+                "the situation in Afghanistan.", "RUS")
+    sim = LexicalAligner().similarity(a, b)
+    assert sim.shape == (1, 2)
+    assert sim[0, 0] > sim[0, 1]
+
+
+def test_issue_overlap_raises_the_score() -> None:
+    a = _claims("Russia supports China's position on Taiwan.", "CHN")
+    b = _claims("Russia supports the one-China principle.\n\nRussia supports the SCO.", "RUS")
+    sim = LexicalAligner().similarity(a, b)
+    assert sim[0, 0] > sim[0, 1]
+
+
+def test_feature_aligner_works_across_languages() -> None:
+    a = _claims("普京表示，俄方坚定支持中方在台湾问题上的立场。\n\n两国元首就阿富汗局势交换意见。",
+                "CHN", "zh")
+    b = _claims("Лидеры обменялись мнениями о ситуации в Афганистане.", "RUS", "ru")
+    sim = FeatureAligner().similarity(a, b)
+    assert sim[1, 0] > 0.5
+    assert sim[0, 0] == 0.0  # no shared issue, nothing to align on
+
+
+def test_event_frames_match_each_other() -> None:
+    a = _claims("On August 25, President Xi Jinping spoke with Russian President Vladimir Putin "
+                "on the phone.", "CHN")
+    b = _claims("Vladimir Putin had a telephone conversation with Xi Jinping.", "RUS")
+    assert is_event_frame(a[0]) and is_event_frame(b[0])
+    assert LexicalAligner().similarity(a, b)[0, 0] >= 0.7
+
+
+def test_unknown_aligner_name() -> None:
+    with pytest.raises(BilatError) as exc:
+        get_aligner("bert")
+    assert exc.value.code == "E316"
+
+
+def test_embeddings_extra_missing_gives_install_command(monkeypatch) -> None:
+    monkeypatch.setitem(sys.modules, "sentence_transformers", None)  # import fails
+    aligner = get_aligner("embeddings")
+    assert isinstance(aligner, EmbeddingAligner)  # constructing is free: the import is lazy
+    a = _claims("Russia supports China's position on Taiwan.", "CHN")
+    with pytest.raises(BilatError) as exc:
+        aligner.similarity(a, a)
+    assert exc.value.code == "E002"
+    assert "pip install 'bilat[embeddings]'" in str(exc.value)
+

@@ -1,0 +1,179 @@
+"""Readout comparison: every label in en/ru/zh, the August 2021 case, events, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bilat.errors import BilatError
+from bilat.store import Store
+from bilat.text.documents import document_from_text, load_document, save_document
+from bilat.text.readouts import Comparison, compare_readouts
+
+TEXTS = Path(__file__).resolve().parents[1] / "fixtures" / "texts"
+DATE = "2021-08-25"
+
+
+def _doc(name: str, side: str):
+    return load_document(TEXTS / name, side=side, date=DATE)
+
+
+def _label_of(cmp: Comparison, fragment: str) -> str:
+    hits = [r for r in cmp.results if fragment in r.claim.text]
+    assert len(hits) == 1, f"{fragment!r} is in {len(hits)} claims"
+    return hits[0].label
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "zh"])
+def test_august_2021_taiwan_claim_is_an_unconfirmed_attribution(lang: str) -> None:
+    cmp = compare_readouts([_doc(f"aug2021_chn_{lang}.txt", "CHN"),
+                            _doc(f"aug2021_rus_{lang}.txt", "RUS")])
+    flagged = [r for r in cmp.results if r.label == "unconfirmed_attribution"]
+    taiwan = [r for r in flagged if "taiwan" in r.claim.issues]
+    assert len(taiwan) == 1
+    r = taiwan[0]
+    assert r.claim.speaker_side == "RUS" and r.side == "CHN"
+    assert set(r.claim.issues) >= {"taiwan", "hong_kong", "xinjiang", "south_china_sea"}
+    assert r.claim.stance == "firmly_supports"
+    assert "unconfirmed" in r.flags
+    doc = cmp.documents[0]
+    assert doc.text[r.claim.start:r.claim.end] == r.claim.text
+    assert {"taiwan", "hong_kong", "xinjiang", "south_china_sea"} <= set(
+        cmp.issues_only_in[doc.doc_id])
+
+
+def test_the_same_claim_in_the_kremlin_text_is_confirmed() -> None:
+    rus = document_from_text(
+        "Vladimir Putin had a telephone conversation with Xi Jinping.\n\n"
+        "Vladimir Putin said that Russia unswervingly supports China's legitimate positions on "
+        "Taiwan, Hong Kong, Xinjiang and the South China Sea.", side="RUS", date=DATE)
+    cmp = compare_readouts([_doc("aug2021_chn_en.txt", "CHN"), rus])
+    assert _label_of(cmp, "unswervingly supports China's legitimate positions of") == "shared"
+
+
+def test_english_labels_each_kind() -> None:
+    chn = document_from_text(
+        "On 1 March, President Xi Jinping held talks with President Vladimir Putin.\n\n"
+        "Xi Jinping said that the two sides will expand cooperation in energy and natural gas.\n\n"
+        "Xi stressed that China opposes unilateral sanctions and long-arm jurisdiction.\n\n"
+        "Putin said that Russia firmly supports China's position on Taiwan.\n\n"
+        "The two heads of state agreed to maintain close contacts at various levels.",
+        side="CHN", date="2024-03-01")
+    rus = document_from_text(
+        "Vladimir Putin held talks with President of the People's Republic of China Xi Jinping.\n\n"
+        "The leaders are ready to expand cooperation in energy, including natural gas supplies.\n\n"
+        "The parties discussed the situation in the Arctic and the Northern Sea Route.\n\n"
+        "It was agreed to continue contacts at various levels.",
+        side="RUS", date="2024-03-01")
+    cmp = compare_readouts([chn, rus])
+    assert _label_of(cmp, "held talks with President Vladimir Putin") == "shared"
+    assert _label_of(cmp, "maintain close contacts") == "shared"
+    assert _label_of(cmp, "will expand cooperation in energy") == "divergent"
+    assert _label_of(cmp, "are ready to expand cooperation") == "divergent"
+    assert _label_of(cmp, "opposes unilateral sanctions") == "one_sided"
+    assert _label_of(cmp, "Northern Sea Route") == "one_sided"
+    assert _label_of(cmp, "firmly supports China's position on Taiwan") == \
+        "unconfirmed_attribution"
+    r = cmp.result(next(r.claim.claim_id for r in cmp.results if "will expand" in r.claim.text))
+    assert "modality will vs ready_to" in r.reasons
+    assert r.counterpart is not None and r.counterpart_doc == rus.doc_id
+    assert cmp.issues_only_in[rus.doc_id] == ["arctic"]
+
+
+def test_overstated_attribution_is_divergent_and_flagged() -> None:
+    chn = document_from_text("Putin said that Russia firmly supports the Global Security "
+                             "Initiative proposed by China.", side="CHN", date=DATE)
+    rus = document_from_text("Vladimir Putin said that Russia takes note of the Global Security "
+                             "Initiative proposed by China.", side="RUS", date=DATE)
+    cmp = compare_readouts([chn, rus])
+    r = cmp.results[0]
+    assert r.label == "divergent"
+    assert "overstated" in r.flags
+    assert any("stance firmly_supports vs notes" in x for x in r.reasons)
+
+
+def test_cross_language_pair_uses_language_independent_features() -> None:
+    cmp = compare_readouts([_doc("aug2021_chn_zh.txt", "CHN"), _doc("aug2021_rus_ru.txt", "RUS")])
+    assert cmp.method == "features"
+    assert any("issues, speakers and stance only" in n for n in cmp.notes)
+    assert _label_of(cmp, "台湾") == "unconfirmed_attribution"
+    assert _label_of(cmp, "通电话") == "shared"
+
+
+def test_asymmetry_definition_and_value() -> None:
+    cmp = compare_readouts([_doc("aug2021_chn_en.txt", "CHN"), _doc("aug2021_rus_en.txt", "RUS")])
+    a, b = (cmp.documents[0].doc_id, cmp.documents[1].doc_id)
+    assert cmp.asymmetry == pytest.approx(cmp.unmatched_share[a] - cmp.unmatched_share[b])
+    assert "unmatched(A) - unmatched(B)" in cmp.asymmetry_definition
+    data = json.loads(cmp.to_json())
+    assert data["asymmetry_definition"] == cmp.asymmetry_definition
+    assert {c["label"] for c in data["claims"]} <= {"shared", "divergent", "one_sided",
+                                                    "unconfirmed_attribution"}
+    for c in data["claims"]:
+        doc = cmp.documents[0] if c["doc_id"] == a else cmp.documents[1]
+        assert doc.text[c["start"]:c["end"]] == c["text"]
+    counts = cmp.counts()
+    assert counts["claims"].sum() == len(cmp.results)
+
+
+def test_three_documents() -> None:
+    third = document_from_text("Xinhua: Xi Jinping and Vladimir Putin spoke by phone and "
+                               "discussed Afghanistan and the SCO.", side="CHN", date=DATE)
+    cmp = compare_readouts([_doc("aug2021_chn_en.txt", "CHN"), _doc("aug2021_rus_en.txt", "RUS"),
+                            third])
+    assert len(cmp.documents) == 3
+    assert cmp.asymmetry >= 0
+    assert any("same side" in n for n in cmp.notes)
+
+
+def test_stored_ids_as_inputs(store: Store) -> None:
+    a = save_document(store, _doc("aug2021_chn_en.txt", "CHN"))
+    b = save_document(store, _doc("aug2021_rus_en.txt", "RUS"))
+    cmp = compare_readouts([a.doc_id[:8], b.doc_id], store=store)
+    assert [d.side for d in cmp.documents] == ["CHN", "RUS"]
+
+
+@pytest.mark.parametrize(
+    ("meta_a", "meta_b", "fragment"),
+    [
+        ({"date": "2021-08-25"}, {"date": "2022-02-04"}, "days apart"),
+        ({"event": "call-2021-08"}, {"event": "summit-2022-02"}, "different event keys"),
+        ({"parties": ["CHN", "RUS"]}, {"parties": ["CHN", "KAZ"]}, "different parties"),
+    ],
+)
+def test_documents_of_different_events_are_refused(meta_a: dict, meta_b: dict,
+                                                   fragment: str) -> None:
+    a = document_from_text((TEXTS / "aug2021_chn_en.txt").read_text(), side="CHN", **meta_a)
+    b = document_from_text((TEXTS / "aug2021_rus_en.txt").read_text(), side="RUS", **meta_b)
+    with pytest.raises(BilatError) as exc:
+        compare_readouts([a, b])
+    assert exc.value.code == "E308"
+    assert fragment in str(exc.value) and "--force" in str(exc.value)
+    forced = compare_readouts([a, b], force=True)
+    assert forced.results and any("skipped" in n for n in forced.notes)
+
+
+def test_bad_inputs() -> None:
+    a = _doc("aug2021_chn_en.txt", "CHN")
+    with pytest.raises(BilatError) as exc:
+        compare_readouts([a])
+    assert exc.value.code == "E309"
+    with pytest.raises(BilatError) as exc:
+        compare_readouts([a, a])
+    assert exc.value.code == "E314"
+    with pytest.raises(BilatError) as exc:
+        compare_readouts([a, "no/such/readout.txt"])
+    assert exc.value.code == "E315"
+    with pytest.raises(BilatError) as exc:
+        compare_readouts([a, _doc("aug2021_rus_en.txt", "RUS")], aligner="bert")
+    assert exc.value.code == "E316"
+
+
+def test_empty_file_is_an_error_not_an_empty_comparison(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    with pytest.raises(BilatError) as exc:
+        compare_readouts([TEXTS / "aug2021_chn_en.txt", empty], sides=["CHN", "RUS"])
+    assert exc.value.code == "E301"
