@@ -279,3 +279,26 @@ def test_print_comparison(real_votes: Store, shared_data: Path,
     text = capsys.readouterr().out
     assert "=== coincidence with USA, 2019 ===" in text and "DMA" in text
     assert out[0].year == 2019
+
+
+def test_share_adopted_without_vote_from_undl(store: Store, tmp_path: Path) -> None:
+    # UNDL SC layout; two resolutions of one year, one adopted without a vote (its members are
+    # recorded "Y" as the export does for such adoptions)
+    head = ("undl_id,ms_code,ms_name,permanent_member,ms_vote,date,resolution,draft,meeting,"
+            "description,agenda,subjects,vote_note,modality,total_yes,total_no,"
+            "total_abstentions,total_non_voting,total_ms,undl_link")
+    rows = [head]
+    for uid, res, modality, (r, c) in [(1, "S/RES/1 (2020)", "Voting", ("N", "A")),
+                                       (2, "S/RES/2 (2020)", "Without vote", ("Y", "Y"))]:
+        for code, vote in (("RUS", r), ("CHN", c)):
+            rows.append(f"{uid},{code},{code},TRUE,{vote},2020-05-0{uid},{res},,S/PV.1,d,a,s,,"
+                        f"{modality},13,1,1,0,15,")
+    path = tmp_path / "sc.csv"
+    path.write_text("\n".join(rows) + "\n")
+    ingest_file(store, path)
+    r = V.affinity(store, "RUS", "CHN", body="SC").iloc[0]
+    # 1 of the 2 resolutions of 2020 was adopted without a vote: not a vote, left out
+    assert r.share_without_vote == pytest.approx(0.5) and r.n_without_vote == 1
+    assert (r.n_rollcalls, r.n, r.same, r.partial) == (1, 1, 0, 1)
+    d = V.divergent(store, "RUS", "CHN", body="SC")
+    assert d["tally"].tolist() == ["13–1–1"] and d["tally_source"].tolist() == ["official"]

@@ -206,6 +206,9 @@ def server() -> Iterator[str]:
 
 def test_url_download_is_one_polite_request(server: str, monkeypatch) -> None:
     monkeypatch.delenv("BILAT_MIRROR", raising=False)
+    for var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy",
+                "all_proxy"):
+        monkeypatch.delenv(var, raising=False)
     _Handler.agents.clear()
     doc = load_document(f"{server}/readout", side="RUS")
     assert "Afghanistan" in doc.text

@@ -231,6 +231,22 @@ def test_stored_documents_by_id(store: Store) -> None:
     assert exc.value.code == "E404"
 
 
+def test_lineage_and_its_errors_leave_the_store_as_it_was(store: Store) -> None:
+    docs = _short_docs()
+    for d in docs:
+        save_document(store, d)
+    before = (store.ingest_log().shape, store.con.execute("SELECT count(*) FROM documents")
+              .fetchone())
+    lineage([d.doc_id for d in docs], store=store, watch=["ukraine"])
+    ids = [d.doc_id for d in docs]
+    for bad in ([ids[0]], [ids[0], "no/such.txt"], ids[:2]):  # E401, E404, E403
+        with pytest.raises(BilatError):
+            lineage(bad, store=store, parties=["RUS", "IND"])
+    after = (store.ingest_log().shape, store.con.execute("SELECT count(*) FROM documents")
+             .fetchone())
+    assert before == after
+
+
 # ------------------------------------------------------------------------------ evaluation
 def test_evaluation_series_agreement() -> None:
     sys.path.insert(0, str(REPO / "evaluation"))

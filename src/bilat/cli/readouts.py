@@ -53,8 +53,8 @@ def parse_spec(spec: str) -> tuple[str, str | None, str | None]:
 
 @readouts_app.command("compare")
 def compare(
-    documents: list[str] = typer.Argument(..., help="2+ files, URLs or stored ids "
-                                          "(PATH[@SIDE][@DATE])."),
+    documents: list[str] = typer.Argument(..., help="2+ files, URLs or stored ids; each may "
+                                          "end in @SIDE and/or @DATE: cn.txt@CHN@2021-08-25."),
     side: list[str] = typer.Option([], "--side", "-s", help="Side (ISO3) of each document, "
                                    "in order; repeat."),
     date: list[str] = typer.Option([], "--date", "-d", help="Event date of each document, "
@@ -62,7 +62,7 @@ def compare(
     fmt: str = typer.Option("text", "--format", "-f", help="text, json or html."),
     output: Path | None = OutputOption,
     aligner: str = typer.Option("auto", "--aligner", help="auto, lexical, features or "
-                                "embeddings (needs bilat[embeddings])."),
+                                "embeddings (needs the 'embeddings' extra)."),
     lexicon: Path | None = typer.Option(None, "--lexicon", help="Your own issue lexicon "
                                         "(JSON), added to the bundled one."),
     force: bool = typer.Option(False, "--force", help="Compare even if the documents look "

@@ -11,8 +11,16 @@ from pathlib import Path
 import pandas as pd
 import typer
 
-from bilat.cli._base import FormatOption, MirrorOption, OutputOption, app, emit, err, fetch_app
-from bilat.cli._base import get_store
+from bilat.cli._base import (
+    FormatOption,
+    MirrorOption,
+    OutputOption,
+    app,
+    emit,
+    err,
+    fetch_app,
+    get_store,
+)
 from bilat.errors import error
 from bilat.indicators import votes as V
 from bilat.sources import unvotes as U

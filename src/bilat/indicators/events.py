@@ -420,6 +420,9 @@ def dedup_effect(store: Any, a: str, b: str, **options: Any) -> pd.DataFrame:
     out = pd.concat(rows).pivot_table(index=["dyad", "direction"], columns="dedup",
                                       values="events", fill_value=0).reset_index()
     out.columns.name = None
+    for mode in DEDUP:
+        if mode in out:
+            out[mode] = out[mode].astype("int64")
     return out
 
 

@@ -58,6 +58,7 @@ from pathlib import Path
 from typing import Any
 
 import ibis
+import ibis.expr.datatypes as dt
 import numpy as np
 import pandas as pd
 
@@ -146,10 +147,14 @@ def _table(store: Store, name: str) -> Any:
 
 
 def _rollcalls(store: Store, years: tuple[int, int] | None, issue: str | None, body: str,
-               important_only: bool) -> Any:
+               important_only: bool, *, recorded_only: bool = True) -> Any:
+    """The roll calls selected; ``recorded_only`` drops adoptions without a vote (UNDL says
+    so in ``modality``; the export lists every member as "Y" for them, which is no vote)."""
     ensure_schema(store)
     rc = _table(store, "un_rollcalls")
     rc = rc.filter(rc.body == body)
+    if recorded_only:
+        rc = rc.filter(rc.modality.isnull() | (rc.modality != "without_vote"))
     if years is not None:
         rc = rc.filter(rc.year.between(years[0], years[1]))
     if issue is not None:
@@ -256,6 +261,69 @@ def _pair_counts(store: Store, *, pairs: Sequence[tuple[str, str]] | None, years
     return t.select(*keep)
 
 
+@ibis.udf.scalar.builtin
+def bit_count(x: dt.int64) -> dt.int64:  # type: ignore[empty-body]
+    """Number of set bits (DuckDB ``bit_count``; Spark ``bit_count``, BigQuery ``BIT_COUNT``)."""
+
+
+#: Votes per machine word in :func:`_block_counts` (63: the sign bit is never used).
+_WORD = 63
+_CATS = {"y": 2, "a": 1, "n": 0}
+
+
+def _block_counts(store: Store, *, years: Any, issue: str | None, by: str, body: str,
+                  important_only: bool, anchor: str | None = None,
+                  states: Sequence[str] | None = None) -> Any:
+    """Ibis expression: per (period, a, b) the 3 × 3 table, for *all* pairs at once.
+
+    The same counts as :func:`_pair_counts`, by a bit-packed self-join: the roll calls of a
+    period are numbered 0, 1, …; each state's yes, abstain and no votes become bit masks in
+    blocks of 63 roll calls; the self-join pairs states on (period, block), and each cell
+    ``n_ij`` is the population count of ``mask_i(A) & mask_j(B)`` summed over the blocks —
+    about 64 times fewer joined rows than pairing the individual votes. Dyads without any
+    common recorded vote are dropped, as in the vote-level join. Vote ids are not kept here;
+    :func:`affinity` (vote-level join) and :func:`affinity_votes` list them for any dyad.
+    """
+    rc = _rollcalls(store, years, issue, body, important_only)
+    periods = _period_rollcalls(rc, by, years)
+    pos = periods.mutate(
+        p=(ibis.row_number().over(ibis.window(group_by="period", order_by="vote_id")))
+        .cast("int64"))
+    v = _recorded(store, states)
+    one = ibis.literal(1, "int64")
+    j = v.join(pos, "vote_id")
+    bit = one << (j.p % _WORD)
+    zero = ibis.literal(0, "int64")
+    words = j.group_by(["period", (j.p // _WORD).name("blk"), "iso3"]).aggregate(
+        **{k: ibis.ifelse(j.vote_num == c, bit, zero).bit_or() for k, c in _CATS.items()}
+    )
+    left = words.filter(words.iso3 == anchor) if anchor is not None else words
+    left = left.select("period", "blk", a="iso3", ay="y", aa="a", an="n")
+    right = words.view().select(pb="period", bb="blk", b="iso3", by="y", ba="a", bn="n")
+    cond = [left.period == right.pb, left.blk == right.bb,
+            left.a != right.b if anchor is not None else left.a < right.b]
+    jj = left.join(right, cond)
+    cells = {f"c_{x}{y}": bit_count(jj[f"a{x}"] & jj[f"b{y}"]).sum()
+             for x in _CATS for y in _CATS}
+    g = jj.group_by(["period", "a", "b"]).aggregate(**cells)
+    # DuckDB sums BIGINT into HUGEINT while Ibis believes int64 (a cast to int64 is dropped):
+    # cast through uint32 so every later step is plain integer arithmetic
+    c = {k: g[k].cast("uint32").cast("int64") for k in cells}
+    t = g.select(
+        "period", "a", "b",
+        n=sum(c.values()),
+        same=c["c_yy"] + c["c_aa"] + c["c_nn"],
+        partial=c["c_ya"] + c["c_ay"] + c["c_an"] + c["c_na"],
+        opposite=c["c_yn"] + c["c_ny"],
+        both_abstain=c["c_aa"],
+        a_yes=c["c_yy"] + c["c_ya"] + c["c_yn"],
+        a_abstain=c["c_ay"] + c["c_aa"] + c["c_an"],
+        b_yes=c["c_yy"] + c["c_ay"] + c["c_ny"],
+        b_abstain=c["c_ya"] + c["c_aa"] + c["c_na"],
+    )
+    return t.filter(t.n > 0)
+
+
 def _n_rollcalls(store: Store, years: Any, issue: str | None, body: str,
                  important_only: bool) -> int:
     rc = _rollcalls(store, years, issue, body, important_only)
@@ -263,48 +331,59 @@ def _n_rollcalls(store: Store, years: Any, issue: str | None, body: str,
 
 
 def _indices(t: Any) -> Any:
-    """Add every index (see the module docstring) to an expression of 3 × 3 counts."""
+    """Add every index (see the module docstring) to an expression of 3 × 3 counts.
+
+    Two projections: first the shares ``p``, ``q``, ``m`` and distances, then the indices
+    from those columns (so the engine computes each share once).
+    """
     n = t.n.cast("float64")
     a_no = t.n - t.a_yes - t.a_abstain
     b_no = t.n - t.b_yes - t.b_abstain
-    p = [a_no / n, t.a_abstain / n, t.a_yes / n]  # categories 0 (no), ½, 1 (yes)
-    q = [b_no / n, t.b_abstain / n, t.b_yes / n]
+    base = t.mutate(
+        a_no=a_no, b_no=b_no,
+        _p0=a_no / n, _p1=t.a_abstain / n, _p2=t.a_yes / n,  # categories no, abstain, yes
+        _q0=b_no / n, _q1=t.b_abstain / n, _q2=t.b_yes / n,
+        _do=(t.partial * 0.5 + t.opposite) / n,  # mean distance on the 0–1 scale
+        _d2=(t.partial * 0.25 + t.opposite) / n,  # mean squared distance
+        _po=t.same / n,
+        _yn=(t.n - t.a_abstain - t.b_abstain + t.both_abstain).cast("float64"),  # both y/n
+    )
+    b = base.view()
+    p = [b._p0, b._p1, b._p2]
+    q = [b._q0, b._q1, b._q2]
     m = [(p[i] + q[i]) / 2 for i in range(3)]
-    sum_d = (t.partial * 0.5 + t.opposite).cast("float64")  # Σ d_k on the 0–1 scale
-    sum_d2 = (t.partial * 0.25 + t.opposite).cast("float64")
-    po = t.same / n
-    pe_k = p[0] * q[0] + p[1] * q[1] + p[2] * q[2]
-    pe_p = m[0] * m[0] + m[1] * m[1] + m[2] * m[2]
 
     def w_exp(x: list[Any], y: list[Any]) -> Any:  # Σ_ij |i − j| x_i y_j, categories 0, ½, 1
         return (0.5 * (x[0] * y[1] + x[1] * y[0] + x[1] * y[2] + x[2] * y[1])
                 + (x[0] * y[2] + x[2] * y[0]))
 
-    de_k = w_exp(p, q)
-    de_p = w_exp(m, m)
-    do = sum_d / n
-    yn = t.n - t.a_abstain - t.b_abstain + t.both_abstain  # both voted yes or no
-    same_yn = t.same - t.both_abstain
-    has = t.n > 0
+    s2 = b.mutate(
+        _pek=p[0] * q[0] + p[1] * q[1] + p[2] * q[2],
+        _pep=m[0] * m[0] + m[1] * m[1] + m[2] * m[2],
+        _dek=w_exp(p, q),
+        _dep=w_exp(m, m),
+    ).view()
+    has = s2.n > 0
     eps = 1e-12
+    same_yn = (s2.same - s2.both_abstain).cast("float64")
 
     def safe(cond: Any, value: Any) -> Any:
         return ibis.ifelse(cond, value, ibis.null("float64"))
 
-    return t.mutate(
-        a_no=a_no, b_no=b_no,
-        agree=safe(has, 1 - do),
-        agree_exact=safe(has, po),
-        agree_yn=safe(yn > 0, same_yn / yn.cast("float64")),
-        coincidence=safe(has, (t.same + t.partial * 0.5) / n),
-        coincidence_yn=safe(yn > 0, same_yn / yn.cast("float64")),
-        s=safe(has, 1 - 2 * do),
-        s2=safe(has, 1 - 2 * sum_d2 / n),
-        kappa=safe(has & (1 - pe_k > eps), (po - pe_k) / (1 - pe_k)),
-        pi=safe(has & (1 - pe_p > eps), (po - pe_p) / (1 - pe_p)),
-        kappa_w=safe(has & (de_k > eps), 1 - do / de_k),
-        pi_w=safe(has & (de_p > eps), 1 - do / de_p),
+    out = s2.mutate(
+        agree=safe(has, 1 - s2._do),
+        agree_exact=safe(has, s2._po),
+        agree_yn=safe(s2._yn > 0, same_yn / s2._yn),
+        coincidence=safe(has, (s2.same + s2.partial * 0.5) / s2.n.cast("float64")),
+        coincidence_yn=safe(s2._yn > 0, same_yn / s2._yn),
+        s=safe(has, 1 - 2 * s2._do),
+        s2=safe(has, 1 - 2 * s2._d2),
+        kappa=safe(has & (1 - s2._pek > eps), (s2._po - s2._pek) / (1 - s2._pek)),
+        pi=safe(has & (1 - s2._pep > eps), (s2._po - s2._pep) / (1 - s2._pep)),
+        kappa_w=safe(has & (s2._dek > eps), 1 - s2._do / s2._dek),
+        pi_w=safe(has & (s2._dep > eps), 1 - s2._do / s2._dep),
     )
+    return out.drop(*[c for c in out.columns if c.startswith("_")])
 
 
 def _notes(df: pd.DataFrame) -> pd.Series:
@@ -338,8 +417,9 @@ def dyads(
 ) -> pd.DataFrame:
     """Every dyad (a < b alphabetically) and period: counts and all indices, one query.
 
-    ``states`` limits the dyads to pairs among those states. ``ids=True`` adds the list of
-    vote ids behind each row (large for the full record).
+    ``states`` limits the dyads to pairs among those states. By default the counts come from
+    the bit-packed self-join (:func:`_block_counts`, fast on the full record); ``ids=True``
+    uses the vote-level self-join instead and adds the list of vote ids behind each row.
     """
     rng = parse_years(years)
     by = _check_by(by)
@@ -348,8 +428,13 @@ def dyads(
     if states is not None:
         iso = sorted({_state(s) for s in states})
         pairs = [(a, b) for i, a in enumerate(iso) for b in iso[i + 1:]]
-    t = _pair_counts(store, pairs=pairs, years=rng, issue=issue, by=by, body=body,
-                     important_only=important_only, ids=ids)
+    if ids:
+        t = _pair_counts(store, pairs=pairs, years=rng, issue=issue, by=by, body=body,
+                         important_only=important_only, ids=True)
+    else:
+        t = _block_counts(store, years=rng, issue=issue, by=by, body=body,
+                          important_only=important_only,
+                          states=None if pairs is None else sorted({x for p in pairs for x in p}))
     df = _indices(t).order_by(["a", "b", "period"]).to_pandas()
     return _tidy(df)
 
@@ -364,12 +449,12 @@ def _tidy(df: pd.DataFrame) -> pd.DataFrame:
 
 def _periods_frame(store: Store, rng: Any, issue: str | None, by: str, body: str,
                    important_only: bool) -> pd.DataFrame:
-    """Per period: roll calls in the data, and the share adopted without a vote (if known)."""
-    rc = _rollcalls(store, rng, issue, body, important_only)
+    """Per period: recorded roll calls, and the share adopted without a vote (if known)."""
+    rc = _rollcalls(store, rng, issue, body, important_only, recorded_only=False)
     periods = _period_rollcalls(rc, by, rng)
     j = periods.join(rc.select("vote_id", "modality"), "vote_id")
     agg = j.group_by("period").aggregate(
-        n_rollcalls=j.count(),
+        n_rollcalls=(j.modality.isnull() | (j.modality != "without_vote")).sum(),
         n_modality=j.modality.notnull().sum(),
         n_without_vote=(j.modality == "without_vote").sum(),
     ).to_pandas()
@@ -414,7 +499,9 @@ def affinity(
     Columns: ``dyad`` (``A–B`` in the order asked), ``period``, ``a``, ``b``, ``n`` (common
     recorded votes), the 3 × 3 table counts (``same``, ``partial``, ``opposite``,
     ``both_abstain``, each side's yes/abstain/no), the indices of ``method`` (see the module
-    docstring), ``n_rollcalls`` (roll calls in the period), ``share_without_vote``, ``note``
+    docstring), ``n_rollcalls`` (recorded roll calls in the period), ``n_without_vote`` and
+    ``share_without_vote`` (resolutions adopted without a vote, where the source records them;
+    they are not votes and are left out of every index), ``note``
     and ``vote_ids`` (the roll calls behind the figure; list them with :func:`affinity_votes`).
     """
     rng = parse_years(years)
@@ -448,7 +535,7 @@ def affinity(
     out = out.merge(periods, on="period", how="left")
     if out["n"].sum() == 0 and len(periods) == 0:
         raise error("E210", what=_what(asked[0], rng, issue))
-    cols = ["dyad", "period", "a", "b", *COUNT_COLS, *shown, "n_rollcalls",
+    cols = ["dyad", "period", "a", "b", *COUNT_COLS, *shown, "n_rollcalls", "n_without_vote",
             "share_without_vote", "note", "vote_ids"]
     key = pd.to_numeric(out["period"], errors="coerce")
     out = out.assign(_k=key).sort_values(["_k", "period"], kind="stable").drop(columns="_k")
@@ -534,8 +621,8 @@ def nearest(
     shown = _check_method(method)
     rng = parse_years(years)
     issue = _check_issue(issue)
-    t = _pair_counts(store, pairs=None, years=rng, issue=issue, by="period", body=body,
-                     important_only=False, ids=False, anchor=a3)
+    t = _block_counts(store, years=rng, issue=issue, by="period", body=body,
+                      important_only=False, anchor=a3)
     df = _tidy(_indices(t).to_pandas())
     if df.empty:
         raise error("E210", what=f"{a3}" + (f" in {rng[0]}–{rng[1]}" if rng else ""))

@@ -35,10 +35,12 @@ query runs on BigQuery's ``gdelt-bq.gdeltv2.events``):
 - bilat's own: ``gdelt_version`` (int 1 or 2), ``source_file`` (upstream file name the row came
   from, e.g. ``20191024143000.export.CSV``).
 
-Storage: each ingest call writes its new rows to one Parquet file under
-``store.data_dir/gdelt`` (temporary name, renamed, and listed in table ``gdelt_parts`` in the
-same DuckDB transaction as the ``ingest_log`` rows and the view); files never listed there are
-invisible and removed on the next ingest, so an interrupted ingest leaves no trace.
+Storage: each ingest batch (up to ~768 MB of CSV, many upstream files) is parsed by DuckDB
+straight into one Parquet folder ``store.data_dir/gdelt/part-…/`` (one zstd file per writer
+thread) under a temporary name, renamed, and listed in table ``gdelt_parts`` in the same
+DuckDB transaction as the ``ingest_log`` rows and the ``gdelt_events`` view over all listed
+parts; folders never listed there are invisible and removed on the next ingest, so a failed or
+interrupted ingest leaves the store as it was.
 """
 
 from __future__ import annotations
@@ -171,7 +173,9 @@ def read_gdelt(path: str | Path) -> pd.DataFrame:
             prepared = _Prepared(Path(path), csv_path, name, "", *_sniff(csv_path, Path(path)))
             parts, _bad = _parse(con, [prepared], "fail", tmp)
             cols = ", ".join(f'"{c}"' for c in STORE_COLUMNS)
-            return con.execute(f"SELECT {cols} FROM read_parquet({_sql_list(parts)})").df()
+            if not parts:
+                return pd.DataFrame(columns=STORE_COLUMNS)
+            return con.execute(f"SELECT {cols} FROM read_parquet({_globs(parts)})").df()
     finally:
         con.close()
         shutil.rmtree(tmp, ignore_errors=True)
@@ -300,17 +304,22 @@ def _ingest_batch(
         counts: dict[str, int] = {}
         if tmps:
             counts = dict(con.execute(
-                f"SELECT source_file, count(*) FROM read_parquet({_sql_list(tmps)}) "
+                f"SELECT source_file, count(*) FROM read_parquet({_globs(tmps)}) "
                 "GROUP BY source_file").fetchall())
         bad_counts: dict[str, int] = {}
         for b in bad:
             bad_counts[b[0]] = bad_counts.get(b[0], 0) + 1
         stamp = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
         rows_of = []
-        for i, tmp in enumerate(tmps):
-            n = con.execute(f"SELECT count(*) FROM read_parquet('{_sql_str(tmp)}')").fetchall()
-            rows_of.append(int(n[0][0]))
-            finals.append(folder / f"part-{stamp}-{i}.parquet")
+        for tmp in list(tmps):
+            n = int(con.execute(f"SELECT count(*) FROM read_parquet({_globs([tmp])})")
+                    .fetchall()[0][0])
+            if n == 0:  # every row of this layout was set aside: nothing to register
+                _rm(tmp)
+                tmps.remove(tmp)
+                continue
+            rows_of.append(n)
+            finals.append(folder / f"part-{stamp}-{len(finals)}")
         with store.transaction():
             now = datetime.now(UTC).replace(tzinfo=None)
             for tmp, final, n in zip(tmps, finals, rows_of, strict=True):
@@ -330,11 +339,11 @@ def _ingest_batch(
                 progress("commit", len(batch), len(batch))
     except BaseException:
         for f in finals:
-            f.unlink(missing_ok=True)
+            _rm(f)
         raise
     finally:
         for t in tmps:
-            t.unlink(missing_ok=True)
+            _rm(t)
     for p in batch:
         skipped = bad_counts.get(p.key, 0)
         report.files.append(FileResult(
@@ -350,12 +359,14 @@ _READ_OPTS = (
     "new_line='\\n', store_rejects=true, rejects_table='__rej', rejects_scan='__rejscan', "
     "filename=true, max_line_size=4000000"
 )
-_PARQUET = "(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE 262144)"
+# One Parquet file per DuckDB thread, written in parallel (measured ~20% faster than one file).
+_PARQUET = ("(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE 262144, "
+            "PER_THREAD_OUTPUT true)")
 
 
 def _parse(con: Any, batch: list[_Prepared], on_bad_rows: str, folder: Path
            ) -> tuple[list[Path], list[_Bad]]:
-    """Parse a batch into temporary Parquet files (``*.parquet.tmp`` in ``folder``) holding the
+    """Parse a batch into temporary Parquet folders (``*.tmp`` in ``folder``) holding the
     good rows; return them and the bad rows (file, line, reason, raw line, error). In ``fail``
     mode the first bad row (by file order, line) is raised and nothing is kept."""
     by_layout: dict[int, list[_Prepared]] = {}
@@ -374,7 +385,7 @@ def _parse(con: Any, batch: list[_Prepared], on_bad_rows: str, folder: Path
                 raise bad[0][4]
     except BaseException:
         for part in parts:
-            part.unlink(missing_ok=True)
+            _rm(part)
         raise
     return parts, bad
 
@@ -401,7 +412,7 @@ def _load_group(con: Any, layout: Layout, group: list[_Prepared], folder: Path,
             select.append(f"{key} AS source_file")
         else:
             select.append(f'NULL::{column_type(c)} AS "{c}"')
-    part = folder / f"{uuid.uuid4().hex}.parquet.tmp"
+    part = folder / f"{uuid.uuid4().hex}.tmp"
     parts.append(part)
     con.execute(
         f"COPY (SELECT {', '.join(select)} FROM read_csv({files}, columns={read_cols}, "
@@ -465,18 +476,18 @@ def _check_values(con: Any, batch: list[_Prepared], parts: list[Path]) -> list[_
     by_key = {p.key: p for p in batch}
     rows = con.execute(
         "SELECT source_file, GLOBALEVENTID, SQLDATE, DATEADDED, gdelt_version "
-        f"FROM read_parquet({_sql_list(parts)}) WHERE {_BAD_VALUES}"
+        f"FROM read_parquet({_globs(parts)}) WHERE {_BAD_VALUES}"
     ).fetchall()
     if not rows:
         return []
-    for i, part in enumerate(parts):  # rewrite only the parts that hold bad rows (rare)
-        src = f"read_parquet('{_sql_str(part)}')"
+    for part in parts:  # rewrite only the parts that hold bad rows (rare)
+        src = f"read_parquet({_globs([part])})"
         if con.execute(f"SELECT count(*) FROM {src} WHERE {_BAD_VALUES}").fetchall()[0][0]:
-            clean = part.with_name(part.name.replace(".parquet.tmp", "-clean.parquet.tmp"))
+            clean = part.with_name(part.name.replace(".tmp", "-clean.tmp"))
             con.execute(f"COPY (SELECT * FROM {src} WHERE NOT ({_BAD_VALUES})) "
                         f"TO '{_sql_str(clean)}' {_PARQUET}")
+            _rm(part)
             os.replace(clean, part)
-            parts[i] = part
     out: list[_Bad] = []
     wanted: dict[str, set[str]] = {}
     for key, eid, *_ in rows:
@@ -634,6 +645,18 @@ def _sql_list(paths: Iterable[Path | str]) -> str:
     return "[" + ", ".join(f"'{_sql_str(p)}'" for p in paths) + "]"
 
 
+def _globs(parts: Iterable[Path]) -> str:
+    """SQL list of the Parquet files in part folders (one file per writer thread)."""
+    return _sql_list(f"{p}/*.parquet" for p in parts)
+
+
+def _rm(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
 # ----------------------------------------------------------------------------- store tables
 _PARTS = """CREATE TABLE IF NOT EXISTS gdelt_parts (
     part VARCHAR PRIMARY KEY,   -- Parquet file name under data_dir/gdelt
@@ -656,8 +679,8 @@ def _remove_orphans(store: Store) -> None:
         return
     listed = {r[0] for r in store.con.execute("SELECT part FROM gdelt_parts").fetchall()}
     for f in folder.iterdir():
-        if f.name not in listed and f.name.endswith((".parquet", ".tmp")):
-            f.unlink(missing_ok=True)
+        if f.name not in listed and (f.name.startswith("part-") or f.name.endswith(".tmp")):
+            _rm(f)
 
 
 def _create_view(store: Store) -> None:
@@ -667,7 +690,7 @@ def _create_view(store: Store) -> None:
     if not parts:
         store.con.execute("DROP VIEW IF EXISTS gdelt_events")
         return
-    files = "[" + ", ".join(f"'{_sql_str(folder / p)}'" for p in parts) + "]"
+    files = _globs(folder / p for p in parts)
     store.con.execute(f"CREATE OR REPLACE VIEW gdelt_events AS SELECT * FROM read_parquet({files})")
 
 
@@ -738,7 +761,8 @@ class FetchReport:
         rows = []
         for name in self.expected:
             csv_name = name[:-4] if name.lower().endswith(".zip") else name
-            f = by_file.get(csv_name) or by_file.get(name)
+            f = next((by_file[k] for k in (csv_name, name, csv_name + ".csv", csv_name + ".CSV")
+                      if k in by_file), None)
             if name in self.failed:
                 rows.append((name, "failed", 0, 0, self.failed[name]))
             elif name in self.missing:

@@ -80,7 +80,6 @@ twice; rows already stored with the same vote are not added again, nothing store
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -319,7 +318,8 @@ def _countries() -> Any:
 
 
 def _map_states(values: Iterable[str], scheme: str) -> dict[str, str | None]:
-    """Distinct source values → ISO3 via :func:`bilat.reference.countries.to_iso3` (None: unknown)."""
+    """Distinct source values → ISO3 via :func:`bilat.reference.countries.to_iso3` (None: unknown).
+    """
     countries = _countries()
     out: dict[str, str | None] = {}
     for value in set(values):
@@ -515,8 +515,8 @@ def read_voeten(path: str | Path, *, on_bad_rows: str = "error") -> VoteData:
     path = Path(path)
     df, line_of = _read_table(path)
     if "ms_vote" in df.columns or "country_code" in df.columns:
-        raise error("E209", path=path, reason="Voeten columns expected (rcid, ccode, vote 1/2/3/8/9)"
-                    " but the file has UNDL or unvotes columns")
+        raise error("E209", path=path, reason="Voeten columns expected (rcid, ccode, vote "
+                    "1/2/3/8/9) but the file has UNDL or unvotes columns")
     _require(df, path, ["rcid", "ccode", "vote"], "Voeten UNVotes")
     bad = _Bad(on_bad_rows, path, line_of)
     df = _checked_ids(df, "rcid", bad)
@@ -790,7 +790,8 @@ def fetch_unvotes(
             raise error("E011", path="unga/un_votes.csv", mirror=folder)
         data = read_unvotes(*paths, on_bad_rows=on_bad_rows)
         results.append(store_votes(st, data, on_bad_rows=on_bad_rows, origin=str(unga)))
-        for extra in sorted(list(unga.glob("*ga_voting*.csv")) + list(unga.glob("*sc_voting*.csv"))):
+        extras = list(unga.glob("*ga_voting*.csv")) + list(unga.glob("*sc_voting*.csv"))
+        for extra in sorted(extras):
             body = "SC" if "sc_voting" in extra.name else "GA"
             results.append(ingest_file(st, extra, fmt="undl", body=body, on_bad_rows=on_bad_rows))
         return results

@@ -2,21 +2,27 @@
 
 All aligners return a matrix ``S[i, j]`` in [0, 1] for claims ``a[i]`` and ``b[j]``:
 
-- :class:`LexicalAligner` (default, same-language pairs): IDF-weighted Dice overlap of
-  language-aware tokens (Latin/Cyrillic words cut to a 6-letter stem, without stop words; Chinese
-  as character bigrams), plus a rapidfuzz token-set ratio, combined with issue overlap (Jaccard of
-  issue keys, broader issues included) and speaker compatibility (same side, or "both sides").
-  ``S = 0.55·lexical + 0.30·issues + 0.15·speaker``; claims with no issue on either side score
-  the issue term as their lexical score (nothing to compare is not evidence of difference).
+- :class:`LexicalAligner` (default, same-language pairs): wording ``L`` = 0.75 × IDF-weighted
+  Dice overlap + 0.25 × rapidfuzz token-set ratio of language-aware tokens (Latin/Cyrillic words
+  cut to a 6-letter stem, without stop words and the leaders'/countries' names, words of the
+  readout register mapped to shared concepts such as ``~contact`` for contacts/communication/
+  контакты; Chinese as character bigrams plus the same concepts), combined with issue overlap
+  ``I`` (Jaccard of issue keys, broader issues and register topics such as "state of relations",
+  "contacts", "signing", "greetings", "thanks") and relative position ``P`` in the two texts:
+  ``S = 0.90·L + 0.10·I + 0.05·P`` (``P`` only where the wording overlaps at all; ``I`` replaced
+  by ``L`` when neither claim has an issue). Two opening "who met/called whom" sentences score at
+  least 0.7. Weights and thresholds were tuned on the labelled English pairs
+  (evaluation/eval_readouts.py), see the readouts module.
 - :class:`FeatureAligner` (cross-language pairs without embeddings): no wording, only what does
   not depend on the language: issue overlap, "bridge" tokens (register concepts shared by the
   en/ru/zh concept lists, such as ``~agree`` for agreed/договорились/同意, and numbers), speaker
   compatibility and stance/modality agreement: ``S = 0.45·issues + 0.35·bridge + (0.10·speaker
-  + 0.10·form)·min(1, 2·bridge + issues)``.
+  + 0.10·form)·min(1, 2·bridge + issues)``, halved when both claims have issues and share none.
 - :class:`EmbeddingAligner` (``pip install 'bilat[embeddings]'``): cosine similarity of
   multilingual sentence embeddings (sentence-transformers), mixed with the same issue and speaker
-  features: ``S = 0.60·cosine + 0.25·issues + 0.15·speaker``. Imported lazily; without the extra
-  it raises E002 with the install command.
+  features: ``S = 0.60·cosine + 0.25·issues + 0.15·speaker`` (weights not tuned: no model could
+  be downloaded where bilat was built). Imported lazily; without the extra it raises E002 with
+  the install command.
 """
 
 from __future__ import annotations
@@ -237,16 +243,23 @@ def is_event_frame(claim: Claim) -> bool:
         and bool(_FRAME.search(claim.text))
 
 
+def issue_set(claim: Claim, lexicon: Lexicon) -> frozenset[str]:
+    """The claim's issues, the broader issues they count toward, and its register topics."""
+    return frozenset(lexicon.expand(claim.issues) | register_topics(claim.text))
+
+
+def _jaccard(ia: frozenset[str], ib: frozenset[str]) -> float | None:
+    if not ia and not ib:
+        return None
+    return len(ia & ib) / len(ia | ib)
+
+
 def issue_similarity(a: Claim, b: Claim, lexicon: Lexicon) -> float | None:
     """Jaccard overlap of the claims' issues (broader issues and register topics included).
 
     None when neither claim has any: nothing to compare is not evidence of a difference.
     """
-    ia = lexicon.expand(a.issues) | register_topics(a.text)
-    ib = lexicon.expand(b.issues) | register_topics(b.text)
-    if not ia and not ib:
-        return None
-    return len(ia & ib) / len(ia | ib)
+    return _jaccard(issue_set(a, lexicon), issue_set(b, lexicon))
 
 
 def speaker_compatible(a: Claim, b: Claim) -> float:
@@ -287,10 +300,13 @@ class LexicalAligner(Aligner):
     name = "lexical"
 
     def __init__(self, lexicon: Lexicon | None = None,
-                 weights: tuple[float, float, float] = (0.55, 0.30, 0.15)) -> None:
+                 weights: tuple[float, float, float] = (0.90, 0.10, 0.0),
+                 position: float = 0.05) -> None:
         super().__init__(lexicon)
         #: (wording, issues, speaker) weights of the combined score.
         self.weights = weights
+        #: Weight of the relative-position term (readouts tend to follow the same order).
+        self.position = position
 
     def lexical(self, a: Sequence[Claim], b: Sequence[Claim]) -> np.ndarray:
         ta = [tokens(c.text, c.language or "en") for c in a]
@@ -309,7 +325,12 @@ class LexicalAligner(Aligner):
 
     def similarity(self, a: Sequence[Claim], b: Sequence[Claim]) -> np.ndarray:
         lex = self.lexical(a, b)
-        return _combine(lex, a, b, self.lexicon, *self.weights)
+        out = _combine(lex, a, b, self.lexicon, *self.weights)
+        if self.position and len(a) > 1 and len(b) > 1:
+            ra = np.arange(len(a))[:, None] / (len(a) - 1)
+            rb = np.arange(len(b))[None, :] / (len(b) - 1)
+            out = out + self.position * (1.0 - np.abs(ra - rb)) * (lex > 0)
+        return np.minimum(out, 1.0)
 
 
 class FeatureAligner(Aligner):
@@ -331,16 +352,22 @@ class FeatureAligner(Aligner):
     def similarity(self, a: Sequence[Claim], b: Sequence[Claim]) -> np.ndarray:
         bridge = self.lexical(a, b)
         out = np.zeros((len(a), len(b)))
+        sets_a = [issue_set(c, self.lexicon) for c in a]
+        sets_b = [issue_set(c, self.lexicon) for c in b]
+        frames_a = [is_event_frame(c) for c in a]
+        frames_b = [is_event_frame(c) for c in b]
         for i, x in enumerate(a):
             for j, y in enumerate(b):
-                if is_event_frame(x) and is_event_frame(y):
+                if frames_a[i] and frames_b[j]:
                     out[i, j] = FRAME_SCORE
                     continue
-                iss = issue_similarity(x, y, self.lexicon)
+                iss = _jaccard(sets_a[i], sets_b[j])
                 issue_term = bridge[i, j] if iss is None else iss
                 out[i, j] = 0.45 * issue_term + 0.35 * bridge[i, j] \
                     + (0.10 * speaker_compatible(x, y) + 0.10 * form_agreement(x, y)) \
                     * min(1.0, 2.0 * bridge[i, j] + (iss or 0.0))
+                if iss == 0.0:  # both are about something, and not the same thing
+                    out[i, j] *= 0.5
         return out
 
 
@@ -392,12 +419,14 @@ def _combine(
     out = np.zeros_like(lex)
     frames_a = [is_event_frame(c) for c in a]
     frames_b = [is_event_frame(c) for c in b]
+    sets_a = [issue_set(c, lexicon) for c in a]
+    sets_b = [issue_set(c, lexicon) for c in b]
     for i, x in enumerate(a):
         for j, y in enumerate(b):
             if frames_a[i] and frames_b[j]:
                 out[i, j] = max(FRAME_SCORE, lex[i, j])
                 continue
-            iss = issue_similarity(x, y, lexicon)
+            iss = _jaccard(sets_a[i], sets_b[j])
             issue_term = lex[i, j] if iss is None else iss
             out[i, j] = w_lex * lex[i, j] + w_issue * issue_term \
                 + w_speaker * speaker_compatible(x, y) * min(1.0, 2.0 * lex[i, j] + (iss or 0))

@@ -289,15 +289,16 @@ def _trailing(text: str, lang: str, lex: Lexicon, actors: list[Match]) -> Match 
     return None
 
 
-def _title_map(doc: Document, lex: Lexicon, lang: str) -> tuple[dict[str, tuple[str, str]],
-                                                                  tuple[str, str] | None]:
+def _title_map(
+    doc: Document, lang: str, doc_actors: list[Match]
+) -> tuple[dict[str, tuple[str, str]], tuple[str, str] | None]:
     """Bare titles → the person introduced with them ("Prime Minister Rishi Sunak"), when
     unambiguous, and the issuing side's leader (its first named person in the text)."""
     seen: dict[str, set[tuple[str, str]]] = {}
     own: tuple[str, str] | None = None
     leaders: dict[str | None, str] = {}
     rx = re.compile(_TITLE_BEFORE_NAME[lang])  # case-sensitive: names are capitalised
-    for hit in lex.actor_spans(doc.text):
+    for hit in doc_actors:
         if hit.kind != "person":
             continue
         if own is None and hit.side == doc.side:
@@ -309,6 +310,12 @@ def _title_map(doc: Document, lex: Lexicon, lang: str) -> tuple[dict[str, tuple[
     out = {t: next(iter(p)) for t, p in seen.items() if len(p) == 1}
     out.update({f"side:{side}": (name, side or "") for side, name in leaders.items()})
     return out, own
+
+
+def _within(hits: list[Match], start: int, end: int) -> list[Match]:
+    """Hits inside [start, end), with offsets relative to ``start``."""
+    return [Match(h.key, h.start - start, h.end - start, h.side, h.kind)
+            for h in hits if h.start >= start and h.end <= end]
 
 
 def _issuer_speaker(doc: Document, lex: Lexicon, paragraph: int) -> _Speaker:
@@ -327,11 +334,14 @@ def extract_claims(doc: Document, lexicon: Lexicon | None = None) -> list[Claim]
     current: _Speaker | None = None
     last_person: dict[str | None, str] = {}
     last_any_person: tuple[str, str | None] | None = None
-    titles, own_leader = _title_map(doc, lex, lang)
+    # Lexicon hits are found once in the whole text, then handed to the claims they fall in.
+    doc_actors = lex.actor_spans(doc.text)
+    doc_issues = lex.issue_spans(doc.text)
+    titles, own_leader = _title_map(doc, lang, doc_actors)
     generic = _rx(_GENERIC_TITLE[lang])
     for index, seg in enumerate(segments):
         text = seg.text
-        actors = lex.actor_spans(text)
+        actors = _within(doc_actors, seg.start, seg.end)
         carried = False
         found = _subject(text, lang, lex, actors, doc.side)
         pronoun = _rx(r"^(?:[^,;:，]{0,40}[,，]\s*)?" + _PRONOUN[lang]).match(text)
@@ -371,7 +381,7 @@ def extract_claims(doc: Document, lexicon: Lexicon | None = None) -> list[Claim]
             last_person[speaker.side] = speaker.name
             last_any_person = (speaker.name, speaker.side)
         current = speaker
-        issue_hits = lex.issue_spans(text)
+        issue_hits = _within(doc_issues, seg.start, seg.end)
         issues = tuple(dict.fromkeys(h.key for h in issue_hits))
         stance, stance_cue = stance_of(text, lang)
         modality, modality_cue = modality_of(text, lang)

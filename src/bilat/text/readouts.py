@@ -5,8 +5,15 @@ files, URLs or stored ids), extracts their claims (:mod:`bilat.text.claims`), al
 claim with its closest counterpart in each other document (:mod:`bilat.text.align`) and labels
 each claim:
 
+Scores: the aligner's similarity ``S`` (:mod:`bilat.text.align`), lowered by *competition*:
+``S'(a, b) = S(a, b) - competition·max(0, S(a*, b) - S(a, b))`` where ``a*`` is the claim of a's
+own document that matches ``b`` best — a claim whose nearest counterpart is clearly someone
+else's match is probably one-sided. Defaults (``shared_threshold`` 0.30, ``divergent_threshold``
+0.15, ``competition`` 4) were tuned on the labelled English pairs; see evaluation/eval_readouts.py.
+
 - ``shared``: a counterpart says the same thing (score ≥ ``shared_threshold``, same stance
-  strength, commitment form and polarity).
+  strength, same kind of commitment — firm "will/agreed" vs soft "ready to/should/hope" — and
+  polarity).
 - ``divergent``: a counterpart on the same issue (score ≥ ``divergent_threshold`` and an issue in
   common, or score ≥ ``shared_threshold``) that differs in stance strength ("firmly supports" vs
   "notes"), commitment form ("will" vs "is ready to"), negation or opposition.
@@ -225,10 +232,10 @@ def _form_difference(a: Claim, b: Claim, modality_rule: str = "class") -> list[s
     reasons = []
     if a.stance != b.stance and a.stance is not None and b.stance is not None:
         reasons.append(f"stance {a.stance} vs {b.stance}")
-    if a.modality != b.modality and a.modality is not None and b.modality is not None:
-        if modality_rule == "any" or (modality_rule == "class" and (
-                (a.modality in FIRM_MODALITIES) != (b.modality in FIRM_MODALITIES))):
-            reasons.append(f"modality {a.modality} vs {b.modality}")
+    firmness_differs = (a.modality in FIRM_MODALITIES) != (b.modality in FIRM_MODALITIES)
+    if (a.modality != b.modality and a.modality is not None and b.modality is not None
+            and (modality_rule == "any" or (modality_rule == "class" and firmness_differs))):
+        reasons.append(f"modality {a.modality} vs {b.modality}")
     if a.negated != b.negated:
         reasons.append("negation differs")
     if a.opposes != b.opposes and (a.stance or b.stance):
@@ -244,9 +251,9 @@ def compare_readouts(
     dates: Sequence[str | date | None] | None = None,
     lexicon: Lexicon | None = None,
     aligner: str | Aligner = "auto",
-    shared_threshold: float = 0.45,
-    divergent_threshold: float = 0.30,
-    competition: float = 0.5,
+    shared_threshold: float = 0.30,
+    divergent_threshold: float = 0.15,
+    competition: float = 4.0,
     modality_rule: str = "class",
     max_days: int = 3,
     force: bool = False,
@@ -261,6 +268,9 @@ def compare_readouts(
     """
     if len(docs) < 2:
         raise error("E309", count=len(docs))
+    if modality_rule not in MODALITY_RULES:
+        raise error("E012", value=modality_rule, option="modality_rule",
+                    options=", ".join(MODALITY_RULES))
     lex = lexicon or load_lexicon()
     n = len(docs)
     sides_l = list(sides or []) + [None] * n

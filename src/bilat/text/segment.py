@@ -163,7 +163,7 @@ def _mostly_cjk(text: str) -> bool:
 # ------------------------------------------------------------------------------- claims
 #: Words that open a new clause with its own subject (pronouns and collective subjects).
 _SUBJECT_WORDS = {
-    "en": r"(?:he|she|they|it|the two sides|both sides|the sides|the two leaders|both leaders|"
+    "en": r"(?:he|she|they|the two sides|both sides|the sides|the two leaders|both leaders|"
           r"the two heads of state|the two presidents|the leaders|the parties|"
           r"the (?:chinese|russian|american|u\.s\.) side|(?:president|premier|chairman)\s+\w+)",
     "ru": r"(?:он|она|они|стороны|обе стороны|лидеры|главы государств|президенты|собеседники|"
@@ -193,6 +193,10 @@ _CONJ = {
     "zh": re.compile(r"(?:[；;]|，(?:而|并且|同时)?)"),
 }
 _MIN_CLAUSE = {"en": 4, "ru": 3, "zh": 6}
+#: A left part ending in a verb of saying: what follows is its content, not a new claim.
+_SPEECH_END = re.compile(r"(?:表示|指出|强调|说|认为|介绍|称|：|:)\s*$|"
+                         r"(?<!\w)(?:said|stated|noted|stressed|added|отметил\w*|заявил\w*|"
+                         r"подчеркнул\w*|сказал\w*)\s*$", re.IGNORECASE)
 #: A verb phrase that opens a second commitment of the same subject ("…, and opposes …").
 _SECOND_PREDICATE = {
     "en": r"^(?:also\s+|firmly\s+|resolutely\s+|strongly\s+)?(?:oppos\w+|supports?|reject\w*|"
@@ -247,9 +251,11 @@ def claim_spans(
         if _words(left, lang) < _MIN_CLAUSE[lang] or _words(right, lang) < _MIN_CLAUSE[lang]:
             continue
         is_semicolon = ";" in m.group(0) or "；" in m.group(0)
+        if _SPEECH_END.search(left):
+            continue  # "普京表示，俄方…": the right part is what was said
         if is_semicolon and not _inside_enumeration(left, right) or new_clause.match(right):
             cuts.append((m.start(), m.end()))
-        elif issues_of is not None and ("," in m.group(0) or "，" in m.group(0)) \
+        elif issues_of is not None and "," in m.group(0) and lang not in _CJK \
                 and _rx_second(lang).match(right):
             left_issues, right_issues = set(issues_of(left)), set(issues_of(right))
             if left_issues and right_issues and not (left_issues & right_issues):
