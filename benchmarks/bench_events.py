@@ -73,7 +73,7 @@ def generate(out: Path, rows: int, seed: int, rows_per_file: int) -> list[Path]:
     cols = []
     for c in gdelt.FIELDS_V2:
         if c == "GLOBALEVENTID":
-            cols.append("(2000000000 + r * %d + tid)::VARCHAR" % n_tpl)
+            cols.append(f"(2000000000 + r * {n_tpl} + tid)::VARCHAR")
         elif c == "SQLDATE":
             cols.append("strftime(d, '%Y%m%d')")
         elif c == "MonthYear":
@@ -173,6 +173,42 @@ def pandas_path(files: list[Path], max_rows: int) -> tuple[float, float, float, 
     return t_read, t_group, t_read + t_group, n
 
 
+def compare(files: list[Path], rows: int, work: Path, rounds: int = 2) -> None:
+    """Raw read, ingest and the pandas path on the same subset, alternated ``rounds`` times
+    (best of each kept), so that load from other processes hits all three alike."""
+    subset, n = [], 0
+    for p in files:
+        subset.append(p)
+        n += sum(1 for _ in p.open("rb"))
+        if n >= rows:
+            break
+    best: dict[str, float] = {}
+    for r in range(rounds):
+        raw_s, _ = bench_raw(subset)
+        path = work / f"compare-{r}.duckdb"
+        with open_store(path) as st:
+            t = time.perf_counter()
+            gdelt.ingest(st, subset)
+            ingest_s = time.perf_counter() - t
+            t = time.perf_counter()
+            ev.indicators(st, "RUS", "CHN", period="month")
+            first_s = time.perf_counter() - t
+            t = time.perf_counter()
+            ev.indicators(st, "RUS", "CHN", period="month")
+            later_s = time.perf_counter() - t
+        _, _, pandas_s, _ = pandas_path(subset, n)
+        for k, v in (("raw", raw_s), ("ingest", ingest_s), ("first", first_s),
+                     ("later", later_s), ("pandas", pandas_s)):
+            best[k] = min(best.get(k, v), v)
+    print(f"[5] same subset of {n:,} rows, {rounds} alternating rounds, best of each: raw read "
+          f"{n / best['raw']:,.0f} rows/s, ingest {n / best['ingest']:,.0f} rows/s "
+          f"({best['raw'] / best['ingest']:.2f}x raw), pandas path {n / best['pandas']:,.0f} "
+          f"rows/s; pandas / (ingest + first query) "
+          f"{best['pandas'] / (best['ingest'] + best['first']):.2f}x, pandas / later query "
+          f"{best['pandas'] / best['later']:.0f}x, DuckDB raw read / pandas "
+          f"{best['pandas'] / best['raw']:.2f}x")
+
+
 def main() -> None:
     """Parse options, build the data, time the four paths and print rows/s and ratios."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -183,6 +219,8 @@ def main() -> None:
                     help="rows for the pandas path (scaled per row to --rows)")
     ap.add_argument("--workdir", type=Path, default=None, help="keep files here (default: temp)")
     ap.add_argument("--repeat", type=int, default=5, help="later query repetitions")
+    ap.add_argument("--compare-rows", type=int, default=1_000_000,
+                    help="rows for the alternating same-conditions comparison (0: skip)")
     args = ap.parse_args()
 
     work = args.workdir or Path(tempfile.mkdtemp(prefix="bilat-bench-"))
@@ -244,6 +282,8 @@ def main() -> None:
         print(f"  pandas path / later query            {est / later_s:6.0f}x (goal >= 100x)")
         print(f"  pandas groupby alone / later query   {p_group * scale / later_s:6.1f}x "
               "(in-memory DataFrame already loaded)")
+        if args.compare_rows:
+            compare(files, args.compare_rows, work)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
         print(f"peak memory (max RSS) {peak:.2f} GiB")
     finally:

@@ -112,3 +112,11 @@ def test_errors_are_one_line(real_store: str, capsys: pytest.CaptureFixture[str]
     code, _, err = run(capsys, "--store", real_store, "votes", "affinity", "RUS", "CHN",
                        "--years", "2019-2010")
     assert code == 1 and "[E212]" in err
+
+
+def test_matrix(real_store: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--store", real_store, "votes", "matrix", "--years", "2019",
+                       "--state", "RUS", "--state", "CHN", "--state", "USA", "-f", "csv")
+    m = pd.read_csv(io.StringIO(out)).set_index("state")
+    assert code == 0 and list(m.columns) == ["CHN", "RUS", "USA"]
+    assert m.loc["RUS", "CHN"] == m.loc["CHN", "RUS"] > 0.5 > m.loc["RUS", "USA"]

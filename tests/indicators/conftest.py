@@ -7,6 +7,8 @@ is read once per session whichever tests run.
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +26,7 @@ def real_votes_store_path(shared_data: Path) -> Path:
     key = str(shared_data)
     if key not in _BUILT:
         folder = Path(tempfile.mkdtemp(prefix="bilat-unvotes-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
         path = folder / "votes.duckdb"
         st = open_store(path)
         try:

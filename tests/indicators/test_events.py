@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import sqlglot
 
@@ -286,3 +287,37 @@ def test_real_files_through_the_mirror(store: Store, shared_data: Path) -> None:
            .read_text(encoding="utf-8").splitlines()]
     n = sum(1 for r in raw if {r[A1C], r[A2C]} == {"USA", "GBR"})
     assert df["events"].sum() == n > 0
+
+
+def test_dedup_effect_side_by_side(loaded: Store, rows: list) -> None:
+    eff = ev.dedup_effect(loaded, "RUS", "CHN", direction="undirected")
+    row = eff.iloc[0]
+    pairs = [r for r in rows if {r[A1C], r[A2C]} == {"RUS", "CHN"}]
+    assert row["none"] == len(pairs)
+    assert row["root"] == sum(r[ROOT] == "1" for r in pairs)
+    assert row["daily"] == len({(r[SQLDATE], r[A1C], r[A2C], r[CODE]) for r in pairs})
+
+
+def test_compiled_sql_is_kept_in_the_store(loaded: Store) -> None:
+    q = ev.make_query("RUS", "BLR", period="quarter")
+    first = ev.indicators(loaded, "RUS", "BLR", period="quarter")
+    cached = loaded.con.execute("SELECT sql FROM gdelt_sql_cache").fetchall()
+    assert (ev.compiled_sql(q),) in cached
+    again = ev.indicators(loaded, "RUS", "BLR", period="quarter")
+    pd.testing.assert_frame_equal(again, first)  # floats to the default relative tolerance
+
+
+def test_real_rows_fips_geography_and_provenance(store: Store, shared_data: Path) -> None:
+    """Real RUS–BLR rows of 24 Oct 2019: FIPS RS maps to Russia (not Serbia), provenance kept."""
+    gdelt.fetch_gdelt("2019-10-24", "2019-10-24", 2, mirror=shared_data, store=store,
+                      allow_missing=True)
+    df = ev.events_in_window(store, ("RUS", "BLR"), "2018-01-01", "2019-12-31")
+    raw = [line.split("\t") for line in (shared_data / "gdelt" / "20191024143000.export.CSV")
+           .read_text(encoding="utf-8").splitlines()]
+    want = {int(r[ID]) for r in raw if {r[A1C], r[A2C]} == {"RUS", "BLR"}}
+    assert set(df["GLOBALEVENTID"]) == want and len(want) > 0
+    rs = df[df["ActionGeo_CountryCode"] == "RS"]
+    assert len(rs) > 0 and set(rs["action_iso3"]) == {"RUS"}
+    assert df["SOURCEURL"].str.startswith("http").all()
+    assert set(df["source_file"]) == {"20191024143000.export.CSV"}
+    assert set(df["gdelt_version"]) == {2}

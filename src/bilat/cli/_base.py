@@ -21,7 +21,7 @@ from bilat.store import Store, open_store
 
 #: Data goes to stdout; progress, tables for people and messages go to stderr.
 out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 app = typer.Typer(
     name="bilat",

@@ -174,3 +174,24 @@ def coincidence(
     finally:
         store.close()
     emit(_table_view(df, fmt), fmt, output, title=f"Voting coincidence with {with_}, {year}")
+
+
+@votes_app.command("matrix")
+def matrix(
+    years: str | None = YearsOption,
+    issue: str | None = IssueOption,
+    method: str = typer.Option("s", "--method", "-m", help="Index shown (default s)."),
+    state: list[str] = typer.Option([], "--state", help="Limit to these states (repeatable)."),
+    min_votes: int = typer.Option(1, "--min-votes", help="Fewer common votes: left empty."),
+    fmt: str = FormatOption,
+    output: Path | None = OutputOption,
+) -> None:
+    """The all-pairs matrix for a period: states × states, one index."""
+    store = get_store()
+    try:
+        df = V.matrix(store, years=years, method=method, issue=issue, states=state or None,
+                      min_votes=min_votes)
+    finally:
+        store.close()
+    emit(df.reset_index().rename(columns={"a": "state"}), fmt, output,
+         title=f"UN voting affinity matrix ({method})")

@@ -31,10 +31,12 @@ behind any cell are listed by :func:`ids`.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -355,13 +357,48 @@ def compiled_sql(q: DyadQuery, dialect: str = "duckdb") -> str:
     return str(ibis.to_sql(expr, dialect="pyspark" if dialect == "spark" else dialect)).strip()
 
 
+_SQL_CACHE = """CREATE TABLE IF NOT EXISTS gdelt_sql_cache (
+    key VARCHAR PRIMARY KEY,   -- sha256 of the query options, dialect and this module's code
+    sql VARCHAR NOT NULL,
+    created_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"""
+
+
+def _code_hash() -> str:
+    import hashlib
+
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+def stored_sql(store: Any, q: DyadQuery, dialect: str = "duckdb") -> str:
+    """:func:`compiled_sql`, kept in the store's ``gdelt_sql_cache`` table so that a later
+    process (each CLI call) skips the Ibis compile; the key includes a hash of this module,
+    so a changed indicator definition is compiled afresh."""
+    import hashlib
+
+    key = hashlib.sha256(f"{q!r}|{dialect}|{_code_hash()}".encode()).hexdigest()
+    con = store.con
+    try:
+        con.execute(_SQL_CACHE)
+        hit = con.execute("SELECT sql FROM gdelt_sql_cache WHERE key = ?", [key]).fetchall()
+    except Exception:  # a read-only store: compile every time
+        return compiled_sql(q, dialect)
+    if hit:
+        return str(hit[0][0])
+    text = compiled_sql(q, dialect)
+    with contextlib.suppress(Exception):  # a read-only store keeps working without the cache
+        con.execute("INSERT OR REPLACE INTO gdelt_sql_cache (key, sql) VALUES (?, ?)", [key, text])
+    return text
+
+
 def _run(store: Any, sql_text: str) -> pd.DataFrame:
     """Execute compiled SQL on the store. DuckDB's CTE filter pusher copies every consumer's
     filter into the shared ``involved`` scan, which then evaluates them on all rows; it is
     switched off for this query only (measured ~20% faster), and back on afterwards."""
     import duckdb
 
-    _events(store)  # the view exists and points at this store's Parquet files
+    from bilat.sources.gdelt import ensure_events_view
+
+    ensure_events_view(store)  # the view exists and points at this store's Parquet files
     con = store.con
     try:
         con.execute("SET disabled_optimizers = 'cte_filter_pusher'")
@@ -390,8 +427,11 @@ def indicators(
                    dedup=dedup, start=start, end=end, versions=versions)
     if indicator is not None:
         _check_indicator(indicator)
-    df = _run(store, compiled_sql(q))
+    df = _run(store, stored_sql(store, q))
     df["period"] = pd.to_datetime(df["period"]).dt.date
+    order = {f"{x}–{y}": i for i, (x, y) in enumerate(q.pairs)}  # main pair first, then refs
+    df = df.sort_values(["dyad", "direction", "period"], key=lambda c: c.map(order)
+                        if c.name == "dyad" else c, kind="stable")
     for c in [*QUADS.values(), "events", "events_before_dedup", "volume_a", "volume_b",
               "gov_contacts", "mentions", "net_cooperation"]:
         df[c] = df[c].fillna(0).astype("int64")
@@ -510,15 +550,16 @@ ID_COLUMNS = (
 
 
 def ids(
-    store: Any, a: str, b: str, *, at: str, period: str = "month", direction: str = "both",
+    store: Any, a: str, b: str, *, at: str, period: str = "month",
+    direction: str = "undirected",
     quad: int | None = None, contacts: bool = False, actor_type: str | Sequence[str] | None = None,
     dedup: str = "none", versions: Sequence[int] = (),
 ) -> pd.DataFrame:
     """The events (GLOBALEVENTID, SOURCEURL, source file …) behind one indicator cell.
 
-    The cell is A–B, ``period`` containing ``at``, ``direction`` (``a2b``, ``b2a``,
-    ``undirected``; ``both``/``directed`` list every direction), optionally one QuadClass or
-    only government contacts; counting these rows gives the cell's ``events`` value.
+    The cell is A–B, ``period`` containing ``at``, ``direction`` (``undirected`` by default,
+    ``a2b``, ``b2a``; ``both``/``directed`` list the rows of every direction), optionally one
+    QuadClass or only government contacts; counting these rows gives the cell's value.
     """
     lo, hi = _period_bounds(at, _check(period, list(PERIODS), "--period"))
     q = make_query(a, b, period=period, direction=direction, actor_type=actor_type, dedup=dedup,

@@ -46,7 +46,11 @@ the UN Digital Library exports (``modality``) do; the unvotes/Voeten data hold r
 only, so ``share_without_vote`` is NaN for them, and says so in ``note``.
 
 All aggregation runs as Ibis expressions (DuckDB here; the same expressions compile for other
-Ibis backends): a self-join of ``un_votes`` on ``vote_id``, grouped by dyad and period.
+Ibis backends). A dyad's figures come from a self-join of ``un_votes`` on ``vote_id`` grouped
+by period, which keeps the vote ids behind every figure. All pairs at once (:func:`dyads`,
+:func:`nearest`, :func:`matrix`) use the same self-join on bit masks of 63 roll calls
+(:func:`_block_counts`): identical counts — a test checks them against the vote-level join —
+for the full 1946–2020 record (834,014 dyad-years) in a few seconds on two cores.
 """
 
 from __future__ import annotations
@@ -63,7 +67,7 @@ import numpy as np
 import pandas as pd
 
 from bilat.errors import error
-from bilat.sources.unvotes import ISSUES, ensure_schema, read_statedept_coincidence
+from bilat.sources.unvotes import ISSUES, read_statedept_coincidence
 from bilat.store import Store
 
 #: Method names accepted by :func:`affinity` and the CLI, and the columns each shows.
@@ -150,7 +154,6 @@ def _rollcalls(store: Store, years: tuple[int, int] | None, issue: str | None, b
                important_only: bool, *, recorded_only: bool = True) -> Any:
     """The roll calls selected; ``recorded_only`` drops adoptions without a vote (UNDL says
     so in ``modality``; the export lists every member as "Y" for them, which is no vote)."""
-    ensure_schema(store)
     rc = _table(store, "un_rollcalls")
     rc = rc.filter(rc.body == body)
     if recorded_only:
@@ -435,7 +438,8 @@ def dyads(
         t = _block_counts(store, years=rng, issue=issue, by=by, body=body,
                           important_only=important_only,
                           states=None if pairs is None else sorted({x for p in pairs for x in p}))
-    df = _indices(t).order_by(["a", "b", "period"]).to_pandas()
+    # via Arrow: Ibis's own pandas conversion costs more than the query on the full record
+    df = _indices(t).order_by(["a", "b", "period"]).to_pyarrow().to_pandas()
     return _tidy(df)
 
 
@@ -623,7 +627,7 @@ def nearest(
     issue = _check_issue(issue)
     t = _block_counts(store, years=rng, issue=issue, by="period", body=body,
                       important_only=False, anchor=a3)
-    df = _tidy(_indices(t).to_pandas())
+    df = _tidy(_indices(t).to_pyarrow().to_pandas())
     if df.empty:
         raise error("E210", what=f"{a3}" + (f" in {rng[0]}–{rng[1]}" if rng else ""))
     key = shown[0]
@@ -677,13 +681,20 @@ def divergent(
 ) -> pd.DataFrame:
     """Roll calls where A and B voted differently, most salient first.
 
-    ``salience = 2·important + distance + contest``, where ``important`` is 1 for a vote on
-    the State Department's important-votes list, ``distance`` is 1 for yes against no and ½
-    for an abstention against a yes or no, and ``contest = 1 − |yes − no| / (yes + no +
-    abstain)`` is 1 for a tied vote and 0 for a unanimous one (the *margin*: a close vote
-    splits the membership, so parting ways there matters more). The tally is the official one
-    where the source gives it (UNDL), else counted from the stored votes (``tally_source``).
-    ``issues`` lists the issue codes; ``--issue`` keeps one issue only. Ties: newest first.
+    ``salience = 2·important + distance + contest + issue_agree`` (0 to 5), where
+
+    - ``important`` is 1 for a vote on the State Department's important-votes list;
+    - ``distance`` is 1 for yes against no and ½ for an abstention against a yes or no;
+    - ``contest = 1 − |yes − no| / (yes + no + abstain)``: 1 for a tied vote, 0 for a
+      unanimous one (the *margin*: parting ways on a close vote matters more);
+    - ``issue_agree`` is the pair's own agreement (``agree``) over the same years in the roll
+      call's issue area (the highest among its codes; uncoded votes: among uncoded votes), so
+      a split in an area where the two usually vote together ranks above one in an area
+      where they always differ.
+
+    The tally is the official one where the source gives it (UNDL), else counted from the
+    stored votes (``tally_source``). ``issues`` lists the issue codes; ``issue`` keeps one
+    issue only. Ties: newest first.
     """
     rng = parse_years(years)
     issue = _check_issue(issue)
@@ -715,7 +726,14 @@ def divergent(
     df["contest"] = (1 - (df["yes"] - df["no"]).abs() / cast).fillna(0)
     df["important"] = df["important"].astype("boolean")
     imp = df["important"].fillna(False).astype(float)
-    df["salience"] = 2 * imp + df["distance"] + df["contest"]
+    by_issue = _pair_counts(store, pairs=[tuple(sorted((a3, b3)))], years=rng, issue=issue,
+                            by="issue", body=body, important_only=False, ids=False)
+    ia = _indices(by_issue).select("period", "agree").to_pandas()
+    agree_in = dict(zip(ia["period"], ia["agree"], strict=True))
+    df["issue_agree"] = df["issues"].map(
+        lambda codes: max((agree_in.get(c, 0.0) for c in codes), default=None)
+        if codes is not None and len(codes) else agree_in.get("none", 0.0)).astype(float)
+    df["salience"] = 2 * imp + df["distance"] + df["contest"] + df["issue_agree"]
     df["tally"] = (df["yes"].astype(str) + "–" + df["no"].astype(str) + "–"
                    + df["abstain"].astype(str))
     df["issues"] = df["issues"].map(lambda x: ",".join(x) if x is not None else "")
@@ -726,7 +744,7 @@ def divergent(
     df.insert(1, "b", b3)
     cols = ["a", "b", "vote_id", "rcid", "symbol", "date", "session", "short", "title",
             "issues", "important", "vote_a", "vote_b", "tally", "yes", "no", "abstain",
-            "tally_source", "distance", "contest", "salience"]
+            "tally_source", "distance", "contest", "issue_agree", "salience"]
     out = df[cols].reset_index(drop=True)
     return out if limit is None else out.head(limit)
 
@@ -814,8 +832,9 @@ def compare_coincidence(ours: pd.DataFrame, table: str | Path | pd.DataFrame) ->
     Adds ``t_*`` (table) columns, count differences ``d_*`` (bilat − table),
     ``ratio_diff`` (bilat − table coincidence; the table is rounded to 2 decimals),
     ``t_total`` (the table's votes: same + opposite + partial + absent) and ``missing``
-    (t_total − bilat's roll calls of the year: votes the unvotes data lacks), and
-    ``explanation``: why the row differs.
+    (t_total − bilat's roll calls of the year: votes the unvotes data lacks),
+    ``t_recomputed`` (the ratio the published counts give by the stated formula) and
+    ``ratio_diff_counts`` (bilat − that), and ``explanation``: why the row differs.
     """
     t = table if isinstance(table, pd.DataFrame) else read_statedept_coincidence(table)
     year = int(ours["year"].iloc[0]) if len(ours) else 0
@@ -839,6 +858,7 @@ def compare_coincidence(ours: pd.DataFrame, table: str | Path | pd.DataFrame) ->
     m["t_recomputed"] = ((m["t_same"] + t_par / 2) / t_den.replace(0, np.nan)).astype("float64")
     modal = m.loc[m["side"] == "both", "t_total"].mode()
     modal = modal.iloc[0] if len(modal) else 0
+    m["ratio_diff_counts"] = m["bilat_ratio"] - m["t_recomputed"]
     expl = []
     for row in m.itertuples(index=False):
         if row.side == "left_only":
@@ -852,8 +872,8 @@ def compare_coincidence(ours: pd.DataFrame, table: str | Path | pd.DataFrame) ->
                 parts.append(f"the data lacks {int(row.missing)} of the table's "
                              f"{int(row.t_total)} roll calls")
             if row.t_total != modal:
-                parts.append(f"the table's row sums to {int(row.t_total)}, not {int(modal)}: a "
-                             "count in the published row is wrong (error in the table)")
+                parts.append(f"the published counts sum to {int(row.t_total)}, not the year's "
+                             f"{int(modal)} votes: a count is misprinted in the table")
             over = [k for k in ("same", "opposite", "partial")
                     if getattr(row, f"d_{k}") is not pd.NA and getattr(row, f"d_{k}") > 0]
             if over:
@@ -862,8 +882,9 @@ def compare_coincidence(ours: pd.DataFrame, table: str | Path | pd.DataFrame) ->
                              "at least " + str(int(max(getattr(row, f"d_{k}") for k in over)))
                              + " roll call(s)")
             if abs(row.t_recomputed - row.t_coincidence) > 0.006:
-                parts.append(f"the table's own counts give {row.t_recomputed:.2f}, not the "
-                             f"published {row.t_coincidence:.2f} (error in the table)")
+                parts.append(f"the published ratio {row.t_coincidence:.2f} does not follow "
+                             f"from the published counts ({row.t_recomputed:.3f} by the stated "
+                             f"formula; bilat differs from that by {row.ratio_diff_counts:+.3f})")
             if abs(row.ratio_diff) > 0.005 + 1e-9:
                 parts.append(f"ratio {row.bilat_ratio:.3f} vs {row.t_coincidence:.2f}")
             else:
@@ -878,7 +899,8 @@ def compare_coincidence(ours: pd.DataFrame, table: str | Path | pd.DataFrame) ->
     cols = ["with", "year", "iso3", "name", "t_country", "in", "n", "same", "t_same", "d_same",
             "opposite", "t_opposite", "d_opposite", "partial", "t_partial", "d_partial",
             "absent", "t_absent", "d_absent", "bilat_ratio", "t_coincidence", "t_recomputed",
-            "ratio_diff", "n_rollcalls", "t_total", "missing", "explanation"]
+            "ratio_diff", "ratio_diff_counts", "n_rollcalls", "t_total", "missing",
+            "explanation"]
     m["with"] = m["with"].ffill().bfill()
     m["year"] = year
     return m[cols].sort_values(["in", "iso3"]).reset_index(drop=True)

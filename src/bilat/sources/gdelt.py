@@ -131,10 +131,12 @@ class Layout:
 
     @property
     def n_fields(self) -> int:
+        """How many tab-separated fields a row of this layout has."""
         return len(self.fields)
 
     @property
     def dateadded_format(self) -> str:
+        """strptime format of DATEADDED in this layout."""
         return "%Y%m%d%H%M%S" if self.version == 2 else "%Y%m%d"
 
 
@@ -204,10 +206,12 @@ class IngestReport:
 
     @property
     def rows(self) -> int:
+        """Rows stored by this ingest."""
         return sum(f.rows for f in self.files)
 
     @property
     def skipped(self) -> int:
+        """Rows set aside (skip/quarantine) by this ingest."""
         return sum(f.skipped for f in self.files)
 
     def to_frame(self) -> pd.DataFrame:
@@ -694,10 +698,10 @@ def _create_view(store: Store) -> None:
     store.con.execute(f"CREATE OR REPLACE VIEW gdelt_events AS SELECT * FROM read_parquet({files})")
 
 
-def events_table(store: Store) -> Any:
-    """The Ibis table of stored GDELT events (view ``gdelt_events``), or E009 if none."""
+def ensure_events_view(store: Store) -> None:
+    """Make sure view ``gdelt_events`` exists and points at this store's Parquet parts (a
+    store may have been moved or copied), or raise E009 saying how to load events."""
     if store.has_table("gdelt_parts"):
-        # Re-point the view at this store's folder (a store may have been moved or copied).
         _create_view(store)
     if not store.has_table("gdelt_events"):
         raise error("E009", name="gdelt_events",
@@ -705,6 +709,11 @@ def events_table(store: Store) -> Any:
     # Finish the pending result of has_table's fetchone(): this DuckDB refuses relation-API
     # calls (which Ibis makes) while an execute() result is unfinished.
     store.con.execute("SELECT 1").fetchall()
+
+
+def events_table(store: Store) -> Any:
+    """The Ibis table of stored GDELT events (view ``gdelt_events``), or E009 if none."""
+    ensure_events_view(store)
     return store.ibis.table("gdelt_events")
 
 
@@ -745,6 +754,7 @@ class FetchReport:
 
     @property
     def complete(self) -> bool:
+        """Every expected file was received and none failed."""
         return not self.missing and not self.failed
 
     def summary(self) -> str:
@@ -970,7 +980,8 @@ def fetch_gdelt(
     d0, d1 = _parse_day(start), _parse_day(end)
     if d1 < d0:
         d0, d1 = d1, d0
-    folder = resolve_mirror(mirror)
+    # An explicit server (base_url) beats a mirror that only comes from $BILAT_MIRROR.
+    folder = None if base_url is not None and mirror is None else resolve_mirror(mirror)
     report = FetchReport(version, d0, d1)
     local: list[Path] = []
     if folder is not None:
@@ -1052,6 +1063,7 @@ __all__ = [
     "detect_layout",
     "detect_version",
     "download_file",
+    "ensure_events_view",
     "events_table",
     "expected_files",
     "fetch_gdelt",

@@ -61,10 +61,10 @@ class Store:
 
     def has_table(self, name: str) -> bool:
         """True when a table or view of that name exists."""
-        row = self.con.execute(
+        rows = self.con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
-        ).fetchone()
-        return bool(row and row[0])
+        ).fetchall()  # fetchall: a half-read result would block the shared Ibis connection
+        return bool(rows and rows[0][0])
 
     def table(self, name: str, *, next_step: str = "bilat fetch …") -> Any:
         """The Ibis table expression ``name``, or E009 saying how to load it."""
@@ -87,11 +87,11 @@ class Store:
 
     def already_ingested(self, kind: str, key: str, sha256: str) -> bool:
         """Whether this exact content was ingested before under ``kind``/``key``."""
-        row = self.con.execute(
+        rows = self.con.execute(
             "SELECT count(*) FROM ingest_log WHERE kind = ? AND key = ? AND sha256 = ?",
             [kind, key, sha256],
-        ).fetchone()
-        return bool(row and row[0])
+        ).fetchall()
+        return bool(rows and rows[0][0])
 
     def record_ingest(
         self,

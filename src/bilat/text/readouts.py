@@ -23,6 +23,15 @@ else's match is probably one-sided. Defaults (``shared_threshold`` 0.30, ``diver
   readout, absent from the Kremlin's). A claim attributed to another side with a counterpart of
   weaker stance is labelled ``divergent`` and also flagged (``overstated``).
 
+Before labelling, the aligner's scores are corrected (:func:`adjusted_similarity`): claims that
+both name issues but share none are scored × 0.7; a directed courtesy (thanks, congratulations)
+matches only one made by a compatible speaker; and two claims that each attribute something to
+the *other* readout's side never confirm each other. The compared states themselves do not count
+as issues (a Putin–Lukashenko readout naming Belarus is not on a "Belarus" issue). A claim whose
+only counterpart is a different claim on the same issue stays ``one_sided`` when it gives a figure
+(an amount, a count, a share) that the counterpart does not: the labelling rule "a figure or named
+project only one side gives is one-sided".
+
 Outputs (:class:`Comparison`): per claim its label, counterpart claim id, score and reasons;
 issue coverage per document and the issues only one document mentions; the asymmetry score.
 
@@ -36,6 +45,7 @@ documents it is ``max - min`` of ``unmatched`` (always ≥ 0), naming both docum
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -47,7 +57,15 @@ import pandas as pd
 
 from bilat.errors import error
 from bilat.store import Store
-from bilat.text.align import ALIGNERS, Aligner, FeatureAligner, get_aligner
+from bilat.text.align import (
+    ALIGNERS,
+    Aligner,
+    FeatureAligner,
+    get_aligner,
+    is_event_frame,
+    register_topics,
+    speaker_compatible,
+)
 from bilat.text.claims import extract_claims
 from bilat.text.documents import get_document, load_document, with_meta
 from bilat.text.lexicon import Lexicon, load_lexicon
@@ -243,6 +261,73 @@ def _form_difference(a: Claim, b: Claim, modality_rule: str = "class") -> list[s
     return reasons
 
 
+#: Register moves that have a direction (who thanks or congratulates whom).
+DIRECTED_TOPICS = frozenset({"thanks", "greetings"})
+
+
+#: A figure: a number (not a year, not an ordinal such as "75th"), or an amount in words
+#: ("one billion", "40 percent", "млрд", "亿").
+_FIGURE = re.compile(r"(?<!\d)(?!(?:19|20)\d\d(?!\d))\d[\d.,]*(?!\d|st\b|nd\b|rd\b|th\b)"
+                     r"|\b(?:million|billion|trillion|percent|per cent|dozens?|hundreds|"
+                     r"thousands)\b|(?<!\w)(?:млн|млрд|трлн|миллион\w*|миллиард\w*|"
+                     r"процент\w*)|[亿万]|百分", re.IGNORECASE)
+
+
+def has_figure(text: str) -> bool:
+    """Whether ``text`` gives a figure (an amount, a count, a share)."""
+    return bool(_FIGURE.search(text))
+
+
+def _topic_issues(c: Claim, lex: Lexicon, sides: set[str]) -> set[str]:
+    """The claim's issues for the "same issue" test, without the compared states themselves
+    (a Putin–Lukashenko readout naming Belarus is not on a Belarus *issue*)."""
+    return {k for k in lex.expand(c.issues) if lex.country(k) not in sides}
+
+
+#: Factor applied when both claims name issues and share none (after dropping the compared
+#: states themselves): "supplies of agricultural products" vs "supplies of the vaccine".
+DISJOINT_ISSUES_FACTOR = 0.7
+
+
+def adjusted_similarity(
+    raw: np.ndarray, ca: Sequence[Claim], cb: Sequence[Claim], side_a: str | None,
+    side_b: str | None, lexicon: Lexicon, sides: set[str] | None = None,
+    disjoint_factor: float = DISJOINT_ISSUES_FACTOR,
+) -> np.ndarray:
+    """The aligner's matrix corrected for what each claim is about and who speaks in it.
+
+    Both claims name issues and share none (the compared states themselves not counted) →
+    score × ``disjoint_factor``. Two speakers of different sides (neither "both sides" nor unknown) are not the same
+    statement when: both claims attribute to the *other* document's side (A says Putin said X,
+    B says Xi said X: neither confirms the other) → score 0; both are courtesies with a
+    direction (thanks, congratulations: the President thanking the Prime Minister is not the
+    Prime Minister thanking the President) → 0. Each leader speaking for his own side (Xi in
+    the Chinese readout, Putin in the Kremlin's) is left alone: readouts often give the same
+    point to their own leader. The opening "who met whom" sentences are left alone too.
+    """
+    out = raw.copy()
+    frames_a = [is_event_frame(c) for c in ca]
+    frames_b = [is_event_frame(c) for c in cb]
+    topics_a = [register_topics(c.text) & DIRECTED_TOPICS for c in ca]
+    topics_b = [register_topics(c.text) & DIRECTED_TOPICS for c in cb]
+    parties = set(sides or ()) | {s for s in (side_a, side_b) if s}
+    issues_a = [_topic_issues(c, lexicon, parties) for c in ca]
+    issues_b = [_topic_issues(c, lexicon, parties) for c in cb]
+    for i, a in enumerate(ca):
+        for j, b in enumerate(cb):
+            if out[i, j] <= 0.0 or (frames_a[i] and frames_b[j]):
+                continue
+            if issues_a[i] and issues_b[j] and not issues_a[i] & issues_b[j]:
+                out[i, j] *= disjoint_factor
+            if speaker_compatible(a, b):
+                continue
+            both_foreign = (a.attributed and b.attributed and a.speaker_side != side_a
+                            and b.speaker_side != side_b)
+            if topics_a[i] & topics_b[j] or both_foreign:
+                out[i, j] = 0.0
+    return out
+
+
 def compare_readouts(
     docs: Sequence[Document | str | Path],
     *,
@@ -298,6 +383,7 @@ def compare_readouts(
     lexical = get_aligner("lexical", lex) if chosen is None else chosen
     features = FeatureAligner(lex)
     methods: set[str] = set()
+    present_sides = {d.side for d in documents if d.side}
 
     best: dict[str, tuple[float, Claim | None]] = {
         c.claim_id: (0.0, None) for cs in claims.values() for c in cs}
@@ -312,7 +398,8 @@ def compare_readouts(
                              "language; install bilat[embeddings] and use --aligner embeddings "
                              "to compare wording)")
             methods.add(use.name)
-            raw = use.similarity(ca, cb)
+            raw = adjusted_similarity(use.similarity(ca, cb), ca, cb, da.side, db.side, lex,
+                                      present_sides)
             # Competition: a claim whose best counterpart is matched much better by another
             # claim of its own document is less likely to be that counterpart's match.
             sim = raw - competition * np.maximum(0.0, raw.max(axis=0, keepdims=True) - raw)
@@ -327,7 +414,6 @@ def compare_readouts(
                     best[cb[y].claim_id] = (float(col[k]), ca[k])
 
     side_of = {d.doc_id: d.side for d in documents}
-    present_sides = {d.side for d in documents if d.side}
     results: list[ClaimResult] = []
     for d in documents:
         for c in claims[d.doc_id]:
@@ -336,7 +422,7 @@ def compare_readouts(
                        and c.speaker_side in present_sides)
             res = ClaimResult(c, d.side, "one_sided", score=score)
             shared_issue = other is not None and bool(
-                lex.expand(c.issues) & lex.expand(other.issues))
+                _topic_issues(c, lex, present_sides) & _topic_issues(other, lex, present_sides))
             if other is not None and (score >= shared_threshold or
                                       (score >= divergent_threshold and shared_issue)):
                 res.counterpart, res.counterpart_doc = other.claim_id, other.doc_id
@@ -351,11 +437,15 @@ def compare_readouts(
                 elif score >= shared_threshold:
                     res.label = "shared"
                     res.reasons = [f"counterpart {other.claim_id} (score {score:.2f})"]
+                elif has_figure(c.text) and not has_figure(other.text):
+                    res.counterpart = res.counterpart_doc = None
+                    res.reasons = [f"closest claim {other.claim_id} is on the same issue "
+                                   f"(score {score:.2f}) but gives no figure"]
                 else:
                     res.label = "divergent"
                     res.reasons = [f"same issue, different content (score {score:.2f})"]
-            else:
-                if other is not None:
+            if res.label == "one_sided":
+                if other is not None and not res.reasons:
                     res.reasons = [f"closest claim {other.claim_id} scores {score:.2f}"]
                 if foreign:
                     res.label = "unconfirmed_attribution"
