@@ -97,7 +97,7 @@ def test_fetch_gdelt_from_mirror(db: str, shared_data: Path,
                                  capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = _run(capsys, "--store", db, "fetch", "gdelt", "--start", "2019-10-24",
                           "--end", "2019-10-24", "--mirror", str(shared_data),
-                          "--allow-missing", "-f", "csv")
+                          "--allow-missing", "-f", "csv", "--by", "file")
     assert code == 0, err
     report = pd.read_csv(io.StringIO(out))
     assert len(report) == 96 and (report["status"] == "missing").sum() == 95

@@ -282,6 +282,20 @@ def test_fetch_from_real_mirror(store: Store, shared_data: Path) -> None:
     assert row == (2111, 2111, "20191024143000.export.CSV", 20191024143000, 20191024143000)
 
 
+def test_completeness_report_by_day_and_month(store: Store, shared_data: Path) -> None:
+    report = gdelt.fetch_gdelt("2019-10-23", "2019-10-24", 2, mirror=shared_data, store=store,
+                               allow_missing=True)
+    days = report.completeness("day").set_index("day")
+    assert list(days.index) == ["2019-10-23", "2019-10-24"]
+    assert days.loc["2019-10-23", ["expected", "received", "rows"]].tolist() == [96, 0, 0]
+    assert days.loc["2019-10-24", ["expected", "received", "missing", "rows"]].tolist() == [
+        96, 1, 95, 2111]
+    month = report.completeness("month")
+    assert month[["month", "expected", "received"]].values.tolist() == [["2019-10", 192, 1]]
+    with pytest.raises(BilatError):
+        report.completeness("week")
+
+
 def test_fetch_mirror_missing_file_fails_without_allow_missing(
     store: Store, shared_data: Path
 ) -> None:

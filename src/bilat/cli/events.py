@@ -83,6 +83,7 @@ def fetch_gdelt(
                                        help="Accept files the server or mirror lacks."),
     base_url: str | None = typer.Option(
         None, "--base-url", help="Another GDELT server (default: data.gdeltproject.org)."),
+    by: str = typer.Option("day", "--by", help="Completeness report per day, month or file."),
     fmt: str = FormatOption,
     output: Path | None = OutputOption,
 ) -> None:
@@ -93,7 +94,7 @@ def fetch_gdelt(
             report = gdelt.fetch_gdelt(start, end, version, mirror=mirror, store=store,
                                        on_bad_rows=on_bad_rows, allow_missing=allow_missing,
                                        base_url=base_url, progress=progress)
-        emit(report.to_frame(), fmt, output, title="GDELT files")
+        emit(report.completeness(by), fmt, output, title=f"GDELT files received, by {by}")
         err.print(report.summary(), markup=False)
     finally:
         store.close()

@@ -766,22 +766,58 @@ class FetchReport:
                 f"{len(self.failed)}; {rows:,} rows stored, {skipped:,} set aside")
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per expected file: name, status (ingested/already/missing/failed…), rows."""
+        """One row per expected file: name, day, status (ingested/already/missing/failed…), rows."""
         by_file = {f.file: f for f in (self.ingest.files if self.ingest else [])}
+        missing = set(self.missing)
         rows = []
         for name in self.expected:
             csv_name = name[:-4] if name.lower().endswith(".zip") else name
             f = next((by_file[k] for k in (csv_name, name, csv_name + ".csv", csv_name + ".CSV")
                       if k in by_file), None)
+            day = _file_day(name)
             if name in self.failed:
-                rows.append((name, "failed", 0, 0, self.failed[name]))
-            elif name in self.missing:
-                rows.append((name, "missing", 0, 0, "not received"))
+                rows.append((name, day, "failed", 0, 0, self.failed[name]))
+            elif name in missing:
+                rows.append((name, day, "missing", 0, 0, "not received"))
             elif f is not None:
-                rows.append((name, f.status, f.rows, f.skipped, f.reason))
+                rows.append((name, day, f.status, f.rows, f.skipped, f.reason))
             else:
-                rows.append((name, "received", 0, 0, ""))
-        return pd.DataFrame(rows, columns=["file", "status", "rows", "skipped", "reason"])
+                rows.append((name, day, "received", 0, 0, ""))
+        return pd.DataFrame(rows, columns=["file", "day", "status", "rows", "skipped", "reason"])
+
+    def completeness(self, by: str = "day") -> pd.DataFrame:
+        """Expected vs received files (and rows) per ``day``, ``month`` or ``file``."""
+        if by not in ("day", "month", "file"):
+            raise error("E012", value=by, option="--by", options="day, month, file")
+        files = self.to_frame()
+        if by == "file":
+            return files
+        key = files["day"].astype(str).str[: 10 if by == "day" else 7]
+        files = files.assign(
+            **{by: key},
+            received=files["status"].ne("missing") & files["status"].ne("failed"),
+            missing=files["status"].eq("missing"),
+            failed=files["status"].eq("failed"),
+        )
+        out = files.groupby(by, sort=True).agg(
+            expected=("file", "size"), received=("received", "sum"),
+            missing=("missing", "sum"), failed=("failed", "sum"),
+            rows=("rows", "sum"), skipped=("skipped", "sum"),
+        ).reset_index()
+        out["share_received"] = (out["received"] / out["expected"]).round(4)
+        return out
+
+
+def _file_day(name: str) -> str:
+    """The day (or month/year, for 1.0 backfiles) an upstream file name covers: YYYY-MM-DD."""
+    digits = name.split(".", 1)[0]
+    if len(digits) >= 8 and digits[:8].isdigit():
+        return f"{digits[:4]}-{digits[4:6]}-{digits[6:8]}"
+    if len(digits) == 6 and digits.isdigit():
+        return f"{digits[:4]}-{digits[4:6]}-01"
+    if len(digits) == 4 and digits.isdigit():
+        return f"{digits}-01-01"
+    return ""
 
 
 def _parse_day(value: str | date) -> date:

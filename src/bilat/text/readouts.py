@@ -16,7 +16,9 @@ else's match is probably one-sided. Defaults (``shared_threshold`` 0.30, ``diver
   polarity).
 - ``divergent``: a counterpart on the same issue (score ≥ ``divergent_threshold`` and an issue in
   common, or score ≥ ``shared_threshold``) that differs in stance strength ("firmly supports" vs
-  "notes"), commitment form ("will" vs "is ready to"), negation or opposition.
+  "notes"; an intensifier such as "firmly", "unswervingly", "твёрдо", "坚定" in one claim only:
+  "firmly adheres to the one-China principle" vs "reaffirmed its commitment to"), commitment
+  form ("will" vs "is ready to"), negation or opposition.
 - ``one_sided``: no counterpart.
 - ``unconfirmed_attribution``: no counterpart, and the claim is attributed to another side that is
   among the compared documents ("Putin said Russia unswervingly supports…" in the Chinese
@@ -246,6 +248,25 @@ FIRM_MODALITIES = frozenset({"will", "agreed"})
 MODALITY_RULES = ("class", "any", "none")
 
 
+#: Intensifiers of a position: "firmly", "unswervingly", "твёрдо", "坚定" (stance strength
+#: beyond the verb: "firmly adheres to" vs "reaffirmed its commitment to").
+_INTENSIFIER = {
+    "en": re.compile(r"\b(?:firmly|unswervingly|resolutely|steadfastly|unequivocally|staunchly|"
+                     r"unwaveringly|unconditionally|wholeheartedly|firm|unswerving|resolute|"
+                     r"steadfast|unwavering|staunch)\b", re.IGNORECASE),
+    "ru": re.compile(r"(?<!\w)(?:тв[её]рдо|неизменно|решительно|неуклонно|всецело|непоколебимо|"
+                     r"безоговорочно|тв[её]рд\w+|решительн\w+|неизменн\w+|непоколебим\w+)",
+                     re.IGNORECASE),
+    "zh": re.compile(r"坚定|坚决|毫不动摇|始终不渝"),
+}
+
+
+def intensified(c: Claim) -> str | None:
+    """The intensifier that firms up the claim's position ("firmly", "твёрдо", "坚定"), if any."""
+    m = _INTENSIFIER.get(c.language or "en", _INTENSIFIER["en"]).search(c.text)
+    return m.group(0).lower() if m else None
+
+
 def _form_difference(a: Claim, b: Claim, modality_rule: str = "class") -> list[str]:
     reasons = []
     if a.stance != b.stance and a.stance is not None and b.stance is not None:
@@ -254,6 +275,9 @@ def _form_difference(a: Claim, b: Claim, modality_rule: str = "class") -> list[s
     if (a.modality != b.modality and a.modality is not None and b.modality is not None
             and (modality_rule == "any" or (modality_rule == "class" and firmness_differs))):
         reasons.append(f"modality {a.modality} vs {b.modality}")
+    if intensified(a) != intensified(b):
+        reasons.append("firmness differs: "
+                       + (f"'{intensified(a) or intensified(b)}' on one side only"))
     if a.negated != b.negated:
         reasons.append("negation differs")
     if a.opposes != b.opposes and (a.stance or b.stance):
@@ -297,8 +321,8 @@ def adjusted_similarity(
     """The aligner's matrix corrected for what each claim is about and who speaks in it.
 
     Both claims name issues and share none (the compared states themselves not counted) →
-    score × ``disjoint_factor``. Two speakers of different sides (neither "both sides" nor unknown) are not the same
-    statement when: both claims attribute to the *other* document's side (A says Putin said X,
+    score × ``disjoint_factor``. Two speakers of different sides (neither "both sides" nor
+    unknown) are not the same statement when: both claims attribute to the *other* document's side (A says Putin said X,
     B says Xi said X: neither confirms the other) → score 0; both are courtesies with a
     direction (thanks, congratulations: the President thanking the Prime Minister is not the
     Prime Minister thanking the President) → 0. Each leader speaking for his own side (Xi in
@@ -430,7 +454,8 @@ def compare_readouts(
                 if diff:
                     res.label = "divergent"
                     res.reasons = diff
-                    if foreign and c.stance_rank > other.stance_rank:
+                    if foreign and (c.stance_rank > other.stance_rank or (
+                            intensified(c) and not intensified(other))):
                         res.flags.append("overstated")
                         res.reasons.append(f"attributed to {c.speaker_side}, whose own readout "
                                            f"is weaker ({other.stance or 'no stance'})")
