@@ -72,27 +72,59 @@ MirrorOption = typer.Option(
 
 
 def emit(
-    data: Any, fmt: str = "table", output: Path | None = None, title: str | None = None
+    data: Any,
+    fmt: str = "table",
+    output: Path | None = None,
+    title: str | None = None,
+    columns: list[str] | None = None,
 ) -> None:
-    """Show a result: a Rich table on stdout, or CSV/JSON/Parquet to stdout or a file."""
+    """Show a result: a Rich table on stdout, or CSV/JSON/Parquet to stdout or a file.
+
+    A table shows the ``columns`` given first, then as many others as fit the terminal; the
+    rest are named on stderr (CSV, JSON and Parquet always carry every column).
+    """
     if fmt == "table":
         df = to_frame(data)
+        width = 200 if output is not None else out.width
+        shown = _fit_columns(df, columns or [], width)
         table = Table(title=title, show_lines=False)
-        for col in df.columns:
+        for col in shown:
             table.add_column(str(col), overflow="fold")
-        for row in df.itertuples(index=False):
+        for row in df[shown].itertuples(index=False):
             table.add_row(*(_cell(v) for v in row))
         if output is not None:
             with Path(output).open("w", encoding="utf-8") as fh:
-                Console(file=fh, width=200).print(table)
+                Console(file=fh, width=width).print(table)
         else:
             out.print(table)
+        hidden = [str(c) for c in df.columns if c not in shown]
+        if hidden:
+            more = ", ".join(hidden[:6]) + (", …" if len(hidden) > 6 else "")
+            err.print(f"{len(hidden)} more columns ({more}): use -f csv or -f json for all",
+                      markup=False)
         return
     text = write_frame(data, fmt, output)
     if text is not None:
         out.file.write(text)
     elif output is not None:
         err.print(f"wrote {output}")
+
+
+def _fit_columns(df: pd.DataFrame, preferred: list[str], width: int) -> list[Any]:
+    """Columns to show in a table of ``width`` characters: preferred ones first, in order."""
+    order = [c for c in preferred if c in df.columns]
+    order += [c for c in df.columns if c not in order]
+    shown: list[Any] = []
+    used = 1
+    for col in order:
+        sample = [len(_cell(v).plain) for v in df[col].head(50)]
+        need = min(max([len(str(col)), *sample]), 30) + 3
+        if shown and used + need > width:
+            continue
+        shown.append(col)
+        used += need
+    # keep the frame's own order among the shown columns, preferred ones first
+    return [c for c in order if c in shown]
 
 
 def _cell(value: Any) -> Text:

@@ -119,6 +119,12 @@ def ingest(
         store.close()
 
 
+#: What the terminal table shows first; CSV/JSON/Parquet carry every column and denominator.
+_TABLE_COLUMNS = ["dyad", "direction", "period", "events", "verbal_coop", "material_coop",
+                  "verbal_conflict", "material_conflict", "goldstein_mean", "net_cooperation",
+                  "material_verbal_ratio", "gov_contacts", "avg_tone", "volume_a", "volume_b"]
+
+
 @events_app.command("indicators")
 def indicators(
     countries: list[str] = typer.Argument(..., help="The pair, e.g. RUS CHN (ISO3 or names)."),
@@ -150,7 +156,8 @@ def indicators(
                             versions=version, indicator=indicator)
     finally:
         store.close()
-    emit(df, fmt, output, title=f"{a}–{b} event indicators per {period} (dedup: {dedup})")
+    emit(df, fmt, output, title=f"{a}–{b} event indicators per {period} (dedup: {dedup})",
+         columns=_TABLE_COLUMNS)
     if chart is not None:
         ind.chart(df, indicator or "events", chart)
         err.print(f"wrote {chart}", markup=False)

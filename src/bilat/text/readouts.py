@@ -322,12 +322,12 @@ def adjusted_similarity(
 
     Both claims name issues and share none (the compared states themselves not counted) →
     score × ``disjoint_factor``. Two speakers of different sides (neither "both sides" nor
-    unknown) are not the same statement when: both claims attribute to the *other* document's side (A says Putin said X,
-    B says Xi said X: neither confirms the other) → score 0; both are courtesies with a
-    direction (thanks, congratulations: the President thanking the Prime Minister is not the
-    Prime Minister thanking the President) → 0. Each leader speaking for his own side (Xi in
-    the Chinese readout, Putin in the Kremlin's) is left alone: readouts often give the same
-    point to their own leader. The opening "who met whom" sentences are left alone too.
+    unknown) are not the same statement when: both claims attribute to the *other* document's
+    side (A says Putin said X, B says Xi said X: neither confirms the other) → score 0; both
+    are courtesies with a direction (thanks, congratulations: the President thanking the Prime
+    Minister is not the Prime Minister thanking the President) → 0. Each leader speaking for
+    his own side (Xi in the Chinese readout, Putin in the Kremlin's) is left alone: readouts
+    often give the same point to their own leader. Opening "who met whom" sentences: untouched.
     """
     out = raw.copy()
     frames_a = [is_event_frame(c) for c in ca]
