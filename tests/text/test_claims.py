@@ -78,6 +78,17 @@ def test_russian_speakers() -> None:
     assert claims[3].stance == "understands"
 
 
+def test_bare_title_is_the_issuers_leader_when_the_other_title_is_qualified() -> None:
+    # Akorda: "Президентом России Владимиром Путиным" does not make "Президент" mean Putin
+    _, claims = _claims(
+        "Глава государства Касым-Жомарт Токаев провел телефонный разговор с Президентом России "
+        "Владимиром Путиным.\n\n"
+        "Президент выразил благодарность Владимиру Путину за оперативное решение.",
+        side="KAZ", language="ru", issuer="Akorda")
+    assert claims[1].speaker_side == "KAZ"
+    assert claims[1].speaker == "Kassym-Jomart Tokayev"
+
+
 def test_chinese_speakers() -> None:
     _, claims = _claims(
         "习近平指出，中俄关系很好。他强调，双方应加强合作。\n\n"

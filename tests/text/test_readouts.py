@@ -10,7 +10,7 @@ import pytest
 from bilat.errors import BilatError
 from bilat.store import Store
 from bilat.text.documents import document_from_text, load_document, save_document
-from bilat.text.readouts import Comparison, compare_readouts
+from bilat.text.readouts import Comparison, compare_readouts, has_figure, intensified
 
 TEXTS = Path(__file__).resolve().parents[1] / "fixtures" / "texts"
 DATE = "2021-08-25"
@@ -92,6 +92,76 @@ def test_overstated_attribution_is_divergent_and_flagged() -> None:
     assert r.label == "divergent"
     assert "overstated" in r.flags
     assert any("stance firmly_supports vs notes" in x for x in r.reasons)
+
+
+def test_intensifier_on_one_side_only_is_divergent_and_overstated() -> None:
+    chn = document_from_text("Putin said that Russia firmly adheres to the one-China principle.",
+                             side="CHN", date=DATE)
+    rus = document_from_text("Vladimir Putin said that Russia adheres to the one-China principle.",
+                             side="RUS", date=DATE)
+    cmp = compare_readouts([chn, rus])
+    first, second = cmp.results
+    assert first.label == second.label == "divergent"
+    assert "overstated" in first.flags and not second.flags
+    assert any("'firmly' on one side only" in x for x in first.reasons)
+    assert intensified(first.claim) == "firmly" and intensified(second.claim) is None
+
+
+def test_directed_courtesies_do_not_confirm_each_other() -> None:
+    usa = document_from_text(
+        "President Biden welcomed Prime Minister Sunak to the White House today.\n\n"
+        "The President thanked the Prime Minister for his leadership on the Windsor Framework.",
+        side="USA", date="2023-06-08")
+    gbr = document_from_text(
+        "The Prime Minister met President Biden at the White House today.\n\n"
+        "The Prime Minister thanked the President for his warm welcome and leadership.",
+        side="GBR", date="2023-06-08")
+    cmp = compare_readouts([usa, gbr])
+    assert _label_of(cmp, "welcomed Prime Minister Sunak") == "shared"
+    assert _label_of(cmp, "The President thanked the Prime Minister") == "one_sided"
+    assert _label_of(cmp, "The Prime Minister thanked the President") == "one_sided"
+
+
+def test_crossed_attributions_never_confirm_each_other() -> None:
+    # each readout puts the appreciation in the *other* leader's mouth: neither is confirmed
+    chn = document_from_text("Putin said that Russia appreciates China's fair position on the "
+                             "Ukraine crisis.", side="CHN", date=DATE)
+    rus = document_from_text("Xi Jinping said that China appreciates Russia's position on the "
+                             "Ukraine crisis.", side="RUS", date=DATE)
+    cmp = compare_readouts([chn, rus])
+    assert [r.label for r in cmp.results] == ["unconfirmed_attribution"] * 2
+
+
+def test_a_figure_only_one_side_gives_is_one_sided() -> None:
+    chn = document_from_text(
+        "On 5 June, President Xi Jinping held talks with President Vladimir Putin.\n\n"
+        "Xi said that the two sides should optimise the structure of trade and expand "
+        "agricultural trade.",
+        side="CHN", date="2019-06-05")
+    rus = document_from_text(
+        "Vladimir Putin held talks with President of the People's Republic of China Xi Jinping.\n\n"
+        "The parties intend to bring trade to 200 billion dollars.",
+        side="RUS", date="2019-06-05")
+    cmp = compare_readouts([chn, rus])
+    r = next(r for r in cmp.results if "200 billion" in r.claim.text)
+    assert r.label == "one_sided" and r.counterpart is None
+    assert "gives no figure" in r.reasons[0]
+    assert has_figure("up 25 percent") and has_figure("2400亿美元")
+    assert has_figure("45 миллиардов долларов")
+    assert not has_figure("the 75th anniversary of the 2001 Treaty")
+
+
+def test_the_compared_states_are_not_a_shared_issue() -> None:
+    rus = document_from_text(
+        "Vladimir Putin held talks with Aleksandr Lukashenko in the Kremlin.\n\n"
+        "Russia will provide Belarus with a state loan for the purchase of grain.",
+        side="RUS", date="2021-09-09")
+    blr = document_from_text(
+        "Aleksandr Lukashenko held talks with Vladimir Putin in Moscow.\n\n"
+        "The presidents discussed the situation in Afghanistan and Belarus' role in the CSTO.",
+        side="BLR", date="2021-09-09")
+    cmp = compare_readouts([rus, blr])
+    assert _label_of(cmp, "state loan") == "one_sided"
 
 
 def test_cross_language_pair_uses_language_independent_features() -> None:

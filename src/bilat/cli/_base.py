@@ -120,7 +120,10 @@ def _fit_columns(df: pd.DataFrame, preferred: list[str], width: int) -> list[Any
         sample = [len(_cell(v).plain) for v in df[col].head(50)]
         need = min(max([len(str(col)), *sample]), 30) + 3
         if shown and used + need > width:
-            continue
+            if col in preferred and width - used >= 16:  # a wanted text column folds to fit
+                need = width - used
+            else:
+                continue
         shown.append(col)
         used += need
     # keep the frame's own order among the shown columns, preferred ones first

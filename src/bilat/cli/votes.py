@@ -126,7 +126,8 @@ def divergent(
                  "salience", "vote_id"]].rename(columns={"vote_a": a, "vote_b": b})
         df["short"] = df["short"].str.replace(r" : resolution / adopted by the General Assembly$",
                                               "", regex=True).str.slice(0, 70)
-    emit(df, fmt, output, title=f"Votes where {a} and {b} parted ways")
+    emit(df, fmt, output, title=f"Votes where {a} and {b} parted ways",
+         columns=["symbol", "date", a, b, "tally", "short"])
 
 
 @votes_app.command("nearest")

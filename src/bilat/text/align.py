@@ -104,6 +104,17 @@ _CONCEPTS = {
     "~security": "securi safety безопа",
     "~sovereign": "sovere суверен",
     "~interfere": "interf meddl вмешат",
+    "~history": "histor истори",
+    "~falsify": "falsif distor fabric фальси искаже искажа",
+    "~treaty": "treaty treati",
+    "~parade": "parade парад",
+    "~victory": "victor победа победы победе победу побед",
+    "~war": "war wars wartim война войны войне войну",
+    "~extend": "extend extens prolon продле продли",
+    "~statement": "statem declar заявле деклар",
+    "~joint": "joint jointl common совмес",
+    "~smear": "smear stigma slande клевет очерни дискре",
+    "~confident": "confid convin увере",
 }
 _CONCEPT_OF = {stem: concept for concept, stems in _CONCEPTS.items() for stem in stems.split()}
 #: The same concepts in Chinese (words found inside Han runs).
@@ -136,6 +147,17 @@ _ZH_CONCEPTS = {
     "~invite": "邀请 欢迎",
     "~settle": "解决",
     "~trade": "贸易 经贸",
+    "~history": "历史",
+    "~falsify": "歪曲 篡改 否认",
+    "~treaty": "条约",
+    "~parade": "阅兵",
+    "~victory": "胜利",
+    "~war": "战争 大战",
+    "~extend": "延期 延长",
+    "~statement": "声明 宣言",
+    "~joint": "共同 联合",
+    "~smear": "抹黑 污名 贴标签",
+    "~confident": "相信 坚信 信心",
 }
 _ZH_CONCEPT_RE = re.compile("|".join(sorted(
     (w for words in _ZH_CONCEPTS.values() for w in words.split()), key=len, reverse=True)))

@@ -141,6 +141,15 @@ _TITLE_BEFORE_NAME = {
           r"министр иностранных дел))\w*\s+(?:[А-ЯЁ][\w.-]+\s+){0,2}?$",
     "zh": r"(?P<t>总统|主席|总理)$",
 }
+#: A title qualified by a country ("Президентом России Владимиром Путиным"): it names that
+#: state's leader and says nothing about whom the bare title ("Президент") means later.
+_QUALIFIED_TITLE = {
+    "ru": re.compile(r"(?<!\w)(?:росси\w*|рф|кнр|кита\w*|казахстан\w*|белорусси\w*|беларус\w*|"
+                     r"сша|республик\w*|соедин\w+ штат\w*|узбекистан\w*|киргизи\w*|"
+                     r"таджикистан\w*|туркменистан\w*|монголи\w*|инди\w*|франци\w*|"
+                     r"германи\w*|турци\w*|иран\w*)(?!\w)", re.IGNORECASE),
+}
+_NEVER = re.compile(r"(?!)")
 _PRONOUN = {"en": r"(?:he|she)\b", "ru": r"(?:он|она)(?!\w)", "zh": r"(?:他|她)"}
 _LEAD_WORDS = {
     "en": {"the", "president", "chinese", "russian", "chairman", "premier", "state", "councilor",
@@ -305,7 +314,7 @@ def _title_map(
             own = (hit.key, hit.side)
         leaders.setdefault(hit.side, hit.key)
         m = rx.search(doc.text[max(0, hit.start - 40):hit.start])
-        if m:
+        if m and not _QUALIFIED_TITLE.get(lang, _NEVER).search(m.group(0)[len(m.group("t")):]):
             seen.setdefault(m.group("t").lower(), set()).add((hit.key, hit.side or ""))
     out = {t: next(iter(p)) for t, p in seen.items() if len(p) == 1}
     out.update({f"side:{side}": (name, side or "") for side, name in leaders.items()})

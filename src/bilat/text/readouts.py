@@ -17,7 +17,8 @@ else's match is probably one-sided. Defaults (``shared_threshold`` 0.30, ``diver
 - ``divergent``: a counterpart on the same issue (score ≥ ``divergent_threshold`` and an issue in
   common, or score ≥ ``shared_threshold``) that differs in stance strength ("firmly supports" vs
   "notes"; an intensifier such as "firmly", "unswervingly", "твёрдо", "坚定" in one claim only:
-  "firmly adheres to the one-China principle" vs "reaffirmed its commitment to"), commitment
+  "firmly adheres to the one-China principle" vs "reaffirmed its commitment to"; same-language
+  pairs only, since 坚决反对 is the plain Chinese for "opposes"), commitment
   form ("will" vs "is ready to"), negation or opposition.
 - ``one_sided``: no counterpart.
 - ``unconfirmed_attribution``: no counterpart, and the claim is attributed to another side that is
@@ -275,7 +276,7 @@ def _form_difference(a: Claim, b: Claim, modality_rule: str = "class") -> list[s
     if (a.modality != b.modality and a.modality is not None and b.modality is not None
             and (modality_rule == "any" or (modality_rule == "class" and firmness_differs))):
         reasons.append(f"modality {a.modality} vs {b.modality}")
-    if intensified(a) != intensified(b):
+    if a.language == b.language and intensified(a) != intensified(b):
         reasons.append("firmness differs: "
                        + (f"'{intensified(a) or intensified(b)}' on one side only"))
     if a.negated != b.negated:
