@@ -155,9 +155,14 @@ def make_query(
 
 # ----------------------------------------------------------------------------- expressions
 def _period_expr(t: Any, period: str) -> Any:
+    return _period_of(t.SQLDATE, period)
+
+
+def _period_of(sqldate: Any, period: str) -> Any:
+    """The period (a date: the day, or the first day of its week, month …) of a YYYYMMDD int."""
     import ibis
 
-    day = ibis.date(t.SQLDATE // 10000, (t.SQLDATE // 100) % 100, t.SQLDATE % 100)
+    day = ibis.date(sqldate // 10000, (sqldate // 100) % 100, sqldate % 100)
     unit = PERIODS[period]
     return day if unit is None else day.truncate(unit)
 
@@ -256,50 +261,122 @@ def dyad_events(t: Any, q: DyadQuery, *, deduplicate: bool = True,
     return ibis.union(*parts, distinct=False) if len(parts) > 1 else parts[0]
 
 
-def _volumes(base: Any, q: DyadQuery) -> Any:
-    """Denominators: events per period involving each country of the pairs (any partner),
-    from the :func:`_involved` events."""
+#: Sums kept per (period key, actor-1 country, actor-2 country) cell of the one-pass cube.
+_CUBE_SUMS = ("volume", "events", "events_before_dedup", *QUADS.values(), "_gsum", "_gn",
+              "_gw", "mentions", "gov_contacts", "_tsum", "_tn")
+
+
+def _period_key(t: Any, period: str) -> Any:
+    """SQLDATE coarsened to the first day of its month (month, quarter) or year, as an integer
+    YYYYMMDD: the cube groups on it, and :func:`_period_expr` turns it into the period."""
+    if period in ("month", "quarter"):
+        return t.SQLDATE // 100 * 100 + 1
+    if period == "year":
+        return t.SQLDATE // 10000 * 10000 + 101
+    return t.SQLDATE
+
+
+def _country_label(col: Any, countries: Sequence[str]) -> Any:
+    """The query country (ISO3) whose CAMEO codes hold ``col``, else NULL."""
+    import ibis
+
+    return ibis.cases(*[(col.isin(cameo_codes(c)), c) for c in countries],
+                      else_=ibis.null("string"))
+
+
+def _cube(t: Any, q: DyadQuery) -> Any:
+    """ONE scan of the events table: every event with a country of ``q`` as Actor1 or Actor2,
+    summed per period key, Actor1 country and Actor2 country (ISO3 of ``q``'s countries, NULL
+    for any other). Each cell holds the denominators' count (``volume``: de-duplication
+    applied, no actor-type filter) and the dyad sums (actor types and de-duplication applied),
+    so dyads and denominators are read from this small table instead of rescanning events."""
     import ibis
 
     countries = sorted({c for pair in q.pairs for c in pair})
-    parts = []
-    for c in countries:
-        codes = cameo_codes(c)
-        sub = base.filter(base.Actor1CountryCode.isin(codes) | base.Actor2CountryCode.isin(codes))
-        if q.dedup == "daily":
-            sub = _dedup_daily(sub)
-        parts.append(sub.mutate(country=ibis.literal(c), period=_period_expr(sub, q.period))
-                     .group_by(["country", "period"]).aggregate(volume=lambda s: s.count()))
-    return ibis.union(*parts, distinct=False) if len(parts) > 1 else parts[0]
+    codes = sorted({c for x in countries for c in cameo_codes(x)})
+    base = _base(t, q, deduplicate=False)
+    cols = list(INDICATOR_COLUMNS) + (["IsRootEvent"] if q.dedup == "root" else [])
+    inv = base.filter(base.Actor1CountryCode.isin(codes) | base.Actor2CountryCode.isin(codes))
+    inv = inv.select(*_needed(q, cols))
+    typed = (_has_type(inv, 1, q.actor_types) & _has_type(inv, 2, q.actor_types)
+             if q.actor_types else ibis.literal(True))
+    inv = inv.mutate(_typed=typed)
+    if q.dedup == "daily":
+        # one event per day, directed dyad and code (lowest GLOBALEVENTID): for the
+        # denominators among all events, for the dyads among the actor-type-filtered ones
+        keys = [inv.SQLDATE, inv.Actor1CountryCode, inv.Actor2CountryCode, inv.EventCode]
+        inv = inv.mutate(_rn=ibis.row_number().over(group_by=keys, order_by=inv.GLOBALEVENTID))
+        if q.actor_types:
+            inv = inv.mutate(_rt=ibis.row_number().over(group_by=[*keys, inv._typed],
+                                                        order_by=inv.GLOBALEVENTID))
+            keep, keep_d = inv._rn == 0, inv._typed & (inv._rt == 0)
+        else:
+            keep = keep_d = inv._rn == 0
+    elif q.dedup == "root":
+        keep = inv.IsRootEvent == 1
+        keep_d = inv._typed & keep
+    else:
+        keep, keep_d = ibis.literal(True), inv._typed
+    contact = inv.EventCode.isin(list(CONTACT_CODES)) \
+        & _has_type(inv, 1, ("GOV",), primary=True) & _has_type(inv, 2, ("GOV",), primary=True)
+    metrics: dict[str, Any] = {
+        "volume": inv.count(where=keep),
+        "events": inv.count(where=keep_d),
+        "events_before_dedup": inv.count(where=inv._typed),
+    }
+    for code, name in QUADS.items():
+        metrics[name] = inv.count(where=keep_d & (inv.QuadClass == code))
+    metrics.update(
+        _gsum=inv.GoldsteinScale.sum(where=keep_d),
+        _gn=inv.GoldsteinScale.count(where=keep_d),
+        _gw=(inv.GoldsteinScale * inv.NumMentions).sum(where=keep_d),
+        mentions=inv.NumMentions.sum(where=keep_d),
+        gov_contacts=inv.count(where=keep_d & contact),
+        _tsum=inv.AvgTone.sum(where=keep_d),
+        _tn=inv.AvgTone.count(where=keep_d),
+    )
+    cube = inv.group_by(
+        _pk=_period_key(inv, q.period),
+        _c1=_country_label(inv.Actor1CountryCode, countries),
+        _c2=_country_label(inv.Actor2CountryCode, countries),
+    ).aggregate(**metrics)
+    cube = cube.mutate(period=_period_of(cube._pk, q.period))
+    # an aliased relation compiles to one CTE that every dyad and denominator reads
+    return cube.alias("cube")
 
 
 def indicator_expr(t: Any, q: DyadQuery) -> Any:
-    """The indicator table for ``q`` as one Ibis expression over GDELT events table ``t``."""
+    """The indicator table for ``q`` as one Ibis expression over GDELT events table ``t``.
+
+    One scan of ``t`` builds :func:`_cube`; each dyad, direction and denominator is a sum over
+    its cells. The same expression compiles for DuckDB, Spark and BigQuery.
+    """
     import ibis
 
-    involved = _involved(t, q)
-    ev = dyad_events(t, q, involved=involved)
-    contact = ev.EventCode.isin(list(CONTACT_CODES)) & _has_type(ev, 1, ("GOV",), primary=True) \
-        & _has_type(ev, 2, ("GOV",), primary=True)
-    keys = ["dyad", "direction", "a", "b", "period"]
-    metrics: dict[str, Any] = {"events": ev.count()}
-    for code, name in QUADS.items():
-        metrics[name] = (ev.QuadClass == code).sum()
-    metrics.update(
-        goldstein_mean=ev.GoldsteinScale.mean(),
-        _gw=(ev.GoldsteinScale * ev.NumMentions).sum(),
-        mentions=ev.NumMentions.sum(),
-        gov_contacts=contact.sum(),
-        avg_tone=ev.AvgTone.mean(),
-    )
-    agg = ev.group_by(keys).aggregate(**metrics)
-    if q.dedup == "none":
-        agg = agg.mutate(events_before_dedup=agg.events)
-    else:
-        raw = dyad_events(t, q, deduplicate=False).group_by(keys).aggregate(
-            events_before_dedup=lambda s: s.count())
-        agg = agg.left_join(raw, keys).drop(*[f"{k}_right" for k in keys])
-    vol = _volumes(involved, q)
+    cube = _cube(t, q)
+    sums = {n: ibis._[n].sum() for n in _CUBE_SUMS if n != "volume"}
+    parts = []
+    for a, b in q.pairs:
+        ab = (cube._c1 == a) & (cube._c2 == b)
+        ba = (cube._c1 == b) & (cube._c2 == a)
+        chosen = []
+        if q.direction in ("both", "directed", "a2b"):
+            chosen.append((f"{a}→{b}", ab))
+        if q.direction in ("both", "directed", "b2a"):
+            chosen.append((f"{b}→{a}", ba & ~ab))
+        if q.direction in ("both", "undirected"):
+            chosen.append((f"{a}–{b}", ab | ba))
+        for label, pred in chosen:
+            parts.append(cube.filter(pred).group_by("period").aggregate(**sums).mutate(
+                dyad=ibis.literal(f"{a}–{b}"), direction=ibis.literal(label),
+                a=ibis.literal(a), b=ibis.literal(b)))
+    agg = ibis.union(*parts, distinct=False) if len(parts) > 1 else parts[0]
+    agg = agg.filter(agg.events > 0)
+    vols = []
+    for c in sorted({c for pair in q.pairs for c in pair}):
+        vols.append(cube.filter((cube._c1 == c) | (cube._c2 == c)).group_by("period")
+                    .aggregate(volume=ibis._.volume.sum()).mutate(country=ibis.literal(c)))
+    vol = ibis.union(*vols, distinct=False) if len(vols) > 1 else vols[0]
     va = vol.rename(country_a="country", period_a="period", volume_a="volume")
     vb = vol.rename(country_b="country", period_b="period", volume_b="volume")
     agg = agg.left_join(va, (agg.a == va.country_a) & (agg.period == va.period_a))
@@ -314,7 +391,9 @@ def indicator_expr(t: Any, q: DyadQuery) -> Any:
         out[f"{name}_per_1k_a"] = agg[name] * 1000.0 / agg.volume_a
         out[f"{name}_per_1k_b"] = agg[name] * 1000.0 / agg.volume_b
     out.update(
+        goldstein_mean=ibis.ifelse(agg._gn > 0, agg._gsum / agg._gn, ibis.null()),
         goldstein_weighted=ibis.ifelse(agg.mentions > 0, agg._gw / agg.mentions, ibis.null()),
+        avg_tone=ibis.ifelse(agg._tn > 0, agg._tsum / agg._tn, ibis.null()),
         net_cooperation=coop - conflict,
         net_cooperation_share=(coop - conflict) / agg.events.cast("float64"),
         material_verbal_ratio=ibis.ifelse(
@@ -325,7 +404,6 @@ def indicator_expr(t: Any, q: DyadQuery) -> Any:
     agg = agg.mutate(**out)
     cols = ["dyad", "direction", "a", "b", "period", *INDICATORS, "dedup"]
     return agg.select(*cols).order_by(["dyad", "direction", "period"])
-
 
 # ----------------------------------------------------------------------------- library API
 def _events(store: Any) -> Any:

@@ -4,15 +4,17 @@ Fields of each :class:`~bilat.text.model.Claim` yielded by :func:`extract_claims
 
 - ``start``/``end``/``text``: the claim's span (``doc.text[start:end] == text``); a sentence
   is one claim unless it carries several (see :mod:`bilat.text.segment`).
-- ``speaker``/``speaker_side``: the clause subject when it is a named person ("Xi Jinping"),
-  a state ("the Russian side", "俄方", "российская сторона" → side label), a leader's title
-  ("the Russian President" → that side's last named person), or "the two sides"/"стороны"/"双方"
-  (speaker "both sides", side ``BOTH``). Attribution carries across the sentences of a paragraph
-  ("Xi pointed out that … He stressed …"; a following sentence with no subject of its own stays
-  with the last speaker), and a pronoun ("He", "Он", "他") takes the last named person. With no
-  attribution the speaker is the issuer (``doc.issuer`` or the side label) and ``attributed`` is
-  False. ``extra["speaker_cue"]`` holds the words that decided it, ``extra["carried"]`` is True
-  when it was carried over from an earlier sentence.
+- ``speaker``/``speaker_side``: the clause subject when it is a named person ("Xi Jinping"), a
+  state ("the Russian side", "俄方", "российская сторона" → side label), a leader's title ("the
+  Russian President" → that side's last named person; a bare "the President" is the person
+  introduced with that title alone, a title qualified by a country such as "Президентом России
+  Владимиром Путиным" not counting, else the issuing side's leader), or "the two
+  sides"/"стороны"/"双方" (speaker "both sides", side ``BOTH``). Attribution carries across the
+  sentences of a paragraph ("Xi pointed out that … He stressed …"; a following sentence with no
+  subject of its own stays with the last speaker), and a pronoun ("He", "Он", "他") takes the
+  last named person. With no attribution the speaker is the issuer (``doc.issuer`` or the side
+  label) and ``attributed`` is False. ``extra["speaker_cue"]`` holds the words that decided it,
+  ``extra["carried"]`` is True when it was carried over from an earlier sentence.
 - ``issues``: issue keys from the lexicon (:mod:`bilat.text.lexicon`), in order of mention;
   ``extra["issue_spans"]`` has ``[key, start, end]`` absolute offsets of each hit.
 - ``stance``: the strongest support cue: ``firmly_supports`` ("firmly/unswervingly supports",
