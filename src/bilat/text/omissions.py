@@ -37,6 +37,7 @@ from datetime import date as Date
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from bilat.errors import BilatError
 from bilat.text.model import Claim, Document
 
 if TYPE_CHECKING:
@@ -363,16 +364,18 @@ def event_salience(
 
 def _country_issues(lex: Lexicon, parties: Sequence[str]) -> dict[str, str]:
     """One issue per country (not a party): the issue named like the country, else the first."""
-    from bilat.reference.countries import load_countries
+    from bilat.reference.countries import country_name
 
-    names = dict(zip(load_countries()["iso3"], load_countries()["name"], strict=False))
     by_country: dict[str, list[str]] = {}
     for key, issue in lex.issues.items():
         if issue.country and issue.country not in parties:
             by_country.setdefault(issue.country, []).append(key)
     out: dict[str, str] = {}
     for iso, keys in by_country.items():
-        name = str(names.get(iso, "")).casefold()
+        try:
+            name = country_name(iso).casefold()  # the current state's name, not a former state's
+        except BilatError:
+            name = ""
         pick = next((k for k in keys if lex.issues[k].label.casefold() == name), keys[0])
         out[pick] = iso
     return out
@@ -398,7 +401,6 @@ def find_omissions(
     Without ``store`` only the watch-list is checked (``events_note`` says so). Parties default
     to ``doc.parties``.
     """
-    from bilat.errors import BilatError
     from bilat.text.lexicon import load_lexicon
 
     lex = lexicon or load_lexicon()
