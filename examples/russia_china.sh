@@ -36,4 +36,12 @@ bilat readouts compare tests/fixtures/texts/aug2021_chn_en.txt@CHN@2021-08-25 \
 bilat readouts compare tests/fixtures/texts/aug2021_chn_en.txt@CHN@2021-08-25 \
   tests/fixtures/texts/aug2021_rus_en.txt@RUS@2021-08-25 -f html -o "$OUT/readouts-2021-08-25.html"
 
+say "Joint-statement lineage: a short series in the register of Russia-China statements (test texts)"
+bilat statements lineage tests/fixtures/lineage/short_2014.txt@2014-05-20 \
+  tests/fixtures/lineage/short_2019.txt@2019-06-05 tests/fixtures/lineage/short_2022.txt@2022-02-04 \
+  --parties RUS,CHN --watch ukraine,nato
+bilat statements lineage tests/fixtures/lineage/short_2014.txt@2014-05-20 \
+  tests/fixtures/lineage/short_2019.txt@2019-06-05 tests/fixtures/lineage/short_2022.txt@2022-02-04 \
+  --parties RUS,CHN --watch ukraine,nato -f html -o "$OUT/lineage-2022-02-04.html"
+
 say "Done: charts and reports in $OUT/"
