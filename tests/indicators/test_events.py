@@ -159,6 +159,12 @@ def test_actor_type_filter(loaded: Store, rows: list) -> None:
     _check(df, want)
 
 
+@pytest.mark.parametrize("dedup", ["none", "daily", "root"])
+def test_actor_type_with_dedup(loaded: Store, rows: list, dedup: str) -> None:
+    df = ev.indicators(loaded, "RUS", "CHN", actor_type="GOV", dedup=dedup)
+    _check(df, expected(rows, "RUS", "CHN", dedup=dedup, gov_only=True))
+
+
 def test_directions_and_periods(loaded: Store, rows: list) -> None:
     full = ev.indicators(loaded, "USA", "GBR", period="month")
     only = ev.indicators(loaded, "USA", "GBR", direction="a2b")
@@ -234,6 +240,25 @@ def test_sql_compiles_for_three_dialects(loaded: Store) -> None:
         ev.sql("RUS", "CHN", dialect="oracle")
 
 
+@pytest.mark.parametrize("opts", [
+    {}, {"dedup": "root"}, {"actor_type": "GOV"}, {"period": "week", "direction": "undirected"},
+    {"refs": [("RUS", "BLR"), ("USA", "GBR")], "period": "quarter"},
+    {"start": "2014-01-01", "end": "2022-06", "versions": [2], "direction": "b2a"},
+    {"period": "day", "dedup": "root", "actor_type": "GOV", "refs": [("USA", "GBR")]},
+])
+def test_local_fast_path_equals_portable_expression(loaded: Store, opts: dict) -> None:
+    """The store's fast path (volume summary, narrow scan) and the expression compiled for
+    BigQuery/Spark give the same table."""
+    q = ev.make_query("RUS", "CHN", **opts)
+    assert ev.local_path_applies(q) and gdelt.volume_summary(loaded)
+    fast_sql, portable_sql = ev.compiled_sql(q, "duckdb", True), ev.compiled_sql(q, "duckdb")
+    assert "gdelt_volume" in fast_sql and "gdelt_volume" not in portable_sql
+    fast, portable = ev._run(loaded, fast_sql), ev._run(loaded, portable_sql)
+    assert len(fast) > 0 and fast["volume_a"].notna().all()
+    pd.testing.assert_frame_equal(fast, portable)
+    assert not ev.local_path_applies(ev.make_query("RUS", "CHN", dedup="daily"))
+
+
 def test_events_in_window_for_lineage(loaded: Store, rows: list) -> None:
     df = ev.events_in_window(loaded, ("RUS", "CHN"), "2022-01-01", "2022-12-31")
     want = {int(r[ID]) for r in rows if {r[A1C], r[A2C]} == {"RUS", "CHN"}
@@ -302,7 +327,7 @@ def test_compiled_sql_is_kept_in_the_store(loaded: Store) -> None:
     q = ev.make_query("RUS", "BLR", period="quarter")
     first = ev.indicators(loaded, "RUS", "BLR", period="quarter")
     cached = loaded.con.execute("SELECT sql FROM gdelt_sql_cache").fetchall()
-    assert (ev.compiled_sql(q),) in cached
+    assert (ev.compiled_sql(q, "duckdb", ev.local_path_applies(q)),) in cached
     again = ev.indicators(loaded, "RUS", "BLR", period="quarter")
     pd.testing.assert_frame_equal(again, first)  # floats to the default relative tolerance
 

@@ -93,6 +93,37 @@ def test_ingest_fixtures_rows_versions_and_provenance(store: Store) -> None:
         expected.values())
 
 
+def _volumes(store: Store) -> dict[tuple[int, str], int]:
+    rows = store.con.execute(
+        "SELECT SQLDATE, country, sum(events) FROM gdelt_volume GROUP BY ALL").fetchall()
+    return {(int(d), c): int(n) for d, c, n in rows}
+
+
+def test_volume_summary_counts_each_event_once_per_country(store: Store) -> None:
+    gdelt.ingest(store, FIXTURES)
+    want: dict[tuple[int, str], int] = {}
+    for p in FIXTURES:
+        for line in _lines(p):
+            f = line.split("\t")
+            for code in {f[7], f[17]} - {""}:  # Actor1/Actor2CountryCode, once per event
+                want[(int(f[1]), code)] = want.get((int(f[1]), code), 0) + 1
+    assert _volumes(store) == want
+    parts = {r[0] for r in store.con.execute("SELECT part FROM gdelt_parts").fetchall()}
+    summarised = {r[0] for r in store.con.execute(
+        "SELECT part FROM gdelt_volume_parts").fetchall()}
+    assert summarised == parts and gdelt.volume_summary(store)
+
+
+def test_volume_summary_is_built_for_stores_without_it(store: Store) -> None:
+    gdelt.ingest(store, FIXTURES)
+    want = _volumes(store)
+    store.con.execute("DROP TABLE gdelt_volume")  # a store written before the summary existed
+    store.con.execute("DROP TABLE gdelt_volume_parts")
+    assert gdelt.volume_summary(store)
+    assert _volumes(store) == want
+    assert gdelt.volume_summary(store) and _volumes(store) == want  # nothing added twice
+
+
 def test_reingest_adds_nothing_even_zipped(store: Store, tmp_path: Path) -> None:
     gdelt.ingest(store, FIXTURES)
     before = _count(store)
@@ -244,7 +275,7 @@ def test_interrupted_ingest_leaves_store_as_it_was(tmp_path: Path) -> None:
     path = tmp_path / "s.duckdb"
     with open_store(path) as st:
         gdelt.ingest(st, [FIX / "20140301.export.CSV"])
-        before = (_count(st), len(st.ingest_log()))
+        before = (_count(st), len(st.ingest_log()), _volumes(st))
 
     def interrupt(stage: str, done: int, total: int) -> None:
         if stage == "commit":
@@ -253,7 +284,7 @@ def test_interrupted_ingest_leaves_store_as_it_was(tmp_path: Path) -> None:
     with open_store(path) as st, pytest.raises(KeyboardInterrupt):
         gdelt.ingest(st, [FIX / "20140302.export.CSV"], progress=interrupt)
     with open_store(path) as st:
-        assert (_count(st), len(st.ingest_log())) == before
+        assert (_count(st), len(st.ingest_log()), _volumes(st)) == before
         parts = {r[0] for r in st.con.execute("SELECT part FROM gdelt_parts").fetchall()}
         assert {p.name for p in (st.data_dir / "gdelt").iterdir()} == parts
         # the same file ingests normally afterwards

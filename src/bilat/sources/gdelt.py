@@ -40,7 +40,10 @@ straight into one Parquet folder ``store.data_dir/gdelt/part-…/`` (one zstd fi
 thread) under a temporary name, renamed, and listed in table ``gdelt_parts`` in the same
 DuckDB transaction as the ``ingest_log`` rows and the ``gdelt_events`` view over all listed
 parts; folders never listed there are invisible and removed on the next ingest, so a failed or
-interrupted ingest leaves the store as it was.
+interrupted ingest leaves the store as it was. The same transaction adds each part's per-day
+country volumes to table ``gdelt_volume`` (SQLDATE, gdelt_version, IsRootEvent, CAMEO country
+code, events with that code as Actor1 or Actor2, each event once): the denominators of the
+dyad indicators, read there instead of rescanning every event (:func:`volume_summary`).
 """
 
 from __future__ import annotations
@@ -262,13 +265,14 @@ def ingest(
             raise error("E110", path=p)
     _ensure_tables(store)
     _remove_orphans(store)
+    hashes = _plain_hashes(files)
     report = IngestReport(on_bad_rows=on_bad_rows)
     seen: set[tuple[str, str]] = set()
     batch: list[_Prepared] = []
     batch_size = 0
     with contextlib.ExitStack() as stack:
         for i, path in enumerate(files):
-            csv_path, key, sha = stack.enter_context(_opened(path))
+            csv_path, key, sha = stack.enter_context(_opened(path, hashes.get(path)))
             if (key, sha) in seen or store.already_ingested(_KIND, key, sha):
                 report.files.append(FileResult(key, "already", reason="already in the store"))
             elif csv_path.stat().st_size == 0 or not _has_content(csv_path):
@@ -330,6 +334,7 @@ def _ingest_batch(
                 os.replace(tmp, final)
                 con.execute("INSERT INTO gdelt_parts VALUES (?, ?, ?, ?)",
                             [final.name, n, len(batch), now])
+                _summarise(con, final)
             if on_bad_rows == "quarantine" and bad:
                 con.executemany(
                     "INSERT INTO gdelt_quarantine VALUES (?, ?, ?, ?, current_timestamp)",
@@ -602,13 +607,14 @@ def _sniff(csv_path: Path, original: Path, on_bad_rows: str = "fail") -> tuple[L
 
 
 @contextlib.contextmanager
-def _opened(path: Path) -> Iterator[tuple[Path, str, str]]:
+def _opened(path: Path, sha256: str | None = None) -> Iterator[tuple[Path, str, str]]:
     """(plain CSV path, upstream key, sha256 of the CSV bytes); zips are extracted to a temp
-    folder, removed on exit. The key is the CSV name, so zipped and plain copies match."""
+    folder, removed on exit. The key is the CSV name, so zipped and plain copies match.
+    ``sha256``: the plain file's hash when already computed (see :func:`_plain_hashes`)."""
     if not path.is_file():
         raise error("E110", path=path)
     if path.suffix.lower() != ".zip":
-        yield path, path.name, _sha256(path)
+        yield path, path.name, sha256 or _sha256(path)
         return
     tmp = tempfile.mkdtemp(prefix="bilat-gdelt-")
     try:
@@ -634,6 +640,18 @@ def _opened(path: Path) -> Iterator[tuple[Path, str, str]]:
         yield target, target.name, digest.hexdigest()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _plain_hashes(paths: list[Path]) -> dict[Path, str]:
+    """sha256 of the plain (not zipped) files, hashed in parallel threads (hashlib releases
+    the GIL: on 2 cores about half the time of hashing them one after the other)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    plain = [p for p in dict.fromkeys(paths) if p.suffix.lower() != ".zip"]
+    if len(plain) < 2:
+        return {}
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 2)) as pool:
+        return dict(zip(plain, pool.map(_sha256, plain), strict=True))
 
 
 def _sha256(path: Path) -> str:
@@ -667,13 +685,67 @@ _PARTS = """CREATE TABLE IF NOT EXISTS gdelt_parts (
     rows BIGINT NOT NULL,
     files INTEGER NOT NULL,     -- upstream files whose rows it holds
     written_at TIMESTAMP NOT NULL)"""
+_VOLUME = """CREATE TABLE IF NOT EXISTS gdelt_volume (
+    part VARCHAR NOT NULL,      -- the gdelt_parts part these counts summarise
+    SQLDATE INTEGER,
+    gdelt_version TINYINT,
+    IsRootEvent INTEGER,
+    country VARCHAR NOT NULL,   -- CAMEO country code as given (Actor1 or Actor2)
+    events BIGINT NOT NULL)     -- events with this code as Actor1 or Actor2 (once per event)"""
+_VOLUME_PARTS = """CREATE TABLE IF NOT EXISTS gdelt_volume_parts (
+    part VARCHAR PRIMARY KEY)   -- parts that gdelt_volume summarises"""
 _QUARANTINE = """CREATE TABLE IF NOT EXISTS gdelt_quarantine (
     source_file VARCHAR, line BIGINT, reason VARCHAR, raw_line VARCHAR, set_aside_at TIMESTAMP)"""
 
 
 def _ensure_tables(store: Store) -> None:
     store.con.execute(_PARTS)
+    store.con.execute(_VOLUME)
+    store.con.execute(_VOLUME_PARTS)
     store.con.execute(_QUARANTINE)
+
+
+def _summarise(con: Any, part: Path) -> None:
+    """Add a part's per-day country volumes to ``gdelt_volume`` (call inside the transaction
+    that registers the part): for each SQLDATE, GDELT version, IsRootEvent and CAMEO country
+    code, the events with that code as Actor1 or Actor2, each event counted once."""
+    src = f"read_parquet({_globs([part])})"
+    con.execute(
+        f"""INSERT INTO gdelt_volume
+        SELECT '{_sql_str(part.name)}', SQLDATE, gdelt_version, IsRootEvent, country, count(*)
+        FROM (SELECT SQLDATE, gdelt_version, IsRootEvent, Actor1CountryCode AS country
+              FROM {src} WHERE Actor1CountryCode IS NOT NULL
+              UNION ALL
+              SELECT SQLDATE, gdelt_version, IsRootEvent, Actor2CountryCode FROM {src}
+              WHERE Actor2CountryCode IS NOT NULL
+                AND Actor2CountryCode IS DISTINCT FROM Actor1CountryCode)
+        GROUP BY ALL ORDER BY country, SQLDATE""")  # sorted: queries skip other countries
+    con.execute("INSERT INTO gdelt_volume_parts VALUES (?)", [part.name])
+
+
+def volume_summary(store: Store) -> bool:
+    """Make sure ``gdelt_volume`` summarises every stored part (parts ingested by an older
+    bilat are summarised now, in one transaction); False when that is not possible (a
+    read-only store), so callers scan the events instead."""
+    con = store.con
+    try:
+        if not store.has_table("gdelt_parts"):
+            return False
+        if not store.has_table("gdelt_volume_parts"):
+            with store.transaction():
+                con.execute(_VOLUME)
+                con.execute(_VOLUME_PARTS)
+        missing = [r[0] for r in con.execute(
+            "SELECT part FROM gdelt_parts WHERE part NOT IN "
+            "(SELECT part FROM gdelt_volume_parts)").fetchall()]
+        if missing:
+            folder = store.data_dir / "gdelt"
+            with store.transaction():
+                for part in missing:
+                    _summarise(con, folder / part)
+    except Exception:  # read-only or damaged store: the caller falls back to a full scan
+        return False
+    return True
 
 
 def _remove_orphans(store: Store) -> None:
@@ -1110,4 +1182,5 @@ __all__ = [
     "parse_master_list",
     "quarantine",
     "read_gdelt",
+    "volume_summary",
 ]
