@@ -23,3 +23,9 @@ def test_chart_html_is_self_contained(tmp_path: Path) -> None:
     assert "cdn.jsdelivr.net" not in html
     spec = save_chart(time_chart(df, x="period", y="value"), tmp_path / "c.json").read_text()
     assert '"mark"' in spec
+
+
+def test_integer_years_are_not_shown_with_thousands_separators(tmp_path: Path) -> None:
+    df = pd.DataFrame({"year": [2013, 2014, 2015], "agree": [0.8, 0.85, 0.82]})
+    spec = time_chart(df, x="year", y="agree").to_dict()
+    assert spec["encoding"]["x"]["axis"]["format"] == "d"

@@ -39,7 +39,8 @@ OnBadRows = typer.Option("fail", "--on-bad-rows",
 def _progress(label: str) -> Iterator[gdelt.ProgressCallback]:
     """A Rich progress bar on stderr, exposed to the library as a plain callback."""
     bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                   TimeRemainingColumn(), console=err, transient=True)
+                   TimeRemainingColumn(), console=err, transient=True,
+                   disable=not err.is_terminal)  # no bar (nor blank line) in logs and pipes
     tasks: dict[str, int] = {}
 
     def update(stage: str, done: int, total: int) -> None:

@@ -31,8 +31,11 @@ def time_chart(
     x_type = "T" if pd.api.types.is_datetime64_any_dtype(data[x]) else "O"
     if x_type == "O" and pd.api.types.is_numeric_dtype(data[x]):
         x_type = "Q"
+    x_axis = alt.Axis()
+    if x_type == "Q" and pd.api.types.is_integer_dtype(data[x]):
+        x_axis = alt.Axis(format="d", tickMinStep=1)  # years: 2014, not 2,014
     enc: dict[str, Any] = {
-        "x": alt.X(f"{x}:{x_type}", title=x),
+        "x": alt.X(f"{x}:{x_type}", title=x, axis=x_axis),
         "y": alt.Y(f"{y}:Q", title=y_title or y),
         "tooltip": [alt.Tooltip(c) for c in (x, y, *([color] if color else []), *tooltip)],
     }
