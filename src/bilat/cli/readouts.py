@@ -126,15 +126,24 @@ def _write(text: str, output: Path | None) -> None:
 
 def print_comparison(cmp: Comparison, console: Console) -> None:
     """The terminal summary: documents, label counts, asymmetry, issues, flagged claims."""
+    # one column per document, one row per measure: fits a narrow terminal for 2–3 readouts
     table = Table(title="Readout comparison", show_lines=False)
-    for col in ("document", "side", "date", "lang", "claims", *LABELS, "unmatched"):
-        table.add_column(col, overflow="fold")
+    table.add_column("")
+    for d in cmp.documents:
+        table.add_column(f"{d.side or '?'} {d.doc_id}", justify="right")
     counts = cmp.counts()
-    for d, row in zip(cmp.documents, counts.itertuples(index=False), strict=True):
-        table.add_row(Text(d.doc_id), Text(d.side or "?"),
-                      Text(d.date.isoformat() if d.date else ""), Text(d.language),
-                      str(row.claims), *(str(getattr(row, lab)) for lab in LABELS),
-                      f"{row.unmatched_share:.2f}")
+    rows: list[tuple[str, list[str]]] = [
+        ("date", [d.date.isoformat() if d.date else "" for d in cmp.documents]),
+        ("language", [d.language for d in cmp.documents]),
+        ("claims", [str(r.claims) for r in counts.itertuples(index=False)]),
+    ]
+    names = {"one_sided": "one-sided", "unconfirmed_attribution": "unconfirmed attribution"}
+    rows += [(names.get(lab, lab), [str(getattr(r, lab)) for r in counts.itertuples(index=False)])
+             for lab in LABELS]
+    rows.append(("unmatched share",
+                 [f"{r.unmatched_share:.2f}" for r in counts.itertuples(index=False)]))
+    for name, values in rows:
+        table.add_row(Text(name), *(Text(v) for v in values))
     console.print(table)
     console.print(Text(f"asymmetry {cmp.asymmetry:+.3f}  ({cmp.asymmetry_definition})"))
     console.print(Text(f"method: {cmp.method}"))
