@@ -94,3 +94,11 @@ def test_fetch_document_from_mirror(env: Path, capsys) -> None:
     target.write_bytes((TEXTS / "readout_page.html").read_bytes())
     assert main(["fetch", "document", url, "--mirror", str(env / "mirror")]) == 0
     assert "Vladimir Putin had a telephone conversation" in capsys.readouterr().out
+
+
+def test_compare_text_to_unwritable_output_is_one_line_error(env: Path, capsys) -> None:
+    target = env / "no-such-dir" / "cmp.txt"
+    assert main(["readouts", "compare", f"{CN}@CHN@2021-08-25", f"{RU}@RUS@2021-08-25",
+                 "-o", str(target)]) != 0
+    err = capsys.readouterr().err
+    assert "E005" in err and "Traceback" not in err

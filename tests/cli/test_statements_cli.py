@@ -62,3 +62,11 @@ def test_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert "[E405]" in capsys.readouterr().err
     assert _run(tmp_path, str(FIX / "short_2014.txt"), SHORT[1]) == 1
     assert "[E402]" in capsys.readouterr().err
+
+
+def test_text_to_unwritable_output_is_one_line_error(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = _run(tmp_path, *SHORT, "--no-events", "-o", str(tmp_path / "missing" / "l.txt"))
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "E005" in captured.err and "Traceback" not in captured.err

@@ -112,3 +112,11 @@ def test_invalid_user_lexicon_is_a_clear_error(tmp_path: Path, content: str,
     assert exc.value.code == "E313"
     assert fragment in str(exc.value)
     assert "bad.json" in str(exc.value)
+
+
+@pytest.mark.parametrize("text", ["в этом году исполняется 20 лет Договору",
+                                  "исполнилось 75 лет Победы", "исполнится 2 года"])
+def test_russian_anniversary_by_years_elapsed(text: str) -> None:
+    # the PRC MFA's Russian readout of 25 Aug 2021 says "исполняется 20 лет Договору"
+    assert "anniversary" in load_lexicon().find_issues(text)
+    assert "anniversary" not in load_lexicon().find_issues("исполнение 5 летних планов")

@@ -247,3 +247,27 @@ def test_empty_file_is_an_error_not_an_empty_comparison(tmp_path: Path) -> None:
     with pytest.raises(BilatError) as exc:
         compare_readouts([TEXTS / "aug2021_chn_en.txt", empty], sides=["CHN", "RUS"])
     assert exc.value.code == "E301"
+
+
+def test_a_side_that_is_not_an_iso3_code_is_refused() -> None:
+    # "CHINA" kept as the side would leave claims attributed to CHN in the other readout unchecked
+    with pytest.raises(BilatError) as info:
+        compare_readouts([TEXTS / "aug2021_chn_en.txt", TEXTS / "aug2021_rus_en.txt"],
+                         sides=["CHINA", "RUS"], dates=["2021-08-25", "2021-08-25"])
+    assert info.value.code == "E008"
+    cmp = compare_readouts([TEXTS / "aug2021_chn_en.txt", TEXTS / "aug2021_rus_en.txt"],
+                           sides=["chn", "RUS"], dates=["2021-08-25", "2021-08-25"])
+    assert [d.side for d in cmp.documents] == ["CHN", "RUS"]
+
+
+def test_two_texts_of_one_side_do_not_confirm_each_other() -> None:
+    # the Kremlin's English and Russian versions say the same: that is not "shared"
+    cn, ru_en = _doc("aug2021_chn_en.txt", "CHN"), _doc("aug2021_rus_en.txt", "RUS")
+    ru_ru = _doc("aug2021_rus_ru.txt", "RUS")
+    pair = compare_readouts([cn, ru_en])
+    three = compare_readouts([cn, ru_en, ru_ru])
+    labels = {r.claim.claim_id: r.label for r in three.results}
+    ru_en_pair = [r for r in pair.results if r.claim.doc_id == ru_en.doc_id]
+    assert [labels[r.claim.claim_id] for r in ru_en_pair] == [r.label for r in ru_en_pair]
+    assert _label_of(three, "combat terrorism") == "one_sided"
+    assert any("both RUS texts" in n for n in three.notes)

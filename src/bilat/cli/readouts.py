@@ -108,8 +108,11 @@ def compare(
         if output is None:
             print_comparison(cmp, out)
         else:
-            with Path(output).open("w", encoding="utf-8") as fh:
-                print_comparison(cmp, Console(file=fh, width=160, highlight=False))
+            try:
+                with Path(output).open("w", encoding="utf-8") as fh:
+                    print_comparison(cmp, Console(file=fh, width=160, highlight=False))
+            except OSError as exc:
+                raise error("E005", path=output, reason=exc.strerror or str(exc)) from exc
             err.print(f"wrote {output}")
 
 

@@ -64,7 +64,8 @@ def lineage_cmd(
     readouts: bool = typer.Option(True, "--readouts/--no-readouts",
                                   help="Check the parties' stored readouts for omissions."),
     aligner: str = typer.Option("lexical", "--aligner",
-                                help="Claim similarity: lexical (default) or embeddings."),
+                                help="Claim similarity: lexical (default), auto, features or "
+                                "embeddings."),
     show_all: bool = typer.Option(False, "--all",
                                   help="Text format: show every later statement, not only "
                                        "the newest."),
@@ -128,7 +129,10 @@ def _print_text(report: LineageReport, output: Path | None, *, show_all: bool) -
     from rich.console import Console
 
     if output is not None:
-        fh = Path(output).open("w", encoding="utf-8")  # noqa: SIM115  closed in finally
+        try:
+            fh = Path(output).open("w", encoding="utf-8")  # noqa: SIM115  closed in finally
+        except OSError as exc:
+            raise error("E005", path=output, reason=exc.strerror or str(exc)) from exc
         console = Console(file=fh, width=160, highlight=False, soft_wrap=False)
     else:
         fh = None

@@ -34,7 +34,8 @@ def write_frame(data: Any, fmt: str, output: str | Path | None = None) -> str | 
     Parquet needs a file. JSON is a list of records with ISO dates, as analysts load it.
     """
     if fmt not in TABLE_FORMATS or fmt == "table":
-        raise error("E004", value=fmt, options=", ".join(TABLE_FORMATS[1:]))
+        # "table" is rendered by the CLI; name every format a command accepts
+        raise error("E004", value=fmt, options=", ".join(TABLE_FORMATS))
     df = to_frame(data)
     if fmt == "parquet":
         if output is None:

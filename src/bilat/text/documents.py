@@ -185,6 +185,15 @@ def _parse_date(value: date | str | None) -> date | None:
     raise error("E007", value=text)
 
 
+def _check_state(code: str) -> None:
+    """Refuse a side/party that is not an ISO3 code (or JOINT/BOTH): a typo such as "CHINA"
+    would silently switch off the attribution and party checks for that state (E008)."""
+    from bilat.reference.countries import to_iso3
+
+    if code.upper() not in ("JOINT", "BOTH") and to_iso3(code) != code.upper():
+        raise error("E008", value=code)
+
+
 def document_from_text(
     text: str,
     *,
@@ -204,6 +213,8 @@ def document_from_text(
         raise error("E301", path=source_url or "<text>")
     if kind not in KINDS:
         raise error("E012", value=kind, option="--kind", options=", ".join(KINDS))
+    for code in ([side] if side else []) + list(parties):
+        _check_state(code)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return Document(
         doc_id=digest[:16],

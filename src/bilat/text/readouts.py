@@ -211,6 +211,11 @@ def _resolve(
             raise error("E315", value=src)
     meta: dict[str, Any] = {}
     if side:
+        from bilat.reference.countries import to_iso3
+
+        # a typo ("CHINA", "RU") would silently switch off the attribution check for that side
+        if side.upper() not in ("JOINT", "BOTH") and to_iso3(side) != side.upper():
+            raise error("E008", value=side)
         meta["side"] = side
     if when:
         meta["date"] = when
@@ -414,6 +419,12 @@ def compare_readouts(
         c.claim_id: (0.0, None) for cs in claims.values() for c in cs}
     for i, da in enumerate(documents):
         for db in documents[i + 1:]:
+            if da.side and da.side == db.side:
+                # two texts of one side (e.g. the Kremlin's English and Russian versions) cannot
+                # confirm each other: "shared" means both governments said it
+                notes.append(f"{da.doc_id} and {db.doc_id} are both {da.side} texts: not "
+                             "compared with each other")
+                continue
             ca, cb = claims[da.doc_id], claims[db.doc_id]
             use = lexical
             if chosen is None and da.language != db.language:
