@@ -46,6 +46,8 @@ class Errors:
     E112 = "unknown indicator {value!r}; valid: {options}"
     E113 = "{value!r} is not a period of {period} (e.g. {example}); give --at in that form"
     E114 = "no GDELT file list at {url} ({reason}); check the address, or use --mirror DIR"
+    E115 = "--start {start} is after --end {end}; give the earlier date first"
+    E116 = "A and B are the same state {value!r}; a dyad needs two different states (e.g. RUS CHN)"
 
     # --- E2xx: UN votes ------------------------------------------------------------------------
     # (owned by bilat.sources.unvotes / bilat.indicators.votes)
@@ -64,6 +66,7 @@ class Errors:
     E213 = "unknown affinity method {value!r}; valid: {options}"
     E214 = "no State Department table for {year} in {path!s}; tables exist for: {options}"
     E215 = "invalid --on-bad-rows {value!r}; valid: error, skip"
+    E216 = "A and B are the same state {value!r}; a dyad needs two different states (e.g. RUS CHN)"
 
     # --- E3xx: documents, claims, readouts ----------------------------------------------------
     # (owned by bilat.text.documents / bilat.text.readouts)

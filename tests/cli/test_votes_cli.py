@@ -120,3 +120,12 @@ def test_matrix(real_store: str, capsys: pytest.CaptureFixture[str]) -> None:
     m = pd.read_csv(io.StringIO(out)).set_index("state")
     assert code == 0 and list(m.columns) == ["CHN", "RUS", "USA"]
     assert m.loc["RUS", "CHN"] == m.loc["CHN", "RUS"] > 0.5 > m.loc["RUS", "USA"]
+
+
+def test_bad_inputs_are_one_line(real_store: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """A non-numeric --year gave Typer's usage box, RUS RUS a traceback, --limit -1 a cut list."""
+    for argv, code_ in [(("coincidence", "--with", "USA", "--year", "abc"), "E212"),
+                        (("affinity", "RUS", "rus", "--years", "2019"), "E216"),
+                        (("nearest", "RUS", "--years", "2019", "--limit", "-1"), "E012")]:
+        code, out, err = run(capsys, "--store", real_store, "votes", *argv)
+        assert code == 1 and err.startswith(f"error: [{code_}]") and out == ""

@@ -346,3 +346,19 @@ def test_real_rows_fips_geography_and_provenance(store: Store, shared_data: Path
     assert df["SOURCEURL"].str.startswith("http").all()
     assert set(df["source_file"]) == {"20191024143000.export.CSV"}
     assert set(df["gdelt_version"]) == {2}
+
+
+def test_reversed_dates_and_same_state_are_errors(loaded: Store) -> None:
+    """--start after --end gave an empty table; USA USA counted domestic events as a dyad."""
+    with pytest.raises(BilatError) as exc:
+        ev.indicators(loaded, "RUS", "CHN", start="2019", end="2018")
+    assert exc.value.code == "E115"
+    for a, b, refs in (("USA", "usa", []), ("RUS", "CHN", [("BLR", "Belarus")])):
+        with pytest.raises(BilatError) as exc:
+            ev.indicators(loaded, a, b, refs=refs)
+        assert exc.value.code == "E116"
+    with pytest.raises(BilatError) as exc:  # GDELT 3 does not exist: it gave an empty table
+        ev.indicators(loaded, "RUS", "CHN", versions=[3])
+    assert exc.value.code == "E012"
+    same_month = ev.indicators(loaded, "RUS", "CHN", start="2022-02", end="2022-02")
+    assert set(same_month["period"].astype(str).str[:7]) == {"2022-02"}

@@ -307,3 +307,28 @@ def test_share_adopted_without_vote_from_undl(store: Store, tmp_path: Path) -> N
     assert (r.n_rollcalls, r.n, r.same, r.partial) == (1, 1, 0, 1)
     d = V.divergent(store, "RUS", "CHN", body="SC")
     assert d["tally"].tolist() == ["13–1–1"] and d["tally_source"].tolist() == ["official"]
+
+
+def test_same_state_twice_is_a_clear_error(toy: Store) -> None:
+    """RUS against RUS (or RUS against "Russia") once crashed with a pandas ValueError."""
+    for fn in (V.affinity, V.divergent):
+        with pytest.raises(BilatError) as e:
+            fn(toy, "RUS", "Russia", years="2000")
+        assert e.value.code == "E216"
+
+
+def test_reference_dyad_equal_to_the_main_one_is_listed_once(toy: Store) -> None:
+    """``--ref RUS`` on RUS–CHN adds only CHN–RUS = the main dyad: it was listed twice."""
+    df = V.affinity(toy, "RUS", "CHN", ref=["RUS", "CHN-RUS", "USA"], years="2000")
+    assert list(df["dyad"]) == ["RUS–CHN", "RUS–USA", "CHN–USA"]
+
+
+def test_negative_limit_and_compare_with_other_state(toy: Store, tmp_path: Path) -> None:
+    """A negative --limit silently dropped the last rows; the State Department tables are
+    coincidence with the US, so comparing another state's coincidence with them is refused."""
+    with pytest.raises(BilatError) as e:
+        V.divergent(toy, "RUS", "CHN", limit=-3)
+    assert e.value.code == "E012"
+    with pytest.raises(BilatError) as e:
+        V.coincidence(toy, "RUS", 2000, compare=tmp_path)
+    assert e.value.code == "E012" and "USA" in str(e.value)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
+from bilat.errors import BilatError
 from bilat.report.charts import save_chart, time_chart
 
 
@@ -29,3 +31,14 @@ def test_integer_years_are_not_shown_with_thousands_separators(tmp_path: Path) -
     df = pd.DataFrame({"year": [2013, 2014, 2015], "agree": [0.8, 0.85, 0.82]})
     spec = time_chart(df, x="year", y="agree").to_dict()
     assert spec["encoding"]["x"]["axis"]["format"] == "d"
+
+
+def test_images_by_suffix_and_unknown_suffix_refused(tmp_path: Path) -> None:
+    df = pd.DataFrame({"year": [2013, 2014], "agree": [0.8, 0.85]})
+    chart = time_chart(df, x="year", y="agree")
+    assert save_chart(chart, tmp_path / "c.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    svg = save_chart(chart, tmp_path / "c.svg").read_text(encoding="utf-8")
+    assert svg.lstrip().startswith("<svg")
+    with pytest.raises(BilatError) as exc:
+        save_chart(chart, tmp_path / "c.pdf")
+    assert exc.value.code == "E012" and not (tmp_path / "c.pdf").exists()

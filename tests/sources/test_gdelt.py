@@ -136,6 +136,22 @@ def test_reingest_adds_nothing_even_zipped(store: Store, tmp_path: Path) -> None
     assert len(store.ingest_log("gdelt")) == len(FIXTURES)
 
 
+
+def test_same_rows_under_another_name_are_not_stored_twice(store: Store, tmp_path: Path) -> None:
+    """A renamed copy (events.csv, or a zip holding a renamed member) of a stored export was
+    stored again, so every event was counted twice in the indicators."""
+    gdelt.ingest(store, [FIX / "20220204120000.export.CSV"])
+    before = _count(store)
+    renamed = tmp_path / "events.csv"
+    renamed.write_bytes((FIX / "20220204120000.export.CSV").read_bytes())
+    zipped = tmp_path / "copy.zip"
+    with zipfile.ZipFile(zipped, "w") as zf:
+        zf.write(renamed, "copy.export.CSV")
+    report = gdelt.ingest(store, [renamed, zipped])
+    assert [f.status for f in report.files] == ["already", "already"]
+    assert "20220204120000.export.CSV" in report.files[0].reason
+    assert _count(store) == before
+
 def test_mixed_gdelt1_sample_reads_both_layouts(store: Store, shared_data: Path) -> None:
     report = gdelt.ingest(store, [shared_data / "gdelt" / "reed9999-gdelt-demo" / "events.csv"])
     assert report.rows == 710 and report.skipped == 0

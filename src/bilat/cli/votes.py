@@ -143,6 +143,8 @@ def nearest(
     output: Path | None = OutputOption,
 ) -> None:
     """Every other state ranked by affinity with A: nearest first, farthest last."""
+    if limit < 0:
+        raise error("E012", value=limit, option="--limit", options="0 (all) or a positive number")
     store = get_store()
     try:
         df = V.nearest(store, a, years=years, method=method, issue=issue, min_votes=min_votes,
@@ -158,7 +160,7 @@ def nearest(
 @votes_app.command("coincidence")
 def coincidence(
     with_: str = typer.Option("USA", "--with", help="Reference state (State Dept: USA)."),
-    year: int = typer.Option(..., "--year", help="Calendar year."),
+    year: str = typer.Option(..., "--year", help="Calendar year, e.g. 2019."),
     compare: Path | None = typer.Option(
         None, "--compare", help="A un-coincidence-YYYY.csv table (or its folder) to compare."),
     important: bool | None = typer.Option(
@@ -167,11 +169,12 @@ def coincidence(
     output: Path | None = OutputOption,
 ) -> None:
     """Every state's voting coincidence with the USA, the State Department's way."""
-    if year < 1946:
-        raise error("E212", value=str(year))
+    rng = V.parse_years(year)  # a typo such as "abc" is a one-line E212, not a usage box
+    if rng is None or rng[0] != rng[1] or rng[0] < 1946:
+        raise error("E212", value=year)
     store = get_store()
     try:
-        df = V.coincidence(store, with_, year, important_only=important, compare=compare)
+        df = V.coincidence(store, with_, rng[0], important_only=important, compare=compare)
     finally:
         store.close()
     emit(_table_view(df, fmt), fmt, output, title=f"Voting coincidence with {with_}, {year}")

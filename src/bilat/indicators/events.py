@@ -141,6 +141,9 @@ def make_query(
 ) -> DyadQuery:
     """Validate options into a :class:`DyadQuery` (countries as ISO3, dates as YYYYMMDD)."""
     pairs = [(_iso3(a), _iso3(b))] + [(_iso3(x), _iso3(y)) for x, y in refs]
+    for x, y in pairs:
+        if x == y:
+            raise error("E116", value=x)
     unique = tuple(dict.fromkeys(pairs))
     if isinstance(actor_type, str):
         types = tuple(t.strip().upper() for t in actor_type.split(",") if t.strip())
@@ -152,11 +155,16 @@ def make_query(
         valid = set(load_cameo_actortypes()["code"])
         for t in types:
             _check(t, sorted(valid), "--actor-type")
+    lo, hi = _yyyymmdd(start), _yyyymmdd(end, end=True)
+    if lo is not None and hi is not None and lo > hi:
+        raise error("E115", start=start, end=end)
+    for v in versions:
+        _check(str(v), ["1", "2"], "--gdelt-version")
     return DyadQuery(
         pairs=unique, period=_check(period, list(PERIODS), "--period"),
         direction=_check(direction, DIRECTIONS, "--direction"), actor_types=types,
-        dedup=_check(dedup, DEDUP, "--dedup"), start=_yyyymmdd(start),
-        end=_yyyymmdd(end, end=True), versions=tuple(int(v) for v in versions),
+        dedup=_check(dedup, DEDUP, "--dedup"), start=lo, end=hi,
+        versions=tuple(int(v) for v in versions),
     )
 
 

@@ -472,6 +472,8 @@ def _periods_frame(store: Store, rng: Any, issue: str | None, by: str, body: str
 def _pairs_arg(a: str, b: str, ref: Iterable[str]) -> list[tuple[str, str]]:
     """The main dyad plus reference dyads: ``"USA"`` → (A, USA), (B, USA); ``"USA-GBR"`` → it."""
     a3, b3 = _state(a), _state(b)
+    if a3 == b3:
+        raise error("E216", value=a3)
     pairs = [(a3, b3)]
     for item in ref:
         parts = [p for p in re.split(r"[-:,/]", item) if p.strip()]
@@ -482,7 +484,14 @@ def _pairs_arg(a: str, b: str, ref: Iterable[str]) -> list[tuple[str, str]]:
             pairs += [(a3, r), (b3, r)]
         else:
             raise error("E012", value=item, option="--ref", options="STATE or STATE-STATE")
-    return list(dict.fromkeys(p for p in pairs if p[0] != p[1]))
+    seen: set[tuple[str, ...]] = set()
+    out = []
+    for p in pairs:  # a dyad once, whichever order it was given in
+        key = tuple(sorted(p))
+        if p[0] != p[1] and key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
 
 
 def affinity(
@@ -699,6 +708,10 @@ def divergent(
     rng = parse_years(years)
     issue = _check_issue(issue)
     a3, b3 = _state(a), _state(b)
+    if a3 == b3:
+        raise error("E216", value=a3)
+    if limit is not None and limit < 0:
+        raise error("E012", value=limit, option="--limit", options="0 (all) or a positive number")
     rc = _rollcalls(store, rng, issue, body, False)
     v = _table(store, "un_votes")
     rec = v.filter(v.vote_num.notnull())
@@ -771,6 +784,9 @@ def coincidence(
     the differences (see :func:`compare_coincidence`).
     """
     ref = _state(with_)
+    if compare is not None and ref != "USA":
+        raise error("E012", value=with_, option="--with together with --compare",
+                    options="USA (the State Department tables give coincidence with the US)")
     if important_only is None:
         important_only = year < 2018
     rc = _rollcalls(store, (year, year), None, "GA", important_only)

@@ -15,6 +15,9 @@ import pandas as pd
 
 from bilat.errors import error
 
+#: Chart file types ``save_chart`` writes, chosen by the file's suffix.
+CHART_SUFFIXES = (".html", ".htm", ".json", ".png", ".svg")
+
 
 def time_chart(
     df: pd.DataFrame,
@@ -46,11 +49,18 @@ def time_chart(
 
 
 def save_chart(chart: alt.TopLevelMixin, path: str | Path) -> Path:
-    """Write ``chart`` as one self-contained HTML file (or ``.json`` for the bare spec)."""
+    """Write ``chart`` by the file's suffix: self-contained ``.html`` (default), the bare
+    Vega-Lite ``.json`` spec, or a ``.png`` / ``.svg`` image (rendered by vl-convert)."""
     target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix not in CHART_SUFFIXES:
+        raise error("E012", value=target.name, option="--chart",
+                    options="a file ending in " + ", ".join(CHART_SUFFIXES))
     try:
-        if target.suffix.lower() == ".json":
+        if suffix == ".json":
             target.write_text(chart.to_json(), encoding="utf-8")
+        elif suffix in (".png", ".svg"):
+            chart.save(str(target), format=suffix[1:])
         else:
             chart.save(str(target), format="html", inline=True)
     except OSError as exc:

@@ -268,6 +268,7 @@ def ingest(
     hashes = _plain_hashes(files)
     report = IngestReport(on_bad_rows=on_bad_rows)
     seen: set[tuple[str, str]] = set()
+    stored = _stored_contents(store)  # and the files met earlier in this call
     batch: list[_Prepared] = []
     batch_size = 0
     with contextlib.ExitStack() as stack:
@@ -281,11 +282,17 @@ def ingest(
                 report.files.append(FileResult(key, "empty", reason="empty file"))
                 with store.transaction():
                     store.record_ingest(_KIND, key, sha, 0, source=source or str(path))
+            elif (same := stored.get(sha)) is not None:
+                # the same rows under another name (a renamed or re-zipped copy): storing
+                # them again would count every event twice
+                report.files.append(FileResult(key, "already",
+                                               reason=f"same content already stored as {same}"))
             else:
                 layout, first = _sniff(csv_path, path, on_bad_rows)
                 batch.append(_Prepared(path, csv_path, key, sha, layout, first))
                 batch_size += csv_path.stat().st_size
             seen.add((key, sha))
+            stored.setdefault(sha, key)
             if progress is not None:
                 progress("read", i + 1, len(files))
             if batch and (batch_size >= batch_bytes or i == len(files) - 1):
@@ -295,6 +302,14 @@ def ingest(
         if batch:
             _ingest_batch(store, batch, on_bad_rows, report, source, progress)
     return report
+
+
+def _stored_contents(store: Store) -> dict[str, str]:
+    """sha256 → file name of every non-empty GDELT file in the store (read once per ingest)."""
+    rows = store.con.execute(
+        "SELECT sha256, min(key) FROM ingest_log WHERE kind = ? AND rows > 0 GROUP BY sha256",
+        [_KIND]).fetchall()
+    return dict(rows)
 
 
 def _ingest_batch(
