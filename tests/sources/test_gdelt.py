@@ -506,3 +506,26 @@ def test_parse_index_v1() -> None:
         ("201203.zip", "fedcba9876543210fedcba9876543210"),
     ]
     assert files[0].url == "http://data.gdeltproject.org/events/20140301.export.CSV.zip"
+
+
+# ----------------------------------------------------------------------------- fixture provenance
+def test_gdelt_fixtures_are_generated_here_not_copied(tmp_path: Path, shared_data: Path) -> None:
+    """The committed upstream-named fixtures are exactly what make_fixtures.py writes, and
+    none of their rows (nor the lineage fixtures' rows) is a row of the real shared files."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_fixtures", FIX / "make_fixtures.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.main(tmp_path)
+    for committed in sorted(FIX.glob("*.export.CSV")):
+        assert (tmp_path / committed.name).read_bytes() == committed.read_bytes(), committed.name
+    real: set[str] = set()
+    for path in (shared_data / "gdelt").rglob("*.[cC][sS][vV]"):
+        real.update(path.read_text(encoding="utf-8", errors="replace").splitlines())
+    ours = sorted(FIX.glob("*.export.CSV")) + sorted((FIX.parent / "lineage").glob("*.CSV"))
+    assert len(ours) >= 6
+    for path in ours:
+        rows = path.read_text(encoding="utf-8").splitlines()
+        assert rows and not real.intersection(rows), path.name

@@ -182,9 +182,8 @@ def _period_of(sqldate: Any, period: str) -> Any:
     return day if unit is None else day.truncate(unit)
 
 
-def _base(t: Any, q: DyadQuery, *, deduplicate: bool = True) -> Any:
-    """Events in the date window and GDELT versions asked for (root events only for
-    ``dedup="root"`` unless ``deduplicate`` is False)."""
+def _window_preds(t: Any, q: DyadQuery, *, root: bool) -> list[Any]:
+    """Filters shared by the events and the volume summary: dates, GDELT versions, root."""
     preds = []
     if q.start is not None:
         preds.append(q.start <= t.SQLDATE)
@@ -192,8 +191,15 @@ def _base(t: Any, q: DyadQuery, *, deduplicate: bool = True) -> Any:
         preds.append(q.end >= t.SQLDATE)
     if q.versions:
         preds.append(t.gdelt_version.isin(list(q.versions)))
-    if deduplicate and q.dedup == "root":
+    if root:
         preds.append(t.IsRootEvent == 1)
+    return preds
+
+
+def _base(t: Any, q: DyadQuery, *, deduplicate: bool = True) -> Any:
+    """Events in the date window and GDELT versions asked for (root events only for
+    ``dedup="root"`` unless ``deduplicate`` is False)."""
+    preds = _window_preds(t, q, root=deduplicate and q.dedup == "root")
     return t.filter(*preds) if preds else t
 
 
@@ -390,15 +396,8 @@ def _summary_volumes(v: Any, q: DyadQuery) -> Any:
     import ibis
 
     countries = sorted({c for pair in q.pairs for c in pair})
-    preds = [v.country.isin(sorted({c for x in countries for c in cameo_codes(x)}))]
-    if q.start is not None:
-        preds.append(q.start <= v.SQLDATE)
-    if q.end is not None:
-        preds.append(q.end >= v.SQLDATE)
-    if q.versions:
-        preds.append(v.gdelt_version.isin(list(q.versions)))
-    if q.dedup == "root":
-        preds.append(v.IsRootEvent == 1)
+    preds = [v.country.isin(sorted({c for x in countries for c in cameo_codes(x)})),
+             *_window_preds(v, q, root=q.dedup == "root")]
     v = v.filter(*preds)
     return v.group_by(country=_country_label(v.country, countries),
                       period=_period_of(v.SQLDATE, q.period)).aggregate(
