@@ -27,8 +27,16 @@ class Errors:
     E008 = "unknown country {value!r}; give an ISO3 code such as RUS or CHN (see `bilat countries`)"
     E009 = "table {name!r} is not in the store; load it first with `{next_step}`"
     E010 = "download failed for {url}: {reason}; retry, or use --mirror DIR for a local copy"
-    E011 = "{path!s} is not in the mirror folder {mirror!s}; add the file under its upstream name or fetch it online"
+    E011 = "{path!s} is not in the mirror folder {mirror!s}{why}; add the file under its upstream name or fetch it online"
     E012 = "unknown value {value!r} for {option}; valid: {options}"
+    # E013–E049: the shared source core (bilat.sources.core) and the store
+    E013 = "{path!s}: cannot read as {fmt}: {reason}; the file may be truncated or not in this format (download it again)"
+    E014 = "{path!s}: missing columns {missing}; found {found}; the upstream layout is: {expected}"
+    E015 = "{path!s} line {line}: {reason}; fix the row, or pass --on-bad-rows skip|quarantine to set such rows aside"
+    E016 = "invalid --on-bad-rows {value!r}; valid: fail, skip, quarantine"
+    E017 = "checksum mismatch for {name}: expected {expected}, got {got}; run the same command again to download it anew"
+    E018 = "{path!s} is empty or has no data rows; download it again or check the mirror copy"
+    E019 = "cannot write {path!s}: {reason}; free some space (or choose another --store) and run the same command again: nothing was half-written"
 
     # --- E1xx: event data (GDELT, CAMEO) -------------------------------------------------------
     # (owned by bilat.sources.gdelt / bilat.indicators.events)
@@ -126,6 +134,26 @@ class BilatError(Exception):
         return f"[{self.code}] {where}{self.message}".replace("\n", " ")
 
 
+class _Values(dict):  # type: ignore[type-arg]
+    """Template values; an optional placeholder that was not given reads as empty."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+#: Values longer than this are cut in messages (with a note saying how long they were).
+MAX_VALUE_CHARS = 200
+
+
+def _cut(values: dict[str, object]) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for key, value in values.items():
+        if isinstance(value, str) and len(value) > MAX_VALUE_CHARS:
+            value = value[:MAX_VALUE_CHARS] + f"… ({len(value)} characters, cut)"
+        out[key] = value
+    return out
+
+
 def error(
     code: str,
     *,
@@ -135,7 +163,7 @@ def error(
 ) -> BilatError:
     """Build a :class:`BilatError` from the template named ``code``."""
     template = getattr(Errors, code)
-    message = template.format(path=path, line=line, **values)
+    message = template.format_map(_Values(path=path, line=line, **_cut(values)))
     # A template that already names the path does not repeat it as the location prefix.
     shown = None if "{path" in template else path
     return BilatError(code, message, path=shown, line=line if shown is not None else None)
