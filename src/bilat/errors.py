@@ -24,7 +24,7 @@ class Errors:
     E005 = "cannot write {path!s}: {reason}"
     E006 = "the store {path!s} is in use or unreadable: {reason}"
     E007 = "invalid date {value!r}; use YYYY-MM-DD (or YYYY-MM, YYYY)"
-    E008 = "unknown country {value!r}; give an ISO3 code such as RUS or CHN (see `bilat countries`)"
+    E008 = "unknown country {value!r}{hint}; give an ISO3 code such as RUS or CHN (see `bilat countries`)"
     E009 = "table {name!r} is not in the store; load it first with `{next_step}`"
     E010 = "download failed for {url}: {reason}; retry, or use --mirror DIR for a local copy"
     E011 = "{path!s} is not in the mirror folder {mirror!s}{why}; add the file under its upstream name or fetch it online"
@@ -145,10 +145,14 @@ class _Values(dict):  # type: ignore[type-arg]
 MAX_VALUE_CHARS = 200
 
 
+#: Placeholders that carry what a person or a file gave (cut when long); option lists are not.
+_GIVEN = ("value", "url", "raw", "given", "found")
+
+
 def _cut(values: dict[str, object]) -> dict[str, object]:
     out: dict[str, object] = {}
     for key, value in values.items():
-        if isinstance(value, str) and len(value) > MAX_VALUE_CHARS:
+        if key in _GIVEN and isinstance(value, str) and len(value) > MAX_VALUE_CHARS:
             value = value[:MAX_VALUE_CHARS] + f"… ({len(value)} characters, cut)"
         out[key] = value
     return out

@@ -63,6 +63,37 @@ def get_store() -> Store:
     return open_store(state.store)
 
 
+def parse_pairs(countries: list[str], refs: list[str]) -> tuple[str, str, list[tuple[str, str]]]:
+    """Main pair and reference pairs, as ISO3, from ``A B --ref C D --ref E-F``.
+
+    The one parser for every command taking a dyad: ``--ref RUS BLR`` (Click hands the
+    second country of a spaced ``--ref`` to the positional list) and ``--ref RUS-BLR`` (also
+    ``–``, ``,``, ``:``, ``/``) both work; each state goes through
+    :func:`bilat.reference.countries.resolve_state` (names, any case, did-you-mean).
+    """
+    from bilat.errors import error
+    from bilat.reference.countries import resolve_state
+
+    extra = list(countries[2:])
+    pairs: list[tuple[str, str]] = []
+    for r in refs:
+        for sep in ("–", "-", ",", ":", "/"):
+            if sep in r:
+                x, _, y = r.partition(sep)
+                pairs.append((x.strip(), y.strip()))
+                break
+        else:
+            if not extra:
+                raise error("E012", value=r, option="--ref",
+                            options="two countries: --ref RUS BLR or --ref RUS-BLR")
+            pairs.append((r, extra.pop(0)))
+    if len(countries) < 2 or extra:
+        raise error("E012", value=" ".join(countries), option="COUNTRIES",
+                    options="exactly two countries, e.g. RUS CHN (reference pairs with --ref)")
+    a, b = resolve_state(countries[0]), resolve_state(countries[1])
+    return a, b, [(resolve_state(x), resolve_state(y)) for x, y in pairs]
+
+
 FormatOption = typer.Option("table", "--format", "-f", help="table, csv, json or parquet.")
 OutputOption = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout.")
 MirrorOption = typer.Option(

@@ -197,6 +197,41 @@ def require_iso3(value: str | int | None, scheme: str = "auto") -> str:
     return found
 
 
+def resolve_state(value: str | None) -> str:
+    """The ISO3 code a person meant by ``value``: ISO3 in any case, or a name or alias.
+
+    The one resolver for every place a state is typed (positional ``A B``, ``@SIDE``,
+    ``--parties``, ``--ref``). Unknown values raise E008 with a did-you-mean: for two-letter
+    values the ISO2 and FIPS readings (``CH`` is Switzerland in ISO2, China in FIPS), for
+    others the closest ISO3 codes and names.
+    """
+    text = "" if value is None else str(value).strip()
+    found = to_iso3(text) if text else None
+    if found is not None:
+        return found
+    hints: list[str] = []
+    if len(text) == 2 and text.isalpha():
+        for scheme in ("iso2", "fips"):
+            iso = to_iso3(text.upper(), scheme)
+            if iso is not None:
+                hints.append(f"{iso} ({country_name(iso)}, {text.upper()} in {scheme.upper()})")
+    if not hints and text:
+        import difflib
+
+        codes = sorted(_maps()["iso3"])
+        hints += [f"{c} ({country_name(c)})" for c in
+                  difflib.get_close_matches(text.upper(), codes, n=2, cutoff=0.6)]
+        names = _names()
+        by_name = {normalise_name(n): iso for iso, n in names.items()}
+        for n in difflib.get_close_matches(normalise_name(text), list(by_name), n=2, cutoff=0.7):
+            hint = f"{by_name[n]} ({names[by_name[n]]})"
+            if hint not in hints:
+                hints.append(hint)
+    if hints:
+        raise error("E008", value=value, hint="; did you mean " + " or ".join(hints) + "?")
+    raise error("E008", value=value)
+
+
 def country_name(iso3: str) -> str:
     """The short English name for an ISO3 analysis code (the current state's row first)."""
     name = _names().get(str(iso3).strip().upper())

@@ -1,0 +1,36 @@
+"""Every source ``bilat fetch all`` can load, in one list (name, mirror folder, loader).
+
+Each entry names the mirror folder that holds the source (``<mirror>/<folder>``) and the
+fetch function as ``"module:function"``; the function is imported only when used and is
+called as ``fn(store=store, mirror=mirror, on_bad_rows=on_bad_rows)``, returning a list of
+ingest results (anything with a ``summary()`` method) or one such result.
+Source modules add their own line here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One loadable source: its ``bilat fetch`` name, mirror folder and fetch function."""
+
+    name: str
+    folder: str
+    loader: str  #: ``"bilat.sources.module:function"``
+    pillar: str  #: events | votes | material | texts
+
+
+SOURCES: list[Entry] = [
+    Entry("unvotes", "unga", "bilat.sources.unvotes:fetch_unvotes", "votes"),
+    # one line per source, added by the source's module author:
+]
+
+
+def load(entry: Entry):  # type: ignore[no-untyped-def]
+    """The fetch function of ``entry`` (imported lazily)."""
+    import importlib
+
+    module, _, func = entry.loader.partition(":")
+    return getattr(importlib.import_module(module), func)
