@@ -1,0 +1,191 @@
+"""The data behind the report: load every source a mirror holds, and say what the store holds.
+
+:func:`fetch_all` runs the loader of every source in :mod:`bilat.sources.registry` whose mirror
+folder exists (``<mirror>/<folder>``), in registry order, one result line per source; a source
+that fails is reported and the others still load (each loader is atomic and idempotent, so a
+second run adds nothing). GDELT files in ``<mirror>/gdelt/`` (any upstream names, zipped or not,
+in subfolders too) are ingested when the registry has no ``gdelt`` entry. The genuine readout
+pairs (``texts/readouts``) are one registry entry like any other.
+
+:func:`status` lists, per store table the sources write, its rows and date coverage, and which
+registry sources have nothing stored (with the command that loads them).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from bilat.store import Store
+
+
+@dataclass
+class SourceResult:
+    """One line of ``bilat fetch all``."""
+
+    name: str
+    folder: str
+    status: str  #: loaded | unchanged | failed | absent
+    message: str
+    seconds: float = 0.0
+    rows_added: int | None = None
+
+
+@dataclass
+class FetchAllResult:
+    """Every source's line, in order."""
+
+    mirror: str
+    results: list[SourceResult] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[SourceResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame([r.__dict__ for r in self.results])
+
+
+def _summaries(out: Any) -> tuple[str, int | None]:
+    items = out if isinstance(out, list | tuple) else [out]
+    texts, added, known = [], 0, False
+    for it in items:
+        if hasattr(it, "summary"):
+            texts.append(str(it.summary()))
+        elif it is not None:
+            texts.append(str(it))
+        for attr in ("rows_added", "votes_added", "added", "rows"):
+            v = getattr(it, attr, None)
+            if isinstance(v, int):
+                added += v
+                known = True
+                break
+    return "; ".join(texts)[:400], (added if known else None)
+
+
+def _gdelt_files(folder: Path) -> list[Path]:
+    pats = ("*.export.CSV", "*.export.CSV.zip", "*.CSV", "*.CSV.zip", "*.csv", "*.zip")
+    found: dict[Path, None] = {}
+    for pat in pats:
+        for p in sorted(folder.rglob(pat)):
+            if p.is_file() and "__MACOSX" not in p.parts:
+                found.setdefault(p, None)
+    return list(found)
+
+
+def fetch_all(store: Store, mirror: str | Path | None = None, *, on_bad_rows: str = "skip",
+              progress: Callable[[SourceResult], None] | None = None) -> FetchAllResult:
+    """Load every registry source whose mirror folder exists (see module docstring).
+
+    ``progress`` is called with each source's result as soon as it is known. Sources whose
+    folder is absent are listed as ``absent`` (not an error). Raises E003 for a mirror that
+    is not a folder and E011 when no mirror is given.
+    """
+    from bilat.config import resolve_mirror
+    from bilat.errors import error
+    from bilat.sources import registry
+
+    root = resolve_mirror(mirror)
+    if root is None:
+        raise error("E011", path="(every source)", mirror="(none given)",
+                    why=" (bilat fetch all reads a local mirror: give --mirror DIR or "
+                        "BILAT_MIRROR)")
+    result = FetchAllResult(str(root))
+    entries = list(registry.SOURCES)
+    names = {e.name for e in entries}
+
+    def emit(r: SourceResult) -> None:
+        result.results.append(r)
+        if progress is not None:
+            progress(r)
+
+    for e in entries:
+        folder = root / e.folder
+        if not folder.is_dir():
+            emit(SourceResult(e.name, e.folder, "absent", f"no folder {e.folder}/ in the mirror"))
+            continue
+        t = time.perf_counter()
+        try:
+            fn = registry.load(e)
+            out = fn(store=store, mirror=root, on_bad_rows=on_bad_rows)
+            msg, added = _summaries(out)
+            status = "unchanged" if added == 0 else "loaded"
+            emit(SourceResult(e.name, e.folder, status, msg, time.perf_counter() - t, added))
+        except KeyboardInterrupt:
+            raise
+        except Exception as exc:  # noqa: BLE001 - report the source, continue with the next
+            text = exc.one_line() if hasattr(exc, "one_line") else \
+                f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+            emit(SourceResult(e.name, e.folder, "failed", text[:400], time.perf_counter() - t))
+    if "gdelt" not in names and (root / "gdelt").is_dir():
+        t = time.perf_counter()
+        try:
+            from bilat.sources import gdelt
+
+            files = _gdelt_files(root / "gdelt")
+            rep = gdelt.ingest(store, files, on_bad_rows="quarantine" if on_bad_rows != "fail"
+                               else "fail", source="mirror:gdelt")
+            done = [f for f in rep.files if getattr(f, "status", "") not in ("already",)]
+            emit(SourceResult("gdelt", "gdelt", "loaded" if done else "unchanged",
+                              f"{len(files)} GDELT files: {len(done)} ingested, "
+                              f"{len(files) - len(done)} already stored",
+                              time.perf_counter() - t))
+        except Exception as exc:  # noqa: BLE001
+            text = exc.one_line() if hasattr(exc, "one_line") else str(exc)
+            emit(SourceResult("gdelt", "gdelt", "failed", text[:400], time.perf_counter() - t))
+    return result
+
+
+#: Store tables and the date column that gives their coverage (first match wins).
+_DATE_COLUMNS = ("date", "SQLDATE", "year", "event_date", "Event Date", "day", "period")
+
+
+def status(store: Store) -> pd.DataFrame:
+    """Per stored table: rows and date coverage; then registry sources with nothing stored.
+
+    Columns: ``what`` (table or source), ``rows``, ``first``, ``last``, ``column`` (the date
+    column read), ``state`` (stored | empty | missing) and ``load`` (the command that loads a
+    missing source).
+    """
+    from bilat.sources import registry
+
+    tables = store.con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+        "ORDER BY table_name").fetchall()
+    rows = []
+    for (name,) in tables:
+        if name.startswith("_") or name in ("ingest_log",):
+            continue
+        try:
+            cols = [r[0] for r in store.con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ?",
+                [name]).fetchall()]
+            n = store.con.execute(f'SELECT count(*) FROM "{name}"').fetchall()[0][0]
+            col = next((c for c in _DATE_COLUMNS if c in cols), None)
+            first = last = None
+            if col is not None and n:
+                first, last = store.con.execute(
+                    f'SELECT min("{col}"), max("{col}") FROM "{name}"').fetchall()[0]
+        except Exception:  # noqa: BLE001, S112 - a broken view (moved store) is listed empty
+            n, col, first, last = 0, None, None, None
+        rows.append({"what": name, "rows": int(n), "first": None if first is None else str(first),
+                     "last": None if last is None else str(last), "column": col or "",
+                     "state": "stored" if n else "empty", "load": ""})
+    log = store.ingest_log()
+    kinds = set(log["kind"]) if len(log) else set()
+    for e in registry.SOURCES:
+        stored = any(k.startswith(e.name.split("-")[0]) for k in kinds) or (
+            e.name == "readouts" and "readout_pair" in kinds)
+        if not stored:
+            rows.append({"what": f"source {e.name}", "rows": 0, "first": None, "last": None,
+                         "column": "", "state": "missing",
+                         "load": f"bilat fetch all --mirror DIR  (reads <mirror>/{e.folder}/)"})
+    return pd.DataFrame(rows)
+
+
+__all__ = ["FetchAllResult", "SourceResult", "fetch_all", "status"]

@@ -1,0 +1,992 @@
+"""Evidence for the partnership report: one :class:`Evidence` record per finding, per pillar.
+
+Each collector reads what the store holds for the pair through the public functions of the
+pillar (``bilat.indicators.votes``, ``bilat.indicators.events``, ``bilat.text.readouts``,
+``bilat.text.lineage`` and, where they are installed, the material, contacts and corpus
+modules) and returns a :class:`PillarResult`: its evidence items, a chart-ready frame, the
+per-pillar artefacts (readout comparisons, lineage) and its status. A pillar without data for
+the pair is ``missing`` with the command that would load it — never skipped, never a zero.
+
+Every :class:`Evidence` carries:
+
+- ``kind`` (what the hypotheses file's rules match, e.g. ``votes.chance_corrected``),
+  ``title`` (what was measured), ``value`` with ``unit`` and ``period``;
+- ``measures``: the derived quantities the rules read (``ratio_to_yardstick`` = the pair's
+  value over the mean of the yardstick dyads' values, ``step_vs_yardstick``, ``split_share``…);
+- ``yardsticks``: the same figure for each reference dyad, and ``percentile``: the pair's rank
+  among all dyads with data over the same years (where the pillar has all dyads);
+- ``trend``: before vs from the split year (default 2014), each with its n;
+- ``coverage``: ``n`` (observations behind the figure), first and last date, ``thin`` and a note;
+- ``provenance``: vote ids, event ids, or document ids with character offsets.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import re
+import tomllib
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from bilat.store import Store
+
+#: Year the trends split at: Crimea and the first Western sanctions (both seed commentaries).
+SPLIT_YEAR = 2014
+#: Ids kept inline per evidence item (the full lists go to the per-pillar files).
+MAX_IDS = 5000
+
+
+@dataclass
+class Evidence:
+    """One finding, with its yardsticks, trend, coverage and provenance (see module docstring)."""
+
+    id: str
+    pillar: str
+    kind: str
+    title: str
+    value: float | None
+    unit: str
+    period: str
+    source: str
+    measures: dict[str, float | None] = field(default_factory=dict)
+    yardsticks: dict[str, float | None] = field(default_factory=dict)
+    percentile: float | None = None
+    trend: dict[str, Any] | None = None
+    coverage: dict[str, Any] = field(default_factory=dict)
+    provenance: dict[str, Any] = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
+    verified: bool = True  #: False when any text behind it is a test text / not a verified original
+
+    @property
+    def n(self) -> float | None:
+        v = self.coverage.get("n")
+        return None if v is None else float(v)
+
+    def to_dict(self) -> dict[str, Any]:
+        return _jsonable(asdict(self))
+
+
+@dataclass
+class PillarResult:
+    """What one pillar contributed: status, evidence, chart data, coverage rows, artefacts."""
+
+    pillar: str
+    title: str
+    status: str  #: ok | missing | thin | error
+    evidence: list[Evidence] = field(default_factory=list)
+    note: str = ""
+    load_command: str = ""
+    chart: pd.DataFrame | None = None
+    chart_spec: dict[str, str] = field(default_factory=dict)  #: x, y, color, title
+    coverage: list[dict[str, Any]] = field(default_factory=list)
+    artefacts: dict[str, Any] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return _jsonable({
+            "pillar": self.pillar, "title": self.title, "status": self.status,
+            "note": self.note, "load_command": self.load_command,
+            "evidence": [e.id for e in self.evidence], "coverage": self.coverage,
+            "chart_data": None if self.chart is None else self.chart.to_dict(orient="records"),
+            "seconds": round(self.seconds, 3),
+        })
+
+
+def _jsonable(x: Any) -> Any:
+    if isinstance(x, dict):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, list | tuple | set):
+        return [_jsonable(v) for v in x]
+    if isinstance(x, np.ndarray):
+        return [_jsonable(v) for v in x.tolist()]
+    if isinstance(x, np.integer):
+        return int(x)
+    if isinstance(x, np.floating | float):
+        v = float(x)
+        return None if not math.isfinite(v) else round(v, 6)
+    if isinstance(x, np.bool_):
+        return bool(x)
+    if isinstance(x, date):
+        return x.isoformat()
+    if x is pd.NA or x is pd.NaT:
+        return None
+    return x
+
+
+@dataclass
+class Context:
+    """The question: the pair, its yardsticks and the years (None: all the data holds)."""
+
+    store: Store
+    a: str
+    b: str
+    refs: list[tuple[str, str]]
+    years: tuple[int, int] | None = None
+    split_year: int = SPLIT_YEAR
+
+    @property
+    def pair(self) -> str:
+        return f"{self.a}–{self.b}"
+
+    def dyads(self) -> list[str]:
+        return [self.pair] + [f"{x}–{y}" for x, y in self.refs]
+
+
+def _mean(values: Sequence[float | None]) -> float | None:
+    vals = [float(v) for v in values if v is not None and math.isfinite(float(v))]
+    return sum(vals) / len(vals) if vals else None
+
+
+def _ratio(x: float | None, y: float | None) -> float | None:
+    if x is None or y is None or not math.isfinite(x) or not math.isfinite(y) or y == 0:
+        return None
+    return x / y
+
+
+def _f(v: Any) -> float | None:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return f if math.isfinite(f) else None
+
+
+def _has_rows(store: Store, table: str) -> bool:
+    if not store.has_table(table):
+        return False
+    n = store.con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]
+    return bool(n)
+
+
+# ============================================================================== UN votes
+def _kappa_from_counts(df: pd.DataFrame) -> float | None:
+    """Cohen's kappa of pooled rows (sums of same and the marginals; see votes docstring)."""
+    n = df["n"].sum()
+    if not n:
+        return None
+    po = df["same"].sum() / n
+    pe = sum((df[f"a_{k}"].sum() / n) * (df[f"b_{k}"].sum() / n)
+             for k in ("yes", "abstain", "no"))
+    return None if pe >= 1 else (po - pe) / (1 - pe)
+
+
+def _vote_years(store: Store) -> tuple[int, int] | None:
+    if not _has_rows(store, "un_rollcalls"):
+        return None
+    row = store.con.execute("SELECT min(year), max(year) FROM un_rollcalls "
+                            "WHERE body = 'GA'").fetchall()[0]
+    return None if row[0] is None else (int(row[0]), int(row[1]))
+
+
+def load_core_issues(path: str | Path | None = None) -> dict[str, dict[str, list[str]]]:
+    """Each state's core issues and their English title patterns (``core_issues.toml``)."""
+    if path is None:
+        text = resources.files("bilat.assess").joinpath("core_issues.toml").read_text("utf-8")
+    else:
+        text = Path(path).read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    return {str(k).upper(): {ik: list(v) for ik, v in iss.items()} for k, iss in data.items()}
+
+
+def core_issue_votes(vlist: pd.DataFrame, states: Sequence[str],
+                     core: dict[str, dict[str, list[str]]] | None = None) -> pd.DataFrame:
+    """The roll calls of ``vlist`` (from ``votes.affinity_votes``) on a core issue of one of
+    ``states``: adds ``core_of`` (the state), ``core_issue`` and ``split`` (votes differ)."""
+    core = core or load_core_issues()
+    text = (vlist["title"].fillna("") + " | " + vlist["descr"].fillna("")).str.lower()
+    rows = []
+    for st in states:
+        for issue, pats in core.get(st, {}).items():
+            rx = re.compile(r"(?<![\w])(?:" + "|".join(f"(?:{p})" for p in pats) + ")",
+                            re.IGNORECASE)
+            hit = text.map(lambda t, rx=rx: bool(rx.search(t)))
+            part = vlist[hit].copy()
+            part["core_of"], part["core_issue"] = st, issue
+            rows.append(part)
+    if not rows:
+        return vlist.head(0).assign(core_of=[], core_issue=[], split=[])
+    out = pd.concat(rows, ignore_index=True).drop_duplicates(["vote_id", "core_of"])
+    out = out[out["counted"]]
+    out["split"] = out["vote_a"] != out["vote_b"]
+    return out.reset_index(drop=True)
+
+
+def collect_votes(ctx: Context) -> PillarResult:
+    """UN General Assembly votes: kappa first (S, pi, raw agreement beside), raw-vs-corrected
+    gap, the step after the split year, splits on either side's core issues, ideal points."""
+    from bilat.indicators import votes
+
+    res = PillarResult("votes", "UN General Assembly votes", "missing",
+                       load_command="bilat fetch unvotes --mirror DIR")
+    held = _vote_years(ctx.store)
+    if held is None:
+        res.note = "no UN votes in the store"
+        return res
+    lo, hi = ctx.years or (max(1992, held[0]), held[1])
+    lo, hi = max(lo, held[0]), min(hi, held[1])
+    if lo > hi:
+        res.note = f"the store holds UN votes for {held[0]}–{held[1]} only"
+        return res
+    yrs = f"{lo}-{hi}"
+    refs = [f"{x}-{y}" for x, y in ctx.refs]
+    by_year = votes.affinity(ctx.store, ctx.a, ctx.b, years=yrs, by="year", ref=refs)
+    by_year["year"] = pd.to_numeric(by_year["period"], errors="coerce").astype("Int64")
+    dyads = ctx.dyads()
+    pooled = {d: by_year[by_year["dyad"] == d] for d in dyads}
+    if pooled[ctx.pair]["n"].sum() == 0:
+        res.note = f"no common recorded votes of {ctx.pair} in {lo}–{hi}"
+        return res
+    res.status = "ok"
+    res.load_command = ""
+
+    def pooled_index(df: pd.DataFrame, index: str) -> float | None:
+        n = df["n"].sum()
+        if not n:
+            return None
+        if index == "kappa":
+            return _kappa_from_counts(df)
+        if index == "agree":  # 1 - mean distance: (same + partial/2) / n
+            return float((df["same"].sum() + df["partial"].sum() / 2) / n)
+        return None
+
+    kappa = {d: pooled_index(pooled[d], "kappa") for d in dyads}
+    agree = {d: pooled_index(pooled[d], "agree") for d in dyads}
+    nvotes = {d: int(pooled[d]["n"].sum()) for d in dyads}
+    # all dyads over the same years: the pair's percentile (kappa, pairs with >= 100 votes)
+    pct = None
+    try:
+        alld = votes.dyads(ctx.store, years=yrs, by="period")
+        alld = alld[(alld["n"] >= 100) & alld["kappa"].notna()]
+        if len(alld):
+            pct = float((alld["kappa"] < kappa[ctx.pair]).mean() * 100) \
+                if kappa[ctx.pair] is not None else None
+    except Exception as exc:  # noqa: BLE001 - a percentile is a courtesy; say why it is absent
+        res.note = f"percentile not computed: {exc}"
+    ymean_k = _mean([kappa[d] for d in dyads[1:]])
+    ymean_a = _mean([agree[d] for d in dyads[1:]])
+    vote_ids = sorted({int(v) for ids in pooled[ctx.pair]["vote_ids"] for v in ids})
+    pair_years = pooled[ctx.pair][pooled[ctx.pair]["n"] > 0]["year"]
+    cov = {"n": nvotes[ctx.pair], "first": int(pair_years.min()), "last": int(pair_years.max()),
+           "years_with_votes": int(len(pair_years)), "thin": nvotes[ctx.pair] < 100,
+           "note": f"common recorded votes (yes/no/abstain) of {ctx.pair}; absences excluded; "
+                   f"UN GA roll calls held {held[0]}–{held[1]}"}
+    before = {d: pooled[d][pooled[d]["year"] < ctx.split_year] for d in dyads}
+    after = {d: pooled[d][pooled[d]["year"] >= ctx.split_year] for d in dyads}
+    kb = {d: _kappa_from_counts(before[d]) for d in dyads}
+    ka = {d: _kappa_from_counts(after[d]) for d in dyads}
+
+    def trend(d: str) -> dict[str, Any]:
+        return {"split_year": ctx.split_year, "before": kb[d], "after": ka[d],
+                "n_before": int(before[d]["n"].sum()), "n_after": int(after[d]["n"].sum()),
+                "change": None if kb[d] is None or ka[d] is None else ka[d] - kb[d]}
+
+    res.evidence.append(Evidence(
+        id="votes.chance_corrected", pillar="votes", kind="votes.chance_corrected",
+        title=f"Chance-corrected UN vote affinity (Cohen's kappa) of {ctx.pair}",
+        value=kappa[ctx.pair], unit="Cohen's kappa (−1…1; 0 = chance)", period=f"{lo}–{hi}",
+        source="UN GA roll calls (unvotes, Voeten)",
+        measures={"ratio_to_yardstick": _ratio(kappa[ctx.pair], ymean_k), "kappa": kappa[ctx.pair],
+                  "agree": agree[ctx.pair]},
+        yardsticks={d: kappa[d] for d in dyads[1:]}, percentile=pct, trend=trend(ctx.pair),
+        coverage=cov,
+        provenance={"vote_ids": vote_ids[:MAX_IDS], "n_vote_ids": len(vote_ids),
+                    "list": "votes.csv"},
+        details={"raw_agreement": agree, "kappa": kappa, "common_votes": nvotes,
+                 "percentile_among": "dyads with >= 100 common votes over the same years"},
+    ))
+    raw_ratio = _ratio(agree[ctx.pair], ymean_a)
+    k_ratio = _ratio(kappa[ctx.pair], ymean_k)
+    res.evidence.append(Evidence(
+        id="votes.raw_inflation", pillar="votes", kind="votes.raw_inflation",
+        title=f"Raw agreement against chance-corrected affinity of {ctx.pair}, both relative "
+              "to the yardsticks",
+        value=None if raw_ratio is None or k_ratio is None else raw_ratio - k_ratio,
+        unit="raw ratio − kappa ratio", period=f"{lo}–{hi}",
+        source="UN GA roll calls (unvotes, Voeten)",
+        measures={"inflation": None if raw_ratio is None or k_ratio is None
+                  else raw_ratio - k_ratio, "raw_ratio": raw_ratio, "kappa_ratio": k_ratio},
+        yardsticks={d: agree[d] for d in dyads[1:]}, coverage=cov,
+        provenance={"vote_ids": vote_ids[:MAX_IDS], "n_vote_ids": len(vote_ids),
+                    "list": "votes.csv"},
+        details={"raw_agreement": agree, "kappa": kappa},
+    ))
+    steps = {d: trend(d)["change"] for d in dyads}
+    step_y = _mean([steps[d] for d in dyads[1:]])
+    step_pair = steps[ctx.pair]
+    t = trend(ctx.pair)
+    res.evidence.append(Evidence(
+        id="votes.trend", pillar="votes", kind="votes.trend_2014",
+        title=f"Change in {ctx.pair} kappa from before {ctx.split_year} to {ctx.split_year} on, "
+              "against the yardsticks' change",
+        value=step_pair, unit="Δ kappa", period=f"{lo}–{ctx.split_year - 1} vs "
+        f"{ctx.split_year}–{hi}", source="UN GA roll calls (unvotes, Voeten)",
+        measures={"step_vs_yardstick": None if step_pair is None or step_y is None
+                  else step_pair - step_y, "step": step_pair},
+        yardsticks={d: steps[d] for d in dyads[1:]}, trend=t,
+        coverage={**cov, "n": min(t["n_before"], t["n_after"]),
+                  "note": "n = the smaller of the votes before and after the split"},
+        provenance={"vote_ids": vote_ids[:MAX_IDS], "n_vote_ids": len(vote_ids),
+                    "list": "votes.csv"},
+    ))
+    # splits on either side's core issues
+    vlist = votes.affinity_votes(ctx.store, ctx.a, ctx.b, years=yrs)
+    core = core_issue_votes(vlist, [ctx.a, ctx.b])
+    n_core = len(core)
+    splits = core[core["split"]]
+    share = (len(splits) / n_core) if n_core else None
+    top = splits.sort_values("date", ascending=False)
+    res.evidence.append(Evidence(
+        id="votes.core_splits", pillar="votes", kind="votes.core_splits",
+        title=f"Splits of {ctx.pair} on either side's core issues at the UN General Assembly",
+        value=share, unit="share of core-issue votes", period=f"{lo}–{hi}",
+        source="UN GA roll calls (unvotes, Voeten); core issues: bilat/assess/core_issues.toml",
+        measures={"split_share": share, "splits": float(len(splits)), "core_votes": float(n_core)},
+        coverage={"n": n_core, "first": None if not n_core else str(
+                      pd.Timestamp(core["date"].min()).date()),
+                  "last": None if not n_core else str(pd.Timestamp(core["date"].max()).date()),
+                  "thin": n_core < 3, "note": "recorded votes of both on roll calls whose title "
+                  "names a core issue of either side"},
+        provenance={"vote_ids": [int(v) for v in splits["vote_id"]],
+                    "symbols": [str(s) for s in splits["symbol"]]},
+        details={"splits": [
+            {"vote_id": int(r.vote_id), "symbol": r.symbol,
+             "date": str(pd.Timestamp(r.date).date()),
+             "title": r.title, "core_of": r.core_of, "core_issue": r.core_issue,
+             ctx.a: r.vote_a, ctx.b: r.vote_b}
+            for r in top.itertuples()],
+            "by_state": {st: {"votes": int((core["core_of"] == st).sum()),
+                              "splits": int(((core["core_of"] == st) & core["split"]).sum())}
+                         for st in (ctx.a, ctx.b)}},
+    ))
+    res.artefacts["vote_list"] = vlist
+    res.artefacts["core_votes"] = core
+    # ideal points where the votes module offers them (issue 12)
+    fn = getattr(votes, "idealpoints", None) or getattr(votes, "ideal_points", None)
+    if fn is not None:
+        res.evidence.extend(_ideal_points(ctx, fn, lo, hi, res))
+    chart = by_year[["dyad", "year", "kappa", "agree", "n"]].dropna(subset=["year"]).copy()
+    chart["year"] = chart["year"].astype(int)
+    res.chart = chart
+    res.chart_spec = {"x": "year", "y": "kappa", "color": "dyad",
+                      "title": "UN GA vote affinity by year: Cohen's kappa (chance-corrected)"}
+    res.coverage.append({"source": "UN GA roll calls (unvotes)", "first": held[0],
+                         "last": held[1], "rows": int(_count(ctx.store, "un_votes")),
+                         "gaps": _year_gaps(ctx.store),
+                         "thin": "absences are excluded; resolutions adopted without a vote "
+                                 "are not in this source"})
+    return res
+
+
+def _ideal_points(ctx: Context, fn: Callable[..., Any], lo: int, hi: int,
+                  res: PillarResult) -> list[Evidence]:
+    try:
+        kw: dict[str, Any] = {}
+        params = inspect.signature(fn).parameters
+        if "refs" in params:
+            kw["refs"] = ctx.refs
+        elif "ref" in params:
+            kw["ref"] = [f"{x}-{y}" for x, y in ctx.refs]
+        if "years" in params:
+            kw["years"] = f"{lo}-{hi}"
+        df = fn(ctx.store, ctx.a, ctx.b, **kw)
+    except Exception as exc:  # noqa: BLE001 - another pillar's data may not be loaded
+        res.note += f" ideal points: not available ({str(exc).splitlines()[0][:160]})"
+        return []
+    if not isinstance(df, pd.DataFrame) or "dyad" not in df.columns:
+        return []
+    col = next((c for c in ("distance", "ideal_distance", "idealpoint_distance")
+                if c in df.columns), None)
+    if col is None:
+        return []
+    dist = {d: _f(df[df["dyad"] == d][col].mean()) for d in ctx.dyads()}
+    ymean = _mean([dist[d] for d in ctx.dyads()[1:]])
+    n = int(df[(df["dyad"] == ctx.pair) & df[col].notna()].shape[0])
+    return [Evidence(
+        id="votes.ideal_distance", pillar="votes", kind="votes.ideal_distance",
+        title=f"Ideal-point distance of {ctx.pair} (Bailey, Strezhnev & Voeten 2017), mean over "
+              "years", value=dist[ctx.pair], unit="ideal-point distance", period=f"{lo}–{hi}",
+        source="Voeten ideal points", measures={"closeness_ratio": _ratio(ymean, dist[ctx.pair])},
+        yardsticks={d: dist[d] for d in ctx.dyads()[1:]},
+        coverage={"n": n, "thin": n < 5, "note": "years with ideal points for both states"},
+    )]
+
+
+def _count(store: Store, table: str) -> int:
+    return int(store.con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0])
+
+
+def _year_gaps(store: Store) -> str:
+    yrs = [r[0] for r in store.con.execute(
+        "SELECT DISTINCT year FROM un_rollcalls WHERE body = 'GA' ORDER BY 1").fetchall()]
+    if not yrs:
+        return ""
+    missing = sorted(set(range(yrs[0], yrs[-1] + 1)) - set(yrs))
+    return ", ".join(map(str, missing)) if missing else "none"
+
+
+# ============================================================================== events
+def collect_events(ctx: Context) -> PillarResult:
+    """Event data (GDELT; ICEWS where the events module reads it): deeds per word and
+    cooperation share against the yardsticks; government contacts over time."""
+    from bilat.indicators import events
+
+    res = PillarResult("events", "Event data (CAMEO-coded)", "missing",
+                       load_command="bilat fetch all --mirror DIR (or bilat events ingest FILE…)")
+    if not (_has_rows(ctx.store, "gdelt_parts") or _has_rows(ctx.store, "gdelt_events")
+            or _has_rows(ctx.store, "events")):
+        res.note = "no event data in the store"
+        return res
+    params = inspect.signature(events.indicators).parameters
+    sources = ["gdelt"]
+    if "source" in params:
+        sources = ["gdelt", "icews"]
+    frames = []
+    for src in sources:
+        kw: dict[str, Any] = {"refs": ctx.refs, "period": "year", "direction": "undirected"}
+        if "source" in params:
+            kw["source"] = src
+        if ctx.years:
+            kw["start"], kw["end"] = f"{ctx.years[0]}-01-01", f"{ctx.years[1]}-12-31"
+        try:
+            df = events.indicators(ctx.store, ctx.a, ctx.b, **kw)
+        except Exception as exc:  # noqa: BLE001 - one source may be absent
+            res.note += f"{src}: {str(exc).splitlines()[0][:200]}. "
+            continue
+        if len(df):
+            df = df.assign(source=src)
+            frames.append(df)
+    if not frames:
+        res.note = res.note or "no events of the pair or its yardsticks"
+        return res
+    df = pd.concat(frames, ignore_index=True)
+    df["year"] = pd.to_datetime(df["period"]).dt.year
+    for src, part in df.groupby("source"):
+        _event_evidence(ctx, res, str(src), part)
+    if not res.evidence:
+        res.note += "no events of the pair"
+        return res
+    res.status = "ok" if not all(e.coverage.get("thin") for e in res.evidence) else "thin"
+    res.load_command = "" if res.status == "ok" else res.load_command
+    chart = df.groupby(["source", "dyad", "year"], as_index=False)[
+        ["events", "verbal_coop", "material_coop"]].sum()
+    chart["material_per_verbal"] = chart["material_coop"] / chart["verbal_coop"].where(
+        chart["verbal_coop"] > 0)
+    chart["dyad"] = chart["dyad"] + " (" + chart["source"] + ")"
+    res.chart = chart
+    res.chart_spec = {"x": "year", "y": "events", "color": "dyad",
+                      "title": "Events per year between each dyad (undirected; raw counts "
+                               "mostly measure coverage)"}
+    # contacts (issue 11: events.contacts) where available
+    cfn = getattr(events, "contacts", None)
+    if cfn is not None:
+        ev = _contacts_evidence(ctx, cfn, "events", "event-data government contacts", res)
+        if ev is not None:
+            res.evidence.append(ev)
+    for src in df["source"].unique():
+        part = df[(df["source"] == src) & (df["dyad"] == ctx.pair)]
+        res.coverage.append({"source": f"{src} events ({ctx.pair})",
+                             "first": str(part["period"].min()) if len(part) else None,
+                             "last": str(part["period"].max()) if len(part) else None,
+                             "rows": int(part["events"].sum()),
+                             "gaps": _gap_years(part["year"]),
+                             "thin": "thin" if part["events"].sum() < 50 else ""})
+    return res
+
+
+def _gap_years(years: pd.Series) -> str:
+    ys = sorted({int(y) for y in years.dropna()})
+    if not ys:
+        return "no data"
+    missing = sorted(set(range(ys[0], ys[-1] + 1)) - set(ys))
+    return ", ".join(map(str, missing)) if missing else "none"
+
+
+def _event_evidence(ctx: Context, res: PillarResult, src: str, df: pd.DataFrame) -> None:
+    tot = df.groupby("dyad")[["events", "verbal_coop", "material_coop", "verbal_conflict",
+                              "material_conflict"]].sum()
+    if ctx.pair not in tot.index or tot.loc[ctx.pair, "events"] == 0:
+        return
+    mv = {d: _ratio(_f(tot.loc[d, "material_coop"]), _f(tot.loc[d, "verbal_coop"]))
+          if d in tot.index else None for d in ctx.dyads()}
+    coop = {d: _ratio(_f(tot.loc[d, "verbal_coop"] + tot.loc[d, "material_coop"]),
+                      _f(tot.loc[d, "events"])) if d in tot.index else None
+            for d in ctx.dyads()}
+    n = int(tot.loc[ctx.pair, "events"])
+    pair = df[df["dyad"] == ctx.pair]
+    per = f"{pair['year'].min()}–{pair['year'].max()}"
+    cov = {"n": n, "first": str(pair["period"].min()), "last": str(pair["period"].max()),
+           "thin": n < 50, "note": f"{n} {src} events of {ctx.pair} (undirected, no "
+           "de-duplication); yardstick events: " + ", ".join(
+               f"{d} {int(tot.loc[d, 'events']) if d in tot.index else 0}"
+               for d in ctx.dyads()[1:])}
+    prov = {"query": f"bilat events ids {ctx.a} {ctx.b} --period year --at YEAR",
+            "source": src}
+    if n <= 200:
+        try:
+            from bilat.indicators import events
+
+            ids = []
+            for y in sorted(pair["year"].unique()):
+                got = events.ids(ctx.store, ctx.a, ctx.b, at=str(int(y)), period="year")
+                ids += [int(v) for v in got["GLOBALEVENTID"]]
+            prov["event_ids"] = ids
+        except Exception:  # noqa: BLE001, S110 - ids are listed by the command above
+            pass
+    res.evidence.append(Evidence(
+        id=f"events.{src}.material_verbal", pillar="events", kind="events.material_verbal",
+        title=f"Deeds per word ({src}): material over verbal cooperation events of {ctx.pair}",
+        value=mv[ctx.pair], unit="material / verbal cooperation events", period=per,
+        source=src.upper(), measures={"ratio_to_yardstick": _ratio(
+            mv[ctx.pair], _mean([mv[d] for d in ctx.dyads()[1:]]))},
+        yardsticks={d: mv[d] for d in ctx.dyads()[1:]}, coverage=cov, provenance=prov,
+        details={"counts": tot.reset_index().to_dict(orient="records")},
+    ))
+    res.evidence.append(Evidence(
+        id=f"events.{src}.cooperation_share", pillar="events", kind="events.cooperation_share",
+        title=f"Cooperative share of {ctx.pair} events ({src}; quad classes 1–2)",
+        value=coop[ctx.pair], unit="share of events", period=per, source=src.upper(),
+        measures={"ratio_to_yardstick": _ratio(coop[ctx.pair],
+                                               _mean([coop[d] for d in ctx.dyads()[1:]]))},
+        yardsticks={d: coop[d] for d in ctx.dyads()[1:]}, coverage=cov, provenance=prov,
+    ))
+
+
+def _per_year(df: pd.DataFrame, dyad: str | None) -> pd.Series | None:
+    """A count per year from a contacts-like frame (columns year|period and a count)."""
+    if df is None or not len(df):
+        return None
+    d = df
+    if dyad is not None and "dyad" in d.columns:
+        d = d[d["dyad"] == dyad]
+    if "year" in d.columns:
+        years = pd.to_numeric(d["year"], errors="coerce")
+    elif "period" in d.columns:
+        years = pd.to_datetime(d["period"].astype(str), errors="coerce").dt.year
+    else:
+        return None
+    col = next((c for c in ("contacts", "count", "n", "engagements", "events") if c in d.columns),
+               None)
+    vals = d[col] if col is not None else pd.Series(1, index=d.index)
+    s = pd.Series(pd.to_numeric(vals, errors="coerce").to_numpy(), index=years.to_numpy())
+    s = s[s.index.notna()]
+    return s.groupby(level=0).sum()
+
+
+def _contacts_evidence(ctx: Context, fn: Callable[..., Any], key: str, what: str,
+                       res: PillarResult) -> Evidence | None:
+    try:
+        params = inspect.signature(fn).parameters
+        kw: dict[str, Any] = {}
+        if "refs" in params:
+            kw["refs"] = ctx.refs
+        if "by" in params:
+            kw["by"] = "year"
+        if "period" in params:
+            kw["period"] = "year"
+        df = fn(ctx.store, ctx.a, ctx.b, **kw)
+        if hasattr(df, "to_pandas") and not isinstance(df, pd.DataFrame):
+            df = df.to_pandas()
+    except Exception as exc:  # noqa: BLE001 - the other pillar's data may not be loaded
+        res.note += f" {what}: {str(exc).splitlines()[0][:160]}."
+        return None
+    s = _per_year(df, ctx.pair if isinstance(df, pd.DataFrame) and "dyad" in df.columns
+                  else None)
+    if s is None or s.sum() == 0:
+        return None
+    years = sorted(s.index.astype(int))
+    mid = years[len(years) // 2]
+    early = s[s.index < mid].mean() if (s.index < mid).any() else None
+    late = s[s.index >= mid].mean()
+    change = None if not early else float(late / early - 1)
+    return Evidence(
+        id=f"{key}.contacts_trend", pillar=res.pillar, kind=f"{key}.contacts_trend",
+        title=f"Leader and government contacts of {ctx.pair} per year ({what}), "
+              f"{years[0]}–{mid - 1} vs {mid}–{years[-1]}",
+        value=change, unit="relative change in contacts per year", period=f"{years[0]}–"
+        f"{years[-1]}", source=what, measures={"change": change},
+        trend={"split_year": mid, "before": _f(early), "after": _f(late),
+               "n_before": int(s[s.index < mid].sum()), "n_after": int(s[s.index >= mid].sum())},
+        coverage={"n": int(s.sum()), "first": years[0], "last": years[-1],
+                  "thin": s.sum() < 6, "note": "contacts counted per year by the source module"},
+        details={"per_year": {int(k): float(v) for k, v in s.items()}},
+    )
+
+
+# ============================================================================== material ties
+#: Material indicators the report looks for in bilat.indicators.material / panel output.
+MATERIAL_HINTS = ("trade", "tiv", "arms", "exercise", "alliance", "defense", "defence", "igo",
+                  "gas", "lng", "oil", "energy", "engagement", "visit")
+
+
+def collect_material(ctx: Context) -> PillarResult:
+    """Material ties (issue 10: bilat.indicators.material): level against the yardsticks and
+    the step from before the split year, per indicator the module gives."""
+    res = PillarResult("material", "Material ties (trade, arms, alliances, exercises, energy)",
+                       "missing", load_command="bilat fetch all --mirror DIR (trade, arms, "
+                       "alliances, igos, exercises, energy, engagements)")
+    try:
+        from bilat.indicators import material  # type: ignore[attr-defined]
+    except ImportError:
+        res.note = "the material-ties module (bilat.indicators.material) is not installed"
+        return res
+    fn = getattr(material, "indicators", None)
+    if fn is None:
+        res.note = "bilat.indicators.material has no indicators() function"
+        return res
+    try:
+        params = inspect.signature(fn).parameters
+        kw: dict[str, Any] = {}
+        if "refs" in params:
+            kw["refs"] = ctx.refs
+        elif "ref" in params:
+            kw["ref"] = [f"{x}-{y}" for x, y in ctx.refs]
+        if "years" in params and ctx.years:
+            kw["years"] = f"{ctx.years[0]}-{ctx.years[1]}"
+        df = fn(ctx.store, ctx.a, ctx.b, **kw)
+    except Exception as exc:  # noqa: BLE001 - no material data loaded
+        res.note = str(exc).splitlines()[0][:300]
+        return res
+    if not isinstance(df, pd.DataFrame) or not len(df):
+        res.note = "no material data for the pair"
+        return res
+    long = _material_long(df)
+    if long is None or not len(long):
+        res.note = "material indicators in an unrecognised layout: " + ", ".join(df.columns[:12])
+        return res
+    for ind, part in long.groupby("indicator"):
+        _material_evidence(ctx, res, str(ind), part)
+    if not res.evidence:
+        res.note = "no material indicator has data for the pair"
+        return res
+    res.status = "ok"
+    res.load_command = ""
+    res.chart = long[long["dyad"].isin(ctx.dyads())]
+    res.chart_spec = {"x": "year", "y": "value", "color": "dyad",
+                      "title": "Material ties by year (see each indicator's unit)",
+                      "facet": "indicator"}
+    return res
+
+
+def _material_long(df: pd.DataFrame) -> pd.DataFrame | None:
+    """dyad, year, indicator, value (+unit, source) from a long or wide material table."""
+    d = df.copy()
+    if "dyad" not in d.columns:
+        if {"a", "b"} <= set(d.columns):
+            d["dyad"] = d["a"].astype(str) + "–" + d["b"].astype(str)
+        else:
+            return None
+    if "year" not in d.columns:
+        if "period" in d.columns:
+            d["year"] = pd.to_numeric(d["period"], errors="coerce")
+        else:
+            return None
+    if {"indicator", "value"} <= set(d.columns):
+        keep = ["dyad", "year", "indicator", "value"] + [c for c in ("unit", "source", "direction")
+                                                         if c in d.columns]
+        out = d[keep].copy()
+    else:
+        num = [c for c in d.columns if pd.api.types.is_numeric_dtype(d[c]) and c != "year"
+               and any(h in c.lower() for h in MATERIAL_HINTS)
+               and not c.lower().endswith(("_n", "_rank", "_id", "_ids"))]
+        if not num:
+            return None
+        out = d.melt(id_vars=["dyad", "year"], value_vars=num, var_name="indicator",
+                     value_name="value")
+    out["value"] = pd.to_numeric(out["value"], errors="coerce")
+    out["year"] = pd.to_numeric(out["year"], errors="coerce")
+    return out.dropna(subset=["year"])
+
+
+def _material_evidence(ctx: Context, res: PillarResult, ind: str, part: pd.DataFrame) -> None:
+    by = part.groupby(["dyad", "year"])["value"].sum(min_count=1).reset_index()
+    pair = by[(by["dyad"] == ctx.pair) & by["value"].notna()]
+    if not len(pair):
+        return
+    yrs = sorted(pair["year"].astype(int))
+    common = set(yrs)
+    level = {}
+    step = {}
+    for d in ctx.dyads():
+        s = by[(by["dyad"] == d) & by["year"].isin(common)]["value"]
+        level[d] = _f(s.mean()) if len(s.dropna()) else None
+        full = by[(by["dyad"] == d)].dropna(subset=["value"])
+        b = _f(full[full["year"] < ctx.split_year]["value"].mean())
+        a = _f(full[full["year"] >= ctx.split_year]["value"].mean())
+        step[d] = None if b in (None, 0) or a is None else a / b - 1
+    ystep = _mean([step[d] for d in ctx.dyads()[1:]])
+    unit = str(part["unit"].dropna().iloc[0]) if "unit" in part and part["unit"].notna().any() \
+        else ind
+    src = str(part["source"].dropna().iloc[0]) if "source" in part and part["source"].notna().any()\
+        else "bilat.indicators.material"
+    cov = {"n": len(yrs), "first": yrs[0], "last": yrs[-1], "thin": len(yrs) < 3,
+           "gaps": _gap_years(pair["year"]), "note": "dyad-years with data"}
+    key = re.sub(r"[^a-z0-9_]+", "_", ind.lower())
+    res.evidence.append(Evidence(
+        id=f"material.{key}.level", pillar="material", kind=f"material.{key}.level",
+        title=f"{ind} of {ctx.pair}, mean over the years with data, against the yardsticks",
+        value=level[ctx.pair], unit=unit, period=f"{yrs[0]}–{yrs[-1]}", source=src,
+        measures={"ratio_to_yardstick": _ratio(level[ctx.pair],
+                                               _mean([level[d] for d in ctx.dyads()[1:]]))},
+        yardsticks={d: level[d] for d in ctx.dyads()[1:]}, coverage=cov,
+    ))
+    if step[ctx.pair] is not None:
+        res.evidence.append(Evidence(
+            id=f"material.{key}.step_2014", pillar="material", kind=f"material.{key}.step_2014",
+            title=f"{ind} of {ctx.pair}: change from before {ctx.split_year} to "
+                  f"{ctx.split_year} on, against the yardsticks' change",
+            value=step[ctx.pair], unit="relative change", period=f"{yrs[0]}–{yrs[-1]}",
+            source=src, measures={"relative_step": None if ystep is None
+                                  else step[ctx.pair] - ystep, "step": step[ctx.pair]},
+            yardsticks={d: step[d] for d in ctx.dyads()[1:]}, coverage=cov,
+            trend={"split_year": ctx.split_year,
+                   "n_before": int((pair["year"] < ctx.split_year).sum()),
+                   "n_after": int((pair["year"] >= ctx.split_year).sum())},
+        ))
+
+
+# ============================================================================== contacts
+def collect_contacts(ctx: Context) -> PillarResult:
+    """Leader contacts from the official-text corpora (issue 14: bilat.text.contacts) and the
+    Chinese leaders' engagements (issue 10), where installed and loaded."""
+    res = PillarResult("contacts", "Leader contacts (texts and engagement records)", "missing",
+                       load_command="bilat fetch all --mirror DIR, then bilat documents import "
+                       "(corpora)")
+    found = []
+    for mod, fname, key, what in (
+            ("bilat.text.contacts", "contacts", "corpus", "official-text corpora"),
+            ("bilat.indicators.material", "engagements", "engagements",
+             "Chinese leaders' engagements (China Vitae)")):
+        try:
+            import importlib
+
+            m = importlib.import_module(mod)
+        except ImportError:
+            continue
+        fn = getattr(m, fname, None)
+        if fn is None:
+            continue
+        ev = _contacts_evidence(ctx, fn, key, what, res)
+        if ev is not None:
+            ev.pillar = "contacts"
+            found.append(ev)
+    if not found:
+        res.note = (res.note or "") + " no leader-contact series for the pair in the store"
+        res.note = res.note.strip()
+        return res
+    res.evidence = found
+    res.status = "ok"
+    res.load_command = ""
+    rows = []
+    for ev in found:
+        for y, v in ev.details.get("per_year", {}).items():
+            rows.append({"series": ev.source, "year": int(y), "contacts": v})
+    res.chart = pd.DataFrame(rows)
+    res.chart_spec = {"x": "year", "y": "contacts", "color": "series",
+                      "title": f"Leader contacts of {ctx.pair} per year, by source"}
+    return res
+
+
+# ============================================================================== readouts
+def genuine_hashes(store: Store) -> set[str]:
+    """Content hashes of the texts loaded as genuine published readouts (readout_pairs)."""
+    from bilat.sources.readout_pairs import KIND
+
+    log = store.ingest_log(KIND)
+    return set(log["sha256"]) if len(log) else set()
+
+
+def _pair_docs(store: Store, kind: str) -> pd.DataFrame:
+    if not store.has_table("documents"):
+        return pd.DataFrame()
+    return store.con.execute(
+        "SELECT doc_id, sha256, side, date, event, kind, parties, language, title, source_url "
+        "FROM documents WHERE kind = ? ORDER BY date, event, side", [kind]).df()
+
+
+def readout_pairs_of(store: Store, a: str, b: str) -> tuple[list[list[str]], pd.DataFrame]:
+    """Stored readout pairs of the dyad (doc ids per event, A's then B's) and the events with
+    one side's account only."""
+    docs = _pair_docs(store, "readout")
+    if not len(docs):
+        return [], docs
+    docs = docs[docs["side"].isin([a, b]) & docs["event"].notna()]
+    pairs, single = [], []
+    for _ev, g in docs.groupby("event", sort=True):
+        parties = {p for ps in g["parties"] for p in (list(ps) if ps is not None else [])}
+        sides = set(g["side"])
+        if {a, b} <= sides:
+            # one text per side (the first stored), A's first
+            ids = [g[g["side"] == a]["doc_id"].iloc[0], g[g["side"] == b]["doc_id"].iloc[0]]
+            pairs.append(ids)
+        elif not parties or {a, b} <= parties:
+            single.append(g)
+    return pairs, (pd.concat(single) if single else docs.head(0))
+
+
+def collect_readouts(ctx: Context) -> PillarResult:
+    """Every stored readout pair of the dyad compared claim by claim (bilat.text.readouts):
+    unconfirmed attributions per pair and direction, and each side's unmatched share."""
+    from bilat.text.readouts import compare_readouts
+
+    res = PillarResult("readouts", "Readouts of the same call or meeting", "missing",
+                       load_command="bilat fetch all --mirror DIR (texts/readouts) or "
+                       "bilat documents add FILE --side A --event KEY")
+    pairs, single = readout_pairs_of(ctx.store, ctx.a, ctx.b)
+    res.artefacts["one_side_only"] = single
+    if not pairs:
+        res.note = (f"no readout pair of {ctx.pair} in the store"
+                    + (f" ({single['event'].nunique()} events with one side's account only)"
+                       if len(single) else ""))
+        return res
+    genuine = genuine_hashes(ctx.store)
+    comps = []
+    for ids in pairs:
+        try:
+            comps.append(compare_readouts(ids, store=ctx.store, force=True))
+        except Exception as exc:  # noqa: BLE001 - one pair failing must not hide the others
+            res.note += f" pair {'/'.join(ids)}: {str(exc).splitlines()[0][:160]}."
+    if not comps:
+        return res
+    res.artefacts["comparisons"] = comps
+    unconf: dict[str, int] = {f"{ctx.a} readout → {ctx.b}": 0, f"{ctx.b} readout → {ctx.a}": 0}
+    claims_prov = []
+    rows = []
+    unmatched = []
+    verified = True
+    for cmp in comps:
+        event = cmp.documents[0].event
+        when = cmp.documents[0].date
+        for d in cmp.documents:
+            if d.sha256 not in genuine:
+                verified = False
+        per = {ctx.a: 0, ctx.b: 0}
+        for r in cmp.results:
+            if r.label == "unconfirmed_attribution" or "overstated" in r.flags:
+                side = r.side or "?"
+                per[side] = per.get(side, 0) + 1
+                other = ctx.b if side == ctx.a else ctx.a
+                unconf[f"{side} readout → {other}"] = unconf.get(f"{side} readout → {other}",
+                                                                 0) + 1
+                c = r.claim
+                claims_prov.append({"doc_id": c.doc_id, "start": c.start, "end": c.end,
+                                    "side": side, "attributed_to": c.speaker_side,
+                                    "label": r.label, "flags": r.flags, "issues": list(c.issues),
+                                    "text": c.text, "event": event, "reason": "; ".join(r.reasons)})
+        for d in cmp.documents:
+            unmatched.append(cmp.unmatched_share[d.doc_id])
+        rows.append({"event": event, "date": str(when), **{f"unconfirmed_in_{k}": v
+                                                          for k, v in per.items()},
+                     "asymmetry": cmp.asymmetry})
+    n_pairs = len(comps)
+    total = sum(unconf.values())
+    dates = sorted(str(c.documents[0].date) for c in comps)
+    cov = {"n": n_pairs, "first": dates[0], "last": dates[-1], "thin": n_pairs < 3,
+           "note": f"{n_pairs} readout pairs of {ctx.pair}; "
+                   f"{single['event'].nunique() if len(single) else 0} events with one side's "
+                   "account only are not comparable"}
+    res.evidence.append(Evidence(
+        id="readouts.unconfirmed", pillar="readouts", kind="readouts.unconfirmed",
+        title=f"Unconfirmed attributions in the stored {ctx.pair} readout pairs (claims one side "
+              "attributes to the other that the other's own readout lacks)",
+        value=total / n_pairs, unit="per readout pair", period=f"{dates[0]}–{dates[-1]}",
+        source="stored readouts (bilat.text.readouts)",
+        measures={"per_pair": total / n_pairs, "total": float(total)},
+        coverage=cov, provenance={"claims": claims_prov}, details={"by_direction": unconf,
+                                                                   "pairs": rows},
+        verified=verified,
+    ))
+    res.evidence.append(Evidence(
+        id="readouts.one_sided", pillar="readouts", kind="readouts.one_sided",
+        title=f"Share of each {ctx.pair} readout's claims the other side's readout does not carry",
+        value=_mean(unmatched), unit="mean unmatched share", period=f"{dates[0]}–{dates[-1]}",
+        source="stored readouts (bilat.text.readouts)",
+        measures={"unmatched_share": _mean(unmatched)}, coverage=cov,
+        provenance={"documents": [d.doc_id for c in comps for d in c.documents]},
+        details={"pairs": rows}, verified=verified,
+    ))
+    res.status = "ok" if n_pairs >= 3 else "thin"
+    res.load_command = ""
+    res.chart = _readout_chart(rows, ctx)
+    res.chart_spec = {"x": "event", "y": "unconfirmed", "color": "readout", "mark": "bar",
+                      "title": "Unconfirmed attributions per readout pair, by whose readout"}
+    res.coverage.append({"source": f"readouts ({ctx.pair})", "first": dates[0],
+                         "last": dates[-1], "rows": n_pairs, "gaps": "",
+                         "thin": cov["note"]})
+    return res
+
+
+def _readout_chart(rows: list[dict[str, Any]], ctx: Context) -> pd.DataFrame:
+    out = []
+    for r in rows:
+        for side in (ctx.a, ctx.b):
+            out.append({"event": r["event"], "readout": f"{side}'s readout",
+                        "unconfirmed": r.get(f"unconfirmed_in_{side}", 0)})
+    return pd.DataFrame(out)
+
+
+# ============================================================================== statements
+def collect_statements(ctx: Context) -> PillarResult:
+    """Joint statements of the pair (bilat.text.lineage): share new vs reaffirmed, omissions."""
+    res = PillarResult("statements", "Joint statements", "missing",
+                       load_command=f"bilat documents add FILE --kind statement --party {ctx.a} "
+                       f"--party {ctx.b} --date YYYY-MM-DD (two or more statements)")
+    docs = _pair_docs(ctx.store, "statement")
+    if len(docs):
+        docs = docs[docs["parties"].map(
+            lambda ps: ps is not None and {ctx.a, ctx.b} <= set(ps))]
+        docs = docs[docs["date"].notna()]
+    if len(docs) < 2:
+        res.note = f"{len(docs)} joint statement(s) of {ctx.pair} stored; a lineage needs two"
+        return res
+    from bilat.text.lineage import lineage
+
+    try:
+        rep = lineage(list(docs["doc_id"]), store=ctx.store, parties=(ctx.a, ctx.b))
+    except Exception as exc:  # noqa: BLE001
+        res.note = str(exc).splitlines()[0][:300]
+        return res
+    res.artefacts["lineage"] = rep
+    summ = rep.summary()
+    new = _f(rep.focus.shares["by_claims"]["new"]["share"])
+    genuine = genuine_hashes(ctx.store)
+    verified = all(s in genuine for s in docs["sha256"])
+    focus = rep.focus
+    res.evidence.append(Evidence(
+        id="statements.new_share", pillar="statements", kind="statements.new_share",
+        title=f"Share of the latest {ctx.pair} joint statement that is new",
+        value=new, unit="share of claims", period=str(docs["date"].max()),
+        source="stored joint statements (bilat.text.lineage)", measures={"new_share": new},
+        coverage={"n": len(docs), "first": str(docs["date"].min()),
+                  "last": str(docs["date"].max()), "thin": len(docs) < 3,
+                  "note": f"{len(docs)} statements in the series"},
+        provenance={"documents": list(docs["doc_id"]), "focus": focus.doc.doc_id},
+        details={"summary": _jsonable(summ)}, verified=verified,
+    ))
+    res.status = "ok"
+    res.load_command = ""
+    return res
+
+
+#: The collectors, in the order the report shows the pillars.
+COLLECTORS: dict[str, Callable[[Context], PillarResult]] = {
+    "votes": collect_votes,
+    "events": collect_events,
+    "material": collect_material,
+    "contacts": collect_contacts,
+    "readouts": collect_readouts,
+    "statements": collect_statements,
+}
+
+
+__all__ = ["COLLECTORS", "Context", "Evidence", "PillarResult", "SPLIT_YEAR",
+           "collect_contacts", "collect_events", "collect_material", "collect_readouts",
+           "collect_statements", "collect_votes", "core_issue_votes", "genuine_hashes",
+           "load_core_issues", "readout_pairs_of"]

@@ -1,0 +1,408 @@
+"""The partnership report: every pillar's evidence, weighed by ACH, in one dataclass.
+
+:func:`report` answers one question — *how deep is the A–B partnership, and which reading does
+the evidence favour?* — from what the store holds: it collects the evidence of every pillar
+(:mod:`bilat.assess.evidence`; a pillar without data is listed as missing with the command that
+would load it), builds the words-against-deeds table (:mod:`bilat.assess.words_deeds`), rates
+every item against every hypothesis of the hypotheses file and scores them
+(:mod:`bilat.assess.ach`), and writes a bottom line from the figures. The CLI
+(``bilat report A B``) and the HTML page (:mod:`bilat.report.report_html`) only render it.
+
+Default yardsticks (``refs=None``): for Russia–China the deepest reference dyads the seed
+commentaries use, RUS–BLR and USA–GBR (:data:`DEFAULT_YARDSTICKS`); for any other pair, each
+side's highest-affinity partner at the UN (Cohen's kappa over the last ten years held, at least
+100 common votes, the other side of the pair excluded): A–A′ and B–B′.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from bilat.assess.ach import ACHResult, analyse
+from bilat.assess.evidence import (
+    COLLECTORS,
+    Context,
+    Evidence,
+    PillarResult,
+    _jsonable,
+    genuine_hashes,
+    load_core_issues,
+)
+from bilat.assess.rules import HypothesisSet, load_hypotheses
+from bilat.errors import error
+from bilat.store import Store
+
+#: Deepest reference dyads for pairs the seed commentaries discuss (unordered pair -> refs).
+DEFAULT_YARDSTICKS: dict[frozenset[str], list[tuple[str, str]]] = {
+    frozenset({"RUS", "CHN"}): [("RUS", "BLR"), ("USA", "GBR")],
+}
+QUESTION = ("How deep is the {a}–{b} partnership, and which reading does the evidence favour: "
+            "{names}?")
+
+
+@dataclass
+class Report:
+    """The partnership report for one pair (see module docstring)."""
+
+    a: str
+    b: str
+    refs: list[tuple[str, str]]
+    yardstick_note: str
+    years: tuple[int, int] | None
+    question: str
+    pillars: list[PillarResult]
+    evidence: list[Evidence]
+    ach: ACHResult
+    words_deeds: pd.DataFrame
+    coverage: pd.DataFrame
+    bottom_line: str
+    hypotheses_file: str
+    store: str
+    generated_at: str
+    seconds: dict[str, float] = field(default_factory=dict)
+    unverified_texts: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def pair(self) -> str:
+        return f"{self.a}–{self.b}"
+
+    def pillar(self, name: str) -> PillarResult:
+        for p in self.pillars:
+            if p.pillar == name:
+                return p
+        raise KeyError(name)
+
+    def evidence_by_id(self, eid: str) -> Evidence:
+        for e in self.evidence:
+            if e.id == eid:
+                return e
+        raise KeyError(eid)
+
+    @property
+    def missing(self) -> list[PillarResult]:
+        return [p for p in self.pillars if p.status == "missing"]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every figure, JSON-ready."""
+        from bilat import __version__
+
+        return _jsonable({
+            "bilat_version": __version__,
+            "generated_at": self.generated_at,
+            "store": self.store,
+            "question": self.question,
+            "pair": [self.a, self.b],
+            "yardsticks": [list(r) for r in self.refs],
+            "yardstick_note": self.yardstick_note,
+            "years": list(self.years) if self.years else None,
+            "bottom_line": self.bottom_line,
+            "hypotheses_file": self.hypotheses_file,
+            "pillars": [p.to_dict() for p in self.pillars],
+            "evidence": [e.to_dict() for e in self.evidence],
+            "ach": self.ach.to_dict(),
+            "words_deeds": self.words_deeds.to_dict(orient="records"),
+            "coverage": self.coverage.to_dict(orient="records"),
+            "unverified_texts": self.unverified_texts,
+            "seconds": self.seconds,
+        })
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent, default=str)
+
+    def summary_lines(self) -> list[str]:
+        """A short terminal summary (plain text)."""
+        s = self.ach.scores
+        names = {h["id"]: h["name"] for h in self.ach.hypotheses}
+        lines = [self.question, ""]
+        for h in s.ranking:
+            lines.append(f"  {h} {names[h]:<34} posterior {s.posterior[h]:6.1%}   "
+                         f"inconsistency {s.inconsistency[h]:.2f}")
+        lines.append("")
+        lines.append(self.bottom_line)
+        lines.append("")
+        for p in self.pillars:
+            state = p.status.upper()
+            extra = f"  (load: {p.load_command})" if p.status == "missing" and p.load_command \
+                else ""
+            lines.append(f"  {p.title:<58} {state:<8} {len(p.evidence)} items{extra}")
+        return lines
+
+
+# ----------------------------------------------------------------------------- yardsticks
+def default_yardsticks(store: Store, a: str, b: str) -> tuple[list[tuple[str, str]], str]:
+    """The default reference dyads for A–B and a sentence saying how they were chosen."""
+    fixed = DEFAULT_YARDSTICKS.get(frozenset({a, b}))
+    if fixed:
+        return list(fixed), ("default yardsticks for this pair: " + ", ".join(
+            f"{x}–{y}" for x, y in fixed) + " (the deepest reference dyads of the seed "
+            "commentaries: Russia's closest ally and the US–UK 'special relationship')")
+    from bilat.assess.evidence import _vote_years
+    from bilat.indicators import votes
+
+    held = _vote_years(store)
+    if held is None:
+        raise error("E604", pair=f"{a}–{b}", reason="no UN votes in the store to derive them "
+                    "from (each side's highest-affinity partner)")
+    yrs = f"{max(held[0], held[1] - 9)}-{held[1]}"
+    refs = []
+    for x, other in ((a, b), (b, a)):
+        near = votes.nearest(store, x, years=yrs, method="kappa", min_votes=100)
+        near = near[near["rank"].notna() & (near["b"] != other)]
+        if not len(near):
+            raise error("E604", pair=f"{a}–{b}", reason=f"no partner of {x} with 100+ common "
+                        f"votes in {yrs}")
+        refs.append((x, str(near.iloc[0]["b"])))
+    return refs, (f"yardsticks derived from the data: each side's highest-affinity UN partner "
+                  f"(Cohen's kappa, {yrs}, 100+ common votes): "
+                  + ", ".join(f"{x}–{y}" for x, y in refs))
+
+
+def parse_years(value: str | tuple[int, int] | None) -> tuple[int, int] | None:
+    """``"1992-2019"`` → (1992, 2019); ``"2014"`` → (2014, 2014); None stays None (E605)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, tuple):
+        lo, hi = value
+    else:
+        text = str(value).strip().replace("–", "-")
+        try:
+            if "-" in text:
+                x, _, y = text.partition("-")
+                lo, hi = int(x), int(y)
+            else:
+                lo = hi = int(text)
+        except ValueError as exc:
+            raise error("E605", value=value) from exc
+    if lo > hi or lo < 1900 or hi > 2100:
+        raise error("E605", value=value)
+    return int(lo), int(hi)
+
+
+# ----------------------------------------------------------------------------- the report
+def report(
+    store: Store,
+    a: str,
+    b: str,
+    *,
+    refs: list[tuple[str, str]] | None = None,
+    years: str | tuple[int, int] | None = None,
+    hypotheses: str | Path | HypothesisSet | None = None,
+    pillars: list[str] | None = None,
+    split_year: int = 2014,
+) -> Report:
+    """The partnership report for A–B (ISO3) from what ``store`` holds.
+
+    ``refs``: reference dyads (default: :func:`default_yardsticks`); ``years``: limit every
+    pillar to these years (default: all the data holds; UN votes from 1992); ``hypotheses``: a
+    hypotheses file (default: the shipped ``hypotheses.toml``) or a loaded set; ``pillars``:
+    collect only these (default: all of :data:`bilat.assess.evidence.COLLECTORS`).
+    Raises E116 for A = B, E604 when no yardstick can be found, E60x for a bad hypotheses file.
+    """
+    from bilat.reference.countries import resolve_state
+
+    t0 = time.perf_counter()
+    a, b = resolve_state(a), resolve_state(b)
+    if a == b:
+        raise error("E116", value=a)
+    hs = hypotheses if isinstance(hypotheses, HypothesisSet) else load_hypotheses(hypotheses)
+    rng = parse_years(years)
+    if refs is None:
+        refs, ynote = default_yardsticks(store, a, b)
+    else:
+        refs = [(resolve_state(x), resolve_state(y)) for x, y in refs]
+        ynote = "yardsticks given: " + ", ".join(f"{x}–{y}" for x, y in refs)
+    ctx = Context(store, a, b, refs, rng, split_year)
+    seconds: dict[str, float] = {}
+    results: list[PillarResult] = []
+    for name, fn in COLLECTORS.items():
+        if pillars is not None and name not in pillars:
+            continue
+        t = time.perf_counter()
+        try:
+            res = fn(ctx)
+        except Exception as exc:  # noqa: BLE001 - one pillar failing must not hide the rest
+            res = PillarResult(name, name, "error", note=f"{type(exc).__name__}: "
+                               f"{str(exc).splitlines()[0][:300] if str(exc) else ''}")
+        res.seconds = time.perf_counter() - t
+        seconds[name] = res.seconds
+        results.append(res)
+    evidence = [e for r in results for e in r.evidence]
+    # words against deeds (needs the vote list when votes are stored)
+    t = time.perf_counter()
+    genuine = genuine_hashes(store) if store.has_table("ingest_log") else set()
+    vlist = None
+    for r in results:
+        if r.pillar == "votes":
+            vlist = r.artefacts.get("vote_list")
+    from bilat.assess import words_deeds
+
+    try:
+        wd = words_deeds.table(store, a, b, votes_list=vlist, core=load_core_issues(),
+                               genuine=genuine)
+    except Exception as exc:  # noqa: BLE001
+        wd = pd.DataFrame()
+        results.append(PillarResult("words_deeds", "Words against deeds", "error",
+                                    note=str(exc).splitlines()[0][:300]))
+    seconds["words_deeds"] = time.perf_counter() - t
+    wd_ev = _words_deeds_evidence(ctx, wd)
+    if wd_ev is not None:
+        evidence.append(wd_ev)
+    t = time.perf_counter()
+    ach = analyse(hs, evidence)
+    seconds["ach"] = time.perf_counter() - t
+    coverage = _coverage(store, results)
+    unverified = _unverified(store, a, b, genuine)
+    names = ", ".join(f"{h.id} {h.name.lower()}" for h in hs.hypotheses)
+    rep = Report(
+        a=a, b=b, refs=refs, yardstick_note=ynote, years=rng,
+        question=QUESTION.format(a=a, b=b, names=names), pillars=results, evidence=evidence,
+        ach=ach, words_deeds=wd, coverage=coverage, bottom_line="", hypotheses_file=hs.path,
+        store=str(store.path or ":memory:"),
+        generated_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
+        seconds=seconds, unverified_texts=unverified,
+    )
+    rep.bottom_line = bottom_line(rep)
+    rep.seconds["total"] = time.perf_counter() - t0
+    return rep
+
+
+def _words_deeds_evidence(ctx: Context, wd: pd.DataFrame) -> Evidence | None:
+    if wd is None or not len(wd):
+        return None
+    with_votes = wd[wd["votes"].fillna(0) > 0]
+    n = len(with_votes)
+    unbacked = int((with_votes["backed_share"] < 0.5).sum()) if n else 0
+    share = unbacked / n if n else None
+    return Evidence(
+        id="words_deeds.unbacked", pillar="words_deeds", kind="words_deeds.unbacked",
+        title=f"Claims of support in {ctx.pair} texts not matched by UN votes on the same issue",
+        value=share, unit="share of claims with votes on their issue", period="",
+        source="stored readouts/statements × UN GA roll calls",
+        measures={"unbacked_share": share, "claims": float(len(wd)),
+                  "claims_with_votes": float(n)},
+        coverage={"n": n, "thin": n < 2, "note": f"{len(wd)} claims of support on a core issue; "
+                  f"{n} with recorded GA votes on that issue"},
+        provenance={"claims": [{"doc_id": r.doc_id, "start": int(r.start), "end": int(r.end),
+                                "issue": r.issue, "text": r.text}
+                               for r in wd.itertuples()]},
+        verified=bool(wd["verified"].all()),
+    )
+
+
+def _coverage(store: Store, results: list[PillarResult]) -> pd.DataFrame:
+    rows = []
+    for r in results:
+        if r.coverage:
+            for c in r.coverage:
+                rows.append({"pillar": r.pillar, "status": r.status, **c})
+        else:
+            rows.append({"pillar": r.pillar, "status": r.status, "source": r.title,
+                         "first": None, "last": None, "rows": None, "gaps": "",
+                         "thin": r.note or ("no data: " + r.load_command if r.load_command
+                                            else "")})
+    df = pd.DataFrame(rows)
+    for c in ("source", "first", "last", "rows", "gaps", "thin"):
+        if c not in df.columns:
+            df[c] = None
+    df["load_command"] = [r.load_command if r.status == "missing" else ""
+                          for r in results for _ in (r.coverage or [None])]
+    return df
+
+
+def _unverified(store: Store, a: str, b: str, genuine: set[str]) -> list[dict[str, Any]]:
+    """Stored texts of the pair that are not loaded as verified originals (banner in HTML)."""
+    if not store.has_table("documents"):
+        return []
+    docs = store.con.execute(
+        "SELECT doc_id, sha256, side, date, kind, event, source_url, parties FROM documents "
+        "WHERE kind IN ('readout', 'statement')").df()
+    out = []
+    for r in docs.itertuples():
+        parties = set(r.parties) if r.parties is not None else set()
+        if ({a, b} <= parties or r.side in (a, b)) and r.sha256 not in genuine:
+            out.append({"doc_id": r.doc_id, "side": r.side, "date": r.date, "kind": r.kind,
+                        "event": r.event, "source_url": r.source_url})
+    return out
+
+
+def _fmt(x: float | None, spec: str = ".2f") -> str:
+    return "n/a" if x is None else format(x, spec)
+
+
+def bottom_line(rep: Report) -> str:
+    """One paragraph from the figures: ranking, posterior, robustness, key items, gaps."""
+    s = rep.ach.scores
+    names = {h["id"]: h["name"] for h in rep.ach.hypotheses}
+    rk = s.ranking
+    parts = []
+    if not rep.evidence:
+        return (f"The store holds no evidence on {rep.pair}: every pillar is missing. Load the "
+                "data with `bilat fetch all --mirror DIR` and run the report again.")
+    lead = (f"On the {len(rep.evidence)} evidence items the store holds for {rep.pair}, "
+            f"{names[rk[0]]} ({rk[0]}) leads with a posterior of {s.posterior[rk[0]]:.0%} "
+            f"(Heuer inconsistency {s.inconsistency[rk[0]]:.1f}), ahead of "
+            + ", ".join(f"{names[h]} ({h}, {s.posterior[h]:.0%}, inconsistency "
+                        f"{s.inconsistency[h]:.1f})" for h in rk[1:]) + ".")
+    parts.append(lead)
+    if rep.ach.close_call:
+        parts.append("The lead is too small to call.")
+    sens = rep.ach.sensitivity
+    if sens.robust:
+        parts.append("The ranking holds when any single item is left out and when every "
+                     "threshold is moved by the file's perturbation factors.")
+    else:
+        parts.append("The ranking is fragile: the leading reading changes when these items are "
+                     "dropped or re-rated: " + ", ".join(sens.flips) + ".")
+    try:
+        k = rep.evidence_by_id("votes.chance_corrected")
+        ys = ", ".join(f"{d} {_fmt(v)}" for d, v in k.yardsticks.items())
+        raw = k.details.get("raw_agreement", {})
+        rawys = ", ".join(f"{d} {_fmt(raw.get(d))}" for d in k.yardsticks)
+        kap = k.details.get("kappa", {})
+        above_raw = sum(1 for d in k.yardsticks if raw.get(d) is not None
+                        and (raw.get(rep.pair) or 0) > raw[d])
+        above_k = sum(1 for d in k.yardsticks if kap.get(d) is not None
+                      and (k.value or 0) > kap[d])
+        parts.append(f"At the UN ({k.period}, {k.coverage.get('n'):,} common votes) the pair's "
+                     f"chance-corrected affinity is kappa {_fmt(k.value)} against {ys} (above "
+                     f"{above_k} of {len(k.yardsticks)} yardsticks); raw agreement "
+                     f"({_fmt(raw.get(rep.pair))} against {rawys}) puts it above {above_raw} of "
+                     f"them" + (": raw agreement flatters the pair." if above_raw > above_k
+                                else "."))
+    except KeyError:
+        pass
+    try:
+        c = rep.evidence_by_id("votes.core_splits")
+        if c.value is not None:
+            parts.append(f"They voted apart on {int(c.measures['splits'])} of "
+                         f"{int(c.measures['core_votes'])} recorded votes on either side's core "
+                         "issues.")
+    except KeyError:
+        pass
+    try:
+        u = rep.evidence_by_id("readouts.unconfirmed")
+        parts.append(f"Across {u.coverage.get('n')} stored readout pairs, "
+                     f"{int(u.measures['total'])} claims attribute to the other side what its "
+                     "own readout does not say (" + ", ".join(
+                         f"{k} {v}" for k, v in u.details["by_direction"].items()) + ").")
+    except KeyError:
+        pass
+    missing = [p.title for p in rep.pillars if p.status in ("missing", "error")]
+    thin = [p.title for p in rep.pillars if p.status == "thin"]
+    if missing:
+        parts.append("Missing from the store (not counted either way): " + "; ".join(missing)
+                     + ".")
+    if thin:
+        parts.append("Thin (weighted down): " + "; ".join(thin) + ".")
+    return " ".join(parts)
+
+
+__all__ = ["DEFAULT_YARDSTICKS", "Report", "bottom_line", "default_yardsticks", "parse_years",
+           "report"]
