@@ -37,6 +37,15 @@ class Errors:
     E017 = "checksum mismatch for {name}: expected {expected}, got {got}; run the same command again to download it anew"
     E018 = "{path!s} is empty or has no data rows; download it again or check the mirror copy"
     E019 = "cannot write {path!s}: {reason}; free some space (or choose another --store) and run the same command again: nothing was half-written"
+    # E020–E049: the store checks itself (bilat.store, bilat doctor) and CLI boundaries
+    E020 = "store part {part} has no data files ({path!s}): the store is damaged and would answer from what is left; run `bilat doctor` to see what is missing and how to repair it"
+    E021 = "store part {part} is damaged ({path!s}): {reason}; run `bilat doctor` to see how to repair it"
+    E022 = "no store at {path!s}; read commands never create one: give the store you loaded with --store or BILAT_STORE, or load data first (e.g. `bilat fetch unvotes`)"
+    E023 = "cannot create the store at {path!s}: {reason}; choose a folder you can write to with --store (or BILAT_STORE)"
+    E024 = "{path!s} is a file, but the store keeps its data folder under that name; move the file away or choose another --store"
+    E025 = "{path!s} is not a readable bilat store ({reason}); restore it from a backup, or move it away and load the data again (`bilat fetch …`); `bilat doctor` tells more"
+    E026 = "the store {path!s} is read-only ({reason}); this command writes to it: make it writable or copy it and give --store COPY"
+    E027 = "{what} failed: {reason}; rerun with --traceback and report it if the input looks right"
 
     # --- E1xx: event data (GDELT, CAMEO) -------------------------------------------------------
     # (owned by bilat.sources.gdelt / bilat.indicators.events)
@@ -56,6 +65,28 @@ class Errors:
     E114 = "no GDELT file list at {url} ({reason}); check the address, or use --mirror DIR"
     E115 = "--start {start} is after --end {end}; give the earlier date first"
     E116 = "A and B are the same state {value!r}; a dyad needs two different states (e.g. RUS CHN)"
+    # E117–E139: GDELT rows out of the field's domain, identity, fetch ranges (bilat.sources.gdelt)
+    E117 = "a carriage return (CR) inside the row would split a field or join two rows (GDELT rows end with LF; CRLF line ends are read); fix the row, or pass --on-bad-rows skip|quarantine"
+    E118 = "{column} {value!r} is outside the field's domain ({domain}); fix the row, or pass --on-bad-rows skip|quarantine"
+    E119 = "{column} {value} is later than {limit}: no GDELT file holds an event from the future; fix the row, or pass --on-bad-rows skip|quarantine"
+    E120 = "no GDELT {version}.0 files cover {start}..{end}: GDELT {version}.0 runs from {first} to today; give dates in that range"
+    # E140–E199: ICEWS (events, dyad-year aggregates, quadruple sets), leaders, the canonical
+    # event view, coverage and contacts (owned by bilat.sources.icews*, bilat.indicators.events)
+    E140 = "{path!s}: missing ICEWS column(s) {missing} in the header (line 1); found: {found}; the ICEWS Dataverse layout has 20 tab-separated fields: {expected}"
+    E141 = "{path!s} line {line}: unknown country name {value!r} in {column}; add the name as an alias in bilat/reference/data/countries.csv, or pass --on-bad-rows skip|quarantine"
+    E142 = "{path!s} line {line}: bad date {value!r} in {column} (expected {expected}); fix the row, or pass --on-bad-rows skip|quarantine"
+    E143 = "{path!s} line {line}: bad value {value!r} in {column}: {reason}; fix the row, or pass --on-bad-rows skip|quarantine"
+    E144 = "{path!s} line {line}: {found} tab-separated fields, the {layout} layout has {expected}; fix the row, or pass --on-bad-rows skip|quarantine"
+    E145 = "{path!s}: the zip holds no ICEWS event file (members: {members}); an ICEWS zip holds events.YYYY.*.tab or YYYYMMDD-icews-events.tab"
+    E146 = "{path!s}: no {missing} beside this quadruple file; an ICEWS quadruple set keeps train/valid/test.txt (or quadruple.txt) with entity2id.txt and relation2id.txt in one folder"
+    E147 = "{path!s}: unknown quadruple set {value!r}: its time index has no known date mapping; known sets: {options} (rename the folder to one of them if it is the same build)"
+    E148 = "{path!s} line {line}: {what} id {value!r} is not in {dictionary}; the set is incomplete: copy it again"
+    E149 = "{path!s}: no ICEWS dyad-year table in this R file (objects: {found}); expected a data frame with columns {expected}"
+    E150 = "no {source} events for {dyad}{span}: {why}"
+    E151 = "--dedup root is GDELT's IsRootEvent and has no meaning for {source}; use --dedup daily (one event per day, dyad and CAMEO code) or none"
+    E152 = "{path!s}: cannot tell the event format from its first line ({found}); bilat reads GDELT exports (57, 58 or 61 tab-separated fields, no header), ICEWS Dataverse files (header 'Event ID<TAB>Event Date…', .tab or .zip), ICEWS quadruple sets (train/valid/test.txt or quadruple.txt beside entity2id.txt) and the ICEWS dyad-year icews.rda"
+    E153 = "invalid {option} {value!r}; {expected}"
+    E154 = "leaders table {path!s} line {line}: {reason}; fix the row (see LEADERS_SOURCES.md)"
 
     # --- E2xx: UN votes ------------------------------------------------------------------------
     # (owned by bilat.sources.unvotes / bilat.indicators.votes)
@@ -68,13 +99,24 @@ class Errors:
     E207 = "{path!s} line {line}: missing or invalid {column!r} value {value!r}; fix the row or pass --on-bad-rows skip"
     E208 = "{path!s} line {line}: state {state!r} on vote {vote_id} is stored as {stored!r} but this file says {value!r}; the stored row is kept; fix the file or pass --on-bad-rows skip"
     E209 = "{path!s}: formats conflict: {reason}"
-    E210 = "no UN votes for {what}; load them with `bilat fetch unvotes` or widen --years/--issue"
+    E210 = "no UN votes for {what}; {hint}"
     E211 = "unknown issue {value!r}; valid: {options}"
     E212 = "invalid year range {value!r}; use YYYY or YYYY-YYYY (e.g. 2010-2019)"
     E213 = "unknown affinity method {value!r}; valid: {options}"
     E214 = "no State Department table for {year} in {path!s}; tables exist for: {options}"
     E215 = "invalid --on-bad-rows {value!r}; valid: error, skip"
     E216 = "A and B are the same state {value!r}; a dyad needs two different states (e.g. RUS CHN)"
+    # E260–E279: vote rows out of range (bilat.sources.unvotes)
+    E260 = "{path!s} line {line}: {column!r} value {value!r} is out of range ({domain}); fix the row or pass --on-bad-rows skip|quarantine"
+    E261 = "{path!s} line {line}: the row has {found} fields but the header has {expected}; rows are never padded or shifted: fix the row or pass --on-bad-rows skip|quarantine"
+    # E217–E259: UN votes to 2024 (bilat.sources.undl_scrape, idealpoints, unsc_vetoes; bilat.indicators.votes)
+    E217 = "{path!s}: the zip should hold one CSV file (the scrape's 'UN DATA.csv'); it holds: {found}"
+    E218 = "no ideal points for {what}; {hint}"
+    E219 = "unknown ideal-point estimate {value!r}; valid: {options}"
+    E220 = "no Security Council vetoes in the store; load them with `bilat fetch unsc-vetoes` (mirror folder unga/unsc-vetoes-2022)"
+    E221 = "{path!s}: core-issue mapping line {line}: {reason}; see the format in bilat/reference/data/CORE_ISSUES_SOURCES.md"
+    E222 = "give --text WORDS or --symbol SYMBOL (e.g. --symbol A/RES/68/262 or --text crimea)"
+    E223 = "unknown --stance {value!r}; valid: split, with, all"
 
     # --- E3xx: documents, claims, readouts ----------------------------------------------------
     # (owned by bilat.text.documents / bilat.text.readouts)
@@ -94,6 +136,21 @@ class Errors:
     E314 = "the same text was given twice (document {doc}); give each side's own readout"
     E315 = "cannot read {value!r} as a document: no such file, http(s) URL or stored document id; give a path, a URL or an id from `bilat documents list`"
     E316 = "unknown aligner {value!r}; valid: {options}"
+    # E350–E399: corpora, leader contacts, pairing, General Debate speeches
+    # (owned by bilat.sources.xwlb/kremlin/ungdc and bilat.text.corpus/contacts/pairing/speeches)
+    E350 = "cannot tell the corpus format of {path!s}: {reason}; give --format {options}"
+    E351 = "{path!s} line {line}: broken day-file heading: {reason}; a 新闻联播 day file starts with '# 《新闻联播》 (YYYYMMDD)' naming its own date: fix the file or leave it out (nothing was stored)"
+    E352 = "{path!s} item {position} (line {line}): {reason}; fix the item, or import with --on-bad-rows skip|quarantine to set it aside and keep the rest"
+    E353 = "{path!s}: empty corpus: no {fmt} files found{detail}; give the folder or file that holds them (e.g. texts/xwlb/news)"
+    E354 = "{path!s} line {line}: {reason}; fix the row, or import with --on-bad-rows skip|quarantine to set it aside and keep the rest"
+    E355 = "{path!s}: not a 新闻联播 JSON day file: {reason}; give CCTV API day files (assets/YYYY/YYYYMMDD.json)"
+    E356 = "{path!s}: {reason}; General Debate files are named ISO3_SESSION_YEAR.txt (e.g. RUS_77_2022.txt)"
+    E357 = "no General Debate speeches of {state} in the store{detail}; import them with `bilat documents import PATH --format ungdc`"
+    E358 = "no corpus items in the store{detail}; import a corpus first with `bilat documents import PATH` (see `bilat documents import --help`)"
+    E359 = "unknown {option} {value!r}; valid: {options}"
+    E360 = "no account of a {a}-{b} leader contact within {days} day(s) of {date} in the stored corpora{detail}; widen --days, or import the other side's corpus for that period"
+    E361 = "no contact of {a} and {b} has accounts from both sides in the stored corpora{detail}; import both sides' corpora for an overlapping period (e.g. xwlb and kremlin-en for 2021-10 to 2022-06)"
+    E362 = "invalid years {value!r}; use YYYY or YYYY-YYYY within {lo}-{hi}"
 
     # --- E4xx: joint-statement lineage ---------------------------------------------------------
     # (owned by bilat.text.lineage)
@@ -106,6 +163,42 @@ class Errors:
     E407 = "{path!s}: {reason}; see evaluation/statements/README.md for the format"
     E408 = "invalid {option} {value!r}; {expected}"
     E409 = "{given} dates given with --date for {count} documents; give one --date per DOC, in order, or write DOC@YYYY-MM-DD"
+
+    # --- E500–E599: material ties (trade, arms, alliances, IGOs, exercises, energy, engagements)
+    # (owned by bilat.sources.{trade_cow,imf_dots,arms_sipri,alliances_atop,igo_cow,exercises_mme,energy_ei,engagements_chinavitae}, bilat.indicators.material/panel)
+    E501 = "{path!s} line {line}: unknown state {value!r} in column {column!r} ({scheme}); add the name as an alias in bilat/reference/data/countries.csv, or pass --on-bad-rows skip|quarantine"
+    E502 = "{path!s}: {what} not found: {reason}; the upstream layout is: {expected}"
+    E503 = "{path!s} line {line}: bad value {value!r} in column {column!r}: {reason}; fix the row, or pass --on-bad-rows skip|quarantine"
+    E504 = "{path!s} line {line}: {key} appears twice with different values (first on line {first}); fix the file, or pass --on-bad-rows skip|quarantine"
+    E505 = "unknown indicator {value!r}; valid: {options}"
+    E506 = "invalid years {value!r}; use YYYY or YYYY-YYYY (e.g. 1995-2024)"
+    E507 = "A and B are the same state {value!r}; a dyad needs two different states (e.g. RUS CHN)"
+    E508 = "{what}; {fix}"
+    E509 = "unknown pillar {value!r}; valid: {options}"
+
+    # --- E700–E749: the local web app (bilat.web, `bilat serve`) -------------------------------
+    E700 = "no page {value!r} on this server; start from the home page / (pages: {options})"
+    E701 = "missing parameter {name!r}; give it in the address, e.g. {example}"
+    E702 = "invalid {name} {value!r}; {expected}"
+    E703 = "the upload is {size} bytes, over the limit of {limit} bytes; give a shorter text (or start `bilat serve --max-upload BYTES`)"
+    E704 = "{name!r} has type {ctype!r}; accepted: plain text (.txt), HTML (.html, .htm) or PDF (.pdf)"
+    E705 = "adding documents is switched off: this server opened the store read-only; restart it with `bilat serve --allow-add`"
+    E706 = "no store at {path!s}; build one first (e.g. `bilat fetch unvotes`, `bilat events ingest FILE`) or give --store PATH"
+    E707 = "cannot listen on {host}:{port}: {reason}; choose another --port (or stop the program using it)"
+    E708 = "no table {value!r} on this page; tables: {options}"
+    E709 = "refused a form sent from another site ({origin}); submit the form from this server's own pages"
+    E710 = "host {value!r} is not served here; open the address this server printed (e.g. http://127.0.0.1:{port}/)"
+    E711 = "method {method} is not allowed for {path}; use {allowed}"
+
+    # --- E600–E649: the partnership report (bilat.assess, bilat report / status / fetch all) ----
+    E601 = "hypotheses file {path!s}: {key}: {reason}; see bilat/assess/hypotheses.toml for the format"
+    E602 = "hypotheses file {path!s} is not valid TOML: {reason}; fix the syntax (see bilat/assess/hypotheses.toml)"
+    E603 = "no hypotheses file {path!s}; give an existing TOML file with --hypotheses FILE"
+    E604 = "no yardstick dyads for {pair}: {reason}; name them with --ref C D (e.g. --ref USA GBR)"
+    E605 = "invalid --years {value!r}; use YYYY-YYYY (e.g. 1992-2019)"
+    E606 = "cannot write the report to {path!s}: {reason}; choose another --out DIR"
+    E607 = "readout folder {path!s}: {reason}; see texts/readouts/SOURCES.md for the layout (<SIDE>_<lang>.txt)"
+    E608 = "no data for {pair} in any pillar of the store {store}; load it first with `bilat fetch all --mirror DIR`"
 
 
 class BilatError(Exception):

@@ -67,6 +67,7 @@ import pandas as pd
 
 from bilat.config import resolve_mirror
 from bilat.errors import BilatError, error
+from bilat.sources.core import _BAD_ROWS_DDL, check_on_bad_rows, mirror_file
 from bilat.store import Store
 
 # ----------------------------------------------------------------------------- formats
@@ -159,8 +160,8 @@ def detect_layout(n_fields: int) -> Layout | None:
 
 def detect_version(path: str | Path) -> Layout:
     """Tell a file's GDELT layout from the field counts of its first lines (zip or plain)."""
-    with _opened(Path(path)) as (csv_path, _name, _sha):
-        return _sniff(csv_path, Path(path))[0]
+    with _opened(Path(path)) as members:
+        return _sniff(members[0].csv_path, Path(path))[0]
 
 
 # ----------------------------------------------------------------------------- reading
@@ -174,9 +175,14 @@ def read_gdelt(path: str | Path) -> pd.DataFrame:
     con = duckdb.connect()
     tmp = Path(tempfile.mkdtemp(prefix="bilat-read-"))
     try:
-        with _opened(Path(path)) as (csv_path, name, _sha):
-            prepared = _Prepared(Path(path), csv_path, name, "", *_sniff(csv_path, Path(path)))
-            parts, _bad = _parse(con, [prepared], "fail", tmp)
+        with _opened(Path(path)) as members:
+            prepared = []
+            for m in members:
+                csv_path, cr_bad = _normalise_cr(m.csv_path, tmp) if m.has_cr \
+                    else (m.csv_path, [])
+                prepared.append(_Prepared(Path(path), csv_path, m.key, m.sha256,
+                                          *_sniff(csv_path, Path(path)), cr_bad))
+            parts, _bad = _parse(con, prepared, "fail", tmp)
             cols = ", ".join(f'"{c}"' for c in STORE_COLUMNS)
             if not parts:
                 return pd.DataFrame(columns=STORE_COLUMNS)
@@ -197,6 +203,10 @@ class FileResult:
     rows: int = 0
     skipped: int = 0
     reason: str = ""
+    #: rows whose event (GDELT version, GLOBALEVENTID) was already stored, same content
+    already_stored: int = 0
+    #: rows whose event was already stored with other content (the stored row is kept)
+    changed: int = 0
 
 
 @dataclass
@@ -221,7 +231,8 @@ class IngestReport:
         """One row per file: file, status, layout, rows, skipped, reason."""
         return pd.DataFrame(
             [vars(f) for f in self.files],
-            columns=["file", "status", "layout", "rows", "skipped", "reason"],
+            columns=["file", "status", "layout", "rows", "skipped", "reason",
+                     "already_stored", "changed"],
         )
 
 
@@ -233,6 +244,7 @@ class _Prepared:
     sha256: str
     layout: Layout
     first_line: str
+    cr_bad: list[tuple[int, str]] = field(default_factory=list)
 
 
 ProgressCallback = Callable[[str, int, int], None]
@@ -256,9 +268,7 @@ def ingest(
     current batch only, never anything stored before. ``progress(stage, done, total)`` is
     called per file.
     """
-    if on_bad_rows not in ON_BAD_ROWS:
-        raise error("E012", value=on_bad_rows, option="--on-bad-rows",
-                    options=", ".join(ON_BAD_ROWS))
+    on_bad_rows = check_on_bad_rows(on_bad_rows)
     files = [Path(p) for p in paths]
     for p in files:
         if not p.is_file():
@@ -272,32 +282,43 @@ def ingest(
     batch: list[_Prepared] = []
     batch_size = 0
     with contextlib.ExitStack() as stack:
+        work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bilat-lf-")))
+        batch_stack = contextlib.ExitStack()
+        stack.enter_context(batch_stack)
         for i, path in enumerate(files):
-            csv_path, key, sha = stack.enter_context(_opened(path, hashes.get(path)))
-            if (key, sha) in seen or store.already_ingested(_KIND, key, sha):
-                report.files.append(FileResult(key, "already", reason="already in the store"))
-            elif csv_path.stat().st_size == 0 or not _has_content(csv_path):
-                if on_bad_rows == "fail":
-                    raise error("E105", path=path)
-                report.files.append(FileResult(key, "empty", reason="empty file"))
-                with store.transaction():
-                    store.record_ingest(_KIND, key, sha, 0, source=source or str(path))
-            elif (same := stored.get(sha)) is not None:
-                # the same rows under another name (a renamed or re-zipped copy): storing
-                # them again would count every event twice
-                report.files.append(FileResult(key, "already",
-                                               reason=f"same content already stored as {same}"))
-            else:
-                layout, first = _sniff(csv_path, path, on_bad_rows)
-                batch.append(_Prepared(path, csv_path, key, sha, layout, first))
-                batch_size += csv_path.stat().st_size
-            seen.add((key, sha))
-            stored.setdefault(sha, key)
+            members = batch_stack.enter_context(_opened(path, hashes.get(path)))
+            for m in members:
+                key, sha = m.key, m.sha256
+                if (key, sha) in seen or store.already_ingested(_KIND, key, sha):
+                    report.files.append(FileResult(key, "already", reason="already in the store"))
+                elif m.csv_path.stat().st_size == 0 or not _has_content(m.csv_path):
+                    if on_bad_rows == "fail":
+                        raise error("E105", path=path if len(members) == 1 else
+                                    f"{path}!{key}")
+                    report.files.append(FileResult(key, "empty", reason="empty file"))
+                    with store.transaction():
+                        store.record_ingest(_KIND, key, sha, 0, source=source or str(path))
+                elif (same := stored.get(sha)) is not None:
+                    # the same rows under another name (a renamed or re-zipped copy): storing
+                    # them again would count every event twice
+                    report.files.append(FileResult(
+                        key, "already", reason=f"same content already stored as {same}"))
+                else:
+                    csv_path, cr_bad = _normalise_cr(m.csv_path, work) if m.has_cr \
+                        else (m.csv_path, [])
+                    shown = path if len(members) == 1 else Path(f"{path}!{key}")
+                    layout, first = _sniff(csv_path, shown, on_bad_rows)
+                    batch.append(_Prepared(shown, csv_path, key, sha, layout, first, cr_bad))
+                    batch_size += csv_path.stat().st_size
+                seen.add((key, sha))
+                stored.setdefault(sha, key)
             if progress is not None:
                 progress("read", i + 1, len(files))
             if batch and (batch_size >= batch_bytes or i == len(files) - 1):
                 _ingest_batch(store, batch, on_bad_rows, report, source, progress)
-                stack.close()  # drop extracted temporaries of this batch
+                batch_stack.close()  # drop extracted temporaries of this batch
+                for f in work.iterdir():
+                    f.unlink(missing_ok=True)
                 batch, batch_size = [], 0
         if batch:
             _ingest_batch(store, batch, on_bad_rows, report, source, progress)
@@ -324,6 +345,10 @@ def _ingest_batch(
     finals: list[Path] = []
     try:
         tmps, bad = _parse(con, batch, on_bad_rows, folder)
+        if tmps:
+            tmps, dups = _dedupe(store, batch, tmps, folder)
+        else:
+            dups = {}
         counts: dict[str, int] = {}
         if tmps:
             counts = dict(con.execute(
@@ -351,9 +376,11 @@ def _ingest_batch(
                             [final.name, n, len(batch), now])
                 _summarise(con, final)
             if on_bad_rows == "quarantine" and bad:
+                con.execute(_BAD_ROWS_DDL)
+                now_ = datetime.now(UTC).replace(tzinfo=None)
                 con.executemany(
-                    "INSERT INTO gdelt_quarantine VALUES (?, ?, ?, ?, current_timestamp)",
-                    [list(b[:4]) for b in bad])
+                    "INSERT INTO bad_rows VALUES (?, ?, ?, ?, ?, ?)",
+                    [(_KIND, b[0], b[1] or None, b[2], b[3][:2000], now_) for b in bad])
             for p in batch:
                 store.record_ingest(_KIND, p.key, p.sha256, counts.get(p.key, 0),
                                     skipped=bad_counts.get(p.key, 0),
@@ -370,13 +397,91 @@ def _ingest_batch(
             _rm(t)
     for p in batch:
         skipped = bad_counts.get(p.key, 0)
+        same, changed = dups.get(p.key, (0, 0))
+        notes = []
+        if skipped:
+            notes.append(f"{skipped} rows set aside ({on_bad_rows})")
+        if same:
+            notes.append(f"{same} events already stored")
+        if changed:
+            notes.append(f"{changed} events already stored with other values (stored row kept)")
         report.files.append(FileResult(
-            p.key, "ingested", p.layout.name, counts.get(p.key, 0), skipped,
-            f"{skipped} rows set aside ({on_bad_rows})" if skipped else ""))
+            p.key, "ingested", p.layout.name, counts.get(p.key, 0), skipped, "; ".join(notes),
+            same, changed))
     report.part = finals[-1].name if finals else report.part
 
 
 _Bad = tuple[str, int, str, str, BilatError]
+
+#: An event's identity: GDELT 1.0 and 2.0 number their events apart.
+_IDENTITY = ("gdelt_version", "GLOBALEVENTID")
+
+
+def _dedupe(store: Store, batch: list[_Prepared], parts: list[Path], folder: Path
+            ) -> tuple[list[Path], dict[str, tuple[int, int]]]:
+    """One row per event: drop rows of the batch whose event (GDELT version, GLOBALEVENTID)
+    is already stored, or met earlier in the batch (files in the order given).
+
+    Returns the parts (rewritten as one when anything was dropped) and, per file, the rows
+    dropped as (same content as the kept row, other content). A complete file re-downloaded
+    after a partial one, or an overlapping ``(1)`` copy, so adds only its new events.
+    """
+    con = store.con
+    src = f"read_parquet({_files(parts)})"
+    ident = ", ".join(f'"{c}"' for c in _IDENTITY)
+    in_batch = con.execute(f"SELECT count(*) - count(DISTINCT ({ident})) FROM {src}"
+                           ).fetchall()[0][0]
+    stored = _stored_view(store)
+    in_store = 0
+    if stored is not None:
+        in_store = con.execute(
+            f"SELECT count(*) FROM {src} n SEMI JOIN (SELECT {ident} FROM {stored}) s "
+            f"USING ({ident})").fetchall()[0][0]
+    if not in_batch and not in_store:
+        return parts, {}
+    cols = [c for c in STORE_COLUMNS if c != "source_file"]
+    h = "hash(" + ", ".join(f'"{c}"' for c in cols) + ")"
+    order = "CASE source_file " + " ".join(
+        f"WHEN '{_sql_str(p.key)}' THEN {i}" for i, p in enumerate(batch)) + " END"
+    stored_h = (f"SELECT {ident}, any_value({h}) AS __sh FROM {stored} GROUP BY ALL"
+                if stored is not None else
+                f"SELECT {ident}, NULL::UBIGINT AS __sh FROM {src} WHERE FALSE")
+    ranked = f"""(SELECT n.*, s.__sh,
+            row_number() OVER w AS __rn, first_value(n.__h) OVER w AS __fh
+        FROM (SELECT *, {h} AS __h, {order} AS __ord FROM {src}) n
+        LEFT JOIN ({stored_h}) s USING ({ident})
+        WINDOW w AS (PARTITION BY {ident} ORDER BY __ord, __h))"""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE __ranked AS SELECT * FROM {ranked}")
+    try:
+        dups = {r[0]: (int(r[1]), int(r[2])) for r in con.execute(
+            """SELECT source_file,
+                 count_if(CASE WHEN __sh IS NOT NULL THEN __sh = __h
+                               ELSE __rn > 1 AND __fh = __h END),
+                 count_if(CASE WHEN __sh IS NOT NULL THEN __sh <> __h
+                               ELSE __rn > 1 AND __fh <> __h END)
+               FROM __ranked GROUP BY ALL""").fetchall()}
+        keep = ", ".join(f'"{c}"' for c in STORE_COLUMNS)
+        out = folder / f"{uuid.uuid4().hex}.tmp"
+        con.execute(f"COPY (SELECT {keep} FROM __ranked WHERE __sh IS NULL AND __rn = 1) "
+                    f"TO '{_sql_str(out)}' {_PARQUET}")
+    finally:
+        con.execute("DROP TABLE IF EXISTS __ranked")
+    for p in parts:
+        _rm(p)
+    parts = [out] if _part_files(out) else []
+    if not parts:
+        _rm(out)
+    return parts, {k: v for k, v in dups.items() if v != (0, 0)}
+
+
+def _stored_view(store: Store) -> str | None:
+    """SQL source of the stored events (checked parts), or ``None`` when none are stored."""
+    names = [r[0] for r in store.con.execute(
+        "SELECT part FROM gdelt_parts ORDER BY part").fetchall()]
+    if not names:
+        return None
+    folder = store.data_dir / "gdelt"
+    return f"read_parquet({_files(folder / n for n in names)})"
 
 _READ_OPTS = (
     "delim='\\t', header=false, quote='', escape='', comment='', auto_detect=false, "
@@ -398,10 +503,14 @@ def _parse(con: Any, batch: list[_Prepared], on_bad_rows: str, folder: Path
         by_layout.setdefault(p.layout.n_fields, []).append(p)
     parts: list[Path] = []
     bad: list[_Bad] = []
+    for p in batch:
+        for line, raw in p.cr_bad:
+            err = error("E117", path=p.original, line=line)
+            bad.append((p.key, line, err.message, raw, err))
     try:
         for n_fields, group in by_layout.items():
             bad += _load_group(con, LAYOUTS[n_fields], group, folder, parts)
-        bad += _check_values(con, batch, parts)
+        bad += _check_values(con, batch, parts, {(b[0], b[1]) for b in bad})
         if bad:
             order = [p.key for p in batch]
             bad.sort(key=lambda b: (order.index(b[0]), b[1]))
@@ -421,18 +530,19 @@ def _load_group(con: Any, layout: Layout, group: list[_Prepared], folder: Path,
     file (rows of a sibling layout) back to its original file."""
     key_of = {str(p.csv_path): p for p in group}
     files = _sql_list([p.csv_path for p in group])
-    read_cols = "{" + ", ".join(f"'{c}': '{column_type(c)}'" for c in layout.fields) + "}"
+    read_cols = "{" + ", ".join(f"'{c}': '{_read_type(c)}'" for c in layout.fields) + "}"
     con.execute("DROP TABLE IF EXISTS __rej")
     con.execute("DROP TABLE IF EXISTS __rejscan")
     select = []
     for c in STORE_COLUMNS:
         if c in layout.fields:
-            select.append(f'"{c}"')
+            select.append(_strict_int(c) if c in _STRICT else f'"{c}"')
         elif c == "gdelt_version":
             select.append(f"{layout.version}::TINYINT AS gdelt_version")
         elif c == "source_file":
-            key = "parse_filename(filename)" if lines is None else \
-                f"'{group[0].key.replace(chr(39), chr(39) * 2)}'"
+            key = ("CASE filename " + " ".join(
+                f"WHEN '{_sql_str(p.csv_path)}' THEN '{_sql_str(p.key)}'" for p in group)
+                + " END") if lines is None else f"'{_sql_str(group[0].key)}'"
             select.append(f"{key} AS source_file")
         else:
             select.append(f'NULL::{column_type(c)} AS "{c}"')
@@ -442,6 +552,9 @@ def _load_group(con: Any, layout: Layout, group: list[_Prepared], folder: Path,
         f"COPY (SELECT {', '.join(select)} FROM read_csv({files}, columns={read_cols}, "
         f"{_READ_OPTS})) TO '{_sql_str(part)}' {_PARQUET}"
     )
+    if not _part_files(part):  # every row was rejected: no data file written
+        parts.remove(part)
+        _rm(part)
     rejects = con.execute(
         "SELECT s.file_path, e.line, e.error_type::VARCHAR, e.column_name, e.csv_line, "
         "e.error_message FROM __rej e JOIN __rejscan s USING (scan_id, file_id) "
@@ -486,73 +599,191 @@ def _load_group(con: Any, layout: Layout, group: list[_Prepared], folder: Path,
     return out
 
 
-_BAD_VALUES = """GLOBALEVENTID IS NULL OR SQLDATE IS NULL OR DATEADDED IS NULL
-   OR SQLDATE < 19000101 OR try_strptime(SQLDATE::VARCHAR, '%Y%m%d') IS NULL
-   OR (gdelt_version = 2 AND try_strptime(DATEADDED::VARCHAR, '%Y%m%d%H%M%S') IS NULL)
-   OR (gdelt_version = 1 AND try_strptime(DATEADDED::VARCHAR, '%Y%m%d') IS NULL)"""
+# Integer columns are read as text and cast here: DuckDB's own CSV cast would take "0x10" as
+# 16, "201.5" as 202 and "1e5" as 100000. A value that is not written as a plain integer in
+# range becomes the type's minimum, which no domain below admits, so the row is set aside.
+_STRICT = _INT | _BIGINT
+_SENTINEL = {"INTEGER": -(2**31), "BIGINT": -(2**63)}
 
 
-def _check_values(con: Any, batch: list[_Prepared], parts: list[Path]) -> list[_Bad]:
-    """Rows that parsed but carry impossible values (bad SQLDATE/DATEADDED, no event id):
-    reported with their line (found by event id) and removed from the Parquet parts."""
+def _read_type(name: str) -> str:
+    return "VARCHAR" if name in _STRICT else column_type(name)
+
+
+def _strict_int(c: str) -> str:
+    t = column_type(c)
+    return (f'CASE WHEN "{c}" IS NULL THEN NULL WHEN TRY_CAST("{c}" AS {t})::VARCHAR = "{c}" '
+            f'THEN TRY_CAST("{c}" AS {t}) ELSE ({_SENTINEL[t]})::{t} END AS "{c}"')
+
+
+#: The field's domain per column, from the GDELT codebooks: (low, high, required).
+#: Dates (SQLDATE, DATEADDED) are checked apart: a real calendar date, SQLDATE no later than
+#: the day after the row was added, DATEADDED no later than tomorrow.
+DOMAINS: dict[str, tuple[float, float, bool]] = {
+    "GLOBALEVENTID": (1, 2**63 - 1, True),
+    "MonthYear": (0, 999912, False),
+    "Year": (0, 9999, False),
+    "IsRootEvent": (0, 1, True),
+    "QuadClass": (1, 4, True),
+    "GoldsteinScale": (-10, 10, False),
+    "NumMentions": (0, 2**31 - 1, True),
+    "NumSources": (0, 2**31 - 1, True),
+    "NumArticles": (0, 2**31 - 1, True),
+    "AvgTone": (-100, 100, False),
+    **{f"{g}_Type": (0, 5, False) for g in ("Actor1Geo", "Actor2Geo", "ActionGeo")},
+    **{f"{g}_Lat": (-90, 90, False) for g in ("Actor1Geo", "Actor2Geo", "ActionGeo")},
+    **{f"{g}_Long": (-180, 180, False) for g in ("Actor1Geo", "Actor2Geo", "ActionGeo")},
+}
+
+
+def _latest_added() -> int:
+    """Tomorrow (UTC) as YYYYMMDD: no file can hold a row added later."""
+    return int(f"{datetime.now(UTC).date() + timedelta(days=1):%Y%m%d}")
+
+
+def _bad_values_sql(latest: int) -> str:
+    """SQL predicate: the row is out of the field's domain (same rules as :func:`_row_problem`)."""
+    terms = []
+    for c, (lo, hi, required) in DOMAINS.items():
+        terms.append(f'"{c}" IS NULL' if required else "FALSE")
+        terms.append(f'(isnan("{c}"::DOUBLE) OR "{c}" < {lo} OR "{c}" > {hi})')
+    sql_day = "try_strptime(SQLDATE::VARCHAR, '%Y%m%d')"
+    added_day = "try_strptime(left(DATEADDED::VARCHAR, 8), '%Y%m%d')"
+    terms += [
+        "SQLDATE IS NULL", "SQLDATE < 19000101", f"{sql_day} IS NULL",
+        "DATEADDED IS NULL",
+        "(gdelt_version = 2 AND (DATEADDED < 19000101000000 OR "
+        "try_strptime(DATEADDED::VARCHAR, '%Y%m%d%H%M%S') IS NULL))",
+        "(gdelt_version = 1 AND (DATEADDED < 19000101 OR "
+        "try_strptime(DATEADDED::VARCHAR, '%Y%m%d') IS NULL))",
+        f"left(DATEADDED::VARCHAR, 8)::BIGINT > {latest}",
+        f"{sql_day} > {added_day} + INTERVAL 1 DAY",
+    ]
+    return "coalesce(" + " OR ".join(terms) + ", FALSE)"
+
+
+def _int_value(text: str, bits: int) -> int | None | bool:
+    """A GDELT integer field: its value, ``None`` when empty, ``False`` when not a plain
+    integer in range (the same test as :func:`_strict_int`)."""
+    if text == "":
+        return None
+    try:
+        v = int(text)
+    except ValueError:
+        return False
+    if str(v) != text or not -(2 ** (bits - 1)) <= v < 2 ** (bits - 1):
+        return False
+    return v
+
+
+def _day(value: int, fmt: str) -> datetime | None:
+    text = str(value)
+    try:
+        d = datetime.strptime(text if fmt == "%Y%m%d" else text[:14], fmt)
+    except ValueError:
+        return None
+    return d if d.year >= 1900 else None
+
+
+def _row_problem(p: _Prepared, line: int, fields: list[str], layout: Layout,
+                 latest: int) -> BilatError | None:
+    """Why a row that DuckDB read is out of the field's domain, or ``None`` (the Python twin
+    of :func:`_bad_values_sql`, used to name the line of each row the SQL check removes)."""
+    row = dict(zip(layout.fields, fields, strict=False))
+    values: dict[str, Any] = {}
+    for c in layout.fields:
+        text = row.get(c, "")
+        if c in _STRICT:
+            v = _int_value(text, 64 if c in _BIGINT else 32)
+            if v is False:
+                if c in ("SQLDATE", "DATEADDED"):
+                    return error("E102", path=p.original, line=line, value=text, column=c,
+                                 expected="YYYYMMDD" if c == "SQLDATE" or layout.version == 1
+                                 else "YYYYMMDDHHMMSS")
+                return error("E109", path=p.original, line=line, value=text, column=c,
+                             reason="expected a whole number written in decimal digits, "
+                             f"within {column_type(c).lower()} range")
+            values[c] = v
+        elif c in DOMAINS:
+            values[c] = None if text == "" else float(text)
+    for c, (lo, hi, required) in DOMAINS.items():
+        v = values.get(c)
+        if v is None:
+            if required:
+                return error("E109", path=p.original, line=line, value="", column=c,
+                             reason="every GDELT row has this field")
+            continue
+        if v != v or not lo <= v <= hi:
+            return error("E118", path=p.original, line=line, column=c, value=row.get(c, ""),
+                         domain=f"{lo:g} to {hi:g}" if hi < 2**31 - 1 else f"at least {lo:g}")
+    sqldate, added = values.get("SQLDATE"), values.get("DATEADDED")
+    if sqldate is None or _day(sqldate, "%Y%m%d") is None:
+        return error("E102", path=p.original, line=line, value=row.get("SQLDATE", ""),
+                     column="SQLDATE", expected="a real date YYYYMMDD")
+    fmt = "%Y%m%d%H%M%S" if layout.version == 2 else "%Y%m%d"
+    if added is None or _day(added, fmt) is None:
+        return error("E102", path=p.original, line=line, value=row.get("DATEADDED", ""),
+                     column="DATEADDED",
+                     expected="YYYYMMDDHHMMSS" if layout.version == 2 else "YYYYMMDD")
+    added_day = int(str(added)[:8])
+    if added_day > latest:
+        return error("E119", path=p.original, line=line, column="DATEADDED",
+                     value=row["DATEADDED"], limit=f"tomorrow ({latest})")
+    if _day(sqldate, "%Y%m%d") > _day(added_day, "%Y%m%d") + timedelta(days=1):
+        return error("E119", path=p.original, line=line, column="SQLDATE", value=sqldate,
+                     limit=f"the day after the row was added (DATEADDED {row['DATEADDED']})")
+    return None
+
+
+def _check_values(con: Any, batch: list[_Prepared], parts: list[Path],
+                  reported: set[tuple[str, int]]) -> list[_Bad]:
+    """Rows that parsed but are out of the field's domain (:data:`DOMAINS`, dates): removed
+    from the Parquet parts, and reported with their line (found by reading the file again;
+    rows already ``reported`` by the reader are not reported twice)."""
     if not parts:
         return []
-    by_key = {p.key: p for p in batch}
-    rows = con.execute(
-        "SELECT source_file, GLOBALEVENTID, SQLDATE, DATEADDED, gdelt_version "
-        f"FROM read_parquet({_globs(parts)}) WHERE {_BAD_VALUES}"
-    ).fetchall()
-    if not rows:
+    latest = _latest_added()
+    where = _bad_values_sql(latest)
+    counts = dict(con.execute(
+        f"SELECT source_file, count(*) FROM read_parquet({_files(parts)}) WHERE {where} "
+        "GROUP BY ALL").fetchall())
+    if not counts:
         return []
     for part in parts:  # rewrite only the parts that hold bad rows (rare)
-        src = f"read_parquet({_globs([part])})"
-        if con.execute(f"SELECT count(*) FROM {src} WHERE {_BAD_VALUES}").fetchall()[0][0]:
+        src = f"read_parquet({_files([part])})"
+        if con.execute(f"SELECT count(*) FROM {src} WHERE {where}").fetchall()[0][0]:
             clean = part.with_name(part.name.replace(".tmp", "-clean.tmp"))
-            con.execute(f"COPY (SELECT * FROM {src} WHERE NOT ({_BAD_VALUES})) "
+            con.execute(f"COPY (SELECT * FROM {src} WHERE NOT {where}) "
                         f"TO '{_sql_str(clean)}' {_PARQUET}")
             _rm(part)
             os.replace(clean, part)
     out: list[_Bad] = []
-    wanted: dict[str, set[str]] = {}
-    for key, eid, *_ in rows:
-        wanted.setdefault(key, set()).add("" if eid is None else str(eid))
-    located = {key: _find_lines(by_key[key].csv_path, ids) for key, ids in wanted.items()}
-    for key, eid, sqldate, added, version in rows:
-        p = by_key[key]
-        line, raw = located[key].get("" if eid is None else str(eid), (0, ""))
-        if eid is None:
-            err = error("E109", path=p.original, line=line, value="", column="GLOBALEVENTID",
-                        reason="every GDELT row needs its event id")
-        elif sqldate is None or _bad_date(sqldate, "%Y%m%d"):
-            err = error("E102", path=p.original, line=line, value=str(sqldate or ""),
-                        column="SQLDATE", expected="a real date YYYYMMDD")
-        else:
-            err = error("E102", path=p.original, line=line, value=str(added or ""),
-                        column="DATEADDED",
-                        expected="YYYYMMDDHHMMSS" if version == 2 else "YYYYMMDD")
-        out.append((key, line, err.message, raw, err))
+    for p in batch:
+        want = counts.get(p.key, 0)
+        if not want:
+            continue
+        found = 0
+        with p.csv_path.open("rb") as fh:
+            for i, raw in enumerate(fh, start=1):
+                if (p.key, i) in reported:
+                    continue
+                text = raw.rstrip(b"\n").decode("utf-8", errors="replace")
+                fields = text.split("\t")
+                layout = LAYOUTS.get(len(fields))
+                if not text or layout is None or layout.version != p.layout.version:
+                    continue
+                try:
+                    err = _row_problem(p, i, fields, layout, latest)
+                except ValueError:  # a number DuckDB read but Python cannot: not our row
+                    continue
+                if err is not None:
+                    out.append((p.key, i, err.message, text, err))
+                    found += 1
+        for _ in range(want - found):  # should not happen: keep the count honest
+            err = error("E118", path=p.original, line=None, column="(row)", value="",
+                        domain="the GDELT codebook's")
+            out.append((p.key, 0, err.message, "", err))
     return out
-
-
-def _find_lines(path: Path, ids: set[str]) -> dict[str, tuple[int, str]]:
-    """Line number and text of the rows whose first field is one of ``ids``."""
-    found: dict[str, tuple[int, str]] = {}
-    with path.open("rb") as fh:
-        for i, raw in enumerate(fh, start=1):
-            first = raw.split(b"\t", 1)[0].decode("utf-8", errors="replace").strip()
-            if first in ids and first not in found:
-                found[first] = (i, raw.rstrip(b"\r\n").decode("utf-8", errors="replace"))
-                if len(found) == len(ids):
-                    break
-    return found
-
-
-def _bad_date(value: int, fmt: str) -> bool:
-    try:
-        datetime.strptime(str(value), fmt)
-    except ValueError:
-        return True
-    return value < 19000101
 
 
 def _reject_error(p: _Prepared, line: int, etype: str, column: str | None, raw: str,
@@ -621,57 +852,126 @@ def _sniff(csv_path: Path, original: Path, on_bad_rows: str = "fail") -> tuple[L
     return LAYOUTS[known[0][0]], first
 
 
+@dataclass
+class _Member:
+    """One CSV to read: a plain file or an extracted zip member."""
+
+    csv_path: Path
+    key: str            #: upstream name of the CSV (zipped and plain copies match)
+    sha256: str         #: hash of the CSV bytes
+    has_cr: bool        #: holds a carriage return (CRLF, CR line ends or a stray CR)
+
+
+def _skip_member(name: str) -> bool:
+    """Zip entries that are not data: macOS resource forks, hidden files, folders."""
+    parts = name.replace("\\", "/").split("/")
+    base = parts[-1]
+    return "__MACOSX" in parts or base.startswith(("._", ".")) or not base
+
+
 @contextlib.contextmanager
-def _opened(path: Path, sha256: str | None = None) -> Iterator[tuple[Path, str, str]]:
-    """(plain CSV path, upstream key, sha256 of the CSV bytes); zips are extracted to a temp
-    folder, removed on exit. The key is the CSV name, so zipped and plain copies match.
-    ``sha256``: the plain file's hash when already computed (see :func:`_plain_hashes`)."""
+def _opened(path: Path, sha256: str | None = None) -> Iterator[list[_Member]]:
+    """The CSVs of ``path``: the file itself, or every CSV member of a zip (``__MACOSX`` and
+    hidden entries ignored) extracted to a temp folder removed on exit. ``sha256``: the plain
+    file's hash and CR flag when already computed (see :func:`_plain_hashes`)."""
     if not path.is_file():
         raise error("E110", path=path)
     if path.suffix.lower() != ".zip":
-        yield path, path.name, sha256 or _sha256(path)
+        digest, has_cr = sha256 if isinstance(sha256, tuple) else _digest(path)
+        yield [_Member(path, path.name, digest, has_cr)]
         return
     tmp = tempfile.mkdtemp(prefix="bilat-gdelt-")
     try:
+        out: list[_Member] = []
         try:
             with zipfile.ZipFile(path) as zf:
                 members = [m for m in zf.infolist() if not m.is_dir()
+                           and not _skip_member(m.filename)
                            and m.filename.lower().endswith((".csv", ".txt", ".tsv"))]
                 if not members:
                     raise error("E111", path=path)
-                member = members[0]
-                target = Path(tmp) / Path(member.filename).name
-                digest = hashlib.sha256()
-                with zf.open(member) as src, target.open("wb") as dst:
-                    while chunk := src.read(4 * 2**20):
-                        digest.update(chunk)
-                        dst.write(chunk)
-        except (zipfile.BadZipFile, EOFError, OSError, zipfile.LargeZipFile) as exc:
+                for i, member in enumerate(members):
+                    name = Path(member.filename.replace("\\", "/")).name
+                    target = Path(tmp) / str(i) / name  # jailed: a base name in our folder
+                    target.parent.mkdir()
+                    digest = hashlib.sha256()
+                    has_cr = False
+                    with zf.open(member) as src, target.open("wb") as dst:
+                        while chunk := src.read(4 * 2**20):
+                            digest.update(chunk)
+                            has_cr = has_cr or b"\r" in chunk
+                            dst.write(chunk)
+                    out.append(_Member(target, name, digest.hexdigest(), has_cr))
+        except BilatError:
+            raise
+        except OSError as exc:
+            if getattr(exc, "errno", None) == 28:
+                raise error("E019", path=tmp, reason="no space left on device") from exc
             raise error("E104", path=path, reason=str(exc) or type(exc).__name__) from exc
-        except Exception as exc:  # zlib.error and friends on a cut-off member
-            if isinstance(exc, BilatError):
-                raise
+        except Exception as exc:  # BadZipFile, EOFError, zlib.error on a cut-off member
             raise error("E104", path=path, reason=str(exc) or type(exc).__name__) from exc
-        yield target, target.name, digest.hexdigest()
+        yield out
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _plain_hashes(paths: list[Path]) -> dict[Path, str]:
-    """sha256 of the plain (not zipped) files, hashed in parallel threads (hashlib releases
-    the GIL: on 2 cores about half the time of hashing them one after the other)."""
+def _normalise_cr(src: Path, folder: Path) -> tuple[Path, list[tuple[int, str]]]:
+    """A copy of ``src`` with LF line ends, and the rows set aside for a stray CR.
+
+    CRLF line ends are read as LF; a file with CR line ends only (no LF in its first MiB) is
+    read with CR as the line end. A CR left inside a row (it would split a field, or join two
+    rows) sets that row aside: its line becomes empty in the copy so that every other row
+    keeps its physical line number. Returns the copy and ``(line, raw text)`` of those rows.
+    """
+    out = folder / f"{uuid.uuid4().hex}-{src.name}"
+    bad: list[tuple[int, str]] = []
+    with src.open("rb") as fh, out.open("wb") as dst:
+        head = fh.read(1 << 20)
+        fh.seek(0)
+        if b"\n" not in head and b"\r" in head:
+            while chunk := fh.read(1 << 22):
+                dst.write(chunk.replace(b"\r", b"\n"))
+            return out, bad
+        for i, raw in enumerate(fh, start=1):
+            body = raw[:-1] if raw.endswith(b"\n") else raw
+            if body.endswith(b"\r"):
+                body = body[:-1]
+            if b"\r" in body:
+                bad.append((i, body.decode("utf-8", errors="replace")))
+                body = b""
+            dst.write(body + b"\n")
+    return out, bad
+
+
+def _plain_hashes(paths: list[Path]) -> dict[Path, tuple[str, bool]]:
+    """(sha256, has CR) of the plain (not zipped) files, hashed in parallel threads (hashlib
+    releases the GIL: on 2 cores about half the time of hashing them one after the other)."""
     from concurrent.futures import ThreadPoolExecutor
 
     plain = [p for p in dict.fromkeys(paths) if p.suffix.lower() != ".zip"]
     if len(plain) < 2:
         return {}
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 2)) as pool:
-        return dict(zip(plain, pool.map(_sha256, plain), strict=True))
+        return dict(zip(plain, pool.map(_digest, plain), strict=True))
+
+
+def _digest(path: Path) -> tuple[str, bool]:
+    """SHA-256 of a file and whether it holds a carriage return, in one read."""
+    h = hashlib.sha256()
+    has_cr = False
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(1 << 22):
+                h.update(chunk)
+                has_cr = has_cr or b"\r" in chunk
+    except OSError as exc:
+        raise error("E013", path=path, fmt="a GDELT export", reason=str(exc.strerror or exc)) \
+            from exc
+    return h.hexdigest(), has_cr
 
 
 def _sha256(path: Path) -> str:
-    with path.open("rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
+    return _digest(path)[0]
 
 
 def _sql_str(path: Path | str) -> str:
@@ -682,9 +982,27 @@ def _sql_list(paths: Iterable[Path | str]) -> str:
     return "[" + ", ".join(f"'{_sql_str(p)}'" for p in paths) + "]"
 
 
-def _globs(parts: Iterable[Path]) -> str:
-    """SQL list of the Parquet files in part folders (one file per writer thread)."""
-    return _sql_list(f"{p}/*.parquet" for p in parts)
+def _part_files(part: Path) -> list[Path]:
+    """The Parquet files of a part folder (one per writer thread), listed here: a store
+    path holding ``[``, ``?`` or ``*`` must never reach DuckDB as a glob pattern."""
+    try:
+        return sorted(f for f in part.iterdir() if f.suffix == ".parquet")
+    except OSError:
+        return []
+
+
+def _files(parts: Iterable[Path]) -> str:
+    """SQL list of the Parquet files in part folders (E020 when a part has none)."""
+    files: list[Path] = []
+    for p in parts:
+        found = _part_files(p)
+        if not found:
+            raise error("E020", path=p, part=p.name)
+        files += found
+    return _sql_list(files)
+
+
+_globs = _files
 
 
 def _rm(path: Path) -> None:
@@ -717,7 +1035,6 @@ def _ensure_tables(store: Store) -> None:
     store.con.execute(_PARTS)
     store.con.execute(_VOLUME)
     store.con.execute(_VOLUME_PARTS)
-    store.con.execute(_QUARANTINE)
 
 
 def _summarise(con: Any, part: Path) -> None:
@@ -804,11 +1121,30 @@ def events_table(store: Store) -> Any:
     return store.ibis.table("gdelt_events")
 
 
-def quarantine(store: Store) -> pd.DataFrame:
-    """Rows set aside by ``--on-bad-rows quarantine``: file, line, reason, raw line."""
-    _ensure_tables(store)
-    return store.con.execute(
-        "SELECT * FROM gdelt_quarantine ORDER BY source_file, line").df()
+def quarantine(store: Store, kind: str | None = _KIND) -> pd.DataFrame:
+    """Rows set aside by ``--on-bad-rows quarantine``: file, line, reason, raw line.
+
+    Every source keeps them in the store's one ``bad_rows`` table (see
+    :mod:`bilat.sources.core`); this shows those of ``kind`` (``None``: every source), with
+    ``kind``, ``source_file``, ``line``, ``reason``, ``raw_line`` and ``set_aside_at``. Rows
+    quarantined by older bilat versions (table ``gdelt_quarantine``) are included.
+    """
+    con = store.con
+    parts = []
+    params: list[str] = []
+    if store.has_table("bad_rows"):
+        where = "" if kind is None else " WHERE kind = ?"
+        parts.append("SELECT kind, file AS source_file, line, reason, raw AS raw_line, "
+                     f"set_aside_at FROM bad_rows{where}")
+        params += [] if kind is None else [kind]
+    if store.has_table("gdelt_quarantine") and kind in (None, _KIND):
+        parts.append("SELECT 'gdelt' AS kind, source_file, line, reason, raw_line, "
+                     "set_aside_at FROM gdelt_quarantine")
+    if not parts:
+        return pd.DataFrame(columns=["kind", "source_file", "line", "reason", "raw_line",
+                                     "set_aside_at"])
+    return con.execute(" UNION ALL ".join(parts) + " ORDER BY kind, source_file, line",
+                       params).df()
 
 
 # ----------------------------------------------------------------------------- fetch
@@ -1027,52 +1363,75 @@ def _md5(path: Path) -> str:
 def download_file(remote: RemoteFile, folder: Path, *, timeout: float = 120.0,
                   retries: int = 1) -> Path:
     """Download one file into ``folder`` with resume (HTTP Range on a ``.part`` file) and MD5
-    check; a finished file whose MD5 matches is not downloaded again."""
-    import requests
+    check (:func:`bilat.sources.core.download`); a finished file whose MD5 matches is not
+    downloaded again. E107 when the MD5 still differs after ``retries`` fresh attempts."""
+    from bilat.sources.core import download
 
     folder.mkdir(parents=True, exist_ok=True)
-    final = folder / remote.name
+    final = mirror_file(folder, remote.name, must_exist=False)  # a listed name stays inside
     if final.exists() and (remote.md5 is None or _md5(final) == remote.md5):
         return final
     final.unlink(missing_ok=True)
-    part = folder / (remote.name + ".part")
     for attempt in range(retries + 1):
-        have = part.stat().st_size if part.exists() else 0
-        headers = {"Range": f"bytes={have}-"} if have else {}
         try:
-            with requests.get(remote.url, headers=headers, stream=True, timeout=timeout) as resp:
-                if resp.status_code == 416:  # already complete
-                    pass
-                else:
-                    resp.raise_for_status()
-                    mode = "ab" if have and resp.status_code == 206 else "wb"
-                    with part.open(mode) as fh:
-                        for chunk in resp.iter_content(1 << 20):
-                            fh.write(chunk)
-        except requests.RequestException as exc:
-            raise error("E010", url=remote.url, reason=str(exc).splitlines()[0][:200]) from exc
-        got = _md5(part)
-        if remote.md5 is None or got == remote.md5:
-            os.replace(part, final)
-            return final
-        part.unlink(missing_ok=True)
-        if attempt == retries:
-            raise error("E107", name=remote.name, expected=remote.md5, got=got)
+            return download(remote.url, final, md5=remote.md5, timeout=timeout,
+                            progress=False)
+        except BilatError as exc:
+            if exc.code != "E017":
+                raise
+            if attempt == retries:
+                got = exc.message.split("got ", 1)[-1].split(";", 1)[0]
+                raise error("E107", name=remote.name, expected=remote.md5, got=got) from exc
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _mirror_lookup(mirror: Path, name: str) -> Path | None:
-    """``<mirror>/gdelt/<name>``, zipped or unzipped (``X.export.CSV.zip`` or ``X.export.CSV``)."""
-    folder = mirror / "gdelt"
+def _mirror_index(mirror: Path) -> tuple[Path, set[str]]:
+    """``<mirror>/gdelt`` (jailed) and the names of the files in it, listed once."""
+    try:
+        folder = mirror_file(mirror, "gdelt")
+    except BilatError:
+        return Path(mirror) / "gdelt", set()
+    try:
+        return folder, {e.name for e in os.scandir(folder)}
+    except OSError as exc:
+        raise error("E003", path=folder) from exc
+
+
+def _mirror_lookup(mirror: Path, name: str, index: set[str] | None = None) -> Path | None:
+    """``<mirror>/gdelt/<name>``, zipped or unzipped (``X.export.CSV.zip`` or ``X.export.CSV``).
+
+    Jailed (:func:`bilat.sources.core.mirror_file`): a name with ``..`` or a link leading
+    out of the mirror is refused (E011)."""
+    if index is None:
+        _folder, index = _mirror_index(mirror)
     stem = name[:-4] if name.lower().endswith(".zip") else name
-    for cand in (name, stem, stem + ".zip"):
-        if (folder / cand).is_file():
-            return folder / cand
+    cands = [name, stem, stem + ".zip"]
     if stem.isdigit():  # monthly / yearly backfile unzipped: 201203.csv / 201203.CSV
-        for cand in (stem + ".csv", stem + ".CSV"):
-            if (folder / cand).is_file():
-                return folder / cand
+        cands += [stem + ".csv", stem + ".CSV"]
+    for cand in cands:
+        if cand in index:
+            found = mirror_file(mirror, "gdelt", cand)
+            if found.is_file():
+                return found
     return None
+
+
+#: First day of each GDELT version's event files (1.0 backfile from 1979; 2.0 from
+#: 18 February 2015, 23:00 UTC: the first 15-minute file).
+FIRST_DAY = {1: date(1979, 1, 1), 2: date(2015, 2, 18)}
+
+
+def clip_range(d0: date, d1: date, version: int) -> tuple[date, date]:
+    """``d0``…``d1`` clipped to the days GDELT ``version`` has files for (first day to
+    today, UTC); E115 for a reversed range, E120 when nothing is left."""
+    if d1 < d0:
+        raise error("E115", start=d0, end=d1)
+    today = datetime.now(UTC).date()
+    first = FIRST_DAY[version]
+    a, b = max(d0, first), min(d1, today)
+    if b < a:
+        raise error("E120", version=version, start=d0, end=d1, first=first)
+    return a, b
 
 
 def fetch_gdelt(
@@ -1100,16 +1459,16 @@ def fetch_gdelt(
     """
     if version not in (1, 2):
         raise error("E012", value=version, option="--version", options="1, 2")
-    d0, d1 = _parse_day(start), _parse_day(end)
-    if d1 < d0:
-        d0, d1 = d1, d0
+    d0, d1 = clip_range(_parse_day(start), _parse_day(end), version)
     # An explicit server (base_url) beats a mirror that only comes from $BILAT_MIRROR.
     folder = None if base_url is not None and mirror is None else resolve_mirror(mirror)
     report = FetchReport(version, d0, d1)
     local: list[Path] = []
     if folder is not None:
-        master = folder / "gdelt" / ("masterfilelist.txt" if version == 2 else "index.html")
-        if master.is_file():
+        gdelt_dir, index = _mirror_index(folder)
+        listing = "masterfilelist.txt" if version == 2 else "index.html"
+        master = mirror_file(folder, "gdelt", listing) if listing in index else None
+        if master is not None and master.is_file():
             text = master.read_text(encoding="utf-8", errors="replace")
             listed = parse_master_list(text) if version == 2 else parse_index_v1(text, "")
             names = [f.name for f in listed if _in_range(f.name, d0, d1)]
@@ -1117,7 +1476,7 @@ def fetch_gdelt(
             names = expected_files(d0, d1, version)
         report.expected = names
         for i, name in enumerate(names):
-            found = _mirror_lookup(folder, name)
+            found = _mirror_lookup(folder, name, index)
             if found is None:
                 report.missing.append(name)
             else:
@@ -1156,7 +1515,7 @@ def fetch_gdelt(
         gaps = report.missing + list(report.failed)
         first = gaps[0]
         if folder is not None and len(gaps) == 1:
-            raise error("E011", path=first, mirror=folder / "gdelt")
+            raise error("E011", path=first, mirror=gdelt_dir)
         detail = f"{first}: {report.failed[first]}" if first in report.failed else first
         raise error("E108", missing=len(gaps), expected=len(report.expected), first=detail)
     return report
