@@ -1,0 +1,45 @@
+"""No hard-coded verdict: stores built to favour each hypothesis in turn put it first."""
+
+from __future__ import annotations
+
+import pytest
+
+from bilat.assess import report
+from tests.assess.synthetic import build
+
+
+@pytest.fixture(scope="module")
+def reports() -> dict:
+    out = {}
+    for k in ("H1", "H2", "H3"):
+        st = build(k)
+        out[k] = report(st, "RUS", "CHN", pillars=["votes", "readouts", "statements"])
+        st.close()
+    return out
+
+
+@pytest.mark.parametrize("kind", ["H1", "H2", "H3"])
+def test_each_hypothesis_comes_first_on_its_store(reports: dict, kind: str) -> None:
+    rep = reports[kind]
+    assert rep.ach.scores.ranking[0] == kind
+    # Heuer's score agrees: the favoured reading is (jointly) least inconsistent
+    inc = rep.ach.scores.inconsistency
+    assert inc[kind] == min(inc.values())
+
+
+def test_the_evidence_differs_as_built(reports: dict) -> None:
+    k = {h: reports[h].evidence_by_id("votes.chance_corrected") for h in reports}
+    assert k["H1"].measures["ratio_to_yardstick"] > 0.9 > k["H3"].measures["ratio_to_yardstick"]
+    t = reports["H2"].evidence_by_id("votes.trend")
+    assert t.trend["after"] > t.trend["before"] + 0.2
+    assert reports["H1"].evidence_by_id("votes.core_splits").value == 0
+    assert reports["H3"].evidence_by_id("votes.core_splits").value == 1
+    u = reports["H3"].evidence_by_id("readouts.unconfirmed")
+    claim = u.provenance["claims"][0]
+    assert "Taiwan" in claim["text"] and claim["side"] == "CHN"
+    assert reports["H1"].evidence_by_id("readouts.unconfirmed").value == 0
+    # missing pillars are listed, not dropped
+    assert reports["H2"].pillar("readouts").status == "missing"
+    assert "bilat" in reports["H2"].pillar("readouts").load_command
+    # synthetic texts are not verified originals
+    assert not u.verified and reports["H3"].unverified_texts
