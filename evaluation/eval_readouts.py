@@ -18,14 +18,22 @@ The default thresholds were tuned on these same pairs, so the figures above are 
 thresholds (shared, divergent, competition) are chosen on all other pairs of its language by
 one-sided F1 and then applied to the held-out pair.
 
+``--genuine`` scores the genuine pairs of ``evaluation/readouts/genuine/pairs`` (labels only;
+the texts are read in place from the data mirror, ``$BILAT_MIRROR`` or ``../shared/data``) by
+language pair (zh↔en, ru↔zh, en↔en), with the speaker (side) of each labelled unit scored too,
+and prints the imitation set's figures beside them. With ``--cv`` the genuine figure is
+leave-one-pair-out over all genuine pairs: thresholds chosen on the other pairs by the mean of
+unconfirmed-attribution F1, one-sided F1 and shared precision, applied to the held-out pair.
+
 Usage: python evaluation/eval_readouts.py [PAIRS_DIR] [--aligner lexical|features|embeddings]
-       [--show-errors] [--cv]
+       [--show-errors] [--cv] [--genuine]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -37,6 +45,30 @@ from bilat.text.readouts import LABELS, Comparison, compare_readouts
 from bilat.text.segment import sentences
 
 HERE = Path(__file__).resolve().parent
+GENUINE = HERE / "readouts" / "genuine" / "pairs"
+
+
+def mirror_texts() -> Path:
+    """The readouts folder of the data mirror (``$BILAT_MIRROR`` or ``../shared/data``)."""
+    base = os.environ.get("BILAT_MIRROR") or str(HERE.parents[1] / "shared" / "data")
+    return Path(base) / "texts" / "readouts"
+
+
+def load_genuine(path: Path) -> tuple[dict, list]:
+    """A genuine pair's labels and its documents (texts read from the mirror)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    event = data["pair_id"]
+    when = event[:10]
+    docs = []
+    for d in data["documents"]:
+        text = (mirror_texts() / d["file"]).read_text(encoding="utf-8")
+        docs.append(document_from_text(
+            text, side=d["side"], language=d["language"], date=when, event=event,
+            source_url=f"texts/readouts/{d['file']}"))
+        d["text"] = text
+    langs = sorted({d["language"] for d in data["documents"]}, key=lambda x: (x != "zh", x))
+    data["language"] = "↔".join(langs) if len(langs) > 1 else f"{langs[0]}↔{langs[0]}"
+    return data, docs
 
 
 def load_pair(path: Path) -> tuple[dict, list]:
@@ -94,31 +126,32 @@ def _merge(label: str) -> str:
     return "unmatched" if label in ("one_sided", "unconfirmed_attribution") else label
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the evaluation and print the figures."""
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("pairs", nargs="?", default=str(HERE / "readouts" / "pairs"))
-    ap.add_argument("--aligner", default="auto")
-    ap.add_argument("--show-errors", action="store_true")
-    ap.add_argument("--cv", action="store_true", help="leave-one-pair-out threshold tuning")
-    args = ap.parse_args(argv)
-    files = sorted(Path(args.pairs).glob("*.json"))
-    if not files:
-        print(f"no pair files in {args.pairs}", file=sys.stderr)
-        return 1
+def _speaker_of(cmp: Comparison, doc_id: str, start: int, end: int) -> str:
+    """Side of the claim overlapping [start, end) most, in the labels' terms (NARR = issuer)."""
+    best, best_overlap = "NARR", 0
+    for r in cmp.results:
+        c = r.claim
+        if c.doc_id != doc_id:
+            continue
+        overlap = min(end, c.end) - max(start, c.start)
+        if overlap > best_overlap:
+            best_overlap = overlap
+            best = (c.speaker_side or "NARR") if c.attributed else "NARR"
+    return best
+
+
+def score_set(loaded: list, aligner: str, show_errors: bool = False,
+              **kw: object) -> tuple[dict, list, Counter, list, list]:
+    """(gold/pred pairs by language, all pairs, confusion, times, speaker pairs)."""
     by_lang: dict[str, list[tuple[str, str]]] = defaultdict(list)
     everything: list[tuple[str, str]] = []
     times: list[float] = []
-    sizes: list[int] = []
     confusion: Counter[tuple[str, str]] = Counter()
-    loaded = [(f, *load_pair(f)) for f in files]
-    # warm-up: lexicon, segmenter and regex compilation happen once per process
-    compare_readouts(loaded[0][2], aligner=args.aligner, force=True)
+    speakers: list[tuple[str, str]] = []
     for f, data, docs in loaded:
         t0 = time.perf_counter()
-        cmp = compare_readouts(docs, aligner=args.aligner)
+        cmp = compare_readouts(docs, aligner=aligner, **kw)  # type: ignore[arg-type]
         times.append(time.perf_counter() - t0)
-        sizes.append(sum(len(cs) for cs in cmp.claims.values()))
         lang = data.get("language", "?")
         for lab in data["labels"]:
             doc = docs[lab["doc"]]
@@ -126,31 +159,153 @@ def main(argv: list[str] | None = None) -> int:
             if start < 0:
                 print(f"{f.name}: quote not found: {lab['quote'][:60]!r}", file=sys.stderr)
                 continue
-            pred = predicted_for(cmp, doc.doc_id, start, start + len(lab["quote"])) or "none"
+            end = start + len(lab["quote"])
+            pred = predicted_for(cmp, doc.doc_id, start, end) or "none"
             pair = (lab["label"], pred)
             by_lang[lang].append(pair)
             everything.append(pair)
             confusion[pair] += 1
-            if args.show_errors and pair[0] != pair[1]:
-                print(f"{f.name} doc{lab['doc']} gold={pair[0]} pred={pair[1]}: "
-                      f"{lab['quote'][:110]}")
+            if "speaker" in lab:
+                own = doc.side
+                gold_sp = lab["speaker"]
+                pred_sp = _speaker_of(cmp, doc.doc_id, start, end)
+                # the issuer's own side named as speaker and the narrator both mean "own side"
+                g = "OWN" if gold_sp in ("NARR", own) else gold_sp
+                p_ = "OWN" if pred_sp in ("NARR", own) else pred_sp
+                speakers.append((g, p_))
+            if show_errors and pair[0] != pair[1]:
+                print(f"{f.name} {lab.get('unit', '')} doc{lab['doc']} gold={pair[0]} "
+                      f"pred={pair[1]}: {lab['quote'][:110]}")
+    return by_lang, everything, confusion, times, speakers
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the evaluation and print the figures."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("pairs", nargs="?", default=None)
+    ap.add_argument("--aligner", default="auto")
+    ap.add_argument("--show-errors", action="store_true")
+    ap.add_argument("--cv", action="store_true", help="leave-one-pair-out threshold tuning")
+    ap.add_argument("--genuine", action="store_true",
+                    help="score the genuine pairs (texts from the data mirror)")
+    args = ap.parse_args(argv)
+    if args.genuine:
+        return main_genuine(args)
+    files = sorted(Path(args.pairs or HERE / "readouts" / "pairs").glob("*.json"))
+    if not files:
+        print(f"no pair files in {args.pairs}", file=sys.stderr)
+        return 1
+    loaded = [(f, *load_pair(f)) for f in files]
+    # warm-up: lexicon, segmenter and regex compilation happen once per process
+    compare_readouts(loaded[0][2], aligner=args.aligner, force=True)
+    by_lang, everything, confusion, times, _ = score_set(
+        loaded, args.aligner, args.show_errors, joint_unmatched="one_sided",
+        speaker_rule="lenient")
     print(f"pairs: {len(files)} ({', '.join(f'{k}: {len(set_)}' for k, set_ in _count(loaded))})")
     report("ALL pairs", everything)
     if "en" in by_lang:
         report("English pairs", by_lang["en"])
     for lang in sorted(k for k in by_lang if k != "en"):
         report(f"{lang} pairs", by_lang[lang])
-    print("\nconfusion (gold -> predicted)")
-    for g in LABELS:
-        row = "  ".join(f"{p[:9]}={confusion[(g, p)]}" for p in LABELS)
-        print(f"  {g:<26}{row}")
+    _confusion(confusion)
     med = statistics.median(times)
     print(f"\ntiming: median {med * 1000:.0f} ms per pair (max {max(times) * 1000:.0f} ms), "
-          f"median {statistics.median(sizes)} claims per pair, aligner={args.aligner}")
+          f"aligner={args.aligner}")
     typical_pair_timing(loaded, args.aligner)
     if args.cv:
         cross_validate(loaded, args.aligner)
     return 0
+
+
+def _confusion(confusion: Counter) -> None:
+    print("\nconfusion (gold -> predicted)")
+    for g in LABELS:
+        row = "  ".join(f"{p[:9]}={confusion[(g, p)]}" for p in LABELS)
+        print(f"  {g:<26}{row}")
+
+
+def _goals(pairs: list[tuple[str, str]]) -> str:
+    u = prf(pairs, "unconfirmed_attribution")[2]
+    o = prf(pairs, "one_sided")[2]
+    sp = prf(pairs, "shared")[0]
+    return (f"goals: unconfirmed F1 {u:.3f} (>= 0.9), one-sided F1 {o:.3f} (>= 0.85), "
+            f"shared precision {sp:.3f} (>= 0.9)")
+
+
+def main_genuine(args: argparse.Namespace) -> int:
+    """Genuine pairs by language pair, speakers, timing; the imitation set beside them."""
+    files = sorted(Path(args.pairs or GENUINE).glob("*.json"))
+    if not files:
+        print(f"no genuine pair files in {args.pairs or GENUINE}", file=sys.stderr)
+        return 1
+    loaded = [(f, *load_genuine(f)) for f in files]
+    t0 = time.perf_counter()
+    compare_readouts(loaded[0][2], aligner=args.aligner)
+    first = time.perf_counter() - t0
+    by_lang, everything, confusion, times, speakers = score_set(
+        loaded, args.aligner, args.show_errors)
+    print(f"genuine pairs: {len(files)} ({', '.join(f'{k}: {len(v)}' for k, v in _count(loaded))})")
+    report("GENUINE, all pairs (in-sample)", everything)
+    print("  " + _goals(everything))
+    for lang in sorted(by_lang):
+        report(f"genuine {lang} pairs", by_lang[lang])
+    _confusion(confusion)
+    sp_ok = sum(g == p for g, p in speakers)
+    print(f"\nspeaker (side of the labelled unit; own side = narrator or issuer): "
+          f"{sp_ok}/{len(speakers)} = {sp_ok / max(len(speakers), 1):.3f}")
+    for g in ("OWN", "BOTH", "CHN", "RUS", "USA"):
+        rows = [p for gg, p in speakers if gg == g]
+        if rows:
+            c = Counter(rows)
+            print(f"  gold {g:<5} n={len(rows):<4} " + "  ".join(f"{k}={v}" for k, v in
+                                                              c.most_common()))
+    print(f"\ntiming: first pair {first * 1000:.0f} ms (language detection, lexicon, "
+          f"segmenter loaded); after it median {statistics.median(times) * 1000:.0f} ms, "
+          f"max {max(times) * 1000:.0f} ms per pair")
+    if args.cv:
+        cross_validate_genuine(loaded, args.aligner)
+    imit = sorted((HERE / "readouts" / "pairs").glob("*.json"))
+    if imit:
+        il = [(f, *load_pair(f)) for f in imit]
+        _, ev, _, _, _ = score_set(il, args.aligner, joint_unmatched="one_sided",
+                                   speaker_rule="lenient")
+        report("IMITATION set (written for bilat), all pairs, same code", ev)
+        print("  " + _goals(ev))
+    return 0
+
+
+def cross_validate_genuine(loaded: list, aligner: str) -> None:
+    """Leave-one-pair-out over the genuine pairs (thresholds picked on the others)."""
+    import itertools
+
+    grid = list(itertools.product((0.25, 0.30, 0.35, 0.40), (0.15, 0.20, 0.25),
+                                  (2.0, 4.0)))
+    preds: dict[tuple, list[list[tuple[str, str]]]] = {}
+    for ts, td, comp in grid:
+        preds[(ts, td, comp)] = [
+            _gold_pred(compare_readouts(docs, aligner=aligner, shared_threshold=ts,
+                                        divergent_threshold=td, competition=comp), data, docs)
+            for _, data, docs in loaded]
+
+    def objective(pairs: list[tuple[str, str]]) -> float:
+        return (prf(pairs, "unconfirmed_attribution")[2] + prf(pairs, "one_sided")[2]
+                + prf(pairs, "shared")[0]) / 3
+
+    held: list[tuple[str, str]] = []
+    by_lang: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    chosen: Counter[tuple] = Counter()
+    for k, (_, data, _) in enumerate(loaded):
+        best = max(preds, key=lambda c, k=k: objective(
+            [x for i, p in enumerate(preds[c]) if i != k for x in p]))
+        chosen[best] += 1
+        held.extend(preds[best][k])
+        by_lang[data["language"]].extend(preds[best][k])
+    report("GENUINE, leave-one-pair-out cross-validation (held-out pairs)", held)
+    print("  " + _goals(held))
+    for lang in sorted(by_lang):
+        report(f"genuine {lang} pairs, held out", by_lang[lang])
+    print("  thresholds chosen (shared, divergent, competition): "
+          + ", ".join(f"{c}x{n}" for c, n in chosen.most_common()))
 
 
 def typical_pair_timing(loaded: list, aligner: str) -> None:
@@ -211,7 +366,8 @@ def cross_validate(loaded: list, aligner: str) -> None:
                 per = []
                 for data, docs in subset:
                     cmp = compare_readouts(docs, aligner=aligner, shared_threshold=ts,
-                                           divergent_threshold=td, competition=comp)
+                                           divergent_threshold=td, competition=comp,
+                                           joint_unmatched="one_sided", speaker_rule="lenient")
                     per.append(_gold_pred(cmp, data, docs))
                 preds[(ts, td, comp)] = per
             held: list[tuple[str, str]] = []

@@ -24,11 +24,25 @@ def _claims(text: str, side: str, language: str | None = None):
 
 
 def test_tokens_are_stems_without_stop_words_and_han_bigrams() -> None:
-    assert tokens("The two sides agreed to deepen cooperation", "en") == [
-        "~agree", "~deepen", "~cooperate"]
-    assert tokens("Стороны договорились о сотрудничестве", "ru") == ["~agree", "~cooperate"]
-    assert tokens("双方同意加强合作", "zh") == [
-        "~agree", "~deepen", "~cooperate", "双方", "方同", "同意", "意加", "加强", "强合", "合作"]
+    # register concepts of data/concepts.json come first (sorted), then stems / bigrams
+    en = tokens("The two sides agreed to deepen cooperation", "en")
+    assert en == ["~cooperation", "~agree", "~deepen", "~cooperate"]
+    ru = tokens("Стороны договорились о сотрудничестве", "ru")
+    assert ru == ["~cooperation", "~agree", "~cooperate"]
+    zh = tokens("双方同意加强合作", "zh")
+    assert zh[:1] == ["~cooperation"]
+    assert zh[1:] == ["~agree", "~deepen", "~cooperate", "双方", "方同", "同意", "意加", "加强",
+                      "强合", "合作"]
+
+
+def test_concepts_bridge_the_three_languages() -> None:
+    from bilat.text.align import bridge_tokens
+
+    en = bridge_tokens("The two leaders tasked their teams to follow up.", "en")
+    zh = bridge_tokens("两国元首责成两国工作团队及时跟进。", "zh")
+    ru = bridge_tokens("Лидеры поручили командам обеспечить реализацию договорённостей.", "ru")
+    assert {"~team", "~followup"} <= en & zh
+    assert "~team" in ru and "~followup" in ru
 
 
 def test_paraphrase_scores_above_unrelated_claim() -> None:

@@ -47,12 +47,53 @@ def test_english_attribution_carries_across_sentences() -> None:
     assert got[6] == ("MFA", "CHN", False)  # narration: the issuer itself
 
 
-def test_sentence_without_subject_stays_with_the_paragraphs_speaker() -> None:
+def test_attribution_carries_only_while_the_text_reports_that_speaker() -> None:
+    # English: a sentence with no speaker of its own is the narrator's (issue 13)
     _, claims = _claims("Putin said that relations are at their best. The partnership is "
-                        "not directed against third countries.", side="CHN")
-    assert claims[1].speaker == "Vladimir Putin"
-    assert claims[1].extra["carried"] is True
+                        "not directed against third countries. It was agreed to maintain "
+                        "contacts. He added that trade grew.", side="CHN")
+    assert claims[0].speaker == "Vladimir Putin"
+    assert not claims[1].attributed and not claims[2].attributed
+    assert claims[3].speaker == "Vladimir Putin"  # a pronoun continues the speaker
+    # Chinese reported speech runs on until another speaker or the narrator's joint frame
+    doc = document_from_text("习近平指出，中俄关系不断发展。双方应该加强合作。"
+                             "美方应尊重中国核心利益。两国元首同意保持沟通。"
+                             "丁薛祥、王毅等参加会见。", side="CHN")
+    cs = extract_claims(doc)
+    assert [c.speaker_side if c.attributed else "NARR" for c in cs] == [
+        "CHN", "CHN", "CHN", "BOTH", "NARR"]
+    assert cs[1].extra["carried"] is True
 
+
+def test_impersonal_and_joint_framing_is_not_the_last_named_leader() -> None:
+    _, claims = _claims("Xi Jinping stressed that he respected the decision. The two leaders "
+                        "assessed the situation. They noted that sanctions were unacceptable. "
+                        "The conversation was held in a friendly atmosphere.", side="RUS")
+    sides = [c.speaker_side if c.attributed else "NARR" for c in claims]
+    assert sides == ["CHN", "BOTH", "BOTH", "NARR"]
+    doc = document_from_text("В ходе разговора проведён обмен мнениями. С китайской стороны "
+                             "выражена поддержка диалогу. Лидеры подчеркнули важность связки. "
+                             "Разговор носил тёплый характер.", side="RUS", language="ru")
+    cs = extract_claims(doc)
+    assert [c.speaker_side if c.attributed else "NARR" for c in cs] == [
+        "NARR", "CHN", "BOTH", "NARR"]
+
+
+def test_transcript_turns_speak_until_the_next_turn() -> None:
+    text = ("Vladimir Putin held talks with Xi Jinping. Beginning of talks President of Russia "
+            "Vladimir Putin: President Xi, my dear friend, I am delighted to see you. Trade grew "
+            "by 31 percent. President of the People's Republic of China Xi Jinping(retranslated):"
+            " I appreciate this very much. Our countries are acting as responsible powers.")
+    _, claims = _claims(text, side="RUS")
+    def who(words: str) -> tuple[str | None, bool]:
+        c = next(c for c in claims if words in c.text)
+        return c.speaker_side, c.attributed
+
+    assert who("Trade grew by 31 percent.") == ("RUS", True)
+    assert who("I appreciate this very much.") == ("CHN", True)
+    assert who("Our countries are acting as responsible powers.") == ("CHN", True)
+    first = next(c for c in claims if "delighted" in c.text)
+    assert first.speaker == "Vladimir Putin"  # the addressed "President Xi" is not the speaker
 
 def test_titles_and_sides_as_speakers() -> None:
     _, claims = _claims(

@@ -73,7 +73,9 @@ def test_english_labels_each_kind() -> None:
     assert _label_of(cmp, "will expand cooperation in energy") == "divergent"
     assert _label_of(cmp, "are ready to expand cooperation") == "divergent"
     assert _label_of(cmp, "opposes unilateral sanctions") == "one_sided"
-    assert _label_of(cmp, "Northern Sea Route") == "one_sided"
+    # "The parties discussed …" attributes the discussion to both sides (issue 13): the other
+    # readout's silence leaves it unconfirmed
+    assert _label_of(cmp, "Northern Sea Route") == "unconfirmed_attribution"
     assert _label_of(cmp, "firmly supports China's position on Taiwan") == \
         "unconfirmed_attribution"
     r = cmp.result(next(r.claim.claim_id for r in cmp.results if "will expand" in r.claim.text))
@@ -144,8 +146,9 @@ def test_a_figure_only_one_side_gives_is_one_sided() -> None:
         side="RUS", date="2019-06-05")
     cmp = compare_readouts([chn, rus])
     r = next(r for r in cmp.results if "200 billion" in r.claim.text)
-    assert r.label == "one_sided" and r.counterpart is None
-    assert "gives no figure" in r.reasons[0]
+    # "The parties intend …" is a joint claim: with no counterpart it is unconfirmed (issue 13)
+    assert r.label == "unconfirmed_attribution" and r.counterpart is None
+    assert any("gives no figure" in x for x in r.reasons)
     assert has_figure("up 25 percent") and has_figure("2400亿美元")
     assert has_figure("45 миллиардов долларов")
     assert not has_figure("the 75th anniversary of the 2001 Treaty")
@@ -269,5 +272,5 @@ def test_two_texts_of_one_side_do_not_confirm_each_other() -> None:
     labels = {r.claim.claim_id: r.label for r in three.results}
     ru_en_pair = [r for r in pair.results if r.claim.doc_id == ru_en.doc_id]
     assert [labels[r.claim.claim_id] for r in ru_en_pair] == [r.label for r in ru_en_pair]
-    assert _label_of(three, "combat terrorism") == "one_sided"
+    assert _label_of(three, "combat terrorism") == "unconfirmed_attribution"  # joint claim
     assert any("both RUS texts" in n for n in three.notes)

@@ -4,7 +4,7 @@ The texts stay in the data mirror (``<mirror>/texts/readouts/<event>/<SIDE>_<lan
 default ``../shared/data``, or ``BILAT_MIRROR``); only labels and short quotes live here.
 
     python evaluation/readouts/genuine/build_genuine.py skeleton EVENT   # numbered sentences
-    python evaluation/readouts/genuine/build_genuine.py build            # labels/*.lab -> pairs/*.json
+    python evaluation/readouts/genuine/build_genuine.py build   # labels/*.lab -> pairs/*.json
 
 The sentence splitter here is deliberately independent of bilat's own segmenter (a plain rule:
 a sentence ends at . ! ? followed by a space and a capital or quote, unless the word before the

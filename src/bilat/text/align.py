@@ -27,10 +27,13 @@ All aligners return a matrix ``S[i, j]`` in [0, 1] for claims ``a[i]`` and ``b[j
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -167,9 +170,30 @@ _WORD = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
 
 
+@lru_cache(maxsize=1)
+def _concept_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """The bilingual register concepts of ``data/concepts.json``, one regex per concept."""
+    raw = json.loads(resources.files("bilat.text").joinpath("data/concepts.json").read_text(
+        encoding="utf-8"))
+    out = []
+    for key, langs in raw["concepts"].items():
+        parts = []
+        for lang, pats in langs.items():
+            alt = "|".join(f"(?:{p})" for p in pats)
+            parts.append(f"(?:{alt})" if lang == "zh" else rf"(?<!\w)(?:{alt})(?!\w)")
+        out.append((key, re.compile("|".join(parts), re.IGNORECASE)))
+    return tuple(out)
+
+
+def concepts(text: str) -> set[str]:
+    """Register concepts (``~olympics``, ``~conflict``, …) a text carries, in any language."""
+    return {key for key, rx in _concept_patterns() if rx.search(text)}
+
+
 def tokens(text: str, language: str = "en") -> list[str]:
-    """Comparison tokens: 6-letter word stems without stop words; Han text as bigrams."""
-    out: list[str] = []
+    """Comparison tokens: 6-letter word stems without stop words; Han text as bigrams; the
+    bilingual register concepts of ``data/concepts.json``."""
+    out: list[str] = sorted(concepts(text))
     for run in _HAN.findall(text):
         out.extend(_ZH_CONCEPT_OF[m.group(0)] for m in _ZH_CONCEPT_RE.finditer(run))
         chars = [c for c in run if c not in _ZH_STOP]
@@ -210,11 +234,17 @@ def _weighted_dice(a: set[str], b: set[str], idf: dict[str, float]) -> float:
 
 _FRAME = re.compile(
     r"\b(?:held talks|hold talks|spoke (?:\w+ ){0,12}?(?:on|by) (?:the )?(?:tele)?phone|"
+    r"spoke (?:today )?with|welcomed (?:[\w.]+ ){1,5}?to (?:the )?[A-Z]?\w+|"
+    r"had a (?:\w+ ){0,2}?(?:conversation|call|meeting) with|"
+    r"held a (?:\w+ ){0,2}?(?:video call|call|videoconference) (?:today )?with|"
+    r"met (?:on \w+ \d+ |today |virtually (?:on \w+ \d+ )?)?with|"
+    r"(?:telephone|phone) conversation between|talks,? via videoconference|"
     r"telephone conversation|phone (?:call|conversation)|video (?:call|conference|link)|"
     r"videoconference|virtual meeting|met (?:with )?|held a meeting|had a meeting)"
     r"|(?<!\w)(?:провел\w* переговоры|телефонн\w* разговор|переговоры|встретил\w*|"
     r"видеоконференц\w*|по видеосвязи|провели встречу)"
-    r"|通电话|会谈|会见|视频会晤|通话",
+    r"|(?<!\w)(?:разговор\w* (?:Владимира Путина|Президента))"
+    r"|通电话|会谈|会见|视频会晤|通话|举行会晤|视频通话",
     re.IGNORECASE,
 )
 
@@ -361,6 +391,11 @@ class FeatureAligner(Aligner):
     name = "features"
     reads_wording = False
 
+    def __init__(self, lexicon: Lexicon | None = None, position: float = 0.05) -> None:
+        super().__init__(lexicon)
+        #: Weight of the relative-position term (readouts tend to follow the same order).
+        self.position = position
+
     def lexical(self, a: Sequence[Claim], b: Sequence[Claim]) -> np.ndarray:
         ta = [bridge_tokens(c.text, c.language or "en") for c in a]
         tb = [bridge_tokens(c.text, c.language or "en") for c in b]
@@ -390,7 +425,14 @@ class FeatureAligner(Aligner):
                     * min(1.0, 2.0 * bridge[i, j] + (iss or 0.0))
                 if iss == 0.0:  # both are about something, and not the same thing
                     out[i, j] *= 0.5
-        return out
+                if bridge[i, j] == 0.0:
+                    # a shared issue word alone ("Ukraine") is not the same claim
+                    out[i, j] *= 0.5
+        if self.position and len(a) > 1 and len(b) > 1:
+            ra = np.arange(len(a))[:, None] / (len(a) - 1)
+            rb = np.arange(len(b))[None, :] / (len(b) - 1)
+            out = out + self.position * (1.0 - np.abs(ra - rb)) * (bridge > 0)
+        return np.minimum(out, 1.0)
 
 
 class EmbeddingAligner(Aligner):

@@ -101,7 +101,7 @@ _MODALITY = {
            ("should", r"(?<!\w)(?:должн\w*|необходимо|следует|нужно|надлежит)"),
            ("hope", r"(?<!\w)(?:надеет\w*|надеют\w*|рассчитыва\w*|выразил\w* надежд\w*|"
                     r"призвал\w*|призыва\w*|ожида\w*)")],
-    "zh": [("will", r"将|会|必将|决心"),
+    "zh": [("will", r"(?<!即)将(?!军)|必将|决心|(?<![社机大议开约晤])会(?![晤谈见议面长员谈])"),
            ("agreed", r"同意|一致认为|一致同意|商定|达成共识|达成一致"),
            ("ready_to", r"愿|准备"),
            ("should", r"应|必须|需要"),
@@ -152,7 +152,9 @@ _QUALIFIED_TITLE = {
                      r"германи\w*|турци\w*|иран\w*)(?!\w)", re.IGNORECASE),
 }
 _NEVER = re.compile(r"(?!)")
-_PRONOUN = {"en": r"(?:he|she)\b", "ru": r"(?:он|она)(?!\w)", "zh": r"(?:他|她)"}
+#: Pronouns that continue the last named person. Russian "она"/"оно" usually stand for a
+#: feminine/neuter noun ("связка", "отношения"), not for a leader, so only "он" counts.
+_PRONOUN = {"en": r"(?:he|she)\b", "ru": r"(?:он)(?!\w)", "zh": r"(?:他|她)"}
 _LEAD_WORDS = {
     "en": {"the", "president", "chinese", "russian", "chairman", "premier", "state", "councilor",
            "councillor", "foreign", "minister", "mr", "mr.", "h.e.", "his", "excellency", "also",
@@ -334,6 +336,97 @@ def _issuer_speaker(doc: Document, lex: Lexicon, paragraph: int) -> _Speaker:
     return _Speaker(name, doc.side, False, "", paragraph, "issuer")
 
 
+#: Chinese: the leaders jointly, as reported by the narrator ("两国元首同意…", "双方就…交换意见").
+_ZH_JOINT_NARRATIVE = re.compile(
+    r"^(?:[^，。]{0,16}，)?(?:两国元首|双方|两国领导人|两位元首|中美双方|中俄双方)(?:还|也|都|一致|共同|重点|着重|深入|再次)?"
+    r"(?:同意|认为|就|重申|回顾|积极评价|高度评价|相约|责成|达成|一致|见证|签署|宣布|出席|表示|"
+    r"对|在|通过|发表|交换|举行|商定|决定)")
+#: Chinese: a subject followed by a verb of saying is a new speaker, not the content of a speech.
+_ZH_SPEECH_AFTER_SUBJECT = re.compile(r"^\s*(?:还|也|则|随后|首先)?(?:表示|指出|强调|说|介绍|"
+                                      r"阐述|阐明|重申|回应|宣布|感谢|祝贺|表达)")
+#: Chinese narrator sentences: who attended, what followed the talks.
+_ZH_NARRATOR = re.compile(r"参加(?:会见|会谈|会晤|上述活动|活动|通话)|^(?:会谈|会见|会晤|通话|活动)"
+                          r"(?:结束)?(?:后|前)|^席间")
+#: After a name: it is addressed ("President Xi, my dear friend, …", "Mr President, …").
+_VOCATIVE = re.compile(r"^\s*,\s*(?:my|dear|our|old|мой|дорог|уважаем)|^\s*,\s*(?:I|we|я|мы)\b",
+                       re.IGNORECASE)
+#: A transcript turn: "President of Russia Vladimir Putin:", "Xi Jinping(retranslated):",
+#: "Yury Ushakov:", "Question:" (a speaker label and a colon, then the speech).
+_TURN = re.compile(r"(?:^|(?<=[\s.!?*>]))(?P<label>(?:[A-ZА-ЯЁ][\w'’.-]*\s+){0,12}?"
+                   r"[A-ZА-ЯЁ][\w'’.-]*(?:\s*\((?:retranslated|через переводчика)\))?):\s+"
+                   r"(?=[A-ZА-ЯЁ«\"“])")
+
+
+def _turns(text: str, lang: str, actors: list[Match]) -> list[tuple[int, int, _Speaker]]:
+    """Transcript turns: (marker start, speech start, speaker) in text order.
+
+    A turn is a speaker label ending in a colon whose label names a known person, or the word
+    Question/Вопрос (a journalist: the issuer's side, not attributed).
+    """
+    if lang == "zh":
+        return []
+    out: list[tuple[int, int, _Speaker]] = []
+    for m in _TURN.finditer(text):
+        label = m.group("label")
+        if re.fullmatch(r"(?:Question|Вопрос|Reply|Ответ)", label.strip()):
+            out.append((m.start(), m.end(), _Speaker("journalist", None, False, label, -1,
+                                                     "issuer")))
+            continue
+        people = [a for a in actors if a.kind == "person" and m.start() <= a.start < m.end()]
+        if not people:
+            continue
+        who = people[-1]
+        out.append((m.start(), m.end(), _Speaker(who.key, who.side, True, label, -1, "turn")))
+    return out
+
+
+def _turn_at(turns: list[tuple[int, int, _Speaker]], pos: int) -> _Speaker | None:
+    """The transcript turn a position falls in (None before the first turn)."""
+    found = None
+    for start, speech, speaker in turns:
+        if speech <= pos or start <= pos < speech:
+            found = speaker if speaker.kind == "turn" else None
+        else:
+            break
+    return found
+
+
+def _turn_speech_start(turns: list[tuple[int, int, _Speaker]], pos: int) -> int:
+    """Where the speech of the turn holding ``pos`` starts."""
+    start = 0
+    for t_start, speech, _ in turns:
+        if t_start <= pos:
+            start = speech
+    return start
+
+
+def _cut_at_turns(segments: list[Segment], text: str,
+                  turns: list[tuple[int, int, _Speaker]]) -> list[Segment]:
+    """Segments split where a transcript turn starts inside them (lost paragraph breaks)."""
+    if not turns:
+        return segments
+    out: list[Segment] = []
+    for seg in segments:
+        cuts = [t for t in turns if seg.start < t[0] < seg.end]
+        if not cuts:
+            out.append(seg)
+            continue
+        pos = seg.start
+        for start, _, _ in cuts:
+            piece = text[pos:start].strip()
+            if piece:
+                s0 = text.index(piece, pos)
+                out.append(Segment(s0, s0 + len(piece), piece, seg.sentence_index,
+                                   seg.paragraph_index))
+            pos = start
+        piece = text[pos:seg.end].strip()
+        if piece:
+            s0 = text.index(piece, pos)
+            out.append(Segment(s0, s0 + len(piece), piece, seg.sentence_index,
+                               seg.paragraph_index))
+    return out
+
+
 # ------------------------------------------------------------------------------- claims
 def extract_claims(doc: Document, lexicon: Lexicon | None = None) -> list[Claim]:
     """Claims of ``doc`` with offsets, speaker, issues, stance, modality and negation."""
@@ -350,10 +443,13 @@ def extract_claims(doc: Document, lexicon: Lexicon | None = None) -> list[Claim]
     doc_issues = lex.issue_spans(doc.text)
     titles, own_leader = _title_map(doc, lang, doc_actors)
     generic = _rx(_GENERIC_TITLE[lang])
+    turns = _turns(doc.text, lang, doc_actors)
+    segments = _cut_at_turns(segments, doc.text, turns)
     for index, seg in enumerate(segments):
         text = seg.text
         actors = _within(doc_actors, seg.start, seg.end)
         carried = False
+        turn = _turn_at(turns, seg.start)
         found = _subject(text, lang, lex, actors, doc.side)
         pronoun = _rx(r"^(?:[^,;:，]{0,40}[,，]\s*)?" + _PRONOUN[lang]).match(text)
         bare = generic.match(text) if found is None else None
@@ -368,7 +464,30 @@ def extract_claims(doc: Document, lexicon: Lexicon | None = None) -> list[Claim]
                 found = (person[0], person[1], "person", bare.group(0))
             else:  # a bare title nobody was introduced with: the issuing side's own leader
                 found = (bare.group(0).strip(), doc.side, "title", bare.group(0))
-        if found is not None:
+        speaking = (current is not None and current.paragraph == seg.paragraph_index
+                    and current.kind in ("person", "title", "turn"))
+        if found is not None and lang == "zh" and speaking and current is not None:
+            # inside a running speech ("习近平指出，…"), a side or joint subject is what the
+            # speaker says ("双方应该…", "美方应…"), unless the sentence reports the two
+            # leaders jointly ("两国元首同意…") or another speaker speaking
+            f_kind = found[2]
+            if (f_kind == "both" and not _ZH_JOINT_NARRATIVE.match(text)) or (
+                    f_kind == "side" and not _ZH_SPEECH_AFTER_SUBJECT.match(text[len(
+                        found[3]):]) and not _ZH_JOINT_NARRATIVE.match(text)):
+                found = None
+        if found is not None and turn is not None and found[2] == "both" \
+                and _rx(r"^(?:they|они)\b").match(found[3].strip()):
+            found = None  # "They know how to do things in China": still the turn's speaker
+        if turn is not None and found is not None and (
+                found[2] == "both" or _VOCATIVE.match(text[len(found[3]):] if text.startswith(
+                    found[3]) else text[text.find(found[3]) + len(found[3]):])):
+            found = None  # "President Xi, my dear friend, …": addressed, not speaking
+        if turn is not None and found is None and not (pronoun and last_any_person):
+            # first-person speech in a transcript: whoever holds the turn says it; a briefing
+            # turn ("Yury Ushakov: … President Biden said …") still names other speakers
+            speaker = turn
+            carried = seg.start >= _turn_speech_start(turns, seg.start)
+        elif found is not None:
             name, side, kind, cue = found
             if kind == "title":
                 known = titles.get(f"side:{side}")
@@ -382,11 +501,17 @@ def extract_claims(doc: Document, lexicon: Lexicon | None = None) -> list[Claim]
             if trailing is not None:
                 speaker = _Speaker(trailing.key, trailing.side, True, text[
                     trailing.start:trailing.end], seg.paragraph_index, trailing.kind)
-            elif current is not None and current.paragraph == seg.paragraph_index \
-                    and current.kind != "issuer":
+            elif lang == "zh" and _ZH_NARRATOR.search(text):
+                speaker = _issuer_speaker(doc, lex, seg.paragraph_index)
+            elif lang == "zh" and current is not None \
+                    and current.paragraph == seg.paragraph_index and current.kind != "issuer":
+                # Chinese reported speech runs on: "习近平指出，…。…。" stays Xi's until
+                # another speaker, a joint subject or the narrator takes over
                 speaker = current
                 carried = True
             else:
+                # English and Russian readouts name the speaker of every reported sentence;
+                # one without a speaker ("It was agreed…", "Обсуждены…") is the narrator's
                 speaker = _issuer_speaker(doc, lex, seg.paragraph_index)
         if speaker.kind == "person":
             last_person[speaker.side] = speaker.name

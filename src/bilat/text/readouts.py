@@ -277,6 +277,13 @@ def _form_difference(a: Claim, b: Claim, modality_rule: str = "class") -> list[s
     reasons = []
     if a.stance != b.stance and a.stance is not None and b.stance is not None:
         reasons.append(f"stance {a.stance} vs {b.stance}")
+    if a.language != b.language:
+        # across languages, commitment forms and negation are read by different rules (会,
+        # 不, "will", "not"), too coarse to call two claims different: stance and opposition
+        # only
+        if a.opposes != b.opposes and a.stance and b.stance:
+            reasons.append("opposition differs")
+        return reasons
     firmness_differs = (a.modality in FIRM_MODALITIES) != (b.modality in FIRM_MODALITIES)
     if (a.modality != b.modality and a.modality is not None and b.modality is not None
             and (modality_rule == "any" or (modality_rule == "class" and firmness_differs))):
@@ -322,7 +329,7 @@ DISJOINT_ISSUES_FACTOR = 0.7
 def adjusted_similarity(
     raw: np.ndarray, ca: Sequence[Claim], cb: Sequence[Claim], side_a: str | None,
     side_b: str | None, lexicon: Lexicon, sides: set[str] | None = None,
-    disjoint_factor: float = DISJOINT_ISSUES_FACTOR,
+    disjoint_factor: float = DISJOINT_ISSUES_FACTOR, speaker_rule: str = "strict",
 ) -> np.ndarray:
     """The aligner's matrix corrected for what each claim is about and who speaks in it.
 
@@ -351,6 +358,11 @@ def adjusted_similarity(
                 out[i, j] *= disjoint_factor
             if speaker_compatible(a, b):
                 continue
+            if speaker_rule == "strict" and a.attributed and b.attributed:
+                # Xi's words are not Biden's: two named speakers of different sides never
+                # confirm each other, whatever the topic
+                out[i, j] = 0.0
+                continue
             both_foreign = (a.attributed and b.attributed and a.speaker_side != side_a
                             and b.speaker_side != side_b)
             if topics_a[i] & topics_b[j] or both_foreign:
@@ -373,6 +385,8 @@ def compare_readouts(
     max_days: int = 3,
     force: bool = False,
     mirror: str | Path | None = None,
+    joint_unmatched: str = "attribution",
+    speaker_rule: str = "strict",
 ) -> Comparison:
     """Compare 2+ readouts of one event (see the module docstring for labels and scores).
 
@@ -435,7 +449,7 @@ def compare_readouts(
                              "to compare wording)")
             methods.add(use.name)
             raw = adjusted_similarity(use.similarity(ca, cb), ca, cb, da.side, db.side, lex,
-                                      present_sides)
+                                      present_sides, speaker_rule=speaker_rule)
             # Competition: a claim whose best counterpart is matched much better by another
             # claim of its own document is less likely to be that counterpart's match.
             sim = raw - competition * np.maximum(0.0, raw.max(axis=0, keepdims=True) - raw)
@@ -456,6 +470,8 @@ def compare_readouts(
             score, other = best[c.claim_id]
             foreign = (c.attributed and c.speaker_side not in (None, "BOTH", d.side)
                        and c.speaker_side in present_sides)
+            joint = (joint_unmatched == "attribution" and c.attributed
+                     and c.speaker_side == "BOTH" and len(present_sides) > 1)
             res = ClaimResult(c, d.side, "one_sided", score=score)
             shared_issue = other is not None and bool(
                 _topic_issues(c, lex, present_sides) & _topic_issues(other, lex, present_sides))
@@ -484,11 +500,15 @@ def compare_readouts(
             if res.label == "one_sided":
                 if other is not None and not res.reasons:
                     res.reasons = [f"closest claim {other.claim_id} scores {score:.2f}"]
-                if foreign:
+                if foreign or joint:
                     res.label = "unconfirmed_attribution"
                     res.flags.append("unconfirmed")
-                    res.reasons.insert(0, f"attributed to {c.speaker} ({c.speaker_side}); "
-                                       f"not found in the {c.speaker_side} readout")
+                    if joint:
+                        res.reasons.insert(0, "attributed to both sides; the other readout "
+                                           "does not confirm it")
+                    else:
+                        res.reasons.insert(0, f"attributed to {c.speaker} ({c.speaker_side}); "
+                                           f"not found in the {c.speaker_side} readout")
             results.append(res)
 
     coverage = {d.doc_id: sorted({i for c in claims[d.doc_id] for i in c.issues})

@@ -150,8 +150,11 @@ def _paragraph_sentences(text: str, para: Span, language: str) -> list[Span]:
     if language in _CJK or (language not in _PYSBD_LANGS and _mostly_cjk(para.text)):
         spans = _cjk_sentences(para.text, para.start)
     else:
-        pieces = _segmenter(language).segment(para.text)
-        spans = _post_rules(text, _locate(para.text, pieces, para.start))
+        # a no-break space (U+00A0) after a full stop is a sentence gap like any other; the
+        # replacement keeps every offset
+        plain = para.text.replace("\u00a0", " ")
+        pieces = _segmenter(language).segment(plain)
+        spans = _post_rules(text, _locate(plain, pieces, para.start))
     return [Span(s, e, text[s:e]) for s, e in spans if e > s]
 
 
