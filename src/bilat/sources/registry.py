@@ -25,6 +25,7 @@ class Entry:
 SOURCES: list[Entry] = [
     Entry("unvotes", "unga", "bilat.sources.unvotes:fetch_unvotes", "votes"),
     # one line per source, added by the source's module author:
+    Entry("readouts", "texts/readouts", "bilat.sources.readout_pairs:fetch_readout_pairs", "texts"),
 ]
 
 
