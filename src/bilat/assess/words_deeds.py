@@ -53,7 +53,7 @@ def support_claims(store: Store, a: str, b: str, core: dict[str, dict[str, list[
             continue
         doc = get_document(store, r.doc_id)
         for c in extract_claims(doc, lex):
-            if c.stance not in SUPPORT or c.negated or c.opposes:
+            if c.stance not in SUPPORT or c.negated:
                 continue
             supporter = c.speaker_side if c.speaker_side in (a, b) else None
             if supporter is None:
