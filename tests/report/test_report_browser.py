@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from bilat.assess import report
 from bilat.report.report_html import save_report
 from tests.assess.synthetic import build
