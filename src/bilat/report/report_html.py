@@ -21,7 +21,9 @@ All text from documents goes through Jinja2 with autoescape on; chart specs are 
 from __future__ import annotations
 
 import json
+import os
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -52,11 +54,35 @@ def _num(x: Any, spec: str = ".3g") -> str:
     return format(f, spec)
 
 
+@lru_cache(maxsize=1)
 def _vega_bundle() -> str:
+    """The Vega + Vega-Lite + vega-embed JavaScript bundle (vl-convert), cached on disk.
+
+    vl-convert builds the bundle on each call (≈ 10 s); it is kept in the user cache folder
+    under its vl-convert and Vega-Lite versions, and rebuilt when missing or unreadable.
+    """
     import vl_convert as vlc
     from altair.utils._importers import vl_version_for_vl_convert
+    from platformdirs import user_cache_dir
 
-    return vlc.javascript_bundle(vl_version=vl_version_for_vl_convert())
+    ver = vl_version_for_vl_convert()
+    key = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{getattr(vlc, '__version__', 'x')}-{ver}")
+    cache = Path(user_cache_dir("bilat", appauthor=False)) / f"vega-embed-{key}.js"
+    try:
+        text = cache.read_text(encoding="utf-8")
+        if "vegaEmbed" in text:
+            return text
+    except OSError:
+        pass
+    text = vlc.javascript_bundle(vl_version=ver)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_name(cache.name + f".{os.getpid()}.part")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(cache)
+    except OSError:  # a read-only cache folder: build it again next time
+        pass
+    return text
 
 
 def _safe_json(obj: Any) -> str:
