@@ -136,6 +136,10 @@ class Errors:
     E314 = "the same text was given twice (document {doc}); give each side's own readout"
     E315 = "cannot read {value!r} as a document: no such file, http(s) URL or stored document id; give a path, a URL or an id from `bilat documents list`"
     E316 = "unknown aligner {value!r}; valid: {options}"
+    E317 = "{path!s} has a text layer of glyph codes, not words ({share:.0%} codes such as {sample!r}): its fonts carry no Unicode map, so it is as unreadable as a scan; run OCR on it (e.g. ocrmypdf --force-ocr) and load the result"
+    E318 = "{path!s} is mostly unreadable characters ({count} U+FFFD replacement characters, {share:.0%} of the text): the text layer or the encoding is broken; save the text again as UTF-8, or run OCR on the original"
+    E319 = "document {doc} is in {language_name} ({language}), which bilat does not analyse (it reads {supported}); compare a translation, or pass --language to state the language if the detection is wrong"
+    E320 = "cannot tell which side issued {where}: {reason}; give it as FILE@SIDE (e.g. cn.txt@CHN) or --side"
     # E350–E399: corpora, leader contacts, pairing, General Debate speeches
     # (owned by bilat.sources.xwlb/kremlin/ungdc and bilat.text.corpus/contacts/pairing/speeches)
     E350 = "cannot tell the corpus format of {path!s}: {reason}; give --format {options}"
@@ -189,6 +193,12 @@ class Errors:
     E709 = "refused a form sent from another site ({origin}); submit the form from this server's own pages"
     E710 = "host {value!r} is not served here; open the address this server printed (e.g. http://127.0.0.1:{port}/)"
     E711 = "method {method} is not allowed for {path}; use {allowed}"
+
+    # --- E800–E849: Spark and scale (bilat.store.spark) ----------------------------------------
+    E801 = "{step} runs on the embedded DuckDB store only and has no Spark form; run it with --store PATH (a bilat store), or use `bilat events indicators` on Spark"
+    E802 = "Spark ({master}) needs a Java runtime (17 or newer) and none was found; install one (Debian: apt-get install openjdk-17-jre-headless) or set JAVA_HOME"
+    E803 = "Spark ({master}) failed: {reason}; check the master URL and that the cluster can read the store's Parquet files"
+    E804 = "{path!s}: this store part is missing ({count} part file(s) missing); run `bilat doctor` on the store to repair it"
 
     # --- E600–E649: the partnership report (bilat.assess, bilat report / status / fetch all) ----
     E601 = "hypotheses file {path!s}: {key}: {reason}; see bilat/assess/hypotheses.toml for the format"

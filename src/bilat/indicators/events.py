@@ -568,22 +568,26 @@ def _run(store: Any, sql_text: str) -> pd.DataFrame:
             con.execute("RESET disabled_optimizers")
 
 
-def indicators(
+def gdelt_indicators(
     store: Any, a: str, b: str, *, refs: Sequence[tuple[str, str]] = (),
     period: str = "month", direction: str = "both", actor_type: str | Sequence[str] | None = None,
     dedup: str = "none", start: str | date | None = None, end: str | date | None = None,
     versions: Sequence[int] = (), indicator: str | None = None,
 ) -> pd.DataFrame:
-    """Dyad indicators for A–B (and reference pairs) per period, with denominators.
+    """Dyad indicators for A–B (and reference pairs) per period from GDELT alone (the
+    portable Ibis path; :func:`indicators` adds the source, coverage and flags).
 
-    Returns one row per dyad, direction and period (see the module docstring for columns);
-    with ``indicator`` only that column beside the keys and denominators.
+    Returns one row per dyad, direction and period with events (see the module docstring for
+    columns); with ``indicator`` only that column beside the keys and denominators.
     """
     q = make_query(a, b, refs=refs, period=period, direction=direction, actor_type=actor_type,
                    dedup=dedup, start=start, end=end, versions=versions)
     if indicator is not None:
         _check_indicator(indicator)
-    df = _run(store, stored_sql(store, q, local=_local(store, q)))
+    if getattr(store, "engine", "duckdb") == "pyspark":  # bilat.store.spark.SparkStore
+        df = store.run_indicator_expr(q)  # the same Ibis expression, executed by Spark
+    else:
+        df = _run(store, stored_sql(store, q, local=_local(store, q)))
     df["period"] = pd.to_datetime(df["period"]).dt.date
     order = {f"{x}–{y}": i for i, (x, y) in enumerate(q.pairs)}  # main pair first, then refs
     df = df.sort_values(["dyad", "direction", "period"], key=lambda c: c.map(order)
@@ -616,7 +620,7 @@ def dedup_effect(store: Any, a: str, b: str, **options: Any) -> pd.DataFrame:
     rows = []
     for mode in DEDUP:
         opts = {k: v for k, v in options.items() if k not in ("dedup", "indicator")}
-        df = indicators(store, a, b, dedup=mode, **opts)
+        df = gdelt_indicators(store, a, b, dedup=mode, **opts)
         g = df.groupby(["dyad", "direction"], as_index=False)["events"].sum()
         g["dedup"] = mode
         rows.append(g)
@@ -813,41 +817,964 @@ def events_in_window(
     return df[order].sort_values(["date", "GLOBALEVENTID"]).reset_index(drop=True)
 
 
-def chart(df: pd.DataFrame, indicator: str = "events", path: Any = None) -> Any:
-    """A Vega-Lite line chart of one indicator over time, one line per dyad and direction;
-    saved as self-contained HTML when ``path`` is given."""
-    from bilat.report.charts import save_chart, time_chart
+# ============================================================================ every source
+#: Event sources :func:`indicators` reads; ``all`` = each one the store holds.
+SOURCES: tuple[str, ...] = ("gdelt", "icews", "icews-tkg", "icews-dyad-year")
+#: Sources of event records, read through the canonical view ``events``.
+RECORD_SOURCES: tuple[str, ...] = ("gdelt", "icews", "icews-tkg")
+#: Sources whose country assignment bilat derives (labelled ``derived`` wherever used).
+DERIVED_SOURCES: tuple[str, ...] = ("icews-tkg",)
+#: Default ``--min-events``: a period with fewer dyad events than this is flagged ``low_n``.
+MIN_EVENTS = 10
+#: Columns every indicator row carries beside its counts: which source, how complete the
+#: period is, and the flags.
+COVERAGE_COLUMNS: tuple[str, ...] = (
+    "source", "coverage", "coverage_present", "coverage_expected", "coverage_unit", "partial",
+    "low_n", "derived",
+)
+#: Columns of the canonical event view ``events`` (one row per event record, any source).
+EVENT_COLUMNS: tuple[str, ...] = (
+    "source", "event_id", "event_date", "sqldate", "actor1_name", "actor1_iso3", "actor1_type",
+    "actor1_types", "actor1_leader", "actor1_via", "actor2_name", "actor2_iso3", "actor2_type",
+    "actor2_types", "actor2_leader", "actor2_via", "cameo_code", "cameo_root", "quad_class",
+    "intensity", "event_text", "story_id", "publisher", "source_url", "num_mentions",
+    "avg_tone", "action_iso3", "derived", "source_file", "line",
+)
+_PERIOD_SQL = {"day": "event_date", "week": "CAST(date_trunc('week', event_date) AS DATE)",
+               "month": "CAST(date_trunc('month', event_date) AS DATE)",
+               "quarter": "CAST(date_trunc('quarter', event_date) AS DATE)",
+               "year": "CAST(date_trunc('year', event_date) AS DATE)"}
+_PANDAS_FREQ = {"day": "D", "week": "W-MON", "month": "MS", "quarter": "QS", "year": "YS"}
 
+
+def _values(mapping: dict[str, str]) -> str:
+    rows = ", ".join(f"('{k.replace(chr(39), chr(39) * 2)}', '{v}')"
+                     for k, v in sorted(mapping.items()))
+    return f"(VALUES {rows})"
+
+
+def _gdelt_view_sql() -> str:
+    """GDELT rows in the canonical columns: CAMEO actor countries and FIPS action geography
+    mapped to ISO3 through the crosswalk; Goldstein as ``intensity``; primary type Type1Code."""
+    from bilat.reference.countries import iso3_map
+
+    cameo = _values(iso3_map("cameo"))
+    fips = _values(iso3_map("fips"))
+    return f"""SELECT 'gdelt' AS source, CAST(g.GLOBALEVENTID AS VARCHAR) AS event_id,
+  CAST(try_strptime(CAST(g.SQLDATE AS VARCHAR), '%Y%m%d') AS DATE) AS event_date,
+  CAST(g.SQLDATE AS BIGINT) AS sqldate,
+  g.Actor1Name AS actor1_name, c1.iso3 AS actor1_iso3, g.Actor1Type1Code AS actor1_type,
+  NULLIF(concat_ws(',', g.Actor1Type1Code, g.Actor1Type2Code, g.Actor1Type3Code), '')
+    AS actor1_types, CAST(NULL AS VARCHAR) AS actor1_leader,
+  CASE WHEN c1.iso3 IS NULL THEN NULL ELSE 'gdelt' END AS actor1_via,
+  g.Actor2Name AS actor2_name, c2.iso3 AS actor2_iso3, g.Actor2Type1Code AS actor2_type,
+  NULLIF(concat_ws(',', g.Actor2Type1Code, g.Actor2Type2Code, g.Actor2Type3Code), '')
+    AS actor2_types, CAST(NULL AS VARCHAR) AS actor2_leader,
+  CASE WHEN c2.iso3 IS NULL THEN NULL ELSE 'gdelt' END AS actor2_via,
+  g.EventCode AS cameo_code, g.EventRootCode AS cameo_root,
+  CAST(g.QuadClass AS BIGINT) AS quad_class, g.GoldsteinScale AS intensity,
+  CAST(NULL AS VARCHAR) AS event_text, CAST(NULL AS VARCHAR) AS story_id,
+  CAST(NULL AS VARCHAR) AS publisher, g.SOURCEURL AS source_url,
+  CAST(g.NumMentions AS BIGINT) AS num_mentions, g.AvgTone AS avg_tone,
+  fa.iso3 AS action_iso3, FALSE AS derived, g.source_file, CAST(NULL AS BIGINT) AS line
+FROM gdelt_events g
+LEFT JOIN {cameo} c1(code, iso3) ON g.Actor1CountryCode = c1.code
+LEFT JOIN {cameo} c2(code, iso3) ON g.Actor2CountryCode = c2.code
+LEFT JOIN {fips} fa(code, iso3) ON g.ActionGeo_CountryCode = fa.code"""
+
+
+_ICEWS_VIEW_SQL = """SELECT source, CAST(event_id AS VARCHAR) AS event_id, event_date,
+  CAST(sqldate AS BIGINT) AS sqldate, actor1_name, actor1_iso3, actor1_type, actor1_types,
+  actor1_leader, CASE WHEN actor1_iso3 IS NULL THEN NULL ELSE 'icews' END AS actor1_via,
+  actor2_name, actor2_iso3, actor2_type, actor2_types, actor2_leader,
+  CASE WHEN actor2_iso3 IS NULL THEN NULL ELSE 'icews' END AS actor2_via,
+  cameo_code, cameo_root, quad_class, intensity, event_text,
+  CAST(story_id AS VARCHAR) AS story_id, publisher, CAST(NULL AS VARCHAR) AS source_url,
+  CAST(NULL AS BIGINT) AS num_mentions, CAST(NULL AS DOUBLE) AS avg_tone, action_iso3,
+  FALSE AS derived, source_file, line
+FROM icews_events"""
+
+_TKG_VIEW_SQL = """SELECT source, event_id, event_date, CAST(sqldate AS BIGINT) AS sqldate,
+  actor1_name, actor1_iso3, actor1_type, actor1_types, actor1_leader, actor1_via,
+  actor2_name, actor2_iso3, actor2_type, actor2_types, actor2_leader, actor2_via,
+  cameo_code, cameo_root, quad_class, CAST(NULL AS DOUBLE) AS intensity, event_text,
+  CAST(NULL AS VARCHAR) AS story_id, subset AS publisher, CAST(NULL AS VARCHAR) AS source_url,
+  CAST(NULL AS BIGINT) AS num_mentions, CAST(NULL AS DOUBLE) AS avg_tone,
+  CAST(NULL AS VARCHAR) AS action_iso3, TRUE AS derived, source_file, line
+FROM icews_tkg_events"""
+
+
+def _has_gdelt(store: Any) -> bool:
+    if store.has_table("gdelt_parts"):
+        from bilat.sources.gdelt import _create_view
+
+        _create_view(store)  # points at this store's Parquet parts (a store may have moved)
+    return store.has_table("gdelt_events")
+
+
+def refresh_event_view(store: Any) -> bool:
+    """(Re)create the canonical view ``events``: GDELT, ICEWS and the ICEWS quadruple sets in
+    one set of columns (:data:`EVENT_COLUMNS`), each row with its ``source``. A read-only
+    store gets a temporary view. Returns False when the store holds no event records."""
+    parts = []
+    if _has_gdelt(store):
+        parts.append(_gdelt_view_sql())
+    if store.has_table("icews_events"):
+        parts.append(_ICEWS_VIEW_SQL)
+    if store.has_table("icews_tkg_events"):
+        parts.append(_TKG_VIEW_SQL)
+    con = store.con
+    if not parts:
+        with contextlib.suppress(Exception):
+            con.execute("DROP VIEW IF EXISTS events")
+        return False
+    body = "\nUNION ALL\n".join(parts)
+    try:
+        con.execute(f"CREATE OR REPLACE VIEW events AS {body}")
+    except Exception:  # noqa: BLE001 - a read-only store: a view for this connection only
+        con.execute(f"CREATE OR REPLACE TEMP VIEW events AS {body}")
+    con.execute("SELECT 1").fetchall()
+    return True
+
+
+def event_records(store: Any) -> Any:
+    """The Ibis table of the canonical view ``events`` (refreshed first), or E009."""
+    if not refresh_event_view(store):
+        raise error("E009", name="events", next_step=_LOAD_HINT)
+    return store.ibis.table("events")
+
+
+_LOAD_HINT = ("bilat fetch gdelt --start … --end …`, `bilat fetch icews --mirror DIR` (also "
+              "icews-tkg, icews-dyad-year) or `bilat events ingest FILE…")
+
+
+def _source_present(store: Any, source: str) -> bool:
+    if source == "gdelt":
+        return _has_gdelt(store)
+    if source == "icews":
+        return store.has_table("icews_events")
+    if source == "icews-tkg":
+        return store.has_table("icews_tkg_events")
+    return store.has_table("icews_dyad_year")
+
+
+def _window(q: DyadQuery) -> tuple[str, list[Any]]:
+    where, params = ["source = ?"], []
+    if q.start is not None:
+        where.append("sqldate >= ?")
+        params.append(q.start)
+    if q.end is not None:
+        where.append("sqldate <= ?")
+        params.append(q.end)
+    return " AND ".join(where), params
+
+
+def _in(values: Sequence[str]) -> str:
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+def _to_day(v: int | None) -> date | None:
+    if v is None:
+        return None
+    y, m, d = v // 10000, (v // 100) % 100, v % 100
+    import calendar
+
+    return date(y, m, min(d, calendar.monthrange(y, m)[1]))
+
+
+def _period_end(p: date, period: str) -> date:
+    ts = pd.Timestamp(p)
+    step = {"day": pd.offsets.Day(1), "week": pd.offsets.Week(1),
+            "month": pd.offsets.MonthBegin(1),
+            "quarter": pd.offsets.QuarterBegin(1, startingMonth=1),
+            "year": pd.offsets.YearBegin(1)}[period]
+    return (ts + step - pd.Timedelta(days=1)).date()
+
+
+def _days_in(p: date, period: str, q: DyadQuery) -> int:
+    """Days of period ``p`` inside the asked window."""
+    lo, hi = p, _period_end(p, period)
+    if q.start is not None:
+        lo = max(lo, _to_day(q.start) or lo)
+    if q.end is not None:
+        hi = min(hi, _to_day(q.end) or hi)
+    return max((hi - lo).days + 1, 0)
+
+
+def _grid(first: date, last: date, period: str) -> list[date]:
+    return [d.date() for d in pd.date_range(first, last, freq=_PANDAS_FREQ[period])]
+
+
+def _is_gov(types: pd.Series, leader: pd.Series) -> pd.Series:
+    t = types.fillna("")
+    return t.str.split(",").map(lambda xs: "GOV" in xs) | leader.notna()
+
+
+def _has_any(types: pd.Series, wanted: Sequence[str]) -> pd.Series:
+    w = set(wanted)
+    return types.fillna("").str.split(",").map(lambda xs: bool(w.intersection(xs)))
+
+
+def _dedup_frame(ev: pd.DataFrame) -> pd.DataFrame:
+    """One event per day, directed dyad and CAMEO code (the lowest event id stands for it)."""
+    order = pd.to_numeric(ev["event_id"], errors="coerce")
+    ev = ev.assign(_o=order).sort_values(["_o", "event_id"], kind="stable")
+    return ev.drop_duplicates(["sqldate", "actor1_iso3", "actor2_iso3", "cameo_code"]) \
+        .drop(columns="_o")
+
+
+def _metrics(ev: pd.DataFrame, raw_n: pd.Series) -> pd.DataFrame:
+    """Counts and means per period of a dyad's (filtered, de-duplicated) events."""
+    g = ev.groupby("period")
+    out = pd.DataFrame({"events": g.size()})
+    for code, name in QUADS.items():
+        out[name] = g["quad_class"].apply(lambda s, code=code: int((s == code).sum()))
+    out["_gsum"] = g["intensity"].sum(min_count=1)
+    out["_gn"] = g["intensity"].count()
+    contact = ev["cameo_code"].astype(str).str[:3].isin(CONTACT_CODES) \
+        & _is_gov(ev["actor1_types"], ev["actor1_leader"]) \
+        & _is_gov(ev["actor2_types"], ev["actor2_leader"])
+    out["gov_contacts"] = contact.groupby(ev["period"]).sum()
+    out["events_before_dedup"] = raw_n
+    return out
+
+
+def _record_indicators(store: Any, src: str, q: DyadQuery) -> tuple[pd.DataFrame, str]:
+    """ICEWS or quadruple-set indicators from the canonical view (SQL there, sums in pandas).
+
+    Rows cover every period from the first to the last with any event of the source in the
+    window; a period without any event of the source (a gap in the store) is a row with NULL
+    counts and coverage 0, never zeros. Returns (rows, why-empty)."""
+    con = store.con
+    where, params = _window(q)
+    params = [src, *params]
+    per = _PERIOD_SQL[q.period]
+    countries = sorted({c for pair in q.pairs for c in pair})
+    cov = con.execute(
+        f"SELECT {per} AS period, count(DISTINCT event_date) AS days, count(*) AS n "
+        f"FROM events WHERE {where} GROUP BY 1 ORDER BY 1", params).df()
+    if cov.empty:
+        rng = con.execute("SELECT min(event_date), max(event_date), count(*) FROM events "
+                          "WHERE source = ?", [src]).fetchall()[0]
+        why = (f"the store's {src} events run from {rng[0]} to {rng[1]}" if rng[2]
+               else f"the store holds no {src} events")
+        return pd.DataFrame(), why
+    cov["period"] = pd.to_datetime(cov["period"]).dt.date
+    cin = _in(countries)
+    ev = con.execute(
+        f"SELECT event_id, sqldate, {per} AS period, actor1_iso3, actor2_iso3, actor1_types, "
+        f"actor2_types, actor1_leader, actor2_leader, cameo_code, quad_class, intensity "
+        f"FROM events WHERE {where} AND actor1_iso3 IN {cin} AND actor2_iso3 IN {cin}",
+        params).df()
+    ev["period"] = pd.to_datetime(ev["period"]).dt.date
+    dedup_cte = ("d AS (SELECT * FROM b QUALIFY row_number() OVER (PARTITION BY sqldate, "
+                 "actor1_iso3, actor2_iso3, cameo_code ORDER BY try_cast(event_id AS BIGINT), "
+                 "event_id) = 1)") if q.dedup == "daily" else "d AS (SELECT * FROM b)"
+    vol = con.execute(
+        f"WITH b AS (SELECT {per} AS period, event_id, sqldate, actor1_iso3, actor2_iso3, "
+        f"cameo_code FROM events WHERE {where} AND (actor1_iso3 IN {cin} OR actor2_iso3 IN "
+        f"{cin})), {dedup_cte} SELECT period, country, count(*) AS volume FROM ("
+        f"SELECT period, event_id, actor1_iso3 AS country FROM d WHERE actor1_iso3 IN {cin} "
+        f"UNION SELECT period, event_id, actor2_iso3 FROM d WHERE actor2_iso3 IN {cin}) "
+        "GROUP BY ALL", params).df()
+    vol["period"] = pd.to_datetime(vol["period"]).dt.date
+    volume = {(r.country, r.period): int(r.volume) for r in vol.itertuples()}
+    grid = _grid(cov["period"].min(), cov["period"].max(), q.period)
+    days = dict(zip(cov["period"], cov["days"], strict=True))
+    frames = []
+    for a, b in q.pairs:
+        pair = ev[((ev.actor1_iso3 == a) & (ev.actor2_iso3 == b))
+                  | ((ev.actor1_iso3 == b) & (ev.actor2_iso3 == a))]
+        if q.actor_types:
+            pair = pair[_has_any(pair["actor1_types"], q.actor_types)
+                        & _has_any(pair["actor2_types"], q.actor_types)]
+        is_ab = (pair.actor1_iso3 == a) & (pair.actor2_iso3 == b)
+        chosen = []
+        if q.direction in ("both", "directed", "a2b"):
+            chosen.append((f"{a}→{b}", pair[is_ab]))
+        if q.direction in ("both", "directed", "b2a"):
+            chosen.append((f"{b}→{a}", pair[~is_ab]))
+        if q.direction in ("both", "undirected"):
+            chosen.append((f"{a}–{b}", pair))
+        for label, part in chosen:
+            raw_n = part.groupby("period").size()
+            kept = _dedup_frame(part) if q.dedup == "daily" else part
+            m = _metrics(kept, raw_n) if len(kept) else pd.DataFrame(
+                columns=["events", *QUADS.values(), "_gsum", "_gn", "gov_contacts",
+                         "events_before_dedup"])
+            rows = []
+            for p in grid:
+                has = days.get(p, 0) > 0
+                rec: dict[str, Any] = {"dyad": f"{a}–{b}", "direction": label, "a": a, "b": b,
+                                       "period": p}
+                for c in ("events", *QUADS.values(), "gov_contacts", "events_before_dedup"):
+                    v = m[c].get(p) if c in m and p in m.index else None
+                    rec[c] = (int(v) if v is not None and v == v else 0) if has else pd.NA
+                rec["_gsum"] = m["_gsum"].get(p) if "_gsum" in m and p in m.index else None
+                rec["_gn"] = m["_gn"].get(p) if "_gn" in m and p in m.index else 0
+                rec["volume_a"] = volume.get((a, p), 0) if has else pd.NA
+                rec["volume_b"] = volume.get((b, p), 0) if has else pd.NA
+                rec["coverage_present"] = int(days.get(p, 0))
+                rec["coverage_expected"] = _days_in(p, q.period, q)
+                rows.append(rec)
+            frames.append(pd.DataFrame(rows))
+    out = pd.concat(frames, ignore_index=True)
+    out["goldstein_mean"] = [s / n if n and s is not None and s == s else float("nan")
+                             for s, n in zip(out["_gsum"], out["_gn"], strict=True)]
+    out = out.drop(columns=["_gsum", "_gn"])
+    out["goldstein_weighted"] = float("nan")
+    out["avg_tone"] = float("nan")
+    out["mentions"] = pd.NA
+    out["coverage_unit"] = "days with data"
+    out["source"] = src
+    out["dedup"] = q.dedup
+    return _finish(out), ""
+
+
+def _finish(out: pd.DataFrame) -> pd.DataFrame:
+    """Derived ratios (NULL where undefined or where the period has no data)."""
+    ints = ["events", "events_before_dedup", *QUADS.values(), "volume_a", "volume_b",
+            "gov_contacts", "mentions"]
+    for c in ints:
+        out[c] = pd.array(out[c], dtype="Int64")
+    f = {c: out[c].astype("Float64") for c in ints}
+    for side in ("a", "b"):
+        vol = f[f"volume_{side}"].where(f[f"volume_{side}"] > 0)
+        out[f"events_per_1k_{side}"] = (f["events"] * 1000.0 / vol).astype("float64")
+        for name in QUADS.values():
+            out[f"{name}_per_1k_{side}"] = (f[name] * 1000.0 / vol).astype("float64")
+    coop = f["verbal_coop"] + f["material_coop"]
+    conflict = f["verbal_conflict"] + f["material_conflict"]
+    out["net_cooperation"] = pd.array((coop - conflict).round(), dtype="Int64")
+    ev = f["events"].where(f["events"] > 0)
+    out["net_cooperation_share"] = ((coop - conflict) / ev).astype("float64")
+    vc = f["verbal_coop"].where(f["verbal_coop"] > 0)
+    out["material_verbal_ratio"] = (f["material_coop"] / vc).astype("float64")
+    return out
+
+
+def _dyad_year_indicators(store: Any, q: DyadQuery) -> tuple[pd.DataFrame, str]:
+    """Indicators from the published ICEWS dyad-year quad counts (``icews_dyad_year``)."""
+    if q.period != "year":
+        return pd.DataFrame(), ("the dyad-year aggregates hold yearly counts only; use "
+                                "--period year")
+    if q.actor_types:
+        return pd.DataFrame(), "the dyad-year aggregates have no actor types"
+    if q.dedup != "none":
+        return pd.DataFrame(), f"the dyad-year aggregates cannot be re-counted with --dedup " \
+            f"{q.dedup}"
+    con = store.con
+    lo = q.start // 10000 if q.start else 0
+    hi = q.end // 10000 if q.end else 9999
+    countries = sorted({c for pair in q.pairs for c in pair})
+    cin = _in(countries)
+    years = [r[0] for r in con.execute(
+        "SELECT DISTINCT year FROM icews_dyad_year WHERE year BETWEEN ? AND ? ORDER BY 1",
+        [lo, hi]).fetchall()]
+    if not years:
+        rng = con.execute("SELECT min(year), max(year) FROM icews_dyad_year").fetchall()[0]
+        return pd.DataFrame(), f"the store's dyad-year aggregates cover {rng[0]}–{rng[1]}"
+    cells = con.execute(
+        "SELECT source_iso3, target_iso3, year, verbal_coop, material_coop, verbal_conflict, "
+        f"material_conflict FROM icews_dyad_year WHERE year BETWEEN ? AND ? AND source_iso3 IN "
+        f"{cin} AND target_iso3 IN {cin}", [lo, hi]).df()
+    vol = con.execute(
+        "SELECT c AS country, year, sum(n) AS volume FROM (SELECT source_iso3 AS c, year, "
+        "verbal_coop + material_coop + verbal_conflict + material_conflict AS n FROM "
+        f"icews_dyad_year WHERE source_iso3 IN {cin} UNION ALL SELECT target_iso3, year, "
+        "verbal_coop + material_coop + verbal_conflict + material_conflict FROM "
+        f"icews_dyad_year WHERE target_iso3 IN {cin} AND target_iso3 <> source_iso3) "
+        "WHERE year BETWEEN ? AND ? GROUP BY ALL", [lo, hi]).df()
+    volume = {(r.country, int(r.year)): int(r.volume) for r in vol.itertuples()}
+    rows = []
+    for a, b in q.pairs:
+        for y in range(years[0], years[-1] + 1):
+            has = y in years
+            ab = cells[(cells.source_iso3 == a) & (cells.target_iso3 == b) & (cells.year == y)]
+            ba = cells[(cells.source_iso3 == b) & (cells.target_iso3 == a) & (cells.year == y)]
+            chosen = []
+            if q.direction in ("both", "directed", "a2b"):
+                chosen.append((f"{a}→{b}", [ab]))
+            if q.direction in ("both", "directed", "b2a"):
+                chosen.append((f"{b}→{a}", [ba]))
+            if q.direction in ("both", "undirected"):
+                chosen.append((f"{a}–{b}", [ab, ba]))
+            for label, parts in chosen:
+                rec: dict[str, Any] = {"dyad": f"{a}–{b}", "direction": label, "a": a, "b": b,
+                                       "period": date(y, 1, 1)}
+                for name in QUADS.values():
+                    rec[name] = int(sum(int(p[name].sum()) for p in parts)) if has else pd.NA
+                rec["events"] = sum(rec[n] for n in QUADS.values()) if has else pd.NA
+                rec["events_before_dedup"] = rec["events"]
+                rec["volume_a"] = volume.get((a, y), 0) if has else pd.NA
+                rec["volume_b"] = volume.get((b, y), 0) if has else pd.NA
+                rec["gov_contacts"] = pd.NA
+                rec["coverage_present"] = 1 if has else 0
+                rec["coverage_expected"] = 1
+                rows.append(rec)
+    out = pd.DataFrame(rows)
+    out["goldstein_mean"] = float("nan")
+    out["goldstein_weighted"] = float("nan")
+    out["avg_tone"] = float("nan")
+    out["mentions"] = pd.NA
+    out["coverage_unit"] = "year as published"
+    out["source"] = "icews-dyad-year"
+    out["dedup"] = q.dedup
+    return _finish(out), ""
+
+
+def _gdelt_coverage(store: Any, periods: Sequence[date], q: DyadQuery) -> dict[date, tuple]:
+    """GDELT files present vs expected per period, by GDELT's publication schedule (2.0:
+    one file per 15 minutes; 1.0: daily files, monthly/yearly backfiles), for the version the
+    store holds (2.0 when it holds any 2.0 file)."""
+    from bilat.sources.gdelt import expected_files
+
+    keys = [r[0] for r in store.con.execute(
+        "SELECT DISTINCT key FROM ingest_log WHERE kind = 'gdelt'").fetchall()]
+    stems = {k.split(".", 1)[0] for k in keys}
+    version = 2 if any(len(s) == 14 and s.isdigit() for s in stems) else 1
+    out: dict[date, tuple] = {}
+    for p in periods:
+        lo, hi = p, _period_end(p, q.period)
+        if q.start is not None:
+            lo = max(lo, _to_day(q.start) or lo)
+        if q.end is not None:
+            hi = min(hi, _to_day(q.end) or hi)
+        names = expected_files(lo, hi, version) if lo <= hi else []
+        want = {n.split(".", 1)[0] for n in names}
+        out[p] = (len(want & stems), len(want))
+    return out
+
+
+def _with_gdelt_coverage(store: Any, df: pd.DataFrame, q: DyadQuery) -> pd.DataFrame:
+    cov = _gdelt_coverage(store, sorted(set(df["period"])), q)
+    df = df.copy()
+    df["coverage_present"] = [cov[p][0] for p in df["period"]]
+    df["coverage_expected"] = [cov[p][1] for p in df["period"]]
+    df["coverage_unit"] = "files present/expected"
+    df["source"] = "gdelt"
+    for c in ("events", "events_before_dedup", *QUADS.values(), "volume_a", "volume_b",
+              "gov_contacts", "mentions", "net_cooperation"):
+        df[c] = pd.array(df[c], dtype="Int64")
+    return df
+
+
+def _flags(df: pd.DataFrame, min_events: int) -> pd.DataFrame:
+    exp = pd.to_numeric(df["coverage_expected"], errors="coerce")
+    pres = pd.to_numeric(df["coverage_present"], errors="coerce")
+    df["coverage"] = (pres / exp.where(exp > 0)).round(4).astype("float64")
+    df["partial"] = (df["coverage"].fillna(0) < 1).astype(bool)
+    ev = pd.to_numeric(df["events"], errors="coerce")
+    df["low_n"] = (ev.isna() | (ev < min_events)).astype(bool)
+    df["derived"] = df["source"].isin(DERIVED_SOURCES)
+    df["min_events"] = min_events
+    return df
+
+
+def indicators(
+    store: Any, a: str, b: str, *, refs: Sequence[tuple[str, str]] = (),
+    period: str = "month", direction: str = "both", actor_type: str | Sequence[str] | None = None,
+    dedup: str = "none", start: str | date | None = None, end: str | date | None = None,
+    versions: Sequence[int] = (), indicator: str | None = None, source: str = "all",
+    min_events: int = MIN_EVENTS,
+) -> pd.DataFrame:
+    """Dyad indicators for A–B (and reference pairs) per period, per event source.
+
+    ``source``: ``gdelt``, ``icews``, ``icews-tkg`` (derived: countries read from actor names
+    and the leaders table), ``icews-dyad-year`` (published yearly quad counts; ``period``
+    must be ``year``) or ``all`` (each source the store holds). Rows carry their ``source``;
+    counts of different sources sit side by side (one row each) and are never summed.
+
+    Returns one row per source, dyad, direction and period with the columns of the module
+    docstring plus the coverage of the period (:data:`COVERAGE_COLUMNS`): ``coverage``
+    (0-1) = ``coverage_present`` / ``coverage_expected`` in ``coverage_unit`` (GDELT: files
+    present / files GDELT published in the period; ICEWS and quadruple sets: days with any
+    event of the source / days in the period within the window; dyad-year: 1 for each
+    published year), ``partial`` (coverage < 1), ``low_n`` (fewer than ``min_events`` dyad
+    events; default :data:`MIN_EVENTS`), ``derived``. A period inside a source's span with no
+    data at all has NULL counts (never 0). ``df.attrs["notes"]`` says which sources were left
+    out and why. E150 when the asked source has nothing in the range; E009 when the store
+    holds no event data.
+    """
+    _check(source, [*SOURCES, "all"], "--source")
+    if not isinstance(min_events, int) or isinstance(min_events, bool) or min_events < 0:
+        raise error("E153", option="--min-events", value=min_events,
+                    expected="give a whole number of events, 0 or more (default "
+                    f"{MIN_EVENTS})")
+    q = make_query(a, b, refs=refs, period=period, direction=direction, actor_type=actor_type,
+                   dedup=dedup, start=start, end=end, versions=versions)
+    if indicator is not None:
+        _check_indicator(indicator)
+    wanted = list(SOURCES) if source == "all" else [source]
+    if q.dedup == "root" and wanted != ["gdelt"]:
+        others = [s for s in wanted if s != "gdelt" and _source_present(store, s)]
+        if source != "all" or others:
+            raise error("E151", source=", ".join(others or wanted))
+    if source == "gdelt" and not _has_gdelt(store):
+        from bilat.sources.gdelt import ensure_events_view
+
+        ensure_events_view(store)  # E009 saying how to load GDELT
+    frames: list[pd.DataFrame] = []
+    notes: list[str] = []
+    present = [s for s in wanted if _source_present(store, s)]
+    if not present:
+        if source == "all":
+            raise error("E009", name="events", next_step=_LOAD_HINT)
+        raise error("E150", source=source, dyad=f"{q.pairs[0][0]}–{q.pairs[0][1]}",
+                    span=_span_text(q), why=f"the store holds no {source} data; load it with "
+                    f"`bilat fetch {source} --mirror DIR` or `bilat events ingest FILE`")
+    if any(s in RECORD_SOURCES for s in present):
+        refresh_event_view(store)
+    for s in wanted:
+        if s not in present:
+            notes.append(f"{s}: not in the store")
+            continue
+        if s == "gdelt":
+            df = gdelt_indicators(store, a, b, refs=refs, period=period, direction=direction,
+                                  actor_type=actor_type, dedup=dedup, start=start, end=end,
+                                  versions=versions)
+            why = "no events between these states in the stored GDELT files" if df.empty \
+                else ""
+            if not df.empty:
+                df = _with_gdelt_coverage(store, df, q)
+        elif s == "icews-dyad-year":
+            df, why = _dyad_year_indicators(store, q)
+        else:
+            df, why = _record_indicators(store, s, q)
+        if df.empty:
+            notes.append(f"{s}: {why}")
+            continue
+        frames.append(df)
+    if not frames:
+        raise error("E150", source=source if source != "all" else "event",
+                    dyad=", ".join(f"{x}–{y}" for x, y in q.pairs), span=_span_text(q),
+                    why="; ".join(notes))
+    out = _flags(pd.concat(frames, ignore_index=True), min_events)
+    order = {f"{x}–{y}": i for i, (x, y) in enumerate(q.pairs)}  # main pair first, then refs
+    src_order = {s: i for i, s in enumerate(SOURCES)}
+    out = out.sort_values(
+        ["dyad", "direction", "period", "source"],
+        key=lambda c: c.map(order) if c.name == "dyad" else c.map(src_order)
+        if c.name == "source" else c, kind="stable")
+    cols = ["source", "dyad", "direction", "a", "b", "period", *INDICATORS, "dedup",
+            "coverage", "coverage_present", "coverage_expected", "coverage_unit", "partial",
+            "low_n", "min_events", "derived"]
+    if indicator is not None:
+        cols = ["source", "dyad", "direction", "a", "b", "period", indicator, "events",
+                "volume_a", "volume_b", "dedup", "coverage", "coverage_present",
+                "coverage_expected", "coverage_unit", "partial", "low_n", "min_events",
+                "derived"]
+        cols = list(dict.fromkeys(cols))
+    out = out[cols].reset_index(drop=True)
+    out.attrs["notes"] = notes
+    return out
+
+
+def _span_text(q: DyadQuery) -> str:
+    if q.start is None and q.end is None:
+        return ""
+    lo = _to_day(q.start) if q.start else "…"
+    hi = _to_day(q.end) if q.end else "…"
+    return f" in {lo}..{hi}"
+
+
+# ============================================================================ contacts
+#: CAMEO code → contact kind (CAMEO 1.1b3: 036 express intent to meet or negotiate; 040
+#: consult; 041 discuss by telephone; 042 make a visit; 043 host a visit; 044 meet at a
+#: "third" location; 045 mediate; 046 engage in negotiation).
+CONTACT_KINDS: dict[str, str] = {"036": "intent_to_meet", "040": "meeting", "041": "call",
+                                 "042": "visit", "043": "visit", "044": "meeting",
+                                 "045": "mediation", "046": "negotiation"}
+#: Kind → output column of :func:`contacts`.
+KIND_COLUMNS: dict[str, str] = {"meeting": "meetings", "visit": "visits", "call": "calls",
+                                "negotiation": "negotiations", "mediation": "mediations",
+                                "intent_to_meet": "intents_to_meet"}
+#: What the event-data contact count is, in one line (shown beside other series).
+CONTACT_BASIS = ("CAMEO 036, 040-046 between the two states with a government actor (type "
+                 "GOV) or a head of state/government or foreign minister in office on both "
+                 "sides; one contact per dyad, day and kind")
+
+
+def contact_list(
+    store: Any, a: str, b: str, *, source: str = "all", refs: Sequence[tuple[str, str]] = (),
+    start: str | date | None = None, end: str | date | None = None,
+) -> pd.DataFrame:
+    """Every leader and government contact between A and B (and reference pairs), one row per
+    source, dyad, day and kind, with the events behind it.
+
+    Columns: ``source``, ``dyad``, ``date``, ``kind`` (:data:`CONTACT_KINDS`), ``events``
+    (event records behind the contact), ``event_ids`` (``;``-joined), ``codes``, ``actors``
+    (``name → name`` of the first event), ``via`` (how the states were assigned: ``gdelt``,
+    ``icews``, ``name``/``sector``/``leaders.csv`` for the derived quadruple sets),
+    ``derived``. Reads the canonical view ``events``; the dyad-year aggregates have no events.
+    """
+    _check(source, [*RECORD_SOURCES, "all"], "--source")
+    q = make_query(a, b, refs=refs, period="day", start=start, end=end)
+    if not refresh_event_view(store):
+        raise error("E009", name="events", next_step=_LOAD_HINT)
+    where, params = ["substr(cameo_code, 1, 3) IN " + _in(list(CONTACT_KINDS))], []
+    if source != "all":
+        where.append("source = ?")
+        params.append(source)
+    if q.start is not None:
+        where.append("sqldate >= ?")
+        params.append(q.start)
+    if q.end is not None:
+        where.append("sqldate <= ?")
+        params.append(q.end)
+    countries = sorted({c for pair in q.pairs for c in pair})
+    cin = _in(countries)
+    gov = ("(list_contains(string_split(coalesce({n}_types, ''), ','), 'GOV') "
+           "OR {n}_leader IS NOT NULL)")
+    where += [f"actor1_iso3 IN {cin}", f"actor2_iso3 IN {cin}", gov.format(n="actor1"),
+              gov.format(n="actor2")]
+    ev = store.con.execute(
+        "SELECT source, event_id, event_date, actor1_iso3, actor2_iso3, actor1_name, "
+        "actor2_name, cameo_code, actor1_via, actor2_via, derived FROM events WHERE "
+        + " AND ".join(where), params).df()
+    cols = ["source", "dyad", "date", "kind", "events", "event_ids", "codes", "actors", "via",
+            "derived"]
+    frames = []
+    for x, y in q.pairs:
+        part = ev[((ev.actor1_iso3 == x) & (ev.actor2_iso3 == y))
+                  | ((ev.actor1_iso3 == y) & (ev.actor2_iso3 == x))].copy()
+        if part.empty:
+            continue
+        part["dyad"] = f"{x}–{y}"
+        part["kind"] = part["cameo_code"].str[:3].map(CONTACT_KINDS)
+        part["date"] = pd.to_datetime(part["event_date"]).dt.date
+        part["_o"] = pd.to_numeric(part["event_id"], errors="coerce")
+        part = part.sort_values(["_o", "event_id"])
+        part["actors"] = part["actor1_name"].fillna("?") + " → " + part["actor2_name"].fillna("?")
+        part["via"] = part["actor1_via"].fillna("?") + "/" + part["actor2_via"].fillna("?")
+        g = part.groupby(["source", "dyad", "date", "kind"], sort=True)
+        frames.append(pd.DataFrame({
+            "events": g.size(),
+            "event_ids": g["event_id"].agg(";".join),
+            "codes": g["cameo_code"].agg(lambda s: ",".join(sorted(set(s)))),
+            "actors": g["actors"].first(),
+            "via": g["via"].agg(lambda s: ",".join(sorted(set(s)))),
+            "derived": g["derived"].any(),
+        }).reset_index())
+    if not frames:
+        return pd.DataFrame(columns=cols)
+    return pd.concat(frames, ignore_index=True)[cols]
+
+
+def contacts(
+    store: Any, a: str, b: str, period: str = "year", source: str = "all",
+    refs: Sequence[tuple[str, str]] = (), *, start: str | date | None = None,
+    end: str | date | None = None, min_events: int = MIN_EVENTS, compare: bool = False,
+) -> pd.DataFrame:
+    """Leader and government contacts of A–B (and reference pairs) per ``period`` (``month``
+    or ``year``, also day/week/quarter), per event source, with the event ids behind them.
+
+    One row per source, dyad and period inside each source's span: ``contacts`` (distinct
+    (day, kind) contacts, :func:`contact_list`), one column per kind (``meetings``,
+    ``visits``, ``calls``, ``negotiations``, ``mediations``, ``intents_to_meet``),
+    ``contact_days``, ``events`` (event records behind them), ``event_ids`` (``;``-joined),
+    ``basis`` (what is counted), and the period's coverage and flags as in
+    :func:`indicators` (``low_n`` when fewer than ``min_events`` contacts). A period where the
+    source has no data at all has NULL counts. With ``compare``, rows from the other contact
+    series the store holds are added beside them — leader engagements
+    (:func:`bilat.indicators.material.engagements`) and corpus-based contacts
+    (:func:`bilat.text.contacts.contacts`) — each with its own ``source`` and ``basis``;
+    ``df.attrs["notes"]`` says which series are absent and why. Counts of different sources
+    are never summed.
+    """
+    _check(period, list(PERIODS), "--period")
+    _check(source, [*RECORD_SOURCES, "all"], "--source")
+    if not isinstance(min_events, int) or isinstance(min_events, bool) or min_events < 0:
+        raise error("E153", option="--min-events", value=min_events,
+                    expected=f"give a whole number, 0 or more (default {MIN_EVENTS})")
+    q = make_query(a, b, refs=refs, period=period, start=start, end=end)
+    listing = contact_list(store, a, b, source=source, refs=refs, start=start, end=end)
+    wanted = list(RECORD_SOURCES) if source == "all" else [source]
+    notes: list[str] = []
+    frames = []
+    per = _PERIOD_SQL[q.period]
+    for src in wanted:
+        if not _source_present(store, src):
+            notes.append(f"{src}: not in the store")
+            continue
+        where, params = _window(q)
+        cov = store.con.execute(
+            f"SELECT {per} AS period, count(DISTINCT event_date) AS days FROM events "
+            f"WHERE {where} GROUP BY 1 ORDER BY 1", [src, *params]).df()
+        if cov.empty:
+            notes.append(f"{src}: no events in the range")
+            continue
+        cov["period"] = pd.to_datetime(cov["period"]).dt.date
+        grid = _grid(cov["period"].min(), cov["period"].max(), q.period)
+        days = dict(zip(cov["period"], cov["days"], strict=True))
+        if src == "gdelt":
+            fc = _gdelt_coverage(store, grid, q)
+        lst = listing[listing["source"] == src].copy()
+        if len(lst):
+            lst["period"] = [_period_start(d, q.period) for d in lst["date"]]
+        rows = []
+        for x, y in q.pairs:
+            dy = lst[lst["dyad"] == f"{x}–{y}"] if len(lst) else lst
+            for p in grid:
+                has = days.get(p, 0) > 0
+                cell = dy[dy["period"] == p] if len(dy) else dy
+                rec: dict[str, Any] = {"source": src, "dyad": f"{x}–{y}", "a": x, "b": y,
+                                       "period": p}
+                rec["contacts"] = len(cell) if has else pd.NA
+                for kind, col in KIND_COLUMNS.items():
+                    rec[col] = int((cell["kind"] == kind).sum()) if has and len(cell) else \
+                        (0 if has else pd.NA)
+                rec["contact_days"] = int(cell["date"].nunique()) if has and len(cell) else \
+                    (0 if has else pd.NA)
+                rec["events"] = int(cell["events"].sum()) if has and len(cell) else \
+                    (0 if has else pd.NA)
+                rec["event_ids"] = ";".join(cell["event_ids"]) if len(cell) else ""
+                if src == "gdelt":
+                    rec["coverage_present"], rec["coverage_expected"] = fc[p]
+                    rec["coverage_unit"] = "files present/expected"
+                else:
+                    rec["coverage_present"] = int(days.get(p, 0))
+                    rec["coverage_expected"] = _days_in(p, q.period, q)
+                    rec["coverage_unit"] = "days with data"
+                rec["basis"] = CONTACT_BASIS
+                rows.append(rec)
+        frames.append(pd.DataFrame(rows))
+    if compare:
+        for extra, note in (_engagement_rows(store, q), _corpus_rows(store, q)):
+            if extra is not None and len(extra):
+                frames.append(extra)
+            if note:
+                notes.append(note)
+    if not frames:
+        raise error("E150", source=source if source != "all" else "event",
+                    dyad=", ".join(f"{x}–{y}" for x, y in q.pairs), span=_span_text(q),
+                    why="; ".join(notes) or "no data")
+    out = pd.concat(frames, ignore_index=True)
+    for c in ("contacts", *KIND_COLUMNS.values(), "contact_days", "events"):
+        out[c] = pd.array(pd.to_numeric(out[c], errors="coerce"), dtype="Int64")
+    exp = pd.to_numeric(out["coverage_expected"], errors="coerce")
+    pres = pd.to_numeric(out["coverage_present"], errors="coerce")
+    out["coverage"] = (pres / exp.where(exp > 0)).round(4).astype("float64")
+    out["partial"] = out["coverage"].fillna(0) < 1
+    n = pd.to_numeric(out["contacts"], errors="coerce")
+    out["low_n"] = n.isna() | (n < min_events)
+    out["min_events"] = min_events
+    out["derived"] = out["source"].isin(DERIVED_SOURCES)
+    order = {f"{x}–{y}": i for i, (x, y) in enumerate(q.pairs)}
+    out = out.sort_values(["dyad", "period", "source"],
+                          key=lambda c: c.map(order) if c.name == "dyad" else c,
+                          kind="stable").reset_index(drop=True)
+    cols = ["source", "dyad", "a", "b", "period", "contacts", *KIND_COLUMNS.values(),
+            "contact_days", "events", "event_ids", "coverage", "coverage_present",
+            "coverage_expected", "coverage_unit", "partial", "low_n", "min_events", "derived",
+            "basis"]
+    out = out[[c for c in cols if c in out.columns]]
+    out.attrs["notes"] = notes
+    return out
+
+
+def _period_start(d: date, period: str) -> date:
+    ts = pd.Timestamp(d)
+    if period == "day":
+        return d
+    if period == "week":
+        return (ts - pd.Timedelta(days=ts.weekday())).date()
+    if period == "month":
+        return date(d.year, d.month, 1)
+    if period == "quarter":
+        return date(d.year, 3 * ((d.month - 1) // 3) + 1, 1)
+    return date(d.year, 1, 1)
+
+
+def _series_frame(df: Any, q: DyadQuery, source: str, basis: str, count_cols: Sequence[str]
+                  ) -> tuple[pd.DataFrame | None, str]:
+    """Another module's per-period series → rows in :func:`contacts` form (main pair only)."""
+    if df is None or len(df) == 0:
+        return None, f"{source}: no rows for {q.pairs[0][0]}–{q.pairs[0][1]}"
+    df = pd.DataFrame(df)
+    pcol = next((c for c in ("period", q.period, "year", "month", "date") if c in df.columns),
+                None)
+    ccol = next((c for c in count_cols if c in df.columns), None)
+    if pcol is None or ccol is None:
+        return None, (f"{source}: no period or count column in its result "
+                      f"({', '.join(map(str, df.columns[:12]))})")
+    raw = df[pcol]
+    if pcol == "year" or (raw.astype(str).str.fullmatch(r"\d{4}").all()):
+        days = pd.to_datetime(raw.astype(str).str[:4] + "-01-01", errors="coerce")
+    else:
+        days = pd.to_datetime(raw.astype(str), errors="coerce")
+    if q.period != "year" and (pcol == "year"):
+        return None, f"{source}: yearly only; use --period year to compare"
+    per = [(_period_start(d.date(), q.period) if d is not pd.NaT else None) for d in days]
+    vals = pd.to_numeric(df[ccol], errors="coerce")
+    frame = pd.DataFrame({"period": per, "v": vals}).dropna(subset=["period"])
+    if q.start is not None:
+        frame = frame[frame["period"] >= _period_start(_to_day(q.start), q.period)]
+    if q.end is not None:
+        frame = frame[frame["period"] <= (_to_day(q.end) or date.max)]
+    agg = frame.groupby("period")["v"].sum(min_count=1)
+    a, b = q.pairs[0]
+    rows = [{"source": source, "dyad": f"{a}–{b}", "a": a, "b": b, "period": p,
+             "contacts": v, "event_ids": "", "coverage_present": pd.NA,
+             "coverage_expected": pd.NA, "coverage_unit": "see that series",
+             "basis": basis} for p, v in agg.items()]
+    return pd.DataFrame(rows), ""
+
+
+def _engagement_rows(store: Any, q: DyadQuery) -> tuple[pd.DataFrame | None, str]:
+    try:
+        import importlib
+
+        mod = importlib.import_module("bilat.indicators.material")
+        fn = getattr(mod, "engagements", None)
+        if fn is None:
+            return None, "leader-engagements: bilat.indicators.material.engagements is absent"
+        a, b = q.pairs[0]
+        df = fn(store, a, b)
+    except ImportError:
+        return None, "leader-engagements: bilat.indicators.material is not installed"
+    except Exception as exc:  # noqa: BLE001 - another series' failure is a named gap
+        msg = exc.one_line() if hasattr(exc, "one_line") else str(exc)
+        return None, f"leader-engagements: {str(msg).splitlines()[0][:200]}"
+    return _series_frame(df, q, "leader-engagements",
+                         "leader engagements (bilat.indicators.material.engagements)",
+                         ("engagements", "contacts", "n", "count", "events"))
+
+
+def _corpus_rows(store: Any, q: DyadQuery) -> tuple[pd.DataFrame | None, str]:
+    try:
+        from bilat.text import contacts as mod
+    except ImportError:
+        return None, "corpus: bilat.text.contacts is not installed"
+    fn = getattr(mod, "contact_list", None)
+    if fn is None:
+        return None, "corpus: bilat.text.contacts.contact_list is absent"
+    a, b = q.pairs[0]
+    try:
+        rows = fn(store, a, b)
+    except Exception as exc:  # noqa: BLE001 - another series' failure is a named gap
+        msg = exc.one_line() if hasattr(exc, "one_line") else str(exc)
+        return None, f"corpus: {str(msg).splitlines()[0][:200]}"
+    if rows is None or len(rows) == 0:
+        return None, f"corpus: no contacts of {a}–{b} in the stored documents"
+    rows = pd.DataFrame(rows)
+    dcol = next((c for c in ("event_date", "date") if c in rows.columns), None)
+    if dcol is None:
+        return None, "corpus: contact_list has no date column"
+    frames, notes = [], []
+    groups = rows.groupby("series") if "series" in rows.columns else [("corpus", rows)]
+    for name, part in groups:
+        days = part.drop_duplicates(dcol)[[dcol]].assign(n=1).rename(columns={dcol: "date"})
+        f, note = _series_frame(days.groupby("date", as_index=False)["n"].sum(), q,
+                                f"corpus:{name}",
+                                f"distinct contact days reported in the {name} corpus "
+                                "(bilat.text.contacts)", ("n",))
+        if f is not None:
+            frames.append(f)
+        if note:
+            notes.append(note)
+    return (pd.concat(frames, ignore_index=True) if frames else None), "; ".join(notes)
+
+
+def chart(df: pd.DataFrame, indicator: str | None = None, path: Any = None) -> Any:
+    """A Vega-Lite chart of one indicator over time, one line per direction and source.
+
+    By default it plots the volume-normalised measure ``events_per_1k_a`` (events per 1,000
+    events of A in the same source and period: raw counts mostly measure coverage). Every
+    series gets every period from its first to its last, so a period without data is a gap
+    in the line (never drawn across); partial periods (``partial``) are hollow points. Saved
+    as self-contained HTML (or .json/.png/.svg) when ``path`` is given.
+    """
+    from bilat.report.charts import coverage_chart, save_chart
+
+    indicator = indicator or ("events_per_1k_a" if "events_per_1k_a" in df.columns
+                              else "events")
     _check_indicator(indicator)
+    if indicator not in df.columns:
+        raise error("E112", value=indicator, options=", ".join(
+            c for c in df.columns if c in INDICATORS))
     data = df.copy()
+    if "source" not in data:
+        data["source"] = "gdelt"
+    if "partial" not in data:
+        data["partial"] = False
+    data["series"] = data["direction"] + " · " + data["source"]
+    period = _guess_period(data["period"])
+    filled = []
+    for _, part in data.groupby("series", sort=False):
+        days = sorted(set(part["period"]))
+        grid = _grid(days[0], days[-1], period) if period else days
+        part = part.set_index("period")
+        full = part.reindex(grid)
+        full["series"] = part["series"].iloc[0]
+        full["partial"] = full["partial"].fillna(True).astype(bool)
+        filled.append(full.rename_axis("period").reset_index())
+    data = pd.concat(filled, ignore_index=True)
     data["period"] = pd.to_datetime(data["period"])
-    data["series"] = data["direction"]
-    c = time_chart(data, x="period", y=indicator, color="series",
-                   title=f"{indicator} by {', '.join(sorted(data['dyad'].unique()))}",
-                   tooltip=[t for t in ("events", "volume_a", "volume_b") if t in data])
+    data[indicator] = pd.to_numeric(data[indicator], errors="coerce").astype("float64")
+    for c in ("events", "coverage", "volume_a", "volume_b"):
+        if c in data:
+            data[c] = pd.to_numeric(data[c], errors="coerce").astype("float64")
+    note = ("per 1,000 events of A in the same source and period; " if indicator.endswith(
+        "_per_1k_a") else "per 1,000 events of B in the same source and period; "
+        if indicator.endswith("_per_1k_b") else "raw counts mostly measure news coverage; ")
+    note += "hollow points: partial periods; gaps: no data"
+    if data.get("derived") is not None and bool(data["derived"].fillna(False).any()):
+        note += "; icews-tkg: derived source (countries and dates assigned by bilat)"
+    c = coverage_chart(data, x="period", y=indicator, color="series",
+                       title=f"{indicator} by {', '.join(sorted(df['dyad'].unique()))}",
+                       tooltip=[t for t in ("events", "coverage", "volume_a", "volume_b")
+                                if t in data], note=note)
     if path is not None:
         save_chart(c, path)
     return c
 
 
+def _guess_period(periods: pd.Series) -> str | None:
+    """The period unit of a column of period starts (for filling gaps), or None."""
+    days = sorted(set(pd.to_datetime(periods).dt.date))
+    if len(days) < 2:
+        return None
+    if all(d.month == 1 and d.day == 1 for d in days):
+        return "year"
+    if all(d.day == 1 and d.month in (1, 4, 7, 10) for d in days):
+        return "quarter"
+    if all(d.day == 1 for d in days):
+        return "month"
+    if all(d.weekday() == 0 for d in days):
+        return "week"
+    return "day"
+
+
 __all__ = [
     "BIGQUERY_TABLE",
+    "CONTACT_BASIS",
+    "CONTACT_KINDS",
+    "COVERAGE_COLUMNS",
     "DEDUP",
     "DIRECTIONS",
+    "EVENT_COLUMNS",
     "ID_COLUMNS",
     "INDICATORS",
+    "MIN_EVENTS",
     "PERIODS",
     "REFERENCE_DYADS",
+    "SOURCES",
     "DyadQuery",
     "cameo_codes",
     "chart",
+    "contact_list",
+    "contacts",
     "dedup_effect",
     "dyad_events",
+    "event_records",
     "events_in_window",
     "events_schema",
+    "gdelt_indicators",
     "ids",
     "indicator_expr",
     "indicators",
     "make_query",
+    "refresh_event_view",
     "sql",
 ]

@@ -1,0 +1,215 @@
+"""Run bilat's portable queries on Apache Spark, over the same Parquet the store keeps.
+
+``--store pyspark://local[2]`` (a local Spark with two cores) or ``pyspark://HOST:PORT`` (a
+standalone cluster: ``spark://HOST:PORT``; ``pyspark://yarn`` for YARN) opens a
+:class:`SparkStore`. It reads the catalogue of an embedded bilat store — which Parquet parts
+hold the events — and lets Spark read those files itself; the event indicators then run
+through the very Ibis expression the DuckDB path uses (:func:`bilat.indicators.events.
+indicator_expr`), executed by Ibis's PySpark backend. The catalogue store is the default store,
+or the one named by ``?store=PATH`` (``pyspark://local[2]?store=out/bilat.duckdb``). On a
+cluster, the part files must be readable by every executor at the same path (a shared file
+system, HDFS or object storage mounted at that path), e.g. by copying the store's ``.data``
+folder there.
+
+What runs on Spark: ``bilat events indicators`` (every period, direction, de-duplication mode
+and actor filter), through :func:`bilat.indicators.events.gdelt_indicators`. Steps that are
+DuckDB-only (the multi-source canonical view, coverage tables, ICEWS contacts, UN-vote indices
+computed in pandas) are refused with E801 naming the step. Needs the ``spark`` extra
+(``pip install 'bilat[spark]'``) and a Java runtime (17 or newer).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+from bilat.errors import error
+
+#: Spark settings for a small local run: no UI, few shuffle partitions, UTC, quiet logs.
+LOCAL_CONF = {
+    "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
+    "spark.sql.shuffle.partitions": "2",
+    "spark.default.parallelism": "2",
+    "spark.sql.session.timeZone": "UTC",
+    "spark.driver.host": "127.0.0.1",
+    "spark.driver.bindAddress": "127.0.0.1",
+    "spark.sql.ansi.enabled": "false",  # Spark 4 defaults to ANSI; DuckDB's NULL-on-error
+}
+
+
+def parse_spark_url(target: str) -> tuple[str, Path | None]:
+    """Master and catalogue store from the part of ``pyspark://…`` after the scheme.
+
+    ``local[2]`` → ``local[2]``; ``HOST:PORT`` → ``spark://HOST:PORT``; ``yarn`` → ``yarn``;
+    empty → ``local[*]``. ``?store=PATH`` names the embedded store whose parts are read.
+    """
+    master, _, query = target.partition("?")
+    master = master.strip().rstrip("/")
+    store = None
+    if query:
+        values = parse_qs(query)
+        unknown = sorted(set(values) - {"store"})
+        if unknown:
+            raise error("E012", value=unknown[0], option="pyspark:// URL parameter",
+                        options="store")
+        if values.get("store"):
+            store = Path(values["store"][0]).expanduser()
+    if not master:
+        master = "local[*]"
+    elif not (master.startswith(("local", "yarn", "k8s://", "spark://", "mesos://"))):
+        master = "spark://" + master
+    return master, store
+
+
+def _java_ok() -> bool:
+    home = os.environ.get("JAVA_HOME")
+    return bool((home and Path(home, "bin", "java").exists()) or shutil.which("java"))
+
+
+@dataclass
+class SparkStore:
+    """A Spark session bound to one embedded store's catalogue (see the module docstring).
+
+    ``engine`` is ``"pyspark"``; :func:`bilat.indicators.events.gdelt_indicators` asks
+    :meth:`run_indicator_expr` for the indicator table instead of running SQL on DuckDB.
+    """
+
+    master: str
+    catalogue: Path
+    engine: str = "pyspark"
+    _session: Any = None
+    _ibis: Any = None
+    _tables: dict[str, Any] = field(default_factory=dict)
+
+    # ------------------------------------------------------------------ session
+    @property
+    def session(self) -> Any:
+        if self._session is None:
+            from bilat.store.backends import require_extra
+
+            pyspark = require_extra("pyspark")
+            if not _java_ok():
+                raise error("E802", master=self.master)
+            builder = pyspark.sql.SparkSession.builder.master(self.master).appName("bilat")
+            for key, value in LOCAL_CONF.items():
+                if key.startswith("spark.driver.") and not self.master.startswith("local"):
+                    continue
+                builder = builder.config(key, value)
+            try:
+                self._session = builder.getOrCreate()
+            except Exception as exc:  # noqa: BLE001 - Py4J/JVM start-up failures, one line
+                raise error("E803", master=self.master,
+                            reason=str(exc).strip().splitlines()[0][:300]) from exc
+            self._session.sparkContext.setLogLevel("ERROR")
+        return self._session
+
+    @property
+    def ibis(self) -> Any:
+        """Ibis's PySpark backend on this session."""
+        if self._ibis is None:
+            import ibis
+
+            self._ibis = ibis.pyspark.connect(self.session)
+        return self._ibis
+
+    # ------------------------------------------------------------------ catalogue
+    def part_files(self) -> list[Path]:
+        """The Parquet files that hold the catalogue store's GDELT events (E009 if none)."""
+        from bilat.store import open_store
+
+        if not self.catalogue.exists():
+            raise error("E009", name="gdelt_events",
+                        next_step=f"bilat --store {self.catalogue} fetch gdelt …` (no store "
+                        f"at {self.catalogue}; name one with pyspark://…?store=PATH")
+        st = open_store(self.catalogue, read_only=True) if _takes_read_only() else \
+            open_store(self.catalogue)
+        try:
+            if not st.has_table("gdelt_parts"):
+                raise error("E009", name="gdelt_events",
+                            next_step="bilat fetch gdelt --start … --end …` or "
+                            "`bilat events ingest FILE")
+            parts = [r[0] for r in st.con.execute(
+                "SELECT part FROM gdelt_parts ORDER BY part").fetchall()]
+            folder = st.data_dir / "gdelt"
+        finally:
+            st.close()
+        files: list[Path] = []
+        missing: list[Path] = []
+        for p in parts:  # a part is one Parquet file or a folder of them
+            path = folder / p
+            found = sorted(path.glob("*.parquet")) if path.is_dir() else (
+                [path] if path.is_file() else [])
+            if not found:
+                missing.append(path)
+            files += found
+        if missing:
+            raise error("E804", path=missing[0], count=len(missing))
+        return files
+
+    def table(self, name: str = "gdelt_events") -> Any:
+        """The Ibis table ``name`` on Spark (``gdelt_events``: the store's event parts)."""
+        if name != "gdelt_events":
+            raise error("E801", step=f"table {name!r}")
+        if name not in self._tables:
+            files = [str(f) for f in self.part_files()]
+            df = self.session.read.parquet(*files)
+            df.createOrReplaceTempView("gdelt_events")
+            self._tables[name] = self.ibis.table("gdelt_events")
+        return self._tables[name]
+
+    # ------------------------------------------------------------------ queries
+    def run_indicator_expr(self, q: Any) -> Any:
+        """The raw indicator table of :func:`bilat.indicators.events.indicator_expr` for the
+        query ``q``, executed on Spark, as pandas (same columns as the DuckDB path)."""
+        from bilat.indicators.events import _spark_compile_options, indicator_expr
+
+        _spark_compile_options()
+        expr = indicator_expr(self.table("gdelt_events"), q)
+        try:
+            return expr.to_pandas()
+        except Exception as exc:  # noqa: BLE001 - JVM errors as one line
+            raise error("E803", master=self.master,
+                        reason=str(exc).strip().splitlines()[0][:300]) from exc
+
+    def refuse(self, step: str) -> None:
+        """E801: ``step`` is DuckDB-only and has no Spark form."""
+        raise error("E801", step=step)
+
+    def has_table(self, name: str) -> bool:  # the DuckDB-store question, asked of Spark
+        return name == "gdelt_events"
+
+    def close(self) -> None:
+        """Stop the Spark session (local mode: the JVM is kept for the next session)."""
+        if self._session is not None:
+            self._session.stop()
+            self._session = None
+            self._ibis = None
+            self._tables.clear()
+
+    def __enter__(self) -> SparkStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _takes_read_only() -> bool:
+    import inspect
+
+    from bilat.store import open_store
+
+    return "read_only" in inspect.signature(open_store).parameters
+
+
+def open_spark(target: str, default_catalogue: str | Path | None = None) -> SparkStore:
+    """A :class:`SparkStore` for the part of a ``pyspark://`` URL after the scheme."""
+    from bilat.config import default_store_path
+
+    master, store = parse_spark_url(target)
+    catalogue = store or (Path(default_catalogue) if default_catalogue else default_store_path())
+    return SparkStore(master=master, catalogue=Path(catalogue))
