@@ -10,6 +10,7 @@ from bilat.errors import BilatError
 # Command groups register themselves on ``app`` when imported.
 from bilat.cli import countries, events, readouts, statements, votes  # noqa: E402,F401  isort: skip
 from bilat.cli import report  # noqa: E402,F401  isort: skip
+from bilat.cli import dyads, material  # noqa: E402,F401  isort: skip
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -24,6 +24,15 @@ class Entry:
 
 SOURCES: list[Entry] = [
     Entry("unvotes", "unga", "bilat.sources.unvotes:fetch_unvotes", "votes"),
+    Entry("trade", "trade_cow", "bilat.sources.trade_cow:fetch_cow_trade", "material"),
+    Entry("trade-imf", "trade_imf_dots", "bilat.sources.imf_dots:fetch_dots", "material"),
+    Entry("arms", "arms_sipri", "bilat.sources.arms_sipri:fetch_sipri", "material"),
+    Entry("alliances", "alliances_atop", "bilat.sources.alliances_atop:fetch_atop", "material"),
+    Entry("igos", "igo_cow", "bilat.sources.igo_cow:fetch_igo", "material"),
+    Entry("exercises", "exercises_mme", "bilat.sources.exercises_mme:fetch_mme", "material"),
+    Entry("energy", "energy_ei", "bilat.sources.energy_ei:fetch_energy", "material"),
+    Entry("engagements", "diplomacy_chinavitae",
+          "bilat.sources.engagements_chinavitae:fetch_engagements", "material"),
     # one line per source, added by the source's module author:
     Entry("readouts", "texts/readouts", "bilat.sources.readout_pairs:fetch_readout_pairs", "texts"),
 ]

@@ -1,0 +1,338 @@
+"""The dyad-year panel: every pillar with data (votes, events, material ties) in one tidy table.
+
+What peacesciencer's ``create_dyadyears() |> add_…()`` gives R users, for one dyad and its
+yardsticks or for every dyad of a year: one row per dyad and year, one column per
+indicator, a ``coverage_<pillar>`` column per pillar and nothing imputed (a missing value
+stays missing; the zeros are the sources' own or the true zeros of complete registers, see
+:mod:`bilat.indicators.material`).
+
+Columns: ``dyad`` (``A–B``), ``a``, ``b``, ``year``; then, per pillar,
+
+- material (:func:`bilat.indicators.material.indicators`):
+  ``<pillar>_<indicator>[_<direction>][_<source>]`` where direction is ``ab`` (A→B),
+  ``ba`` (B→A), ``a`` / ``b`` (a measure of that side) or nothing (undirected), and source
+  tells sources of one pillar apart: ``cow``; ``imf_a_fob`` / ``imf_a_cif`` (A's own IMF report,
+  exports FOB / imports CIF), ``imf_b_…``, ``imf_a`` / ``imf_b`` (dependence in that side's
+  report), ``imf`` (asymmetry of the two reports); energy ``series`` (EI time series,
+  inter-regional) or ``matrix`` (EI 2023 matrices). E.g. ``trade_exports_musd_ab_cow``,
+  ``trade_dependence_a_imf_a``, ``arms_tiv_ab``, ``alliances_defense_ab``,
+  ``exercises_bilateral``, ``energy_pipeline_gas_bcm_ab_series``,
+  ``engagements_engagements_ab`` (when A is China);
+- votes (:func:`bilat.indicators.votes.dyads`, UN General Assembly, by year):
+  ``votes_n`` (common recorded votes), ``votes_agree``, ``votes_s``, ``votes_kappa``,
+  ``votes_pi`` …;
+- events (:func:`bilat.indicators.events.indicators`, GDELT, undirected, by year):
+  ``events_events``, ``events_verbal_coop`` … ``events_goldstein_mean``,
+  ``events_gov_contacts``;
+- ``coverage_<pillar>``: ``data`` (a value in this row), ``no rows`` (the pillar is loaded
+  and the year in its coverage, but the dyad has no row), ``outside coverage`` (the year is
+  outside the source's years), ``not loaded`` (``bilat fetch …`` first);
+- ``rows_<pillar>``: the ids of the source rows behind the pillar's values, space-separated.
+
+With ``percentiles=True`` each material column gets a ``<column>_pct`` beside it (the
+dyad's percentile among all dyads with data that year).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from bilat.errors import BilatError, error
+from bilat.indicators import material
+
+#: Panel pillars, in column order.
+PANEL_PILLARS = ("votes", "events", *material.PILLARS)
+_VOTE_COLS = ("n", "agree", "agree_yn", "coincidence", "s", "s2", "kappa", "pi", "kappa_w",
+              "pi_w")
+_EVENT_COLS = ("events", "verbal_coop", "material_coop", "verbal_conflict",
+               "material_conflict", "goldstein_mean", "net_cooperation", "gov_contacts",
+               "avg_tone", "volume_a", "volume_b")
+_EI_MATRIX = ("Gas trade - pipeline", "Gas trade - LNG", "Oil - Inter-area movements")
+
+
+def _direction(d: str, a: str, b: str) -> str:
+    if d == f"{a}→{b}":
+        return "ab"
+    if d == f"{b}→{a}":
+        return "ba"
+    if d == a:
+        return "a"
+    if d == b:
+        return "b"
+    return ""
+
+
+def _source(src: str, pillar: str, a: str, b: str) -> str:
+    if pillar == "trade":
+        if src.startswith("COW"):
+            return "cow"
+        side = "a" if f", {a} report" in src else ("b" if f", {b} report" in src else "")
+        if not side:
+            return "imf"
+        if "exports FOB" in src:
+            return f"imf_{side}_fob"
+        if "imports CIF" in src:
+            return f"imf_{side}_cif"
+        return f"imf_{side}"
+    if pillar == "energy":
+        return "matrix" if src.endswith(_EI_MATRIX) else "series"
+    return ""
+
+
+def _column(r: Any) -> str:
+    parts = [r.pillar, r.indicator.replace(" ", "_")]
+    d = _direction(r.direction, r.a, r.b)
+    s = _source(r.source, r.pillar, r.a, r.b)
+    return "_".join(p for p in (*parts, d, s) if p)
+
+
+def _columns(long: pd.DataFrame) -> pd.Series:
+    """Vectorised :func:`_column` for a long material table."""
+    import numpy as np
+
+    d, a, b, src, pil = (long[c].astype(str) for c in ("direction", "a", "b", "source",
+                                                       "pillar"))
+    dcode = np.select([d == a + "→" + b, d == b + "→" + a, d == a, d == b],
+                      ["_ab", "_ba", "_a", "_b"], "")
+    side = np.where(src.str.contains(", ") & (src.str.extract(r", ([A-Z]{3}) report",
+                                                               expand=False) == a), "a",
+                    np.where(src.str.extract(r", ([A-Z]{3}) report", expand=False) == b,
+                             "b", ""))
+    imf = np.select([src.str.contains("exports FOB"), src.str.contains("imports CIF")],
+                    ["_fob", "_cif"], "")
+    trade = np.where(src.str.startswith("COW"), "_cow",
+                     np.where(side == "", "_imf", "_imf_" + side + imf))
+    energy = np.where(src.str.endswith(_EI_MATRIX), "_matrix", "_series")
+    scode = np.select([pil == "trade", pil == "energy"], [trade, energy], "")
+    ind = long["indicator"].astype(str).str.replace(" ", "_")
+    return pil + "_" + ind + pd.Series(dcode, index=long.index) + pd.Series(
+        scode, index=long.index)
+
+
+def _ordered(long: pd.DataFrame) -> list[str]:
+    """Material columns by pillar, indicator (as listed in material.INDICATORS), direction
+    (ab, ba, a, b, undirected) and source."""
+    pil = {p: i for i, p in enumerate(material.PILLARS)}
+    ind = {f"{p}/{n}": i for p, names in material.INDICATORS.items()
+           for i, n in enumerate(names)}
+    u = long.drop_duplicates("column")
+    dirs = {"_ab": 0, "_ba": 1, "_a": 2, "_b": 3}
+
+    def key(r: Any) -> tuple[Any, ...]:
+        rest = r.column[len(f"{r.pillar}_{r.indicator.replace(' ', '_')}"):]
+        d = next((v for k, v in dirs.items() if rest == k or rest.startswith(k + "_")), 4)
+        return (pil.get(r.pillar, 99), ind.get(f"{r.pillar}/{r.indicator}", 99), d, rest)
+
+    return [r.column for r in sorted(u.itertuples(index=False), key=key)]
+
+
+def _wide_material(long: pd.DataFrame, percentiles: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Material long rows → wide values (+ pct) and per-pillar row ids."""
+    keys = ["dyad", "a", "b", "year"]
+    if long.empty:
+        return pd.DataFrame(columns=keys), pd.DataFrame(columns=keys)
+    long = long.copy()
+    long["column"] = _columns(long)
+    long = long.drop_duplicates([*keys, "column"])
+    cols = _ordered(long)
+    wide = long.set_index([*keys, "column"])["value"].unstack("column").reindex(columns=cols)
+    if percentiles:
+        pct = long.set_index([*keys, "column"])["percentile"].unstack("column").reindex(
+            columns=cols)
+        pct.columns = [f"{c}_pct" for c in pct.columns]
+        wide = wide.join(pct)
+        wide = wide[[c for col in cols for c in (col, f"{col}_pct")]]
+    ids = long[[*keys, "pillar", "rows"]].explode("rows").dropna(subset=["rows"])
+    ids = ids.drop_duplicates()
+    ids = ids.groupby([*keys, "pillar"], sort=False)["rows"].agg(" ".join).unstack("pillar")
+    ids.columns = [f"rows_{c}" for c in ids.columns]
+    return wide.reset_index(), ids.reset_index()
+
+
+def _votes(store: Any, pairs: list[tuple[str, str]] | None, rng: tuple[int, int] | None
+           ) -> pd.DataFrame | None:
+    from bilat.indicators import votes
+
+    if not store.has_table("un_votes"):
+        return None
+    try:
+        if pairs is None:
+            df = votes.dyads(store, years=rng, by="year")
+        else:
+            states = sorted({s for p in pairs for s in p})
+            df = votes.dyads(store, years=rng, by="year", states=states)
+    except BilatError:
+        return None
+    if df.empty:
+        return pd.DataFrame(columns=["s1", "s2", "year"])
+    keep = [c for c in _VOTE_COLS if c in df.columns]
+    out = df[["a", "b", "period", *keep]].rename(columns={"a": "s1", "b": "s2",
+                                                         "period": "year"})
+    out["year"] = pd.to_numeric(out["year"], errors="coerce").astype("Int64")
+    return out.rename(columns={c: f"votes_{c}" for c in keep})
+
+
+def _events(store: Any, pairs: list[tuple[str, str]] | None, rng: tuple[int, int] | None
+            ) -> pd.DataFrame | None:
+    from bilat.indicators import events
+
+    if pairs is None or not store.has_table("events"):
+        return None
+    try:
+        kw: dict[str, Any] = {"period": "year", "direction": "undirected"}
+        if rng is not None:
+            kw.update(start=f"{rng[0]}-01-01", end=f"{rng[1]}-12-31")
+        df = events.indicators(store, pairs[0][0], pairs[0][1], refs=pairs[1:], **kw)
+    except BilatError:
+        return None
+    if df.empty:
+        return pd.DataFrame(columns=["s1", "s2", "year"])
+    keep = [c for c in _EVENT_COLS if c in df.columns]
+    out = df[["a", "b", "period", *keep]].copy()
+    out["year"] = pd.to_datetime(out["period"]).dt.year.astype("Int64")
+    out["s1"] = out[["a", "b"]].min(axis=1)
+    out["s2"] = out[["a", "b"]].max(axis=1)
+    # volume_a/_b follow the a/b order of the events table; keep them named by state
+    out = out.drop(columns=["period"])
+    return out.rename(columns={c: f"events_{c}" for c in keep}).drop(columns=["a", "b"])
+
+
+def panel(
+    store: Any, a: str | None = None, b: str | None = None, *,
+    refs: Sequence[tuple[str, str]] | Sequence[str] = (),
+    years: str | Sequence[int] | int | None = None, all_dyads: bool = False,
+    year: int | None = None, pillars: Sequence[str] | str | None = None,
+    percentiles: bool = False,
+) -> pd.DataFrame:
+    """The dyad-year panel of A–B and its reference dyads, or of every dyad in ``year``.
+
+    Returns one row per dyad and year with data in any pillar (columns: see the module
+    docstring); ``all_dyads=True`` with ``year`` gives every dyad with data that year
+    (``a`` < ``b`` alphabetically). ``pillars`` limits the pillars (names of
+    :data:`PANEL_PILLARS`). Nothing is imputed.
+    """
+    want = list(PANEL_PILLARS) if pillars is None else (
+        [p.strip() for p in pillars.split(",")] if isinstance(pillars, str) else list(pillars))
+    for p in want:
+        if p not in PANEL_PILLARS:
+            raise error("E509", value=p, options=", ".join(PANEL_PILLARS))
+    mat = [p for p in want if p in material.PILLARS]
+    if all_dyads:
+        if year is None:
+            raise error("E508", what="--all-dyads needs one year",
+                        fix="give --year YYYY (e.g. --all-dyads --year 2014)")
+        rng = material.parse_years(int(year))
+        pairs = None
+        long = material.all_dyads(store, int(year), pillars=mat, percentiles=percentiles) \
+            if mat else pd.DataFrame(columns=material.COLUMNS)
+    else:
+        if a is None or b is None:
+            raise error("E508", what="a dyad needs two states",
+                        fix="give A B (e.g. RUS CHN), or --all-dyads --year YYYY")
+        rng = material.parse_years(years if year is None else int(year))
+        pairs = material._pairs(a, b, refs)
+        long = material.indicators(store, a, b, refs=pairs[1:], years=rng, pillars=mat,
+                                   percentiles=percentiles) if mat else \
+            pd.DataFrame(columns=material.COLUMNS)
+    wide, ids = _wide_material(long, percentiles)
+    keys = ["dyad", "a", "b", "year"]
+    frames: list[tuple[str, pd.DataFrame | None]] = []
+    if "votes" in want:
+        frames.append(("votes", _votes(store, pairs, rng)))
+    if "events" in want:
+        frames.append(("events", _events(store, pairs, rng)))
+    out = wide.merge(ids, on=keys, how="left") if len(wide) else wide
+    for name, df in frames:
+        if df is None or df.empty:
+            continue
+        if pairs is None:
+            df = df.assign(a=df["s1"], b=df["s2"])
+        else:
+            parts = []
+            for x, y in pairs:
+                s1, s2 = sorted((x, y))
+                part = df[(df["s1"] == s1) & (df["s2"] == s2)].copy()
+                part["a"], part["b"] = x, y
+                if name == "events" and "events_volume_a" in part.columns and (x, y) != (s1, s2):
+                    part[["events_volume_a", "events_volume_b"]] = part[
+                        ["events_volume_b", "events_volume_a"]].to_numpy()
+                parts.append(part)
+            df = pd.concat(parts, ignore_index=True) if parts else df.iloc[0:0]
+        if rng is not None:
+            df = df[(df["year"] >= rng[0]) & (df["year"] <= rng[1])]
+        df = df.drop(columns=["s1", "s2"])
+        df["dyad"] = df["a"] + "–" + df["b"]
+        df["year"] = df["year"].astype("int64")
+        out = df if out.empty else out.merge(df, on=keys, how="outer")
+    if out.empty:
+        out = pd.DataFrame(columns=keys)
+    out = _coverage(store, out, want)
+    order = {f"{x}–{y}": i for i, (x, y) in enumerate(pairs or [])}
+    out = out.assign(_d=out["dyad"].map(order).fillna(0)).sort_values(
+        ["_d", "dyad", "year"], kind="stable").drop(columns="_d")
+    front = keys + [f"coverage_{p}" for p in want]
+    rest = [c for c in out.columns if c not in front]
+    return out[front + rest].reset_index(drop=True)
+
+
+def _coverage(store: Any, df: pd.DataFrame, want: list[str]) -> pd.DataFrame:
+    """Add ``coverage_<pillar>``: data / no rows / outside coverage / not loaded."""
+    df = df.copy()
+    for p in want:
+        cols = [c for c in df.columns if c.startswith(f"{p}_") and not c.endswith("_pct")]
+        has = df[cols].notna().any(axis=1) if cols else pd.Series(False, index=df.index)
+        if p == "votes":
+            tables: tuple[str, ...] = ("un_votes",)
+            span = None
+        elif p == "events":
+            tables = ("events",)
+            span = None
+        else:
+            tables, _, span = material.PILLARS[p]
+        loaded = any(store.has_table(t) for t in tables)
+        status = pd.Series("no rows", index=df.index, dtype=object)
+        if span is not None and len(df):
+            yrs = pd.to_numeric(df["year"])
+            status[(yrs < span[0]) | (yrs > span[1])] = "outside coverage"
+        if not loaded:
+            status[:] = "not loaded"
+        status[has] = "data"
+        df[f"coverage_{p}"] = status
+    return df
+
+
+def chart(df: pd.DataFrame, column: str, path: Any = None) -> Any:
+    """A line chart of one panel column over the years, one line per dyad (saved when
+    ``path`` is given: ``.html``, ``.json``, ``.png`` or ``.svg``)."""
+    from bilat.report.charts import save_chart, time_chart
+
+    if column not in df.columns:
+        numeric = [c for c in df.columns if c not in ("dyad", "a", "b", "year")
+                   and pd.api.types.is_numeric_dtype(df[c])]
+        raise error("E505", value=column, options=", ".join(numeric[:40]) +
+                    (" …" if len(numeric) > 40 else ""))
+    d = df[["dyad", "year", column]].dropna(subset=[column]).copy()
+    if d.empty:
+        raise error("E508", what=f"no values of {column!r} to chart",
+                    fix="load the pillar (bilat fetch …) or widen --years")
+    d["year"] = d["year"].astype("int64")
+    c = time_chart(d, x="year", y=column, color="dyad", title=f"{column} by dyad")
+    if path is not None:
+        save_chart(c, path)
+    return c
+
+
+__all__ = ["PANEL_PILLARS", "chart", "panel"]
+
+
+class _CallableModule(__import__("types").ModuleType):
+    """``bilat.indicators.panel(...)`` calls :func:`panel`; the module stays importable."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> pd.DataFrame:
+        return panel(*args, **kwargs)
+
+
+__import__("sys").modules[__name__].__class__ = _CallableModule
