@@ -79,9 +79,12 @@ twice; rows already stored with the same vote are not added again, nothing store
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +93,13 @@ import pandas as pd
 
 from bilat.config import resolve_mirror
 from bilat.errors import BilatError, error
+from bilat.sources.core import (
+    _BAD_ROWS_DDL,
+    check_on_bad_rows,
+    find_in_mirror,
+    mirror_file,
+    sha256_file,
+)
 from bilat.store import Store
 
 #: ``ingest_log`` kind for every file ingested here.
@@ -129,7 +139,7 @@ _VOTE_COLS = ["vote_id", "iso3", "vote", "vote_num", "code", "state", "source"]
 _DDL = [
     """CREATE TABLE IF NOT EXISTS un_rollcalls (
         vote_id BIGINT NOT NULL, rcid BIGINT, undl_id BIGINT, body VARCHAR NOT NULL,
-        date DATE, year INTEGER, session INTEGER, symbol VARCHAR, unres VARCHAR,
+        date DATE, year INTEGER, session VARCHAR, symbol VARCHAR, unres VARCHAR,
         title VARCHAR, descr VARCHAR, agenda VARCHAR, subjects VARCHAR, meeting VARCHAR,
         draft VARCHAR, url VARCHAR, issues VARCHAR[], important BOOLEAN, amend BOOLEAN,
         para BOOLEAN, modality VARCHAR, total_yes INTEGER, total_no INTEGER,
@@ -146,9 +156,20 @@ _DDL = [
 
 
 def ensure_schema(store: Store) -> None:
-    """Create the vote tables and view if they are missing (idempotent)."""
+    """Create the vote tables and view if they are missing (idempotent).
+
+    ``session`` is text (``77``, ``ES-11``, ``S-29``); a store written when it was an
+    integer is converted in place.
+    """
+    con = store.con
+    typ = con.execute(
+        "SELECT data_type FROM information_schema.columns WHERE table_name = 'un_rollcalls' "
+        "AND column_name = 'session'").fetchall()
+    if typ and typ[0][0] != "VARCHAR":
+        con.execute("DROP VIEW IF EXISTS un_country_votes")
+        con.execute("ALTER TABLE un_rollcalls ALTER session TYPE VARCHAR")
     for ddl in _DDL:
-        store.con.execute(ddl)
+        con.execute(ddl)
 
 
 # ----------------------------------------------------------------------------- results
@@ -161,6 +182,8 @@ class VoteData:
     source: str
     files: list[Path]
     skipped: dict[str, int] = field(default_factory=dict)
+    #: rows set aside under ``quarantine``: (file, line, reason, raw row)
+    set_aside: list[tuple[str, int | None, str, str]] = field(default_factory=list)
 
     @property
     def n_skipped(self) -> int:
@@ -193,32 +216,63 @@ class IngestResult:
 
 
 # ----------------------------------------------------------------------------- helpers
-def _check_mode(on_bad_rows: str) -> None:
-    if on_bad_rows not in ("error", "skip"):
-        raise error("E215", value=on_bad_rows)
+def _check_mode(on_bad_rows: str) -> str:
+    """``error`` (also ``fail``), ``skip`` or ``quarantine``; E215 for anything else."""
+    try:
+        mode = check_on_bad_rows(on_bad_rows)
+    except BilatError:
+        raise error("E215", value=on_bad_rows) from None
+    return "error" if mode == "fail" else mode
 
 
 class _Bad:
-    """Collects bad rows: raise on the first under ``error``, count and drop under ``skip``."""
+    """Collects bad rows: raise on the first under ``error``, count and drop under ``skip``,
+    and also keep them (file, line, reason, raw row) under ``quarantine``."""
 
     def __init__(self, mode: str, path: Path, line_of: Callable[[int], int]) -> None:
-        _check_mode(mode)
-        self.mode = mode
+        self.mode = _check_mode(mode)
         self.path = path
         self.line_of = line_of
         self.counts: dict[str, int] = {}
+        self.rows: list[tuple[str, int | None, str, str]] = []
 
     def handle(self, df: pd.DataFrame, mask: pd.Series, reason: str,
                make: Callable[[Any, int], BilatError]) -> pd.DataFrame:
         """Rows of ``df`` where ``mask`` is true are bad: raise for the first one, or drop all."""
-        mask = mask.fillna(False).astype(bool)
+        mask = mask.reindex(df.index).fillna(False).astype(bool)
         if not mask.any():
             return df
         if self.mode == "error":
             idx = mask[mask].index[0]
             raise make(df.loc[idx], self.line_of(int(df.loc[idx, "_row"])))
         self.counts[reason] = self.counts.get(reason, 0) + int(mask.sum())
+        if self.mode == "quarantine":
+            cols = df.attrs.get("raw_columns") or [c for c in df.columns if c != "_row"]
+            for _, r in df[mask].iterrows():
+                line = self.line_of(int(r["_row"]))
+                cells = [r.get(c, r.get(_RENAMED.get(c, c))) for c in cols]
+                raw = r.get("_rawline") or ",".join("" if v is None else str(v) for v in cells)
+                self.rows.append((self.path.name, line, make(r, line).message, raw[:2000]))
         return df.loc[~mask]
+
+    def wrong_length(self, df: pd.DataFrame) -> pd.DataFrame:
+        """Rows whose field count differs from the header's (E261): never padded or shifted
+        into the store. They are checked after the id and vote-code checks, which may name
+        a cut-off row first."""
+        if "_nfields" not in df.columns:
+            return df
+        expected = len(df.attrs.get("raw_columns", [])) or int(df["_nfields"].max())
+        short = df["_nfields"] < expected
+
+        def make(r: Any, line: int) -> BilatError:
+            return error("E261", path=self.path, line=line, found=int(r["_nfields"]),
+                         expected=expected)
+        df = self.handle(df, short, "row shorter than the header", make)
+        return self.handle(df, df["_nfields"] > expected, "row longer than the header", make)
+
+
+#: Columns the readers rename (raw rows are rebuilt under their upstream names).
+_RENAMED = {"country": "state", "ms_name": "state"}
 
 
 def _csv_line(row: int) -> int:
@@ -235,7 +289,11 @@ def _read_table(path: Path, *, sep: str | None = None,
                 allow_empty: bool = False) -> tuple[pd.DataFrame, Callable]:
     """Read a CSV/TSV or R data file as all-text columns; E201 empty, E202 unreadable.
 
-    ``allow_empty`` accepts a header without rows (an issue table may code nothing).
+    Each CSV record keeps its physical line (the last line of a record with embedded line
+    breaks); a record whose field count differs from the header's is marked (``_nfields``,
+    ``_rawline``) so the reader sets it aside (E261, :meth:`_Bad.wrong_length`): it is never
+    stored padded or shifted. ``allow_empty`` accepts a header without rows (an issue table
+    may code nothing).
     """
     path = Path(path)
     if not path.is_file():
@@ -257,24 +315,70 @@ def _read_table(path: Path, *, sep: str | None = None,
         for col in df.columns:
             df[col] = df[col].map(_text)
         line_of = _rda_line
+        wrong: list[tuple[int, int, str]] = []
     else:
         if sep is None:
             sep = "\t" if suffix in (".tab", ".tsv") else ","
-        try:
-            df = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False,
-                             na_values=[], encoding="utf-8-sig")
-        except pd.errors.EmptyDataError as exc:
-            raise error("E201", path=path) from exc
-        except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
-            reason = str(exc).strip().splitlines()[0]
-            raise error("E202", path=path, fmt="CSV", reason=reason) from exc
-        line_of = _csv_line
+        header, rows, lines, wrong = _read_csv_rows(path, sep)
+        df = pd.DataFrame(rows, columns=header, dtype=str) if rows else \
+            pd.DataFrame(columns=header, dtype=str)
+
+        def line_of(row: int, _lines: list[int] = lines) -> int:
+            return _lines[row] if 0 <= row < len(_lines) else row + 2
     if df.empty and not (allow_empty and len(df.columns)):
         raise error("E201", path=path)
     df = df.reset_index(drop=True)
     df.columns = [str(c).strip() for c in df.columns]
+    df.attrs["raw_columns"] = list(df.columns)
     df["_row"] = np.arange(len(df))
+    if wrong:
+        n = len(df.columns) - 1
+        nfields = np.full(len(df), n)
+        rawline = np.full(len(df), None, dtype=object)
+        for row, found, raw in wrong:
+            nfields[row] = found
+            rawline[row] = raw
+        df["_nfields"] = nfields
+        df["_rawline"] = rawline
     return df, line_of
+
+
+def _read_csv_rows(path: Path, sep: str) -> tuple[list[str], list[list[str]], list[int],
+                                                   list[tuple[int, int, str]]]:
+    """Header, rows of the header's length with their lines, and the other rows (E202 when
+    the file is not CSV: bytes that are not UTF-8, an unclosed quote)."""
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    wrong: list[tuple[int, int, str]] = []
+    line = 0
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh, delimiter=sep, strict=True)
+            header = next(reader, None)
+            if header is None or not any(h.strip() for h in header):
+                raise error("E201", path=path)
+            seen: dict[str, int] = {}
+            names = []
+            for h in header:  # repeated names as pandas writes them: a, a.1, …
+                k = seen.get(h, 0)
+                names.append(h if k == 0 else f"{h}.{k}")
+                seen[h] = k + 1
+            n = len(names)
+            for rec in reader:
+                line = reader.line_num
+                if not rec or (len(rec) == 1 and not rec[0].strip()):
+                    continue  # blank line
+                if len(rec) != n:  # kept aside by the reader's length check (E261)
+                    wrong.append((len(rows), len(rec), sep.join(rec)))
+                    rec = (rec + [""] * n)[:n]
+                rows.append(rec)
+                lines.append(line)
+    except UnicodeDecodeError as exc:
+        raise error("E202", path=path, fmt="UTF-8 CSV",
+                    reason=f"bytes that are not UTF-8 after line {line}") from exc
+    except csv.Error as exc:
+        raise error("E202", path=path, fmt="CSV", reason=f"line {line + 1}: {exc}") from exc
+    return names, rows, lines, wrong
 
 
 def _text(value: Any) -> str:
@@ -288,11 +392,16 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+_INT_RE = r"^\s*[+-]?\d{1,15}(?:\.0*)?\s*$"
+
+
 def _int_col(s: pd.Series) -> pd.Series:
-    """Text → nullable Int64 ('3.0' allowed, as the unvotes CSV writes rcid); bad → <NA>."""
-    num = pd.to_numeric(s.replace("", None), errors="coerce")
-    ok = num.notna() & (num == np.floor(num.fillna(0)))
-    return num.where(ok).astype("Int64")
+    """Text → nullable Int64 ('3.0' allowed, as the unvotes CSV writes rcid); anything else —
+    fractions, ``1e309``, hex, more than 15 digits — is <NA> (never rounded or overflowed)."""
+    text = s.astype(object).where(s.notna(), "").astype(str)
+    ok = text.str.match(_INT_RE)
+    num = pd.to_numeric(text.where(ok, None), errors="coerce")  # ≤ 15 digits: exact
+    return num.astype("Float64").astype("Int64")
 
 
 def _bool_col(s: pd.Series) -> pd.Series:
@@ -408,12 +517,54 @@ def _finish_rollcalls(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _checked_dates(df: pd.DataFrame, column: str, bad: _Bad) -> pd.DataFrame:
-    parsed = pd.to_datetime(df[column].replace("", None), errors="coerce", format="mixed")
-    df = df.assign(date=parsed)
+#: The first day a UN vote can carry (the Charter came into force on 24 October 1945).
+FIRST_VOTE_DAY = pd.Timestamp("1945-10-24")
+#: Largest vote id accepted (ids of the UN Digital Library are offset by 10**15).
+MAX_ID = UNDL_OFFSET - 1
+
+
+def _one_date(text: str) -> pd.Timestamp:
+    for fmt in ("%Y-%m-%d", "%m/%d/%Y", "%Y/%m/%d"):
+        try:
+            return pd.Timestamp(datetime.strptime(text, fmt))
+        except ValueError:
+            continue
+    return pd.NaT
+
+
+def _parse_dates(s: pd.Series) -> pd.Series:
+    """Vote dates: ISO ``YYYY-MM-DD`` (a time after it is ignored), ``M/D/YYYY`` or
+    ``YYYY/MM/DD``; anything else (``-1``, ``1e5``, a day that does not exist) is NaT."""
+    text = s.astype(object).where(s.notna(), "").astype(str).str.strip()
+    iso = text.str.extract(r"^(\d{4}-\d{2}-\d{2})(?:[ T][0-9:.]*)?$")[0]
+    parsed = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
+    rest = parsed.isna() & iso.isna() & text.ne("")
+    if rest.any():
+        uniq = {v: _one_date(v) for v in text[rest].unique()}
+        parsed = parsed.where(~rest, pd.to_datetime(text[rest].map(uniq)))
+    return parsed
+
+
+def _checked_dates(df: pd.DataFrame, column: str, bad: _Bad,
+                   label: str | None = None) -> pd.DataFrame:
+    """``date`` parsed from ``column``; invalid dates (E207) and dates before 24 October 1945
+    or after today (E260) are bad rows. ``label``: the column named in messages."""
+    parsed = _parse_dates(df[column])
+    shown = label or column
+    raw_col = "_raw_date" if column == "date" else column
+    df = df.assign(**({"_raw_date": df["date"]} if column == "date" else {}), date=parsed)
+    df = bad.handle(
+        df, parsed.isna(), f"invalid {shown}",
+        lambda r, line: error("E207", path=bad.path, line=line, column=shown,
+                              value=r.get(label, r[raw_col]) if label else r[raw_col]),
+    )
+    today = pd.Timestamp(datetime.now(UTC).date())
+    out = (df["date"] < FIRST_VOTE_DAY) | (df["date"] > today)
     return bad.handle(
-        df, parsed.isna(), f"invalid {column}",
-        lambda r, line: error("E207", path=bad.path, line=line, column=column, value=r[column]),
+        df, out, f"{shown} out of range",
+        lambda r, line: error("E260", path=bad.path, line=line, column=shown,
+                              value=r.get(label, r[raw_col]) if label else r[raw_col],
+                              domain=f"{FIRST_VOTE_DAY:%Y-%m-%d} to today"),
     )
 
 
@@ -424,7 +575,62 @@ def _checked_ids(df: pd.DataFrame, column: str, bad: _Bad, offset: int = 0) -> p
         df, ids.isna(), f"invalid {column}",
         lambda r, line: error("E207", path=bad.path, line=line, column=column, value=r[column]),
     )
+    kept = ids.loc[df.index]
+    df = bad.handle(
+        df, (kept < 1) | (kept > MAX_ID), f"{column} out of range",
+        lambda r, line: error("E260", path=bad.path, line=line, column=column, value=r[column],
+                              domain=f"1 to {MAX_ID:,}"),
+    )
     df["vote_id"] = df["vote_id"].astype("int64")
+    return df
+
+
+_SESSION_RE = re.compile(r"^(?:(ES|S)-?(\d{1,3})|(\d{1,3})(?:\.0*)?)$", re.IGNORECASE)
+
+
+def _session(value: Any) -> Any:
+    """A GA session: ``77`` (int), ``ES-11`` / ``S-29`` (text), ``None`` when blank, ``False``
+    when not a session (regular 1–150, special and emergency special 1–99)."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return None
+    m = _SESSION_RE.match(text)
+    if m is None:
+        return False
+    if m.group(3) is not None:
+        n = int(m.group(3))
+        return n if 1 <= n <= 150 else False
+    n = int(m.group(2))
+    return f"{m.group(1).upper()}-{n}" if 1 <= n <= 99 else False
+
+
+def _checked_sessions(df: pd.DataFrame, bad: _Bad, column: str = "session") -> pd.DataFrame:
+    """Column ``_session`` (int regular session, text ``ES-11``/``S-29``); others are E260."""
+    if column not in df.columns:
+        return df.assign(_session=None)
+    mapped = df[column].map(_session)
+    df = df.assign(_session=mapped.astype(object))
+    return bad.handle(
+        df, mapped.map(lambda x: x is False), "session out of range",
+        lambda r, line: error("E260", path=bad.path, line=line, column=column,
+                              value=r[column], domain="1 to 150, or ES-1…ES-99, S-1…S-99"),
+    )
+
+
+def _checked_counts(df: pd.DataFrame, columns: Iterable[str], bad: _Bad,
+                    high: int = 400) -> pd.DataFrame:
+    """Vote tallies (``total_yes`` …): blank, or a whole number 0…``high``; others are bad."""
+    for col in columns:
+        if col not in df.columns:
+            continue
+        raw = df[col].astype(object).where(df[col].notna(), "").astype(str).str.strip()
+        num = _int_col(raw)
+        badmask = (raw.ne("") & num.isna()) | (num < 0) | (num > high)
+        df = bad.handle(
+            df, badmask, f"{col} out of range",
+            lambda r, line, c=col: error("E260", path=bad.path, line=line, column=c,
+                                         value=r[c], domain=f"a whole number 0 to {high}"),
+        )
     return df
 
 
@@ -451,6 +657,7 @@ def read_unvotes(
     bad_v = _Bad(on_bad_rows, vpath, vline)
     v = _checked_ids(v, "rcid", bad_v)
     v = _codes(v, "vote", _UNVOTES_CODES, bad_v)
+    v = bad_v.wrong_length(v)
     v = v.rename(columns={"country": "state"})
     v = _states_to_iso3(v, [("country_code", "iso2"), ("state", "name")], bad_v, "state")
     v = _dedupe(v, bad_v)
@@ -460,13 +667,15 @@ def read_unvotes(
     bad_r = _Bad(on_bad_rows, rpath, rline)
     r = _checked_ids(r, "rcid", bad_r)
     r = _checked_dates(r, "date", bad_r)
+    r = _checked_sessions(r, bad_r)
+    r = bad_r.wrong_length(r)
     dup = r.duplicated("vote_id")
     r = bad_r.handle(r, dup, "duplicate roll call", lambda row, line: error(
         "E205", path=rpath, line=line, state="(roll call)", vote_id=row["vote_id"],
         first=rline(int(r.loc[(r["vote_id"] == row["vote_id"]) & ~dup, "_row"].iloc[0]))))
     rc = pd.DataFrame({
         "vote_id": r["vote_id"], "rcid": r["vote_id"], "body": "GA", "date": r["date"],
-        "session": _int_col(r["session"]), "unres": r.get("unres", pd.Series(dtype=str)),
+        "session": r["_session"], "unres": r.get("unres", pd.Series(dtype=str)),
         "title": r.get("short"), "descr": r.get("descr"),
         "important": _bool_col(r["importantvote"]) if "importantvote" in r else None,
         "amend": _bool_col(r["amend"]) if "amend" in r else None,
@@ -484,6 +693,7 @@ def read_unvotes(
         _require(i, ipath, ["rcid", "short_name"], "unvotes un_roll_call_issues")
         bad_i = _Bad(on_bad_rows, ipath, iline)
         i = _checked_ids(i, "rcid", bad_i)
+        i = bad_i.wrong_length(i)
         i = bad_i.handle(i, ~i["short_name"].isin(ISSUES), "unknown issue code",
                          lambda row, line: error("E204", path=ipath, line=line,
                                                  value=row["short_name"], column="short_name",
@@ -491,6 +701,7 @@ def read_unvotes(
         for vid, grp in i.groupby("vote_id")["short_name"]:
             codes[int(vid)] = sorted(set(grp))
         bad_r.counts.update({f"issues: {k}": n for k, n in bad_i.counts.items()})
+        bad_r.rows += bad_i.rows
     rc["issues"] = rc["vote_id"].map(lambda x: codes.get(int(x), []))
 
     orphan = ~v["vote_id"].isin(rc["vote_id"])
@@ -502,7 +713,7 @@ def read_unvotes(
         skipped[f"roll calls: {k}"] = n
     files = [vpath, rpath] + ([ipath] if ipath is not None else [])
     return VoteData(_finish_rollcalls(rc), _finish_votes(v, "unvotes", vline), "unvotes", files,
-                    skipped)
+                    skipped, bad_v.rows + bad_r.rows)
 
 
 def read_voeten(path: str | Path, *, on_bad_rows: str = "error") -> VoteData:
@@ -521,6 +732,18 @@ def read_voeten(path: str | Path, *, on_bad_rows: str = "error") -> VoteData:
     bad = _Bad(on_bad_rows, path, line_of)
     df = _checked_ids(df, "rcid", bad)
     df = _codes(df, "vote", _VOETEN_CODES, bad)
+    df = bad.wrong_length(df)
+    if "date" not in df.columns and "year" not in df.columns:
+        raise error("E203", path=path, found=", ".join(df.attrs.get("raw_columns", [])),
+                    expected="Voeten UNVotes needs a vote date: column date (or year); "
+                    "missing date, year")
+    if "date" in df.columns:
+        df = _checked_dates(df, "date", bad)
+    else:  # only the year is known: 1 January of it
+        year = df["year"].astype(str).str.strip().str.replace(r"\.0+$", "", regex=True)
+        df = _checked_dates(df.assign(_year=year.where(year.eq(""), year + "-01-01")),
+                            "_year", bad, label="year")
+    df = _checked_sessions(df, bad)
     df["ccode"] = df["ccode"].astype(str).str.replace(r"\.0$", "", regex=True)
     attempts = [("ccode", "cow_num"), ("Country", "cow_abbr"), ("Countryname", "name")]
     df = _states_to_iso3(df, attempts, bad, "ccode")
@@ -528,10 +751,7 @@ def read_voeten(path: str | Path, *, on_bad_rows: str = "error") -> VoteData:
     df["state"] = df["Countryname"] if "Countryname" in df.columns else df.get("Country")
 
     first = df.drop_duplicates("vote_id")
-    if "date" in first.columns:
-        dates = pd.to_datetime(first["date"].replace("", None), errors="coerce", format="mixed")
-    else:
-        dates = pd.to_datetime(first["year"] + "-01-01", errors="coerce")
+    dates = first["date"]
     flags = [c for c in ISSUES if c in first.columns]
     issue_lists = (
         first[flags].apply(lambda col: col.astype(str).str.strip().isin(["1", "1.0"]))
@@ -540,7 +760,7 @@ def read_voeten(path: str | Path, *, on_bad_rows: str = "error") -> VoteData:
     )
     rc = pd.DataFrame({
         "vote_id": first["vote_id"], "rcid": first["vote_id"], "body": "GA", "date": dates,
-        "session": _int_col(first["session"]) if "session" in first else None,
+        "session": first["_session"],
         "unres": first.get("unres"), "title": first.get("short"), "descr": first.get("descr"),
         "important": _bool_col(first["importantvote"]) if "importantvote" in first else None,
         "amend": _bool_col(first["amend"]) if "amend" in first else None,
@@ -552,7 +772,7 @@ def read_voeten(path: str | Path, *, on_bad_rows: str = "error") -> VoteData:
         if rc[col].dtype == object:
             rc[col] = rc[col].replace("", None)
     return VoteData(_finish_rollcalls(rc), _finish_votes(df, "voeten", line_of), "voeten", [path],
-                    dict(bad.counts))
+                    dict(bad.counts), bad.rows)
 
 
 _UNDL_ALIASES = {"ms_codes": "ms_code", "ms_names": "ms_name", "ms_votes": "ms_vote",
@@ -582,7 +802,11 @@ def read_undl(path: str | Path, *, body: str | None = None,
     df = _checked_ids(df, "undl_id", bad, offset=UNDL_OFFSET)
     df["ms_vote"] = df["ms_vote"].astype(str).str.strip().str.upper()
     df = _codes(df, "ms_vote", _UNDL_CODES, bad)
+    df = bad.wrong_length(df)
     df = _checked_dates(df, "date", bad)
+    df = _checked_sessions(df, bad)
+    df = _checked_counts(df, ["total_yes", "total_no", "total_abstentions",
+                              "total_non_voting", "total_ms"], bad)
     df = df.rename(columns={"ms_name": "state"})
     df = _states_to_iso3(df, [("ms_code", "iso3"), ("state", "name")], bad, "ms_code")
     df = _dedupe(df, bad)
@@ -601,8 +825,8 @@ def read_undl(path: str | Path, *, body: str | None = None,
                             np.where(low.str.strip() == "", None, "recorded"))
     rc = pd.DataFrame({
         "vote_id": first["vote_id"], "undl_id": first["vote_id"] - UNDL_OFFSET, "body": body,
-        "date": first["date"], "session": _int_col(first["session"]) if "session" in first
-        else None, "symbol": col("resolution"), "unres": col("resolution"),
+        "date": first["date"], "session": first["_session"],
+        "symbol": col("resolution"), "unres": col("resolution"),
         "title": col(title_col), "agenda": col(agenda_col), "subjects": col("subjects"),
         "meeting": col("meeting"), "draft": col("draft"), "url": col("undl_link"),
         "modality": modality,
@@ -616,7 +840,7 @@ def read_undl(path: str | Path, *, body: str | None = None,
         "source": f"undl-{body.lower()}", "source_file": path.name,
     })
     return VoteData(_finish_rollcalls(rc), _finish_votes(df, f"undl-{body.lower()}", line_of),
-                    f"undl-{body.lower()}", [path], dict(bad.counts))
+                    f"undl-{body.lower()}", [path], dict(bad.counts), bad.rows)
 
 
 def detect_format(path: str | Path) -> str:
@@ -636,12 +860,30 @@ def detect_format(path: str | Path) -> str:
 
 # ----------------------------------------------------------------------------- storing
 def _digest(paths: Iterable[Path]) -> str:
+    """SHA-256 of the files' bytes one after the other (one file: its own SHA-256, as
+    :func:`bilat.sources.core.sha256_file`); E202 when one cannot be read."""
+    paths = list(paths)
+    if len(paths) == 1:
+        return sha256_file(paths[0])
     h = hashlib.sha256()
     for p in paths:
-        with Path(p).open("rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                h.update(chunk)
+        try:
+            with Path(p).open("rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(chunk)
+        except OSError as exc:
+            raise error("E202", path=p, fmt="a vote file", reason=exc.strerror or str(exc)) \
+                from exc
     return h.hexdigest()
+
+
+def _unchanged(store: Store, paths: list[Path], source: str) -> IngestResult | None:
+    """The result of a re-run that adds nothing, decided from content hashes alone (before
+    parsing), or ``None`` when the files must be read."""
+    key = "+".join(p.name for p in paths)
+    if store.has_table("ingest_log") and store.already_ingested(KIND, key, _digest(paths)):
+        return IngestResult(source=source, key=key, unchanged=True)
+    return None
 
 
 def store_votes(store: Store, data: VoteData, *, on_bad_rows: str = "error",
@@ -652,18 +894,42 @@ def store_votes(store: Store, data: VoteData, *, on_bad_rows: str = "error",
     vote it is E208 (or skipped and counted). Roll calls already stored keep their stored
     metadata. Nothing stored is replaced or lost.
     """
-    _check_mode(on_bad_rows)
-    ensure_schema(store)
+    on_bad_rows = _check_mode(on_bad_rows)
     key = "+".join(p.name for p in data.files)
     sha = _digest(data.files)
     result = IngestResult(source=data.source, key=key, skipped=dict(data.skipped))
     if store.already_ingested(KIND, key, sha):
         result.unchanged = True
         return result
+    try:
+        _store_votes(store, data, on_bad_rows, origin, key, sha, result)
+    except BilatError:
+        raise
+    except OSError as exc:
+        if getattr(exc, "errno", None) == 28:
+            raise error("E019", path=store.path or data.files[0],
+                        reason="no space left on device") from exc
+        raise error("E202", path=data.files[0], fmt="a vote file",
+                    reason=exc.strerror or str(exc)) from exc
+    except Exception as exc:  # DuckDB: one line with the first (real) cause
+        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if "no space left" in msg.lower():
+            raise error("E019", path=store.path or data.files[0],
+                        reason="no space left on device") from exc
+        raise error("E202", path=data.files[0], fmt=f"{data.source} votes for the store",
+                    reason=msg[:300]) from exc
+    return result
+
+
+def _store_votes(store: Store, data: VoteData, on_bad_rows: str, origin: str | None,
+                 key: str, sha: str, result: IngestResult) -> None:
     con = store.con
     votes = data.votes
-    rollcalls = data.rollcalls
+    rollcalls = data.rollcalls.assign(session=data.rollcalls["session"].map(
+        lambda v: None if v is None or v is pd.NA or (isinstance(v, float) and v != v)
+        else str(v)).astype(object))
     with store.transaction():
+        ensure_schema(store)
         con.register("_new_votes", votes)
         con.register("_new_rollcalls", rollcalls)
         try:
@@ -704,18 +970,30 @@ def store_votes(store: Store, data: VoteData, *, on_bad_rows: str = "error",
             result.rollcalls_added = (
                 con.execute("SELECT count(*) FROM un_rollcalls").fetchone()[0] - before
             )
+            if on_bad_rows == "quarantine" and data.set_aside:
+                con.execute(_BAD_ROWS_DDL)
+                now = datetime.now(UTC).replace(tzinfo=None)
+                con.executemany("INSERT INTO bad_rows VALUES (?, ?, ?, ?, ?, ?)",
+                                [(KIND, f, line, reason, raw, now)
+                                 for f, line, reason, raw in data.set_aside])
             store.record_ingest(KIND, key, sha, result.votes_added,
                                 skipped=sum(result.skipped.values()), source=origin)
         finally:
             con.unregister("_new_votes")
             con.unregister("_new_rollcalls")
-    return result
 
 
 def ingest_file(store: Store, path: str | Path, *, fmt: str = "auto", body: str | None = None,
                 on_bad_rows: str = "error") -> IngestResult:
-    """Read one Voeten or UNDL file (format detected unless ``fmt`` given) and store it."""
+    """Read one Voeten or UNDL file (format detected unless ``fmt`` given) and store it.
+
+    A file whose content is already stored is recognised by its hash before it is parsed."""
+    on_bad_rows = _check_mode(on_bad_rows)
+    if fmt in ("voeten", "undl") and (done := _unchanged(store, [Path(path)], fmt)):
+        return done
     fmt = detect_format(path) if fmt == "auto" else fmt
+    if fmt in ("voeten", "undl") and (done := _unchanged(store, [Path(path)], fmt)):
+        return done
     if fmt == "voeten":
         data = read_voeten(path, on_bad_rows=on_bad_rows)
     elif fmt == "undl":
@@ -725,7 +1003,10 @@ def ingest_file(store: Store, path: str | Path, *, fmt: str = "auto", body: str 
         rc = _sibling(p, "un_roll_calls")
         if rc is None:
             raise error("E011", path="un_roll_calls.csv", mirror=p.parent)
-        data = read_unvotes(p, rc, _sibling(p, "un_roll_call_issues"), on_bad_rows=on_bad_rows)
+        trio = [p, rc] + [x for x in [_sibling(p, "un_roll_call_issues")] if x is not None]
+        if done := _unchanged(store, trio, "unvotes"):
+            return done
+        data = read_unvotes(*trio, on_bad_rows=on_bad_rows)
     else:
         raise error("E012", value=fmt, option="--format", options="auto, unvotes, voeten, undl")
     return store_votes(store, data, on_bad_rows=on_bad_rows, origin=str(path))
@@ -739,27 +1020,20 @@ def _sibling(path: Path, stem: str) -> Path | None:
     return None
 
 
-def _unvotes_paths(folder: Path) -> list[Path] | None:
-    paths = [_sibling(folder / "x", stem) for stem in UNVOTES_FILES]
-    return None if any(p is None for p in paths) else paths  # type: ignore[return-value]
-
-
-def _download(url: str, target: Path, timeout: float = 60.0) -> Path:
-    """Download ``url`` to ``target`` atomically (E010 on failure)."""
-    import requests
-
-    tmp = target.with_name(target.name + ".part")
-    try:
-        with requests.get(url, stream=True, timeout=timeout) as resp:
-            resp.raise_for_status()
-            with tmp.open("wb") as fh:
-                for chunk in resp.iter_content(1 << 16):
-                    fh.write(chunk)
-    except (requests.RequestException, OSError) as exc:
-        tmp.unlink(missing_ok=True)
-        raise error("E010", url=url, reason=str(exc).splitlines()[0]) from exc
-    tmp.replace(target)
-    return target
+def _unvotes_paths(mirror: Path, folder: str) -> list[Path] | None:
+    """The three unvotes files under ``<mirror>/<folder>`` (.csv or .rda), jailed."""
+    paths = []
+    for stem in UNVOTES_FILES:
+        found = None
+        for suffix in (".csv", ".rda"):
+            cand = mirror_file(mirror, folder, stem + suffix, must_exist=False)
+            if cand.is_file():
+                found = cand
+                break
+        if found is None:
+            return None
+        paths.append(found)
+    return paths
 
 
 def fetch_unvotes(
@@ -775,36 +1049,48 @@ def fetch_unvotes(
     The mirror folder (``--mirror``/``BILAT_MIRROR``) is laid out like ``../shared/data``:
     ``<mirror>/unga/un_votes.csv`` (or ``.rda``), ``un_roll_calls``, ``un_roll_call_issues``.
     UN Digital Library exports found there as ``*ga_voting*.csv`` / ``*sc_voting*.csv`` are
-    ingested too. Online, the three ``.rda`` files of the pinned unvotes commit are downloaded
-    from ``base_url`` into ``cache_dir`` (default: beside the store) and read with pyreadr.
+    ingested too. Every path resolves inside the mirror or is refused (E011: ``..``, links
+    that lead out). Online, the three ``.rda`` files of the pinned unvotes commit are
+    downloaded from ``base_url`` into ``cache_dir`` (default: beside the store; resumed when
+    cut off) and read with pyreadr. Files whose content is already stored are recognised by
+    their hashes before they are parsed, so a re-run that adds nothing is quick.
+    ``on_bad_rows``: ``error`` (or ``fail``), ``skip`` or ``quarantine``.
     """
+    from bilat.sources.core import download
     from bilat.store import open_store
 
+    mode = _check_mode(on_bad_rows)
     st = store if store is not None else open_store()
     folder = resolve_mirror(mirror)
     results: list[IngestResult] = []
     if folder is not None:
-        unga = folder / "unga" if (folder / "unga").is_dir() else folder
-        paths = _unvotes_paths(unga)
+        sub = "unga" if mirror_file(folder, "unga", must_exist=False).is_dir() else ""
+        paths = _unvotes_paths(folder, sub)
         if paths is None:
             raise error("E011", path="unga/un_votes.csv", mirror=folder)
-        data = read_unvotes(*paths, on_bad_rows=on_bad_rows)
-        results.append(store_votes(st, data, on_bad_rows=on_bad_rows, origin=str(unga)))
-        extras = list(unga.glob("*ga_voting*.csv")) + list(unga.glob("*sc_voting*.csv"))
-        for extra in sorted(extras):
+        origin = str(mirror_file(folder, sub))
+        done = _unchanged(st, paths, "unvotes")
+        if done is None:
+            data = read_unvotes(*paths, on_bad_rows=mode)
+            done = store_votes(st, data, on_bad_rows=mode, origin=origin)
+        results.append(done)
+        extras = find_in_mirror(folder, sub, ["*ga_voting*.csv", "*sc_voting*.csv"])
+        for extra in sorted(set(extras)):
             body = "SC" if "sc_voting" in extra.name else "GA"
-            results.append(ingest_file(st, extra, fmt="undl", body=body, on_bad_rows=on_bad_rows))
+            results.append(ingest_file(st, extra, fmt="undl", body=body, on_bad_rows=mode))
         return results
     cache = Path(cache_dir) if cache_dir is not None else st.data_dir / "unvotes"
-    cache.mkdir(parents=True, exist_ok=True)
     paths = []
     for stem in UNVOTES_FILES:
         target = cache / f"{stem}.rda"
         if not target.is_file():
-            _download(base_url.rstrip("/") + f"/{stem}.rda", target)
+            download(base_url.rstrip("/") + f"/{stem}.rda", target, timeout=60.0)
         paths.append(target)
-    data = read_unvotes(*paths, on_bad_rows=on_bad_rows)
-    results.append(store_votes(st, data, on_bad_rows=on_bad_rows, origin=base_url))
+    done = _unchanged(st, paths, "unvotes")
+    if done is None:
+        data = read_unvotes(*paths, on_bad_rows=mode)
+        done = store_votes(st, data, on_bad_rows=mode, origin=base_url)
+    results.append(done)
     return results
 
 
