@@ -433,71 +433,77 @@ def _year_gaps(store: Store) -> str:
 
 
 # ============================================================================== events
+def _event_sources(store: Store) -> bool:
+    for t in ("gdelt_parts", "gdelt_events", "event_records", "icews_events", "icews_dyad_year",
+              "events"):
+        if _has_rows(store, t):
+            return True
+    return False
+
+
 def collect_events(ctx: Context) -> PillarResult:
-    """Event data (GDELT; ICEWS where the events module reads it): deeds per word and
-    cooperation share against the yardsticks; government contacts over time."""
+    """Event data (every source the events module reads: GDELT, ICEWS, ICEWS quadruples, ICEWS
+    dyad-year counts; each source apart, never summed): deeds per word and cooperative share
+    against the yardsticks; government contacts over time."""
     from bilat.indicators import events
 
-    res = PillarResult("events", "Event data (CAMEO-coded)", "missing",
+    res = PillarResult("events", "Event data (CAMEO-coded: GDELT, ICEWS)", "missing",
                        load_command="bilat fetch all --mirror DIR (or bilat events ingest FILE…)")
-    if not (_has_rows(ctx.store, "gdelt_parts") or _has_rows(ctx.store, "gdelt_events")
-            or _has_rows(ctx.store, "events")):
-        res.note = "no event data in the store"
-        return res
     params = inspect.signature(events.indicators).parameters
-    sources = ["gdelt"]
+    kw: dict[str, Any] = {"refs": ctx.refs, "period": "year", "direction": "undirected"}
     if "source" in params:
-        sources = ["gdelt", "icews"]
-    frames = []
-    for src in sources:
-        kw: dict[str, Any] = {"refs": ctx.refs, "period": "year", "direction": "undirected"}
-        if "source" in params:
-            kw["source"] = src
-        if ctx.years:
-            kw["start"], kw["end"] = f"{ctx.years[0]}-01-01", f"{ctx.years[1]}-12-31"
-        try:
-            df = events.indicators(ctx.store, ctx.a, ctx.b, **kw)
-        except Exception as exc:  # noqa: BLE001 - one source may be absent
-            res.note += f"{src}: {str(exc).splitlines()[0][:200]}. "
-            continue
-        if len(df):
-            df = df.assign(source=src)
-            frames.append(df)
-    if not frames:
+        kw["source"] = "all"
+    if ctx.years:
+        kw["start"], kw["end"] = f"{ctx.years[0]}-01-01", f"{ctx.years[1]}-12-31"
+    try:
+        df = events.indicators(ctx.store, ctx.a, ctx.b, **kw)
+    except Exception as exc:  # noqa: BLE001 - no event data: say so, with the load command
+        res.note = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
+        return res
+    notes = df.attrs.get("notes") if hasattr(df, "attrs") else None
+    if notes:
+        res.note = "; ".join(map(str, notes))[:600]
+    if not len(df):
         res.note = res.note or "no events of the pair or its yardsticks"
         return res
-    df = pd.concat(frames, ignore_index=True)
+    df = df.copy()
+    if "source" not in df.columns:
+        df["source"] = "gdelt"
     df["year"] = pd.to_datetime(df["period"]).dt.year
-    for src, part in df.groupby("source"):
+    for src, part in df.groupby("source", sort=True):
         _event_evidence(ctx, res, str(src), part)
+    cfn = getattr(events, "contacts", None)
+    if cfn is not None:
+        res.evidence.extend(_contacts_evidence(ctx, cfn, "events", "event-data contacts", res))
     if not res.evidence:
-        res.note += "no events of the pair"
+        res.note = (res.note + " " if res.note else "") + f"no events of {ctx.pair}"
         return res
     res.status = "ok" if not all(e.coverage.get("thin") for e in res.evidence) else "thin"
     res.load_command = "" if res.status == "ok" else res.load_command
     chart = df.groupby(["source", "dyad", "year"], as_index=False)[
-        ["events", "verbal_coop", "material_coop"]].sum()
-    chart["material_per_verbal"] = chart["material_coop"] / chart["verbal_coop"].where(
-        chart["verbal_coop"] > 0)
+        ["events", "verbal_coop", "material_coop"]].sum(min_count=1)
+    chart["cooperative_share"] = (chart["verbal_coop"] + chart["material_coop"]) / \
+        chart["events"].where(chart["events"] > 0)
     chart["dyad"] = chart["dyad"] + " (" + chart["source"] + ")"
-    res.chart = chart
-    res.chart_spec = {"x": "year", "y": "events", "color": "dyad",
-                      "title": "Events per year between each dyad (undirected; raw counts "
-                               "mostly measure coverage)"}
-    # contacts (issue 11: events.contacts) where available
-    cfn = getattr(events, "contacts", None)
-    if cfn is not None:
-        ev = _contacts_evidence(ctx, cfn, "events", "event-data government contacts", res)
-        if ev is not None:
-            res.evidence.append(ev)
-    for src in df["source"].unique():
+    res.chart = chart[["dyad", "year", "cooperative_share", "events"]].dropna(
+        subset=["cooperative_share"])
+    res.chart_spec = {"x": "year", "y": "cooperative_share", "color": "dyad",
+                      "title": "Cooperative share of each dyad's events by year, per source "
+                               "(quad classes 1–2 over all events)"}
+    for src in sorted(df["source"].unique()):
         part = df[(df["source"] == src) & (df["dyad"] == ctx.pair)]
-        res.coverage.append({"source": f"{src} events ({ctx.pair})",
-                             "first": str(part["period"].min()) if len(part) else None,
-                             "last": str(part["period"].max()) if len(part) else None,
-                             "rows": int(part["events"].sum()),
-                             "gaps": _gap_years(part["year"]),
-                             "thin": "thin" if part["events"].sum() < 50 else ""})
+        part = part[part["events"].notna()]
+        n = int(part["events"].sum()) if len(part) else 0
+        partial = int(part["partial"].sum()) if "partial" in part else None
+        res.coverage.append({
+            "source": f"{src} events ({ctx.pair})",
+            "first": str(part["period"].min()) if len(part) else None,
+            "last": str(part["period"].max()) if len(part) else None,
+            "rows": n, "gaps": _gap_years(part["year"]) if len(part) else "no data",
+            "thin": "; ".join(x for x in (
+                f"only {n} events" if n < 50 else "",
+                f"{partial} partial years" if partial else "",
+                "derived source" if "tkg" in str(src) else "") if x)})
     return res
 
 
@@ -510,26 +516,30 @@ def _gap_years(years: pd.Series) -> str:
 
 
 def _event_evidence(ctx: Context, res: PillarResult, src: str, df: pd.DataFrame) -> None:
-    tot = df.groupby("dyad")[["events", "verbal_coop", "material_coop", "verbal_conflict",
-                              "material_conflict"]].sum()
-    if ctx.pair not in tot.index or tot.loc[ctx.pair, "events"] == 0:
+    cols = ["events", "verbal_coop", "material_coop", "verbal_conflict", "material_conflict"]
+    tot = df.groupby("dyad")[cols].sum(min_count=1)
+    if ctx.pair not in tot.index or not (_f(tot.loc[ctx.pair, "events"]) or 0):
         return
-    mv = {d: _ratio(_f(tot.loc[d, "material_coop"]), _f(tot.loc[d, "verbal_coop"]))
-          if d in tot.index else None for d in ctx.dyads()}
-    coop = {d: _ratio(_f(tot.loc[d, "verbal_coop"] + tot.loc[d, "material_coop"]),
-                      _f(tot.loc[d, "events"])) if d in tot.index else None
-            for d in ctx.dyads()}
-    n = int(tot.loc[ctx.pair, "events"])
-    pair = df[df["dyad"] == ctx.pair]
+
+    def val(d: str, c: str) -> float | None:
+        return _f(tot.loc[d, c]) if d in tot.index else None
+
+    mv = {d: _ratio(val(d, "material_coop"), val(d, "verbal_coop")) for d in ctx.dyads()}
+    coop = {d: _ratio((val(d, "verbal_coop") or 0) + (val(d, "material_coop") or 0),
+                      val(d, "events")) if val(d, "events") else None for d in ctx.dyads()}
+    n = int(val(ctx.pair, "events") or 0)
+    pair = df[(df["dyad"] == ctx.pair) & df["events"].notna()]
     per = f"{pair['year'].min()}–{pair['year'].max()}"
+    derived = "tkg" in src or bool(pair.get("derived", pd.Series([False])).any())
     cov = {"n": n, "first": str(pair["period"].min()), "last": str(pair["period"].max()),
-           "thin": n < 50, "note": f"{n} {src} events of {ctx.pair} (undirected, no "
-           "de-duplication); yardstick events: " + ", ".join(
-               f"{d} {int(tot.loc[d, 'events']) if d in tot.index else 0}"
-               for d in ctx.dyads()[1:])}
-    prov = {"query": f"bilat events ids {ctx.a} {ctx.b} --period year --at YEAR",
-            "source": src}
-    if n <= 200:
+           "thin": n < 50, "years": int(pair["year"].nunique()),
+           "note": f"{n} {src} events of {ctx.pair} (undirected) in "
+           f"{pair['year'].nunique()} years" + (" (a derived source)" if derived else "")
+           + "; yardstick events: " + ", ".join(f"{d} {int(val(d, 'events') or 0)}"
+                                               for d in ctx.dyads()[1:])}
+    prov: dict[str, Any] = {"query": f"bilat events ids {ctx.a} {ctx.b} --period year --at YEAR",
+                            "source": src}
+    if src == "gdelt" and n <= 200:
         try:
             from bilat.indicators import events
 
@@ -540,257 +550,280 @@ def _event_evidence(ctx: Context, res: PillarResult, src: str, df: pd.DataFrame)
             prov["event_ids"] = ids
         except Exception:  # noqa: BLE001, S110 - ids are listed by the command above
             pass
+    key = re.sub(r"[^a-z0-9]+", "_", src.lower())
     res.evidence.append(Evidence(
-        id=f"events.{src}.material_verbal", pillar="events", kind="events.material_verbal",
+        id=f"events.{key}.material_verbal", pillar="events", kind="events.material_verbal",
         title=f"Deeds per word ({src}): material over verbal cooperation events of {ctx.pair}",
         value=mv[ctx.pair], unit="material / verbal cooperation events", period=per,
-        source=src.upper(), measures={"ratio_to_yardstick": _ratio(
+        source=src, measures={"ratio_to_yardstick": _ratio(
             mv[ctx.pair], _mean([mv[d] for d in ctx.dyads()[1:]]))},
         yardsticks={d: mv[d] for d in ctx.dyads()[1:]}, coverage=cov, provenance=prov,
         details={"counts": tot.reset_index().to_dict(orient="records")},
     ))
     res.evidence.append(Evidence(
-        id=f"events.{src}.cooperation_share", pillar="events", kind="events.cooperation_share",
+        id=f"events.{key}.cooperation_share", pillar="events", kind="events.cooperation_share",
         title=f"Cooperative share of {ctx.pair} events ({src}; quad classes 1–2)",
-        value=coop[ctx.pair], unit="share of events", period=per, source=src.upper(),
+        value=coop[ctx.pair], unit="share of events", period=per, source=src,
         measures={"ratio_to_yardstick": _ratio(coop[ctx.pair],
                                                _mean([coop[d] for d in ctx.dyads()[1:]]))},
         yardsticks={d: coop[d] for d in ctx.dyads()[1:]}, coverage=cov, provenance=prov,
     ))
 
 
-def _per_year(df: pd.DataFrame, dyad: str | None) -> pd.Series | None:
-    """A count per year from a contacts-like frame (columns year|period and a count)."""
-    if df is None or not len(df):
+def _series_trend(ctx: Context, s: pd.Series, key: str, what: str, pillar: str,
+                  ids: dict[str, Any] | None = None) -> Evidence | None:
+    """Contacts per year: earlier half of the years against the later half."""
+    s = s.dropna()
+    if not len(s) or s.sum() == 0 or len(s) < 2:
         return None
-    d = df
-    if dyad is not None and "dyad" in d.columns:
-        d = d[d["dyad"] == dyad]
-    if "year" in d.columns:
-        years = pd.to_numeric(d["year"], errors="coerce")
-    elif "period" in d.columns:
-        years = pd.to_datetime(d["period"].astype(str), errors="coerce").dt.year
-    else:
-        return None
-    col = next((c for c in ("contacts", "count", "n", "engagements", "events") if c in d.columns),
-               None)
-    vals = d[col] if col is not None else pd.Series(1, index=d.index)
-    s = pd.Series(pd.to_numeric(vals, errors="coerce").to_numpy(), index=years.to_numpy())
-    s = s[s.index.notna()]
-    return s.groupby(level=0).sum()
-
-
-def _contacts_evidence(ctx: Context, fn: Callable[..., Any], key: str, what: str,
-                       res: PillarResult) -> Evidence | None:
-    try:
-        params = inspect.signature(fn).parameters
-        kw: dict[str, Any] = {}
-        if "refs" in params:
-            kw["refs"] = ctx.refs
-        if "by" in params:
-            kw["by"] = "year"
-        if "period" in params:
-            kw["period"] = "year"
-        df = fn(ctx.store, ctx.a, ctx.b, **kw)
-        if hasattr(df, "to_pandas") and not isinstance(df, pd.DataFrame):
-            df = df.to_pandas()
-    except Exception as exc:  # noqa: BLE001 - the other pillar's data may not be loaded
-        res.note += f" {what}: {str(exc).splitlines()[0][:160]}."
-        return None
-    s = _per_year(df, ctx.pair if isinstance(df, pd.DataFrame) and "dyad" in df.columns
-                  else None)
-    if s is None or s.sum() == 0:
-        return None
-    years = sorted(s.index.astype(int))
+    years = sorted(int(y) for y in s.index)
     mid = years[len(years) // 2]
-    early = s[s.index < mid].mean() if (s.index < mid).any() else None
+    early = s[s.index < mid].mean()
     late = s[s.index >= mid].mean()
     change = None if not early else float(late / early - 1)
     return Evidence(
-        id=f"{key}.contacts_trend", pillar=res.pillar, kind=f"{key}.contacts_trend",
+        id=f"{key}.contacts_trend", pillar=pillar, kind=f"{key.split('.')[0]}.contacts_trend",
         title=f"Leader and government contacts of {ctx.pair} per year ({what}), "
               f"{years[0]}–{mid - 1} vs {mid}–{years[-1]}",
-        value=change, unit="relative change in contacts per year", period=f"{years[0]}–"
-        f"{years[-1]}", source=what, measures={"change": change},
+        value=change, unit="relative change in contacts per year",
+        period=f"{years[0]}–{years[-1]}", source=what, measures={"change": change},
         trend={"split_year": mid, "before": _f(early), "after": _f(late),
                "n_before": int(s[s.index < mid].sum()), "n_after": int(s[s.index >= mid].sum())},
         coverage={"n": int(s.sum()), "first": years[0], "last": years[-1],
-                  "thin": s.sum() < 6, "note": "contacts counted per year by the source module"},
+                  "thin": s.sum() < 6, "years": len(years),
+                  "note": f"{int(s.sum())} contacts in {len(years)} years with data "
+                          "(years without data are gaps, not zeros)"},
+        provenance=ids or {},
         details={"per_year": {int(k): float(v) for k, v in s.items()}},
     )
 
 
+def _call(fn: Callable[..., Any], ctx: Context, **want: Any) -> Any:
+    params = inspect.signature(fn).parameters
+    kw = {k: v for k, v in want.items() if k in params}
+    return fn(ctx.store, ctx.a, ctx.b, **kw)
+
+
+def _contacts_evidence(ctx: Context, fn: Callable[..., Any], key: str, what: str,
+                       res: PillarResult) -> list[Evidence]:
+    """Event-data contacts (bilat.indicators.events.contacts): one trend per source."""
+    try:
+        df = _call(fn, ctx, period="year", by="year")
+    except Exception as exc:  # noqa: BLE001 - the other pillar's data may not be loaded
+        res.note += f" {what}: {str(exc).splitlines()[0][:160]}."
+        return []
+    if not isinstance(df, pd.DataFrame) or not len(df) or "contacts" not in df.columns:
+        return []
+    if "dyad" in df.columns:
+        df = df[df["dyad"] == ctx.pair]
+    if "source" not in df.columns:
+        df = df.assign(source=key)
+    out = []
+    for src, part in df.groupby("source"):
+        years = pd.to_datetime(part["period"].astype(str), errors="coerce").dt.year \
+            if "period" in part else pd.to_numeric(part["year"], errors="coerce")
+        s = pd.Series(pd.to_numeric(part["contacts"], errors="coerce").to_numpy(),
+                      index=years.to_numpy())
+        s = s[pd.notna(s.index)].groupby(level=0).sum(min_count=1)
+        ids = {}
+        if "event_ids" in part:
+            ids = {"event_ids": [int(x) for v in part["event_ids"].dropna()
+                                 for x in str(v).split(";") if x.strip().isdigit()][:MAX_IDS]}
+        name = re.sub(r"[^a-z0-9]+", "_", str(src).lower())
+        ev = _series_trend(ctx, s, f"{key}.{name}", f"{what}: {src}", res.pillar, ids)
+        if ev is not None:
+            out.append(ev)
+    return out
+
+
 # ============================================================================== material ties
-#: Material indicators the report looks for in bilat.indicators.material / panel output.
-MATERIAL_HINTS = ("trade", "tiv", "arms", "exercise", "alliance", "defense", "defence", "igo",
-                  "gas", "lng", "oil", "energy", "engagement", "visit")
+#: The material indicators weighed, with how their directions combine into one dyad figure:
+#: "sum" (flows both ways), "max" (a pledge either way), "as is" (undirected).
+MATERIAL_INDICATORS: dict[str, str] = {
+    "trade_musd": "as is", "tiv": "sum", "defense": "max", "shared_igos": "as is",
+    "exercises": "as is", "bilateral": "as is", "pipeline_gas_bcm": "sum", "crude_mt": "sum",
+}
 
 
 def collect_material(ctx: Context) -> PillarResult:
-    """Material ties (issue 10: bilat.indicators.material): level against the yardsticks and
-    the step from before the split year, per indicator the module gives."""
-    res = PillarResult("material", "Material ties (trade, arms, alliances, exercises, energy)",
-                       "missing", load_command="bilat fetch all --mirror DIR (trade, arms, "
-                       "alliances, igos, exercises, energy, engagements)")
+    """Material ties (bilat.indicators.material): per indicator and source family, the level
+    over the years with data against the yardsticks, and the step from before the split."""
+    res = PillarResult("material", "Material ties (trade, arms, alliances, IGOs, exercises, "
+                       "energy)", "missing", load_command="bilat fetch all --mirror DIR "
+                       "(trade, arms, alliances, igos, exercises, energy)")
     try:
         from bilat.indicators import material  # type: ignore[attr-defined]
     except ImportError:
         res.note = "the material-ties module (bilat.indicators.material) is not installed"
         return res
-    fn = getattr(material, "indicators", None)
-    if fn is None:
-        res.note = "bilat.indicators.material has no indicators() function"
-        return res
     try:
-        params = inspect.signature(fn).parameters
-        kw: dict[str, Any] = {}
-        if "refs" in params:
-            kw["refs"] = ctx.refs
-        elif "ref" in params:
-            kw["ref"] = [f"{x}-{y}" for x, y in ctx.refs]
-        if "years" in params and ctx.years:
+        kw: dict[str, Any] = {"refs": ctx.refs}
+        if ctx.years:
             kw["years"] = f"{ctx.years[0]}-{ctx.years[1]}"
-        df = fn(ctx.store, ctx.a, ctx.b, **kw)
+        df = material.indicators(ctx.store, ctx.a, ctx.b, **kw)
     except Exception as exc:  # noqa: BLE001 - no material data loaded
         res.note = str(exc).splitlines()[0][:300]
         return res
     if not isinstance(df, pd.DataFrame) or not len(df):
-        res.note = "no material data for the pair"
+        res.note = "no material data for the pair or its yardsticks"
         return res
-    long = _material_long(df)
-    if long is None or not len(long):
-        res.note = "material indicators in an unrecognised layout: " + ", ".join(df.columns[:12])
-        return res
-    for ind, part in long.groupby("indicator"):
-        _material_evidence(ctx, res, str(ind), part)
+    d = df[df["indicator"].isin(list(MATERIAL_INDICATORS))].copy()
+    d["family"] = d["source"].astype(str).str.split(",").str[0].str.strip()
+    d["value"] = pd.to_numeric(d["value"], errors="coerce")
+    d["percentile"] = pd.to_numeric(d.get("percentile"), errors="coerce")
+    rows = []
+    for (ind, fam), part in d.groupby(["indicator", "family"], sort=True):
+        how = MATERIAL_INDICATORS[str(ind)]
+        agg = "max" if how == "max" else "sum"
+        g = part.groupby(["dyad", "year"]).agg(value=("value", lambda v, agg=agg: (
+            v.max() if agg == "max" else v.sum(min_count=1))), percentile=("percentile", "mean"),
+            unit=("unit", "first"), rows=("rows", lambda r: [x for v in r if isinstance(
+                v, list | tuple | np.ndarray) for x in v][:50])).reset_index()
+        g["indicator"], g["family"] = ind, fam
+        rows.append(g)
+        _material_evidence(ctx, res, str(ind), str(fam), g)
     if not res.evidence:
         res.note = "no material indicator has data for the pair"
         return res
-    res.status = "ok"
+    res.status = "ok" if not all(e.coverage.get("thin") for e in res.evidence) else "thin"
     res.load_command = ""
-    res.chart = long[long["dyad"].isin(ctx.dyads())]
-    res.chart_spec = {"x": "year", "y": "value", "color": "dyad",
-                      "title": "Material ties by year (see each indicator's unit)",
-                      "facet": "indicator"}
+    allrows = pd.concat(rows, ignore_index=True)
+    allrows["series"] = allrows["indicator"] + " (" + allrows["family"] + ")"
+    res.chart = allrows[allrows["dyad"].isin(ctx.dyads())][["dyad", "year", "value", "series"]]
+    res.chart_spec = {"x": "year", "y": "value", "color": "dyad", "facet": "series",
+                      "title": "Material ties by year (each panel its own unit)"}
+    try:
+        cov = material.coverage(ctx.store)
+        for r in cov.to_dict(orient="records"):
+            res.coverage.append({"source": str(r.get("source") or r.get("pillar") or ""),
+                                 "first": r.get("first") or r.get("first_year"),
+                                 "last": r.get("last") or r.get("last_year"),
+                                 "rows": r.get("rows"), "gaps": "",
+                                 "thin": str(r.get("note") or r.get("state") or "")})
+    except Exception:  # noqa: BLE001, S110 - coverage is a courtesy of the material module
+        pass
     return res
 
 
-def _material_long(df: pd.DataFrame) -> pd.DataFrame | None:
-    """dyad, year, indicator, value (+unit, source) from a long or wide material table."""
-    d = df.copy()
-    if "dyad" not in d.columns:
-        if {"a", "b"} <= set(d.columns):
-            d["dyad"] = d["a"].astype(str) + "–" + d["b"].astype(str)
-        else:
-            return None
-    if "year" not in d.columns:
-        if "period" in d.columns:
-            d["year"] = pd.to_numeric(d["period"], errors="coerce")
-        else:
-            return None
-    if {"indicator", "value"} <= set(d.columns):
-        keep = ["dyad", "year", "indicator", "value"] + [c for c in ("unit", "source", "direction")
-                                                         if c in d.columns]
-        out = d[keep].copy()
-    else:
-        num = [c for c in d.columns if pd.api.types.is_numeric_dtype(d[c]) and c != "year"
-               and any(h in c.lower() for h in MATERIAL_HINTS)
-               and not c.lower().endswith(("_n", "_rank", "_id", "_ids"))]
-        if not num:
-            return None
-        out = d.melt(id_vars=["dyad", "year"], value_vars=num, var_name="indicator",
-                     value_name="value")
-    out["value"] = pd.to_numeric(out["value"], errors="coerce")
-    out["year"] = pd.to_numeric(out["year"], errors="coerce")
-    return out.dropna(subset=["year"])
-
-
-def _material_evidence(ctx: Context, res: PillarResult, ind: str, part: pd.DataFrame) -> None:
-    by = part.groupby(["dyad", "year"])["value"].sum(min_count=1).reset_index()
-    pair = by[(by["dyad"] == ctx.pair) & by["value"].notna()]
+def _material_evidence(ctx: Context, res: PillarResult, ind: str, fam: str,
+                       g: pd.DataFrame) -> None:
+    pair = g[(g["dyad"] == ctx.pair) & g["value"].notna()]
     if not len(pair):
         return
-    yrs = sorted(pair["year"].astype(int))
+    yrs = sorted(int(y) for y in pair["year"])
     common = set(yrs)
-    level = {}
-    step = {}
+    level, step = {}, {}
     for d in ctx.dyads():
-        s = by[(by["dyad"] == d) & by["year"].isin(common)]["value"]
-        level[d] = _f(s.mean()) if len(s.dropna()) else None
-        full = by[(by["dyad"] == d)].dropna(subset=["value"])
+        s = g[(g["dyad"] == d) & g["year"].isin(common)]["value"].dropna()
+        level[d] = _f(s.mean()) if len(s) else None
+        full = g[(g["dyad"] == d)].dropna(subset=["value"])
         b = _f(full[full["year"] < ctx.split_year]["value"].mean())
         a = _f(full[full["year"] >= ctx.split_year]["value"].mean())
         step[d] = None if b in (None, 0) or a is None else a / b - 1
     ystep = _mean([step[d] for d in ctx.dyads()[1:]])
-    unit = str(part["unit"].dropna().iloc[0]) if "unit" in part and part["unit"].notna().any() \
-        else ind
-    src = str(part["source"].dropna().iloc[0]) if "source" in part and part["source"].notna().any()\
-        else "bilat.indicators.material"
+    unit = str(pair["unit"].dropna().iloc[0]) if pair["unit"].notna().any() else ind
+    pct = _f(pair["percentile"].mean())
     cov = {"n": len(yrs), "first": yrs[0], "last": yrs[-1], "thin": len(yrs) < 3,
-           "gaps": _gap_years(pair["year"]), "note": "dyad-years with data"}
-    key = re.sub(r"[^a-z0-9_]+", "_", ind.lower())
+           "gaps": _gap_years(pair["year"]), "note": f"dyad-years with data ({fam})"}
+    prov = {"rows": [x for v in pair["rows"] for x in v][:200],
+            "query": f"bilat material indicators {ctx.a} {ctx.b} --indicator {ind}"}
+    key = re.sub(r"[^a-z0-9_]+", "_", f"{ind}_{fam}".lower()).strip("_")
     res.evidence.append(Evidence(
         id=f"material.{key}.level", pillar="material", kind=f"material.{key}.level",
-        title=f"{ind} of {ctx.pair}, mean over the years with data, against the yardsticks",
-        value=level[ctx.pair], unit=unit, period=f"{yrs[0]}–{yrs[-1]}", source=src,
+        title=f"{ind} ({fam}) of {ctx.pair}, mean over its years with data, against the "
+              "yardsticks",
+        value=level[ctx.pair], unit=unit, period=f"{yrs[0]}–{yrs[-1]}", source=fam,
         measures={"ratio_to_yardstick": _ratio(level[ctx.pair],
                                                _mean([level[d] for d in ctx.dyads()[1:]]))},
-        yardsticks={d: level[d] for d in ctx.dyads()[1:]}, coverage=cov,
+        yardsticks={d: level[d] for d in ctx.dyads()[1:]}, percentile=pct, coverage=cov,
+        provenance=prov,
     ))
-    if step[ctx.pair] is not None:
+    n_b = int((pair["year"] < ctx.split_year).sum())
+    n_a = int((pair["year"] >= ctx.split_year).sum())
+    if step[ctx.pair] is not None and n_b and n_a:
         res.evidence.append(Evidence(
             id=f"material.{key}.step_2014", pillar="material", kind=f"material.{key}.step_2014",
-            title=f"{ind} of {ctx.pair}: change from before {ctx.split_year} to "
+            title=f"{ind} ({fam}) of {ctx.pair}: change from before {ctx.split_year} to "
                   f"{ctx.split_year} on, against the yardsticks' change",
             value=step[ctx.pair], unit="relative change", period=f"{yrs[0]}–{yrs[-1]}",
-            source=src, measures={"relative_step": None if ystep is None
+            source=fam, measures={"relative_step": None if ystep is None
                                   else step[ctx.pair] - ystep, "step": step[ctx.pair]},
-            yardsticks={d: step[d] for d in ctx.dyads()[1:]}, coverage=cov,
-            trend={"split_year": ctx.split_year,
-                   "n_before": int((pair["year"] < ctx.split_year).sum()),
-                   "n_after": int((pair["year"] >= ctx.split_year).sum())},
+            yardsticks={d: step[d] for d in ctx.dyads()[1:]},
+            coverage={**cov, "n": min(n_b, n_a), "thin": min(n_b, n_a) < 3,
+                      "note": "n = the smaller of the years before and after the split"},
+            trend={"split_year": ctx.split_year, "n_before": n_b, "n_after": n_a},
+            provenance=prov,
         ))
 
 
 # ============================================================================== contacts
 def collect_contacts(ctx: Context) -> PillarResult:
-    """Leader contacts from the official-text corpora (issue 14: bilat.text.contacts) and the
-    Chinese leaders' engagements (issue 10), where installed and loaded."""
-    res = PillarResult("contacts", "Leader contacts (texts and engagement records)", "missing",
-                       load_command="bilat fetch all --mirror DIR, then bilat documents import "
-                       "(corpora)")
-    found = []
-    for mod, fname, key, what in (
-            ("bilat.text.contacts", "contacts", "corpus", "official-text corpora"),
-            ("bilat.indicators.material", "engagements", "engagements",
-             "Chinese leaders' engagements (China Vitae)")):
-        try:
-            import importlib
+    """Leader contacts from the official-text corpora (bilat.text.contacts, one series per
+    corpus) and the Chinese leaders' engagements (bilat.indicators.material.engagements)."""
+    res = PillarResult("contacts", "Leader contacts (official texts, engagement records)",
+                       "missing", load_command="bilat fetch all --mirror DIR (engagements); "
+                       "bilat documents import texts/xwlb … (corpora)")
+    found: list[Evidence] = []
+    try:
+        from bilat.text import contacts as tc  # type: ignore[attr-defined]
 
-            m = importlib.import_module(mod)
-        except ImportError:
-            continue
-        fn = getattr(m, fname, None)
-        if fn is None:
-            continue
-        ev = _contacts_evidence(ctx, fn, key, what, res)
-        if ev is not None:
-            ev.pillar = "contacts"
-            found.append(ev)
+        df = _call(tc.contacts, ctx, by="year")
+        if isinstance(df, pd.DataFrame) and len(df):
+            if "dyad" in df.columns:
+                df = df[df["dyad"] == ctx.pair]
+            ycol = "year" if "year" in df.columns else "period"
+            years = pd.to_numeric(df[ycol].astype(str).str[:4], errors="coerce")
+            for col in [c for c in df.columns if f"{c}_coverage" in df.columns]:
+                s = pd.Series(pd.to_numeric(df[col], errors="coerce").to_numpy(),
+                              index=years.to_numpy())
+                ids = {}
+                if f"{col}_doc_ids" in df.columns:
+                    ids = {"documents": [x for v in df[f"{col}_doc_ids"].dropna()
+                                         for x in (v if isinstance(v, list | tuple | np.ndarray)
+                                                   else str(v).split(";")) if str(x).strip()]}
+                ev = _series_trend(ctx, s, f"corpus.{re.sub(r'[^a-z0-9]+', '_', col.lower())}",
+                                   f"official-text corpus {col}", "contacts", ids)
+                if ev is not None:
+                    found.append(ev)
+    except ImportError:
+        pass
+    except Exception as exc:  # noqa: BLE001 - corpora not imported
+        res.note += f"corpus contacts: {str(exc).splitlines()[0][:200]}. "
+    try:
+        from bilat.indicators import material  # type: ignore[attr-defined]
+
+        eg = _call(material.engagements, ctx)
+        if isinstance(eg, pd.DataFrame) and len(eg):
+            eg = eg[eg["type"] == "all"]
+            s = pd.Series(pd.to_numeric(eg["n"], errors="coerce").to_numpy(),
+                          index=pd.to_numeric(eg["year"]).to_numpy())
+            ids = {"rows": [x for v in eg["ids"] for x in v][:MAX_IDS]}
+            ev = _series_trend(ctx, s, "engagements.chinavitae",
+                               "Chinese leaders' engagements (China Vitae)", "contacts", ids)
+            if ev is not None:
+                found.append(ev)
+    except ImportError:
+        pass
+    except Exception as exc:  # noqa: BLE001 - engagements not loaded
+        res.note += f"engagements: {str(exc).splitlines()[0][:200]}. "
+    res.note = res.note.strip()
     if not found:
-        res.note = (res.note or "") + " no leader-contact series for the pair in the store"
-        res.note = res.note.strip()
+        res.note = (res.note + " " if res.note else "") + \
+            f"no leader-contact series for {ctx.pair} in the store"
         return res
     res.evidence = found
-    res.status = "ok"
+    res.status = "ok" if not all(e.coverage.get("thin") for e in found) else "thin"
     res.load_command = ""
-    rows = []
-    for ev in found:
-        for y, v in ev.details.get("per_year", {}).items():
-            rows.append({"series": ev.source, "year": int(y), "contacts": v})
+    rows = [{"series": ev.source, "year": int(y), "contacts": v}
+            for ev in found for y, v in ev.details.get("per_year", {}).items()]
     res.chart = pd.DataFrame(rows)
     res.chart_spec = {"x": "year", "y": "contacts", "color": "series",
-                      "title": f"Leader contacts of {ctx.pair} per year, by source"}
+                      "title": f"Leader contacts of {ctx.pair} per year, by source (never summed)"}
+    for ev in found:
+        res.coverage.append({"source": ev.source, "first": ev.coverage["first"],
+                             "last": ev.coverage["last"], "rows": ev.coverage["n"],
+                             "gaps": _gap_years(pd.Series(list(ev.details["per_year"]))),
+                             "thin": "thin" if ev.coverage.get("thin") else ""})
     return res
 
 
