@@ -1,0 +1,76 @@
+"""How long the `bilat` command takes to start, against the bare interpreter in the same run.
+
+    python benchmarks/bench_startup.py [--runs 7]
+
+Times (median of ``--runs`` fresh processes each): ``python -c pass`` (the floor every command
+pays), ``bilat --help``, ``bilat events --help``, ``bilat votes --help``, and a small query
+command (``bilat countries russia -f csv``). Then lists the ten slowest imports of
+``bilat --help`` from ``python -X importtime`` so a regression names its culprit.
+Goals (issue 15, 2 cores): ``bilat --help`` ≤ 0.3 s, a small query ≤ 0.8 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+PY = sys.executable
+BILAT = [PY, "-m", "bilat.cli"] if not (Path(PY).parent / "bilat").exists() else [
+    str(Path(PY).parent / "bilat")]
+
+
+def _time(cmd: list[str], runs: int, env: dict[str, str]) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+                       check=False)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def _importtime(env: dict[str, str]) -> list[tuple[int, str]]:
+    code = "import sys; from bilat.cli import main; sys.argv=['bilat','--help']; main(['--help'])"
+    proc = subprocess.run([PY, "-X", "importtime", "-c", code], capture_output=True, text=True,
+                          env=env, check=False)
+    rows = []
+    for line in proc.stderr.splitlines():
+        if not line.startswith("import time:") or "cumulative" in line:
+            continue
+        _self_us, cum_us, name = line[len("import time:"):].split("|", 2)
+        depth = len(name) - len(name.lstrip(" "))
+        rows.append((int(cum_us), name.strip(), depth))
+    best: dict[str, int] = {}
+    for us, name, _depth in rows:  # the costliest import of each top-level package
+        key = name.split(".")[0]
+        best[key] = max(best.get(key, 0), us)
+    top = [(us, name) for name, us in best.items()]
+    return sorted(top, reverse=True)[:10]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=7)
+    args = ap.parse_args()
+    env = dict(os.environ)
+    env.pop("BILAT_STORE", None)
+    floor = _time([PY, "-c", "pass"], args.runs, env)
+    print(f"python -c pass (floor): {floor:.3f} s")
+    commands = [("bilat --help", ["--help"]), ("bilat events --help", ["events", "--help"]),
+                ("bilat votes --help", ["votes", "--help"]),
+                ("bilat countries russia -f csv", ["countries", "russia", "-f", "csv"])]
+    for label, extra in commands:
+        t = _time(BILAT + extra, args.runs, env)
+        print(f"{label:32s} {t:.3f} s  ({t / floor:.1f}× the floor, {t - floor:.3f} s above it)")
+    print("\nslowest imports of `bilat --help` (cumulative µs, by top-level package):")
+    for us, name in _importtime(env):
+        print(f"  {us:>9,d}  {name.strip()}")
+
+
+if __name__ == "__main__":
+    main()
