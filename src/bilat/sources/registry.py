@@ -24,6 +24,12 @@ class Entry:
 
 SOURCES: list[Entry] = [
     Entry("unvotes", "unga", "bilat.sources.unvotes:fetch_unvotes", "votes"),
+    Entry("undl-scrape", "unga/undl-scrape-2021",
+          "bilat.sources.undl_scrape:fetch_undl_scrape", "votes"),
+    Entry("idealpoints", "unga/voeten-2024", "bilat.sources.idealpoints:fetch_idealpoints",
+          "votes"),
+    Entry("unsc-vetoes", "unga/unsc-vetoes-2022",
+          "bilat.sources.unsc_vetoes:fetch_unsc_vetoes", "votes"),
     Entry("trade", "trade_cow", "bilat.sources.trade_cow:fetch_cow_trade", "material"),
     Entry("trade-imf", "trade_imf_dots", "bilat.sources.imf_dots:fetch_dots", "material"),
     Entry("arms", "arms_sipri", "bilat.sources.arms_sipri:fetch_sipri", "material"),
