@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -21,8 +22,9 @@ from rich.text import Text
 
 from bilat.cli._base import MirrorOption, OutputOption, app, emit, err, fetch_app, get_store, out
 from bilat.errors import error
-from bilat.text.documents import add_document, fetch_document, get_document, list_documents
-from bilat.text.readouts import LABELS, Comparison, compare_readouts
+
+if TYPE_CHECKING:
+    from bilat.text.readouts import Comparison
 
 readouts_app = typer.Typer(help="Compare the two sides' readouts of one call or summit.",
                            no_args_is_help=True)
@@ -34,6 +36,14 @@ app.add_typer(documents_app, name="documents")
 _SIDE = re.compile(r"^[A-Za-z]{3,5}$")
 _DATE = re.compile(r"^\d{4}(?:-\d{2}){0,2}$")
 COMPARE_FORMATS = ("text", "json", "html")
+SHOW_CHOICES = ("flagged", "shared", "matched", "all")
+
+
+def _safe(text: object) -> Text:
+    """Document text for a terminal: Rich ``Text`` (never markup), escapes shown, not run."""
+    from bilat.text.documents import safe_terminal
+
+    return Text(safe_terminal("" if text is None else str(text)))
 
 
 def parse_spec(spec: str) -> tuple[str, str | None, str | None]:
@@ -68,11 +78,18 @@ def compare(
     force: bool = typer.Option(False, "--force", help="Compare even if the documents look "
                                "like different events."),
     max_days: int = typer.Option(3, "--max-days", help="Largest date gap for one event."),
+    show: str = typer.Option("flagged", "--show", help="What the text output lists: flagged "
+                             "(one-sided and unconfirmed), shared (matched pairs with scores), "
+                             "matched (shared and divergent), all (every claim)."),
     mirror: Path | None = MirrorOption,
 ) -> None:
     """Label every claim shared / divergent / one-sided / unconfirmed attribution."""
+    from bilat.text.readouts import compare_readouts
+
     if fmt not in COMPARE_FORMATS:
         raise error("E004", value=fmt, options=", ".join(COMPARE_FORMATS))
+    if show not in SHOW_CHOICES:
+        raise error("E012", value=show, option="--show", options=", ".join(SHOW_CHOICES))
     specs = [parse_spec(d) for d in documents]
     sides = [s for _, s, _ in specs]
     dates = [d for _, _, d in specs]
@@ -85,7 +102,7 @@ def compare(
     lex = load_lexicon(lexicon) if lexicon else None
     needs_store = any(not re.match(r"^https?://", s) and not Path(s).expanduser().is_file()
                       for s, _, _ in specs)
-    store = get_store() if needs_store else None
+    store = get_store(write=False) if needs_store else None
     try:
         cmp = compare_readouts(
             [s for s, _, _ in specs], store=store, sides=sides, dates=dates, lexicon=lex,
@@ -105,12 +122,16 @@ def compare(
         else:
             _write(html, output)
     else:
+        for note in cmp.notes:
+            if note.startswith("WARNING"):
+                err.print(Text(note, style="yellow"))
         if output is None:
-            print_comparison(cmp, out)
+            print_comparison(cmp, out, show=show)
         else:
             try:
                 with Path(output).open("w", encoding="utf-8") as fh:
-                    print_comparison(cmp, Console(file=fh, width=160, highlight=False))
+                    print_comparison(cmp, Console(file=fh, width=160, highlight=False),
+                                     show=show)
             except OSError as exc:
                 raise error("E005", path=output, reason=exc.strerror or str(exc)) from exc
             err.print(f"wrote {output}")
@@ -127,8 +148,11 @@ def _write(text: str, output: Path | None) -> None:
     err.print(f"wrote {output}")
 
 
-def print_comparison(cmp: Comparison, console: Console) -> None:
-    """The terminal summary: documents, label counts, asymmetry, issues, flagged claims."""
+def print_comparison(cmp: Comparison, console: Console, show: str = "flagged") -> None:
+    """The terminal summary: documents, label counts, asymmetry, issues, then the claims that
+    ``show`` asks for (flagged; shared or matched pairs with their scores; all)."""
+    from bilat.text.readouts import LABELS
+
     # one column per document, one row per measure: fits a narrow terminal for 2–3 readouts
     table = Table(title="Readout comparison", show_lines=False)
     table.add_column("")
@@ -156,23 +180,57 @@ def print_comparison(cmp: Comparison, console: Console) -> None:
             console.print(Text(f"issues only in {d.side or d.doc_id}: {', '.join(only)}"))
     for note in cmp.notes:
         console.print(Text(f"note: {note}", style="dim"))
-    flagged = cmp.flagged
-    if not flagged:
+    if show in ("shared", "matched"):
+        _print_matched(cmp, console, ("shared",) if show == "shared" else ("shared",
+                                                                           "divergent"))
+        return
+    chosen = cmp.results if show == "all" else cmp.flagged
+    if not chosen:
         console.print(Text("no one-sided claims and no unconfirmed attributions"))
         return
-    console.print(Text(f"\nFlagged claims ({len(flagged)}): doc id:start-end, speaker, issues",
-                       style="bold"))
-    for r in flagged:
+    what = "All claims" if show == "all" else "Flagged claims"
+    console.print(Text(f"\n{what} ({len(chosen)}): doc id:start-end, speaker, issues, "
+                       "confidence", style="bold"))
+    by_id = {c.claim_id: c for cs in cmp.claims.values() for c in cs}
+    for r in chosen:
         c = r.claim
         label = r.label + (f" ({', '.join(r.flags)})" if r.flags else "")
         head = Text()
         head.append(f"[{label}] ", style="bold red" if r.flags else "bold")
-        head.append(f"{c.doc_id}:{c.start}-{c.end}  {c.speaker or '?'} ({c.speaker_side or '?'})"
-                    f"  issues: {', '.join(c.issues) or '-'}")
+        head.append(f"{c.doc_id}:{c.start}-{c.end}  ")
+        head.append_text(_safe(f"{c.speaker or '?'} ({c.speaker_side or '?'})"))
+        head.append(f"  issues: {', '.join(c.issues) or '-'}  confidence {r.confidence:.2f}")
         console.print(head)
-        console.print(Text("    " + c.text))
+        console.print(Text("    ").append_text(_safe(c.text)))
+        other = by_id.get(r.counterpart or "")
+        if other is not None:
+            console.print(Text(f"    ↔ {other.claim_id} (score {r.score:.2f}): ",
+                               style="dim").append_text(_safe(other.text)))
         if r.reasons:
             console.print(Text("    why: " + "; ".join(r.reasons), style="dim"))
+        if r.confidence_reason:
+            console.print(Text("    confidence: " + r.confidence_reason, style="dim"))
+
+
+def _print_matched(cmp: Comparison, console: Console, labels: tuple[str, ...]) -> None:
+    """Matched pairs with their scores: each claim and its counterpart, side by side."""
+    df = cmp.matched(labels)
+    if df.empty:
+        console.print(Text("no matched claims"))
+        return
+    console.print(Text(f"\nMatched claims ({len(df)}; each claim with its counterpart, score "
+                       "and confidence)", style="bold"))
+    for row in df.itertuples(index=False):
+        head = Text()
+        head.append(f"[{row.label}] ", style="bold")
+        head.append(f"{row.claim_id} ↔ {row.counterpart}  score {row.score:.2f}  "
+                    f"confidence {row.confidence:.2f}  ")
+        head.append_text(_safe(f"{row.speaker or '?'} / {row.counterpart_speaker or '?'}"))
+        console.print(head)
+        console.print(Text("    ").append_text(_safe(row.text)))
+        console.print(Text("    ↔ ").append_text(_safe(row.counterpart_text)))
+        if row.reasons:
+            console.print(Text("    why: " + row.reasons, style="dim"))
 
 
 # ------------------------------------------------------------------------------- documents
@@ -190,14 +248,31 @@ def add(
     encoding: str | None = typer.Option(None, "--encoding", help="Force a text encoding."),
     mirror: Path | None = MirrorOption,
 ) -> None:
-    """Read a document and store it (a changed text at the same address is a new version)."""
-    store = get_store()
+    """Read a document and store it (a changed text at the same address is a new version).
+
+    Without --side, the side is inferred from unambiguous opening words ("Vladimir Putin had a
+    telephone conversation with …", "国家主席习近平…同…通电话", "… spoke today with …"), with a
+    note; otherwise a warning says attributions cannot be checked.
+    """
+    from bilat.text.documents import LANGUAGE_NAMES, SUPPORTED, add_document
+
+    store = get_store(write=True)
     try:
         doc = add_document(store, source, side=side, date=date, kind=kind, event=event,
                            issuer=issuer, title=title, parties=party, encoding=encoding,
                            mirror=mirror)
     finally:
         store.close()
+    for note in doc.notes:
+        err.print(_safe(f"note: {note}"))
+    if doc.side is None:
+        err.print(Text("warning: no side given and none could be inferred from the opening "
+                       "words; give --side ISO3 so that attributions can be checked",
+                       style="yellow"))
+    if doc.language not in SUPPORTED:
+        err.print(Text(f"warning: the text is in {LANGUAGE_NAMES.get(doc.language, doc.language)}"
+                       f" ({doc.language}); bilat analyses {', '.join(SUPPORTED)} only",
+                       style="yellow"))
     err.print(Text(f"stored {doc.doc_id} ({doc.language}, {len(doc.text)} characters, "
                    f"side {doc.side or '?'}, date {doc.date or '?'})"))
     out.print(Text(doc.doc_id))
@@ -214,11 +289,18 @@ def list_(
     output: Path | None = OutputOption,
 ) -> None:
     """Stored documents (id, side, date, kind, event, language, title, source, version)."""
+    from bilat.text.documents import list_documents, safe_terminal
+
     store = get_store()
     try:
         df = list_documents(store, side=side, kind=kind, event=event, since=since, until=until)
     finally:
         store.close()
+    if fmt == "table" and output is None:
+        # stored titles and sources come from documents: never write their escapes raw
+        for col in df.columns:
+            if df[col].dtype == object:
+                df[col] = df[col].map(lambda v: safe_terminal(v) if isinstance(v, str) else v)
     emit(df, fmt, output, title="documents")
 
 
@@ -227,7 +309,11 @@ def show(
     doc_id: str = typer.Argument(..., help="Document id or a unique prefix."),
     fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
 ) -> None:
-    """One stored document: its metadata, then its text."""
+    """One stored document: its metadata (stderr), then its text (stdout; terminal escape
+    sequences and control characters shown as symbols, never run; -f json for the exact
+    text)."""
+    from bilat.text.documents import get_document, safe_terminal
+
     store = get_store()
     try:
         doc = get_document(store, doc_id)
@@ -246,8 +332,9 @@ def show(
         raise error("E004", value=fmt, options="text, json")
     for key in ("doc_id", "side", "issuer", "date", "kind", "event", "language", "title",
                 "source_url", "retrieved_at", "sha256"):
-        err.print(Text(f"{key}: {getattr(doc, key) or ''}"))
-    out.file.write(doc.text + ("\n" if not doc.text.endswith("\n") else ""))
+        err.print(_safe(f"{key}: {getattr(doc, key) or ''}"))
+    text = safe_terminal(doc.text)
+    out.file.write(text + ("\n" if not text.endswith("\n") else ""))
 
 
 @fetch_app.command("document")
@@ -257,7 +344,12 @@ def fetch_document_cmd(
     mirror: Path | None = MirrorOption,
 ) -> None:
     """Download one page (or read its mirror copy) and print its main text."""
+    from bilat.text.documents import clean_text, fetch_document, safe_terminal
+
     text, title, when = fetch_document(url, mirror=mirror)
+    text, notes = clean_text(text, url)
+    for note in notes:
+        err.print(_safe(f"note: {note}"))
     if title or when:
-        err.print(Text(f"title: {title or ''}  date: {when or ''}"))
-    _write(text + "\n", output)
+        err.print(_safe(f"title: {title or ''}  date: {when or ''}"))
+    _write((safe_terminal(text) if output is None else text) + "\n", output)

@@ -39,7 +39,8 @@ def _parts(cmp: Comparison, doc_id: str, text: str) -> list[dict[str, Any]]:
         tip = (f"{r.label} · {c.claim_id} [{c.start}:{c.end}] · speaker {c.speaker or '?'}"
                f" ({c.speaker_side or '?'}) · issues {', '.join(c.issues) or '—'}"
                f" · stance {c.stance or '—'} · modality {c.modality or '—'}"
-               f" · score {r.score:.2f}" + (f" · {'; '.join(r.reasons)}" if r.reasons else ""))
+               f" · score {r.score:.2f} · confidence {r.confidence:.2f}"
+               + (f" · {'; '.join(r.reasons)}" if r.reasons else ""))
         parts.append({
             "kind": "claim", "text": text[c.start:c.end], "label": r.label, "flags": r.flags,
             "anchor": _anchor(c.claim_id), "doc_id": c.doc_id, "start": c.start, "end": c.end,
@@ -74,14 +75,24 @@ def render_readouts_html(cmp: Comparison, title: str | None = None) -> str:
             "label": r.label, "flags": r.flags, "doc_id": c.doc_id, "side": r.side,
             "start": c.start, "end": c.end, "speaker": c.speaker, "speaker_side": c.speaker_side,
             "issues": list(c.issues), "text": c.text, "reasons": r.reasons,
-            "anchor": _anchor(c.claim_id),
+            "anchor": _anchor(c.claim_id), "confidence": r.confidence,
+            "confidence_reason": r.confidence_reason,
         })
+    first = cmp.documents[0].doc_id if cmp.documents else None
+    matched = []
+    for row in cmp.matched(("shared", "divergent")).to_dict(orient="records"):
+        if not row["claim_id"].startswith(f"{first}:"):
+            continue
+        row["anchor"] = _anchor(row["claim_id"])
+        row["counterpart_anchor"] = _anchor(row["counterpart"]) if row["counterpart"] else None
+        matched.append(row)
     sides = " vs ".join(d.side or "?" for d in cmp.documents)
     dates = sorted({d.date.isoformat() for d in cmp.documents if d.date})
     page_title = title or f"Readout comparison: {sides}" + (f", {' / '.join(dates)}"
                                                               if dates else "")
     return _env().get_template("readouts.html.j2").render(
         title=page_title, version=version, docs=docs, labels=LABELS, flagged=flagged,
+        matched=matched,
         asymmetry=cmp.asymmetry, asymmetry_definition=cmp.asymmetry_definition,
         notes=cmp.notes, method=cmp.method,
     )

@@ -185,9 +185,19 @@ def _concept_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple(out)
 
 
-def concepts(text: str) -> set[str]:
+@lru_cache(maxsize=1)
+def _concept_scan() -> tuple[re.Pattern[str], dict[str, str]]:
+    """One regex over every concept (named groups), for a single pass over a text."""
+    groups = {f"c{i}": key for i, (key, _) in enumerate(_concept_patterns())}
+    alt = "|".join(f"(?P<c{i}>{rx.pattern})" for i, (_, rx) in enumerate(_concept_patterns()))
+    return re.compile(alt, re.IGNORECASE), groups
+
+
+@lru_cache(maxsize=8192)
+def concepts(text: str) -> frozenset[str]:
     """Register concepts (``~olympics``, ``~conflict``, …) a text carries, in any language."""
-    return {key for key, rx in _concept_patterns() if rx.search(text)}
+    rx, groups = _concept_scan()
+    return frozenset(groups[m.lastgroup] for m in rx.finditer(text) if m.lastgroup)
 
 
 def tokens(text: str, language: str = "en") -> list[str]:

@@ -192,7 +192,7 @@ def _lang(language: str | None) -> str:
     return language if language in ("en", "ru", "zh") else "en"
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=1024)
 def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 

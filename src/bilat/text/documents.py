@@ -30,6 +30,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import io
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import replace
@@ -48,8 +49,12 @@ from bilat.text.model import Document
 
 #: Kinds of document bilat knows.
 KINDS = ("readout", "statement", "transcript", "other")
-#: Languages the detector chooses among.
-LANGUAGES = ("en", "ru", "zh", "fr", "de", "es", "ar")
+#: Languages bilat analyses (claims, readouts, lineage); others are detected and named.
+SUPPORTED = ("en", "ru", "zh")
+#: Languages the detector names (ISO 639-1).
+LANGUAGES = ("en", "ru", "zh", "ja", "ko", "uk", "be", "bg", "mk", "sr", "kk", "mn", "fr", "de",
+             "es", "it", "pt", "nl", "pl", "tr", "cs", "ro", "sv", "id", "vi", "ar", "el", "he",
+             "th", "hi")
 #: User agent sent with every download.
 USER_AGENT = "bilat/0.1 (research toolkit; readout comparison; one request per document)"
 TIMEOUT = 30
@@ -91,18 +96,73 @@ def _script_share(text: str, lo: str, hi: str) -> float:
     return sum(1 for ch in letters if lo <= ch <= hi) / len(letters)
 
 
+def _mixed_script_words(text: str) -> int:
+    """Words mixing Latin and Cyrillic letters ("prйsident"): the mark of a wrong code page."""
+    n = 0
+    for w in re.findall(r"[^\W\d_]+", text):
+        if re.search(r"[a-zA-Z]", w) and re.search(r"[\u0400-\u04ff]", w):
+            n += 1
+    return n
+
+
 def _cyrillic_plausible(text: str) -> float:
     """Share of non-ASCII characters that are Cyrillic in words of sane letter case."""
     words = re.findall(r"[^\W\d_]+", text)
     cyr = [w for w in words if any("\u0400" <= c <= "\u04ff" for c in w)]
-    if not cyr:
+    if not cyr or _mixed_script_words(text):
         return 0.0
     sane = sum(1 for w in cyr if w[1:] == w[1:].lower() or w == w.upper())
     return _script_share(text, "\u0400", "\u04ff") * (sane / len(cyr))
 
 
+def _latin_plausible(text: str) -> float:
+    """How much a Western European reading looks right: accented letters inside words of
+    plain Latin letters ("président", "Gespräch"), not words of accented letters alone."""
+    words = [w for w in re.findall(r"[^\W\d_]+", text) if not w.isascii()]
+    if not words:
+        return 0.0
+    good = 0
+    for w in words:
+        latin = all(c.isascii() or "\u00c0" <= c <= "\u00ff" or c in "œŒšŠžŽŸ" for c in w)
+        accented = sum(1 for c in w if not c.isascii())
+        if latin and accented * 2 <= len(w) and any(c.isascii() for c in w):
+            good += 1
+    return good / len(words)
+
+
+def _han_plausible(text: str) -> float:
+    """Share of non-ASCII characters that are Han or CJK punctuation."""
+    letters = [ch for ch in text if not ch.isascii() and not ch.isspace()]
+    if not letters:
+        return 0.0
+    ok = sum(1 for ch in letters if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f"
+             or "\uff00" <= ch <= "\uffef" or ch in "“”‘’…—·")
+    # GB18030's trail bytes include ASCII letters: a Latin text read as GB18030 shows a few
+    # Han characters among many Latin letters; a Chinese text is mostly Han
+    han = sum(1 for ch in letters if "\u4e00" <= ch <= "\u9fff")
+    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    if han < 0.5 * latin:
+        return 0.0
+    return ok / len(letters)
+
+
+def _has_kana(text: str) -> bool:
+    return any("\u3040" <= ch <= "\u30ff" for ch in text)
+
+
+#: Legacy code pages bilat decides between when a file is not UTF-8, and how each is judged.
+LEGACY_ENCODINGS = ("cp1251", "gb18030", "cp1252", "shift_jis")
+
+
 def decode_bytes(data: bytes, path: str | Path = "<bytes>", encoding: str | None = None) -> str:
-    """Text from bytes: BOMs, UTF-8, then cp1251 vs GB18030 by plausibility; E302/E303."""
+    """Text from bytes: BOMs, UTF-8, then a legacy code page only when one reading is
+    plausible and no other is (E302 binary, E303 undecidable; never mojibake).
+
+    Legacy readings: cp1251 (Russian: Cyrillic words of sane case, no word mixing Latin and
+    Cyrillic letters), GB18030 (Chinese: Han characters, and not a Shift-JIS text with kana),
+    cp1252 (Western European: accented letters inside Latin words; Latin-1 is its subset),
+    Shift-JIS (Japanese: kana). Two plausible readings, or none, is E303 naming the candidates.
+    """
     if encoding is not None:
         try:
             return data.decode(encoding)
@@ -114,62 +174,211 @@ def decode_bytes(data: bytes, path: str | Path = "<bytes>", encoding: str | None
                 return data.decode(codec)
             except UnicodeDecodeError as exc:
                 raise error("E303", path=path, tried=codec) from exc
-    if b"\x00" in data[:4096]:
-        raise error("E302", path=path, reason="binary content (NUL bytes) and no UTF-16 BOM")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise error("E302", path=path, reason=f"binary content: NUL byte at offset {nul} and "
+                    "no UTF-16/32 byte-order mark")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    scores: dict[str, float] = {}
-    for codec in ("cp1251", "gb18030"):
+    readings: dict[str, str] = {}
+    for codec in LEGACY_ENCODINGS:
         try:
-            candidate = data.decode(codec)
+            readings[codec] = data.decode(codec)
         except UnicodeDecodeError:
             continue
-        if codec == "cp1251":
-            scores[codec] = _cyrillic_plausible(candidate)
-        else:
-            scores[codec] = max(_script_share(candidate, "\u4e00", "\u9fff"),
-                                _cyrillic_plausible(candidate))
-    good = [c for c, s in scores.items() if s >= 0.85]
+    scores: dict[str, float] = {}
+    if "cp1251" in readings:
+        scores["cp1251"] = _cyrillic_plausible(readings["cp1251"])
+    if "gb18030" in readings and not ("shift_jis" in readings
+                                      and _has_kana(readings["shift_jis"])):
+        scores["gb18030"] = _han_plausible(readings["gb18030"])
+    if "cp1252" in readings:
+        scores["cp1252"] = _latin_plausible(readings["cp1252"])
+    if "shift_jis" in readings and _has_kana(readings["shift_jis"]):
+        scores["shift_jis"] = _han_plausible(readings["shift_jis"]) + 0.0
+    good = [c for c, v in scores.items() if v >= 0.85]
     if len(good) == 1:
-        return data.decode(good[0])
-    raise error("E303", path=path, tried="utf-8, utf-16/32 BOM, cp1251, gb18030")
+        return readings[good[0]]
+    verdict = ", ".join(
+        f"{c} {'plausible' if c in good else ('implausible' if c in scores else 'fails')}"
+        for c in LEGACY_ENCODINGS)
+    raise error("E303", path=path, tried=f"utf-8, utf-16/32 BOM; {verdict}")
+
+
+# ------------------------------------------------------------------------------- cleaning
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
+#: Share of U+FFFD replacement characters above which a text is refused (E318).
+MAX_REPLACEMENT_SHARE = 0.2
+
+
+def clean_text(text: str, where: str | Path = "<text>") -> tuple[str, list[str]]:
+    """The text as bilat stores it, and notes on what was changed.
+
+    HTML character references left in plain text (``&#39;``, ``&quot;``, ``&amp;#39;`` from
+    a page escaped twice) are decoded; terminal escape sequences and other control characters
+    (C0 except tab, line feed, carriage return and form feed; DEL; C1) are removed. A text whose
+    non-space characters are mostly U+FFFD (a broken text layer or encoding) is refused (E318).
+    """
+    import html
+
+    notes: list[str] = []
+    for _ in range(2):  # a page escaped twice leaves "&amp;#39;": decode at most twice
+        found = _ENTITY.findall(text)
+        if not found:
+            break
+        decoded = html.unescape(text)
+        if decoded == text:
+            break
+        notes.append(f"decoded {len(found)} HTML character reference(s) left in the text "
+                     f"(e.g. {found[0]})")
+        text = decoded
+    escapes = _ANSI.findall(text)
+    if escapes:
+        text = _ANSI.sub("", text)
+    controls = _CONTROL.findall(text)
+    if controls:
+        text = _CONTROL.sub("", text)
+    if escapes or controls:
+        notes.append(f"removed {len(escapes)} terminal escape sequence(s) and {len(controls)} "
+                     "other control character(s)")
+    visible = [ch for ch in text if not ch.isspace()]
+    bad = sum(1 for ch in visible if ch == "\ufffd")
+    if visible and bad / len(visible) > MAX_REPLACEMENT_SHARE:
+        raise error("E318", path=where, share=bad / len(visible), count=bad)
+    return text, notes
+
+
+#: Glyph names and CID codes a PDF text layer yields when its font has no Unicode map.
+_GLYPH_CODE = re.compile(r"/(?:g|G|glyph|uni|cid)[0-9A-Fa-f]{1,6}|\(cid:\d+\)|/[A-Za-z]\d{1,4}")
+
+
+def glyph_code_share(text: str) -> float:
+    """Share of the text's non-space characters that belong to glyph codes (``/g57``)."""
+    visible = sum(1 for ch in text if not ch.isspace())
+    if not visible:
+        return 0.0
+    covered = sum(len(m.group(0)) for m in _GLYPH_CODE.finditer(text))
+    return covered / visible
+
+
+def safe_terminal(text: str) -> str:
+    """``text`` with escape sequences and control characters shown, never executed
+    (ESC → ␛, other C0/C1 controls → ␀-style symbols or \\xNN); keeps line breaks and tabs."""
+    out = []
+    for ch in text:
+        o = ord(ch)
+        if ch in "\n\t":
+            out.append(ch)
+        elif o < 32:
+            out.append(chr(0x2400 + o))
+        elif o == 0x7f:
+            out.append("\u2421")
+        elif 0x80 <= o <= 0x9f:
+            out.append(f"\\x{o:02x}")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 # ------------------------------------------------------------------------------- language
-@lru_cache(maxsize=1)
-def _latin_detector() -> Any:
+_CYRILLIC_LANGS = ("RUSSIAN", "UKRAINIAN", "BELARUSIAN", "BULGARIAN", "MACEDONIAN", "SERBIAN",
+                   "KAZAKH", "MONGOLIAN")
+_LATIN_LANGS = ("ENGLISH", "FRENCH", "GERMAN", "SPANISH", "ITALIAN", "PORTUGUESE", "DUTCH",
+                "POLISH", "TURKISH", "CZECH", "ROMANIAN", "SWEDISH", "INDONESIAN", "VIETNAMESE")
+
+
+@lru_cache(maxsize=2)
+def _detector(script: str) -> Any:
     from lingua import Language, LanguageDetectorBuilder
 
+    names = _CYRILLIC_LANGS if script == "cyrillic" else _LATIN_LANGS
     return LanguageDetectorBuilder.from_languages(
-        Language.ENGLISH, Language.FRENCH, Language.GERMAN, Language.SPANISH
-    ).build()
+        *(getattr(Language, n) for n in names)).build()
+
+
+def _latin_detector() -> Any:
+    return _detector("latin")
 
 
 def detect_language(text: str) -> str:
-    """ISO 639-1 code among :data:`LANGUAGES`: by script, then lingua for Latin text."""
-    sample = text[:4000]
-    counts = {"zh": 0, "ru": 0, "ar": 0, "latin": 0}
+    """ISO 639-1 code of ``text`` (cached by content): by script, then lingua within it.
+
+    Han with kana is Japanese (``ja``), Hangul Korean (``ko``), Han alone Chinese (``zh``);
+    Cyrillic text is told apart by lingua among Russian, Ukrainian, Belarusian, Bulgarian,
+    Macedonian, Serbian, Kazakh and Mongolian; Latin text among 14 European and Asian
+    languages; Arabic script is ``ar``, Greek ``el``, Hebrew ``he``, Thai ``th``, Devanagari
+    ``hi``. Only :data:`SUPPORTED` languages are analysed (claims, readouts, lineage); others are
+    named for what they are, never stored as en/ru/zh.
+    """
+    return _detect_cached(text[:4000])
+
+
+@lru_cache(maxsize=512)
+def _detect_cached(sample: str) -> str:
+    counts = {"zh": 0, "kana": 0, "ko": 0, "cyrillic": 0, "ar": 0, "latin": 0, "el": 0,
+              "he": 0, "th": 0, "hi": 0}
     for ch in sample:
-        if "\u4e00" <= ch <= "\u9fff":
+        o = ord(ch)
+        if 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF:
             counts["zh"] += 1
-        elif "\u0400" <= ch <= "\u04ff":
-            counts["ru"] += 1
-        elif "\u0600" <= ch <= "\u06ff":
+        elif 0x3040 <= o <= 0x30FF:
+            counts["kana"] += 1
+        elif 0xAC00 <= o <= 0xD7AF or 0x1100 <= o <= 0x11FF:
+            counts["ko"] += 1
+        elif 0x0400 <= o <= 0x04FF:
+            counts["cyrillic"] += 1
+        elif 0x0600 <= o <= 0x06FF:
             counts["ar"] += 1
-        elif ch.isascii() and ch.isalpha() or "\u00c0" <= ch <= "\u024f":
+        elif 0x0370 <= o <= 0x03FF:
+            counts["el"] += 1
+        elif 0x0590 <= o <= 0x05FF:
+            counts["he"] += 1
+        elif 0x0E00 <= o <= 0x0E7F:
+            counts["th"] += 1
+        elif 0x0900 <= o <= 0x097F:
+            counts["hi"] += 1
+        elif ch.isascii() and ch.isalpha() or 0x00C0 <= o <= 0x024F:
             counts["latin"] += 1
-    # Han characters carry a word each: weigh them up against letters.
-    weighted = {"zh": counts["zh"] * 3, "ru": counts["ru"], "ar": counts["ar"],
-                "latin": counts["latin"]}
+    # Han characters and Hangul syllables carry a word each: weigh them up against letters.
+    weighted = dict(counts)
+    weighted["zh"] = (counts["zh"] + counts["kana"]) * 3
+    weighted["ko"] = counts["ko"] * 3
+    weighted.pop("kana")
     best = max(weighted, key=lambda k: weighted[k])
     if weighted[best] == 0:
         return "en"
-    if best != "latin":
-        return best
-    found = _latin_detector().detect_language_of(sample)
-    return found.iso_code_639_1.name.lower() if found is not None else "en"
+    if best == "zh":
+        return "ja" if counts["kana"] >= max(2, 0.05 * (counts["zh"] + counts["kana"])) else "zh"
+    if best in ("cyrillic", "latin"):
+        found = _detector(best).detect_language_of(sample)
+        if found is None:
+            return "ru" if best == "cyrillic" else "en"
+        return found.iso_code_639_1.name.lower()
+    return best
+
+
+#: English names of the languages :func:`detect_language` names.
+LANGUAGE_NAMES = {
+    "en": "English", "ru": "Russian", "zh": "Chinese", "ja": "Japanese", "ko": "Korean",
+    "uk": "Ukrainian", "be": "Belarusian", "bg": "Bulgarian", "mk": "Macedonian",
+    "sr": "Serbian", "kk": "Kazakh", "mn": "Mongolian", "fr": "French", "de": "German",
+    "es": "Spanish", "it": "Italian", "pt": "Portuguese", "nl": "Dutch", "pl": "Polish",
+    "tr": "Turkish", "cs": "Czech", "ro": "Romanian", "sv": "Swedish", "id": "Indonesian",
+    "vi": "Vietnamese", "ar": "Arabic", "el": "Greek", "he": "Hebrew", "th": "Thai",
+    "hi": "Hindi",
+}
+
+
+def require_supported(doc: Document) -> None:
+    """Raise E319 unless bilat analyses the document's language (:data:`SUPPORTED`)."""
+    if doc.language not in SUPPORTED:
+        raise error("E319", doc=doc.doc_id, language=doc.language,
+                    language_name=LANGUAGE_NAMES.get(doc.language, doc.language),
+                    supported=", ".join(SUPPORTED))
 
 
 # ------------------------------------------------------------------------------- building
@@ -207,9 +416,18 @@ def document_from_text(
     source_url: str | None = None,
     language: str | None = None,
     retrieved_at: datetime | None = None,
+    notes: Iterable[str] = (),
 ) -> Document:
-    """A :class:`Document` from its text and metadata (language detected unless given)."""
+    """A :class:`Document` from its text and metadata (language detected unless given).
+
+    The text is cleaned first (:func:`clean_text`: HTML character references decoded,
+    terminal escapes and control characters removed, a text mostly of U+FFFD refused with
+    E318); what changed is kept in ``Document.notes``.
+    """
     if not text or not text.strip():
+        raise error("E301", path=source_url or "<text>")
+    text, cleaned = clean_text(text, source_url or "<text>")
+    if not text.strip():
         raise error("E301", path=source_url or "<text>")
     if kind not in KINDS:
         raise error("E012", value=kind, option="--kind", options=", ".join(KINDS))
@@ -230,6 +448,7 @@ def document_from_text(
         kind=kind,
         parties=tuple(p.upper() for p in parties),
         event=event,
+        notes=tuple(notes) + tuple(cleaned),
     )
 
 
@@ -251,19 +470,81 @@ def _html_text(html: str, where: str) -> tuple[str, str | None, str | None]:
     return text, title, when
 
 
-def _pdf_text(data: bytes, where: str) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+class _PdfLog(logging.Handler):
+    """Collects pypdf's own log lines (they are reasons, not output for the user)."""
 
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage().splitlines()[0][:120])
+
+
+#: A text layer whose share of glyph codes (``/g57``, ``(cid:12)``) is above this is refused.
+MAX_GLYPH_CODE_SHARE = 0.3
+
+
+def _pdf_text(data: bytes, where: str) -> str:
+    """The text layer of a PDF (pages separated by a blank line).
+
+    Every failure is one line: E312 for a damaged or unreadable file (any pypdf exception,
+    with its type and message; a file pypdf could only read by repairing it, with the repair it
+    logged), E304 for no text layer (a scan), E317 for a text layer of glyph codes. pypdf's own
+    log lines and warnings are captured, never printed.
+    """
+    import warnings
+
+    from pypdf import PdfReader
+
+    log = logging.getLogger("pypdf")
+    handler = _PdfLog()
+    old_level, old_propagate = log.level, log.propagate
+    log.addHandler(handler)
+    log.setLevel(logging.DEBUG)
+    log.propagate = False
+    pages: list[str] = []
     try:
-        reader = PdfReader(io.BytesIO(data))
-        pages = [(page.extract_text() or "").strip() for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
-        raise error("E312", path=where, reason=str(exc).splitlines()[0] if str(exc) else
-                    type(exc).__name__) from exc
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                reader = PdfReader(io.BytesIO(data))
+                if reader.is_encrypted:
+                    try:
+                        reader.decrypt("")
+                    except Exception as exc:  # noqa: BLE001 - any pypdf failure is a bad file
+                        raise error("E312", path=where, reason="encrypted with a password "
+                                    f"({type(exc).__name__})") from exc
+                for page in reader.pages:
+                    pages.append((page.extract_text() or "").strip())
+            except RecursionError as exc:
+                raise error("E312", path=where, reason="RecursionError: nested objects too "
+                            "deep") from exc
+            except MemoryError as exc:
+                raise error("E312", path=where, reason="MemoryError: the file asks for more "
+                            "memory than bilat will give it") from exc
+            except Exception as exc:  # noqa: BLE001 - the pypdf boundary: every kind
+                if getattr(exc, "code", "").startswith("E3"):
+                    raise
+                msg = str(exc).splitlines()[0][:160] if str(exc) else ""
+                raise error("E312", path=where, reason=f"{type(exc).__name__}"
+                            + (f": {msg}" if msg else "")) from exc
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(old_level)
+        log.propagate = old_propagate
     text = "\n\n".join(p for p in pages if p)
     if not text.strip():
+        damage = [ln for ln in handler.lines if re.search(
+            r"xref|startxref|trailer|object|stream|EOF|invalid|incorrect|repair", ln, re.I)]
+        if damage:
+            raise error("E312", path=where, reason="damaged (pypdf: " + "; ".join(
+                dict.fromkeys(d[:70] for d in damage[:3])) + "), and no text recovered")
         raise error("E304", path=where, pages=len(pages))
+    share = glyph_code_share(text)
+    if share > MAX_GLYPH_CODE_SHARE:
+        sample = " ".join(text.split()[:3])[:40]
+        raise error("E317", path=where, share=share, sample=sample)
     return text
 
 
@@ -290,21 +571,22 @@ def _content_text(
     text = decode_bytes(data, where, encoding)
     if not text.strip():
         raise error("E301", path=where)
-    control = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\n\r\t\f")
-    if control > max(3, len(text[:4096]) // 100):
-        raise error("E302", path=where, reason="control characters: not a text file")
+    control = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f\x1b")
+    if control > max(8, len(text) // 50):
+        raise error("E302", path=where, reason=f"{control} control characters: not a text file")
     return text, None, None
 
 
 def mirror_path(url: str, mirror: Path) -> Path:
-    """Where a URL lives in a mirror folder: ``<mirror>/texts/<host>/<path>``."""
-    parts = urlsplit(url)
-    path = parts.path.lstrip("/")
-    if not path or path.endswith("/"):
-        path += "index.html"
-    if parts.query:
-        path += "_" + re.sub(r"[^\w.=-]", "_", parts.query)
-    return mirror / "texts" / parts.netloc.lower() / path
+    """Where a URL lives in a mirror folder: ``<mirror>/texts/<host>/<path>``, jailed.
+
+    The one mirror lookup of every source (:func:`bilat.sources.core.mirror_url_path`): ``..``
+    in any case, scheme or %-encoding, a URL without a usable host (``http://../../x``) and
+    symlinks that lead outside the mirror are refused (E011).
+    """
+    from bilat.sources.core import mirror_url_path
+
+    return mirror_url_path(Path(mirror), url, "texts")
 
 
 def fetch_document(
@@ -315,8 +597,13 @@ def fetch_document(
     if folder is not None:
         target = mirror_path(url, folder)
         if not target.is_file():
-            raise error("E011", path=target.relative_to(folder), mirror=folder)
-        return _content_text(target.read_bytes(), url, target.name, "", encoding)
+            raise error("E011", path=url, mirror=folder.resolve(),
+                        why=f" (looked for {target.relative_to(folder.resolve())})")
+        try:
+            data = target.read_bytes()
+        except OSError as exc:
+            raise error("E311", path=target, reason=exc.strerror or str(exc)) from exc
+        return _content_text(data, url, target.name, "", encoding)
     import requests
 
     try:
@@ -462,9 +749,22 @@ def list_documents(
     return df
 
 
-def add_document(store: Store, source: str | Path, **meta: Any) -> Document:
-    """Load a document (file or URL) and save it to the store; returns the stored document."""
-    return save_document(store, load_document(source, **meta))
+def add_document(store: Store, source: str | Path, *, infer: bool = True,
+                 **meta: Any) -> Document:
+    """Load a document (file or URL) and save it to the store; returns the stored document.
+
+    Without a ``side``, and with ``infer`` (default), the side is inferred from unambiguous
+    opening words (:func:`bilat.text.readouts.infer_side`) and the reason kept in ``notes``.
+    """
+    doc = load_document(source, **meta)
+    if infer and doc.side is None and doc.language in SUPPORTED:
+        from bilat.text.readouts import infer_side
+
+        found = infer_side(doc)
+        if found is not None:
+            doc = replace(doc, side=found[0], notes=doc.notes + (found[1],))
+    stored = save_document(store, doc)
+    return replace(stored, notes=doc.notes) if stored.doc_id == doc.doc_id else stored
 
 
 def with_meta(doc: Document, **meta: Any) -> Document:
@@ -477,7 +777,9 @@ def with_meta(doc: Document, **meta: Any) -> Document:
 
 
 __all__ = [
-    "KINDS", "LANGUAGES", "add_document", "decode_bytes", "detect_language",
+    "KINDS", "LANGUAGES", "LANGUAGE_NAMES", "SUPPORTED", "add_document", "clean_text",
+    "decode_bytes", "require_supported",
+    "detect_language", "glyph_code_share", "safe_terminal",
     "document_from_text", "fetch_document", "get_document", "list_documents", "load_document",
     "mirror_path", "save_document", "with_meta",
 ]

@@ -36,6 +36,8 @@ class Document:
     kind: str = "readout"  # 'readout' | 'statement' | 'transcript' | 'other'
     parties: tuple[str, ...] = ()  # ISO3 codes of the states the document is about/between
     event: str | None = None  # free key grouping documents of one call or summit
+    #: what reading changed (entities decoded, control characters removed, side inferred…)
+    notes: tuple[str, ...] = field(default=(), compare=False, hash=False)
 
 
 @dataclass(frozen=True)

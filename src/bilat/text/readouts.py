@@ -70,7 +70,7 @@ from bilat.text.align import (
     speaker_compatible,
 )
 from bilat.text.claims import extract_claims
-from bilat.text.documents import get_document, load_document, with_meta
+from bilat.text.documents import get_document, load_document, require_supported, with_meta
 from bilat.text.lexicon import Lexicon, load_lexicon
 from bilat.text.model import Claim, Document
 
@@ -96,6 +96,8 @@ class ClaimResult:
     score: float = 0.0
     reasons: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)  # 'unconfirmed', 'overstated'
+    confidence: float = 0.0  # in [0, 1]: how sure the label is (see :func:`label_confidence`)
+    confidence_reason: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready record with the claim's provenance (doc id, offsets, text)."""
@@ -109,6 +111,7 @@ class ClaimResult:
             "negated": c.negated, "opposes": c.opposes, "label": self.label,
             "counterpart": self.counterpart, "counterpart_doc": self.counterpart_doc,
             "score": round(self.score, 4), "reasons": self.reasons, "flags": self.flags,
+            "confidence": round(self.confidence, 3), "confidence_reason": self.confidence_reason,
         }
 
 
@@ -143,6 +146,26 @@ class Comparison:
         """Unconfirmed and overstated attributions, then one-sided claims: what to check first."""
         first = [r for r in self.results if r.flags]
         return first + [r for r in self.results if r.label == "one_sided" and not r.flags]
+
+    def matched(self, labels: Sequence[str] = ("shared",)) -> pd.DataFrame:
+        """Claims with a counterpart, one row per claim: its text, the counterpart's text,
+        score, confidence and reasons (``labels``: which labels to list)."""
+        by_id = {c.claim_id: c for cs in self.claims.values() for c in cs}
+        rows = []
+        for r in self.results:
+            if r.label not in labels:
+                continue
+            other = by_id.get(r.counterpart or "")
+            rows.append({
+                "claim_id": r.claim.claim_id, "side": r.side, "label": r.label,
+                "score": round(r.score, 3), "confidence": round(r.confidence, 3),
+                "speaker": r.claim.speaker, "speaker_side": r.claim.speaker_side,
+                "text": r.claim.text, "counterpart": r.counterpart,
+                "counterpart_text": other.text if other else None,
+                "counterpart_speaker": other.speaker if other else None,
+                "reasons": "; ".join(r.reasons), "confidence_reason": r.confidence_reason,
+            })
+        return pd.DataFrame(rows)
 
     def counts(self) -> pd.DataFrame:
         """Claims per document and label, with the unmatched share."""
@@ -220,6 +243,62 @@ def _resolve(
     if when:
         meta["date"] = when
     return with_meta(doc, **meta) if meta else doc
+
+
+#: Opening sentences that name the issuing side's leader first: "Vladimir Putin had a telephone
+#: conversation with …" (Kremlin), "President … spoke today with …" (White House), "国家主席习近平
+#: …同…通电话" (Chinese readouts), "Состоялся телефонный разговор Владимира Путина с …".
+_ISSUER_FRAME = {
+    "en": re.compile(
+        r"^(?:On [^,.]{3,40}, )?(?P<a>(?:[^,.;]|\b[A-Z]\.|\bJr\.){0,80}?(?:, Jr\.)?)\s+"
+        r"(?:had|held)\s+(?:a |an )?"
+        r"(?:\w+ ){0,3}?(?:telephone conversation|conversation|phone call|call|talks|meeting|"
+        r"videoconference|video call)\b[^.]{0,60}?\bwith\b"
+        r"|^(?:On [^,.]{3,40}, )?(?P<b>(?:[^,.;]|\b[A-Z]\.|\bJr\.){0,80}?(?:, Jr\.)?)\s+"
+        r"(?:spoke|talked|met)\s+"
+        r"(?:today |virtually |by (?:tele)?phone |on the phone )?(?:on \w+ \d{1,2},? )?with\b",
+        re.IGNORECASE),
+    "ru": re.compile(
+        r"(?:разговор\w*|переговор\w*|встреч\w*)\s+(?P<a>[А-ЯЁ][\w.-]+(?:\s+[А-ЯЁ][\w.-]+)?)"
+        r"\s+с\s+|^(?P<b>[^,.;]{0,60}?)\s+(?:провёл|провел|провели|встретился)\s+(?:\w+\s+){0,3}?"
+        r"(?:разговор|переговоры|встречу)\s+с\s+", re.IGNORECASE),
+    "zh": re.compile(r"(?P<a>[^，。：]{0,30}?)(?:应约|应邀)?(?:在[^，。]{0,30})?(?:同|与)"
+                     r"[^，。]{1,40}?"
+                     r"(?:通电话|通话|会谈|会见|举行会晤|举行视频会晤|视频通话|举行会谈|会晤)"
+                     r"|(?P<b>[^，。：]{0,30}?)(?:在[^，。]{0,30})?会见"),
+}
+
+
+def infer_side(doc: Document, lexicon: Lexicon | None = None) -> tuple[str, str] | None:
+    """(side, reason) when the opening sentence names the issuing side unambiguously.
+
+    Readouts name their own leader first and the other leader after "with"/"с"/"同": the
+    Kremlin's "Vladimir Putin had a telephone conversation with President … Xi Jinping", the
+    White House's "President … Biden … spoke today with President Xi Jinping", a Chinese
+    readout's "国家主席习近平…同俄罗斯总统普京通电话". The first named person before the verb is
+    the issuer's leader, and the text must name a leader of another side after it; anything
+    else (a briefing "on the conversation between A and B", no leader named) is None.
+    """
+    lex = lexicon or load_lexicon()
+    lang = doc.language if doc.language in _ISSUER_FRAME else "en"
+    head = doc.text.lstrip()[:400]
+    head = re.sub(r"^央视网消息（新闻联播）：", "", head)
+    m = _ISSUER_FRAME[lang].search(head)
+    if m is None:
+        return None
+    group = "a" if m.group("a") is not None else "b"
+    before = (m.start(group), m.end(group))
+    actors = [a for a in lex.actor_spans(head) if a.kind in ("person", "title")]
+    first = [a for a in actors if before[0] <= a.start < before[1]]
+    after = [a for a in actors if a.start >= before[1]]
+    if not first or not after:
+        return None
+    own = first[0]
+    others = {a.side for a in after if a.side and a.side != own.side}
+    if not own.side or not others:
+        return None
+    cue = head[m.start():m.end()].strip()
+    return own.side, f"side {own.side} inferred from the opening words {cue[:80]!r}"
 
 
 def check_same_event(docs: Sequence[Document], max_days: int = 3) -> list[str]:
@@ -370,6 +449,46 @@ def adjusted_similarity(
     return out
 
 
+def label_confidence(
+    res: ClaimResult, shared_threshold: float, divergent_threshold: float,
+    cross_language: bool = False,
+) -> tuple[float, str]:
+    """(confidence in [0, 1], reason) of a claim's label.
+
+    Matched labels (shared, divergent): how far the score clears the threshold that admitted
+    it, ``0.5 + 0.5·(S − t)/(1 − t)``. Unmatched labels (one-sided, unconfirmed attribution):
+    how far the best candidate stays below the shared threshold, ``1 − S/t`` (at least 0.05).
+    An unconfirmed attribution is as sure as its speaker: × 0.8 when the speaker was carried
+    from an earlier sentence or taken from a pronoun, × 0.9 for a joint subject ("the two
+    sides"). Across languages without embeddings the wording is not compared: × 0.8.
+    """
+    s = res.score
+    why: list[str] = []
+    if res.label in ("shared", "divergent"):
+        t = shared_threshold if res.label == "shared" or s >= shared_threshold \
+            else divergent_threshold
+        conf = 0.5 + 0.5 * max(0.0, s - t) / max(1e-9, 1.0 - t)
+        why.append(f"score {s:.2f} against threshold {t:.2f}")
+    else:
+        conf = max(0.05, 1.0 - s / max(shared_threshold, 1e-9))
+        why.append(f"best candidate {s:.2f} below the shared threshold {shared_threshold:.2f}")
+        if res.label == "unconfirmed_attribution":
+            extra = res.claim.extra or {}
+            cue = str(extra.get("speaker_cue") or "").split(",")[-1].strip().lower()
+            if extra.get("carried") or cue in ("he", "she", "он", "他", "她"):
+                conf *= 0.8
+                why.append("speaker carried from an earlier sentence")
+            elif res.claim.speaker_side == "BOTH":
+                conf *= 0.9
+                why.append("joint subject")
+            else:
+                why.append(f"speaker named: {extra.get('speaker_cue') or res.claim.speaker}")
+    if cross_language:
+        conf *= 0.8
+        why.append("aligned across languages by structure and concepts, not wording")
+    return min(1.0, max(0.0, conf)), "; ".join(why)
+
+
 def compare_readouts(
     docs: Sequence[Document | str | Path],
     *,
@@ -405,11 +524,23 @@ def compare_readouts(
     sides_l = list(sides or []) + [None] * n
     dates_l = list(dates or []) + [None] * n
     documents = [_resolve(d, store, sides_l[i], dates_l[i], mirror) for i, d in enumerate(docs)]
+    inferred: list[str] = []
+    for k, d in enumerate(documents):
+        require_supported(d)
+        if d.side is None:
+            found = infer_side(d, lex)
+            if found is not None:
+                documents[k] = with_meta(d, side=found[0], notes=d.notes + (found[1],))
+                inferred.append(f"{d.doc_id}: {found[1]}")
+            else:
+                inferred.append(f"WARNING {d.doc_id}: no side given and none could be inferred "
+                                "from its opening words: attributions to and from it cannot "
+                                "be checked (give FILE@SIDE)")
     ids = [d.doc_id for d in documents]
     for i, doc_id in enumerate(ids):
         if doc_id in ids[:i]:
             raise error("E314", doc=doc_id)
-    notes = [] if force else check_same_event(documents, max_days)
+    notes = list(inferred) + ([] if force else check_same_event(documents, max_days))
     if force:
         notes.append("same-event check skipped (--force)")
     claims = {d.doc_id: extract_claims(d, lex) for d in documents}
@@ -509,6 +640,11 @@ def compare_readouts(
                     else:
                         res.reasons.insert(0, f"attributed to {c.speaker} ({c.speaker_side}); "
                                            f"not found in the {c.speaker_side} readout")
+            res.confidence, res.confidence_reason = label_confidence(
+                res, shared_threshold, divergent_threshold,
+                cross_language=bool(other is not None and other.language != c.language
+                                    and not (isinstance(chosen, Aligner)
+                                             and chosen.reads_wording)))
             results.append(res)
 
     coverage = {d.doc_id: sorted({i for c in claims[d.doc_id] for i in c.issues})
@@ -536,4 +672,4 @@ def compare_readouts(
 
 
 __all__ = ["ASYMMETRY_DEFINITION", "LABELS", "ClaimResult", "Comparison", "check_same_event",
-           "compare_readouts"]
+           "compare_readouts", "infer_side"]

@@ -70,13 +70,41 @@ def _trimmed(text: str, start: int, end: int) -> Span | None:
     return Span(start, end, text[start:end])
 
 
+#: A line that ends a sentence (a hard line break after it ends a paragraph).
+_LINE_END = re.compile(r"[.!?。！？…:;：；\"”’»)\]）】」』]\s*$")
+
+
+def _soft_break(before: str, after: str) -> bool:
+    """Whether a single line break between two lines is a hard wrap inside a sentence.
+
+    It is when the first line does not end a sentence and either the next line starts in lower
+    case (``Russia\nfirmly supports``), or the first line is long enough to have been wrapped
+    (50+ characters; 20+ Han characters for Chinese, where the next line starts with Han).
+    """
+    b, a = before.rstrip(), after.lstrip()
+    if not b or not a or _LINE_END.search(b):
+        return False
+    if re.match(r"[a-zа-яё]", a):
+        return True
+    if re.match(r"[\u4e00-\u9fff]", a) and re.search(r"[\u4e00-\u9fff，、]$", b):
+        return len(b) >= 20
+    return len(b) >= 50 and not re.match(r"[-•*\d]", a)
+
+
 def paragraphs(text: str) -> list[Span]:
-    """Paragraphs of ``text``: separated by blank lines, else by line breaks."""
-    sep = re.compile(r"\n[ \t\r\f\v\u3000]*\n\s*") if re.search(r"\n[ \t\r\u3000]*\n", text) \
-        else re.compile(r"\n+")
+    """Paragraphs of ``text``: separated by blank lines, else by line breaks that end a
+    sentence (a line break inside a sentence, a hard wrap, does not split it)."""
+    if re.search(r"\n[ \t\r\u3000]*\n", text):
+        sep = re.compile(r"\n[ \t\r\f\v\u3000]*\n\s*")
+        breaks = list(sep.finditer(text))
+    else:
+        breaks = [m for m in re.finditer(r"\n+", text)
+                  if not _soft_break(text[text.rfind("\n", 0, m.start()) + 1:m.start()],
+                                     text[m.end():text.find("\n", m.end()) if "\n" in
+                                          text[m.end():] else len(text)])]
     out: list[Span] = []
     pos = 0
-    for m in sep.finditer(text):
+    for m in breaks:
         span = _trimmed(text, pos, m.start())
         if span:
             out.append(span)
@@ -115,6 +143,36 @@ def _locate(text: str, pieces: list[str], base: int) -> list[list[int]]:
     return [[s + base, e + base] for s, e in out]
 
 
+#: Abbreviations that never end a sentence: what follows belongs to it ("ст. 7", "им.
+#: Горчакова", "проф. Иванов", "25 авг. 2021", "т. е.", "No. 5", "U.S. side").
+_ABBREV_JOIN = re.compile(
+    r"(?:^|[\s(«\"“])(?:ст|стр|им|проф|акад|ген|рис|пп?|ч|см|г-н|г-жа|янв|февр?|мар|апр|авг|"
+    r"сент?|окт|нояб?|дек|т\.\s?е|т\.\s?к|т\.\s?н|напр|ср|No|Nos|Art|Arts|Vol|Para|"
+    r"Sec|Fig|approx|e\.g|i\.e|cf|vs|U\.S|U\.K|U\.N|U\.S\.A)\.\s*$", re.IGNORECASE)
+#: Abbreviations that may end a sentence; joined only when a digit or lower case follows.
+_ABBREV_MAYBE = re.compile(r"(?:^|\s)(?:гг?|долл|руб|млн|млрд|трлн|тыс|др|т\.\s?д|т\.\s?п|"
+                           r"etc|Inc|Ltd|Co|Jr|Sr)\.\s*$", re.IGNORECASE)
+#: Where a sentence ends although the segmenter ran on: a year "2021 г." or an amount "млрд
+#: долл." followed by a capital; "the U.S." followed by a word that opens a sentence.
+_FORCED_END = re.compile(
+    r"(?:(?<=\d\sг\.)|(?<=\dг\.)|(?<=\d\sгг\.)|(?<=\sдолл\.)|(?<=\sруб\.)|(?<=\sтыс\.))"
+    r"\s+(?=[А-ЯЁA-Z])"
+    r"|(?<=\bU\.S\.)\s+(?=(?:The|He|She|They|It|We|In|On|At|This|That|These|Those|Both|But|"
+    r"And|However|Also|Then|There)\b)")
+
+
+def _force_ends(text: str, spans: list[list[int]]) -> list[list[int]]:
+    out: list[list[int]] = []
+    for s0, e0 in spans:
+        pos = s0
+        for m in _FORCED_END.finditer(text, s0, e0):
+            if m.start() > pos:
+                out.append([pos, m.start()])
+            pos = m.end()
+        out.append([pos, e0])
+    return [sp for sp in out if text[sp[0]:sp[1]].strip()]
+
+
 def _post_rules(text: str, spans: list[list[int]]) -> list[list[int]]:
     merged: list[list[int]] = []
     for span in spans:
@@ -122,19 +180,32 @@ def _post_rules(text: str, spans: list[list[int]]) -> list[list[int]]:
             prev = text[merged[-1][0]:merged[-1][1]]
             cur = text[span[0]:span[1]]
             if (_STARTS_LOWER.match(cur) or _TITLES.search(prev) or _INITIALS.search(prev)
-                    or re.fullmatch(r"[\W\d]+", cur)):
+                    or re.fullmatch(r"[\W\d]+", cur) or _ABBREV_JOIN.search(prev)
+                    or (_ABBREV_MAYBE.search(prev) and re.match(r"[\d(«\"“]*[\da-zа-яё]",
+                                                                cur))):
                 merged[-1][1] = span[1]
                 continue
         merged.append(list(span))
-    return merged
+    return _force_ends(text, merged)
+
+
+#: A short sentence that only names who spoke ("普京说。", "他表示。") after a closing quote
+#: belongs to the quotation: "“…立场。”普京说。" is one claim by Putin.
+_ZH_SPEECH_TAIL = re.compile(r"^[\u4e00-\u9fff·]{0,10}?(?:说|表示|指出|强调|称|宣布|回答|问道)"
+                             r"(?:道)?[。！!.]?$")
 
 
 def _cjk_sentences(text: str, base: int) -> list[list[int]]:
-    out = []
+    out: list[list[int]] = []
     for m in _ZH_SENT.finditer(text):
         span = _trimmed(text, m.start(), m.end())
-        if span:
-            out.append([span.start + base, span.end + base])
+        if not span:
+            continue
+        if out and _ZH_SPEECH_TAIL.match(span.text) and \
+                text[out[-1][1] - base - 1] in "”’」』\"'":
+            out[-1][1] = span.end + base
+            continue
+        out.append([span.start + base, span.end + base])
     return out
 
 
@@ -152,7 +223,7 @@ def _paragraph_sentences(text: str, para: Span, language: str) -> list[Span]:
     else:
         # a no-break space (U+00A0) after a full stop is a sentence gap like any other; the
         # replacement keeps every offset
-        plain = para.text.replace("\u00a0", " ")
+        plain = para.text.replace("\u00a0", " ").replace("\n", " ")
         pieces = _segmenter(language).segment(plain)
         spans = _post_rules(text, _locate(plain, pieces, para.start))
     return [Span(s, e, text[s:e]) for s, e in spans if e > s]
@@ -256,6 +327,9 @@ def claim_spans(
         is_semicolon = ";" in m.group(0) or "；" in m.group(0)
         if _SPEECH_END.search(left):
             continue  # "普京表示，俄方…": the right part is what was said
+        if lang in _CJK and re.match(r"(?:并|还|同时)?(?:表示|指出|强调)", right):
+            cuts.append((m.start(), m.end()))  # "普京介绍了…，表示…": a second statement
+            continue
         if is_semicolon and not _inside_enumeration(left, right) or new_clause.match(right):
             cuts.append((m.start(), m.end()))
         elif issues_of is not None and "," in m.group(0) and lang not in _CJK \
