@@ -50,7 +50,10 @@ def read_rda_or_csv(path: Path, obj: str, needed: Iterable[str], layout: str) ->
     else:
         if path.stat().st_size == 0:
             raise error("E018", path=path)
-        df = pd.read_csv(path, low_memory=False)
+        try:
+            df = pd.read_csv(path, low_memory=False)
+        except pd.errors.EmptyDataError:
+            raise error("E018", path=path) from None
     df = pd.DataFrame(df).reset_index(drop=True)
     require_columns(path, df.columns, needed, layout)
     check_not_empty(path, df)

@@ -313,7 +313,8 @@ def parse_ei(path: Path, bad: BadRows) -> Any:
     """The Statistical Review workbook → Arrow rows of table ``energy_trade``."""
     if path.stat().st_size == 0:
         raise error("E018", path=path)
-    book = pd.read_excel(path, sheet_name=list(SHEETS), engine="calamine", header=None) \
+    book = pd.read_excel(path, sheet_name=list(SHEETS), engine="calamine", header=None,
+                         keep_default_na=False, na_values=[]) \
         if _has_sheets(path) else None
     if book is None:
         import python_calamine

@@ -97,6 +97,11 @@ def imf_iso3(name: str) -> str | None:
     return None
 
 
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and v != v) or (isinstance(v, str)
+                                                              and not v.strip())
+
+
 def _col_letter(i: int) -> str:
     s = ""
     i += 1
@@ -125,7 +130,8 @@ def parse_dots(path: Path, bad: BadRows) -> Any:
     """One ``DOTS_<n>.xlsx`` reporter workbook → Arrow rows of table ``imf_dots``."""
     if path.stat().st_size == 0:
         raise error("E018", path=path)
-    book = pd.read_excel(path, sheet_name=None, engine="calamine", header=None)
+    book = pd.read_excel(path, sheet_name=None, engine="calamine", header=None,
+                         keep_default_na=False, na_values=[])
     missing = [s for s in SHEETS if s not in book]
     if missing:
         raise error("E502", path=path, what="sheet " + ", ".join(repr(s) for s in missing),
@@ -136,7 +142,7 @@ def parse_dots(path: Path, bad: BadRows) -> Any:
     for sheet, flow in SHEETS.items():
         df = book[sheet]
         if df.shape[0] < 8 or df.shape[1] < 3:
-            raise error("E018", path=path) if df.dropna(how="all").empty else error(
+            raise error("E018", path=path) if df.map(_blank).all().all() else error(
                 "E502", path=path, what=f"the data rows of sheet {sheet!r}",
                 reason=f"only {df.shape[0]} rows and {df.shape[1]} columns", expected=LAYOUT)
         reporter = str(df.iat[3, 1]).strip()
@@ -151,7 +157,7 @@ def parse_dots(path: Path, bad: BadRows) -> Any:
         years: dict[int, int] = {}
         for j in range(2, df.shape[1]):
             y = df.iat[6, j]
-            if y is None or (isinstance(y, float) and y != y):
+            if _blank(y):
                 continue
             try:
                 yi = int(float(y))
@@ -168,7 +174,7 @@ def parse_dots(path: Path, bad: BadRows) -> Any:
         seen: dict[str, tuple[int, list[Any]]] = {}
         for i in range(7, df.shape[0]):
             partner = df.iat[i, 1]
-            if partner is None or (isinstance(partner, float) and partner != partner):
+            if _blank(partner):
                 continue
             partner = str(partner).strip()
             line = i + 1
