@@ -1,7 +1,9 @@
-"""`bilat events …` (ingest, indicators, sql, ids, quarantine) and `bilat fetch gdelt`.
+"""`bilat events …` (ingest, indicators, contacts, sql, ids, quarantine) and `bilat fetch
+gdelt|icews|icews-tkg|icews-dyad-year`.
 
-Each command calls the library function of the same name in :mod:`bilat.sources.gdelt` or
-:mod:`bilat.indicators.events`; data goes to stdout, progress and summaries to stderr.
+Each command calls the library function of the same name in :mod:`bilat.sources.gdelt`,
+:mod:`bilat.sources.icews*` or :mod:`bilat.indicators.events`; data goes to stdout, progress,
+notes and summaries to stderr. Heavy modules are imported inside the commands.
 """
 
 from __future__ import annotations
@@ -9,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from bilat.cli._base import (
     FormatOption,
@@ -22,13 +24,11 @@ from bilat.cli._base import (
     err,
     fetch_app,
     get_store,
+    parse_pairs,
 )
-from bilat.errors import error
-from bilat.indicators import events as ind
-from bilat.sources import gdelt
 
-events_app = typer.Typer(help="GDELT event data: ingest files, dyad indicators, SQL, provenance.",
-                         no_args_is_help=True)
+events_app = typer.Typer(help="Event data (GDELT, ICEWS): ingest files, dyad indicators with "
+                         "coverage, leader contacts, SQL, provenance.", no_args_is_help=True)
 app.add_typer(events_app, name="events")
 
 OnBadRows = typer.Option("fail", "--on-bad-rows",
@@ -36,8 +36,16 @@ OnBadRows = typer.Option("fail", "--on-bad-rows",
 
 
 @contextmanager
-def _progress(label: str) -> Iterator[gdelt.ProgressCallback]:
+def _progress(label: str) -> Iterator[Any]:
     """A Rich progress bar on stderr, exposed to the library as a plain callback."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
     bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                    TimeRemainingColumn(), console=err, transient=True,
                    disable=not err.is_terminal)  # no bar (nor blank line) in logs and pipes
@@ -53,24 +61,8 @@ def _progress(label: str) -> Iterator[gdelt.ProgressCallback]:
 
 
 def _pairs(countries: list[str], refs: list[str]) -> tuple[str, str, list[tuple[str, str]]]:
-    """Main pair and reference pairs from `A B --ref C D --ref E-F` (Click hands the second
-    country of a spaced --ref to the positional list)."""
-    extra = list(countries[2:])
-    pairs: list[tuple[str, str]] = []
-    for r in refs:
-        for sep in ("–", "-", ",", ":", "/"):
-            if sep in r:
-                x, _, y = r.partition(sep)
-                pairs.append((x.strip(), y.strip()))
-                break
-        else:
-            if not extra:
-                raise error("E012", value=r, option="--ref", options="two countries: --ref RUS BLR")
-            pairs.append((r, extra.pop(0)))
-    if len(countries) < 2 or extra:
-        raise error("E012", value=" ".join(countries), option="COUNTRIES",
-                    options="exactly two countries, e.g. RUS CHN (reference pairs with --ref)")
-    return countries[0], countries[1], pairs
+    """Main pair and reference pairs (ISO3) from `A B --ref C D --ref E-F`."""
+    return parse_pairs(countries, refs)
 
 
 @fetch_app.command("gdelt")
@@ -89,7 +81,9 @@ def fetch_gdelt(
     output: Path | None = OutputOption,
 ) -> None:
     """Download GDELT event exports for a date range (or read a mirror) and ingest them."""
-    store = get_store()
+    from bilat.sources import gdelt
+
+    store = get_store(write=True)
     try:
         with _progress("gdelt") as progress:
             report = gdelt.fetch_gdelt(start, end, version, mirror=mirror, store=store,
@@ -103,14 +97,34 @@ def fetch_gdelt(
 
 @events_app.command("ingest")
 def ingest(
-    files: list[Path] = typer.Argument(..., help="GDELT export files (.CSV or .zip, 1.0 or 2.0)."),
+    files: list[Path] = typer.Argument(
+        ..., help="Event files: GDELT exports (.CSV or .zip, 1.0 or 2.0), ICEWS Dataverse files "
+        "(.tab or .zip), ICEWS quadruple files (train/valid/test.txt beside entity2id.txt) or "
+        "the ICEWS dyad-year icews.rda; the format is told by the header."),
     on_bad_rows: str = OnBadRows,
     fmt: str = FormatOption,
     output: Path | None = OutputOption,
 ) -> None:
-    """Ingest local GDELT export files into the store (atomic; re-ingesting adds nothing)."""
-    store = get_store()
+    """Ingest local event files into the store (atomic; re-ingesting adds nothing)."""
+    from bilat.sources import gdelt
+    from bilat.sources.icews import split_by_format
+
+    groups = split_by_format(files)
+    store = get_store(write=True)
     try:
+        others = {k: v for k, v in groups.items() if k != "gdelt" and v}
+        if others:
+            from bilat.sources.icews import ingest_by_format
+
+            frame = ingest_by_format(store, others, on_bad_rows=on_bad_rows)
+            emit(frame, fmt, output, title="Ingested ICEWS files")
+            err.print(f"{int(frame['rows_added'].sum()):,} rows stored, "
+                      f"{int(frame['rows_already_stored'].sum()):,} already stored from "
+                      f"another file, {int(frame['bad_rows'].sum()):,} set aside "
+                      f"({on_bad_rows})", markup=False)
+        files = groups.get("gdelt", [])
+        if not files:
+            return
         with _progress("ingest") as progress:
             report = gdelt.ingest(store, files, on_bad_rows=on_bad_rows, progress=progress)
         emit(report.to_frame(), fmt, output, title="Ingested GDELT files")
@@ -121,9 +135,21 @@ def ingest(
 
 
 #: What the terminal table shows first; CSV/JSON/Parquet carry every column and denominator.
-_TABLE_COLUMNS = ["dyad", "direction", "period", "events", "verbal_coop", "material_coop",
-                  "verbal_conflict", "material_conflict", "goldstein_mean", "net_cooperation",
+_TABLE_COLUMNS = ["source", "dyad", "direction", "period", "events", "coverage", "partial",
+                  "low_n", "events_per_1k_a", "verbal_coop", "material_coop", "verbal_conflict",
+                  "material_conflict", "goldstein_mean", "net_cooperation",
                   "material_verbal_ratio", "gov_contacts", "avg_tone", "volume_a", "volume_b"]
+SourceOption = typer.Option(
+    "all", "--source", help="gdelt, icews, icews-tkg (derived), icews-dyad-year or all (each "
+    "source the store holds; sources side by side, never summed).")
+MinEventsOption = typer.Option(
+    10, "--min-events", help="Flag periods with fewer dyad events (contacts) as low_n "
+    "(default 10).")
+
+
+def _notes(df: Any) -> None:
+    for note in getattr(df, "attrs", {}).get("notes", []):
+        err.print(f"note: {note}", markup=False)
 
 
 @events_app.command("indicators")
@@ -137,31 +163,88 @@ def indicators(
                                           help="CAMEO actor type(s) both actors must have: GOV, "
                                           "MIL or GOV,MIL."),
     dedup: str = typer.Option("none", "--dedup", help="none, daily (one per day, dyad and "
-                              "code) or root (root events only)."),
+                              "code) or root (GDELT root events only)."),
     start: str | None = typer.Option(None, "--start", help="First day (YYYY-MM-DD, YYYY-MM)."),
     end: str | None = typer.Option(None, "--end", help="Last day (YYYY-MM-DD, YYYY-MM)."),
     version: list[int] = typer.Option([], "--gdelt-version", help="Only GDELT 1 or 2 rows."),
+    source: str = SourceOption,
+    min_events: int = MinEventsOption,
     indicator: str | None = typer.Option(None, "--indicator",
                                          help="Show (and chart) one indicator."),
-    chart: Path | None = typer.Option(None, "--chart", help="Write a Vega-Lite chart (HTML)."),
+    chart: Path | None = typer.Option(
+        None, "--chart", help="Write a Vega-Lite chart (HTML, or .json/.png/.svg); it plots "
+        "--indicator, by default events per 1,000 of A's events, partial periods marked, no "
+        "line across periods without data."),
     fmt: str = FormatOption,
     output: Path | None = OutputOption,
 ) -> None:
-    """Dyad indicators per period: quad-class counts, normalised shares with denominators,
-    Goldstein, net cooperation, deeds per word, government contacts, tone."""
+    """Dyad indicators per period and source, each row with its coverage and flags: quad-class
+    counts, normalised shares with denominators, Goldstein, net cooperation, deeds per word,
+    government contacts, tone."""
+    from bilat.indicators import events as ind
+
     a, b, refs = _pairs(countries, ref)
     store = get_store()
     try:
         df = ind.indicators(store, a, b, refs=refs, period=period, direction=direction,
                             actor_type=actor_type, dedup=dedup, start=start, end=end,
-                            versions=version, indicator=indicator)
+                            versions=version, indicator=indicator, source=source,
+                            min_events=min_events)
     finally:
         store.close()
-    emit(df, fmt, output, title=f"{a}–{b} event indicators per {period} (dedup: {dedup})",
-         columns=_TABLE_COLUMNS)
+    cols = _TABLE_COLUMNS if indicator is None else \
+        ["source", "dyad", "direction", "period", indicator, "coverage", "partial", "low_n",
+         "events"]
+    emit(df, fmt, output, title=f"{a}–{b} event indicators per {period} (source: {source}; "
+         f"dedup: {dedup}; low_n: fewer than {min_events} events)", columns=cols)
+    _notes(df)
     if chart is not None:
-        ind.chart(df, indicator or "events", chart)
+        ind.chart(df, indicator, chart)
         err.print(f"wrote {chart}", markup=False)
+
+
+@events_app.command("contacts")
+def contacts(
+    countries: list[str] = typer.Argument(..., help="The pair, e.g. RUS CHN (ISO3 or names)."),
+    ref: list[str] = typer.Option([], "--ref", help="Reference pair: --ref RUS BLR (repeat)."),
+    period: str = typer.Option("year", "--period", help="month or year (also day, week, "
+                               "quarter)."),
+    source: str = typer.Option("all", "--source", help="gdelt, icews, icews-tkg (derived) or "
+                               "all."),
+    start: str | None = typer.Option(None, "--start", help="First day (YYYY-MM-DD, YYYY-MM)."),
+    end: str | None = typer.Option(None, "--end", help="Last day (YYYY-MM-DD, YYYY-MM)."),
+    min_events: int = MinEventsOption,
+    compare: bool = typer.Option(True, "--compare/--no-compare",
+                                 help="Add the leader-engagement and corpus contact series "
+                                 "the store holds, side by side."),
+    listing: bool = typer.Option(False, "--list", help="One row per contact (day and kind) "
+                                 "with its event ids, instead of counts per period."),
+    fmt: str = FormatOption,
+    output: Path | None = OutputOption,
+) -> None:
+    """Meetings, visits, calls and negotiations between the two governments (CAMEO 036,
+    040-046, government or named-leader actors on both sides), one per dyad, day and kind."""
+    from bilat.indicators import events as ind
+
+    a, b, refs = _pairs(countries, ref)
+    store = get_store()
+    try:
+        if listing:
+            df = ind.contact_list(store, a, b, source=source, refs=refs, start=start, end=end)
+        else:
+            df = ind.contacts(store, a, b, period=period, source=source, refs=refs,
+                              start=start, end=end, min_events=min_events, compare=compare)
+    finally:
+        store.close()
+    if listing:
+        emit(df, fmt, output, title=f"{a}–{b} government contacts (one per dyad, day, kind)",
+             columns=["source", "dyad", "date", "kind", "events", "actors", "event_ids"])
+        return
+    emit(df, fmt, output, title=f"{a}–{b} government contacts per {period} (source: {source})",
+         columns=["source", "dyad", "period", "contacts", "coverage", "partial", "low_n",
+                  "visits", "calls", "meetings", "negotiations", "events"])
+    _notes(df)
+    err.print(f"event-data contacts: {ind.CONTACT_BASIS}", markup=False)
 
 
 @events_app.command("sql")
@@ -177,6 +260,8 @@ def sql(
     end: str | None = typer.Option(None, "--end"),
 ) -> None:
     """Print the indicator query as SQL (BigQuery: the public gdelt-bq.gdeltv2.events)."""
+    from bilat.indicators import events as ind
+
     a, b, refs = _pairs(countries, ref)
     text = ind.sql(a, b, dialect=dialect, refs=refs, period=period, direction=direction,
                    actor_type=actor_type, dedup=dedup, start=start, end=end)
@@ -198,6 +283,8 @@ def ids(
     output: Path | None = OutputOption,
 ) -> None:
     """List the events (GLOBALEVENTID, SOURCEURL, file) behind one indicator cell."""
+    from bilat.indicators import events as ind
+
     a, b, _ = _pairs(countries, [])
     store = get_store()
     try:
@@ -209,11 +296,84 @@ def ids(
 
 
 @events_app.command("quarantine")
-def quarantine(fmt: str = FormatOption, output: Path | None = OutputOption) -> None:
-    """Rows set aside by --on-bad-rows quarantine: file, line, reason and the raw line."""
-    store = get_store()
+def quarantine(
+    source: str | None = typer.Option(
+        None, "--source", help="Only this source's rows (gdelt, icews, unvotes …); "
+        "default: every source."),
+    fmt: str = FormatOption,
+    output: Path | None = OutputOption,
+) -> None:
+    """Rows set aside by --on-bad-rows quarantine: source, file, line, reason, raw line."""
+    from bilat.sources import gdelt
+
+    store = get_store(write=False)
     try:
-        df = gdelt.quarantine(store)
+        df = gdelt.quarantine(store, kind=source)
     finally:
         store.close()
-    emit(df, fmt, output, title="GDELT rows in quarantine")
+    emit(df, fmt, output, title="Rows in quarantine")
+
+
+def _fetch_results(results: Any, title: str, fmt: str, output: Path | None) -> None:
+    from bilat.sources.core import results_frame
+
+    frame = results_frame(results)
+    emit(frame, fmt, output, title=title)
+    err.print(f"{int(frame['rows_added'].sum()):,} rows stored, "
+              f"{int(frame['rows_already_stored'].sum()):,} already stored from another file, "
+              f"{int(frame['bad_rows'].sum()):,} set aside", markup=False)
+
+
+@fetch_app.command("icews")
+def fetch_icews(
+    mirror: Path | None = MirrorOption,
+    on_bad_rows: str = OnBadRows,
+    fmt: str = FormatOption,
+    output: Path | None = OutputOption,
+) -> None:
+    """Load the ICEWS event files (Dataverse layout, daily or yearly, .tab or .zip) found under
+    <mirror>/icews/."""
+    from bilat.sources.icews import fetch_icews as run
+
+    store = get_store()
+    try:
+        _fetch_results(run(store, mirror, on_bad_rows=on_bad_rows), "ICEWS event files", fmt,
+                       output)
+    finally:
+        store.close()
+
+
+@fetch_app.command("icews-tkg")
+def fetch_icews_tkg(
+    mirror: Path | None = MirrorOption,
+    on_bad_rows: str = OnBadRows,
+    fmt: str = FormatOption,
+    output: Path | None = OutputOption,
+) -> None:
+    """Load the ICEWS quadruple sets (derived source) found under <mirror>/icews-tkg/."""
+    from bilat.sources.icews_tkg import fetch_icews_tkg as run
+
+    store = get_store()
+    try:
+        _fetch_results(run(store, mirror, on_bad_rows=on_bad_rows),
+                       "ICEWS quadruple files (derived)", fmt, output)
+    finally:
+        store.close()
+
+
+@fetch_app.command("icews-dyad-year")
+def fetch_icews_dyad_year(
+    mirror: Path | None = MirrorOption,
+    on_bad_rows: str = OnBadRows,
+    fmt: str = FormatOption,
+    output: Path | None = OutputOption,
+) -> None:
+    """Load the ICEWS dyad-year quad counts 2002-2014 (<mirror>/icews-dyad-year/icews.rda)."""
+    from bilat.sources.icews_dyad_year import fetch_icews_dyad_year as run
+
+    store = get_store()
+    try:
+        _fetch_results(run(store, mirror, on_bad_rows=on_bad_rows),
+                       "ICEWS dyad-year aggregates", fmt, output)
+    finally:
+        store.close()

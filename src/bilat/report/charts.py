@@ -66,3 +66,46 @@ def save_chart(chart: alt.TopLevelMixin, path: str | Path) -> Path:
     except OSError as exc:
         raise error("E005", path=target, reason=exc.strerror or str(exc)) from exc
     return target
+
+
+def coverage_chart(
+    df: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    color: str,
+    partial: str = "partial",
+    title: str | None = None,
+    tooltip: Sequence[str] = (),
+    y_title: str | None = None,
+    note: str | None = None,
+) -> alt.LayerChart:
+    """A line chart of ``y`` over time that shows how complete each point is.
+
+    A row whose ``y`` is missing (NaN/None: a period without data) breaks its line instead of
+    being bridged; points of rows where ``partial`` is true are drawn hollow, complete ones
+    filled; ``note`` is printed under the title (e.g. what the measure is normalised by).
+    Each ``color`` value is one line.
+    """
+    data = df.copy()
+    data["_coverage"] = data[partial].map(lambda v: "partial period" if bool(v) else
+                                          "complete period")
+    x_type = "T" if pd.api.types.is_datetime64_any_dtype(data[x]) else "O"
+    enc_x = alt.X(f"{x}:{x_type}", title=x)
+    enc_y = alt.Y(f"{y}:Q", title=y_title or y)
+    tips = [alt.Tooltip(c) for c in dict.fromkeys((x, y, color, "_coverage", *tooltip))
+            if c in data.columns]
+    base = alt.Chart(data).encode(x=enc_x, y=enc_y, color=alt.Color(f"{color}:N", title=color))
+    # invalid=None: a NULL value breaks the path (Vega-Lite does not bridge gaps then)
+    line = base.mark_line(invalid="break-paths-show-domains")
+    points = base.transform_filter(f"isValid(datum['{y}'])").mark_point(size=50).encode(
+        shape=alt.Shape("_coverage:N", title="coverage",
+                        scale=alt.Scale(domain=["complete period", "partial period"],
+                                        range=["circle", "triangle-down"])),
+        fill=alt.condition(alt.datum._coverage == "partial period", alt.value("white"),
+                           alt.Color(f"{color}:N")),
+        tooltip=tips)
+    heading: Any = title or f"{y} over {x}"
+    if note:
+        heading = alt.TitleParams(text=heading, subtitle=note)
+    return alt.layer(line, points).properties(title=heading, width=720, height=320).interactive()

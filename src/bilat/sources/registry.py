@@ -24,6 +24,10 @@ class Entry:
 
 SOURCES: list[Entry] = [
     Entry("unvotes", "unga", "bilat.sources.unvotes:fetch_unvotes", "votes"),
+    Entry("icews", "icews", "bilat.sources.icews:fetch_icews", "events"),
+    Entry("icews-dyad-year", "icews-dyad-year",
+          "bilat.sources.icews_dyad_year:fetch_icews_dyad_year", "events"),
+    Entry("icews-tkg", "icews-tkg", "bilat.sources.icews_tkg:fetch_icews_tkg", "events"),
     Entry("undl-scrape", "unga/undl-scrape-2021",
           "bilat.sources.undl_scrape:fetch_undl_scrape", "votes"),
     Entry("idealpoints", "unga/voeten-2024", "bilat.sources.idealpoints:fetch_idealpoints",
