@@ -67,10 +67,14 @@ def test_hand_computed_2000(toy: Store) -> None:
     assert (r.n, r.same, r.partial, r.opposite, r.both_abstain) == (5, 2, 2, 1, 0)
     assert r.vote_ids == [1, 2, 3, 4, 5]
     # agreement, abstention as half: 1 − (2·½ + 1·1)/5 = 0.6 (= State Dept coincidence)
-    assert r.agree == pytest.approx(0.6) and r.coincidence == pytest.approx(0.6)
+    assert r.agree == pytest.approx(0.6)
+    # the State Department's coincidence equals it by construction: "all" shows it once
+    assert "coincidence" not in r.index
+    c = _row(V.affinity(toy, "RUS", "CHN", method="coincidence"), 2000)
+    assert c.coincidence == pytest.approx(0.6) and c.coincidence_yn == pytest.approx(2 / 3)
     assert r.agree_exact == pytest.approx(2 / 5)
     # abstentions excluded: both voted yes/no on 1, 3, 5; identical on 1 and 3 → 2/3
-    assert r.agree_yn == pytest.approx(2 / 3) and r.coincidence_yn == pytest.approx(2 / 3)
+    assert r.agree_yn == pytest.approx(2 / 3)
     # S (absolute): d = 0, ½, 0, ½, 1 → mean 0.4 → 1 − 2·0.4 = 0.2
     assert r.s == pytest.approx(0.2)
     # S (squared): d² = 0, ¼, 0, ¼, 1 → 1.5/5 = 0.3 → 1 − 2·0.3 = 0.4
@@ -93,7 +97,7 @@ def test_hand_computed_2000(toy: Store) -> None:
 def test_swapped_order_gives_same_indices(toy: Store) -> None:
     a = _row(V.affinity(toy, "RUS", "CHN"), 2000)
     b = _row(V.affinity(toy, "CHN", "RUS"), 2000, "CHN–RUS")
-    for k in V.INDEX_COLS:
+    for k in V.METHODS["all"]:
         assert a[k] == pytest.approx(b[k])
     assert (b.a_yes, b.b_yes) == (a.b_yes, a.a_yes)
 
@@ -109,7 +113,7 @@ def test_all_identical_votes_kappa_undefined(toy: Store) -> None:
 def test_no_common_votes(toy: Store) -> None:
     r = _row(V.affinity(toy, "RUS", "CHN"), 2002)
     assert r.n == 0 and r.vote_ids == [] and r.n_rollcalls == 2
-    assert all(math.isnan(r[k]) for k in V.INDEX_COLS)
+    assert all(math.isnan(r[k]) for k in V.METHODS["all"])
     assert r.note.startswith("no common recorded votes")
 
 
@@ -136,7 +140,7 @@ def test_by_issue_and_session_and_years(toy: Store) -> None:
     hr_only = V.affinity(toy, "RUS", "CHN", issue="hr")
     assert list(hr_only["period"]) == [2000] and hr_only["n"].iloc[0] == 2
     s = V.affinity(toy, "RUS", "CHN", by="session", years=(2000, 2001))
-    assert list(s["period"]) == [55, 56]
+    assert list(s["period"]) == ["55", "56"]  # sessions are text (ES-10 stays ES-10)
     whole = V.affinity(toy, "RUS", "CHN", by="period", years="2000-2003")
     assert whole["period"].iloc[0] == "2000-2003" and whole["n"].iloc[0] == 5 + 3 + 0 + 2
 

@@ -1,14 +1,15 @@
-"""`bilat votes …` and `bilat fetch unvotes`: UN voting affinity from the command line.
+"""`bilat votes …` and the UN-vote `bilat fetch …` commands: thin layers over the library.
 
 Each command parses options, calls the library function of the same name in
-:mod:`bilat.indicators.votes` (or :func:`bilat.sources.unvotes.fetch_unvotes`) and prints.
+:mod:`bilat.indicators.votes` (or a ``fetch_*`` of :mod:`bilat.sources`) and prints: data to
+stdout, warnings and notes to stderr. Heavy imports happen inside the commands.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-import pandas as pd
 import typer
 
 from bilat.cli._base import (
@@ -21,12 +22,10 @@ from bilat.cli._base import (
     fetch_app,
     get_store,
 )
-from bilat.errors import error
-from bilat.indicators import votes as V
-from bilat.sources import unvotes as U
 
-votes_app = typer.Typer(help="UN voting affinity: who votes with whom, by issue, and where "
-                        "a pair parts ways.", no_args_is_help=True)
+votes_app = typer.Typer(help="UN votes: chance-corrected affinity, ideal points, Security "
+                        "Council vetoes, splits on each side's core issues.",
+                        no_args_is_help=True)
 app.add_typer(votes_app, name="votes")
 
 YearsOption = typer.Option(None, "--years", "-y", help="Year or range, e.g. 2010-2019.")
@@ -34,100 +33,411 @@ IssueOption = typer.Option(
     None, "--issue", help="Issue code: me (Palestinian conflict), nu (nuclear), di (arms "
     "control), hr (human rights), co (colonialism), ec (economic development).")
 BodyOption = typer.Option("GA", "--body", help="GA (General Assembly) or SC (Security Council).")
+OnBadRows = typer.Option("fail", "--on-bad-rows",
+                         help="fail (default), skip (counted) or quarantine (kept aside with "
+                         "file, line and reason in the bad_rows table).")
+CoreOption = typer.Option(
+    [], "--core-issues", help="Extra core-issue mapping (TOML, same format as the shipped "
+    "bilat/reference/data/core_issues.toml; repeatable). Also $BILAT_CORE_ISSUES.")
+RefOption = typer.Option(
+    [], "--ref", help="Reference dyad shown beside A–B: --ref RUS BLR or --ref USA-GBR "
+    "(repeatable); --ref USA alone adds A–USA and B–USA.")
 
 
-def _table_view(df: pd.DataFrame, fmt: str) -> pd.DataFrame:
-    """For the terminal table drop the long vote-id lists (csv/json/parquet keep them)."""
-    return df.drop(columns=["vote_ids"], errors="ignore") if fmt == "table" else df
+def _pairs(countries: list[str], ref: list[str]) -> tuple[str, str, list[tuple[str, str]]]:
+    """``A B --ref C D --ref E-F`` (bilat.cli._base.parse_pairs); with no second country
+    after it, ``--ref C`` alone means both C–A and C–B, as before."""
+    from bilat.cli._base import parse_pairs
+    from bilat.reference.countries import resolve_state
+
+    seps = ("–", "-", ",", ":", "/")
+    if len(countries) == 2 and any(not any(s in r for s in seps) for r in ref):
+        a, b = resolve_state(countries[0]), resolve_state(countries[1])
+        ref = [x for r in ref for x in ([f"{a}-{r}", f"{b}-{r}"]
+                                        if not any(s in r for s in seps) else [r])]
+    return parse_pairs(countries, ref)
 
 
-@fetch_app.command("unvotes")
-def fetch_unvotes(
-    mirror: Path | None = MirrorOption,
-    on_bad_rows: str = typer.Option("error", "--on-bad-rows", help="error or skip (counted)."),
-    file: list[Path] = typer.Option(
-        [], "--file", help="Also ingest a Voeten or UN Digital Library export (repeatable)."),
-) -> None:
-    """Load UN General Assembly roll calls (unvotes release) into the store."""
-    store = get_store()
-    try:
-        results = U.fetch_unvotes(mirror=mirror, store=store, on_bad_rows=on_bad_rows) \
-            if not file or mirror is not None else []
-        for path in file:
-            results.append(U.ingest_file(store, path, on_bad_rows=on_bad_rows))
-    finally:
-        store.close()
+def _warn(df: Any) -> None:
+    for w in getattr(df, "attrs", {}).get("warnings", []) or []:
+        err.print(f"warning: {w}", markup=False)
+
+
+def _policy(value: str) -> str:
+    from bilat.sources.core import check_on_bad_rows
+
+    return check_on_bad_rows(value)
+
+
+def _summaries(results: list[Any]) -> None:
     for r in results:
         err.print(r.summary(), markup=False)
 
 
-@votes_app.command("affinity")
-def affinity(
-    a: str = typer.Argument(..., help="First state (ISO3 or name), e.g. RUS."),
-    b: str = typer.Argument(..., help="Second state, e.g. CHN."),
-    years: str | None = YearsOption,
-    issue: str | None = IssueOption,
-    method: str = typer.Option("all", "--method", "-m",
-                               help="agreement, coincidence, s, s2, kappa, pi or all."),
-    by: str = typer.Option("year", "--by", help="year, session, issue or period."),
-    ref: list[str] = typer.Option(
-        [], "--ref", help="Reference dyads shown side by side: a state (paired with A and "
-        "with B) or STATE-STATE; repeatable."),
-    important: bool = typer.Option(False, "--important", help="State Dept important votes only."),
-    body: str = BodyOption,
-    fmt: str = FormatOption,
-    output: Path | None = OutputOption,
-    chart: Path | None = typer.Option(None, "--chart", help="Also write a chart (.html/.json)."),
+# ----------------------------------------------------------------------------- fetch
+@fetch_app.command("unvotes")
+def fetch_unvotes(
+    mirror: Path | None = MirrorOption,
+    on_bad_rows: str = OnBadRows,
+    file: list[Path] = typer.Option(
+        [], "--file", help="Also ingest a Voeten or UN Digital Library export (repeatable)."),
 ) -> None:
-    """Agreement, coincidence, S scores, kappa and pi for A and B, with the votes behind them."""
+    """Load UN General Assembly roll calls (unvotes release, Voeten) into the store."""
+    from bilat.sources import unvotes as U
+
+    policy = _policy(on_bad_rows)
     store = get_store()
     try:
-        df = V.affinity(store, a, b, years=years, issue=issue, method=method, by=by, ref=ref,
-                        body=body, important_only=important)
+        results = U.fetch_unvotes(mirror=mirror, store=store, on_bad_rows=policy) \
+            if not file or mirror is not None else []
+        for path in file:
+            results.append(U.ingest_file(store, path, on_bad_rows=policy))
     finally:
         store.close()
+    _summaries(results)
+
+
+@fetch_app.command("undl-scrape")
+def fetch_undl_scrape(
+    mirror: Path | None = MirrorOption,
+    on_bad_rows: str = OnBadRows,
+    file: list[Path] = typer.Option([], "--file", help="Local copies instead ('UN DATA.csv.zip'"
+                                    " or the unzipped CSV; repeatable)."),
+) -> None:
+    """Load the UN Digital Library voting scrape (GA and SC, 1946–2021; mirror folder
+    unga/undl-scrape-2021). It is merged with the unvotes data without counting a roll call
+    twice (see `bilat votes disagreements`)."""
+    from bilat.sources import undl_scrape as S
+
+    policy = _policy(on_bad_rows)
+    store = get_store()
+    try:
+        results = S.ingest_undl_scrape(store, list(file), on_bad_rows=policy) if file else \
+            S.fetch_undl_scrape(store, mirror, on_bad_rows=policy)
+    finally:
+        store.close()
+    _summaries(results)
+
+
+@fetch_app.command("idealpoints")
+def fetch_idealpoints(
+    mirror: Path | None = MirrorOption,
+    on_bad_rows: str = OnBadRows,
+    file: list[Path] = typer.Option([], "--file", help="Local copies instead (the session CSV,"
+                                    " the year .dta or its CSV; repeatable)."),
+) -> None:
+    """Load Voeten's ideal points: by session (June 2024; unga/voeten-2024) and by calendar
+    year (July 2025; unga/voeten-2025)."""
+    from bilat.sources import idealpoints as I
+
+    policy = _policy(on_bad_rows)
+    store = get_store()
+    try:
+        results = I.ingest_idealpoints(store, list(file), on_bad_rows=policy) if file else \
+            I.fetch_idealpoints(store, mirror, on_bad_rows=policy)
+    finally:
+        store.close()
+    _summaries(results)
+
+
+@fetch_app.command("unsc-vetoes")
+def fetch_unsc_vetoes(
+    mirror: Path | None = MirrorOption,
+    on_bad_rows: str = OnBadRows,
+    file: list[Path] = typer.Option([], "--file", help="A local copy instead."),
+) -> None:
+    """Load the Security Council veto list (World Politics Data Lab, 1946 – July 2022)."""
+    from bilat.sources import unsc_vetoes as W
+
+    policy = _policy(on_bad_rows)
+    store = get_store()
+    try:
+        results = W.ingest_unsc_vetoes(store, list(file), on_bad_rows=policy) if file else \
+            W.fetch_unsc_vetoes(store, mirror, on_bad_rows=policy)
+    finally:
+        store.close()
+    _summaries(results)
+
+
+# ----------------------------------------------------------------------------- votes
+def _table_view(df: Any, fmt: str) -> Any:
+    """For the terminal table drop the long vote-id lists (csv/json/parquet keep them)."""
+    return df.drop(columns=["vote_ids"], errors="ignore") if fmt == "table" else df
+
+
+@votes_app.command("affinity")
+def affinity(
+    countries: list[str] = typer.Argument(..., help="A B, e.g. RUS CHN (ISO3 or names)."),
+    years: str | None = YearsOption,
+    issue: str | None = IssueOption,
+    method: str = typer.Option(
+        "all", "--method", "-m",
+        help="kappa (Cohen, with weighted kappa_w), pi (Scott, with pi_w), s, s2, agreement, "
+        "coincidence or all. Chance-corrected indices lead; raw agreement is beside them. "
+        "'all' shows each index once: the State Department's coincidence equals agree "
+        "(abstention as half agreement) and coincidence_yn equals agree_yn by construction, "
+        "so they are not repeated (ask for -m coincidence to see them under that name)."),
+    by: str = typer.Option("year", "--by",
+                           help="year, session (ES-10 etc. kept as text, in time order), "
+                           "issue (column 'issue', full names) or period."),
+    ref: list[str] = RefOption,
+    important: bool = typer.Option(False, "--important", help="State Dept important votes only."),
+    body: str = BodyOption,
+    min_n: int = typer.Option(20, "--min-n", help="Fewer common votes: low_n is true."),
+    fmt: str = FormatOption,
+    output: Path | None = OutputOption,
+    chart: Path | None = typer.Option(None, "--chart", help="Also write a chart (.html/.json) of "
+                                      "the first index (kappa unless -m says otherwise)."),
+) -> None:
+    """Chance-corrected affinity (kappa, pi, S) of A and B, raw agreement beside, with the
+    votes behind each figure."""
+    from bilat.indicators import votes as V
+
+    a, b, refs = _pairs(countries, ref)
+    store = get_store()
+    try:
+        df = V.affinity(store, a, b, years=years, issue=issue, method=method, by=by,
+                        ref=refs, body=body, important_only=important, min_n=min_n)
+    finally:
+        store.close()
+    _warn(df)
     if chart is not None:
         from bilat.report.charts import save_chart
 
-        index = V.METHODS[method][0]
-        save_chart(V.affinity_chart(df, index), chart)
+        save_chart(V.affinity_chart(df, V.METHODS[method][0]), chart)
         err.print(f"wrote {chart}", markup=False)
     if fmt == "table":
         if df["share_without_vote"].isna().all():
             err.print("share adopted without a vote: not in this source (recorded votes only)",
                       markup=False)
-        keep = ["dyad", "period", "n", *V.METHODS[method], "n_rollcalls",
-                "share_without_vote", "note"]
+        lead = ["dyad", "issue" if by == "issue" else "period", "n", "low_n",
+                *V.METHODS[method]]
+        if method == "all":
+            lead = ["dyad", "issue" if by == "issue" else "period", "n", "low_n", "kappa",
+                    "pi", "s", "agree", "kappa_w", "pi_w", "s2", "agree_exact", "agree_yn"]
+        keep = [*lead, "n_rollcalls", "share_without_vote", "note"]
         df = df[keep].dropna(axis=1, how="all")
-        if not df["note"].astype(bool).any():
+        if "note" in df and not df["note"].astype(bool).any():
             df = df.drop(columns="note")
-    emit(df, fmt, output, title=f"UN voting affinity {a}–{b}")
+    first = "issue" if by == "issue" else "period"
+    emit(df, fmt, output, title=f"UN voting affinity {a}–{b} (chance-corrected first)",
+         columns=["dyad", first, "n", "kappa", "s", "agree", "low_n", "pi"])
 
 
 @votes_app.command("divergent")
 def divergent(
-    a: str = typer.Argument(..., help="First state, e.g. RUS."),
-    b: str = typer.Argument(..., help="Second state, e.g. CHN."),
+    countries: list[str] = typer.Argument(..., help="A B, e.g. RUS CHN."),
     years: str | None = YearsOption,
     issue: str | None = IssueOption,
-    limit: int = typer.Option(20, "--limit", "-n", help="How many (0 = all)."),
+    limit: int = typer.Option(20, "--limit", "-n", help="How many of the other splits (0 = "
+                              "all); splits on core issues are always all listed."),
     body: str = BodyOption,
+    core_issues: list[Path] = CoreOption,
     fmt: str = FormatOption,
     output: Path | None = OutputOption,
 ) -> None:
-    """Resolutions on which A and B voted differently, most salient first."""
+    """Where A and B parted ways: first the votes on either side's core issues where the
+    other did not vote with it (with the reason), then the rest by salience."""
+    from bilat.cli._base import parse_pairs
+    from bilat.errors import error
+    from bilat.indicators import votes as V
+
+    a, b, _ = parse_pairs(countries, [])
+    if limit < 0:
+        raise error("E012", value=limit, option="--limit", options="0 (all) or a positive number")
     store = get_store()
     try:
-        df = V.divergent(store, a, b, years=years, issue=issue, limit=limit or None, body=body)
+        df = V.divergent(store, a, b, years=years, issue=issue, limit=limit or None, body=body,
+                         core_issues=list(core_issues) or None)
     finally:
         store.close()
+    _warn(df)
+    n_core = int(df["core"].sum())
+    err.print(f"{n_core} split(s) on core issues first, then {len(df) - n_core} other(s) by "
+              "salience", markup=False)
     if fmt == "table":
-        df = df[["symbol", "date", "short", "issues", "important", "vote_a", "vote_b", "tally",
-                 "salience", "vote_id"]].rename(columns={"vote_a": a, "vote_b": b})
-        df["short"] = df["short"].str.replace(r" : resolution / adopted by the General Assembly$",
-                                              "", regex=True).str.slice(0, 70)
-    emit(df, fmt, output, title=f"Votes where {a} and {b} parted ways",
-         columns=["symbol", "date", a, b, "tally", "short"])
+        df = df.rename(columns={"vote_a": a, "vote_b": b})
+        emit(df, fmt, output, title=f"Votes where {a} and {b} parted ways",
+             columns=["symbol", "date", a, b, "core_issue", "reason", "short", "tally",
+                      "salience"])
+        return
+    emit(df, fmt, output)
+
+
+@votes_app.command("core-issues")
+def core_issues(
+    countries: list[str] = typer.Argument(..., help="A B, e.g. RUS CHN."),
+    years: str | None = YearsOption,
+    stance: str = typer.Option("all", "--stance", help="split (the partner did not vote with "
+                               "it), with (the partner stood with it) or all."),
+    body: str = BodyOption,
+    extra: list[Path] = CoreOption,
+    fmt: str = FormatOption,
+    output: Path | None = OutputOption,
+) -> None:
+    """Votes on either side's core issues: where the partner stood with it, and where not."""
+    from bilat.cli._base import parse_pairs
+    from bilat.indicators import votes as V
+
+    a, b, _ = parse_pairs(countries, [])
+    store = get_store()
+    try:
+        df = V.core_issue_votes(store, a, b, years=years, stance=stance, body=body,
+                                core_issues=list(extra) or None)
+    finally:
+        store.close()
+    _warn(df)
+    if fmt == "table":
+        df = df.rename(columns={"vote_a": a, "vote_b": b})
+        emit(df, fmt, output, title=f"{a} and {b} on each other's core issues",
+             columns=["symbol", "date", a, b, "split", "core_of", "core_issue", "reason"])
+        return
+    emit(df, fmt, output)
+
+
+@votes_app.command("search")
+def search(
+    text: str | None = typer.Option(None, "--text", help="Words in the title or description "
+                                    "(all must occur; any case)."),
+    symbol: str | None = typer.Option(None, "--symbol", help="Resolution symbol, e.g. "
+                                      "A/RES/68/262 (older forms such as R/68/262 work)."),
+    state: list[str] = typer.Option([], "--state", help="Show this state's vote (repeatable)."),
+    years: str | None = YearsOption,
+    body: str | None = typer.Option(None, "--body", help="GA or SC (default both)."),
+    fmt: str = FormatOption,
+    output: Path | None = OutputOption,
+) -> None:
+    """Find roll calls by words or symbol, with each --state's vote. Titles are full in
+    CSV/JSON/Parquet; the terminal wraps them, never cuts."""
+    from bilat.indicators import votes as V
+    from bilat.reference.countries import resolve_state
+
+    states = [resolve_state(s) for s in state]
+    store = get_store()
+    try:
+        df = V.search(store, text=text, symbol=symbol, states=states, years=years, body=body)
+    finally:
+        store.close()
+    err.print(f"{len(df)} roll call(s)", markup=False)
+    emit(df, fmt, output, title="UN roll calls",
+         columns=["symbol", "date", *states, "tally", "full_title"])
+
+
+@votes_app.command("idealpoints")
+def idealpoints(
+    countries: list[str] = typer.Argument(..., help="A B, e.g. RUS CHN."),
+    ref: list[str] = RefOption,
+    years: str | None = YearsOption,
+    estimate: str = typer.Option("fp", "--estimate", help="fp (final-passage votes, by year, "
+                                 "to 2024), all (all votes, to 2023), legacy (session-based, "
+                                 "to 2023) or session (by session, June 2024 release)."),
+    fmt: str = FormatOption,
+    output: Path | None = OutputOption,
+    chart: Path | None = typer.Option(None, "--chart", help="Also write a chart (.html/.json)."),
+) -> None:
+    """Ideal-point distance of A and B per year with yardsticks (reference dyads, percentile
+    among all dyads): Voeten's published estimates (Bailey, Strezhnev & Voeten 2017), the
+    only figures for 2022–2024, when no roll calls are held (column 'basis')."""
+    from bilat.indicators import votes as V
+
+    a, b, refs = _pairs(countries, ref)
+    store = get_store()
+    try:
+        df = V.idealpoints(store, a, b, refs=refs, years=years, estimate=estimate)
+    finally:
+        store.close()
+    _warn(df)
+    if chart is not None:
+        from bilat.report.charts import save_chart
+
+        save_chart(V.idealpoints_chart(df), chart)
+        err.print(f"wrote {chart}", markup=False)
+    if fmt == "table":
+        err.print(f"source: {V.ESTIMATES[estimate]}", markup=False)
+    emit(df, fmt, output, title=f"Ideal-point distance {a}–{b} (published estimates)",
+         columns=["dyad", "year", *(["session"] if estimate == "session" else []), "distance",
+                  "percentile", "basis", "low_n"])
+
+
+@votes_app.command("vetoes")
+def vetoes(
+    countries: list[str] = typer.Argument(None, help="Optional pair A B, e.g. RUS CHN."),
+    years: str | None = YearsOption,
+    by: str = typer.Option("veto", "--by", help="veto (one row per vetoed draft) or year "
+                           "(per year: vetoes, each side's, joint, and the pair's Security "
+                           "Council votes on adopted resolutions)."),
+    joint: bool = typer.Option(False, "--joint", help="Only drafts both A and B vetoed."),
+    fmt: str = FormatOption,
+    output: Path | None = OutputOption,
+) -> None:
+    """Security Council vetoes (1946 – July 2022): every veto, joint vetoes of a pair, by year;
+    with --by year also the pair's SC votes on ADOPTED resolutions only (the UN Digital
+    Library records no votes on vetoed drafts or procedure)."""
+    from bilat.cli._base import parse_pairs
+    from bilat.indicators import votes as V
+
+    a = b = None
+    if countries:
+        a, b, _ = parse_pairs(list(countries), [])
+    store = get_store()
+    try:
+        df = V.vetoes(store, a, b, years=years, by=by, joint_only=joint)
+    finally:
+        store.close()
+    _warn(df)
+    if by == "veto" and a:
+        err.print(f"{int(df['joint'].sum())} joint veto(es) of {a} and {b} among {len(df)} "
+                  "listed", markup=False)
+    cols = ["date", "draft", "vetoed_by", "crisis_topic", "agenda_item"] if by == "veto" else \
+        ["year", "vetoes", "vetoes_a", "vetoes_b", "joint", "sc_resolutions", "sc_same"]
+    emit(df, fmt, output, title="Security Council vetoes", columns=cols)
+
+
+@votes_app.command("sc-votes")
+def sc_votes(
+    countries: list[str] = typer.Argument(..., help="A B, e.g. RUS CHN."),
+    years: str | None = YearsOption,
+    fmt: str = FormatOption,
+    output: Path | None = OutputOption,
+) -> None:
+    """A's and B's votes on Security Council resolutions: adopted resolutions only (vetoed
+    drafts: `bilat votes vetoes`)."""
+    from bilat.cli._base import parse_pairs
+    from bilat.indicators import votes as V
+
+    a, b, _ = parse_pairs(countries, [])
+    store = get_store()
+    try:
+        df = V.sc_votes(store, a, b, years=years)
+    finally:
+        store.close()
+    err.print("adopted resolutions only: vetoed drafts and procedural votes are not in the "
+              f"source; {int((~df['same']).sum())} of {len(df)} with different votes",
+              markup=False)
+    emit(df.rename(columns={"vote_a": a, "vote_b": b}) if fmt == "table" else df, fmt, output,
+         title=f"Security Council votes of {a} and {b}", columns=["symbol", "date", a, b,
+                                                                  "title"])
+
+
+@votes_app.command("disagreements")
+def disagreements(
+    years: str | None = YearsOption,
+    state: list[str] = typer.Option([], "--state", help="Only these states (repeatable)."),
+    fmt: str = FormatOption,
+    output: Path | None = OutputOption,
+) -> None:
+    """Roll calls held by both unvotes and the UN Digital Library scrape where a state's
+    recorded vote differs (bilat counts each roll call once and uses the unvotes vote)."""
+    from bilat.indicators import votes as V
+
+    store = get_store()
+    try:
+        df = V.source_disagreements(store, years=years, states=state or None)
+    finally:
+        store.close()
+    err.print(f"{len(df)} state vote(s) differ between the sources", markup=False)
+    emit(df, fmt, output, title="Where the two vote sources disagree",
+         columns=["symbol", "date", "iso3", "vote_unvotes", "vote_scrape", "kind"])
 
 
 @votes_app.command("nearest")
@@ -135,7 +445,8 @@ def nearest(
     a: str = typer.Argument(..., help="The state, e.g. RUS."),
     years: str | None = YearsOption,
     issue: str | None = IssueOption,
-    method: str = typer.Option("s", "--method", "-m", help="Index to rank by (default s)."),
+    method: str = typer.Option("kappa", "--method", "-m",
+                               help="Index to rank by (default kappa; s, pi, agreement …)."),
     limit: int = typer.Option(10, "--limit", "-n", help="Nearest and farthest N (0 = all)."),
     min_votes: int = typer.Option(10, "--min-votes", help="Fewer common votes: not ranked."),
     body: str = BodyOption,
@@ -143,6 +454,11 @@ def nearest(
     output: Path | None = OutputOption,
 ) -> None:
     """Every other state ranked by affinity with A: nearest first, farthest last."""
+    import pandas as pd
+
+    from bilat.errors import error
+    from bilat.indicators import votes as V
+
     if limit < 0:
         raise error("E012", value=limit, option="--limit", options="0 (all) or a positive number")
     store = get_store()
@@ -169,6 +485,9 @@ def coincidence(
     output: Path | None = OutputOption,
 ) -> None:
     """Every state's voting coincidence with the USA, the State Department's way."""
+    from bilat.errors import error
+    from bilat.indicators import votes as V
+
     rng = V.parse_years(year)  # a typo such as "abc" is a one-line E212, not a usage box
     if rng is None or rng[0] != rng[1] or rng[0] < 1946:
         raise error("E212", value=year)
@@ -184,13 +503,15 @@ def coincidence(
 def matrix(
     years: str | None = YearsOption,
     issue: str | None = IssueOption,
-    method: str = typer.Option("s", "--method", "-m", help="Index shown (default s)."),
+    method: str = typer.Option("kappa", "--method", "-m", help="Index shown (default kappa)."),
     state: list[str] = typer.Option([], "--state", help="Limit to these states (repeatable)."),
     min_votes: int = typer.Option(1, "--min-votes", help="Fewer common votes: left empty."),
     fmt: str = FormatOption,
     output: Path | None = OutputOption,
 ) -> None:
     """The all-pairs matrix for a period: states × states, one index."""
+    from bilat.indicators import votes as V
+
     store = get_store()
     try:
         df = V.matrix(store, years=years, method=method, issue=issue, states=state or None,

@@ -57,7 +57,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -70,23 +70,30 @@ from bilat.errors import error
 from bilat.sources.unvotes import ISSUES, read_statedept_coincidence
 from bilat.store import Store
 
-#: Method names accepted by :func:`affinity` and the CLI, and the columns each shows.
+#: Method names accepted by :func:`affinity` and the CLI, and the columns each shows
+#: (chance-corrected first). ``coincidence`` equals ``agree`` and ``coincidence_yn`` equals
+#: ``agree_yn`` by construction (module docstring): ``all`` shows each index once.
 METHODS: dict[str, tuple[str, ...]] = {
-    "agreement": ("agree", "agree_exact", "agree_yn"),
-    "coincidence": ("coincidence", "coincidence_yn"),
-    "s": ("s",),
-    "s2": ("s2",),
     "kappa": ("kappa", "kappa_w"),
     "pi": ("pi", "pi_w"),
+    "s": ("s",),
+    "s2": ("s2",),
+    "agreement": ("agree", "agree_exact", "agree_yn"),
+    "coincidence": ("coincidence", "coincidence_yn"),
 }
-METHODS["all"] = tuple(dict.fromkeys(c for cols in METHODS.values() for c in cols))
+METHODS["all"] = ("kappa", "pi", "s", "kappa_w", "pi_w", "s2", "agree", "agree_exact",
+                  "agree_yn")
 #: Grouping choices for :func:`affinity` and :func:`dyads`.
 BY = ("year", "session", "issue", "period")
 _NEXT = "bilat fetch unvotes"
+#: A figure on fewer common votes than this carries ``low_n = True``.
+LOW_N = 20
 
 COUNT_COLS = ("n", "same", "partial", "opposite", "both_abstain", "a_yes", "a_abstain", "a_no",
               "b_yes", "b_abstain", "b_no")
-INDEX_COLS = METHODS["all"]
+INDEX_COLS = tuple(dict.fromkeys(c for cols in METHODS.values() for c in cols))
+#: Label of roll calls without an issue code in ``--by issue`` tables.
+UNCODED = "Not coded (no issue code in the source)"
 
 
 # ----------------------------------------------------------------------------- options
@@ -135,19 +142,332 @@ def _check_by(by: str) -> str:
     return by
 
 
-# ----------------------------------------------------------------------------- ibis core
-def _table(store: Store, name: str) -> Any:
-    """``store.table(name)`` without leaving a half-read result on the connection.
+# ----------------------------------------------------------------------------- merged record
+#: Store tables of the UN Digital Library scrape (:mod:`bilat.sources.undl_scrape`).
+SCRAPE_TABLE = "undl_scrape_votes"
+#: Per-connection tables holding the merged record (never stored).
+MERGED_ROLLCALLS = "_bilat_rollcalls"
+MERGED_VOTES = "_bilat_votes"
+MERGED_DISAGREE = "_bilat_disagree"
+#: Offset of UN Digital Library record numbers in ``vote_id`` (as in bilat.sources.unvotes).
+UNDL_OFFSET = 10**15
+_RC_COLS: dict[str, str] = {
+    "vote_id": "BIGINT", "rcid": "BIGINT", "undl_id": "BIGINT", "body": "VARCHAR",
+    "date": "DATE", "year": "INTEGER", "session": "VARCHAR", "symbol": "VARCHAR",
+    "unres": "VARCHAR", "title": "VARCHAR", "descr": "VARCHAR", "agenda": "VARCHAR",
+    "subjects": "VARCHAR", "issues": "VARCHAR[]", "important": "BOOLEAN", "amend": "BOOLEAN",
+    "para": "BOOLEAN", "modality": "VARCHAR", "total_yes": "INTEGER", "total_no": "INTEGER",
+    "total_abstain": "INTEGER", "total_nonvoting": "INTEGER", "url": "VARCHAR",
+    "source": "VARCHAR",
+}
 
-    (``Store.has_table`` reads with ``fetchone()``; DuckDB 2 then refuses the next Ibis call
-    on the same connection, so existence is checked here with a fully fetched query.)
-    """
+
+def _exists(store: Store, name: str) -> bool:
     rows = store.con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
     ).fetchall()
-    if not rows or not rows[0][0]:
+    return bool(rows and rows[0][0])
+
+
+def _columns(store: Store, name: str) -> set[str]:
+    rows = store.con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [name]
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def _signature(store: Store) -> tuple[Any, ...]:
+    log = store.con.execute("SELECT count(*), max(ingested_at) FROM ingest_log").fetchall()[0]
+    return (tuple(log), _exists(store, "un_rollcalls"), _exists(store, "un_votes"),
+            _exists(store, SCRAPE_TABLE))
+
+
+def _link(store: Store) -> pd.DataFrame:
+    """Which scrape records are roll calls the unvotes/Voeten/UNDL tables already hold.
+
+    Matched, in this order: (1) the same UN Digital Library record number (UNDL exports
+    stored by :mod:`bilat.sources.unvotes`); (2) the same resolution symbol, read into one
+    canonical key (``A/RES/1004(ES-II)`` = ``R/ES-2/1004``…; :func:`bilat.sources.undl_scrape.
+    parse_symbol`), against final-passage roll calls only (not amendment or paragraph votes;
+    among several, the nearest date); (3) for roll calls whose symbol cannot be read: the same
+    body, date and yes/no/abstain tally. Columns: ``undl_id``, ``vote_id``, ``link``.
+    """
+    from bilat.sources.undl_scrape import parse_symbol, unres_key
+
+    con = store.con
+    empty = pd.DataFrame({"undl_id": pd.Series(dtype="int64"),
+                          "vote_id": pd.Series(dtype="int64"), "link": pd.Series(dtype=str),
+                          "title_undl": pd.Series(dtype=str)})
+    if not (_exists(store, "un_rollcalls") and _exists(store, "un_votes")
+            and _exists(store, SCRAPE_TABLE)):
+        return empty
+    s = con.execute(
+        f"""SELECT undl_id, any_value(body) AS body, any_value(symbol) AS symbol,
+                  any_value(date) AS date, any_value(title) AS title,
+                  any_value(total_yes) AS ty,
+                  any_value(total_no) AS tn, any_value(total_abstain) AS ta
+           FROM {SCRAPE_TABLE} GROUP BY undl_id"""
+    ).df()
+    cols = _columns(store, "un_rollcalls")
+    sel = ", ".join(c if c in cols else f"NULL AS {c}"
+                    for c in ("vote_id", "undl_id", "body", "symbol", "unres", "amend", "para",
+                              "date"))
+    u = con.execute(f"SELECT {sel} FROM un_rollcalls").df()
+    out = []
+    # (1) record number
+    rec = s.merge(u.dropna(subset=["undl_id"]).astype({"undl_id": "int64"}),
+                  on="undl_id", suffixes=("", "_u"))
+    if len(rec):
+        out.append(rec[["undl_id", "vote_id"]].assign(link="record number"))
+    done = set(rec["undl_id"])
+    # (2) symbol key
+    def sc_key(x: Any) -> str | None:
+        return re.sub(r"\s+", "", x).upper() if isinstance(x, str) and x.strip() else None
+
+    s = s.assign(key=[(parse_symbol(y) or (None, None))[1] if b == "GA" else sc_key(y)
+                      for b, y in zip(s["body"], s["symbol"], strict=True)])
+    final = u[~(u["amend"].fillna(False).astype(bool) | u["para"].fillna(False).astype(bool))]
+    final = final.assign(key=[(unres_key(x) or unres_key(y)) if b == "GA" else sc_key(y)
+                              for b, x, y in zip(final["body"], final["unres"], final["symbol"],
+                                                 strict=True)])
+    cand = s[~s["undl_id"].isin(done) & s["key"].notna()].merge(
+        final.dropna(subset=["key"])[["key", "vote_id", "body", "date"]], on=["key", "body"],
+        suffixes=("", "_u"))
+    if len(cand):
+        gap = (pd.to_datetime(cand["date"]) - pd.to_datetime(cand["date_u"])).abs()
+        cand = cand.assign(_gap=gap.dt.days.fillna(99999)).sort_values(
+            ["undl_id", "_gap", "vote_id"]).drop_duplicates("undl_id")
+        out.append(cand[["undl_id", "vote_id"]].assign(link="resolution symbol"))
+        done |= set(cand["undl_id"])
+    # (2b) the same resolution written with and without a part letter (66/253 = 66/253A),
+    # within 31 days, each side used once
+    used = set(cand["vote_id"]) if len(cand) else set()
+    s2 = s[~s["undl_id"].isin(done) & s["key"].notna()]
+    f2 = final.dropna(subset=["key"])
+    f2 = f2[~f2["vote_id"].isin(used)]
+    if len(s2) and len(f2):
+        bare = lambda k: re.sub(r"[A-Z]+$", "", k)  # noqa: E731
+        c2 = s2.assign(bkey=s2["key"].map(bare)).merge(
+            f2.assign(bkey=f2["key"].map(bare))[["bkey", "vote_id", "body", "date"]],
+            on=["bkey", "body"], suffixes=("", "_u"))
+        if len(c2):
+            gap = (pd.to_datetime(c2["date"]) - pd.to_datetime(c2["date_u"])).abs().dt.days
+            c2 = c2.assign(_gap=gap.fillna(99999))
+            c2 = c2[c2["_gap"] <= 31].sort_values(["_gap", "undl_id", "vote_id"])
+            c2 = c2.drop_duplicates("undl_id").drop_duplicates("vote_id")
+            if len(c2):
+                out.append(c2[["undl_id", "vote_id"]].assign(link="resolution symbol, part "
+                                                                  "letter aside"))
+                done |= set(c2["undl_id"])
+    # (3) date and tally, for roll calls without a readable symbol
+    left = s[~s["undl_id"].isin(done)]
+    if len(left):
+        keyed = set(final.dropna(subset=["key"])["vote_id"])
+        tally = con.execute(
+            """SELECT r.vote_id, any_value(r.body) AS body, any_value(r.date) AS date,
+                      sum(CASE WHEN v.vote = 'yes' THEN 1 ELSE 0 END) AS ty,
+                      sum(CASE WHEN v.vote = 'no' THEN 1 ELSE 0 END) AS tn,
+                      sum(CASE WHEN v.vote = 'abstain' THEN 1 ELSE 0 END) AS ta
+               FROM un_rollcalls r JOIN un_votes v USING (vote_id) GROUP BY r.vote_id"""
+        ).df()
+        tally = tally[~tally["vote_id"].isin(keyed)]
+        for c in ("ty", "tn", "ta"):
+            tally[c] = tally[c].astype("int64")
+            left = left.assign(**{c: left[c].astype("int64")})
+        m = left.merge(tally, on=["body", "date", "ty", "tn", "ta"], suffixes=("", "_u"))
+        m = m.sort_values(["undl_id", "vote_id"]).drop_duplicates("undl_id")
+        m = m[~m["vote_id"].duplicated()]
+        if len(m):
+            out.append(m[["undl_id", "vote_id"]].assign(link="date and tally"))
+    if not out:
+        return empty.assign(title_undl=pd.Series(dtype=str))
+    link = pd.concat(out, ignore_index=True).astype({"undl_id": "int64", "vote_id": "int64"})
+    return link.merge(s[["undl_id", "title"]].rename(columns={"title": "title_undl"}),
+                      on="undl_id", how="left")
+
+
+def merged(store: Store) -> None:
+    """Build the merged UN vote record for this connection (reused until the store changes).
+
+    The unvotes/Voeten/UNDL-export tables (``un_rollcalls``, ``un_votes``, from
+    :mod:`bilat.sources.unvotes`) and the UN Digital Library scrape (``undl_scrape_votes``,
+    :mod:`bilat.sources.undl_scrape`) hold many of the same roll calls. The merged record
+    counts each roll call **once**: a scrape record that matches a stored roll call (see
+    :func:`_link`) is not added again — the stored roll call keeps its votes and gains
+    ``undl_id`` and ``also_in`` (``undl-scrape record N``) and ``link`` (how it was matched);
+    scrape records that match nothing (2020–2021, SC resolutions, GA resolutions the unvotes
+    data lacks) are added with ``source = 'undl-scrape'`` and ``vote_id = 10**15 + record``.
+    Library records that are one vote published in parts (``A/RES/50/38[B]`` and its
+    sections ``[B-I]`` … ``[B-XII]``: same day, same resolution number, identical votes of
+    every state) count once, under the shortest symbol.
+    Where both sources hold a roll call and a state's recorded vote differs, the unvotes vote
+    is used and the difference is listed by :func:`source_disagreements` (``n_disagree`` on
+    the roll call counts them). Temporary tables ``_bilat_rollcalls``, ``_bilat_votes``,
+    ``_bilat_disagree``; nothing stored is changed. E009 when no vote table is loaded.
+    """
+    sig = _signature(store)
+    if getattr(store, "_bilat_votes_sig", None) == sig and _exists(store, MERGED_ROLLCALLS):
+        return
+    has_u = sig[1] and sig[2]
+    has_s = sig[3]
+    if not has_u and not has_s:
+        raise error("E009", name="un_votes", next_step=_NEXT)
+    con = store.con
+    link = _link(store)
+    con.register("_bilat_link_df", link)
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE _bilat_link AS SELECT * FROM _bilat_link_df")
+    finally:
+        con.unregister("_bilat_link_df")
+    parts = []
+    if has_u:
+        have = _columns(store, "un_rollcalls")
+        sel = ", ".join(
+            (f"CAST(r.{c} AS {t}) AS {c}" if c in have else f"CAST(NULL AS {t}) AS {c}")
+            if c != "undl_id" else
+            ("CAST(coalesce(r.undl_id, l.undl_id) AS BIGINT) AS undl_id" if c in have
+             else "CAST(l.undl_id AS BIGINT) AS undl_id")
+            for c, t in _RC_COLS.items())
+        parts.append(
+            f"""SELECT {sel}, l.also_in, l.link, l.title_undl FROM un_rollcalls r LEFT JOIN (
+                    SELECT vote_id, min(undl_id) AS undl_id, any_value(link) AS link,
+                           any_value(title_undl) AS title_undl,
+                           'undl-scrape record ' || string_agg(CAST(undl_id AS VARCHAR), ', '
+                               ORDER BY undl_id) AS also_in
+                    FROM _bilat_link GROUP BY vote_id) l ON l.vote_id = r.vote_id""")
+    if has_s:
+        # one vote published as several library records (A/RES/50/38[B] and its parts
+        # [B-I] … [B-XII]: same day, same resolution, identical votes of every state) is one
+        # roll call: the shortest symbol stands for the group
+        con.execute(
+            rf"""CREATE OR REPLACE TEMP TABLE _bilat_scrape_groups AS
+                WITH sig AS (
+                    SELECT undl_id, any_value(date) AS date, any_value(symbol) AS symbol,
+                           bit_xor(hash(iso3 || ':' || vote)) AS sig
+                    FROM {SCRAPE_TABLE} GROUP BY undl_id),
+                g AS (SELECT *, coalesce(nullif(regexp_extract(symbol,
+                                 '^(A/RES/(?:ES-|S-)?\d+/\d+)', 1), ''), symbol,
+                                 CAST(undl_id AS VARCHAR)) AS base FROM sig)
+                SELECT undl_id, date || '|' || base || '|' || sig AS grp,
+                       first_value(undl_id) OVER (PARTITION BY date, base, sig
+                                                  ORDER BY length(symbol), undl_id) AS rep
+                FROM g""")
+        held = ("SELECT undl_id FROM _bilat_scrape_groups WHERE undl_id <> rep OR grp IN "
+                "(SELECT grp FROM _bilat_scrape_groups WHERE undl_id IN "
+                "(SELECT undl_id FROM _bilat_link))")
+        if has_u:
+            held += (f" UNION ALL SELECT vote_id - {UNDL_OFFSET} FROM un_rollcalls "
+                     f"WHERE vote_id >= {UNDL_OFFSET}")
+        parts.append(
+            f"""SELECT CAST({UNDL_OFFSET} + undl_id AS BIGINT) AS vote_id,
+                       CAST(NULL AS BIGINT) AS rcid, CAST(undl_id AS BIGINT) AS undl_id,
+                       any_value(body) AS body, any_value(date) AS date,
+                       CAST(any_value(year) AS INTEGER) AS year,
+                       any_value(session) AS session, any_value(symbol) AS symbol,
+                       any_value(symbol) AS unres, any_value(title) AS title,
+                       CAST(NULL AS VARCHAR) AS descr, CAST(NULL AS VARCHAR) AS agenda,
+                       CAST(NULL AS VARCHAR) AS subjects, CAST([] AS VARCHAR[]) AS issues,
+                       CAST(NULL AS BOOLEAN) AS important, CAST(NULL AS BOOLEAN) AS amend,
+                       CAST(NULL AS BOOLEAN) AS para, 'recorded' AS modality,
+                       CAST(any_value(total_yes) AS INTEGER) AS total_yes,
+                       CAST(any_value(total_no) AS INTEGER) AS total_no,
+                       CAST(any_value(total_abstain) AS INTEGER) AS total_abstain,
+                       CAST(any_value(total_nonvoting) AS INTEGER) AS total_nonvoting,
+                       any_value(url) AS url, 'undl-scrape' AS source,
+                       CAST(NULL AS VARCHAR) AS also_in, CAST(NULL AS VARCHAR) AS link,
+                       CAST(NULL AS VARCHAR) AS title_undl
+                FROM {SCRAPE_TABLE} WHERE undl_id NOT IN ({held}) GROUP BY undl_id""")
+    with store.transaction():
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {MERGED_ROLLCALLS} AS "
+                    + " UNION ALL ".join(f"({p})" for p in parts))
+        vparts = []
+        if has_u:
+            vparts.append("SELECT vote_id, iso3, vote, CAST(vote_num AS TINYINT) AS vote_num, "
+                          "source FROM un_votes")
+        if has_s:
+            vparts.append(
+                f"""SELECT CAST({UNDL_OFFSET} + s.undl_id AS BIGINT) AS vote_id, s.iso3,
+                           s.vote, CAST(s.vote_num AS TINYINT) AS vote_num,
+                           'undl-scrape' AS source
+                    FROM {SCRAPE_TABLE} s SEMI JOIN {MERGED_ROLLCALLS} r
+                      ON r.vote_id = {UNDL_OFFSET} + s.undl_id AND r.source = 'undl-scrape'""")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {MERGED_VOTES} AS "
+                    + " UNION ALL ".join(f"({p})" for p in vparts))
+        if has_u and has_s:
+            con.execute(
+                f"""CREATE OR REPLACE TEMP TABLE {MERGED_DISAGREE} AS
+                    WITH u AS (SELECT l.vote_id, l.undl_id, v.iso3, v.vote
+                               FROM _bilat_link l JOIN un_votes v ON v.vote_id = l.vote_id
+                               WHERE v.vote_num IS NOT NULL),
+                         s AS (SELECT l.vote_id, l.undl_id, v.iso3, v.vote
+                               FROM _bilat_link l JOIN {SCRAPE_TABLE} v
+                                 ON v.undl_id = l.undl_id),
+                         j AS (SELECT coalesce(u.vote_id, s.vote_id) AS vote_id,
+                                      coalesce(u.undl_id, s.undl_id) AS undl_id,
+                                      coalesce(u.iso3, s.iso3) AS iso3,
+                                      u.vote AS vote_unvotes, s.vote AS vote_scrape
+                               FROM u FULL OUTER JOIN s
+                                 ON u.vote_id = s.vote_id AND u.undl_id = s.undl_id
+                                AND u.iso3 = s.iso3)
+                    SELECT * FROM j
+                    WHERE vote_unvotes IS DISTINCT FROM vote_scrape
+                      AND NOT (vote_unvotes IS NULL AND vote_scrape = 'absent')""")
+        else:
+            con.execute(f"""CREATE OR REPLACE TEMP TABLE {MERGED_DISAGREE} (vote_id BIGINT,
+                            undl_id BIGINT, iso3 VARCHAR, vote_unvotes VARCHAR,
+                            vote_scrape VARCHAR)""")
+        con.execute(f"ALTER TABLE {MERGED_ROLLCALLS} ADD COLUMN n_disagree INTEGER")
+        con.execute(f"""UPDATE {MERGED_ROLLCALLS} r SET n_disagree = d.n FROM (
+                            SELECT vote_id, count(*) AS n FROM {MERGED_DISAGREE}
+                            GROUP BY vote_id) d WHERE d.vote_id = r.vote_id""")
+    store._bilat_votes_sig = sig  # type: ignore[attr-defined]
+
+
+def _table(store: Store, name: str) -> Any:
+    """An Ibis table: ``un_rollcalls`` and ``un_votes`` read the merged record (:func:`merged`);
+    any other name is the stored table (E009 naming how to load it when it is missing)."""
+    if name in ("un_rollcalls", "un_votes"):
+        merged(store)
+        return store.ibis.table(MERGED_ROLLCALLS if name == "un_rollcalls" else MERGED_VOTES)
+    if not _exists(store, name):
         raise error("E009", name=name, next_step=_NEXT)
     return store.ibis.table(name)
+
+
+def source_disagreements(store: Store, *, years: str | Sequence[int] | None = None,
+                         states: Sequence[str] | None = None) -> pd.DataFrame:
+    """Roll calls both the unvotes data and the UN Digital Library scrape hold, where a
+    state's recorded vote differs between them (one row per state and roll call).
+
+    Columns: ``vote_id``, ``undl_id``, ``symbol``, ``date``, ``title``, ``iso3``,
+    ``vote_unvotes`` (null: unvotes lists no vote), ``vote_scrape`` (null: the scrape's
+    cell is empty; ``absent``: non-voting), ``kind`` (``different vote`` | ``only unvotes
+    records a vote`` | ``only the scrape records a vote``), ``link``. The merged record uses
+    the unvotes vote. A non-voting mark in the scrape against no row in unvotes is not a
+    disagreement (unvotes does not list absences).
+    """
+    merged(store)
+    rng = parse_years(years)
+    where, params = [], []
+    if rng:
+        where.append("r.year BETWEEN ? AND ?")
+        params += [rng[0], rng[1]]
+    if states:
+        iso = [_state(s) for s in states]
+        where.append("d.iso3 IN (" + ", ".join("?" * len(iso)) + ")")
+        params += iso
+    sql = (f"""SELECT d.vote_id, d.undl_id, r.symbol, r.date, r.title, d.iso3, d.vote_unvotes,
+                      d.vote_scrape, r.link
+               FROM {MERGED_DISAGREE} d JOIN {MERGED_ROLLCALLS} r USING (vote_id)"""
+           + (" WHERE " + " AND ".join(where) if where else "")
+           + " ORDER BY r.date, d.vote_id, d.iso3")
+    df = store.con.execute(sql, params).df()
+    rec = ("yes", "no", "abstain")
+    df.insert(8, "kind", np.where(
+        df["vote_unvotes"].isin(rec) & df["vote_scrape"].isin(rec), "different vote",
+        np.where(df["vote_unvotes"].isin(rec), "only unvotes records a vote",
+                 "only the scrape records a vote")))
+    return df
 
 
 def _rollcalls(store: Store, years: tuple[int, int] | None, issue: str | None, body: str,
@@ -171,8 +491,8 @@ def _period_rollcalls(rc: Any, by: str, years: tuple[int, int] | None) -> Any:
     """Roll calls with a ``period`` column (issue: one row per roll call per issue code)."""
     if by == "year":
         return rc.select("vote_id", period=rc.year.cast("int32"))
-    if by == "session":
-        return rc.select("vote_id", period=rc.session.cast("int32"))
+    if by == "session":  # text: ES-10, S-10 and regular sessions alike (ordered by date)
+        return rc.filter(rc.session.notnull()).select("vote_id", period=rc.session.cast("string"))
     if by == "issue":
         coded = rc.select("vote_id", period=rc.issues.unnest())
         uncoded = rc.filter(rc.issues.length() == 0).select("vote_id", period=ibis.literal("none"))
@@ -453,14 +773,16 @@ def _tidy(df: pd.DataFrame) -> pd.DataFrame:
 
 def _periods_frame(store: Store, rng: Any, issue: str | None, by: str, body: str,
                    important_only: bool) -> pd.DataFrame:
-    """Per period: recorded roll calls, and the share adopted without a vote (if known)."""
+    """Per period: recorded roll calls, the share adopted without a vote (if known), and the
+    first and last date (by-session tables are ordered by the first date)."""
     rc = _rollcalls(store, rng, issue, body, important_only, recorded_only=False)
     periods = _period_rollcalls(rc, by, rng)
-    j = periods.join(rc.select("vote_id", "modality"), "vote_id")
+    j = periods.join(rc.select("vote_id", "modality", "date"), "vote_id")
     agg = j.group_by("period").aggregate(
         n_rollcalls=(j.modality.isnull() | (j.modality != "without_vote")).sum(),
         n_modality=j.modality.notnull().sum(),
         n_without_vote=(j.modality == "without_vote").sum(),
+        first_date=j.date.min(), last_date=j.date.max(),
     ).to_pandas()
     known = agg["n_modality"] > 0
     agg["share_without_vote"] = np.where(
@@ -469,14 +791,43 @@ def _periods_frame(store: Store, rng: Any, issue: str | None, by: str, body: str
     return agg.drop(columns=["n_modality"])
 
 
-def _pairs_arg(a: str, b: str, ref: Iterable[str]) -> list[tuple[str, str]]:
-    """The main dyad plus reference dyads: ``"USA"`` → (A, USA), (B, USA); ``"USA-GBR"`` → it."""
+def session_sort_key(session: Any) -> tuple[int, int, int]:
+    """Order GA sessions given as text without a date: regular ``1``…``79`` by number;
+    special ``S-k`` and emergency special ``ES-k`` sessions after the regular session in
+    which they first met (ES-1/ES-2 1956 → 11, ES-10 1997 → 51, ES-11 2022 → 76, …).
+    Tables with dates order sessions by their first vote instead (:func:`affinity`)."""
+    text = str(session).strip().upper()
+    m = re.fullmatch(r"(ES-|S-)?(\d+)", text)
+    if not m:
+        return (10**6, 0, 0)
+    num = int(m.group(2))
+    if not m.group(1):
+        return (num, 0, 0)
+    regular = (_ES_SESSION if m.group(1) == "ES-" else _SS_SESSION).get(num, 10**5)
+    return (regular, 1 if m.group(1) == "S-" else 2, num)
+
+
+#: The regular session during which each emergency special session first met.
+_ES_SESSION = {1: 11, 2: 11, 3: 12, 4: 14, 5: 21, 6: 34, 7: 34, 8: 35, 9: 36, 10: 51, 11: 76}
+#: The regular session during which each special session met.
+_SS_SESSION = {1: 1, 2: 2, 3: 15, 4: 17, 5: 21, 6: 28, 7: 29, 8: 32, 9: 32, 10: 32, 11: 34,
+               12: 36, 13: 40, 14: 40, 15: 42, 16: 44, 17: 44, 18: 44, 19: 51, 20: 52,
+               21: 53, 22: 54, 23: 54, 24: 54, 25: 55, 26: 55, 27: 56, 28: 59, 29: 68,
+               30: 70, 31: 75, 32: 75}
+
+
+def _pairs_arg(a: str, b: str, ref: Iterable[str | tuple[str, str]]) -> list[tuple[str, str]]:
+    """The main dyad plus reference dyads: ``"USA"`` → (A, USA), (B, USA); ``"USA-GBR"`` or
+    ``("USA", "GBR")`` → that dyad."""
     a3, b3 = _state(a), _state(b)
     if a3 == b3:
         raise error("E216", value=a3)
     pairs = [(a3, b3)]
     for item in ref:
-        parts = [p for p in re.split(r"[-:,/]", item) if p.strip()]
+        if isinstance(item, tuple | list):
+            parts = list(item)
+        else:
+            parts = [p for p in re.split(r"[-:,/–]", item) if p.strip()]
         if len(parts) == 2:
             pairs.append((_state(parts[0]), _state(parts[1])))
         elif len(parts) == 1:
@@ -494,6 +845,89 @@ def _pairs_arg(a: str, b: str, ref: Iterable[str]) -> list[tuple[str, str]]:
     return out
 
 
+# ----------------------------------------------------------------------------- coverage
+@dataclass
+class Coverage:
+    """What the merged record holds for one body: first and last roll-call date, years held,
+    and the roll calls per source."""
+
+    body: str
+    first: Any
+    last: Any
+    years: list[int]
+    by_source: dict[str, int]
+
+    def describe(self) -> str:
+        if self.first is None:
+            return f"no {self.body} roll calls"
+        src = ", ".join(f"{k} {v:,}" for k, v in sorted(self.by_source.items()))
+        return f"{self.first} … {self.last}; roll calls by source: {src}"
+
+
+def coverage(store: Store, body: str = "GA") -> Coverage:
+    """Dates and years of the roll calls the store holds for ``body`` (merged record)."""
+    merged(store)
+    rows = store.con.execute(
+        f"""SELECT min(date), max(date), list(DISTINCT year ORDER BY year)
+            FROM {MERGED_ROLLCALLS} WHERE body = ?""", [body]).fetchall()[0]
+    src = dict(store.con.execute(
+        f"SELECT source, count(*) FROM {MERGED_ROLLCALLS} WHERE body = ? GROUP BY source",
+        [body]).fetchall())
+    return Coverage(body, rows[0], rows[1], [int(y) for y in (rows[2] or []) if y is not None],
+                    {k: int(v) for k, v in src.items()})
+
+
+def _year_spans(years: Sequence[int]) -> str:
+    """``[1946, 1947, 1948, 1950]`` → ``1946–1948, 1950``."""
+    out: list[str] = []
+    ys = sorted(set(years))
+    i = 0
+    while i < len(ys):
+        j = i
+        while j + 1 < len(ys) and ys[j + 1] == ys[j] + 1:
+            j += 1
+        out.append(str(ys[i]) if i == j else f"{ys[i]}–{ys[j]}")
+        i = j + 1
+    return ", ".join(out)
+
+
+def coverage_warnings(store: Store, rng: tuple[int, int] | None, body: str = "GA") -> list[str]:
+    """Warnings when ``rng`` reaches past the roll calls held (naming the last date held)."""
+    if rng is None:
+        return []
+    cov = coverage(store, body)
+    if cov.first is None:
+        return [f"no {body} roll calls in the store: load them with `{_NEXT}` and "
+                "`bilat fetch undl-scrape`"]
+    out = []
+    if rng[1] > cov.last.year:
+        out.append(f"{body} roll calls held end {cov.last} ({cov.describe()}); "
+                   f"{max(rng[0], cov.last.year + 1)}–{rng[1]} have no votes here"
+                   + ("; for those years see `bilat votes idealpoints` (Voeten's published "
+                      "estimates to 2024)" if body == "GA" else ""))
+    if rng[0] < cov.first.year:
+        out.append(f"{body} roll calls held start {cov.first}: {rng[0]}–"
+                   f"{min(rng[1], cov.first.year - 1)} have no votes here")
+    return out
+
+
+def _no_votes(store: Store, what: str, body: str = "GA") -> Any:
+    """E210 naming what to load (empty store) or which years exist."""
+    try:
+        cov = coverage(store, body)
+    except Exception:  # noqa: BLE001 - nothing loaded at all
+        cov = None
+    if cov is None or cov.first is None:
+        hint = (f"load them with `{_NEXT}` (Voeten/unvotes, 1946–2020) and `bilat fetch "
+                "undl-scrape` (UN Digital Library, GA and SC to 2021)")
+    else:
+        hint = (f"the store holds {body} votes for {_year_spans(cov.years)} (last "
+                f"{cov.last}); widen --years/--issue" + (
+                    ", or for 2022–2024 use `bilat votes idealpoints`" if body == "GA" else ""))
+    return error("E210", what=what, hint=hint)
+
+
+# ----------------------------------------------------------------------------- affinity
 def affinity(
     store: Store,
     a: str,
@@ -503,19 +937,26 @@ def affinity(
     issue: str | None = None,
     method: str = "all",
     by: str = "year",
-    ref: Sequence[str] = (),
+    ref: Sequence[str | tuple[str, str]] = (),
     body: str = "GA",
     important_only: bool = False,
+    min_n: int = LOW_N,
 ) -> pd.DataFrame:
     """Voting affinity of A and B (and reference dyads) per year, session, issue or period.
 
-    Columns: ``dyad`` (``A–B`` in the order asked), ``period``, ``a``, ``b``, ``n`` (common
-    recorded votes), the 3 × 3 table counts (``same``, ``partial``, ``opposite``,
-    ``both_abstain``, each side's yes/abstain/no), the indices of ``method`` (see the module
-    docstring), ``n_rollcalls`` (recorded roll calls in the period), ``n_without_vote`` and
-    ``share_without_vote`` (resolutions adopted without a vote, where the source records them;
-    they are not votes and are left out of every index), ``note``
-    and ``vote_ids`` (the roll calls behind the figure; list them with :func:`affinity_votes`).
+    Columns: ``dyad`` (``A–B`` in the order asked), ``period`` (year, session as text —
+    ``ES-10`` stays ``ES-10`` —, issue code, or the whole range), ``issue`` (``by="issue"``
+    only: the issue's full name), ``a``, ``b``, ``n`` (common recorded votes), ``low_n``
+    (``n < min_n``: read the figure with care), the 3 × 3 table counts (``same``,
+    ``partial``, ``opposite``, ``both_abstain``, each side's yes/abstain/no), the indices of
+    ``method`` — chance-corrected first (kappa, pi, S, then raw agreement; see the module
+    docstring) —, ``n_rollcalls`` (recorded roll calls in the period), ``n_without_vote`` and
+    ``share_without_vote`` (resolutions adopted without a vote, where the source records
+    them; not votes, left out of every index), ``first_date``/``last_date``, ``note`` and
+    ``vote_ids`` (the roll calls behind the figure; :func:`affinity_votes` lists them).
+    Periods are in time order (sessions by their first vote). ``df.attrs["warnings"]`` lists
+    coverage warnings (a range past the data names the last date held). E210 when there is
+    nothing to compute, naming what to load or which years exist.
     """
     rng = parse_years(years)
     by = _check_by(by)
@@ -547,14 +988,27 @@ def affinity(
     out["note"] = _notes(out)
     out = out.merge(periods, on="period", how="left")
     if out["n"].sum() == 0 and len(periods) == 0:
-        raise error("E210", what=_what(asked[0], rng, issue))
-    cols = ["dyad", "period", "a", "b", *COUNT_COLS, *shown, "n_rollcalls", "n_without_vote",
-            "share_without_vote", "note", "vote_ids"]
-    key = pd.to_numeric(out["period"], errors="coerce")
+        raise _no_votes(store, _what(asked[0], rng, issue), body)
+    out["low_n"] = out["n"] < min_n
+    cols = ["dyad", "period", "a", "b", "n", "low_n", *shown, *COUNT_COLS[1:], "n_rollcalls",
+            "n_without_vote", "share_without_vote", "first_date", "last_date", "note",
+            "vote_ids"]
+    if by == "issue":
+        out["issue"] = out["period"].map(lambda c: ISSUES.get(c, UNCODED))
+        cols.insert(2, "issue")
+    if by == "session":
+        key = pd.to_datetime(out["first_date"])
+    elif by == "issue":  # by full name, uncoded last
+        key = out["issue"].map(lambda s: (s == UNCODED, s))
+        key = key.map({k: i for i, k in enumerate(sorted(set(key)))})
+    else:
+        key = pd.to_numeric(out["period"], errors="coerce")
     out = out.assign(_k=key).sort_values(["_k", "period"], kind="stable").drop(columns="_k")
     order = {d: i for i, d in enumerate(dict.fromkeys(out["dyad"]))}
     out = out.sort_values("dyad", key=lambda s: s.map(order), kind="stable")
-    return out[cols].reset_index(drop=True)
+    res = out[cols].reset_index(drop=True)
+    res.attrs["warnings"] = coverage_warnings(store, rng, body)
+    return res
 
 
 def _what(pair: tuple[str, str], rng: Any, issue: str | None) -> str:
@@ -566,7 +1020,7 @@ def _what(pair: tuple[str, str], rng: Any, issue: str | None) -> str:
     return text
 
 
-def side_by_side(df: pd.DataFrame, index: str = "agree") -> pd.DataFrame:
+def side_by_side(df: pd.DataFrame, index: str = "kappa") -> pd.DataFrame:
     """Several dyads over time side by side: one row per period, one column per dyad."""
     wide = df.pivot_table(index="period", columns="dyad", values=index, aggfunc="first",
                           sort=False)
@@ -575,16 +1029,21 @@ def side_by_side(df: pd.DataFrame, index: str = "agree") -> pd.DataFrame:
     return wide.reset_index().rename_axis(columns=None)
 
 
-def affinity_chart(df: pd.DataFrame, index: str = "agree", title: str | None = None) -> Any:
-    """One Vega-Lite line chart of ``index`` over the periods, one line per dyad."""
+def affinity_chart(df: pd.DataFrame, index: str = "kappa", title: str | None = None) -> Any:
+    """One Vega-Lite line chart of ``index`` (default Cohen's kappa) over the periods, one line
+    per dyad; the tooltip carries n, S and raw agreement beside it."""
     from bilat.report.charts import time_chart
 
-    data = df[["dyad", "period", index, "n"]].copy()
+    extra = [c for c in ("s", "agree") if c in df.columns and c != index]
+    data = df[["dyad", "period", index, "n", *extra]].copy()
     num = pd.to_numeric(data["period"], errors="coerce")
     if num.notna().all():
         data["period"] = num.astype(int)
-    return time_chart(data, x="period", y=index, color="dyad", tooltip=["n"],
-                      title=title or f"UN General Assembly voting: {index} by {'period'}")
+    label = {"kappa": "Cohen's kappa", "pi": "Scott's pi", "s": "S score",
+             "agree": "raw agreement"}.get(index, index)
+    return time_chart(data, x="period", y=index, color="dyad", tooltip=["n", *extra],
+                      title=title or f"UN General Assembly voting: {label} (chance-corrected "
+                      "first; raw agreement in the tooltip)")
 
 
 def affinity_votes(
@@ -677,62 +1136,256 @@ def matrix(store: Store, *, years: str | Sequence[int] | None = None, method: st
     return wide.sort_index().sort_index(axis=1)
 
 
-# ----------------------------------------------------------------------------- divergent votes
-def divergent(
-    store: Store,
-    a: str,
-    b: str,
-    *,
-    years: str | Sequence[int] | None = None,
-    issue: str | None = None,
-    limit: int | None = 20,
-    body: str = "GA",
-) -> pd.DataFrame:
-    """Roll calls where A and B voted differently, most salient first.
+# ----------------------------------------------------------------------------- core issues
+#: Kinds of core issue, in the order splits on them are listed.
+CORE_KINDS = ("territory", "conduct", "dispute")
+#: Environment variable naming extra core-issue files (``os.pathsep``-separated).
+CORE_ISSUES_ENV = "BILAT_CORE_ISSUES"
 
-    ``salience = 2·important + distance + contest + issue_agree`` (0 to 5), where
 
-    - ``important`` is 1 for a vote on the State Department's important-votes list;
-    - ``distance`` is 1 for yes against no and ½ for an abstention against a yes or no;
-    - ``contest = 1 − |yes − no| / (yes + no + abstain)``: 1 for a tied vote, 0 for a
-      unanimous one (the *margin*: parting ways on a close vote matters more);
-    - ``issue_agree`` is the pair's own agreement (``agree``) over the same years in the roll
-      call's issue area (the highest among its codes; uncoded votes: among uncoded votes), so
-      a split in an area where the two usually vote together ranks above one in an area
-      where they always differ.
+@dataclass(frozen=True)
+class CoreIssue:
+    """One state's core issue and how roll calls on it are recognised (``core_issues.toml``)."""
 
-    The tally is the official one where the source gives it (UNDL), else counted from the
-    stored votes (``tally_source``). ``issues`` lists the issue codes; ``issue`` keeps one
-    issue only. Ties: newest first.
+    state: str
+    id: str
+    label: str
+    kind: str
+    match: tuple[str, ...]
+    exclude: tuple[str, ...] = ()
+    years: tuple[int, int] | None = None
+    symbols: tuple[str, ...] = ()
+    why: str = ""
+    source: str = "shipped"
+    rank: int = 0  #: position among the state's issues (the file lists them most important first)
+
+    def matches(self, text: str, symbol: str | None, year: int | None) -> str | None:
+        """The word that puts a roll call on this issue (None: not on it).
+
+        ``text`` is the lower-cased title, description and agenda; a listed symbol matches
+        whatever the title says; ``years`` bounds both.
+        """
+        if self.years and year is not None and not self.years[0] <= year <= self.years[1]:
+            return None
+        if symbol and _norm_symbol(symbol) in {_norm_symbol(s) for s in self.symbols}:
+            return f"symbol {symbol}"
+        found = _compiled(self.match).search(text)
+        if not found:
+            return None
+        if self.exclude and _compiled(self.exclude).search(text):
+            return None
+        return found.group(0)
+
+
+def _norm_symbol(symbol: str) -> str:
+    return re.sub(r"\s+", "", str(symbol)).upper()
+
+
+_RX_CACHE: dict[tuple[str, ...], re.Pattern[str]] = {}
+
+
+def _compiled(terms: tuple[str, ...]) -> re.Pattern[str]:
+    rx = _RX_CACHE.get(terms)
+    if rx is None:
+        rx = re.compile(r"(?<![\w])(?:" + "|".join(f"(?:{x})" for x in terms) + ")",
+                        re.IGNORECASE)
+        _RX_CACHE[terms] = rx
+    return rx
+
+
+def _toml_line(text: str, index: int) -> int:
+    """Line of the ``index``-th ``[[issue]]`` header (1-based) in ``text``."""
+    seen = -1
+    for no, line in enumerate(text.splitlines(), 1):
+        if line.strip().startswith("[[issue]]"):
+            seen += 1
+            if seen == index:
+                return no
+    return 1
+
+
+def _parse_core_file(text: str, source: str) -> list[CoreIssue]:
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        raise error("E221", path=source, line=int(m.group(1)) if m else 1,
+                    reason=f"not valid TOML ({exc})") from exc
+    items = data.get("issue", [])
+    if not isinstance(items, list) or set(data) - {"issue"}:
+        raise error("E221", path=source, line=1,
+                    reason="the file should hold [[issue]] tables only")
+    out = []
+    for i, it in enumerate(items):
+        line = _toml_line(text, i)
+
+        def bad(reason: str, line: int = line) -> Any:
+            return error("E221", path=source, line=line, reason=reason)
+
+        missing = [k for k in ("state", "id", "label", "kind", "match") if k not in it]
+        if missing:
+            raise bad("missing " + ", ".join(missing))
+        unknown = set(it) - {"state", "id", "label", "kind", "match", "exclude", "years",
+                             "symbols", "why"}
+        if unknown:
+            raise bad("unknown keys " + ", ".join(sorted(unknown)))
+        try:
+            state = _state(str(it["state"]))
+        except Exception as exc:  # noqa: BLE001 - any unknown state is this file's error
+            raise bad(f"unknown state {it['state']!r}") from exc
+        if it["kind"] not in CORE_KINDS:
+            raise bad(f"kind {it['kind']!r} is not one of {', '.join(CORE_KINDS)}")
+        terms = it["match"]
+        if (not isinstance(terms, list) or not terms
+                or not all(isinstance(x, str) and x.strip() for x in terms)):
+            raise bad("match must be a non-empty list of words")
+        for x in [*terms, *it.get("exclude", [])]:
+            try:
+                re.compile(x)
+            except re.error as exc:
+                raise bad(f"{x!r} is not a valid pattern ({exc})") from exc
+        years = it.get("years")
+        if years is not None and (not isinstance(years, list) or len(years) != 2
+                                  or not all(isinstance(y, int) for y in years)
+                                  or years[0] > years[1]):
+            raise bad("years must be [first, last] with first <= last")
+        out.append(CoreIssue(
+            state=state, id=str(it["id"]), label=str(it["label"]), kind=str(it["kind"]),
+            match=tuple(x.lower() for x in terms),
+            exclude=tuple(x.lower() for x in it.get("exclude", [])),
+            years=tuple(years) if years else None,  # type: ignore[arg-type]
+            symbols=tuple(str(s) for s in it.get("symbols", [])),
+            why=str(it.get("why", "")), source=source))
+    return out
+
+
+def load_core_issues(extra: str | Path | Sequence[str | Path] | None = None,
+                     *, shipped: bool = True) -> list[CoreIssue]:
+    """The core-issue mapping: the shipped ``bilat/reference/data/core_issues.toml`` plus
+    any files in ``extra`` and in ``$BILAT_CORE_ISSUES`` (same format; an entry with the same
+    state and id replaces the earlier one, so a user file can correct or add any state).
+
+    Format and provenance: ``bilat/reference/data/CORE_ISSUES_SOURCES.md``. E221 names the
+    file and line of a malformed entry.
     """
-    rng = parse_years(years)
-    issue = _check_issue(issue)
-    a3, b3 = _state(a), _state(b)
-    if a3 == b3:
-        raise error("E216", value=a3)
-    if limit is not None and limit < 0:
-        raise error("E012", value=limit, option="--limit", options="0 (all) or a positive number")
+    import os
+    from importlib import resources
+
+    texts: list[tuple[str, str]] = []
+    if shipped:
+        texts.append((resources.files("bilat.reference").joinpath(
+            "data/core_issues.toml").read_text("utf-8"), "shipped core_issues.toml"))
+    files: list[str | Path] = []
+    env = os.environ.get(CORE_ISSUES_ENV, "").strip()
+    if env:
+        files += [x for x in env.split(os.pathsep) if x]
+    if extra is not None:
+        files += [extra] if isinstance(extra, str | Path) else list(extra)
+    for f in files:
+        try:
+            texts.append((Path(f).read_text(encoding="utf-8"), str(f)))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise error("E221", path=f, line=1, reason=f"cannot read it ({exc})") from exc
+    found: dict[tuple[str, str], CoreIssue] = {}
+    for text, src in texts:
+        for ci in _parse_core_file(text, src):
+            found[(ci.state, ci.id)] = ci
+    out: list[CoreIssue] = []
+    per_state: dict[str, int] = {}
+    for ci in found.values():
+        k = per_state.get(ci.state, 0)
+        per_state[ci.state] = k + 1
+        out.append(replace(ci, rank=k))
+    return out
+
+
+#: A ``descr`` that is a stretch of the meeting record, not a description (some unvotes rows
+#: of 1997–2017 hold the President's words, naming sponsors and other items): not matched.
+_MEETING_TEXT = re.compile(r"^\s*(?:the (?:acting )?president|mr\.|ms\.|mrs\.)|recorded vote "
+                           r"has been requested|draft resolution [a-z]\b", re.IGNORECASE)
+
+
+def _core_text(df: pd.DataFrame) -> pd.Series:
+    """Lower-cased title, description (unless it is meeting text), agenda and the UN Digital
+    Library title of a linked record: the text core issues are matched in."""
+    parts = []
+    for c in ("title", "descr", "agenda", "title_undl"):
+        if c not in df:
+            continue
+        col = df[c].fillna("").astype(str)
+        if c == "descr":
+            col = col.where(~col.str.contains(_MEETING_TEXT) & (col.str.len() <= 600), "")
+        parts.append(col)
+    text = parts[0]
+    for p in parts[1:]:
+        text = text + " | " + p
+    return text.str.replace("\u2019", "'", regex=False).str.lower()
+
+
+def mark_core_issues(df: pd.DataFrame, states: Sequence[str],
+                     mapping: Sequence[CoreIssue]) -> pd.DataFrame:
+    """Add the core-issue columns to roll calls (needs ``title``, ``descr``, ``symbol``,
+    ``date``): ``core_of`` (the state whose core issue it is; several joined by ``,``),
+    ``core_issue`` (its id), ``core_label``, ``core_kind``, ``core_match`` (the word or symbol
+    that matched). Only the mapping's entries for ``states`` count: a state merely named in a
+    title is not a core issue unless the mapping says so."""
+    text = _core_text(df)
+    years = pd.to_datetime(df["date"]).dt.year
+    cols = {k: [None] * len(df) for k in ("core_of", "core_issue", "core_label", "core_kind",
+                                           "core_match", "core_rank")}
+    entries = sorted([ci for ci in mapping if ci.state in states],
+                     key=lambda ci: (CORE_KINDS.index(ci.kind), ci.rank,
+                                     states.index(ci.state)))
+    for i, (tx, sym, yr) in enumerate(zip(text, df["symbol"], years, strict=True)):
+        hits = []
+        for ci in entries:
+            got = ci.matches(tx, sym if isinstance(sym, str) else None,
+                             None if yr != yr else int(yr))
+            if got:
+                hits.append((ci, got))
+        if hits:
+            owners = list(dict.fromkeys(ci.state for ci, _ in hits))
+            first = hits[0][0]
+            cols["core_of"][i] = ",".join(owners)
+            cols["core_issue"][i] = first.id
+            cols["core_label"][i] = first.label
+            cols["core_kind"][i] = first.kind
+            cols["core_match"][i] = hits[0][1]
+            cols["core_rank"][i] = first.rank
+    out = df.copy()
+    for k, v in cols.items():
+        out[k] = v
+    return out
+
+
+# ----------------------------------------------------------------------------- pair roll calls
+def _pair_votes(store: Store, a3: str, b3: str, rng: Any, issue: str | None,
+                body: str) -> pd.DataFrame:
+    """Every roll call on which both A and B cast a recorded vote, with tally and salience."""
     rc = _rollcalls(store, rng, issue, body, False)
     v = _table(store, "un_votes")
     rec = v.filter(v.vote_num.notnull())
     va = rec.filter(rec.iso3 == a3).select("vote_id", vote_a=rec.vote, xa=rec.vote_num)
     vb = rec.filter(rec.iso3 == b3).select("vote_id", vote_b=rec.vote, xb=rec.vote_num)
     j = rc.join(va, "vote_id").join(vb, "vote_id")
-    j = j.filter(j.xa != j.xb)
     tally = rec.semi_join(j, "vote_id").group_by("vote_id").aggregate(
         c_yes=(rec.vote == "yes").sum(), c_no=(rec.vote == "no").sum(),
         c_abstain=(rec.vote == "abstain").sum(),
     )
     j = j.join(tally, "vote_id", how="left")
     df = j.select(
-        "vote_id", "rcid", "date", "session", "symbol", "title", "descr", "issues", "important",
-        "vote_a", "vote_b", "xa", "xb", "total_yes", "total_no", "total_abstain", "c_yes", "c_no",
-        "c_abstain",
+        "vote_id", "rcid", "undl_id", "date", "session", "symbol", "title", "descr", "agenda",
+        "issues", "important", "vote_a", "vote_b", "xa", "xb", "total_yes", "total_no",
+        "total_abstain", "c_yes", "c_no", "c_abstain", "source", "also_in", "n_disagree",
+        "url", "title_undl",
     ).to_pandas()
     official = df["total_yes"].notna()
     df["yes"] = df["total_yes"].where(official, df["c_yes"]).astype("int64")
     df["no"] = df["total_no"].where(official, df["c_no"]).astype("int64")
-    df["abstain"] = df["total_abstain"].where(official, df["c_abstain"]).fillna(0).astype("int64")
+    df["abstain"] = df["total_abstain"].where(official, df["c_abstain"]).fillna(0).astype(
+        "int64")
     df["tally_source"] = np.where(official, "official", "stored votes")
     df["distance"] = (df["xa"] - df["xb"]).abs() / 2
     cast = (df["yes"] + df["no"] + df["abstain"]).replace(0, np.nan)
@@ -752,14 +1405,638 @@ def divergent(
     df["issues"] = df["issues"].map(lambda x: ",".join(x) if x is not None else "")
     df["short"] = df["descr"].where(df["descr"].notna() & (df["descr"] != ""), df["title"])
     df["date"] = pd.to_datetime(df["date"]).dt.date
-    df = df.sort_values(["salience", "date", "vote_id"], ascending=[False, False, False])
+    df["n_disagree"] = df["n_disagree"].fillna(0).astype("int64")
     df.insert(0, "a", a3)
     df.insert(1, "b", b3)
-    cols = ["a", "b", "vote_id", "rcid", "symbol", "date", "session", "short", "title",
-            "issues", "important", "vote_a", "vote_b", "tally", "yes", "no", "abstain",
-            "tally_source", "distance", "contest", "issue_agree", "salience"]
-    out = df[cols].reset_index(drop=True)
-    return out if limit is None else out.head(limit)
+    return df
+
+
+_VERB = {"yes": "voted yes", "no": "voted no", "abstain": "abstained"}
+
+
+def _reasons(df: pd.DataFrame) -> pd.Series:
+    out = []
+    for r in df.itertuples(index=False):
+        if not isinstance(r.core_of, str) or not r.core_of:
+            out.append("")
+            continue
+        owner = r.core_of.split(",")[0]
+        other = r.b if owner == r.a else r.a
+        v_owner = r.vote_a if owner == r.a else r.vote_b
+        v_other = r.vote_b if owner == r.a else r.vote_a
+        stance = (f"{other} did not vote with {owner}" if v_owner != v_other
+                  else f"{other} voted with {owner}")
+        both = (" (also a core issue of " + ", ".join(r.core_of.split(",")[1:]) + ")"
+                if "," in r.core_of else "")
+        out.append(f"{owner}'s core issue '{r.core_label}' ({r.core_kind}; matched "
+                   f"'{r.core_match}'){both}: {owner} {_VERB.get(v_owner, v_owner)}, {other} "
+                   f"{_VERB.get(v_other, v_other)}: {stance}")
+    return pd.Series(out, index=df.index, dtype=object)
+
+
+_PAIR_COLS = ["a", "b", "vote_id", "rcid", "undl_id", "symbol", "date", "session", "short",
+              "title", "issues", "important", "vote_a", "vote_b", "split", "core", "core_of",
+              "core_issue", "core_label", "core_kind", "core_match", "reason", "tally", "yes",
+              "no", "abstain", "tally_source", "distance", "contest", "issue_agree", "salience",
+              "source", "also_in", "n_disagree", "url"]
+
+
+def _with_core(df: pd.DataFrame, a3: str, b3: str, mapping: Sequence[CoreIssue]) -> pd.DataFrame:
+    df = mark_core_issues(df, [a3, b3], mapping)
+    df["core"] = df["core_of"].notna()
+    df["split"] = df["vote_a"] != df["vote_b"]
+    df["reason"] = _reasons(df)
+    df["_kind"] = df["core_kind"].map(lambda k: CORE_KINDS.index(k) if k in CORE_KINDS else 9)
+    return df
+
+
+def divergent(
+    store: Store,
+    a: str,
+    b: str,
+    *,
+    years: str | Sequence[int] | None = None,
+    issue: str | None = None,
+    limit: int | None = 20,
+    body: str = "GA",
+    core_issues: str | Path | Sequence[str | Path] | None = None,
+    mapping: Sequence[CoreIssue] | None = None,
+) -> pd.DataFrame:
+    """Roll calls where A and B voted differently: first those on either side's **core
+    issues** (the other did not vote with it; ``reason`` says whose issue, which word matched
+    and how each voted), then the rest, most salient first.
+
+    Core issues come from :func:`load_core_issues` (the shipped mapping plus ``core_issues``
+    files). Core splits are ordered by kind (territory, conduct, dispute), then the issue's
+    place in the mapping (each state's issues are listed most important first: for Russia
+    Ukraine before Georgia), distance, salience and date; all are listed whatever ``limit``
+    is, which bounds the rest.
+
+    ``salience = 2·important + distance + contest + issue_agree`` (0 to 5), where
+
+    - ``important`` is 1 for a vote on the State Department's important-votes list;
+    - ``distance`` is 1 for yes against no and ½ for an abstention against a yes or no;
+    - ``contest = 1 − |yes − no| / (yes + no + abstain)``: 1 for a tied vote, 0 for a
+      unanimous one (the *margin*: parting ways on a close vote matters more);
+    - ``issue_agree`` is the pair's own agreement (``agree``) over the same years in the roll
+      call's issue area (the highest among its codes; uncoded votes: among uncoded votes), so
+      a split in an area where the two usually vote together ranks above one in an area
+      where they always differ.
+
+    The tally is the official one where the source gives it (UNDL), else counted from the
+    stored votes (``tally_source``). ``source``/``also_in`` say which data hold the roll call
+    and ``n_disagree`` how many states' votes the two sources record differently
+    (:func:`source_disagreements`). Ties: newest first. ``df.attrs["warnings"]`` carries
+    coverage warnings.
+    """
+    rng = parse_years(years)
+    issue = _check_issue(issue)
+    a3, b3 = _state(a), _state(b)
+    if a3 == b3:
+        raise error("E216", value=a3)
+    if limit is not None and limit < 0:
+        raise error("E012", value=limit, option="--limit", options="0 (all) or a positive number")
+    mapping = list(mapping) if mapping is not None else load_core_issues(core_issues)
+    df = _pair_votes(store, a3, b3, rng, issue, body)
+    df = _with_core(df[df["xa"] != df["xb"]].copy(), a3, b3, mapping)
+    core = df[df["core"]].sort_values(
+        ["_kind", "core_rank", "distance", "salience", "date", "vote_id"],
+        ascending=[True, True, False, False, False, False])
+    rest = df[~df["core"]].sort_values(["salience", "date", "vote_id"],
+                                       ascending=[False, False, False])
+    if limit is not None:
+        rest = rest.head(limit)
+    out = pd.concat([core, rest])[_PAIR_COLS].reset_index(drop=True)
+    out.attrs["warnings"] = coverage_warnings(store, rng, body)
+    return out
+
+
+def core_issue_votes(
+    store: Store,
+    a: str,
+    b: str,
+    *,
+    years: str | Sequence[int] | None = None,
+    stance: str = "all",
+    body: str = "GA",
+    core_issues: str | Path | Sequence[str | Path] | None = None,
+    mapping: Sequence[CoreIssue] | None = None,
+) -> pd.DataFrame:
+    """Every common recorded vote of A and B on either side's core issues (the report's
+    "core-issue splits"): ``stance="split"`` where the partner did not vote with the state
+    whose issue it is, ``"with"`` where it stood with it, ``"all"`` both.
+
+    Columns as :func:`divergent` (``split``, ``core_of``, ``core_issue``, ``core_label``,
+    ``core_kind``, ``core_match``, ``reason`` …). Order: splits first, then by kind
+    (territory, conduct, dispute), the issue's place in the mapping, distance and date
+    (newest first).
+    """
+    if stance not in ("split", "with", "all"):
+        raise error("E223", value=stance)
+    rng = parse_years(years)
+    a3, b3 = _state(a), _state(b)
+    if a3 == b3:
+        raise error("E216", value=a3)
+    mapping = list(mapping) if mapping is not None else load_core_issues(core_issues)
+    df = _with_core(_pair_votes(store, a3, b3, rng, None, body), a3, b3, mapping)
+    df = df[df["core"]]
+    if stance == "split":
+        df = df[df["split"]]
+    elif stance == "with":
+        df = df[~df["split"]]
+    df = df.assign(_s=~df["split"]).sort_values(
+        ["_s", "_kind", "core_rank", "distance", "date", "vote_id"],
+        ascending=[True, True, True, False, False, False])
+    out = df[_PAIR_COLS].reset_index(drop=True)
+    out.attrs["warnings"] = coverage_warnings(store, rng, body)
+    return out
+
+
+# ----------------------------------------------------------------------------- search
+def search(
+    store: Store,
+    *,
+    text: str | None = None,
+    symbol: str | None = None,
+    states: Sequence[str] = (),
+    years: str | Sequence[int] | None = None,
+    body: str | None = None,
+) -> pd.DataFrame:
+    """Roll calls by words in the title/description/agenda (``text``: every word must occur,
+    case-insensitive) or by resolution ``symbol`` (``A/RES/68/262``; older forms such as
+    ``R/68/262`` or ``A/RES/1004(ES-II)`` find the same resolution), with each of ``states``'
+    vote as a column named by its ISO3 code (empty: no vote recorded).
+
+    Columns: ``vote_id``, ``body``, ``symbol``, ``date``, ``session`` (text), ``full_title``
+    (the UN Digital Library title where held, else the description, else the title), the
+    sources' ``title``, ``descr`` and ``title_undl`` (full, never cut), ``tally``
+    (yes–no–abstain), ``yes``, ``no``, ``abstain``,
+    ``amend``/``para`` (a vote on an amendment or paragraph), ``source``, ``also_in``,
+    ``n_disagree``, ``url``, then one column per state. E222 without ``text`` or ``symbol``.
+    """
+    from bilat.sources.undl_scrape import parse_symbol, unres_key
+
+    if not (text and text.strip()) and not (symbol and symbol.strip()):
+        raise error("E222")
+    rng = parse_years(years)
+    iso = [_state(s) for s in states]
+    merged(store)
+    where, params = [], []
+    if rng:
+        where.append("year BETWEEN ? AND ?")
+        params += [rng[0], rng[1]]
+    if body:
+        b = body.upper()
+        if b not in ("GA", "SC"):
+            raise error("E012", value=body, option="--body", options="GA, SC")
+        where.append("body = ?")
+        params.append(b)
+    if text and text.strip():
+        for word in text.split():
+            where.append("lower(coalesce(title, '') || ' ' || coalesce(descr, '') || ' ' || "
+                         "coalesce(agenda, '')) LIKE ?")
+            params.append("%" + word.lower().replace("%", "").replace("_", "\\_") + "%")
+    df = store.con.execute(
+        f"SELECT * FROM {MERGED_ROLLCALLS}" + (" WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY date, vote_id", params).df()
+    if symbol and symbol.strip():
+        want = _norm_symbol(symbol)
+        key = (parse_symbol(symbol) or (None, unres_key(symbol)))[1]
+        hit = df["symbol"].map(lambda s: isinstance(s, str) and _norm_symbol(s) == want)
+        if key:
+            hit |= df.apply(lambda r: r["body"] == "GA" and (
+                (unres_key(r["unres"]) or unres_key(r["symbol"])) == key), axis=1)
+        df = df[hit]
+    if len(df):
+        ids = list(df["vote_id"])
+        counted = store.con.execute(
+            f"""SELECT vote_id, sum(CASE WHEN vote = 'yes' THEN 1 ELSE 0 END) AS c_yes,
+                       sum(CASE WHEN vote = 'no' THEN 1 ELSE 0 END) AS c_no,
+                       sum(CASE WHEN vote = 'abstain' THEN 1 ELSE 0 END) AS c_abstain
+                FROM {MERGED_VOTES} WHERE vote_id IN (SELECT unnest(?)) GROUP BY vote_id""",
+            [ids]).df()
+        df = df.merge(counted, on="vote_id", how="left")
+    else:
+        df = df.assign(c_yes=[], c_no=[], c_abstain=[])
+    for k in ("yes", "no", "abstain"):
+        df[k] = df[f"total_{k}"].where(df[f"total_{k}"].notna(), df[f"c_{k}"]).astype("Int64")
+    df["tally"] = (df["yes"].astype(str) + "–" + df["no"].astype(str) + "–"
+                   + df["abstain"].astype(str))
+    df["n_disagree"] = df["n_disagree"].fillna(0).astype("int64")
+    descr = df["descr"].astype(object).where(
+        df["descr"].notna() & ~df["descr"].fillna("").astype(str).str.contains(_MEETING_TEXT),
+        None)
+    df["full_title"] = df["title_undl"].astype(object).where(
+        df["title_undl"].notna(), descr.where(descr.notna(), df["title"].astype(object)))
+    cols = ["vote_id", "body", "symbol", "date", "session", "full_title", "title", "descr",
+            "title_undl", "tally", "yes", "no", "abstain", "amend", "para", "source", "also_in",
+            "n_disagree", "url"]
+    out = df[cols].copy()
+    out["date"] = pd.to_datetime(out["date"]).dt.date
+    if iso and len(out):
+        votes = store.con.execute(
+            f"""SELECT vote_id, iso3, vote FROM {MERGED_VOTES}
+                WHERE vote_id IN (SELECT unnest(?)) AND iso3 IN (SELECT unnest(?))""",
+            [list(out["vote_id"]), iso]).df()
+        wide = votes.pivot_table(index="vote_id", columns="iso3", values="vote",
+                                 aggfunc="first")
+        out = out.merge(wide, left_on="vote_id", right_index=True, how="left")
+    for s in iso:
+        if s not in out.columns:
+            out[s] = None
+    return out.reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------- report helpers
+def affinity_by_year(
+    store: Store,
+    a: str,
+    b: str,
+    *,
+    refs: Sequence[str | tuple[str, str]] = (),
+    years: str | Sequence[int] | None = None,
+    index: str = "kappa",
+    min_n: int = LOW_N,
+    body: str = "GA",
+) -> pd.DataFrame:
+    """Chance-corrected affinity per year for A–B and its yardsticks, with the percentile of
+    each dyad among **all** dyads of that year (the report's vote figure).
+
+    Columns: ``dyad``, ``year``, ``a``, ``b``, ``n``, ``low_n``, ``kappa``, ``pi``, ``s``,
+    ``agree`` (raw, beside), ``percentile`` (share of that year's dyads with at least
+    ``min_n`` common votes whose ``index`` is at or below this dyad's, 0–100; NaN when the
+    dyad's figure is undefined or low_n), ``n_dyads`` (dyads ranked that year), ``vote_ids``.
+    ``refs``: ``("RUS", "BLR")`` or ``"USA-GBR"``. ``df.attrs["warnings"]``: coverage.
+    """
+    if index not in INDEX_COLS:
+        raise error("E213", value=index, options=", ".join(INDEX_COLS))
+    df = affinity(store, a, b, years=years, by="year", ref=list(refs), body=body, min_n=min_n)
+    warnings = df.attrs.get("warnings", [])
+    rng = parse_years(years)
+    allp = dyads(store, years=rng, by="year", body=body)
+    allp = allp[(allp["n"] >= min_n) & allp[index].notna()]
+    pct, nd = [], []
+    groups = {int(k): g[index].to_numpy() for k, g in allp.groupby("period")}
+    for yr, val, low in zip(df["period"], df[index], df["low_n"], strict=True):
+        arr = groups.get(int(yr), np.array([]))
+        nd.append(len(arr))
+        pct.append(float((arr <= val).mean() * 100) if len(arr) and val == val and not low
+                   else np.nan)
+    df["percentile"] = pct
+    df["n_dyads"] = nd
+    df["year"] = df["period"].astype(int)
+    cols = ["dyad", "year", "a", "b", "n", "low_n", "kappa", "pi", "s", "agree", "percentile",
+            "n_dyads", "vote_ids"]
+    extra = [index] if index not in cols else []
+    out = df[cols[:10] + extra + cols[10:]].reset_index(drop=True)
+    out.attrs["warnings"] = warnings
+    return out
+
+
+# ----------------------------------------------------------------------------- ideal points
+#: Ideal-point estimates: the year file's three and the session file's one.
+ESTIMATES = {
+    "fp": "Voeten July 2025, by year, final-passage votes (idealpointfp; 1946–2024)",
+    "all": "Voeten July 2025, by year, all votes incl. amendments and paragraphs "
+           "(idealpointall; 1946–2023)",
+    "legacy": "Voeten July 2025, session estimate placed at year = session + 1945 "
+              "(idealpointlegacy; to 2023)",
+    "session": "Voeten June 2024, by session (IdealPointAll; sessions 1–78, 1946–2024)",
+}
+_IP_NEXT = "bilat fetch idealpoints --mirror DIR (folders unga/voeten-2024, unga/voeten-2025)"
+
+
+def _ip_frame(store: Store, estimate: str) -> tuple[str, str]:
+    """(SQL selecting iso3, period, period_label, ideal, q5, q95, n_votes, source, table)."""
+    if estimate not in ESTIMATES:
+        raise error("E219", value=estimate, options=", ".join(ESTIMATES))
+    if estimate == "session":
+        table = "un_idealpoints_session"
+        sql = ("SELECT iso3, session_year AS year, session, ideal_point AS ideal, q5, q95, "
+               "n_votes FROM un_idealpoints_session WHERE ideal_point IS NOT NULL")
+    else:
+        table = "un_idealpoints_year"
+        q5 = f"q5_{estimate}" if estimate != "legacy" else "NULL"
+        q95 = f"q95_{estimate}" if estimate != "legacy" else "NULL"
+        sql = (f"SELECT iso3, year, CAST(NULL AS VARCHAR) AS session, "
+               f"ideal_point_{estimate} AS ideal, {q5} AS q5, {q95} AS q95, "
+               f"n_votes_{estimate} AS n_votes FROM un_idealpoints_year "
+               f"WHERE ideal_point_{estimate} IS NOT NULL")
+    if not _exists(store, table):
+        raise error("E218", what=f"estimate {estimate!r}", hint=f"load them with `{_IP_NEXT}`")
+    return sql, table
+
+
+def idealpoint_states(
+    store: Store,
+    states: Sequence[str] | None = None,
+    *,
+    years: str | Sequence[int] | None = None,
+    estimate: str = "fp",
+) -> pd.DataFrame:
+    """Ideal points per state and year (or session): ``iso3``, ``year``, ``session`` (text,
+    ``estimate="session"`` only), ``ideal``, ``q5``/``q95`` (the 90 % posterior interval),
+    ``n_votes`` (votes the estimate rests on), ``estimate``, ``source``. Published figures of
+    Bailey, Strezhnev & Voeten (2017) as released by Voeten (see :data:`ESTIMATES`)."""
+    rng = parse_years(years)
+    sql, _ = _ip_frame(store, estimate)
+    where, params = [], []
+    if rng:
+        where.append("year BETWEEN ? AND ?")
+        params += [rng[0], rng[1]]
+    if states:
+        iso = [_state(s) for s in states]
+        where.append("iso3 IN (SELECT unnest(?))")
+        params.append(iso)
+    df = store.con.execute(f"SELECT * FROM ({sql})" + (" WHERE " + " AND ".join(where)
+                                                       if where else "")
+                           + " ORDER BY iso3, year", params).df()
+    df["estimate"] = estimate
+    df["source"] = ESTIMATES[estimate]
+    return df
+
+
+def idealpoint_distances(
+    store: Store,
+    *,
+    years: str | Sequence[int] | None = None,
+    estimate: str = "fp",
+) -> pd.DataFrame:
+    """Ideal-point distance ``|ideal_a − ideal_b|`` for **every** dyad (a < b) and year, with
+    its percentile among that year's dyads (0 = the closest pair of the year).
+
+    Columns: ``year``, ``a``, ``b``, ``ideal_a``, ``ideal_b``, ``distance``, ``percentile``
+    (share of the year's dyads at or below this distance, 0–100), ``n_dyads``. One DuckDB
+    self-join; the all-dyads, all-years table (≈ 0.8 million rows) in about a second.
+    """
+    rng = parse_years(years)
+    sql, _ = _ip_frame(store, estimate)
+    where = f"WHERE year BETWEEN {int(rng[0])} AND {int(rng[1])}" if rng else ""
+    store.con.execute("SET enable_progress_bar = false")
+    return store.con.sql(
+        f"""WITH p AS (SELECT iso3, year, any_value(ideal) AS ideal FROM ({sql}) {where}
+                       GROUP BY iso3, year)
+            SELECT x.year, x.iso3 AS a, y.iso3 AS b, x.ideal AS ideal_a, y.ideal AS ideal_b,
+                   abs(x.ideal - y.ideal) AS distance,
+                   100 * cume_dist() OVER (PARTITION BY x.year
+                                           ORDER BY abs(x.ideal - y.ideal)) AS percentile,
+                   count(*) OVER (PARTITION BY x.year) AS n_dyads
+            FROM p x JOIN p y ON x.year = y.year AND x.iso3 < y.iso3
+            ORDER BY x.year, a, b""").to_arrow_table().to_pandas()
+
+
+def idealpoints(
+    store: Store,
+    a: str,
+    b: str,
+    *,
+    refs: Sequence[str | tuple[str, str]] = (),
+    years: str | Sequence[int] | None = None,
+    estimate: str = "fp",
+    min_votes: int = LOW_N,
+) -> pd.DataFrame:
+    """Ideal-point distance of A–B per year (or session) with its yardsticks: the reference
+    dyads' distances and the dyad's percentile among all dyads of that year.
+
+    Columns: ``dyad``, ``year``, ``session`` (session estimate only, text), ``a``, ``b``,
+    ``ideal_a``, ``ideal_b``, ``distance`` (``|ideal_a − ideal_b|``, the field's measure of how
+    far two states stand apart: Bailey, Strezhnev & Voeten 2017), ``percentile`` (0 = closest
+    pair of the year), ``n_dyads``, ``q5_a``/``q95_a``/``q5_b``/``q95_b`` (90 % intervals),
+    ``overlap90`` (the two intervals overlap: the distance is not clearly above zero),
+    ``n_votes_a``/``n_votes_b``, ``low_n`` (either estimate rests on fewer than ``min_votes``
+    votes), ``rollcalls_held`` (GA roll calls of that year in this store), ``basis`` (every
+    figure is Voeten's published estimate; the label says whether bilat also holds that
+    year's roll calls — 2022–2024 it does not), ``source``. ``df.attrs["warnings"]``: years
+    asked for past the estimates. E218 names what to load or which years exist.
+    """
+    rng = parse_years(years)
+    asked = _pairs_arg(a, b, refs)
+    sql, _ = _ip_frame(store, estimate)
+    pts = store.con.execute(f"SELECT * FROM ({sql})").df()
+    if pts.empty:
+        raise error("E218", what=f"estimate {estimate!r}", hint=f"load them with `{_IP_NEXT}`")
+    held = (int(pts["year"].min()), int(pts["year"].max()))
+    if rng:
+        pts = pts[pts["year"].between(rng[0], rng[1])]
+    if pts.empty:
+        raise error("E218", what=f"{rng[0]}–{rng[1]}" if rng else "these years",
+                    hint=f"the {estimate!r} estimates cover {held[0]}–{held[1]}")
+    dist = idealpoint_distances(store, years=rng, estimate=estimate)
+    key = "session" if estimate == "session" else "year"
+    frames = []
+    for x, y in asked:
+        pa_ = pts[pts["iso3"] == x].set_index(key)
+        pb_ = pts[pts["iso3"] == y].set_index(key)
+        idx = pa_.index.intersection(pb_.index)
+        f = pd.DataFrame({
+            "dyad": f"{x}–{y}", key: idx, "a": x, "b": y,
+            "ideal_a": pa_.loc[idx, "ideal"].to_numpy(),
+            "ideal_b": pb_.loc[idx, "ideal"].to_numpy(),
+            "q5_a": pa_.loc[idx, "q5"].to_numpy(), "q95_a": pa_.loc[idx, "q95"].to_numpy(),
+            "q5_b": pb_.loc[idx, "q5"].to_numpy(), "q95_b": pb_.loc[idx, "q95"].to_numpy(),
+            "n_votes_a": pa_.loc[idx, "n_votes"].to_numpy(),
+            "n_votes_b": pb_.loc[idx, "n_votes"].to_numpy(),
+        })
+        if key == "session":
+            f["year"] = pa_.loc[idx, "year"].to_numpy()
+        frames.append(f)
+    out = pd.concat(frames, ignore_index=True)
+    if out.empty:
+        raise error("E218", what=f"{asked[0][0]}–{asked[0][1]}",
+                    hint=f"no year in which both have an estimate ({estimate!r} covers "
+                         f"{held[0]}–{held[1]})")
+    out["distance"] = (out["ideal_a"] - out["ideal_b"]).abs()
+    lo, hi = np.minimum(out["a"], out["b"]), np.maximum(out["a"], out["b"])
+    d = dist.rename(columns={"a": "_lo", "b": "_hi"})[["year", "_lo", "_hi", "percentile",
+                                                         "n_dyads"]]
+    out = out.assign(_lo=lo, _hi=hi).merge(d, on=["year", "_lo", "_hi"], how="left")
+    overlap = out[["q5_a", "q5_b"]].max(axis=1) <= out[["q95_a", "q95_b"]].min(axis=1)
+    out["overlap90"] = overlap.astype("boolean").mask(
+        out[["q5_a", "q5_b", "q95_a", "q95_b"]].isna().any(axis=1))
+    out["low_n"] = (out[["n_votes_a", "n_votes_b"]].min(axis=1) < min_votes)
+    held_years = {}
+    try:
+        merged(store)
+        held_years = dict(store.con.execute(
+            f"SELECT year, count(*) FROM {MERGED_ROLLCALLS} WHERE body = 'GA' GROUP BY year"
+        ).fetchall())
+    except Exception:  # noqa: BLE001 - no roll calls loaded: every figure is published-only
+        held_years = {}
+    out["rollcalls_held"] = out["year"].map(lambda y: int(held_years.get(int(y), 0)))
+    out["basis"] = np.where(
+        out["rollcalls_held"] > 0,
+        "published estimate (bilat also holds this year's roll calls)",
+        "published estimate only: no roll calls for this year in the store")
+    out["source"] = ESTIMATES[estimate]
+    out["estimate"] = estimate
+    out = out.sort_values(["dyad", "year"] + (["session"] if key == "session" else []),
+                          key=lambda s: s.map({f"{x}–{y}": i for i, (x, y) in
+                                               enumerate(asked)}) if s.name == "dyad" else s,
+                          kind="stable")
+    cols = ["dyad", "year", *(["session"] if key == "session" else []), "a", "b", "ideal_a",
+            "ideal_b", "distance", "percentile", "n_dyads", "overlap90", "q5_a", "q95_a",
+            "q5_b", "q95_b", "n_votes_a", "n_votes_b", "low_n", "rollcalls_held", "basis",
+            "estimate", "source"]
+    res = out[cols].reset_index(drop=True)
+    warn = []
+    if rng and rng[1] > held[1]:
+        gap = str(rng[1]) if rng[1] == held[1] + 1 else f"{held[1] + 1}–{rng[1]}"
+        warn.append(f"the {estimate!r} ideal points end in {held[1]}: none for {gap}"
+                    + ("; the 'fp' estimate reaches 2024" if estimate != "fp" else ""))
+    if rng and rng[0] < held[0]:
+        warn.append(f"the {estimate!r} ideal points start in {held[0]}")
+    res.attrs["warnings"] = warn
+    return res
+
+
+def idealpoints_chart(df: pd.DataFrame, title: str | None = None) -> Any:
+    """Vega-Lite line chart of the ideal-point distance per year, one line per dyad."""
+    from bilat.report.charts import time_chart
+
+    data = df[["dyad", "year", "distance", "percentile", "basis"]].copy()
+    data["year"] = data["year"].astype(int)
+    return time_chart(data, x="year", y="distance", color="dyad",
+                      tooltip=["percentile", "basis"],
+                      y_title="ideal-point distance (Voeten, published)",
+                      title=title or "UN General Assembly ideal-point distance (Bailey, "
+                      "Strezhnev & Voeten; published estimates)")
+
+
+# ----------------------------------------------------------------------------- Security Council
+def vetoes(
+    store: Store,
+    a: str | None = None,
+    b: str | None = None,
+    *,
+    years: str | Sequence[int] | None = None,
+    by: str = "veto",
+    joint_only: bool = False,
+) -> pd.DataFrame:
+    """Security Council vetoes (World Politics Data Lab list, Feb 1946 – Jul 2022).
+
+    ``by="veto"``: one row per vetoed draft — ``date``, ``year``, ``draft``,
+    ``meeting_record``, ``agenda_item``, ``crisis_topic``, ``region``, ``vetoed_by`` (ISO3,
+    ``;``-joined; USSR → RUS), ``vetoed_by_as_given``, ``n_vetoing``, and with A and B:
+    ``veto_a``, ``veto_b``, ``joint`` (both vetoed the same draft); ``joint_only`` keeps those.
+    ``by="year"`` (A and B needed): per year ``vetoes`` (all drafts vetoed), ``vetoes_a``,
+    ``vetoes_b``, ``joint``, then the pair's Security Council votes on **adopted** resolutions
+    where the UN Digital Library scrape has them (vetoed drafts and procedural votes are not
+    in it): ``sc_resolutions`` (both voted), ``sc_same``, ``sc_a_abstain_b_yes``,
+    ``sc_b_abstain_a_yes``, ``sc_other_split``. Years without a veto list or scrape row are
+    NaN, never 0. E220 when no veto list is loaded.
+    """
+    if by not in ("veto", "year"):
+        raise error("E012", value=by, option="--by", options="veto, year")
+    if not _exists(store, "unsc_vetoes"):
+        raise error("E220")
+    rng = parse_years(years)
+    a3 = _state(a) if a else None
+    b3 = _state(b) if b else None
+    if (a3 is None) != (b3 is None) and by == "year":
+        raise error("E012", value=a or b, option="A B", options="two states, e.g. RUS CHN")
+    if a3 and b3 and a3 == b3:
+        raise error("E216", value=a3)
+    df = store.con.execute("SELECT * FROM unsc_vetoes ORDER BY date, veto_id").df()
+    last = df["date"].max()
+    if rng:
+        df = df[df["year"].between(rng[0], rng[1])]
+    df["date"] = pd.to_datetime(df["date"]).dt.date
+    sets = df["vetoed_by"].fillna("").str.split(";")
+    for side, iso in (("a", a3), ("b", b3)):
+        if iso:
+            df[f"veto_{side}"] = sets.map(lambda s, iso=iso: iso in s)
+    if a3 and b3:
+        df["joint"] = df["veto_a"] & df["veto_b"]
+    warn = []
+    if rng and rng[1] > pd.Timestamp(last).year:
+        warn.append(f"the veto list ends {pd.Timestamp(last).date()} (World Politics Data Lab, "
+                    "to July 2022): later vetoes such as S/2022/720, S/2023/792 and S/2024/239 "
+                    "are missing")
+    if by == "veto":
+        if joint_only and a3 and b3:
+            df = df[df["joint"]]
+        cols = ["veto_id", "date", "year", "draft", "meeting_record", "agenda_item",
+                "crisis_topic", "region", "vetoed_by", "vetoed_by_as_given", "n_vetoing"]
+        cols += [c for c in ("veto_a", "veto_b", "joint") if c in df.columns]
+        out = df[cols].reset_index(drop=True)
+        out.attrs["warnings"] = warn
+        return out
+    per = df.groupby("year").agg(vetoes=("veto_id", "size"), vetoes_a=("veto_a", "sum"),
+                                 vetoes_b=("veto_b", "sum"), joint=("joint", "sum"))
+    lo = rng[0] if rng else int(min(df["year"].min(), 1946))
+    hi = rng[1] if rng else int(pd.Timestamp(last).year)
+    frame = pd.DataFrame({"year": range(lo, hi + 1)})
+    frame = frame.merge(per.reset_index(), on="year", how="left")
+    in_list = frame["year"] <= pd.Timestamp(last).year
+    for c in ("vetoes", "vetoes_a", "vetoes_b", "joint"):
+        frame[c] = frame[c].where(~in_list | frame[c].notna(), 0).astype("Int64")
+        frame.loc[~in_list, c] = pd.NA
+    sc = sc_votes(store, a3, b3, years=(lo, hi)) if _exists(store, SCRAPE_TABLE) or \
+        _exists(store, "un_rollcalls") else pd.DataFrame()
+    if len(sc):
+        sc["year"] = pd.to_datetime(sc["date"]).dt.year
+        g = sc.groupby("year")
+        agg = pd.DataFrame({
+            "sc_resolutions": g.size(),
+            "sc_same": g.apply(lambda x: int((x["vote_a"] == x["vote_b"]).sum())),
+            "sc_a_abstain_b_yes": g.apply(lambda x: int(((x["vote_a"] == "abstain")
+                                                         & (x["vote_b"] == "yes")).sum())),
+            "sc_b_abstain_a_yes": g.apply(lambda x: int(((x["vote_b"] == "abstain")
+                                                         & (x["vote_a"] == "yes")).sum())),
+        }).reset_index()
+        agg["sc_other_split"] = agg["sc_resolutions"] - agg["sc_same"] - \
+            agg["sc_a_abstain_b_yes"] - agg["sc_b_abstain_a_yes"]
+        frame = frame.merge(agg, on="year", how="left")
+    for c in ("sc_resolutions", "sc_same", "sc_a_abstain_b_yes", "sc_b_abstain_a_yes",
+              "sc_other_split"):
+        if c not in frame:
+            frame[c] = pd.NA
+        frame[c] = frame[c].astype("Int64")
+    frame.insert(1, "a", a3)
+    frame.insert(2, "b", b3)
+    frame.attrs["warnings"] = warn + [
+        "Security Council votes: adopted resolutions only, from the UN Digital Library scrape "
+        "(to 2021): vetoed drafts and procedural votes are not in it"]
+    return frame
+
+
+def joint_vetoes(store: Store, a: str, b: str, *,
+                 years: str | Sequence[int] | None = None) -> pd.DataFrame:
+    """The drafts both A and B vetoed (the report's figure): :func:`vetoes` with
+    ``joint_only=True``; ``len()`` is the count."""
+    return vetoes(store, a, b, years=years, joint_only=True)
+
+
+def sc_votes(
+    store: Store,
+    a: str,
+    b: str,
+    *,
+    years: str | Sequence[int] | None = None,
+) -> pd.DataFrame:
+    """A's and B's votes on Security Council resolutions where both voted (**adopted
+    resolutions only**: the UN Digital Library records votes on resolutions; vetoed drafts and
+    procedural votes are not in it): ``vote_id``, ``symbol``, ``date``, ``title``, ``vote_a``,
+    ``vote_b``, ``same``, ``tally``, ``source``, ``url``."""
+    rng = parse_years(years)
+    a3, b3 = _state(a), _state(b)
+    rc = _rollcalls(store, rng, None, "SC", False)
+    v = _table(store, "un_votes")
+    va = v.filter(v.iso3 == a3).select("vote_id", vote_a=v.vote)
+    vb = v.filter(v.iso3 == b3).select("vote_id", vote_b=v.vote)
+    j = rc.join(va, "vote_id").join(vb, "vote_id")
+    df = j.select("vote_id", "symbol", "date", "title", "vote_a", "vote_b", "total_yes",
+                  "total_no", "total_abstain", "source", "url").order_by(
+        ["date", "vote_id"]).to_pandas()
+    df["same"] = df["vote_a"] == df["vote_b"]
+    df["tally"] = (df["total_yes"].astype("Int64").astype(str) + "–"
+                   + df["total_no"].astype("Int64").astype(str) + "–"
+                   + df["total_abstain"].astype("Int64").astype(str))
+    df["date"] = pd.to_datetime(df["date"]).dt.date
+    df.insert(0, "a", a3)
+    df.insert(1, "b", b3)
+    return df[["a", "b", "vote_id", "symbol", "date", "title", "vote_a", "vote_b", "same",
+               "tally", "source", "url"]]
 
 
 # ----------------------------------------------------------------------------- State Dept method
