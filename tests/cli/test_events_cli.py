@@ -137,3 +137,90 @@ def test_quarantine_command(db: str, tmp_path: Path, capsys: pytest.CaptureFixtu
 def test_ref_needs_two_countries(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = _run(capsys, "events", "sql", "RUS", "CHN", "--ref", "USA")
     assert code == 1 and "[E012]" in err
+
+
+# ----------------------------------------------------------------------------- ICEWS (issue 11)
+def _icews_mirror(shared_data: Path, tmp_path: Path, names: list[str]) -> Path:
+    """A mirror holding a few of the real ICEWS daily files (copied into tmp)."""
+    import shutil
+
+    folder = tmp_path / "mirror" / "icews" / "daily"
+    folder.mkdir(parents=True)
+    src = shared_data / "icews" / "bkitej-daily-2018-2019"
+    for n in names:
+        shutil.copyfile(src / n, folder / n)
+    return tmp_path / "mirror"
+
+
+ICEWS_DAYS = ["20181105-icews-events.tab", "20181106-icews-events.tab",
+              "20181107-icews-events.tab"]
+
+
+def test_fetch_icews_indicators_with_coverage_and_contacts(
+        db: str, tmp_path: Path, shared_data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    mirror = _icews_mirror(shared_data, tmp_path, ICEWS_DAYS)
+    code, out, err = _run(capsys, "--store", db, "fetch", "icews", "--mirror", str(mirror),
+                          "-f", "csv")
+    assert code == 0, err
+    files = pd.read_csv(io.StringIO(out))
+    n = sum(sum(1 for _ in (mirror / "icews" / "daily" / f).open()) - 1 for f in ICEWS_DAYS)
+    assert files["rows_added"].sum() == n and f"{n:,} rows stored" in err
+
+    code, out, err = _run(capsys, "--store", db, "events", "indicators", "RUS", "CHN",
+                          "--source", "icews", "--period", "month", "--min-events", "5",
+                          "-f", "csv")
+    assert code == 0, err
+    df = pd.read_csv(io.StringIO(out))
+    assert {"source", "coverage", "coverage_present", "coverage_expected", "partial", "low_n",
+            "min_events"} <= set(df.columns)
+    assert set(df["source"]) == {"icews"} and (df["min_events"] == 5).all()
+    assert (df["low_n"] == (df["events"].isna() | (df["events"] < 5))).all()
+    with open_store(db) as st:
+        lib = ev.indicators(st, "RUS", "CHN", source="icews", min_events=5)
+    assert df["events"].fillna(-1).tolist() == lib["events"].fillna(-1).tolist()
+
+    # the terminal table shows the flags
+    code, out, err = _run(capsys, "--store", db, "events", "indicators", "RUS", "CHN",
+                          "--source", "icews", "--direction", "undirected")
+    assert code == 0 and "partial" in out and "low_n" in out and "coverage" in out
+
+    code, out, err = _run(capsys, "--store", db, "events", "contacts", "RUS", "CHN",
+                          "--period", "month", "-f", "json")
+    assert code == 0, err
+    rows = json.loads(out)
+    assert rows and {"contacts", "visits", "calls", "event_ids", "basis"} <= set(rows[0])
+    assert "note: gdelt: not in the store" in err and "leader-engagements" in err
+    code, out, err = _run(capsys, "--store", db, "events", "contacts", "RUS", "CHN", "--list",
+                          "-f", "csv")
+    listing = pd.read_csv(io.StringIO(out))
+    icews_rows = [r for r in rows if r["source"] == "icews"]
+    assert len(listing) == sum(r["contacts"] or 0 for r in icews_rows)
+
+
+def test_ingest_tells_icews_from_gdelt_by_the_header(
+        db: str, tmp_path: Path, shared_data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    day = shared_data / "icews" / "bkitej-daily-2018-2019" / ICEWS_DAYS[0]
+    code, out, err = _run(capsys, "--store", db, "events", "ingest", str(day), FILES[0])
+    assert code == 0, err
+    assert "Ingested ICEWS files" in out and "Ingested GDELT files" in out
+    with open_store(db) as st:
+        ev.refresh_event_view(st)
+        got = dict(st.con.execute("SELECT source, count(*) FROM events GROUP BY 1").fetchall())
+    assert got["icews"] == sum(1 for _ in day.open()) - 1 and got["gdelt"] == 68
+
+
+def test_empty_range_and_bad_icews_file_are_one_line(
+        db: str, tmp_path: Path, shared_data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    day = shared_data / "icews" / "bkitej-daily-2018-2019" / ICEWS_DAYS[0]
+    assert _run(capsys, "--store", db, "events", "ingest", str(day))[0] == 0
+    code, out, err = _run(capsys, "--store", db, "events", "indicators", "RUS", "CHN",
+                          "--source", "icews", "--start", "2010", "--end", "2011")
+    assert code == 1 and out == "" and err.count("error:") == 1 and "[E150]" in err
+    lines = day.read_text(encoding="utf-8").splitlines()
+    cols = lines[2].split("\t")
+    cols[1] = "2018-13-40"
+    bad = tmp_path / "20181106-icews-events.tab"
+    bad.write_text("\n".join([lines[0], lines[1], "\t".join(cols)]) + "\n", encoding="utf-8")
+    code, out, err = _run(capsys, "--store", db, "events", "ingest", str(bad))
+    flat = " ".join(err.split())
+    assert code == 1 and "[E142]" in flat and f"{bad.name} line 3" in flat.replace("\n", "")

@@ -1006,13 +1006,16 @@ def _grid(first: date, last: date, period: str) -> list[date]:
 
 
 def _is_gov(types: pd.Series, leader: pd.Series) -> pd.Series:
-    t = types.fillna("")
-    return t.str.split(",").map(lambda xs: "GOV" in xs) | leader.notna()
+    """Actor is a government actor: CAMEO type GOV, or a leader in office (leaders.csv)."""
+    return ("," + types.fillna("") + ",").str.contains(",GOV,", regex=False) | leader.notna()
 
 
 def _has_any(types: pd.Series, wanted: Sequence[str]) -> pd.Series:
-    w = set(wanted)
-    return types.fillna("").str.split(",").map(lambda xs: bool(w.intersection(xs)))
+    padded = "," + types.fillna("") + ","
+    out = pd.Series(False, index=types.index)
+    for w in wanted:
+        out |= padded.str.contains(f",{w},", regex=False)
+    return out
 
 
 def _dedup_frame(ev: pd.DataFrame) -> pd.DataFrame:
@@ -1024,17 +1027,12 @@ def _dedup_frame(ev: pd.DataFrame) -> pd.DataFrame:
 
 
 def _metrics(ev: pd.DataFrame, raw_n: pd.Series) -> pd.DataFrame:
-    """Counts and means per period of a dyad's (filtered, de-duplicated) events."""
-    g = ev.groupby("period")
-    out = pd.DataFrame({"events": g.size()})
-    for code, name in QUADS.items():
-        out[name] = g["quad_class"].apply(lambda s, code=code: int((s == code).sum()))
-    out["_gsum"] = g["intensity"].sum(min_count=1)
-    out["_gn"] = g["intensity"].count()
-    contact = ev["cameo_code"].astype(str).str[:3].isin(CONTACT_CODES) \
-        & _is_gov(ev["actor1_types"], ev["actor1_leader"]) \
-        & _is_gov(ev["actor2_types"], ev["actor2_leader"])
-    out["gov_contacts"] = contact.groupby(ev["period"]).sum()
+    """Counts and means per period of a dyad's (filtered, de-duplicated) events; ``ev`` has
+    the 0/1 columns ``_q1``…``_q4`` and ``_contact`` (:func:`_record_indicators`)."""
+    cols = {"events": ("_one", "sum"), "_gsum": ("intensity", "sum"),
+            "_gn": ("intensity", "count"), "gov_contacts": ("_contact", "sum")}
+    cols.update({name: (f"_q{code}", "sum") for code, name in QUADS.items()})
+    out = ev.groupby("period").agg(**cols)
     out["events_before_dedup"] = raw_n
     return out
 
@@ -1067,6 +1065,12 @@ def _record_indicators(store: Any, src: str, q: DyadQuery) -> tuple[pd.DataFrame
         f"FROM events WHERE {where} AND actor1_iso3 IN {cin} AND actor2_iso3 IN {cin}",
         params).df()
     ev["period"] = pd.to_datetime(ev["period"]).dt.date
+    ev["_one"] = 1
+    for code in QUADS:
+        ev[f"_q{code}"] = (ev["quad_class"] == code).astype("int64")
+    ev["_contact"] = (ev["cameo_code"].astype(str).str[:3].isin(CONTACT_CODES)
+                      & _is_gov(ev["actor1_types"], ev["actor1_leader"])
+                      & _is_gov(ev["actor2_types"], ev["actor2_leader"])).astype("int64")
     dedup_cte = ("d AS (SELECT * FROM b QUALIFY row_number() OVER (PARTITION BY sqldate, "
                  "actor1_iso3, actor2_iso3, cameo_code ORDER BY try_cast(event_id AS BIGINT), "
                  "event_id) = 1)") if q.dedup == "daily" else "d AS (SELECT * FROM b)"
@@ -1081,6 +1085,8 @@ def _record_indicators(store: Any, src: str, q: DyadQuery) -> tuple[pd.DataFrame
     volume = {(r.country, r.period): int(r.volume) for r in vol.itertuples()}
     grid = _grid(cov["period"].min(), cov["period"].max(), q.period)
     days = dict(zip(cov["period"], cov["days"], strict=True))
+    has = [days.get(p, 0) > 0 for p in grid]
+    expected = [_days_in(p, q.period, q) for p in grid]
     frames = []
     for a, b in q.pairs:
         pair = ev[((ev.actor1_iso3 == a) & (ev.actor2_iso3 == b))
@@ -1099,28 +1105,28 @@ def _record_indicators(store: Any, src: str, q: DyadQuery) -> tuple[pd.DataFrame
         for label, part in chosen:
             raw_n = part.groupby("period").size()
             kept = _dedup_frame(part) if q.dedup == "daily" else part
-            m = _metrics(kept, raw_n) if len(kept) else pd.DataFrame(
-                columns=["events", *QUADS.values(), "_gsum", "_gn", "gov_contacts",
-                         "events_before_dedup"])
-            rows = []
-            for p in grid:
-                has = days.get(p, 0) > 0
-                rec: dict[str, Any] = {"dyad": f"{a}–{b}", "direction": label, "a": a, "b": b,
-                                       "period": p}
-                for c in ("events", *QUADS.values(), "gov_contacts", "events_before_dedup"):
-                    v = m[c].get(p) if c in m and p in m.index else None
-                    rec[c] = (int(v) if v is not None and v == v else 0) if has else pd.NA
-                rec["_gsum"] = m["_gsum"].get(p) if "_gsum" in m and p in m.index else None
-                rec["_gn"] = m["_gn"].get(p) if "_gn" in m and p in m.index else 0
-                rec["volume_a"] = volume.get((a, p), 0) if has else pd.NA
-                rec["volume_b"] = volume.get((b, p), 0) if has else pd.NA
-                rec["coverage_present"] = int(days.get(p, 0))
-                rec["coverage_expected"] = _days_in(p, q.period, q)
-                rows.append(rec)
-            frames.append(pd.DataFrame(rows))
+            m = _metrics(kept, raw_n).reindex(grid)
+            frame = pd.DataFrame({"dyad": f"{a}–{b}", "direction": label, "a": a, "b": b,
+                                  "period": grid})
+            for c in ("events", *QUADS.values(), "gov_contacts", "events_before_dedup"):
+                vals = m[c].fillna(0).to_numpy()
+                frame[c] = pd.array([int(v) if h else pd.NA for v, h in
+                                     zip(vals, has, strict=True)], dtype="Int64")
+            frame["_gsum"] = m["_gsum"].to_numpy()
+            frame["_gn"] = m["_gn"].fillna(0).to_numpy()
+            frame["volume_a"] = pd.array([volume.get((a, p), 0) if h else pd.NA
+                                          for p, h in zip(grid, has, strict=True)],
+                                         dtype="Int64")
+            frame["volume_b"] = pd.array([volume.get((b, p), 0) if h else pd.NA
+                                          for p, h in zip(grid, has, strict=True)],
+                                         dtype="Int64")
+            frame["coverage_present"] = [int(days.get(p, 0)) for p in grid]
+            frame["coverage_expected"] = expected
+            frames.append(frame)
     out = pd.concat(frames, ignore_index=True)
-    out["goldstein_mean"] = [s / n if n and s is not None and s == s else float("nan")
-                             for s, n in zip(out["_gsum"], out["_gn"], strict=True)]
+    gn = pd.to_numeric(out["_gn"], errors="coerce")
+    out["goldstein_mean"] = (pd.to_numeric(out["_gsum"], errors="coerce")
+                             / gn.where(gn > 0)).astype("float64")
     out = out.drop(columns=["_gsum", "_gn"])
     out["goldstein_weighted"] = float("nan")
     out["avg_tone"] = float("nan")
