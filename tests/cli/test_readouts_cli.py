@@ -102,3 +102,68 @@ def test_compare_text_to_unwritable_output_is_one_line_error(env: Path, capsys) 
                  "-o", str(target)]) != 0
     err = capsys.readouterr().err
     assert "E005" in err and "Traceback" not in err
+
+
+def test_show_shared_lists_matched_pairs_with_scores(env: Path, capsys) -> None:
+    assert main(["readouts", "compare", f"{CN}@CHN@2021-08-25", f"{RU}@RUS@2021-08-25",
+                 "--show", "shared"]) == 0
+    out = capsys.readouterr().out
+    assert "Matched claims" in out and "score" in out and "confidence" in out
+    block = out.split("Matched claims", 1)[1]
+    assert "↔" in block and "[shared]" in block and "[one_sided]" not in block
+    assert main(["readouts", "compare", f"{CN}@CHN@2021-08-25", f"{RU}@RUS@2021-08-25",
+                 "--show", "all"]) == 0
+    everything = capsys.readouterr().out
+    assert "All claims" in everything and "[shared]" in everything and "confidence" in everything
+    assert main(["readouts", "compare", CN, RU, "--show", "pairs"]) == 1
+    assert "[E012]" in capsys.readouterr().err
+
+
+def test_compare_without_sides_infers_them_or_warns(env: Path, capsys, tmp_path: Path) -> None:
+    wh = tmp_path / "wh.txt"
+    wh.write_text("President Joseph R. Biden, Jr. spoke today with President Xi Jinping of "
+                  "China. The two leaders discussed climate change.", encoding="utf-8")
+    brief = tmp_path / "brief.txt"
+    brief.write_text("A conversation between the two presidents took place. The presidents "
+                     "discussed climate change.", encoding="utf-8")
+    assert main(["readouts", "compare", str(wh), str(brief), "--force"]) == 0
+    captured = capsys.readouterr()
+    assert "side USA inferred" in captured.out
+    assert "WARNING" in captured.err and "none could be inferred" in captured.err
+
+
+def test_stored_escape_sequences_are_never_written_raw(env: Path, capsys) -> None:
+    from bilat.store import open_store
+    from bilat.text.documents import save_document
+    from bilat.text.model import Document
+
+    text = "Title \x1b]0;PWNED\x07 and \x1b[2J text"  # stored by an older or foreign path
+    st = open_store(env / "bilat.duckdb")
+    try:
+        save_document(st, Document(doc_id="ab" * 8, text=text, sha256="ab" * 32, language="en",
+                                   title="\x1b[31mred\x1b[0m"))
+    finally:
+        st.close()
+    assert main(["documents", "show", "abab"]) == 0
+    captured = capsys.readouterr()
+    assert "\x1b" not in captured.out and "\x07" not in captured.out and "␛" in captured.out
+    assert "\x1b" not in captured.err
+    assert main(["documents", "list"]) == 0
+    assert "\x1b" not in capsys.readouterr().out
+
+
+def test_documents_add_reports_unsupported_language_and_garbled_pdf(env: Path, capsys,
+                                                                   tmp_path: Path) -> None:
+    ja = tmp_path / "ja.txt"
+    ja.write_text("岸田総理大臣は、習近平国家主席と電話会談を行いました。", encoding="utf-8")
+    assert main(["documents", "add", str(ja), "--side", "JPN"]) == 0
+    err = capsys.readouterr().err
+    assert "Japanese (ja)" in err and "stored" in err
+    pdf = tmp_path / "glyphs.pdf"
+    stream = b"BT /F1 12 Tf 72 720 Td (/g57/g79/g68/g71 /g51/g88/g87/g76/g81 /g75/g68) Tj ET"
+    from tests.text.test_text_faults import _pdf
+
+    pdf.write_bytes(_pdf(stream))
+    assert main(["documents", "add", str(pdf), "--side", "RUS"]) == 1
+    err = capsys.readouterr().err
+    assert "[E317]" in err and err.count("\n") == 1

@@ -63,3 +63,17 @@ def test_save_and_unwritable_target(tmp_path: Path) -> None:
     with pytest.raises(BilatError) as exc:
         save_readouts_html(cmp, tmp_path / "missing" / "dir" / "cmp.html")
     assert exc.value.code == "E005"
+
+
+def test_matched_claims_show_their_counterpart_text() -> None:
+    cmp = _cmp()
+    html = unescape(render_readouts_html(cmp))
+    assert "<h2>Matched claims</h2>" in html
+    shared = [r for r in cmp.results if r.label == "shared"
+              and r.claim.doc_id == cmp.documents[0].doc_id]
+    assert shared
+    by_id = {c.claim_id: c for cs in cmp.claims.values() for c in cs}
+    table = html.split("<h2>Matched claims</h2>", 1)[1].split("<h2>", 1)[0]
+    for r in shared:
+        assert r.claim.text in table and by_id[r.counterpart].text in table
+    assert "confidence" in table

@@ -298,8 +298,10 @@ def list_(
         store.close()
     if fmt == "table" and output is None:
         # stored titles and sources come from documents: never write their escapes raw
+        import pandas as pd
+
         for col in df.columns:
-            if df[col].dtype == object:
+            if df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
                 df[col] = df[col].map(lambda v: safe_terminal(v) if isinstance(v, str) else v)
     emit(df, fmt, output, title="documents")
 

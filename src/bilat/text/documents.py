@@ -296,8 +296,10 @@ def _detector(script: str) -> Any:
     from lingua import Language, LanguageDetectorBuilder
 
     names = _CYRILLIC_LANGS if script == "cyrillic" else _LATIN_LANGS
+    # low-accuracy mode (trigram models only) loads in under a second instead of ~15 s and
+    # is reliable on readout-length texts, which are far longer than single sentences
     return LanguageDetectorBuilder.from_languages(
-        *(getattr(Language, n) for n in names)).build()
+        *(getattr(Language, n) for n in names)).with_low_accuracy_mode().build()
 
 
 def _latin_detector() -> Any:
