@@ -40,6 +40,11 @@ from bilat.store import Store
 
 #: Year the trends split at: Crimea and the first Western sanctions (both seed commentaries).
 SPLIT_YEAR = 2014
+#: First year of the default window (the post-Soviet partnership; the votes' and material
+#: ties' default when no --years is given).
+FIRST_YEAR = 1992
+#: Event sources with fewer pair events than this get no contact count (named in the note).
+MIN_CONTACT_EVENTS = 10
 #: Ids kept inline per evidence item (the full lists go to the per-pillar files).
 MAX_IDS = 5000
 
@@ -230,7 +235,7 @@ def collect_votes(ctx: Context) -> PillarResult:
     if held is None:
         res.note = "no UN votes in the store"
         return res
-    lo, hi = ctx.years or (max(1992, held[0]), held[1])
+    lo, hi = ctx.years or (max(FIRST_YEAR, held[0]), held[1])
     lo, hi = max(lo, held[0]), min(hi, held[1])
     if lo > hi:
         res.note = f"the store holds UN votes for {held[0]}–{held[1]} only"
@@ -338,7 +343,7 @@ def collect_votes(ctx: Context) -> PillarResult:
     ))
     # splits on either side's core issues
     vlist = votes.affinity_votes(ctx.store, ctx.a, ctx.b, years=yrs)
-    core = core_issue_votes(vlist, [ctx.a, ctx.b])
+    core, core_src = _core_votes(ctx, votes, vlist, yrs)
     n_core = len(core)
     splits = core[core["split"]]
     share = (len(splits) / n_core) if n_core else None
@@ -347,7 +352,7 @@ def collect_votes(ctx: Context) -> PillarResult:
         id="votes.core_splits", pillar="votes", kind="votes.core_splits",
         title=f"Splits of {ctx.pair} on either side's core issues at the UN General Assembly",
         value=share, unit="share of core-issue votes", period=f"{lo}–{hi}",
-        source="UN GA roll calls (unvotes, Voeten); core issues: bilat/assess/core_issues.toml",
+        source=f"UN GA roll calls (unvotes, Voeten); core issues: {core_src}",
         measures={"split_share": share, "splits": float(len(splits)), "core_votes": float(n_core)},
         coverage={"n": n_core, "first": None if not n_core else str(
                       pd.Timestamp(core["date"].min()).date()),
@@ -385,6 +390,23 @@ def collect_votes(ctx: Context) -> PillarResult:
     return res
 
 
+def _core_votes(ctx: Context, votes: Any, vlist: pd.DataFrame, yrs: str
+                ) -> tuple[pd.DataFrame, str]:
+    """Common recorded votes on either side's core issues: the votes module's own mapping
+    (``votes.core_issue_votes``) where it has one, else ``bilat/assess/core_issues.toml``."""
+    fn = getattr(votes, "core_issue_votes", None)
+    if fn is not None:
+        try:
+            df = fn(ctx.store, ctx.a, ctx.b, years=yrs, stance="all")
+            need = {"vote_id", "symbol", "date", "title", "vote_a", "vote_b", "split",
+                    "core_of", "core_issue"}
+            if isinstance(df, pd.DataFrame) and need <= set(df.columns):
+                return df.reset_index(drop=True), "bilat.indicators.votes.core_issue_votes"
+        except Exception:  # noqa: BLE001, S110 - fall back to the report's own mapping
+            pass
+    return core_issue_votes(vlist, [ctx.a, ctx.b]), "bilat/assess/core_issues.toml"
+
+
 def _ideal_points(ctx: Context, fn: Callable[..., Any], lo: int, hi: int,
                   res: PillarResult) -> list[Evidence]:
     try:
@@ -415,6 +437,8 @@ def _ideal_points(ctx: Context, fn: Callable[..., Any], lo: int, hi: int,
               "years", value=dist[ctx.pair], unit="ideal-point distance", period=f"{lo}–{hi}",
         source="Voeten ideal points", measures={"closeness_ratio": _ratio(ymean, dist[ctx.pair])},
         yardsticks={d: dist[d] for d in ctx.dyads()[1:]},
+        percentile=_f(df[df["dyad"] == ctx.pair]["percentile"].mean())
+        if "percentile" in df.columns else None,
         coverage={"n": n, "thin": n < 5, "note": "years with ideal points for both states"},
     )]
 
@@ -474,7 +498,24 @@ def collect_events(ctx: Context) -> PillarResult:
         _event_evidence(ctx, res, str(src), part)
     cfn = getattr(events, "contacts", None)
     if cfn is not None:
-        res.evidence.extend(_contacts_evidence(ctx, cfn, "events", "event-data contacts", res))
+        # contacts per source, only where the pair has enough events for a contact count to
+        # mean something (the others are named in the note, not dropped silently)
+        per_src = df[df["dyad"] == ctx.pair].groupby("source")["events"].sum(min_count=1)
+        enough = [str(x) for x, v in per_src.items() if (_f(v) or 0) >= MIN_CONTACT_EVENTS]
+        few = [f"{x} ({int(_f(v) or 0)} events)" for x, v in per_src.items()
+               if (_f(v) or 0) < MIN_CONTACT_EVENTS]
+        if few:
+            res.note = (res.note + " " if res.note else "") + (
+                "contacts not counted for sources with fewer than "
+                f"{MIN_CONTACT_EVENTS} {ctx.pair} events: " + ", ".join(few) + ".")
+        params = inspect.signature(cfn).parameters
+        record = getattr(events, "RECORD_SOURCES", ())
+        for src in enough:
+            if "source" in params and record and src not in record:
+                continue  # aggregated counts (dyad-year) carry no contacts
+            res.evidence.extend(_contacts_evidence(
+                ctx, cfn, "events", "event-data contacts", res,
+                source=src if "source" in params else None))
     if not res.evidence:
         res.note = (res.note + " " if res.note else "") + f"no events of {ctx.pair}"
         return res
@@ -590,9 +631,10 @@ def _series_trend(ctx: Context, s: pd.Series, key: str, what: str, pillar: str,
         trend={"split_year": mid, "before": _f(early), "after": _f(late),
                "n_before": int(s[s.index < mid].sum()), "n_after": int(s[s.index >= mid].sum())},
         coverage={"n": int(s.sum()), "first": years[0], "last": years[-1],
-                  "thin": s.sum() < 6, "years": len(years),
+                  "thin": bool(s.sum() < 6 or len(years) < 4), "years": len(years),
                   "note": f"{int(s.sum())} contacts in {len(years)} years with data "
-                          "(years without data are gaps, not zeros)"},
+                          "(years without data are gaps, not zeros; fewer than 4 years or 6 "
+                          "contacts is thin)"},
         provenance=ids or {},
         details={"per_year": {int(k): float(v) for k, v in s.items()}},
     )
@@ -605,10 +647,11 @@ def _call(fn: Callable[..., Any], ctx: Context, **want: Any) -> Any:
 
 
 def _contacts_evidence(ctx: Context, fn: Callable[..., Any], key: str, what: str,
-                       res: PillarResult) -> list[Evidence]:
+                       res: PillarResult, source: str | None = None) -> list[Evidence]:
     """Event-data contacts (bilat.indicators.events.contacts): one trend per source."""
     try:
-        df = _call(fn, ctx, period="year", by="year")
+        extra = {"source": source} if source is not None else {}
+        df = _call(fn, ctx, period="year", by="year", **extra)
     except Exception as exc:  # noqa: BLE001 - the other pillar's data may not be loaded
         res.note += f" {what}: {str(exc).splitlines()[0][:160]}."
         return []
@@ -656,10 +699,9 @@ def collect_material(ctx: Context) -> PillarResult:
     except ImportError:
         res.note = "the material-ties module (bilat.indicators.material) is not installed"
         return res
+    lo, hi = ctx.years or (FIRST_YEAR, 2100)
     try:
-        kw: dict[str, Any] = {"refs": ctx.refs}
-        if ctx.years:
-            kw["years"] = f"{ctx.years[0]}-{ctx.years[1]}"
+        kw: dict[str, Any] = {"refs": ctx.refs, "years": f"{lo}-{hi}"}
         df = material.indicators(ctx.store, ctx.a, ctx.b, **kw)
     except Exception as exc:  # noqa: BLE001 - no material data loaded
         res.note = str(exc).splitlines()[0][:300]
@@ -719,8 +761,13 @@ def _material_evidence(ctx: Context, res: PillarResult, ind: str, fam: str,
         full = g[(g["dyad"] == d)].dropna(subset=["value"])
         b = _f(full[full["year"] < ctx.split_year]["value"].mean())
         a = _f(full[full["year"] >= ctx.split_year]["value"].mean())
-        step[d] = None if b in (None, 0) or a is None else a / b - 1
-    ystep = _mean([step[d] for d in ctx.dyads()[1:]])
+        step[d] = None if not b or not a or b < 0 or a < 0 else a / b - 1
+    # the pair's growth beyond the yardsticks': exp(mean log-ratio difference) - 1, so one
+    # yardstick starting near zero cannot swamp the comparison
+    logs = [math.log1p(step[d]) for d in ctx.dyads()[1:] if step[d] is not None]
+    ystep = (math.exp(sum(logs) / len(logs)) - 1) if logs else None
+    beyond = None if step[ctx.pair] is None or ystep is None else \
+        (1 + step[ctx.pair]) / (1 + ystep) - 1
     unit = str(pair["unit"].dropna().iloc[0]) if pair["unit"].notna().any() else ind
     pct = _f(pair["percentile"].mean())
     cov = {"n": len(yrs), "first": yrs[0], "last": yrs[-1], "thin": len(yrs) < 3,
@@ -740,14 +787,14 @@ def _material_evidence(ctx: Context, res: PillarResult, ind: str, fam: str,
     ))
     n_b = int((pair["year"] < ctx.split_year).sum())
     n_a = int((pair["year"] >= ctx.split_year).sum())
-    if step[ctx.pair] is not None and n_b and n_a:
+    if step[ctx.pair] is not None and n_b and n_a and MATERIAL_INDICATORS.get(ind) != "max":
         res.evidence.append(Evidence(
             id=f"material.{key}.step_2014", pillar="material", kind=f"material.{key}.step_2014",
             title=f"{ind} ({fam}) of {ctx.pair}: change from before {ctx.split_year} to "
                   f"{ctx.split_year} on, against the yardsticks' change",
             value=step[ctx.pair], unit="relative change", period=f"{yrs[0]}–{yrs[-1]}",
-            source=fam, measures={"relative_step": None if ystep is None
-                                  else step[ctx.pair] - ystep, "step": step[ctx.pair]},
+            source=fam, measures={"relative_step": beyond, "step": step[ctx.pair],
+                                  "yardstick_step": ystep},
             yardsticks={d: step[d] for d in ctx.dyads()[1:]},
             coverage={**cov, "n": min(n_b, n_a), "thin": min(n_b, n_a) < 3,
                       "note": "n = the smaller of the years before and after the split"},
@@ -767,7 +814,7 @@ def collect_contacts(ctx: Context) -> PillarResult:
     try:
         from bilat.text import contacts as tc  # type: ignore[attr-defined]
 
-        df = _call(tc.contacts, ctx, by="year")
+        df = _call(tc.contacts, ctx, by="year", source="corpus")
         if isinstance(df, pd.DataFrame) and len(df):
             if "dyad" in df.columns:
                 df = df[df["dyad"] == ctx.pair]
