@@ -280,3 +280,46 @@ def test_dyad_year_bad_files(tmp_path: Path, store: Store) -> None:
     assert not store.has_table("icews_dyad_year")
     res = ingest_icews_dyad_year(store, [bad], on_bad_rows="skip")
     assert res[0].rows_added == 1
+
+
+def test_contacts_beside_leader_engagements(shared_data: Path, tmp_path: Path) -> None:
+    """With the China Vitae engagements loaded, their yearly totals sit beside the ICEWS
+    contacts as their own source; without them the note says so."""
+    from bilat.indicators import material
+    from bilat.sources.registry import SOURCES, load
+
+    st = open_store(":memory:")
+    days = sorted(shared_data.joinpath(*DAILY).glob("2018110*-icews-events.tab"))
+    icews.ingest_icews(st, days, progress=False)
+    alone = ev.contacts(st, "RUS", "CHN", period="year", compare=True)
+    assert set(alone["source"]) == {"icews"}
+    assert any(n.startswith("leader-engagements:") for n in alone.attrs["notes"])
+    entry = next(e for e in SOURCES if e.name == "engagements")
+    load(entry)(store=st, mirror=shared_data, on_bad_rows="fail")
+    both = ev.contacts(st, "RUS", "CHN", period="year", compare=True)
+    eng = both[both["source"] == "leader-engagements"].set_index("period")
+    want = material.engagements(st, "RUS", "CHN")
+    want = want[want["type"] == "all"].set_index("year")["n"]
+    assert {p.year: int(v) for p, v in eng["contacts"].items()} == \
+        {int(y): int(v) for y, v in want.items() if v == v}
+    assert eng["partial"].isna().all() and eng["basis"].str.contains("engagements").all()
+    icews_2018 = both[(both["source"] == "icews")].iloc[0]
+    assert icews_2018["period"] == date(2018, 1, 1) and icews_2018["partial"]
+    st.close()
+
+
+def test_one_event_view_for_gdelt_and_icews(gap_store: Store) -> None:
+    assert ev.refresh_event_view(gap_store)
+    cols = [r[0] for r in gap_store.con.execute("DESCRIBE events").fetchall()]
+    assert cols == list(ev.EVENT_COLUMNS)
+    by = dict(gap_store.con.execute("SELECT source, count(*) FROM events GROUP BY 1").fetchall())
+    g = gap_store.con.execute("SELECT count(*) FROM gdelt_events").fetchall()[0][0]
+    i = gap_store.con.execute("SELECT count(*) FROM icews_events").fetchall()[0][0]
+    assert by == {"gdelt": g, "icews": i}
+    same = gap_store.con.execute(
+        "SELECT count(*) FROM events e JOIN gdelt_events g ON e.event_id = "
+        "CAST(g.GLOBALEVENTID AS VARCHAR) AND e.source = 'gdelt' WHERE e.intensity IS NOT "
+        "DISTINCT FROM g.GoldsteinScale AND e.actor1_iso3 IS NOT DISTINCT FROM (CASE WHEN "
+        "g.Actor1CountryCode IN ('RUS', 'CHN', 'USA', 'GBR', 'BLR') THEN g.Actor1CountryCode "
+        "ELSE e.actor1_iso3 END)").fetchall()[0][0]
+    assert same == g

@@ -1561,7 +1561,10 @@ def contacts(
     exp = pd.to_numeric(out["coverage_expected"], errors="coerce")
     pres = pd.to_numeric(out["coverage_present"], errors="coerce")
     out["coverage"] = (pres / exp.where(exp > 0)).round(4).astype("float64")
-    out["partial"] = out["coverage"].fillna(0) < 1
+    # another series' coverage is its own (unknown here): its partial flag is NULL, not True
+    out["partial"] = pd.array([pd.NA if e != e else bool(c < 1 if c == c else True)
+                               for c, e in zip(out["coverage"], exp, strict=True)],
+                              dtype="boolean")
     n = pd.to_numeric(out["contacts"], errors="coerce")
     out["low_n"] = n.isna() | (n < min_events)
     out["min_events"] = min_events
@@ -1598,6 +1601,8 @@ def _series_frame(df: Any, q: DyadQuery, source: str, basis: str, count_cols: Se
     if df is None or len(df) == 0:
         return None, f"{source}: no rows for {q.pairs[0][0]}–{q.pairs[0][1]}"
     df = pd.DataFrame(df)
+    if "type" in df.columns and (df["type"] == "all").any():
+        df = df[df["type"] == "all"]  # a per-type table with a total row: the total only
     pcol = next((c for c in ("period", q.period, "year", "month", "date") if c in df.columns),
                 None)
     ccol = next((c for c in count_cols if c in df.columns), None)
@@ -1613,15 +1618,19 @@ def _series_frame(df: Any, q: DyadQuery, source: str, basis: str, count_cols: Se
         return None, f"{source}: yearly only; use --period year to compare"
     per = [(_period_start(d.date(), q.period) if d is not pd.NaT else None) for d in days]
     vals = pd.to_numeric(df[ccol], errors="coerce")
-    frame = pd.DataFrame({"period": per, "v": vals}).dropna(subset=["period"])
+    ids = df["ids"].astype(str) if "ids" in df.columns else pd.Series("", index=df.index)
+    frame = pd.DataFrame({"period": per, "v": vals.to_numpy(), "ids": ids.to_numpy()}) \
+        .dropna(subset=["period"])
     if q.start is not None:
         frame = frame[frame["period"] >= _period_start(_to_day(q.start), q.period)]
     if q.end is not None:
         frame = frame[frame["period"] <= (_to_day(q.end) or date.max)]
     agg = frame.groupby("period")["v"].sum(min_count=1)
+    ids_of = frame.groupby("period")["ids"].agg(
+        lambda s: ";".join(x for x in s if x and x != "nan"))
     a, b = q.pairs[0]
     rows = [{"source": source, "dyad": f"{a}–{b}", "a": a, "b": b, "period": p,
-             "contacts": v, "event_ids": "", "coverage_present": pd.NA,
+             "contacts": v, "event_ids": ids_of.get(p, ""), "coverage_present": pd.NA,
              "coverage_expected": pd.NA, "coverage_unit": "see that series",
              "basis": basis} for p, v in agg.items()]
     return pd.DataFrame(rows), ""
