@@ -1,4 +1,29 @@
-"""UN voting affinity: how often two states vote alike, by period and issue, and where they part.
+"""UN votes: chance-corrected affinity, ideal points, Security Council vetoes, core-issue splits.
+
+What this module answers, and the public functions the CLI and the partnership report call:
+
+- :func:`affinity` — kappa, pi and S first, raw agreement beside, per year, session (text:
+  ``ES-10`` stays ``ES-10``; sessions in time order), issue (column ``issue``, full names) or
+  period, with reference dyads, ``n`` and a ``low_n`` flag; :func:`affinity_by_year` adds each
+  dyad's percentile among all dyads of the year (the report's figure).
+- :func:`idealpoints` — the distance between two states' ideal points per year (Bailey,
+  Strezhnev & Voeten 2017; Voeten's published estimates to 2024, labelled as such) with
+  yardsticks and percentiles; :func:`idealpoint_distances` for every dyad and year;
+  :func:`idealpoint_states` per state.
+- :func:`vetoes`, :func:`joint_vetoes`, :func:`sc_votes` — Security Council vetoes (to July
+  2022) and the pair's votes on adopted resolutions.
+- :func:`divergent` and :func:`core_issue_votes` — where the pair split, first on either
+  side's core issues (:func:`load_core_issues`, a shipped, user-extendable mapping), and where
+  the partner stood with it; :func:`search` by words or symbol.
+- :func:`merged`, :func:`source_disagreements`, :func:`coverage` — the record all of these
+  read: the unvotes/Voeten roll calls and the UN Digital Library scrape merged so that a roll
+  call held by both counts once (provenance kept; where a state's vote differs, listed), and
+  what it covers.
+
+Equal by construction, shown once: the State Department's ``coincidence`` is ``agree``
+(abstention as half agreement, absences excluded) and ``coincidence_yn`` is ``agree_yn``;
+``method="all"`` shows ``agree``/``agree_yn`` only (``method="coincidence"`` names them so).
+``s`` is ``2·agree − 1`` (a rescaling, kept because the field reports it).
 
 Every index is computed from the 3 × 3 table of a dyad's *common recorded votes*: roll calls on
 which both states voted yes, no or abstain (absences and non-membership are excluded, as in all
@@ -1765,24 +1790,47 @@ def idealpoint_distances(
     """Ideal-point distance ``|ideal_a − ideal_b|`` for **every** dyad (a < b) and year, with
     its percentile among that year's dyads (0 = the closest pair of the year).
 
-    Columns: ``year``, ``a``, ``b``, ``ideal_a``, ``ideal_b``, ``distance``, ``percentile``
-    (share of the year's dyads at or below this distance, 0–100), ``n_dyads``. One DuckDB
-    self-join; the all-dyads, all-years table (≈ 0.8 million rows) in about a second.
+    Columns: ``year``, ``a``, ``b`` (ISO3, categorical), ``ideal_a``, ``ideal_b``,
+    ``distance``, ``percentile`` (share of the year's dyads at or below this distance,
+    0–100), ``n_dyads``. The state-years are read once from the store; the pairs of each year
+    are formed and ranked with NumPy (upper triangle, one sort per year): the full table,
+    1946–2024, ≈ 0.9 million dyad-years, in about a second (``benchmarks/bench_idealpoints.py``).
     """
     rng = parse_years(years)
     sql, _ = _ip_frame(store, estimate)
     where = f"WHERE year BETWEEN {int(rng[0])} AND {int(rng[1])}" if rng else ""
     store.con.execute("SET enable_progress_bar = false")
-    return store.con.sql(
-        f"""WITH p AS (SELECT iso3, year, any_value(ideal) AS ideal FROM ({sql}) {where}
-                       GROUP BY iso3, year)
-            SELECT x.year, x.iso3 AS a, y.iso3 AS b, x.ideal AS ideal_a, y.ideal AS ideal_b,
-                   abs(x.ideal - y.ideal) AS distance,
-                   100 * cume_dist() OVER (PARTITION BY x.year
-                                           ORDER BY abs(x.ideal - y.ideal)) AS percentile,
-                   count(*) OVER (PARTITION BY x.year) AS n_dyads
-            FROM p x JOIN p y ON x.year = y.year AND x.iso3 < y.iso3
-            ORDER BY x.year, a, b""").to_arrow_table().to_pandas()
+    pts = store.con.sql(
+        f"""SELECT iso3, year, any_value(ideal) AS ideal FROM ({sql}) {where}
+            GROUP BY iso3, year ORDER BY year, iso3""").to_arrow_table().to_pandas()
+    yrs = pts["year"].to_numpy()
+    x = pts["ideal"].to_numpy(dtype="float64")
+    codes, cats = pd.factorize(pts["iso3"], sort=True)
+    cuts = np.flatnonzero(np.diff(yrs)) + 1
+    parts: dict[str, list[np.ndarray]] = {k: [] for k in ("year", "a", "b", "ideal_a",
+                                                          "ideal_b", "distance", "percentile",
+                                                          "n_dyads")}
+    for s0, e0 in zip(np.r_[0, cuts], np.r_[cuts, len(yrs)], strict=True):
+        i, j = np.triu_indices(int(e0 - s0), 1)
+        if not len(i):
+            continue
+        i, j = i + s0, j + s0
+        d = np.abs(x[i] - x[j])
+        ranked = np.sort(d)
+        parts["year"].append(np.full(len(d), yrs[s0]))
+        parts["a"].append(codes[i])
+        parts["b"].append(codes[j])
+        parts["ideal_a"].append(x[i])
+        parts["ideal_b"].append(x[j])
+        parts["distance"].append(d)
+        parts["percentile"].append(np.searchsorted(ranked, d, side="right") * (100 / len(d)))
+        parts["n_dyads"].append(np.full(len(d), len(d)))
+    if not parts["year"]:
+        return pd.DataFrame({k: [] for k in parts})
+    cols = {k: np.concatenate(v) for k, v in parts.items()}
+    cols["a"] = pd.Categorical.from_codes(cols["a"], cats)
+    cols["b"] = pd.Categorical.from_codes(cols["b"], cats)
+    return pd.DataFrame(cols)
 
 
 def idealpoints(
@@ -1847,9 +1895,14 @@ def idealpoints(
                          f"{held[0]}–{held[1]})")
     out["distance"] = (out["ideal_a"] - out["ideal_b"]).abs()
     lo, hi = np.minimum(out["a"], out["b"]), np.maximum(out["a"], out["b"])
-    d = dist.rename(columns={"a": "_lo", "b": "_hi"})[["year", "_lo", "_hi", "percentile",
-                                                         "n_dyads"]]
-    out = out.assign(_lo=lo, _hi=hi).merge(d, on=["year", "_lo", "_hi"], how="left")
+    wanted = [dist[(dist["a"] == x) & (dist["b"] == y)]
+              for x, y in {(min(p), max(p)) for p in asked}]
+    d = pd.concat(wanted, ignore_index=True) if wanted else dist.head(0)
+    d = pd.DataFrame({"year": d["year"].astype("int64"), "_lo": d["a"].astype(str),
+                      "_hi": d["b"].astype(str), "percentile": d["percentile"],
+                      "n_dyads": d["n_dyads"]})
+    out = out.assign(_lo=lo, _hi=hi, year=out["year"].astype("int64")).merge(
+        d, on=["year", "_lo", "_hi"], how="left")
     overlap = out[["q5_a", "q5_b"]].max(axis=1) <= out[["q95_a", "q95_b"]].min(axis=1)
     out["overlap90"] = overlap.astype("boolean").mask(
         out[["q5_a", "q5_b", "q95_a", "q95_b"]].isna().any(axis=1))
