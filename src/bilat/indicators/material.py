@@ -11,6 +11,11 @@ to B; ``A`` or ``B`` a measure about that side; ``A–B`` undirected), ``pillar`
 dyad's rank among all dyads with data that year, below), ``rows`` (the ids of the source
 rows behind the value), ``detail`` (deal designations, exercise names …) and ``note``.
 
+Row ids: ``cow_trade:<ccode1>-<ccode2>-<year>``, ``imf:<reporter>/<sheet>!<cell>``,
+``sipri:<SIPRI AT Database ID>/<delivery year>``, ``atop:<ccode1>-<ccode2>-<year>``,
+``cow_igo:<ccode1>-<ccode2>-<year>``, ``mme:<MMEID>@<line>``, ``ei:<sheet>!<cell>``,
+``chinavitae:<line>``.
+
 Indicators (pillar: indicator — definition):
 
 - **trade** (COW v4.0 1870-2014 and IMF DOTS to 2020, each with its own ``source``, never
@@ -280,7 +285,7 @@ def _trade_cow_sql(years: tuple[int, int] | None, pf: Any = None, sf: Any = None
             WHERE {sf('s')} GROUP BY ALL),
     t AS (
       SELECT iso3_1 AS x, iso3_2 AS y, year, sum(flow1) AS imp_x, sum(flow2) AS imp_y,
-             string_agg(ccode1 || '-' || ccode2 || '-' || year, ',') AS key
+             string_agg('cow_trade:' || ccode1 || '-' || ccode2 || '-' || year, ',') AS key
       FROM cow_trade WHERE iso3_1 IS NOT NULL AND iso3_2 IS NOT NULL AND {_yr(years)}
            AND {pf('iso3_1', 'iso3_2')}
       GROUP BY ALL),
@@ -316,13 +321,13 @@ def _trade_imf_sql(years: tuple[int, int] | None, pf: Any = None, sf: Any = None
     WITH w AS (SELECT reporter_iso3 AS s, year,
                  sum(value_musd) FILTER (WHERE flow = 'exports_fob') AS wexp,
                  sum(value_musd) FILTER (WHERE flow = 'imports_cif') AS wimp,
-                 string_agg(sheet || '!' || cell, ',') AS wkey
+                 string_agg('imf:' || reporter_iso3 || '/' || sheet || '!' || cell, ',') AS wkey
                FROM imf_dots WHERE partner = 'World' AND {_yr(years)}
                  AND {(sf or _all1)('reporter_iso3')} GROUP BY ALL),
     b AS (SELECT reporter_iso3 AS s, partner_iso3 AS p, year,
                  sum(value_musd) FILTER (WHERE flow = 'exports_fob') AS exp,
                  sum(value_musd) FILTER (WHERE flow = 'imports_cif') AS imp,
-                 string_agg(sheet || '!' || cell, ',') AS key
+                 string_agg('imf:' || reporter_iso3 || '/' || sheet || '!' || cell, ',') AS key
           FROM imf_dots WHERE partner_iso3 IS NOT NULL AND partner_iso3 <> reporter_iso3
                AND {_yr(years)} AND {(pf or _all2)('reporter_iso3', 'partner_iso3')}
           GROUP BY ALL),

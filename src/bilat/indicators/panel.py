@@ -169,10 +169,10 @@ def _votes(store: Any, pairs: list[tuple[str, str]] | None, rng: tuple[int, int]
     if df.empty:
         return pd.DataFrame(columns=["s1", "s2", "year"])
     keep = [c for c in _VOTE_COLS if c in df.columns]
-    out = df[["a", "b", "period", *keep]].rename(columns={"a": "s1", "b": "s2",
-                                                         "period": "year"})
+    out = df[["a", "b", "period", *keep]].rename(columns={c: f"votes_{c}" for c in keep})
+    out = out.rename(columns={"a": "s1", "b": "s2", "period": "year"})
     out["year"] = pd.to_numeric(out["year"], errors="coerce").astype("Int64")
-    return out.rename(columns={c: f"votes_{c}" for c in keep})
+    return out
 
 
 def _events(store: Any, pairs: list[tuple[str, str]] | None, rng: tuple[int, int] | None

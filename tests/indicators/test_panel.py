@@ -1,0 +1,108 @@
+"""The dyad-year panel: every pillar joined, a coverage column per pillar, nothing imputed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import bilat.indicators as bi
+from bilat.errors import BilatError
+from bilat.indicators import material, votes
+from bilat.indicators import panel as P
+from bilat.store import Store, open_store
+from tests.indicators.material_store import material_store_path
+
+
+@pytest.fixture(scope="module")
+def mstore(shared_data: Path) -> Iterator[Store]:
+    st = open_store(material_store_path(shared_data))
+    yield st
+    st.close()
+
+
+@pytest.fixture(scope="module")
+def rus_chn(mstore: Store) -> pd.DataFrame:
+    return bi.panel(mstore, "RUS", "CHN", refs=[("RUS", "BLR")], years="1992-2020")
+
+
+def test_panel_is_callable_from_the_package(mstore: Store, rus_chn: pd.DataFrame) -> None:
+    again = P.panel(mstore, "RUS", "CHN", refs=[("RUS", "BLR")], years="1992-2020")
+    pd.testing.assert_frame_equal(again, rus_chn)
+    assert list(rus_chn.columns[:4]) == ["dyad", "a", "b", "year"]
+    assert set(rus_chn.dyad) == {"RUS–CHN", "RUS–BLR"}
+    assert not rus_chn.duplicated(["dyad", "year"]).any()
+
+
+def test_values_equal_the_long_table(mstore: Store, rus_chn: pd.DataFrame) -> None:
+    long = material.indicators(mstore, "RUS", "CHN", years="1992-2020", percentiles=False)
+    p = rus_chn[rus_chn.dyad == "RUS–CHN"].set_index("year")
+    checks = {
+        ("tiv", "RUS→CHN", "SIPRI Arms Transfers Database"): "arms_tiv_ab",
+        ("defense", "CHN→RUS", "ATOP v5.1"): "alliances_defense_ba",
+        ("exports_musd", "RUS→CHN", "COW trade v4.0"): "trade_exports_musd_ab_cow",
+        ("exports_musd", "RUS→CHN", "IMF DOTS, RUS report (exports FOB)"):
+            "trade_exports_musd_ab_imf_a_fob",
+        ("dependence", "CHN", "IMF DOTS, CHN report"): "trade_dependence_b_imf_b",
+        ("shared_igos", "RUS–CHN", "COW IGO v3.0"): "igos_shared_igos",
+    }
+    for (ind, d, src), col in checks.items():
+        want = long[(long.indicator == ind) & (long.direction == d) & (long.source == src)]
+        want = want.set_index("year")["value"]
+        got = p[col].dropna()
+        assert got.to_dict() == want.to_dict(), col
+
+
+def test_nothing_imputed_and_coverage(rus_chn: pd.DataFrame) -> None:
+    p = rus_chn.set_index(["dyad", "year"])
+    # COW trade ends in 2014: later years have no COW value (NaN, not 0)
+    assert p.loc[("RUS–CHN", 2016), "trade_exports_musd_ab_cow"] != 0
+    assert pd.isna(p.loc[("RUS–CHN", 2016), "trade_exports_musd_ab_cow"])
+    assert p.loc[("RUS–CHN", 2016), "coverage_trade"] == "data"  # IMF covers 2016
+    assert p.loc[("RUS–CHN", 2019), "coverage_alliances"] == "outside coverage"
+    assert p.loc[("RUS–CHN", 2014), "coverage_exercises"] == "outside coverage"
+    assert p.loc[("RUS–CHN", 2005), "coverage_exercises"] == "data"
+    assert p.loc[("RUS–BLR", 2005), "coverage_energy"] == "no rows"  # intra-regional: absent
+    assert p.loc[("RUS–BLR", 2005), "coverage_engagements"] == "no rows"
+    assert p.loc[("RUS–CHN", 2014), "coverage_events"] == "not loaded"
+    for c in [c for c in rus_chn.columns if c.startswith("coverage_")]:
+        assert set(rus_chn[c]) <= {"data", "no rows", "outside coverage", "not loaded"}
+    assert "sipri:" in p.loc[("RUS–CHN", 2014), "rows_arms"]
+
+
+def test_votes_pillar_joined(mstore: Store, rus_chn: pd.DataFrame) -> None:
+    v = votes.dyads(mstore, years="2014", by="year", states=["RUS", "CHN"])
+    row = rus_chn[(rus_chn.dyad == "RUS–CHN") & (rus_chn.year == 2014)].iloc[0]
+    assert row.coverage_votes == "data"
+    assert row.votes_n == v.n.iloc[0] and row.votes_agree == pytest.approx(v.agree.iloc[0])
+    assert rus_chn[(rus_chn.year == 2013)].coverage_votes.eq("no rows").all()
+
+
+def test_all_dyads_year_and_errors(mstore: Store, rus_chn: pd.DataFrame) -> None:
+    every = bi.panel(mstore, all_dyads=True, year=2005, pillars=["arms", "alliances", "igos"])
+    assert every.year.eq(2005).all() and len(every) > 1000
+    assert (every.a < every.b).all()
+    mine = every[(every.a == "CHN") & (every.b == "RUS")].iloc[0]
+    ours = rus_chn[(rus_chn.dyad == "RUS–CHN") & (rus_chn.year == 2005)].iloc[0]
+    assert mine.igos_shared_igos == ours.igos_shared_igos
+    assert mine.arms_tiv_ba == ours.arms_tiv_ab  # CHN–RUS: B→A is Russia→China
+    with pytest.raises(BilatError) as ei:
+        bi.panel(mstore, all_dyads=True)
+    assert ei.value.code == "E508"
+    with pytest.raises(BilatError) as ei:
+        bi.panel(mstore, "RUS", "CHN", pillars=["gdp"])
+    assert ei.value.code == "E509"
+
+
+def test_chart_and_export(tmp_path: Path, rus_chn: pd.DataFrame) -> None:
+    out = P.chart(rus_chn, "arms_tiv_ab", tmp_path / "tiv.html")
+    assert out is not None and (tmp_path / "tiv.html").stat().st_size > 1000
+    with pytest.raises(BilatError):
+        P.chart(rus_chn, "no_such_column")
+    from bilat.report.export import write_frame
+
+    write_frame(rus_chn, "parquet", tmp_path / "p.parquet")
+    back = pd.read_parquet(tmp_path / "p.parquet")
+    assert len(back) == len(rus_chn) and list(back.columns) == list(rus_chn.columns)
