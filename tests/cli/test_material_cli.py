@@ -31,14 +31,16 @@ def test_fetch_from_mirror_is_idempotent(tmp_path: Path, shared_data: Path,
     for folder in ("exercises_mme", "diplomacy_chinavitae", "energy_ei"):
         shutil.copytree(shared_data / folder, mirror / folder)
     store = str(tmp_path / "s.duckdb")
-    for cmd, table in (("exercises", "mme_exercises"), ("engagements", "leader_engagements"),
-                       ("energy", "energy_trade")):
+    tables = {"exercises": "mme_exercises", "engagements": "leader_engagements",
+              "energy": "energy_trade"}
+    for cmd in tables:
         code, _, err = run(capsys, "--store", store, "fetch", cmd, "--mirror", str(mirror))
         assert code == 0 and "rows added" in err, err
         code, _, err = run(capsys, "--store", store, "fetch", cmd, "--mirror", str(mirror))
         assert code == 0 and "unchanged" in err, err
     code, out, _ = run(capsys, "--store", store, "material", "coverage", "-f", "csv")
     cov = pd.read_csv(io.StringIO(out)).set_index("table")
+    assert cov.loc[list(tables.values()), "loaded"].all()
     raw = pd.read_csv(shared_data / "exercises_mme" / "mme_v7.csv")
     assert cov.loc["mme_exercises", "rows"] == len(raw)
     assert not cov.loc["sipri_deliveries", "loaded"]

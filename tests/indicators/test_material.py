@@ -20,6 +20,7 @@ from bilat.indicators import material
 from bilat.store import Store, open_store
 from tests.indicators.material_store import material_store_path
 
+
 @pytest.fixture(scope="module")
 def mstore(shared_data: Path) -> Iterator[Store]:
     st = open_store(material_store_path(shared_data))
