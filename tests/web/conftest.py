@@ -113,3 +113,27 @@ def server(web_app: Any) -> Iterator[Any]:
 
 #: The pair page every test reads (one computation, cached by the shared app).
 PAIR_URL = f"/pair?a=RUS&b=CHN&refs=USA-GBR&years={VOTE_YEARS[0]}-{VOTE_YEARS[1]}"
+
+
+@pytest.fixture(scope="session")
+def tiny_store() -> Iterator[Path]:
+    """A small store (the UN Digital Library vote fixture and the test readouts) for pages
+    whose full computation is slow on the real data (the partnership report)."""
+    from bilat.sources import unvotes
+    from bilat.text import documents
+
+    folder = Path(tempfile.mkdtemp(prefix="bilat-web-tiny-"))
+    path = folder / "tiny.duckdb"
+    st = open_store(path)
+    try:
+        unvotes.ingest_file(st, REPO / "tests" / "fixtures" / "unvotes" / "undl_ga_votes.csv",
+                            fmt="undl", body="GA")
+        for f, side in READOUTS:
+            documents.add_document(st, f, side=side, date="2021-08-25",
+                                   event="xi-putin-2021-08-25")
+    finally:
+        st.close()
+    try:
+        yield path
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -331,7 +331,7 @@ def test_allow_add_stores_documents(tmp_path):
         assert shown.status_code == 200 and "Xi–Putin call" in shown.text
         listing = c.get("/documents?format=json&table=documents")
         assert [d["doc_id"] for d in json.loads(listing.text)] == [doc_id]
-        bad = c.post("/documents/add", data={"text": text, "side": "CHINA"})
+        bad = c.post("/documents/add", data={"text": text, "side": "XYZQ"})
         assert bad.status_code == 400 and error_line(bad).startswith("[E008]")
     finally:
         app.state.ws.close()

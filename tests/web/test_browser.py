@@ -52,7 +52,9 @@ class Watch:
         extra = os.environ.get("BILAT_SCREENSHOTS")
         if extra:
             Path(extra).mkdir(parents=True, exist_ok=True)
-            self.page.screenshot(path=str(Path(extra) / f"{name}.png"), full_page=False)
+            height = min(1500, self.page.evaluate("document.body.scrollHeight"))
+            self.page.screenshot(path=str(Path(extra) / f"{name}.png"), full_page=True,
+                                 clip={"x": 0, "y": 0, "width": 1360, "height": height})
         return target
 
     def clean(self) -> None:
@@ -197,3 +199,30 @@ def test_readout_form_submits_and_lineage_loads(web: Watch) -> None:
     assert web.page.locator("#lineage-claims tr").count() > 1
     web.shot("lineage")
     web.clean()
+
+
+def test_partnership_report_page_runs_offline(browser: Any, tiny_store: Path,
+                                              tmp_path: Path) -> None:
+    """The report of bilat.assess inside the app: its inlined Vega scripts run under the
+    report page's policy, nothing is fetched from elsewhere, no console error."""
+    from bilat.web.app import report_available
+    from bilat.web.server import ServerThread
+
+    assert report_available()
+    with ServerThread(tiny_store) as srv:
+        ctx = browser.new_context(viewport={"width": 1360, "height": 900})
+        page = ctx.new_page()
+        w = Watch(page, srv.url, tmp_path)
+        ctx.route("**/*", lambda r: r.continue_() if r.request.url.startswith(srv.url + "/")
+                  else (w.external.append(r.request.url), r.abort()))
+        page.on("console", lambda m: w.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: w.errors.append(str(e)))
+        page.set_default_timeout(180_000)
+        w.goto("/pair?a=RUS&b=CHN&refs=USA-GBR")
+        frame = page.frame_locator("iframe.report")
+        page.locator("iframe.report").scroll_into_view_if_needed()
+        frame.locator("#ach").wait_for()
+        assert frame.locator("td.r").count() >= 3  # ACH cells: one rating per item × hypothesis
+        w.shot("report")
+        ctx.close()
+        w.clean()

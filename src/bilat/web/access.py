@@ -151,6 +151,22 @@ class WebStore:
                 self._inflight.pop(key, None)
             mine.set()
 
+    def peek(self, key: tuple[Any, ...]) -> Any:
+        """The value kept under ``key``, or None (no computation)."""
+        with self.lock:
+            value = self._cache.get(key)
+            if value is not None:
+                self._cache.move_to_end(key)
+                self.hits += 1
+            return value
+
+    def remember(self, key: tuple[Any, ...], value: Any) -> None:
+        """Keep ``value`` under ``key`` (e.g. a rendered page) until the cache is cleared."""
+        with self.lock:
+            self._cache[key] = value
+            while len(self._cache) > CACHE_ENTRIES:
+                self._cache.popitem(last=False)
+
     def invalidate(self) -> None:
         """Forget every cached result (after the store changed)."""
         with self.lock:

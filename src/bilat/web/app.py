@@ -850,10 +850,24 @@ def create_app(store: str | Path | Store | None = None, *, allow_add: bool = Fal
 
     def sync(fn: Callable[[Request], Response]) -> Callable[[Request], Any]:
         async def endpoint(request: Request) -> Response:
+            # a page is a function of its address (and the Host it is linked from): answered
+            # pages are kept with the results they show, and forgotten with them
+            key = ("response", request.headers.get("host"), request.url.path,
+                   request.url.query)
+            hit = ws.peek(key)
+            if hit is not None:
+                body, media, headers = hit
+                return Response(body, media_type=media, headers=headers)
             try:
-                return await run_in_threadpool(fn, request)
+                resp = await run_in_threadpool(fn, request)
             except BilatError as exc:
                 return pages.error_page(request, exc)
+            if resp.status_code == 200 and not isinstance(resp, RedirectResponse):
+                kept = {k: v for k, v in resp.headers.items()
+                        if k in ("content-disposition", "content-security-policy",
+                                 "x-frame-options")}
+                ws.remember(key, (resp.body, resp.media_type, kept))
+            return resp
         endpoint.__name__ = fn.__name__
         return endpoint
 
