@@ -178,14 +178,38 @@ def status(store: Store) -> pd.DataFrame:
                      "state": "stored" if n else "empty", "load": ""})
     log = store.ingest_log()
     kinds = set(log["kind"]) if len(log) else set()
+    origins = [str(x) for x in log["source"].dropna()] if len(log) else []
+    have = {r["what"] for r in rows if r["rows"]}
     for e in registry.SOURCES:
-        stored = any(k.startswith(e.name.split("-")[0]) for k in kinds) or (
-            e.name == "readouts" and "readout_pair" in kinds)
+        stored = _source_stored(e, kinds, origins, have)
         if not stored:
             rows.append({"what": f"source {e.name}", "rows": 0, "first": None, "last": None,
                          "column": "", "state": "missing",
                          "load": f"bilat fetch all --mirror DIR  (reads <mirror>/{e.folder}/)"})
     return pd.DataFrame(rows)
+
+
+def _source_stored(entry: Any, kinds: set[str], origins: list[str], have: set[str]) -> bool:
+    """Whether a registry source has anything in the store: a table of its module's
+    :class:`~bilat.sources.core.Source` specs holds rows, or the ingest log names its kind or
+    a file from its mirror folder."""
+    import importlib
+
+    from bilat.sources.core import Source
+
+    module = entry.loader.partition(":")[0]
+    try:
+        mod = importlib.import_module(module)
+        specs = [v for v in vars(mod).values() if isinstance(v, Source)]
+    except Exception:  # noqa: BLE001 - a module that fails to import is simply not found
+        specs = []
+    if any(sp.table in have for sp in specs) or any(sp.kind in kinds for sp in specs):
+        return True
+    if entry.name in kinds or (entry.name == "readouts" and "readout_pair" in kinds):
+        return True
+    folder = "/" + entry.folder.strip("/")
+    return any(folder + "/" in o or o.endswith(folder) or o == f"mirror:{entry.folder}"
+               for o in origins)
 
 
 __all__ = ["FetchAllResult", "SourceResult", "fetch_all", "status"]
