@@ -43,3 +43,27 @@ def test_the_evidence_differs_as_built(reports: dict) -> None:
     assert "bilat" in reports["H2"].pillar("readouts").load_command
     # synthetic texts are not verified originals
     assert not u.verified and reports["H3"].unverified_texts
+
+
+def test_yardsticks_for_another_pair_are_each_sides_closest_partner() -> None:
+    from bilat.assess.report import default_yardsticks
+
+    st = build("H2")
+    v = st.con.execute("SELECT vote_id, iso3, vote FROM un_votes v JOIN un_rollcalls r "
+                       "USING (vote_id) WHERE r.year BETWEEN 2010 AND 2019").df()
+    wide = v.pivot(index="vote_id", columns="iso3", values="vote")
+
+    def kappa(x: str, y: str) -> float:
+        a, b = wide[x], wide[y]
+        po = (a == b).mean()
+        pe = sum((a == k).mean() * (b == k).mean() for k in ("yes", "abstain", "no"))
+        return (po - pe) / (1 - pe)
+
+    refs, note = default_yardsticks(st, "CHN", "FRA")
+    for side, other, (x, partner) in zip(("CHN", "FRA"), ("FRA", "CHN"), refs, strict=True):
+        assert x == side
+        best = max((s for s in wide.columns if s not in (side, other)),
+                   key=lambda s, side=side: kappa(side, s))
+        assert partner == best
+    assert "derived from the data" in note
+    st.close()
