@@ -1048,7 +1048,11 @@ def collect_statements(ctx: Context) -> PillarResult:
                   "last": str(docs["date"].max()), "thin": len(docs) < 3,
                   "note": f"{len(docs)} statements in the series"},
         provenance={"documents": list(docs["doc_id"]), "focus": focus.doc.doc_id},
-        details={"summary": _jsonable(summ)}, verified=verified,
+        details={"summary": _jsonable(summ),
+                 "omissions": [] if rep.omissions is None else [
+                     {"issue": o.issue, "label": o.label, "sources": list(o.sources)}
+                     for o in rep.omissions.omissions]},
+        verified=verified,
     ))
     res.status = "ok"
     res.load_command = ""
