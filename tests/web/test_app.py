@@ -147,6 +147,31 @@ def test_event_cell_opens_its_events(client, shared_data):
     assert checked
 
 
+def test_material_figure_opens_its_source_rows(client, shared_data):
+    table = doc(client.get(PAIR_URL).text).get_element_by_id("material-latest")
+    heads = [th.text_content() for th in table[0]]
+    row = next(tr for tr in table[1:] if [tr[heads.index(k)].text_content() for k in
+                                          ("indicator", "dyad", "direction")]
+               == ["tiv", "RUS–CHN", "RUS→CHN"])
+    year = int(row[heads.index("year")].text_content())
+    link = row[heads.index("value")].find("a")
+    # independent: SIPRI's per-delivery-year register summed by supplier, recipient and year
+    raw = pd.read_csv(shared_data / "arms_sipri" / "trade_register.csv", skiprows=11)
+    raw.columns = [c.strip().rstrip(";") for c in raw.columns]
+    sel = raw[(raw["Supplier"] == "Russia") & (raw["Recipient"] == "China")
+              & (raw["Delivery year"] == year)]
+    want = pd.to_numeric(sel["TIV delivery values"]).sum()
+    assert float(link.text_content().replace(",", "")) == pytest.approx(want, abs=0.5)
+    page = client.get(link.get("href"))
+    assert page.status_code == 200
+    rows = json.loads(client.get(page.url.path + "?" + page.url.query.decode()
+                                 + "&format=json&table=rows").text)
+    mine = [r for r in rows if r["year"] == year and r["direction"] == "RUS→CHN"]
+    assert len(mine) == 1 and mine[0]["value"] == pytest.approx(want, abs=1e-6)
+    assert len(mine[0]["rows"]) == len(sel)  # one source row id per deal delivered that year
+    assert len(doc(page.text).get_element_by_id("deals")) > 1  # the deals themselves
+
+
 def test_readout_counts_open_their_claims_and_texts(client):
     r = client.get(PAIR_URL)
     page = doc(r.text)

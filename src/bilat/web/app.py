@@ -364,6 +364,7 @@ class Pages:
             out["votes"] = data.vote_pillar(store, a, b, refs, years)
             out["events"] = data.event_pillar(store, a, b, refs, years, period, dedup,
                                               actor_type)
+            out["material"] = data.material_pillar(store, a, b, refs, years)
             out["readouts"] = data.readout_pairs(store, a, b)
             out["statements"] = data.statement_series(store, a, b)
             out["others"] = data.other_tables(store)
@@ -384,6 +385,9 @@ class Pages:
             tables["event_indicators"] = e["indicators"]
             charts["events"] = self._event_chart(e["indicators"], base, period, dedup,
                                                  actor_type)
+        mat = pillars["material"]
+        if mat.get("indicators") is not None:
+            tables["material"] = mat["indicators"]
         if len(pillars["statements"]):
             tables["statements"] = pillars["statements"]
         selection = {"a": a, "b": b, "refs": ",".join(f"{x}-{y}" for x, y in refs),
@@ -484,6 +488,23 @@ class Pages:
                             years=years, issue=issue, res=res, max_rows=MAX_ROWS,
                             links=lambda n: self.download_links(request, n),
                             title=f"{a}–{b}: the votes behind the figure")
+
+    def material(self, request: Request) -> Response:
+        from bilat.indicators import material
+
+        q = P.Query(request.query_params)
+        example = "/material?a=RUS&b=CHN&indicator=tiv&years=2010-2019"
+        a, b, _ = P.dyad(q.require("a", example), q.require("b", example))
+        indicator = material.check_indicator(q.require("indicator", example))
+        years = P.years(q.get("years"))
+        res = self.ws.cached(("material", a, b, indicator, years),
+                             lambda s: data.material_rows(s, a, b, indicator, years))
+        tables = {k: v for k, v in res.items() if isinstance(v, pd.DataFrame)}
+        return self.respond(request, "material.html.j2", tables, f"material-{a}-{b}-{indicator}",
+                            a=a, b=b, indicator=indicator, years=years, res=res,
+                            pillar=material.pillar_of(indicator), max_rows=MAX_ROWS,
+                            links=lambda n: self.download_links(request, n),
+                            title=f"{a}–{b}: {indicator}, the rows behind it")
 
     def vote_issues(self, request: Request) -> Response:
         q = P.Query(request.query_params)
@@ -887,6 +908,7 @@ def create_app(store: str | Path | Store | None = None, *, allow_add: bool = Fal
         Route("/votes", sync(pages.votes)),
         Route("/votes/divergent", sync(pages.divergent)),
         Route("/votes/issues", sync(pages.vote_issues)),
+        Route("/material", sync(pages.material)),
         Route("/events", sync(pages.events)),
         Route("/readouts", sync(pages.readouts)),
         Route("/compare", sync(pages.readouts), methods=["GET"]),

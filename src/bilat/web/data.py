@@ -245,6 +245,54 @@ def event_pillar(store: Store, a: str, b: str, refs: Sequence[tuple[str, str]],
     return {"indicators": df}
 
 
+def material_pillar(store: Store, a: str, b: str, refs: Sequence[tuple[str, str]],
+                    years: str | None) -> dict[str, Any]:
+    """Material ties (trade, arms, alliances, IGOs, exercises, energy, engagements) of the pair
+    and yardsticks from :mod:`bilat.indicators.material`: every row, the latest value per
+    indicator, and which pillars are not loaded (with the command that loads them)."""
+    try:
+        from bilat.indicators import material
+    except ImportError:  # the material module is not part of this installation
+        return {"error": "bilat.indicators.material is not installed", "code": ""}
+    cov = material.coverage(store)
+    if not bool(cov["loaded"].any()):
+        return {"coverage": cov, "indicators": None, "latest": None}
+    try:
+        df = material.indicators(store, a, b, refs=list(refs), years=years)
+    except BilatError as exc:
+        return {**_missing(exc), "coverage": cov}
+    keys = ["dyad", "a", "b", "pillar", "indicator", "direction", "source"]
+    known = df[df["value"].notna()].sort_values("year", kind="stable")
+    latest = known.groupby(keys, sort=False).tail(1).copy()
+    latest["n_rows"] = latest["rows"].map(lambda r: len(r) if r is not None
+                                          and not isinstance(r, str) else 0)
+    order = {d: i for i, d in enumerate(dict.fromkeys(df["dyad"]))}
+    latest = latest.sort_values(["pillar", "indicator", "dyad"], key=lambda c: c.map(order)
+                                if c.name == "dyad" else c, kind="stable")
+    return {"coverage": cov, "indicators": df, "latest": latest.reset_index(drop=True)}
+
+
+def material_rows(store: Store, a: str, b: str, indicator: str,
+                  years: str | None) -> dict[str, Any]:
+    """The rows behind one material indicator of A–B (with their source row ids), and for
+    arms, exercises and engagements the deals, exercises or contacts themselves."""
+    from bilat.indicators import material
+
+    rows = material.indicators(store, a, b, years=years, indicator=indicator)
+    out: dict[str, Any] = {"rows": rows}
+    pillar = material.pillar_of(indicator)
+    try:
+        if pillar == "arms":
+            out["deals"] = material.deals(store, a, b)
+        elif pillar == "exercises":
+            out["exercises"] = material.exercises(store, a, b, years=years)
+        elif pillar == "engagements":
+            out["engagements"] = material.engagements(store, a, b, years=years)
+    except BilatError:
+        pass  # the detail table of that pillar is not loaded: the rows still show their ids
+    return out
+
+
 def stored_documents(store: Store) -> pd.DataFrame:
     """Stored documents without their text (an empty frame when there are none)."""
     from bilat.text.documents import list_documents
