@@ -12,6 +12,7 @@ from bilat.cli import countries, events, readouts, statements, votes  # noqa: E4
 from bilat.cli import serve  # noqa: E402,F401  isort: skip
 from bilat.cli import report  # noqa: E402,F401  isort: skip
 from bilat.cli import dyads, material  # noqa: E402,F401  isort: skip
+from bilat.cli import corpus  # noqa: E402,F401  isort: skip
 
 
 def main(argv: list[str] | None = None) -> int:

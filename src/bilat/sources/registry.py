@@ -45,6 +45,10 @@ SOURCES: list[Entry] = [
           "bilat.sources.engagements_chinavitae:fetch_engagements", "material"),
     # one line per source, added by the source's module author:
     Entry("readouts", "texts/readouts", "bilat.sources.readout_pairs:fetch_readout_pairs", "texts"),
+    Entry("xwlb", "texts/xwlb", "bilat.text.corpus:fetch_xwlb", "texts"),
+    Entry("xwlb-json", "texts/xwlb-2018-2019", "bilat.text.corpus:fetch_xwlb_json", "texts"),
+    Entry("kremlin", "texts/kremlin-en-2021-2022", "bilat.text.corpus:fetch_kremlin", "texts"),
+    Entry("ungdc", "texts/ungdc", "bilat.text.corpus:fetch_ungdc", "texts"),
 ]
 
 

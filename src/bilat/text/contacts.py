@@ -4,16 +4,15 @@
 lead sentence, has a contact verb and the headline + lead name leaders of *exactly two* states
 who are heads of state or government on the item's date:
 
-=========  ==========================================  =================================  ======================================
-kind       zh                                          ru                                 en
-=========  ==========================================  =================================  ======================================
-video      视频会晤/会谈/通话/连线, 以视频方式           видеоконференц…, видеосвяз…       videoconference, video call/link
-call       通电话, 通话, 电话会谈                        телефонн… разговор, по телефону   telephone/phone conversation or call
-talks      会谈                                        переговор…                         talks
-meeting    会见, 会晤, 见面, 茶叙, 会面                  встреч…, встретил…, беседа         meeting, met
-visit      国事/正式访问, 抵达, 欢迎仪式                  визит…, прибыл…                    state/official visit, arrived in
-press      共同会见记者                                 совместн… заявлени… для прессы      joint press conference
-=========  ==========================================  =================================  ======================================
+- ``video``: 视频会晤/会谈/通话/连线, 以视频方式; видеоконференц…, видеосвяз…; videoconference,
+  video call/link;
+- ``call``: 通电话, 通话, 电话会谈; телефонн… разговор, по телефону; telephone/phone
+  conversation or call;
+- ``talks``: 会谈; переговор…; talks;
+- ``meeting``: 会见, 会晤, 见面, 茶叙, 会面; встреч…, встретил…, беседа; meeting, met;
+- ``visit``: 国事/正式访问, 抵达, 欢迎仪式, 共同出席/观看 (joint appearances of a visit); визит…,
+  прибыл…; state/official visit, arrived in;
+- ``press``: 共同会见记者; заявления для прессы; joint press conference
 
 (checked in that order: 视频会晤 is a video call, not a meeting). ``press`` and contacts
 naming three or more states (``multilateral``) are stored but not ``counted``. Not contacts at
@@ -177,7 +176,8 @@ _BLOCK_AFTER_ZH = re.compile(
 #: Aliases the CLDR short names lack, per language (name → ISO3).
 _ALIASES = {
     "zh": {"中华人民共和国": "CHN", "俄罗斯联邦": "RUS", "美利坚合众国": "USA", "沙特": "SAU",
-           "阿联酋": "ARE", "土耳其共和国": "TUR", "哈萨克斯坦共和国": "KAZ", "白俄罗斯共和国": "BLR",
+           "阿联酋": "ARE", "土耳其共和国": "TUR", "哈萨克斯坦共和国": "KAZ",
+           "白俄罗斯共和国": "BLR",
            "乌兹别克斯坦共和国": "UZB", "伊朗伊斯兰共和国": "IRN", "朝鲜民主主义人民共和国": "PRK",
            "大韩民国": "KOR", "老挝人民民主共和国": "LAO", "越南社会主义共和国": "VNM"},
     "en": {"People's Republic of China": "CHN", "PRC": "CHN", "Russian Federation": "RUS",
@@ -357,7 +357,8 @@ _KIND_RX: dict[str, list[tuple[str, str]]] = {
            ("call", r"通电话|通话|电话会谈|电话交谈"),
            ("talks", r"会谈"),
            ("meeting", r"会见|会晤|见面|茶叙|会面|小范围|共进晚餐|共进早餐"),
-           ("visit", r"国事访问|正式访问|工作访问|进行访问|抵达|欢迎仪式")],
+           ("visit", r"国事访问|正式访问|工作访问|进行访问|抵达|欢迎仪式|共同观看|共同出席|"
+                     r"一道出席|共同访问|一起访问|共同见证|授予.{0,12}勋章")],
     "ru": [("press", r"[Зз]аявлени\w* для прессы|пресс-конференц\w*"),
            ("video", r"видеоконференц\w*|видеосвяз\w*|режиме видео\w*"),
            ("call", r"[Тт]елефонн\w* разговор\w*|по телефону|[Тт]елефонн\w* бесед\w*"),
@@ -374,8 +375,9 @@ _KIND_RX: dict[str, list[tuple[str, str]]] = {
            ("visit", r"(?i:(?:state|official|working) visit|arrived in|\bvisit to\b)")],
 }
 _NOT_CONTACT: dict[str, str] = {
-    "zh": r"贺电|贺信|慰问电|唁电|致电|复信|回信|口信|致信|贺词|致辞|书面|署名文章|讲话|演讲|"
-          r"将(?:于|同|对|赴|出席|举行|进行|在|会见|与|访|应)|即将",
+    "zh": r"贺电|贺信|贺辞|慰问电|唁电|致电|复信|回信|口信|致信|贺词|书面致辞|视频致辞|署名文章|"
+          r"(?<!即)将(?:于|同|对|赴|出席|举行|进行|在|会见|与|访|应)|离京|离开北京|启程|回到北京|"
+          r"结束.{0,12}访问",
     "ru": r"[Сс]оболезновани|[Пп]оздравлени|[Пп]оздравил|[Пп]ослани|[Пп]риветстви|[Тт]елеграмм|"
           r"[Оо]бращени|посетит|проведет|проведут|состоится|состоятся|примет участие|[Аа]нонс|"
           r"планируется",
@@ -383,6 +385,8 @@ _NOT_CONTACT: dict[str, str] = {
           r"|\bwill (?:hold|visit|have|meet|take part|travel|pay)|\bis to (?:hold|visit|meet)"
           r"|\bupcoming\b|\bscheduled\b|\bannounce)",
 }
+_MULTILATERAL = (r"三国|三方|多国|中俄蒙|中蒙俄|中俄印|中印俄|金砖国家领导人|领导人第.{1,4}次会晤|"
+                 r"трехсторонн|трёхсторонн|(?i:trilateral|BRICS\+? (?:summit|meeting))")
 _IMPLIED_SUBJECT = {
     "ru": re.compile(r"^\s*(?:Телефонный разговор|Переговоры|Встреча|Беседа)\s+с\b"),
     "en": re.compile(r"^\s*(?:Telephone conversation|Phone call|Talks|Meeting|Conversation)"
@@ -510,6 +514,7 @@ def extract_contacts(
         return []
     kind = None
     evidence = None
+    lang = language if language in _KIND_RX else "en"
     for s, e in scopes:
         k, why = contact_kind(text[s:e], language)
         if why:
@@ -517,6 +522,8 @@ def extract_contacts(
         if k:
             kind, evidence = k, (s, e)
             break
+    if lang == "zh" and any(re.search(_NOT_CONTACT["zh"], text[s:e]) for s, e in scopes):
+        return []  # an announcement, a message or a departure, said in headline or lead
     if kind is None or evidence is None:
         return []
     if kind in ("talks", "meeting", "call"):
@@ -554,8 +561,7 @@ def extract_contacts(
             basis = "lead"
     if event is None:
         event = published or day
-    multilateral = len(states) > 2 or bool(re.search(r"三国|三方|多国|峰会|трехсторонн|"
-                                                      r"(?i:trilateral)", ev_sentence))
+    multilateral = len(states) > 2 or bool(re.search(_MULTILATERAL, ev_sentence))
     keep = states[:2] if not multilateral else states
     ordered = sorted(keep[:2])
     return [Contact(
@@ -619,7 +625,7 @@ def contact_rows(found: Iterable[tuple[dict[str, Any], Contact]]) -> list[dict[s
             "duplicate_of": None,
         })
     items = {(r["file"], r["state_a"], r["state_b"], r["kind"]): r["contact_id"]
-             for r in rows if r["section"] != "summary"}
+             for r in rows if r["section"] != "summary" and not r["multilateral"]}
     for r in rows:
         if r["section"] == "summary":
             r["duplicate_of"] = items.get((r["file"], r["state_a"], r["state_b"], r["kind"]))
@@ -706,16 +712,17 @@ def coverage(store: Any, by: str = "year") -> pd.DataFrame:
     return cov
 
 
-def _other_source(kind: str, store: Any, a: str, b: str, by: str) -> tuple[pd.Series | None,
-                                                                            str]:
-    """Per-period counts from another helper's module, or (None, why) when absent."""
+def _other_source(kind: str, store: Any, a: str, b: str, by: str
+                  ) -> tuple[dict[str, pd.Series], str | None]:
+    """Per-period counts from the event-data or engagement modules: {column: series}, and a
+    note when the source is absent (its columns are then gaps, not zeros)."""
     try:
         if kind == "events":
             from bilat.indicators import events as mod
 
             fn = getattr(mod, "contacts", None)
             if fn is None:
-                return None, "bilat.indicators.events.contacts is not available"
+                return {}, "events: bilat.indicators.events.contacts is not available"
             df = fn(store, a, b, period=by)
         else:
             import importlib
@@ -723,36 +730,33 @@ def _other_source(kind: str, store: Any, a: str, b: str, by: str) -> tuple[pd.Se
             mod = importlib.import_module("bilat.indicators.material")
             fn = getattr(mod, "engagements", None)
             if fn is None:
-                return None, "bilat.indicators.material.engagements is not available"
+                return {}, "engagements: bilat.indicators.material.engagements is not available"
+            if by != "year":
+                return {}, "engagements: ChinaVitae engagements are counted per year only"
             df = fn(store, a, b)
     except ImportError as exc:
-        return None, f"{kind}: module not available ({exc})"
+        return {}, f"{kind}: module not available ({exc})"
     except Exception as exc:  # noqa: BLE001 - another source's failure is a gap, named
-        msg = getattr(exc, "one_line", lambda: str(exc))()
-        return None, f"{kind}: {str(msg).splitlines()[0][:200]}"
-    if df is None or len(df) == 0:
-        return None, f"{kind}: no rows for {a}-{b} (not loaded?)"
+        msg = exc.one_line() if hasattr(exc, "one_line") else str(exc)
+        return {}, f"{kind}: {str(msg).splitlines()[0][:200]}"
     df = pd.DataFrame(df)
-    pcol = next((c for c in ("period", by, "year", "month", "date") if c in df.columns), None)
-    if pcol is None:
-        return None, f"{kind}: result has no period column ({', '.join(map(str, df.columns))})"
-    ccol = next((c for c in ("contacts", "engagements", "n", "count", "events",
-                             "gov_contacts", "government_contacts") if c in df.columns), None)
-    if ccol is None:
-        num = [c for c in df.columns if c != pcol and pd.api.types.is_numeric_dtype(df[c])
-               and c not in ("year", "month")]
-        if not num:
-            return None, f"{kind}: result has no count column"
-        ccol = num[0]
-    per = df[pcol]
-    if by == "year":
-        per = per.astype(str).str[:4]
-    else:
-        per = pd.to_datetime(per.astype(str), errors="coerce").dt.strftime("%Y-%m") \
-            if pcol != "month" or not per.astype(str).str.match(r"^\d{4}-\d{2}$").all() \
-            else per.astype(str)
-    s = pd.to_numeric(df[ccol], errors="coerce").groupby(per).sum(min_count=1)
-    return s, f"{kind}: column {ccol!r}"
+    notes = list(getattr(df, "attrs", {}).get("notes", []) or [])
+    if df.empty:
+        return {}, f"{kind}: no rows for {a}-{b}" + (f" ({'; '.join(notes)})" if notes else "")
+    if kind == "engagements":
+        if "type" in df.columns:
+            df = df[df["type"] == "all"]
+        per = df["year"].astype(int).astype(str)
+        s = pd.to_numeric(df["n"], errors="coerce")
+        return {"engagements": s.groupby(per.to_numpy()).sum(min_count=1)}, None
+    out: dict[str, pd.Series] = {}
+    pcol = "period" if "period" in df.columns else by
+    per = df[pcol].astype(str).str[:4] if by == "year" else df[pcol].astype(str).str[:7]
+    groups = df.groupby("source") if "source" in df.columns else [("events", df)]
+    for src, g in groups:
+        s = pd.to_numeric(g["contacts"], errors="coerce")
+        out[f"events_{src}"] = s.groupby(per.loc[g.index].to_numpy()).sum(min_count=1)
+    return out, ("; ".join(f"events: {n}" for n in notes) or None)
 
 
 def contacts(
@@ -773,10 +777,11 @@ def contacts(
     ``kremlin-en``, …): ``<series>`` = distinct contact days (counted kinds, bilateral, 新闻摘要
     duplicates removed; NaN where the series has no item in that period), ``<series>_kinds``
     (e.g. ``call 2, talks 1``), ``<series>_coverage`` (share of the period's days with items),
-    ``<series>_doc_ids``; ``events`` (event-data contacts, bilat.indicators.events.contacts)
-    and ``engagements`` (ChinaVitae leader engagements, bilat.indicators.material) when those
-    modules and data are present (NaN otherwise, with ``notes`` saying why). ``df.attrs
-    ["notes"]`` lists what is missing.
+    ``<series>_doc_ids``; ``events_<source>`` (event-data leader/government contacts per
+    event source, ``contacts`` of :func:`bilat.indicators.events.contacts`) and
+    ``engagements`` (ChinaVitae leader engagements, :func:`bilat.indicators.material.
+    engagements`, per year) when those modules and data are present (NaN otherwise, with
+    ``df.attrs["notes"]`` saying why). Counts of different sources are never summed.
     """
     if by not in BY:
         raise error("E359", option="--by", value=by, options=", ".join(BY))
@@ -820,12 +825,12 @@ def contacts(
         for other in ("events", "engagements"):
             if source not in (other, "all"):
                 continue
-            s, why = _other_source(other, store, x, y, by)
-            if s is None:
+            cols, why = _other_source(other, store, x, y, by)
+            if why:
                 notes.append(why)
-                continue
-            for p, v in s.items():
-                per.setdefault(str(p), {})[other] = float(v) if pd.notna(v) else float("nan")
+            for name, ser in cols.items():
+                for p, v in ser.items():
+                    per.setdefault(str(p), {})[name] = float(v) if pd.notna(v) else float("nan")
         df = pd.DataFrame.from_dict(per, orient="index")
         df.index.name = "period"
         df = df.reset_index()

@@ -194,6 +194,11 @@ class ImportResult:
     corpora: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
 
+    @property
+    def rows_added(self) -> int:
+        """Items added (the name ``bilat fetch all`` reads)."""
+        return self.items_added
+
     def summary(self) -> str:
         text = (f"{self.path} ({self.format}): {self.files:,} files, "
                 f"{self.files_unchanged:,} unchanged; {self.items_added:,} items, "
@@ -547,8 +552,13 @@ def fetch_xwlb_json(store: Any, mirror: str | Path | None = None,
 def fetch_kremlin(store: Any, mirror: str | Path | None = None,
                   on_bad_rows: str = "quarantine", **_: Any) -> list[ImportResult]:
     """``texts/kremlin-en-2021-2022`` and ``texts/kremlin-ru-2025`` of the mirror."""
+    from bilat.config import resolve_mirror
+
+    root = resolve_mirror(mirror)
+    folders = [f for f in ("texts/kremlin-en-2021-2022", "texts/kremlin-ru-2025")
+               if root is None or (Path(root) / f).is_dir()]
     return [fetch_corpus(store, mirror, folder=f, format="kremlin-csv", on_bad_rows=on_bad_rows)
-            for f in ("texts/kremlin-en-2021-2022", "texts/kremlin-ru-2025")]
+            for f in folders]
 
 
 def fetch_ungdc(store: Any, mirror: str | Path | None = None, on_bad_rows: str = "quarantine",
