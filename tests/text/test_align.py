@@ -66,7 +66,7 @@ def test_feature_aligner_works_across_languages() -> None:
                 "CHN", "zh")
     b = _claims("Лидеры обменялись мнениями о ситуации в Афганистане.", "RUS", "ru")
     sim = FeatureAligner().similarity(a, b)
-    assert sim[1, 0] > 0.9  # Afghanistan + "exchanged views" (~discuss) in both
+    assert sim[1, 0] > 0.5 and sim[1, 0] > 2 * sim[0, 0]  # Afghanistan + "~discuss" in both
     assert sim[0, 0] < 0.3  # Taiwan vs Afghanistan: only the generic "question/situation"
 
 

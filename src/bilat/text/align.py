@@ -395,16 +395,28 @@ class LexicalAligner(Aligner):
         return np.minimum(out, 1.0)
 
 
+#: Concepts nearly every claim of a readout carries: sharing only these is weak evidence.
+GENERIC_CONCEPTS = frozenset({
+    "~relations", "~relation", "~cooperation", "~cooperate", "~develop", "~world",
+    "~international", "~strategic", "~deepen", "~high", "~keep", "~communication",
+    "~contact", "~stabilise", "~stable", "~security", "~peace", "~friendship", "~trust",
+    "~responsibility", "~discuss", "~talk", "~meet", "~schedule", "~situation", "~crisis",
+})
+
+
 class FeatureAligner(Aligner):
     """Language-independent: issues, shared concepts and numbers, speaker side, stance, form."""
 
     name = "features"
     reads_wording = False
 
-    def __init__(self, lexicon: Lexicon | None = None, position: float = 0.05) -> None:
+    def __init__(self, lexicon: Lexicon | None = None, position: float = 0.05,
+                 generic_factor: float = 0.6) -> None:
         super().__init__(lexicon)
         #: Weight of the relative-position term (readouts tend to follow the same order).
         self.position = position
+        #: Factor for two claims that share only commonplace concepts (GENERIC_CONCEPTS).
+        self.generic_factor = generic_factor
 
     def lexical(self, a: Sequence[Claim], b: Sequence[Claim]) -> np.ndarray:
         ta = [bridge_tokens(c.text, c.language or "en") for c in a]
@@ -419,6 +431,8 @@ class FeatureAligner(Aligner):
     def similarity(self, a: Sequence[Claim], b: Sequence[Claim]) -> np.ndarray:
         bridge = self.lexical(a, b)
         out = np.zeros((len(a), len(b)))
+        specific_a = [bridge_tokens(c.text, c.language or "en") - GENERIC_CONCEPTS for c in a]
+        specific_b = [bridge_tokens(c.text, c.language or "en") - GENERIC_CONCEPTS for c in b]
         sets_a = [issue_set(c, self.lexicon) for c in a]
         sets_b = [issue_set(c, self.lexicon) for c in b]
         frames_a = [is_event_frame(c) for c in a]
@@ -438,6 +452,10 @@ class FeatureAligner(Aligner):
                 if bridge[i, j] == 0.0:
                     # a shared issue word alone ("Ukraine") is not the same claim
                     out[i, j] *= 0.5
+                elif not (specific_a[i] & specific_b[j]):
+                    # only the register's commonplaces in common ("relations", "cooperation",
+                    # "development"): most claims of a readout share them
+                    out[i, j] *= self.generic_factor
         if self.position and len(a) > 1 and len(b) > 1:
             ra = np.arange(len(a))[:, None] / (len(a) - 1)
             rb = np.arange(len(b))[None, :] / (len(b) - 1)

@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -449,6 +450,91 @@ def adjusted_similarity(
     return out
 
 
+_CLAIMS_CACHE: OrderedDict[tuple, list[Claim]] = OrderedDict()
+_CLAIMS_CACHE_SIZE = 64
+
+
+def _claims_of(doc: Document, lex: Lexicon) -> list[Claim]:
+    """:func:`extract_claims`, remembered for the last documents seen (same text, side,
+    issuer, language and lexicon give the same claims): comparing a document again, or
+    against several others, does not segment it again."""
+    key = (doc.sha256, doc.side, doc.issuer, doc.language, id(lex))
+    found = _CLAIMS_CACHE.get(key)
+    if found is None:
+        found = extract_claims(doc, lex)
+        _CLAIMS_CACHE[key] = found
+        if len(_CLAIMS_CACHE) > _CLAIMS_CACHE_SIZE:
+            _CLAIMS_CACHE.popitem(last=False)
+    else:
+        _CLAIMS_CACHE.move_to_end(key)
+    # the claims carry the document id of this text (same text, same id)
+    return found
+
+
+#: Claims of one document this close (in claim order) do not compete for a counterpart (0:
+#: every other claim competes; 1 and 2 scored no better on the genuine pairs).
+NEIGHBOURS = 0
+
+
+def _rival_max(raw: np.ndarray) -> np.ndarray:
+    """For each cell (i, j): the best score for column j among rows that are not within
+    :data:`NEIGHBOURS` of row i (the claim's rivals in its own document)."""
+    n = raw.shape[0]
+    out = np.zeros_like(raw)
+    for i in range(n):
+        lo, hi = max(0, i - NEIGHBOURS), min(n, i + NEIGHBOURS + 1)
+        rivals = np.concatenate([raw[:lo], raw[hi:]]) if n > hi - lo else None
+        out[i] = rivals.max(axis=0) if rivals is not None and len(rivals) else raw[i]
+    return np.maximum(out, 0.0)
+
+
+#: "The two leaders discussed …", "双方就…交换意见", "Обсуждены …": a report that a topic was
+#: discussed, made by the narrator or for both sides.
+_DISCUSSED = re.compile(
+    r"\b(?:discuss\w*|exchanged views|exchange of views|covered|spoke candidly|talked about|"
+    r"focused on|had a (?:\w+ ){0,3}discussion)\b|(?<!\w)(?:обсуд\w*|обсужд\w*|"
+    r"обмен\w* мнениями|обменялись мнениями)|交换(?:了)?(?:意见|看法)|沟通和交流|讨论",
+    re.IGNORECASE)
+
+
+def is_discussion(c: Claim) -> bool:
+    """Whether a claim only reports that something was discussed (narrator or both sides,
+    no stance, no commitment)."""
+    return (not c.attributed or c.speaker_side == "BOTH") and c.stance is None \
+        and c.modality in (None, "agreed") and not c.negated \
+        and bool(_DISCUSSED.search(c.text))
+
+
+def _discussion_matches(
+    documents: Sequence[Document], claims: dict[str, list[Claim]],
+    raws: dict[tuple[str, str], np.ndarray], best: dict[str, tuple[float, Claim | None]],
+    lex: Lexicon, sides: set[str],
+) -> None:
+    """A claim that only reports a discussion is confirmed by any claim of the other readout
+    that reports the discussion of the same matter (its issues, or any discussion when it
+    names none): the labelling rule "a topic discussed is shared with any unit reporting
+    discussion of that topic". The counterpart is the best-scoring such claim."""
+    for (a_id, b_id), raw in raws.items():
+        for rows, cols, mat in ((claims[a_id], claims[b_id], raw),
+                                (claims[b_id], claims[a_id], raw.T)):
+            for x, c in enumerate(rows):
+                if not is_discussion(c) or best[c.claim_id][0] >= 0.30:
+                    continue
+                topics = _topic_issues(c, lex, sides)
+                cand = [y for y, d in enumerate(cols)
+                        if (is_discussion(d) or d.attributed)
+                        and (not topics or topics & _topic_issues(d, lex, sides))
+                        and (topics or is_discussion(d))]
+                if not cand:
+                    continue
+                y = max(cand, key=lambda k: mat[x, k])
+                best[c.claim_id] = (max(DISCUSSION_SCORE, float(mat[x, y])), cols[y])
+
+
+#: Score given to a discussion report confirmed by the other readout's report of that matter.
+DISCUSSION_SCORE = 0.45
+
+
 def label_confidence(
     res: ClaimResult, shared_threshold: float, divergent_threshold: float,
     cross_language: bool = False,
@@ -543,7 +629,7 @@ def compare_readouts(
     notes = list(inferred) + ([] if force else check_same_event(documents, max_days))
     if force:
         notes.append("same-event check skipped (--force)")
-    claims = {d.doc_id: extract_claims(d, lex) for d in documents}
+    claims = {d.doc_id: _claims_of(d, lex) for d in documents}
     for d in documents:
         if not claims[d.doc_id]:
             raise error("E310", doc=d.doc_id, where=d.source_url or "text",
@@ -562,6 +648,7 @@ def compare_readouts(
 
     best: dict[str, tuple[float, Claim | None]] = {
         c.claim_id: (0.0, None) for cs in claims.values() for c in cs}
+    raws: dict[tuple[str, str], np.ndarray] = {}
     for i, da in enumerate(documents):
         for db in documents[i + 1:]:
             if da.side and da.side == db.side:
@@ -581,18 +668,22 @@ def compare_readouts(
             methods.add(use.name)
             raw = adjusted_similarity(use.similarity(ca, cb), ca, cb, da.side, db.side, lex,
                                       present_sides, speaker_rule=speaker_rule)
+            raws[(da.doc_id, db.doc_id)] = raw
             # Competition: a claim whose best counterpart is matched much better by another
-            # claim of its own document is less likely to be that counterpart's match.
-            sim = raw - competition * np.maximum(0.0, raw.max(axis=0, keepdims=True) - raw)
+            # claim of its own document is less likely to be that counterpart's match. Its
+            # neighbours (±2 claims) do not compete: one side often spreads over three
+            # sentences what the other says in one.
+            sim = raw - competition * np.maximum(0.0, _rival_max(raw) - raw)
             for x, row in enumerate(sim):
                 j = int(np.argmax(row)) if len(row) else 0
                 if len(row) and row[j] > best[ca[x].claim_id][0]:
                     best[ca[x].claim_id] = (float(row[j]), cb[j])
-            sim = raw - competition * np.maximum(0.0, raw.max(axis=1, keepdims=True) - raw)
+            sim = raw - competition * np.maximum(0.0, _rival_max(raw.T).T - raw)
             for y, col in enumerate(sim.T):
                 k = int(np.argmax(col)) if len(col) else 0
                 if len(col) and col[k] > best[cb[y].claim_id][0]:
                     best[cb[y].claim_id] = (float(col[k]), ca[k])
+    _discussion_matches(documents, claims, raws, best, lex, present_sides)
 
     side_of = {d.doc_id: d.side for d in documents}
     results: list[ClaimResult] = []
