@@ -737,11 +737,12 @@ def collect_material(ctx: Context) -> PillarResult:
     try:
         cov = material.coverage(ctx.store)
         for r in cov.to_dict(orient="records"):
-            res.coverage.append({"source": str(r.get("source") or r.get("pillar") or ""),
-                                 "first": r.get("first") or r.get("first_year"),
-                                 "last": r.get("last") or r.get("last_year"),
-                                 "rows": r.get("rows"), "gaps": "",
-                                 "thin": str(r.get("note") or r.get("state") or "")})
+            loaded = bool(r.get("loaded", True))
+            res.coverage.append({
+                "source": f"{r.get('pillar', '')} ({r.get('table', '')})",
+                "first": r.get("first_year"), "last": r.get("last_year"),
+                "rows": r.get("rows"), "gaps": "",
+                "thin": "" if loaded else f"not loaded: {r.get('load_with', '')}"})
     except Exception:  # noqa: BLE001, S110 - coverage is a courtesy of the material module
         pass
     return res
