@@ -323,3 +323,17 @@ def test_one_event_view_for_gdelt_and_icews(gap_store: Store) -> None:
         "g.Actor1CountryCode IN ('RUS', 'CHN', 'USA', 'GBR', 'BLR') THEN g.Actor1CountryCode "
         "ELSE e.actor1_iso3 END)").fetchall()[0][0]
     assert same == g
+
+
+def test_record_ids_behind_a_cell(gap_store: Store) -> None:
+    cells = ev.indicators(gap_store, "RUS", "CHN", period="month", direction="both",
+                          source="icews")
+    row = cells[(cells.direction == "RUS→CHN") & (cells.period == date(2019, 1, 1))].iloc[0]
+    got = ev.ids(gap_store, "RUS", "CHN", at="2019-01", direction="a2b", source="icews")
+    assert len(got) == row.events and (got["direction"] == "RUS→CHN").all()
+    assert got["story_id"].notna().all() and got["line"].notna().all()
+    q1 = ev.ids(gap_store, "RUS", "CHN", at="2019-01", direction="a2b", quad=1, source="icews")
+    assert len(q1) == row.verbal_coop
+    c = ev.ids(gap_store, "RUS", "CHN", at="2019-01", direction="a2b", contacts=True,
+               source="icews")
+    assert len(c) == row.gov_contacts

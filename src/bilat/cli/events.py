@@ -279,17 +279,20 @@ def ids(
     contacts: bool = typer.Option(False, "--contacts", help="Only government contacts."),
     actor_type: str | None = typer.Option(None, "--actor-type"),
     dedup: str = typer.Option("none", "--dedup"),
+    source: str = typer.Option("gdelt", "--source", help="gdelt (GLOBALEVENTID, SOURCEURL), "
+                               "icews or icews-tkg (Event ID, Story ID, publisher, file, line)."),
     fmt: str = FormatOption,
     output: Path | None = OutputOption,
 ) -> None:
-    """List the events (GLOBALEVENTID, SOURCEURL, file) behind one indicator cell."""
+    """List the events (GDELT: GLOBALEVENTID, SOURCEURL, file; ICEWS: Event ID, Story ID,
+    publisher, file, line) behind one indicator cell."""
     from bilat.indicators import events as ind
 
     a, b, _ = _pairs(countries, [])
     store = get_store()
     try:
         df = ind.ids(store, a, b, at=at, period=period, direction=direction, quad=quad,
-                     contacts=contacts, actor_type=actor_type, dedup=dedup)
+                     contacts=contacts, actor_type=actor_type, dedup=dedup, source=source)
     finally:
         store.close()
     emit(df, fmt, output, title=f"events behind {a}–{b} {at}")

@@ -720,14 +720,19 @@ def ids(
     store: Any, a: str, b: str, *, at: str, period: str = "month",
     direction: str = "undirected",
     quad: int | None = None, contacts: bool = False, actor_type: str | Sequence[str] | None = None,
-    dedup: str = "none", versions: Sequence[int] = (),
+    dedup: str = "none", versions: Sequence[int] = (), source: str = "gdelt",
 ) -> pd.DataFrame:
     """The events (GLOBALEVENTID, SOURCEURL, source file …) behind one indicator cell.
 
     The cell is A–B, ``period`` containing ``at``, ``direction`` (``undirected`` by default,
     ``a2b``, ``b2a``; ``both``/``directed`` list the rows of every direction), optionally one
     QuadClass or only government contacts; counting these rows gives the cell's value.
+    ``source`` ``icews`` or ``icews-tkg`` lists that source's records instead
+    (:func:`record_ids`: event id, date, actors, CAMEO code, Story ID, publisher, file, line).
     """
+    if source != "gdelt":
+        return record_ids(store, a, b, at=at, period=period, direction=direction, quad=quad,
+                          contacts=contacts, actor_type=actor_type, dedup=dedup, source=source)
     lo, hi = _period_bounds(at, _check(period, list(PERIODS), "--period"))
     q = make_query(a, b, period=period, direction=direction, actor_type=actor_type, dedup=dedup,
                    start=lo, end=hi, versions=versions)
@@ -744,6 +749,63 @@ def ids(
                        _has_type(ev, 2, ("GOV",), primary=True))
     expr = ev.select(*ID_COLUMNS).order_by(["direction", "SQLDATE", "GLOBALEVENTID"])
     return _run(store, str(ibis.to_sql(expr, dialect="duckdb"))).reset_index(drop=True)
+
+
+#: Columns :func:`record_ids` returns (the canonical view's, plus dyad and direction).
+RECORD_ID_COLUMNS = (
+    "source", "event_id", "event_date", "dyad", "direction", "actor1_name", "actor1_iso3",
+    "actor1_types", "actor1_leader", "actor1_via", "actor2_name", "actor2_iso3", "actor2_types",
+    "actor2_leader", "actor2_via", "cameo_code", "event_text", "quad_class", "intensity",
+    "story_id", "publisher", "source_url", "derived", "source_file", "line",
+)
+
+
+def record_ids(
+    store: Any, a: str, b: str, *, at: str, period: str = "month",
+    direction: str = "undirected", quad: int | None = None, contacts: bool = False,
+    actor_type: str | Sequence[str] | None = None, dedup: str = "none", source: str = "icews",
+) -> pd.DataFrame:
+    """The ICEWS (or quadruple-set) records behind one indicator cell of
+    :func:`indicators` with ``source``; counting the rows gives the cell's value (with
+    ``dedup="daily"`` the lowest event id of each day, directed dyad and code)."""
+    _check(source, ["icews", "icews-tkg"], "--source")
+    if dedup == "root":
+        raise error("E151", source=source)
+    lo, hi = _period_bounds(at, _check(period, list(PERIODS), "--period"))
+    q = make_query(a, b, period=period, direction=direction, actor_type=actor_type, dedup=dedup,
+                   start=lo, end=hi)
+    if not refresh_event_view(store) or not _source_present(store, source):
+        raise error("E150", source=source, dyad=f"{q.pairs[0][0]}–{q.pairs[0][1]}",
+                    span=_span_text(q), why=f"the store holds no {source} data")
+    where, params = _window(q)
+    x, y = q.pairs[0]
+    df = store.con.execute(
+        f"SELECT * FROM events WHERE {where} AND ((actor1_iso3 = ? AND actor2_iso3 = ?) OR "
+        "(actor1_iso3 = ? AND actor2_iso3 = ?))", [source, *params, x, y, y, x]).df()
+    if q.actor_types and len(df):
+        df = df[_has_any(df["actor1_types"], q.actor_types)
+                & _has_any(df["actor2_types"], q.actor_types)]
+    if q.dedup == "daily" and len(df):
+        df = _dedup_frame(df)
+    if quad is not None:
+        _check(str(quad), ["1", "2", "3", "4"], "--quad")
+        df = df[df["quad_class"] == int(quad)]
+    if contacts and len(df):
+        df = df[df["cameo_code"].astype(str).str[:3].isin(CONTACT_CODES)
+                & _is_gov(df["actor1_types"], df["actor1_leader"])
+                & _is_gov(df["actor2_types"], df["actor2_leader"])]
+    is_ab = df["actor1_iso3"] == x
+    parts = []
+    if q.direction in ("both", "directed", "a2b"):
+        parts.append(df[is_ab].assign(direction=f"{x}→{y}"))
+    if q.direction in ("both", "directed", "b2a"):
+        parts.append(df[~is_ab].assign(direction=f"{y}→{x}"))
+    if q.direction in ("both", "undirected"):
+        parts.append(df.assign(direction=f"{x}–{y}"))
+    out = pd.concat(parts, ignore_index=True).assign(dyad=f"{x}–{y}")
+    out["_o"] = pd.to_numeric(out["event_id"], errors="coerce")
+    out = out.sort_values(["direction", "event_date", "_o", "event_id"])
+    return out[list(RECORD_ID_COLUMNS)].reset_index(drop=True)
 
 
 def events_in_window(
@@ -1790,6 +1852,7 @@ __all__ = [
     "indicator_expr",
     "indicators",
     "make_query",
+    "record_ids",
     "refresh_event_view",
     "sql",
 ]
