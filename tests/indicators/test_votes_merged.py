@@ -335,3 +335,35 @@ def test_affinity_by_year_with_percentile(full: Store) -> None:
     r = df[(df["dyad"] == "RUS–CHN") & (df["year"] == 2019)].iloc[0]
     assert r.percentile == pytest.approx((allp["kappa"] <= r.kappa).mean() * 100)
     assert r.n_dyads == len(allp) and 0 < r.percentile < 100
+
+
+def test_merge_on_fixtures_counts_once_and_reports_disagreement(tmp_path: Path) -> None:
+    """Two Voeten roll calls; the scrape holds the first (Russia's vote differs) and a third:
+    three roll calls, one disagreement; a later ingest in the same session is picked up."""
+    from bilat.sources.unvotes import ingest_file
+
+    voeten = tmp_path / "UNVotes.csv"
+    lines = ["rcid,ccode,vote,Country,year,session,importantvote,date,unres,short"]
+    for rcid, res, (r, c, u) in [(1, "R/76/1", (3, 3, 1)), (2, "R/76/2", (1, 1, 1))]:
+        for cow, v in ((365, r), (710, c), (2, u)):
+            lines.append(f"{rcid},{cow},{v},X,2021,76,0,2021-12-0{rcid},{res},TOPIC")
+    voeten.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    st = open_store(":memory:")
+    try:
+        ingest_file(st, voeten)
+        rows = [(GA, "2021-12-01", "First", "A/RES/76/1", 21, ["A", "N", "Y", "", "", ""]),
+                (GA, "2021-12-03", "Third", "A/RES/76/3", 23, ["Y", "Y", "N", "", "", ""])]
+        first = V.affinity(st, "RUS", "CHN", years="2021")
+        assert first["n"].iloc[0] == 2
+        S.ingest_undl_scrape(st, [write(tmp_path, scrape_csv(rows))])
+        df = V.affinity(st, "RUS", "CHN", years="2021")
+        # 76/1 once (unvotes' votes: both no), 76/2, and 76/3 from the scrape
+        assert df["n"].iloc[0] == 3 and df["same"].iloc[0] == 3
+        d = V.source_disagreements(st)
+        assert d[["symbol", "iso3", "vote_unvotes", "vote_scrape", "kind"]].values.tolist() == [
+            ["A/RES/76/1", "RUS", "no", "abstain", "different vote"]]
+        s = V.search(st, symbol="A/RES/76/1")
+        assert (s.loc[0, "source"], s.loc[0, "also_in"], s.loc[0, "n_disagree"]) == (
+            "voeten", "undl-scrape record 21", 1)
+    finally:
+        st.close()

@@ -327,8 +327,9 @@ def merged(store: Store) -> None:
     every state) count once, under the shortest symbol.
     Where both sources hold a roll call and a state's recorded vote differs, the unvotes vote
     is used and the difference is listed by :func:`source_disagreements` (``n_disagree`` on
-    the roll call counts them). Temporary tables ``_bilat_rollcalls``, ``_bilat_votes``,
-    ``_bilat_disagree``; nothing stored is changed. E009 when no vote table is loaded.
+    the roll call counts them). Temporary tables ``_bilat_rollcalls`` and ``_bilat_disagree``
+    and view ``_bilat_votes``; nothing stored is changed (works on a read-only store).
+    E009 when no vote table is loaded.
     """
     sig = _signature(store)
     if getattr(store, "_bilat_votes_sig", None) == sig and _exists(store, MERGED_ROLLCALLS):
@@ -338,6 +339,7 @@ def merged(store: Store) -> None:
     if not has_u and not has_s:
         raise error("E009", name="un_votes", next_step=_NEXT)
     con = store.con
+    con.execute("SET enable_progress_bar = false")
     link = _link(store)
     con.register("_bilat_link_df", link)
     try:
@@ -416,7 +418,7 @@ def merged(store: Store) -> None:
                            'undl-scrape' AS source
                     FROM {SCRAPE_TABLE} s SEMI JOIN {MERGED_ROLLCALLS} r
                       ON r.vote_id = {UNDL_OFFSET} + s.undl_id AND r.source = 'undl-scrape'""")
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {MERGED_VOTES} AS "
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {MERGED_VOTES} AS "
                     + " UNION ALL ".join(f"({p})" for p in vparts))
         if has_u and has_s:
             con.execute(
