@@ -10,10 +10,11 @@ counted as Russia's ``ukraine`` issue). For each such claim:
   side (titles matched by :func:`bilat.assess.evidence.core_issue_votes`) in the report's years,
   with how often the supporter voted *with* the supported side (identical votes) and *apart*,
   and the symbols of the votes apart; ``backed_share = with / (with + apart)``.
-- **Events on it**: the event-data rows within ±``window_days`` of the claim's date between
-  either side and the issue's country (lexicon ``country``), or between the two sides with the
-  action located there (:func:`bilat.indicators.events.events_in_window`), by relation, with
-  the event ids; NULL (not 0) when the store holds no events at all for that window.
+- **Events on it**: the event records within ±``window_days`` of the claim's date between
+  the supporter and the issue's country (lexicon ``country``), or between the two sides with the
+  action located there (the canonical event view of :mod:`bilat.indicators.events`), per
+  source (never summed), by quad class, with the event ids; NULL (not 0) when no source holds
+  any event for that window.
 
 The claim keeps its document id and character offsets; a claim from a text that is not a
 verified original (see :mod:`bilat.sources.readout_pairs`) is flagged.
@@ -69,8 +70,13 @@ def support_claims(store: Store, a: str, b: str, core: dict[str, dict[str, list[
     return out
 
 
-def _events_on(store: Store, a: str, b: str, country: str | None, when: Any,
+def _events_on(store: Store, supporter: str, supported: str, country: str | None, when: Any,
                window_days: int) -> dict[str, Any]:
+    """Events within ±window_days of ``when`` between the supporter and ``country`` (either
+    direction), or between the two sides with the action in ``country``, per event source
+    (canonical view :func:`bilat.indicators.events.event_records`; GDELT, ICEWS … counted
+    apart, never summed);
+    NULL when no source holds any event for the window."""
     from bilat.indicators import events
 
     if country is None:
@@ -80,21 +86,26 @@ def _events_on(store: Store, a: str, b: str, country: str | None, when: Any,
     day = pd.Timestamp(when).date()
     lo, hi = day - timedelta(days=window_days), day + timedelta(days=window_days)
     try:
-        from bilat.sources.gdelt import ensure_events_view
-
-        ensure_events_view(store)
-        held = store.con.execute(
-            "SELECT count(*) FROM gdelt_events WHERE SQLDATE BETWEEN ? AND ?",
-            [int(lo.strftime("%Y%m%d")), int(hi.strftime("%Y%m%d"))]).fetchall()[0][0]
-    except Exception:  # noqa: BLE001 - no event table at all
+        t = events.event_records(store)
+    except Exception:  # noqa: BLE001 - no event data at all
         return {"events": None, "note": "no event data in the store"}
-    if not held:
-        return {"events": None, "note": f"the store holds no events for {lo}…{hi}"}
-    df = events.events_in_window(store, (a, b), lo, hi, other=country)
-    return {"events": int(len(df)), "held": int(held),
-            "by_relation": df["relation"].value_counts().to_dict() if len(df) else {},
-            "event_ids": [int(v) for v in df["GLOBALEVENTID"].head(50)],
-            "note": f"GDELT events {lo}…{hi} ({held:,} events of any dyad held for the window)"}
+    w = t.filter((t.event_date >= lo) & (t.event_date <= hi))
+    held = w.group_by("source").aggregate(n=w.count()).to_pandas()
+    if not len(held) or held["n"].sum() == 0:
+        return {"events": None, "note": f"no event source holds events for {lo}…{hi}"}
+    x1, x2 = w.actor1_iso3, w.actor2_iso3
+    a, b = supporter, supported
+    side = (x1 == a) & (x2 == country) | (x2 == a) & (x1 == country)
+    pair_there = ((x1 == a) & (x2 == b) | (x1 == b) & (x2 == a)) & (w.action_iso3 == country)
+    hit = w.filter(side | pair_there).select("source", "event_id", "quad_class")
+    df = hit.to_pandas()
+    by_src = {str(r.source): int(r.n) for r in held.itertuples()}
+    found = df.groupby("source").size().to_dict() if len(df) else {}
+    per = {src: int(found.get(src, 0)) for src in by_src}
+    text = "; ".join(f"{src}: {per[src]} of {by_src[src]:,} events held" for src in by_src)
+    return {"events": per, "by_quad": df.groupby("quad_class").size().to_dict() if len(df)
+            else {}, "event_ids": [str(v) for v in df["event_id"].head(50)],
+            "note": f"{lo}…{hi}: {text}"}
 
 
 def table(store: Store, a: str, b: str, *, votes_list: pd.DataFrame | None,
@@ -112,6 +123,8 @@ def table(store: Store, a: str, b: str, *, votes_list: pd.DataFrame | None,
     rows = []
     for c in claims:
         row = dict(c)
+        row["date"] = None if c["date"] is None or pd.isna(c["date"]) else \
+            pd.Timestamp(c["date"]).date().isoformat()
         row["verified"] = c["sha256"] in genuine
         if cv is None:
             row.update(votes=None, with_=None, apart=None, backed_share=None, symbols_apart="",
@@ -134,13 +147,13 @@ def table(store: Store, a: str, b: str, *, votes_list: pd.DataFrame | None,
         country = lex.country(c["issue"]) if c["issue"] in lex.issues else None
         if c["issue"] == "ukraine":
             country = "UKR"
-        ev = _events_on(store, a, b, country, c["date"], window_days)
-        row.update(events=ev.get("events"), events_by_relation=ev.get("by_relation", {}),
+        ev = _events_on(store, c["supporter"], c["supported"], country, c["date"], window_days)
+        row.update(events=ev.get("events"), events_by_quad=ev.get("by_quad", {}),
                    event_ids=ev.get("event_ids", []), events_note=ev.get("note", ""))
         rows.append(row)
     cols = ["date", "supporter", "supported", "issue", "stance", "text", "doc_id", "start", "end",
             "doc_side", "kind", "event", "verified", "votes", "with_", "apart", "backed_share",
-            "symbols_apart", "votes_note", "events", "events_by_relation", "event_ids",
+            "symbols_apart", "votes_note", "events", "events_by_quad", "event_ids",
             "events_note", "claim_id"]
     df = pd.DataFrame(rows, columns=cols)
     return df.rename(columns={"with_": "votes_with"})
