@@ -36,13 +36,14 @@ def import_cmd(
                                     "quarantine (default: set malformed items aside, keep "
                                     "the rest)."),
     limit: int | None = typer.Option(None, "--limit", help="Only the first N files."),
-    output_format: str = FormatOption,
+    output_format: str = typer.Option("table", "-f", "--output-format",
+                                      help="table, csv, json or parquet (the summary)."),
     output: Path | None = OutputOption,
 ) -> None:
     """Import a news or speech corpus: one document per item, with its provenance."""
     from bilat.text.corpus import import_corpus
 
-    store = get_store()
+    store = get_store(write=True)
     try:
         res = import_corpus(store, path, fmt, on_bad_rows=on_bad_rows, progress=None,
                             limit=limit)
@@ -76,7 +77,7 @@ def contacts_cmd(
     from bilat.text.contacts import contact_list, contacts
 
     a, b, refs = parse_pairs(countries, ref)
-    store = get_store()
+    store = get_store(write=False)
     try:
         if as_list:
             df = contact_list(store, a, b, roles=roles, start=start, end=end)
@@ -108,7 +109,7 @@ def agenda_cmd(
     from bilat.text.speeches import agenda
 
     a, b, refs = parse_pairs(countries, ref)
-    store = get_store()
+    store = get_store(write=False)
     try:
         df = agenda(store, a, b, refs, years, lexicon=lexicon, min_hits=min_hits)
     finally:
@@ -132,7 +133,7 @@ def salience_cmd(
     from bilat.reference.countries import resolve_state
     from bilat.text.speeches import salience
 
-    store = get_store()
+    store = get_store(write=False)
     try:
         df = salience(store, resolve_state(state), years, lexicon=lexicon, min_hits=min_hits)
     finally:
@@ -153,7 +154,7 @@ def find_cmd(
     from bilat.text.pairing import find_readouts
 
     a, b, _ = parse_pairs(countries, [])
-    store = get_store()
+    store = get_store(write=False)
     try:
         df = find_readouts(store, a, b, date, days)
     finally:
@@ -184,7 +185,7 @@ def compare_all_cmd(
     if show not in shows:
         raise error("E359", option="--show", value=show, options=", ".join(shows))
     a, b, _ = parse_pairs(countries, [])
-    store = get_store()
+    store = get_store(write=False)
     try:
         res = compare_all(store, a, b, max_days=max_days, aligner=aligner)
     finally:

@@ -653,9 +653,9 @@ def contact_list(store: Any, a: str, b: str, *, counted_only: bool = True,
     Rows from a 新闻摘要 line that repeats an item of the same day file are left out unless
     ``include_summary_duplicates``.
     """
-    from bilat.text.corpus import ensure_tables
+    from bilat.text.corpus import require_tables
 
-    ensure_tables(store)
+    require_tables(store)
     x, y = sorted((a.upper(), b.upper()))
     where = ["state_a = ?", "state_b = ?"]
     params: list[Any] = [x, y]
@@ -696,9 +696,9 @@ def episodes(df: pd.DataFrame, gap_days: int = 1) -> pd.DataFrame:
 
 def coverage(store: Any, by: str = "year") -> pd.DataFrame:
     """Days with at least one stored item, per series and period, and days in the period."""
-    from bilat.text.corpus import ensure_tables
+    from bilat.text.corpus import require_tables
 
-    ensure_tables(store)
+    require_tables(store)
     df = store.con.execute(
         "SELECT series, date FROM corpus_items WHERE section <> 'speech' "
         "GROUP BY series, date").df()

@@ -93,6 +93,12 @@ CREATE TABLE IF NOT EXISTS bad_rows (
 """
 
 
+def require_tables(store: Any) -> None:
+    """E358 unless a corpus was imported (read commands never create tables)."""
+    if not (store.has_table("corpus_items") and store.has_table("corpus_contacts")):
+        raise error("E358", detail=f" ({store.path or ':memory:'})")
+
+
 def ensure_tables(store: Any) -> None:
     """Create ``documents``, ``corpus_items`` and ``corpus_contacts`` when missing."""
     from bilat.text import documents as docs
@@ -509,7 +515,7 @@ def _write(store: Any, result: ImportResult, doc_rows: list[dict[str, Any]],
 def corpus_items(store: Any, *, corpus: str | None = None, series: str | None = None
                  ) -> pd.DataFrame:
     """Stored corpus items (provenance, no text), optionally of one corpus or series."""
-    ensure_tables(store)
+    require_tables(store)
     where, params = [], []
     if corpus:
         where.append("corpus = ?")
@@ -575,4 +581,4 @@ def import_many(store: Any, paths: Sequence[str | Path], **kw: Any) -> list[Impo
 
 __all__ = ["FORMATS", "SERIES", "ImportResult", "corpus_files", "corpus_items",
            "ensure_tables", "fetch_corpus", "fetch_kremlin", "fetch_ungdc", "fetch_xwlb",
-           "fetch_xwlb_json", "import_corpus", "import_many"]
+           "fetch_xwlb_json", "import_corpus", "import_many", "require_tables"]

@@ -129,9 +129,8 @@ def parse_years(value: str | Sequence[int] | None) -> tuple[int, int]:
 def speeches(store: Any, state: str | None = None, years: Any = None) -> pd.DataFrame:
     """Stored General Debate speeches: state (ISO3 as stored), corpus code, year, session,
     delegation, speaker, doc_id (no text)."""
-    from bilat.text.corpus import ensure_tables
-
-    ensure_tables(store)
+    if not store.has_table("corpus_items"):
+        raise error("E357", state=state or "any state", detail=" (no corpus imported)")
     lo, hi = parse_years(years) if years is not None else (FIRST_YEAR, LAST_YEAR + 10)
     df = store.con.execute(
         "SELECT side AS state, doc_id, meta, file FROM corpus_items WHERE corpus = 'ungdc' "
@@ -268,11 +267,13 @@ def _cached_issues(store: Any, doc_ids: list[str], lex: Any, lexicon: str | Path
     second, a whole series of speeches tens of seconds."""
     key = _lexicon_key(lexicon, exclude)
     con = store.con
-    con.execute(_CACHE_DDL)
-    have = {r[0]: (Counter(json.loads(r[2])), json.loads(r[3]), int(r[1]))
-            for r in con.execute(
-                "SELECT doc_id, words, hits, cues FROM speech_issue_cache WHERE lexicon = ?",
-                [key]).fetchall() if r[0] in set(doc_ids)}
+    have: dict[str, tuple[Counter[str], dict[str, list[Any]], int]] = {}
+    if store.has_table("speech_issue_cache"):
+        wanted = set(doc_ids)
+        have = {r[0]: (Counter(json.loads(r[2])), json.loads(r[3]), int(r[1]))
+                for r in con.execute(
+                    "SELECT doc_id, words, hits, cues FROM speech_issue_cache WHERE lexicon = ?",
+                    [key]).fetchall() if r[0] in wanted}
     todo = [d for d in doc_ids if d not in have]
     if todo:
         texts = dict(con.execute(
@@ -285,9 +286,13 @@ def _cached_issues(store: Any, doc_ids: list[str], lex: Any, lexicon: str | Path
             words = max(1, len(re.findall(r"\w+", text)))
             have[d] = (hits, {k: [list(c) for c in v] for k, v in cues.items()}, words)
             new.append((d, key, words, json.dumps(dict(hits)), json.dumps(have[d][1])))
-        with store.transaction():
-            con.executemany("INSERT OR REPLACE INTO speech_issue_cache VALUES (?, ?, ?, ?, ?)",
-                            new)
+        try:
+            with store.transaction():
+                con.execute(_CACHE_DDL)
+                con.executemany(
+                    "INSERT OR REPLACE INTO speech_issue_cache VALUES (?, ?, ?, ?, ?)", new)
+        except Exception:  # noqa: BLE001 - a read-only store: answer without caching
+            pass
     return have
 
 
