@@ -337,3 +337,9 @@ def test_record_ids_behind_a_cell(gap_store: Store) -> None:
     c = ev.ids(gap_store, "RUS", "CHN", at="2019-01", direction="a2b", contacts=True,
                source="icews")
     assert len(c) == row.gov_contacts
+
+
+def test_root_dedup_with_all_sources_keeps_gdelt_and_says_so(gap_store: Store) -> None:
+    df = ev.indicators(gap_store, "RUS", "CHN", period="year", dedup="root")
+    assert set(df["source"]) == {"gdelt"}
+    assert any(n.startswith("icews: left out, --dedup root") for n in df.attrs["notes"])

@@ -1374,16 +1374,21 @@ def indicators(
     if indicator is not None:
         _check_indicator(indicator)
     wanted = list(SOURCES) if source == "all" else [source]
-    if q.dedup == "root" and wanted != ["gdelt"]:
-        others = [s for s in wanted if s != "gdelt" and _source_present(store, s)]
-        if source != "all" or others:
-            raise error("E151", source=", ".join(others or wanted))
+    root_only: list[str] = []
+    if q.dedup == "root" and source != "gdelt":
+        if source != "all":
+            raise error("E151", source=source)
+        # all sources, root events: GDELT alone has IsRootEvent; the others are left out
+        root_only = [s for s in wanted if s != "gdelt"]
+        wanted = ["gdelt"]
     if source == "gdelt" and not _has_gdelt(store):
         from bilat.sources.gdelt import ensure_events_view
 
         ensure_events_view(store)  # E009 saying how to load GDELT
     frames: list[pd.DataFrame] = []
-    notes: list[str] = []
+    notes: list[str] = [f"{s}: left out, --dedup root is GDELT's IsRootEvent (use --dedup "
+                        "daily or none to see it)" for s in root_only
+                        if _source_present(store, s)]
     present = [s for s in wanted if _source_present(store, s)]
     if not present:
         if source == "all":
