@@ -588,6 +588,14 @@ def fetch_icews(store: Any, mirror: str | Path | None = None, *, on_bad_rows: st
     """Load every ICEWS event file under ``<mirror>/icews/`` (any sub-folder; Dataverse
     names). Dataverse has no stable per-file download address bilat could use without an
     API key, so without a mirror this is E010 telling you to download the files by hand."""
+    from bilat.config import resolve_mirror
+
+    if resolve_mirror(mirror) is None:
+        raise error("E010", url="https://dataverse.harvard.edu/dataset.xhtml?persistentId="
+                    "doi:10.7910/DVN/28075", reason="ICEWS files are downloaded from Dataverse "
+                    "by hand (the site asks for terms and has no stable file addresses); put "
+                    "them under <mirror>/icews/ and use --mirror DIR, or `bilat events ingest "
+                    "FILE…`")
     _quiet(store)
     results = fetch(SOURCE, store, mirror=mirror, files=files, on_bad_rows=on_bad_rows,
                     progress=progress)
