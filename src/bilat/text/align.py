@@ -14,10 +14,14 @@ All aligners return a matrix ``S[i, j]`` in [0, 1] for claims ``a[i]`` and ``b[j
   least 0.7. Weights and thresholds were tuned on the labelled English pairs
   (evaluation/eval_readouts.py), see the readouts module.
 - :class:`FeatureAligner` (cross-language pairs without embeddings): no wording, only what does
-  not depend on the language: issue overlap, "bridge" tokens (register concepts shared by the
-  en/ru/zh concept lists, such as ``~agree`` for agreed/договорились/同意, and numbers), speaker
-  compatibility and stance/modality agreement: ``S = 0.45·issues + 0.35·bridge + (0.10·speaker
-  + 0.10·form)·min(1, 2·bridge + issues)``, halved when both claims have issues and share none.
+  not depend on the language: issue overlap, "bridge" tokens (the bilingual register concepts
+  of ``data/concepts.json`` — zh/ru/en patterns such as ``~agree`` for agreed/договорились/同意,
+  ``~team`` for teams/команды/团队 — and numbers), speaker compatibility and stance/modality
+  agreement: ``S = 0.45·issues + 0.35·bridge + (0.10·speaker + 0.10·form)·min(1, 2·bridge +
+  issues)``, halved when both claims have issues and share none, halved again when they share
+  no bridge token at all (a topic word alone is not the same claim), × 0.6 when they share only
+  commonplace concepts (:data:`GENERIC_CONCEPTS`: relations, cooperation, development…), plus
+  0.05·P for relative position where they share a bridge token.
 - :class:`EmbeddingAligner` (``pip install 'bilat[embeddings]'``): cosine similarity of
   multilingual sentence embeddings (sentence-transformers), mixed with the same issue and speaker
   features: ``S = 0.60·cosine + 0.25·issues + 0.15·speaker`` (weights not tuned: no model could

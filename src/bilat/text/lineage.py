@@ -695,8 +695,13 @@ def check_series(
     out of date order are sorted and a note says so; a text given twice (same content hash)
     is kept once, at its earliest date, with a note; all statements must be between the same
     parties (E403; parties from ``parties`` or the first statement that names them); at least
-    two distinct statements must remain (E401).
+    two distinct statements must remain (E401). A statement in a language bilat does not
+    analyse is E319.
     """
+    from bilat.text.documents import require_supported
+
+    for d in docs:
+        require_supported(d)
     notes: list[str] = []
     for d in docs:
         if d.date is None:
