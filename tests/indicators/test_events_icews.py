@@ -179,7 +179,8 @@ def test_coverage_flags_on_a_store_with_a_gap(gap_store: Store) -> None:
 
 
 def test_sources_side_by_side_never_summed(gap_store: Store) -> None:
-    both = ev.indicators(gap_store, "RUS", "CHN", period="year", direction="undirected")
+    both = ev.indicators(gap_store, "RUS", "CHN", period="year", direction="undirected",
+                         source="all")
     assert set(both["source"]) == {"gdelt", "icews"}
     for src in ("gdelt", "icews"):
         alone = ev.indicators(gap_store, "RUS", "CHN", period="year", direction="undirected",
@@ -340,6 +341,6 @@ def test_record_ids_behind_a_cell(gap_store: Store) -> None:
 
 
 def test_root_dedup_with_all_sources_keeps_gdelt_and_says_so(gap_store: Store) -> None:
-    df = ev.indicators(gap_store, "RUS", "CHN", period="year", dedup="root")
+    df = ev.indicators(gap_store, "RUS", "CHN", period="year", dedup="root", source="all")
     assert set(df["source"]) == {"gdelt"}
     assert any(n.startswith("icews: left out, --dedup root") for n in df.attrs["notes"])

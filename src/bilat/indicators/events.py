@@ -1343,14 +1343,15 @@ def indicators(
     store: Any, a: str, b: str, *, refs: Sequence[tuple[str, str]] = (),
     period: str = "month", direction: str = "both", actor_type: str | Sequence[str] | None = None,
     dedup: str = "none", start: str | date | None = None, end: str | date | None = None,
-    versions: Sequence[int] = (), indicator: str | None = None, source: str = "all",
+    versions: Sequence[int] = (), indicator: str | None = None, source: str = "gdelt",
     min_events: int = MIN_EVENTS,
 ) -> pd.DataFrame:
     """Dyad indicators for A–B (and reference pairs) per period, per event source.
 
-    ``source``: ``gdelt``, ``icews``, ``icews-tkg`` (derived: countries read from actor names
-    and the leaders table), ``icews-dyad-year`` (published yearly quad counts; ``period``
-    must be ``year``) or ``all`` (each source the store holds). Rows carry their ``source``;
+    ``source``: ``gdelt`` (the library default, as before ICEWS; the CLI's default is
+    ``all``), ``icews``, ``icews-tkg`` (derived: countries read from actor names and the
+    leaders table), ``icews-dyad-year`` (published yearly quad counts; ``period`` must be
+    ``year``) or ``all`` (each source the store holds). Rows carry their ``source``;
     counts of different sources sit side by side (one row each) and are never summed.
 
     Returns one row per source, dyad, direction and period with the columns of the module
