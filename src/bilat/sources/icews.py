@@ -14,7 +14,10 @@ canonical view ``events`` of :mod:`bilat.indicators.events` reads it beside GDEL
 
 - ``Event ID`` → ``event_id`` (int64; unique in the store: a row whose Event ID is already
   stored from another file is not stored again and is counted. ICEWS documents Event ID as
-  unique together with Event Date in the full data; within releases it is unique alone).
+  unique together with Event Date in the full data; within releases it is unique alone. A
+  row re-issued under a stored Event ID — e.g. re-coded in a later release — is counted as
+  already stored and the stored version is kept: ingest the newer release into a fresh store
+  to use its coding).
 - ``Event Date`` (YYYY-MM-DD) → ``event_date`` (date) and ``sqldate`` (int YYYYMMDD).
 - ``Source Name`` / ``Target Name`` → ``actor1_name`` / ``actor2_name`` (ICEWS's actor:
   a country, a sector of one — "Government (Russia)" — or a named person).
@@ -614,8 +617,9 @@ def _quiet(store: Any) -> None:
 
 __all__ = [
     "CITATION", "FIELDS", "FILE_PATTERNS", "LOCATION_NAMES", "SECTOR_TYPES", "SOURCE",
-    "TYPE_ORDER", "fetch_icews", "first_line", "ingest_icews", "is_icews_header",
-    "parse_icews", "read_icews", "sector_types", "split_sectors",
+    "TYPE_ORDER", "detect_format", "fetch_icews", "first_line", "ingest_by_format",
+    "ingest_icews", "is_icews_header", "parse_icews", "read_icews", "sector_types",
+    "split_by_format", "split_sectors",
 ]
 
 
