@@ -5,7 +5,8 @@ Built once per session into a temporary folder and then only ever opened read-on
 (rows copied unchanged) limited to 2010-2019 (the full record makes each pair query
 seconds slower and adds nothing to what these tests check); the GDELT events are the
 mirror's four 15-minute exports plus the generated fixtures; the documents are the test
-readouts and joint statements; the SIPRI arms transfers from the mirror.
+readouts and joint statements; the SIPRI arms transfers and the
+Security Council veto list from the mirror.
 """
 
 from __future__ import annotations
@@ -66,8 +67,9 @@ def build_store(path: Path, shared_data: Path) -> Path:
     try:
         gdelt.ingest(st, gdelt_files(shared_data))
         unvotes.fetch_unvotes(mirror=_vote_mirror(shared_data, path.parent), store=st)
-        arms = next(e for e in SOURCES if e.name == "arms")  # SIPRI, as `bilat fetch arms`
-        load(arms)(store=st, mirror=shared_data, on_bad_rows="skip")
+        for name in ("arms", "unsc-vetoes"):  # SIPRI; the Security Council veto list
+            entry = next(e for e in SOURCES if e.name == name)
+            load(entry)(store=st, mirror=shared_data, on_bad_rows="skip")
         for f, side in READOUTS:
             documents.add_document(st, f, side=side, date="2021-08-25",
                                    event="xi-putin-2021-08-25")

@@ -172,6 +172,18 @@ def test_material_figure_opens_its_source_rows(client, shared_data):
     assert len(doc(page.text).get_element_by_id("deals")) > 1  # the deals themselves
 
 
+def test_joint_vetoes_and_absent_ideal_points(client, shared_data):
+    page = doc(client.get(PAIR_URL).text)
+    raw = pd.read_csv(shared_data / "unga" / "unsc-vetoes-2022" / "unsc_vetoes_1946_sept2022.csv")
+    both = raw[raw["year"].between(*VOTE_YEARS) & (raw["China"] == 1)
+               & ((raw["Russia"] == 1) | (raw["USSR"] == 1))]
+    assert int(page.get_element_by_id("joint-vetoes").text_content()) == len(both) > 0
+    # ideal points are not in the test store: the section says how to load them, no figure
+    missing = page.xpath('//section[@id="votes"]//p[@class="missing-pillar"]')
+    assert any("[E218]" in p.text_content() and "bilat fetch idealpoints" in p.text_content()
+               for p in missing)
+
+
 def test_readout_counts_open_their_claims_and_texts(client):
     r = client.get(PAIR_URL)
     page = doc(r.text)

@@ -58,6 +58,8 @@ from bilat.web.access import WebStore
 
 log = logging.getLogger("bilat.web")
 _CHART_LOCK = threading.Lock()
+#: Placeholder origin of the links inside charts (removed from the SVG: links stay relative).
+CHART_ORIGIN = "http://bilat.invalid"
 HERE = Path(__file__).resolve().parent
 
 #: Request bodies (pasted or uploaded texts, all fields together) up to this many bytes.
@@ -176,7 +178,9 @@ def chart_svg(df: pd.DataFrame, *, x: str, y: str, color: str, href: str | None,
     chart = chart.properties(title=title, width=640, height=220)
     with _CHART_LOCK:
         svg = vlc.vegalite_to_svg(chart.to_dict())
-    return Markup(svg)
+    # Vega resolves relative links against its own data site: links are rendered absolute on
+    # a placeholder origin, then made relative to this server again
+    return Markup(svg.replace(CHART_ORIGIN, ""))
 
 
 # ----------------------------------------------------------------------------- middleware
@@ -356,7 +360,7 @@ class Pages:
         actor_type = q.get("actor_type")
         if actor_type is not None:
             actor_type = actor_type.upper()
-        base = str(request.base_url).rstrip("/")
+        base = CHART_ORIGIN
         key = ("pair", a, b, tuple(refs), years, period, dedup, actor_type)
 
         def compute(store: Store) -> dict[str, Any]:
@@ -365,6 +369,7 @@ class Pages:
             out["events"] = data.event_pillar(store, a, b, refs, years, period, dedup,
                                               actor_type)
             out["material"] = data.material_pillar(store, a, b, refs, years)
+            out["vote_extras"] = data.vote_extras(store, a, b, refs, years)
             out["readouts"] = data.readout_pairs(store, a, b)
             out["statements"] = data.statement_series(store, a, b)
             out["others"] = data.other_tables(store)
@@ -385,6 +390,12 @@ class Pages:
             tables["event_indicators"] = e["indicators"]
             charts["events"] = self._event_chart(e["indicators"], base, period, dedup,
                                                  actor_type)
+        ext = pillars["vote_extras"]
+        if "table" in ext["ideal"]:
+            tables["ideal_points"] = ext["ideal"]["table"]
+        if "joint" in ext["vetoes"]:
+            tables["joint_vetoes"] = ext["vetoes"]["joint"]
+            tables["vetoes_by_year"] = ext["vetoes"]["by_year"]
         mat = pillars["material"]
         if mat.get("indicators") is not None:
             tables["material"] = mat["indicators"]

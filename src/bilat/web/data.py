@@ -222,6 +222,35 @@ def vote_issues(store: Store, a: str, b: str, refs: Sequence[tuple[str, str]],
                           ref=[f"{x}-{y}" for x, y in refs])
 
 
+def vote_extras(store: Store, a: str, b: str, refs: Sequence[tuple[str, str]],
+                years: str | None) -> dict[str, Any]:
+    """Ideal-point distances (Bailey, Strezhnev & Voeten) and Security Council vetoes of the
+    pair, where the store holds them (each absent part says how to load it)."""
+    from bilat.indicators import votes
+
+    out: dict[str, Any] = {}
+    fn = getattr(votes, "idealpoints", None)
+    if fn is None:
+        out["ideal"] = {"error": "ideal points are not part of this installation", "code": ""}
+    else:
+        try:
+            out["ideal"] = {"table": fn(store, a, b, refs=[f"{x}-{y}" for x, y in refs],
+                                        years=years)}
+        except BilatError as exc:
+            out["ideal"] = _missing(exc)
+    fn = getattr(votes, "vetoes", None)
+    if fn is None:
+        out["vetoes"] = {"error": "Security Council vetoes are not part of this installation",
+                         "code": ""}
+    else:
+        try:
+            out["vetoes"] = {"joint": fn(store, a, b, years=years, joint_only=True),
+                             "by_year": fn(store, a, b, years=years, by="year")}
+        except BilatError as exc:
+            out["vetoes"] = _missing(exc)
+    return out
+
+
 def event_pillar(store: Store, a: str, b: str, refs: Sequence[tuple[str, str]],
                  years: str | None, period: str, dedup: str,
                  actor_type: str | None) -> dict[str, Any]:
