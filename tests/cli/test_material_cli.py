@@ -70,8 +70,8 @@ def test_material_commands(real_store: str, tmp_path: Path,
                            capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--store", real_store, "material", "indicators", "RUS", "CHN",
                        "--ref", "RUS", "VNM", "--indicator", "tiv", "--years", "2010-2012",
-                       "-f", "json", "--chart", str(tmp_path / "tiv.html"))
-    assert code == 0 and (tmp_path / "tiv.html").exists()
+                       "-f", "json", "--chart", str(tmp_path / "tiv.json"))
+    assert code == 0 and (tmp_path / "tiv.json").exists()
     rows = json.loads(out)
     assert {r["dyad"] for r in rows} == {"RUS–CHN", "RUS–VNM"}
     assert all(r["indicator"] == "tiv" for r in rows) and all("rows" in r for r in rows)
@@ -104,11 +104,11 @@ def test_dyads_panel_command(real_store: str, tmp_path: Path,
     out_file = tmp_path / "panel.parquet"
     code, _, err = run(capsys, "--store", real_store, "dyads", "panel", "RUS", "CHN", "--ref",
                        "RUS-BLR", "--years", "2000-2010", "-f", "parquet", "-o", str(out_file),
-                       "--chart", f"exercises_exercises={tmp_path / 'ex.html'}")
+                       "--chart", f"exercises_exercises={tmp_path / 'ex.json'}")
     assert code == 0, err
     p = pd.read_parquet(out_file)
     assert set(p.dyad) == {"RUS–CHN", "RUS–BLR"} and p.year.between(2000, 2010).all()
-    assert "coverage_arms" in p.columns and (tmp_path / "ex.html").exists()
+    assert "coverage_arms" in p.columns and (tmp_path / "ex.json").exists()
     code, out, _ = run(capsys, "--store", real_store, "dyads", "panel", "--all-dyads",
                        "--year", "2005", "--pillar", "igos", "-f", "csv")
     every = pd.read_csv(io.StringIO(out))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -97,8 +98,11 @@ def test_all_dyads_year_and_errors(mstore: Store, rus_chn: pd.DataFrame) -> None
 
 
 def test_chart_and_export(tmp_path: Path, rus_chn: pd.DataFrame) -> None:
-    out = P.chart(rus_chn, "arms_tiv_ab", tmp_path / "tiv.html")
-    assert out is not None and (tmp_path / "tiv.html").stat().st_size > 1000
+    P.chart(rus_chn, "arms_tiv_ab", tmp_path / "tiv.json")
+    spec = json.loads((tmp_path / "tiv.json").read_text())
+    values = [v for d in spec["datasets"].values() for v in d]
+    want = rus_chn.dropna(subset=["arms_tiv_ab"])
+    assert len(values) == len(want) and {v["dyad"] for v in values} == set(want.dyad)
     with pytest.raises(BilatError):
         P.chart(rus_chn, "no_such_column")
     from bilat.report.export import write_frame

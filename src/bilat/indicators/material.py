@@ -178,19 +178,17 @@ def pillar_of(indicator: str) -> str:
 
 # ----------------------------------------------------------------------------- SQL helpers
 def _has(store: Any, table: str) -> bool:
-    return bool(store.has_table(table))
+    return table in _tables(store)
+
+
+def _tables(store: Any) -> set[str]:
+    """The store's table names (one query; material tables are few and checked often)."""
+    rows = store.con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    return {r[0] for r in rows}
 
 
 def _yr(years: tuple[int, int] | None, col: str = "year") -> str:
     return "TRUE" if years is None else f"{col} BETWEEN {int(years[0])} AND {int(years[1])}"
-
-
-def _pairs_sql(con: Any, pairs: list[tuple[str, str]] | None) -> str:
-    """Register the wanted unordered pairs as ``_mat_pairs(s1, s2)`` (s1 < s2)."""
-    rows = sorted({tuple(sorted(p)) for p in pairs}) if pairs else []
-    df = pd.DataFrame(rows, columns=["s1", "s2"], dtype="string")
-    con.register("_mat_pairs", df)
-    return "_mat_pairs"
 
 
 def _run(store: Any, build: Any, years: tuple[int, int] | None,
@@ -202,18 +200,16 @@ def _run(store: Any, build: Any, years: tuple[int, int] | None,
     con = store.con
     con.execute("SET enable_progress_bar = false")
     if pairs is not None:
-        _pairs_sql(con, pairs)
-    try:
-        body = build(years, _pair_filter, _state_filter) if pairs is not None else build(years)
-        df = con.execute(f"SELECT * FROM ({body})").df()
-        if rank and len(df):
-            df = _rank(con, build(years), df)
-        else:
-            df["percentile"], df["n_dyads"] = float("nan"), pd.NA
-        return df
-    finally:
-        if pairs is not None:
-            con.unregister("_mat_pairs")
+        f = _Filters(pairs)
+        body = build(years, f.pair, f.state)
+    else:
+        body = build(years)
+    df = con.execute(f"SELECT * FROM ({body})").df()
+    if rank and len(df):
+        df = _rank(con, build(years), df)
+    else:
+        df["percentile"], df["n_dyads"] = float("nan"), pd.NA
+    return df
 
 
 def _rank(con: Any, universe: str, df: pd.DataFrame) -> pd.DataFrame:
@@ -262,12 +258,24 @@ def _all2(x: str, y: str) -> str:
     return "TRUE"
 
 
-def _pair_filter(x: str, y: str) -> str:
-    return f"(least({x}, {y}), greatest({x}, {y})) IN (SELECT (s1, s2) FROM _mat_pairs)"
+class _Filters:
+    """SQL conditions for the wanted pairs, as literal lists DuckDB pushes into its scans."""
 
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        canon = sorted({tuple(sorted(p)) for p in pairs})
+        for p in canon:
+            for s in p:
+                if not re.fullmatch(r"[A-Z]{3}", s):
+                    raise error("E008", value=s)
+        self.states = ", ".join(f"'{s}'" for s in sorted({s for p in canon for s in p}))
+        self.pairs = ", ".join(f"'{a}|{b}'" for a, b in canon)
 
-def _state_filter(col: str) -> str:
-    return f"{col} IN (SELECT s1 FROM _mat_pairs UNION SELECT s2 FROM _mat_pairs)"
+    def pair(self, x: str, y: str) -> str:
+        return (f"({x} IN ({self.states}) AND {y} IN ({self.states}) AND "
+                f"least({x}, {y}) || '|' || greatest({x}, {y}) IN ({self.pairs}))")
+
+    def state(self, col: str) -> str:
+        return f"{col} IN ({self.states})"
 
 
 # ----------------------------------------------------------------------------- trade
@@ -576,8 +584,9 @@ def _fill_zeros(df: pd.DataFrame, pillar: str, pairs: list[tuple[str, str]],
 def _pillar_rows(store: Any, pillar: str, pairs: list[tuple[str, str]] | None,
                  years: tuple[int, int] | None, rank: bool) -> pd.DataFrame:
     frames = []
+    have = _tables(store)
     for table in PILLARS[pillar][0]:
-        if not _has(store, table):
+        if table not in have:
             continue
         df = _run(store, _SQL[table], years, pairs, rank)
         df["pillar"] = pillar
@@ -658,8 +667,12 @@ def _finish(df: pd.DataFrame, pairs: list[tuple[str, str]] | None, store: Any,
     out["dyad"] = out["a"] + "–" + out["b"]
     und = out["direction"].fillna("") == ""
     out.loc[und, "direction"] = out.loc[und, "dyad"]
-    out["rows"] = out["key"].map(lambda k: [] if k is None or (isinstance(k, float) and k != k)
-                                 else list(dict.fromkeys(str(k).split(","))))
+    if pairs is None:  # every dyad: keep the comma-joined ids (lists of 150k rows are slow)
+        out["rows"] = out["key"]
+    else:
+        out["rows"] = out["key"].map(lambda k: [] if k is None or (isinstance(k, float)
+                                                                   and k != k)
+                                     else list(dict.fromkeys(str(k).split(","))))
     out["detail"] = _details(store, out) if details else None
     out["year"] = out["year"].astype("int64")
     order = {f"{a}–{b}": i for i, (a, b) in enumerate(pairs or [])}
@@ -677,14 +690,15 @@ def _finish(df: pd.DataFrame, pairs: list[tuple[str, str]] | None, store: Any,
 def indicators(
     store: Any, a: str, b: str, *, refs: Sequence[tuple[str, str]] | Sequence[str] = (),
     years: str | Sequence[int] | int | None = None, pillars: Sequence[str] | str | None = None,
-    indicator: str | None = None, percentiles: bool = True,
+    indicator: str | None = None, percentiles: bool = True, details: bool = True,
 ) -> pd.DataFrame:
     """Material-tie indicators of A–B (and reference dyads) per year, long format.
 
     Returns :data:`COLUMNS` (see the module docstring), main dyad first, then the reference
     dyads in the order given. Pillars whose tables are not loaded give no rows (see
     :func:`coverage`); ``indicator`` keeps one indicator (E505 for unknown names);
-    ``percentiles=False`` skips the ranking among all dyads (faster).
+    ``percentiles=False`` skips the ranking among all dyads (faster); ``details=False``
+    leaves ``detail`` empty (no look-up of designations and exercise names).
     """
     pairs = _pairs(a, b, refs)
     rng = parse_years(years)
@@ -697,7 +711,7 @@ def indicators(
     df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     if ind is not None and not df.empty:
         df = df[df["indicator"] == ind]
-    return _finish(df, pairs, store)
+    return _finish(df, pairs, store, details=details)
 
 
 def all_dyads(store: Any, year: int, *, pillars: Sequence[str] | str | None = None,

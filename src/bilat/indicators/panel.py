@@ -97,14 +97,13 @@ def _columns(long: pd.DataFrame) -> pd.Series:
                                                        "pillar"))
     dcode = np.select([d == a + "→" + b, d == b + "→" + a, d == a, d == b],
                       ["_ab", "_ba", "_a", "_b"], "")
-    side = np.where(src.str.contains(", ") & (src.str.extract(r", ([A-Z]{3}) report",
-                                                               expand=False) == a), "a",
-                    np.where(src.str.extract(r", ([A-Z]{3}) report", expand=False) == b,
-                             "b", ""))
-    imf = np.select([src.str.contains("exports FOB"), src.str.contains("imports CIF")],
+    imf_one = src.str.startswith("IMF DOTS, ") & (src.str.slice(13, 20) == " report")
+    rep = src.str.slice(10, 13)
+    side = np.where(imf_one & (rep == a), "a", np.where(imf_one & (rep == b), "b", ""))
+    imf = np.select([src.str.endswith("(exports FOB)"), src.str.endswith("(imports CIF)")],
                     ["_fob", "_cif"], "")
     trade = np.where(src.str.startswith("COW"), "_cow",
-                     np.where(side == "", "_imf", "_imf_" + side + imf))
+                     np.where(side == "", "_imf", np.char.add(np.char.add("_imf_", side), imf)))
     energy = np.where(src.str.endswith(_EI_MATRIX), "_matrix", "_series")
     scode = np.select([pil == "trade", pil == "energy"], [trade, energy], "")
     ind = long["indicator"].astype(str).str.replace(" ", "_")
@@ -129,6 +128,29 @@ def _ordered(long: pd.DataFrame) -> list[str]:
     return [r.column for r in sorted(u.itertuples(index=False), key=key)]
 
 
+def _row_ids(long: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """``rows_<pillar>`` per dyad-year: the distinct source-row ids, space-separated."""
+    import duckdb
+
+    k = long[[*keys, "pillar"]].copy()
+    k["k"] = long["rows"].map(lambda v: ",".join(v) if isinstance(v, list) else None) \
+        if long["rows"].map(type).eq(list).any() else long["rows"]
+    con = duckdb.connect()
+    try:
+        con.register("k", k)
+        ids = con.execute(
+            "SELECT dyad, a, b, year, pillar, string_agg(DISTINCT r, ' ' ORDER BY r) AS r "
+            "FROM (SELECT *, unnest(string_split(k, ',')) AS r FROM k WHERE k IS NOT NULL) "
+            "GROUP BY ALL").df()
+    finally:
+        con.close()
+    if ids.empty:
+        return pd.DataFrame(columns=keys).set_index(keys)
+    ids = ids.pivot(index=keys, columns="pillar", values="r")
+    ids.columns = [f"rows_{c}" for c in ids.columns]
+    return ids
+
+
 def _wide_material(long: pd.DataFrame, percentiles: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Material long rows → wide values (+ pct) and per-pillar row ids."""
     keys = ["dyad", "a", "b", "year"]
@@ -145,10 +167,7 @@ def _wide_material(long: pd.DataFrame, percentiles: bool) -> tuple[pd.DataFrame,
         pct.columns = [f"{c}_pct" for c in pct.columns]
         wide = wide.join(pct)
         wide = wide[[c for col in cols for c in (col, f"{col}_pct")]]
-    ids = long[[*keys, "pillar", "rows"]].explode("rows").dropna(subset=["rows"])
-    ids = ids.drop_duplicates()
-    ids = ids.groupby([*keys, "pillar"], sort=False)["rows"].agg(" ".join).unstack("pillar")
-    ids.columns = [f"rows_{c}" for c in ids.columns]
+    ids = _row_ids(long, keys)
     return wide.reset_index(), ids.reset_index()
 
 
@@ -235,7 +254,7 @@ def panel(
         rng = material.parse_years(years if year is None else int(year))
         pairs = material._pairs(a, b, refs)
         long = material.indicators(store, a, b, refs=pairs[1:], years=rng, pillars=mat,
-                                   percentiles=percentiles) if mat else \
+                                   percentiles=percentiles, details=False) if mat else \
             pd.DataFrame(columns=material.COLUMNS)
     wide, ids = _wide_material(long, percentiles)
     keys = ["dyad", "a", "b", "year"]
@@ -281,6 +300,7 @@ def panel(
 def _coverage(store: Any, df: pd.DataFrame, want: list[str]) -> pd.DataFrame:
     """Add ``coverage_<pillar>``: data / no rows / outside coverage / not loaded."""
     df = df.copy()
+    have = material._tables(store)
     for p in want:
         cols = [c for c in df.columns if c.startswith(f"{p}_") and not c.endswith("_pct")]
         has = df[cols].notna().any(axis=1) if cols else pd.Series(False, index=df.index)
@@ -292,7 +312,7 @@ def _coverage(store: Any, df: pd.DataFrame, want: list[str]) -> pd.DataFrame:
             span = None
         else:
             tables, _, span = material.PILLARS[p]
-        loaded = any(store.has_table(t) for t in tables)
+        loaded = any(t in have for t in tables)
         status = pd.Series("no rows", index=df.index, dtype=object)
         if span is not None and len(df):
             yrs = pd.to_numeric(df["year"])
