@@ -40,6 +40,8 @@ from bilat.store import Store
 
 #: Year the trends split at: Crimea and the first Western sanctions (both seed commentaries).
 SPLIT_YEAR = 2014
+#: Issue keys that do not make an attributed claim substantive (courtesies, anniversaries).
+GENERIC_ISSUES = frozenset({"anniversary", "visits", "people_to_people", "culture"})
 #: First year of the default window (the post-Soviet partnership; the votes' and material
 #: ties' default when no --years is given).
 FIRST_YEAR = 1992
@@ -938,6 +940,7 @@ def collect_readouts(ctx: Context) -> PillarResult:
         return res
     res.artefacts["comparisons"] = comps
     unconf: dict[str, int] = {f"{ctx.a} readout → {ctx.b}": 0, f"{ctx.b} readout → {ctx.a}": 0}
+    substantive = dict.fromkeys(unconf, 0)
     claims_prov = []
     rows = []
     unmatched = []
@@ -957,9 +960,14 @@ def collect_readouts(ctx: Context) -> PillarResult:
                 unconf[f"{side} readout → {other}"] = unconf.get(f"{side} readout → {other}",
                                                                  0) + 1
                 c = r.claim
+                subst = bool(c.stance or c.opposes or set(c.issues) - GENERIC_ISSUES)
+                if subst:
+                    substantive[f"{side} readout → {other}"] = substantive.get(
+                        f"{side} readout → {other}", 0) + 1
                 claims_prov.append({"doc_id": c.doc_id, "start": c.start, "end": c.end,
                                     "side": side, "attributed_to": c.speaker_side,
                                     "label": r.label, "flags": r.flags, "issues": list(c.issues),
+                                    "stance": c.stance, "substantive": subst,
                                     "text": c.text, "event": event, "reason": "; ".join(r.reasons)})
         for d in cmp.documents:
             unmatched.append(cmp.unmatched_share[d.doc_id])
@@ -973,15 +981,19 @@ def collect_readouts(ctx: Context) -> PillarResult:
            "note": f"{n_pairs} readout pairs of {ctx.pair}; "
                    f"{single['event'].nunique() if len(single) else 0} events with one side's "
                    "account only are not comparable"}
+    n_sub = sum(substantive.values())
+    claims_prov.sort(key=lambda c: not c["substantive"])  # substantive ones first
     res.evidence.append(Evidence(
         id="readouts.unconfirmed", pillar="readouts", kind="readouts.unconfirmed",
-        title=f"Unconfirmed attributions in the stored {ctx.pair} readout pairs (claims one side "
-              "attributes to the other that the other's own readout lacks)",
-        value=total / n_pairs, unit="per readout pair", period=f"{dates[0]}–{dates[-1]}",
+        title=f"Substantive unconfirmed attributions in the stored {ctx.pair} readout pairs "
+              "(claims with a stance or an issue that one side attributes to the other and the "
+              "other's own readout lacks)",
+        value=n_sub / n_pairs, unit="per readout pair", period=f"{dates[0]}–{dates[-1]}",
         source="stored readouts (bilat.text.readouts)",
-        measures={"per_pair": total / n_pairs, "total": float(total)},
-        coverage=cov, provenance={"claims": claims_prov}, details={"by_direction": unconf,
-                                                                   "pairs": rows},
+        measures={"per_pair": n_sub / n_pairs, "substantive": float(n_sub),
+                  "all_per_pair": total / n_pairs, "total": float(total)},
+        coverage=cov, provenance={"claims": claims_prov},
+        details={"by_direction": substantive, "by_direction_all": unconf, "pairs": rows},
         verified=verified,
     ))
     res.evidence.append(Evidence(

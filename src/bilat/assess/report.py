@@ -389,8 +389,9 @@ def bottom_line(rep: Report) -> str:
     try:
         u = rep.evidence_by_id("readouts.unconfirmed")
         parts.append(f"Across {u.coverage.get('n')} stored readout pairs, "
-                     f"{int(u.measures['total'])} claims attribute to the other side what its "
-                     "own readout does not say (" + ", ".join(
+                     f"{int(u.measures['substantive'])} claims with a stance or an issue "
+                     f"(of {int(u.measures['total'])} flagged in all) attribute to the other "
+                     "side what its own readout does not say (" + ", ".join(
                          f"{k} {v}" for k, v in u.details["by_direction"].items()) + ").")
     except KeyError:
         pass
