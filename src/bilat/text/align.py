@@ -190,18 +190,32 @@ def _concept_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 
 @lru_cache(maxsize=1)
-def _concept_scan() -> tuple[re.Pattern[str], dict[str, str]]:
-    """One regex over every concept (named groups), for a single pass over a text."""
-    groups = {f"c{i}": key for i, (key, _) in enumerate(_concept_patterns())}
-    alt = "|".join(f"(?P<c{i}>{rx.pattern})" for i, (_, rx) in enumerate(_concept_patterns()))
-    return re.compile(alt, re.IGNORECASE), groups
+def _concept_scan() -> tuple[tuple[re.Pattern[str], ...], dict[str, str]]:
+    """Two regexes over every concept (named groups), for a single pass over a text: one for
+    Latin/Cyrillic patterns anchored at word starts (fails fast inside words), one for Han."""
+    raw = json.loads(resources.files("bilat.text").joinpath("data/concepts.json").read_text(
+        encoding="utf-8"))
+    groups: dict[str, str] = {}
+    bounded, free = [], []
+    for i, (key, langs) in enumerate(raw["concepts"].items()):
+        for lang, pats in langs.items():
+            name = f"c{i}_{lang}"
+            groups[name] = key
+            alt = "|".join(f"(?:{p})" for p in pats)
+            (free if lang == "zh" else bounded).append(f"(?P<{name}>{alt})")
+    rxs = (re.compile(r"(?<!\w)(?:" + "|".join(bounded) + r")(?!\w)", re.IGNORECASE),
+           re.compile("|".join(free)))
+    return rxs, groups
 
 
 @lru_cache(maxsize=8192)
 def concepts(text: str) -> frozenset[str]:
     """Register concepts (``~olympics``, ``~conflict``, …) a text carries, in any language."""
-    rx, groups = _concept_scan()
-    return frozenset(groups[m.lastgroup] for m in rx.finditer(text) if m.lastgroup)
+    rxs, groups = _concept_scan()
+    found: set[str] = set()
+    for rx in rxs:
+        found.update(groups[m.lastgroup] for m in rx.finditer(text) if m.lastgroup)
+    return frozenset(found)
 
 
 def tokens(text: str, language: str = "en") -> list[str]:
