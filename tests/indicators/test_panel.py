@@ -110,3 +110,22 @@ def test_chart_and_export(tmp_path: Path, rus_chn: pd.DataFrame) -> None:
     write_frame(rus_chn, "parquet", tmp_path / "p.parquet")
     back = pd.read_parquet(tmp_path / "p.parquet")
     assert len(back) == len(rus_chn) and list(back.columns) == list(rus_chn.columns)
+
+
+def test_events_pillar_in_the_asked_order(tmp_path: Path) -> None:
+    from bilat.indicators import events
+    from bilat.sources import gdelt
+
+    fx = Path(__file__).resolve().parents[1] / "fixtures" / "gdelt"
+    st = open_store(tmp_path / "ev.duckdb")
+    try:
+        gdelt.ingest(st, [fx / "20140301.export.CSV", fx / "20140302.export.CSV"])
+        p = bi.panel(st, "UKR", "RUS", refs=[("RUS", "CHN")], pillars=["events", "arms"])
+        e = events.indicators(st, "UKR", "RUS", period="year", direction="undirected")
+        row = p[(p.dyad == "UKR–RUS") & (p.year == 2014)].iloc[0]
+        want = e[e.period.astype(str).str.startswith("2014")].iloc[0]
+        assert row.coverage_events == "data" and row.coverage_arms == "not loaded"
+        assert row.events_events == want.events
+        assert (row.events_volume_a, row.events_volume_b) == (want.volume_a, want.volume_b)
+    finally:
+        st.close()

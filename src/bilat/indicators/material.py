@@ -140,7 +140,7 @@ def _pairs(a: str, b: str, refs: Sequence[tuple[str, str]] | Sequence[str] = ()
                 raise error("E012", value=r, option="ref", options="C-D or (C, D)")
             r = (parts[0], parts[1])
         p = check_pair(r[0], r[1])
-        if p not in out:
+        if p not in out and p[::-1] not in out:  # one orientation per dyad
             out.append(p)
     return out
 
@@ -626,16 +626,19 @@ def _details(store: Any, df: pd.DataFrame) -> pd.Series:
             out[i] = "; ".join(p for p in parts if p)
     ex = df[(df["pillar"] == "exercises") & df["key"].notna()]
     if len(ex) and _has(store, "mme_exercises"):
-        d = con.execute("SELECT mmeid, line, coalesce(name, '(unnamed)') AS name, n_states "
-                        "FROM mme_exercises").df()
-        lab = {f"mme:{r.mmeid}@{r.line}": (r.name, int(r.n_states)) for r in d.itertuples()}
+        d = con.execute("SELECT mmeid, line, coalesce(name, '(unnamed)') AS name, n_states, "
+                        "n_nonstate FROM mme_exercises").df()
+        lab = {f"mme:{r.mmeid}@{r.line}": (r.name, int(r.n_states), int(r.n_nonstate))
+               for r in d.itertuples()}
         for i, r in ex.iterrows():
-            items = [lab.get(k, ("?", 0)) for k in r["key"].split(",")]
+            items = [lab.get(k, ("?", 0, 0)) for k in r["key"].split(",")]
+            bil = [x[1] == 2 and x[2] == 0 for x in items]
             if r["indicator"] == "bilateral":
-                items = [x for x in items if x[1] == 2]
+                items = [x for x, b in zip(items, bil, strict=True) if b]
             elif r["indicator"] == "multilateral":
-                items = [x for x in items if x[1] != 2]
-            out[i] = "; ".join(f"{n} ({s} states)" for n, s in items)
+                items = [x for x, b in zip(items, bil, strict=True) if not b]
+            out[i] = "; ".join(f"{n} ({s} states" + (f" + {o} other)" if o else ")")
+                               for n, s, o in items)
     return out
 
 

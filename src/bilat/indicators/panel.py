@@ -49,7 +49,9 @@ _VOTE_COLS = ("n", "agree", "agree_yn", "coincidence", "s", "s2", "kappa", "pi",
               "pi_w")
 _EVENT_COLS = ("events", "verbal_coop", "material_coop", "verbal_conflict",
                "material_conflict", "goldstein_mean", "net_cooperation", "gov_contacts",
-               "avg_tone", "volume_a", "volume_b")
+               "avg_tone", "volume_a", "volume_b", "partial", "low_n")
+#: Tables that hold event data (GDELT, ICEWS); the panel's events pillar needs one of them.
+_EVENT_TABLES = frozenset({"gdelt_events", "events", "icews_events"})
 _EI_MATRIX = ("Gas trade - pipeline", "Gas trade - LNG", "Oil - Inter-area movements")
 
 
@@ -198,7 +200,7 @@ def _events(store: Any, pairs: list[tuple[str, str]] | None, rng: tuple[int, int
             ) -> pd.DataFrame | None:
     from bilat.indicators import events
 
-    if pairs is None or not store.has_table("events"):
+    if pairs is None or not (_EVENT_TABLES & material._tables(store)):
         return None
     try:
         kw: dict[str, Any] = {"period": "year", "direction": "undirected"}
@@ -214,7 +216,6 @@ def _events(store: Any, pairs: list[tuple[str, str]] | None, rng: tuple[int, int
     out["year"] = pd.to_datetime(out["period"]).dt.year.astype("Int64")
     out["s1"] = out[["a", "b"]].min(axis=1)
     out["s2"] = out[["a", "b"]].max(axis=1)
-    # volume_a/_b follow the a/b order of the events table; keep them named by state
     out = out.drop(columns=["period"])
     return out.rename(columns={c: f"events_{c}" for c in keep}).drop(columns=["a", "b"])
 
@@ -264,7 +265,7 @@ def panel(
     if "events" in want:
         frames.append(("events", _events(store, pairs, rng)))
     out = wide.merge(ids, on=keys, how="left") if len(wide) else wide
-    for name, df in frames:
+    for _name, df in frames:
         if df is None or df.empty:
             continue
         if pairs is None:
@@ -274,10 +275,7 @@ def panel(
             for x, y in pairs:
                 s1, s2 = sorted((x, y))
                 part = df[(df["s1"] == s1) & (df["s2"] == s2)].copy()
-                part["a"], part["b"] = x, y
-                if name == "events" and "events_volume_a" in part.columns and (x, y) != (s1, s2):
-                    part[["events_volume_a", "events_volume_b"]] = part[
-                        ["events_volume_b", "events_volume_a"]].to_numpy()
+                part["a"], part["b"] = x, y  # events.indicators answers in the asked order
                 parts.append(part)
             df = pd.concat(parts, ignore_index=True) if parts else df.iloc[0:0]
         if rng is not None:
@@ -308,7 +306,7 @@ def _coverage(store: Any, df: pd.DataFrame, want: list[str]) -> pd.DataFrame:
             tables: tuple[str, ...] = ("un_votes",)
             span = None
         elif p == "events":
-            tables = ("events",)
+            tables = tuple(_EVENT_TABLES)
             span = None
         else:
             tables, _, span = material.PILLARS[p]
