@@ -179,8 +179,8 @@ def indicators(
             err.print(f"wrote {chart}", markup=False)
         shown = material.yardsticks(df, indicator) if yardstick and indicator else df
         emit(shown, fmt, output, title=f"material ties {a}–{b}", columns=[
-            "dyad", "year", "direction", "indicator", "source", "value", "unit",
-            "percentile", "denominator"])
+            "dyad", "year", "direction", "indicator", "value", "percentile", "unit",
+            "source", "denominator"])
     finally:
         store.close()
 
