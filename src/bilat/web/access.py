@@ -17,6 +17,7 @@ requests for the same result wait for one computation.
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 from collections import OrderedDict
@@ -44,12 +45,20 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def open_read_only(path: str | Path) -> Store:
-    """A :class:`Store` over the DuckDB file ``path`` that cannot write to it (E706, E006)."""
+def open_read_only(path: str | Path, *, memory_share: float = 0.8) -> Store:
+    """A :class:`Store` over the DuckDB file ``path`` that cannot write to it (E706, E006).
+
+    ``memory_share``: the part of this machine's memory the instance may use (DuckDB's
+    default is 80 %; several instances over one file split it)."""
     target = Path(path).expanduser()
     if not target.is_file():
         raise error("E706", path=target)
     con = duckdb.connect(":memory:")
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        con.execute(f"SET memory_limit = '{max(256, int(total * memory_share / 2**20))}MB'")
+    except (ValueError, OSError, AttributeError):  # no sysconf here: DuckDB's default
+        pass
     try:
         literal = "'" + str(target.resolve()).replace("'", "''") + "'"
         con.execute(f"ATTACH {literal} AS {ATTACHED} (READ_ONLY)")
@@ -87,8 +96,9 @@ class WebStore:
                 stores.append(open_store(store if store is not None else None))
             else:
                 try:
-                    for _ in range(max(1, workers)):
-                        stores.append(open_read_only(url.target))
+                    n = max(1, workers)
+                    for _ in range(n):
+                        stores.append(open_read_only(url.target, memory_share=0.8 / n))
                 except BaseException:
                     for st in stores:
                         st.close()
