@@ -13,28 +13,66 @@ from bilat.cli import serve  # noqa: E402,F401  isort: skip
 from bilat.cli import report  # noqa: E402,F401  isort: skip
 from bilat.cli import dyads, material  # noqa: E402,F401  isort: skip
 from bilat.cli import corpus  # noqa: E402,F401  isort: skip
+from bilat.cli import doctor  # noqa: E402,F401  isort: skip
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; a :class:`BilatError` becomes one line on stderr and exit code 1."""
+    """Run the CLI; any error becomes one line on stderr and exit code 1 (never a traceback
+    unless ``--traceback``): a :class:`BilatError` as it is, an error from the OS, DuckDB or
+    a library as the nearest :class:`BilatError` (:func:`as_bilat_error`)."""
     try:
         app(args=argv, prog_name="bilat")
     except SystemExit as exc:  # normal end, --help and usage errors (click's standalone mode)
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
-    except BilatError as exc:
-        if state.traceback:
-            raise
-        err.print(f"error: {exc.one_line()}", markup=False)
-        return 1
     except KeyboardInterrupt:
         err.print("interrupted: nothing half-written was kept", markup=False)
         return 130
+    except Exception as exc:  # noqa: BLE001 - the one place every failure is reported
+        if state.traceback:
+            raise
+        err.print(f"error: {as_bilat_error(exc).one_line()}", markup=False)
+        return 1
     return 0
+
+
+def as_bilat_error(exc: BaseException) -> BilatError:
+    """The one-line error for any exception reaching the CLI: a :class:`BilatError` as it is;
+    a full disk E019; a read-only store E026; a damaged store file E025; a file that cannot
+    be written E005; anything else E027 naming what failed and the real cause."""
+    import errno as _errno
+
+    from bilat.errors import error
+
+    if isinstance(exc, BilatError):
+        return exc
+    msg = str(exc).splitlines()[0] if str(exc).strip() else type(exc).__name__
+    low = msg.lower()
+    store = state.store or "the store"
+    if getattr(exc, "errno", None) == _errno.ENOSPC or "no space left" in low:
+        where = getattr(exc, "filename", None) or store
+        return error("E019", path=where, reason="no space left on device")
+    module = type(exc).__module__ or ""
+    if module.startswith(("duckdb", "_duckdb")):
+        if "read-only" in low or "read only" in low:
+            return error("E026", path=store, reason=msg[:200])
+        if "not a valid duckdb" in low or "corrupt" in low or "checksum" in low:
+            return error("E025", path=store, reason=msg[:200])
+        return error("E027", what="a query on the store", reason=msg[:300])
+    if isinstance(exc, PermissionError) or getattr(exc, "errno", None) in (
+            _errno.EACCES, _errno.EROFS, _errno.EPERM):
+        return error("E005", path=getattr(exc, "filename", None) or "a file",
+                     reason=exc.strerror if isinstance(exc, OSError) and exc.strerror else msg)
+    if isinstance(exc, OSError):
+        return error("E027", what=f"reading or writing {exc.filename or 'a file'}",
+                     reason=(exc.strerror or msg)[:300])
+    if isinstance(exc, MemoryError):
+        return error("E027", what="the command", reason="not enough memory")
+    return error("E027", what="the command", reason=f"{type(exc).__name__}: {msg}"[:300])
 
 
 def _entry() -> None:  # pragma: no cover - console script shim
     sys.exit(main())
 
 
-__all__ = ["app", "main"]
+__all__ = ["app", "as_bilat_error", "main"]

@@ -8,16 +8,16 @@ result (data to stdout, messages to stderr). Errors are raised in the library as
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import typer
 from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
-from bilat.report.export import to_frame, write_frame
-from bilat.store import Store, open_store
+if TYPE_CHECKING:  # pragma: no cover - imported where used, so `bilat --help` stays fast
+    import pandas as pd
+    from rich.text import Text
+
+    from bilat.store import Store
 
 #: Data goes to stdout; progress, tables for people and messages go to stderr.
 out = Console(highlight=False, soft_wrap=True)
@@ -58,9 +58,40 @@ def _root(
     state.traceback = traceback
 
 
-def get_store() -> Store:
-    """Open the store chosen by ``--store`` / ``BILAT_STORE`` / the default."""
-    return open_store(state.store)
+#: Commands that write to the store when they are not given ``get_store(write=…)``: every
+#: ``fetch …`` and these (by the last word of the command path).
+WRITE_COMMANDS = ("ingest", "add", "compare", "lineage", "doctor")
+
+
+def _current_context() -> Any:
+    """The running command's context (Typer ships its own copy of Click)."""
+    try:
+        from typer._click.globals import get_current_context
+    except ImportError:  # pragma: no cover - Typer releases that use Click itself
+        from click import get_current_context
+    return get_current_context(silent=True)
+
+
+def _command_writes() -> bool:
+    ctx = _current_context()
+    words = ctx.command_path.split()[1:] if ctx is not None else []
+    return bool(words) and (words[0] == "fetch" or words[-1] in WRITE_COMMANDS)
+
+
+def get_store(write: bool | None = None) -> Store:
+    """Open the store chosen by ``--store`` / ``BILAT_STORE`` / the default.
+
+    ``write=True`` (ingest and fetch commands) creates the store when it does not exist.
+    ``write=False`` (read commands) never creates one — a missing store is E022 naming the
+    path looked in — and opens a store that cannot be written (file mode 0444, read-only
+    folder) read-only, so it can still be queried. ``None``: decided from the command
+    (``fetch …`` and :data:`WRITE_COMMANDS` write).
+    """
+    from bilat.store import open_store
+
+    if write is None:
+        write = _command_writes()
+    return open_store(state.store, create=write)
 
 
 def parse_pairs(countries: list[str], refs: list[str]) -> tuple[str, str, list[tuple[str, str]]]:
@@ -114,7 +145,11 @@ def emit(
     A table shows the ``columns`` given first, then as many others as fit the terminal; the
     rest are named on stderr (CSV, JSON and Parquet always carry every column).
     """
+    from bilat.report.export import to_frame, write_frame
+
     if fmt == "table":
+        from rich.table import Table
+
         df = to_frame(data)
         width = 200 if output is not None else out.width
         shown = _fit_columns(df, columns or [], width)
@@ -163,6 +198,9 @@ def _fit_columns(df: pd.DataFrame, preferred: list[str], width: int) -> list[Any
 
 def _cell(value: Any) -> Text:
     """A cell as plain text: document text must never be read as Rich markup."""
+    import pandas as pd
+    from rich.text import Text
+
     if value is None or value is pd.NA or value is pd.NaT:
         return Text("")
     if isinstance(value, float):

@@ -7,7 +7,6 @@ from pathlib import Path
 import typer
 
 from bilat.cli._base import FormatOption, OutputOption, app, emit
-from bilat.reference.countries import countries as countries_table
 
 _SHORT = ["entity", "iso3", "name", "iso2", "fips", "cameo", "cow_num", "cow_abbr",
           "historical"]
@@ -25,6 +24,8 @@ def countries(
     output: Path | None = OutputOption,
 ) -> None:
     """Show the country crosswalk: which ISO3 code every source's country code means."""
+    from bilat.reference.countries import countries as countries_table
+
     df = countries_table(search)
     if fmt == "table":
         if not all_columns:

@@ -374,6 +374,8 @@ def _ingest_batch(
                 os.replace(tmp, final)
                 con.execute("INSERT INTO gdelt_parts VALUES (?, ?, ?, ?)",
                             [final.name, n, len(batch), now])
+                con.executemany("INSERT INTO gdelt_part_files VALUES (?, ?, ?)",
+                                [(final.name, p.key, p.sha256) for p in batch])
                 _summarise(con, final)
             if on_bad_rows == "quarantine" and bad:
                 con.execute(_BAD_ROWS_DDL)
@@ -1025,6 +1027,10 @@ _VOLUME = """CREATE TABLE IF NOT EXISTS gdelt_volume (
     IsRootEvent INTEGER,
     country VARCHAR NOT NULL,   -- CAMEO country code as given (Actor1 or Actor2)
     events BIGINT NOT NULL)     -- events with this code as Actor1 or Actor2 (once per event)"""
+_PART_FILES = """CREATE TABLE IF NOT EXISTS gdelt_part_files (
+    part VARCHAR NOT NULL,      -- a gdelt_parts part
+    file VARCHAR NOT NULL,      -- an upstream file whose rows the part may hold
+    sha256 VARCHAR NOT NULL)"""
 _VOLUME_PARTS = """CREATE TABLE IF NOT EXISTS gdelt_volume_parts (
     part VARCHAR PRIMARY KEY)   -- parts that gdelt_volume summarises"""
 _QUARANTINE = """CREATE TABLE IF NOT EXISTS gdelt_quarantine (
@@ -1035,6 +1041,7 @@ def _ensure_tables(store: Store) -> None:
     store.con.execute(_PARTS)
     store.con.execute(_VOLUME)
     store.con.execute(_VOLUME_PARTS)
+    store.con.execute(_PART_FILES)
 
 
 def _summarise(con: Any, part: Path) -> None:
@@ -1095,17 +1102,97 @@ def _create_view(store: Store) -> None:
     parts = [r[0] for r in store.con.execute(
         "SELECT part FROM gdelt_parts ORDER BY part").fetchall()]
     folder = store.data_dir / "gdelt"
+    temp = "TEMP " if getattr(store, "read_only", False) else ""
     if not parts:
-        store.con.execute("DROP VIEW IF EXISTS gdelt_events")
+        if not temp:
+            store.con.execute("DROP VIEW IF EXISTS gdelt_events")
         return
-    files = _globs(folder / p for p in parts)
-    store.con.execute(f"CREATE OR REPLACE VIEW gdelt_events AS SELECT * FROM read_parquet({files})")
+    files = _files(folder / p for p in parts)
+    store.con.execute(
+        f"CREATE OR REPLACE {temp}VIEW gdelt_events AS SELECT * FROM read_parquet({files})")
+
+
+def check_parts(store: Store) -> list[dict[str, Any]]:
+    """Each registered Parquet part checked against its files: present, readable, and
+    holding the rows registered for it. One dict per part: ``part``, ``path``, ``status``
+    (``ok``, ``missing``, ``damaged``), ``detail``, ``files`` (upstream files it holds, when
+    recorded)."""
+    import duckdb
+
+    if not store.has_table("gdelt_parts"):
+        return []
+    con = store.con
+    rows = con.execute("SELECT part, rows FROM gdelt_parts ORDER BY part").fetchall()
+    holds: dict[str, list[str]] = {}
+    if store.has_table("gdelt_part_files"):
+        for part, key in con.execute("SELECT part, file FROM gdelt_part_files").fetchall():
+            holds.setdefault(part, []).append(key)
+    out = []
+    folder = store.data_dir / "gdelt"
+    for part, want in rows:
+        path = folder / part
+        files = _part_files(path)
+        item = {"part": part, "path": str(path), "status": "ok", "detail": f"{want:,} rows",
+                "files": sorted(holds.get(part, []))}
+        if not files:
+            item.update(status="missing", detail="no Parquet files" if path.is_dir()
+                        else "folder missing")
+        else:
+            try:
+                got = con.execute(
+                    f"SELECT file_name, num_rows FROM parquet_file_metadata({_sql_list(files)})"
+                ).fetchall()
+                n = sum(int(r[1]) for r in got)
+                if n != want:
+                    item.update(status="damaged",
+                                detail=f"holds {n:,} rows, {want:,} were stored (a file of "
+                                "the part is missing or was replaced)")
+            except duckdb.Error as exc:
+                msg = str(exc).splitlines()[0]
+                bad = next((str(f) for f in files if str(f) in msg), str(files[0]))
+                item.update(status="damaged", detail=f"{Path(bad).name}: {msg[:200]}")
+        out.append(item)
+    return out
+
+
+def repair_parts(store: Store) -> list[str]:
+    """Unregister the parts :func:`check_parts` finds missing or damaged (their rows, volume
+    summary and the ingest log entries of the files they held), in one transaction, so the
+    store answers consistently and those files can be ingested again. Returns the upstream
+    files to ingest again (when recorded)."""
+    bad = [c for c in check_parts(store) if c["status"] != "ok"]
+    if not bad:
+        return []
+    con = store.con
+    again: list[str] = []
+    with store.transaction():
+        for c in bad:
+            con.execute("DELETE FROM gdelt_parts WHERE part = ?", [c["part"]])
+            con.execute("DELETE FROM gdelt_volume WHERE part = ?", [c["part"]])
+            con.execute("DELETE FROM gdelt_volume_parts WHERE part = ?", [c["part"]])
+            for key in c["files"]:
+                con.execute("DELETE FROM ingest_log WHERE kind = ? AND key = ?", [_KIND, key])
+                again.append(key)
+            if store.has_table("gdelt_part_files"):
+                con.execute("DELETE FROM gdelt_part_files WHERE part = ?", [c["part"]])
+        _create_view(store)
+    for c in bad:
+        _rm(Path(c["path"]))
+    return sorted(set(again))
 
 
 def ensure_events_view(store: Store) -> None:
     """Make sure view ``gdelt_events`` exists and points at this store's Parquet parts (a
-    store may have been moved or copied), or raise E009 saying how to load events."""
+    store may have been moved or copied), or raise E009 saying how to load events.
+
+    Every part is checked first: a part whose files are missing or damaged is E020/E021
+    naming it (never an answer from the parts that are left); ``bilat doctor`` repairs."""
     if store.has_table("gdelt_parts"):
+        for c in check_parts(store):
+            if c["status"] == "missing":
+                raise error("E020", path=c["path"], part=c["part"])
+            if c["status"] == "damaged":
+                raise error("E021", path=c["path"], part=c["part"], reason=c["detail"])
         _create_view(store)
     if not store.has_table("gdelt_events"):
         raise error("E009", name="gdelt_events",
@@ -1545,6 +1632,8 @@ __all__ = [
     "detect_layout",
     "detect_version",
     "download_file",
+    "check_parts",
+    "clip_range",
     "ensure_events_view",
     "events_table",
     "expected_files",
@@ -1556,5 +1645,6 @@ __all__ = [
     "parse_master_list",
     "quarantine",
     "read_gdelt",
+    "repair_parts",
     "volume_summary",
 ]

@@ -8,19 +8,22 @@ and a failed ingest leaves the store as it was. Queries are Ibis expressions ove
 
 from __future__ import annotations
 
+import errno
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-import duckdb
+from typing import TYPE_CHECKING, Any
 
 from bilat.config import resolve_store
-from bilat.errors import error
+from bilat.errors import BilatError, error
 from bilat.store.backends import parse_store_url
+
+if TYPE_CHECKING:  # pragma: no cover - duckdb is imported when a store is opened
+    import duckdb
 
 _INGEST_LOG = """
 CREATE TABLE IF NOT EXISTS ingest_log (
@@ -39,15 +42,20 @@ CREATE TABLE IF NOT EXISTS ingest_log (
 class Store:
     """A DuckDB database and its managed Parquet folder; open with :func:`open_store`."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path | None, data_dir: Path) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path | None, data_dir: Path,
+                 *, read_only: bool = False) -> None:
         self.con = con
         #: The DuckDB file, or ``None`` for an in-memory store.
         self.path = path
         #: Folder of Parquet files the store manages (bulk event data).
         self.data_dir = data_dir
+        #: Opened read-only (a write raises E026): queries work, ingests do not.
+        self.read_only = read_only
         self._ibis: Any = None
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
-        self.con.execute(_INGEST_LOG)
+        self._link: str | None = None
+        if not read_only:
+            self.con.execute(_INGEST_LOG)
 
     # ------------------------------------------------------------------ querying
     @property
@@ -87,6 +95,8 @@ class Store:
 
     def already_ingested(self, kind: str, key: str, sha256: str) -> bool:
         """Whether this exact content was ingested before under ``kind``/``key``."""
+        if self.read_only and not self.has_table("ingest_log"):
+            return False
         rows = self.con.execute(
             "SELECT count(*) FROM ingest_log WHERE kind = ? AND key = ? AND sha256 = ?",
             [kind, key, sha256],
@@ -119,12 +129,21 @@ class Store:
         return self.con.execute(sql + " ORDER BY ingested_at, key", params).df()
 
     # ------------------------------------------------------------------ lifecycle
+    def check(self) -> Any:
+        """The store's self-check (``bilat doctor``): see :func:`bilat.store.doctor.doctor`."""
+        from bilat.store.doctor import doctor
+
+        return doctor(self)
+
     def close(self) -> None:
         """Close the connection and drop the temporary data folder of an in-memory store."""
         self.con.close()
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
+        if self._link is not None:
+            shutil.rmtree(self._link, ignore_errors=True)
+            self._link = None
 
     def __enter__(self) -> Store:
         return self
@@ -133,11 +152,22 @@ class Store:
         self.close()
 
 
-def open_store(store: str | Path | None = None) -> Store:
-    """Open (creating if needed) the store at a path or ``duckdb://`` URL; default per config.
+def open_store(store: str | Path | None = None, *, read_only: bool = False,
+               create: bool = True) -> Store:
+    """Open the store at a path or ``duckdb://`` URL (default per config).
 
+    ``create=False`` (read commands) never creates one: a missing store is E022 naming the
+    path looked in. ``read_only=True`` opens the DuckDB file read-only (queries only, the
+    Parquet folder is not touched); a store that cannot be opened for writing (file mode
+    0444, a read-only folder or disk) is opened read-only when ``create`` is False.
     ``":memory:"`` gives an in-memory store whose Parquet folder is a temporary directory.
+
+    Errors, one line each: E023 the folder cannot be made, E024 ``<store>.data`` is a file,
+    E025 not a DuckDB file (damaged), E006 in use by another process, E019 no space left.
+    Paths holding ``[``, ``]``, ``?``, ``*`` or spaces work.
     """
+    import duckdb
+
     url = parse_store_url(resolve_store(store))
     if url.backend != "duckdb":
         # Spark / BigQuery hold the events themselves; bilat's store stays DuckDB.
@@ -157,15 +187,99 @@ def open_store(store: str | Path | None = None) -> Store:
         st = Store(con, None, Path(tmp.name))
         st._tmp = tmp
         return st
-    path = Path(url.target)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        con = duckdb.connect(str(path))
-    except duckdb.Error as exc:
-        raise error("E006", path=path, reason=str(exc).splitlines()[0]) from exc
+    path = Path(url.target).expanduser()
     data_dir = path.with_name(path.name + ".data")
-    data_dir.mkdir(exist_ok=True)
-    return Store(con, path, data_dir)
+    if path.is_dir():
+        raise error("E025", path=path, reason="it is a folder, not a DuckDB file")
+    if not path.exists():
+        if not create or read_only:
+            raise error("E022", path=path.absolute())
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise error("E023", path=path, reason=_reason(exc)) from exc
+    if data_dir.exists() and not data_dir.is_dir():
+        raise error("E024", path=data_dir)
+    writable = not read_only and _writable(path)
+    if not writable and not read_only and create and not path.exists():
+        raise error("E023", path=path, reason="the folder is not writable")
+    target, link = _duckdb_path(path)
+    try:
+        try:
+            con = _connect(duckdb, target, path, read_only=not writable)
+        except BilatError as exc:
+            if writable and not create and exc.code in ("E026", "E023"):
+                con = _connect(duckdb, target, path, read_only=True)  # query a read-only store
+                writable = False
+            else:
+                raise
+    except BaseException:
+        if link is not None:
+            shutil.rmtree(link, ignore_errors=True)
+        raise
+    if writable:
+        try:
+            data_dir.mkdir(exist_ok=True)
+        except OSError as exc:
+            con.close()
+            if exc.errno in (errno.EEXIST, errno.ENOTDIR):
+                raise error("E024", path=data_dir) from exc
+            raise error("E023", path=data_dir, reason=_reason(exc)) from exc
+    st = Store(con, path, data_dir, read_only=not writable)
+    st._link = link
+    return st
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text[:300]
+
+
+def _writable(path: Path) -> bool:
+    """Whether the store file (or, when it does not exist yet, its folder) can be written."""
+    if path.exists():
+        return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    parent = path.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    return os.access(parent, os.W_OK)
+
+
+def _duckdb_path(path: Path) -> tuple[str, str | None]:
+    """The path to hand DuckDB. DuckDB reads ``?`` in a folder name as the start of URL
+    options and would put the write-ahead log in a folder that does not exist (it resolves
+    links, so no alias helps): such a folder is refused with E023 before anything is
+    written. ``[``, ``]``, ``*``, spaces (and ``?`` in the file name) work as they are."""
+    folder = path.absolute().parent
+    if "?" in str(folder):
+        raise error("E023", path=path, reason="DuckDB cannot keep a store in a folder whose "
+                    "path holds '?' (it reads it as URL options)")
+    return str(path), None
+
+
+def _connect(duckdb: Any, target: str, path: Path, *, read_only: bool) -> Any:
+    """``duckdb.connect`` with its failures as one line naming the store and the cause."""
+    try:
+        return duckdb.connect(target, read_only=read_only)
+    except duckdb.Error as exc:
+        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        low = msg.lower()
+        if "not a valid duckdb database" in low or "corrupt" in low or "checksum" in low \
+                or "serializ" in low or "magic" in low:
+            raise error("E025", path=path, reason=msg[:300]) from exc
+        if "lock" in low or "conflicting" in low:
+            raise error("E006", path=path, reason=msg[:300]) from exc
+        if "no space left" in low:
+            raise error("E019", path=path, reason="no space left on device") from exc
+        if "read-only" in low or "permission denied" in low or "read only" in low:
+            raise error("E026", path=path, reason=msg[:300]) from exc
+        if "no such file" in low or "cannot open" in low:
+            raise error("E023", path=path, reason=msg[:300]) from exc
+        raise error("E025", path=path, reason=msg[:300]) from exc
+    except OSError as exc:
+        raise error("E023", path=path, reason=_reason(exc)) from exc
 
 
 def remove_store(store: str | Path) -> None:
