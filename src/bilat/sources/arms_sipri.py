@@ -42,7 +42,6 @@ Citation: Stockholm International Peace Research Institute, *SIPRI Arms Transfer
 from __future__ import annotations
 
 import csv
-import io
 from pathlib import Path
 from typing import Any
 
@@ -107,33 +106,33 @@ def _records(path: Path, encoding: str, width: int, bad: BadRows) -> tuple[list[
                     reason="no 'Source: SIPRI Arms Transfers Database' line in lines 1-11",
                     expected="11 lines of SIPRI notes, then the header on line 12")
 
-    def split(s: str) -> list[str]:
-        return next(csv.reader(io.StringIO(s)), [])
-
-    header = split(lines[PREAMBLE])
+    parsed = list(csv.reader(lines[PREAMBLE:]))  # one reader over all lines: fast
+    if len(parsed) != len(lines) - PREAMBLE:  # a quote left open ran into the next line:
+        parsed = [next(csv.reader([ln]), []) for ln in lines[PREAMBLE:]]  # line by line
+    header = parsed[0] if parsed else []
     rows: list[list[str]] = []
     where: list[int] = []
-    i = PREAMBLE + 1
-    while i < len(lines):
-        line = lines[i]
-        if not line.strip():
+    i = 1
+    while i < len(parsed):
+        fields, line_no = parsed[i], PREAMBLE + i + 1
+        if not fields or not "".join(fields).strip():
             i += 1
             continue
-        fields = split(line)
-        if len(fields) < width and i + 1 < len(lines):
-            joined = split(line + " " + lines[i + 1])
-            if len(joined) == width:
-                rows.append(joined)
-                where.append(i + 1)
+        if len(fields) < width and i + 1 < len(parsed):
+            nxt = parsed[i + 1]
+            if nxt and len(fields) + len(nxt) - 1 == width:  # a comment run over two lines
+                rows.append([*fields[:-1], f"{fields[-1]} {nxt[0]}".strip(), *nxt[1:]])
+                where.append(line_no)
                 i += 2
                 continue
         if len(fields) != width:
-            bad.add(i + 1, f"{len(fields)} fields, expected {width}", line,
-                    exc=error("E503", path=path, line=i + 1, value=line[:80], column="(row)",
+            raw = lines[PREAMBLE + i]
+            bad.add(line_no, f"{len(fields)} fields, expected {width}", raw,
+                    exc=error("E503", path=path, line=line_no, value=raw[:80], column="(row)",
                               reason=f"{len(fields)} fields where the header has {width}"))
         else:
             rows.append(fields)
-            where.append(i + 1)
+            where.append(line_no)
         i += 1
     return header, rows, where
 

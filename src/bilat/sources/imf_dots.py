@@ -141,6 +141,8 @@ def parse_dots(path: Path, bad: BadRows) -> Any:
     reporter_iso = None
     for sheet, flow in SHEETS.items():
         df = book[sheet]
+        cells = df.to_numpy(dtype=object)
+        letters = [_col_letter(j) for j in range(df.shape[1])]
         if df.shape[0] < 8 or df.shape[1] < 3:
             raise error("E018", path=path) if df.map(_blank).all().all() else error(
                 "E502", path=path, what=f"the data rows of sheet {sheet!r}",
@@ -173,12 +175,12 @@ def parse_dots(path: Path, bad: BadRows) -> Any:
                         reason="row 7 is empty", expected=LAYOUT)
         seen: dict[str, tuple[int, list[Any]]] = {}
         for i in range(7, df.shape[0]):
-            partner = df.iat[i, 1]
+            partner = cells[i, 1]
             if _blank(partner):
                 continue
             partner = str(partner).strip()
             line = i + 1
-            vals = [df.iat[i, j] for j in years]
+            vals = [cells[i, j] for j in years]
             if partner in seen:
                 first, before = seen[partner]
                 same = all((_value(a)[0] == _value(b)[0]) for a, b in zip(before, vals,
@@ -203,7 +205,7 @@ def parse_dots(path: Path, bad: BadRows) -> Any:
                     continue
             for (j, year), v in zip(years.items(), vals, strict=True):
                 value, est, ok = _value(v)
-                cell = f"{_col_letter(j)}{line}"
+                cell = f"{letters[j]}{line}"
                 if not ok or (value is not None and value < 0):
                     bad.add(line, f"bad value {v!r}", f"{sheet}!{cell}", exc=error(
                         "E503", path=path, line=line, value=v, column=f"{sheet}!{cell}",
