@@ -101,3 +101,30 @@ def test_years_and_missing_state() -> None:
     with open_store(":memory:") as st, pytest.raises(BilatError) as exc:
         salience(st, "RUS", "2022")
     assert exc.value.code == "E357"
+
+
+def test_yardstick_filled_when_its_speeches_are_stored(shared_data: Path, tmp_path: Path) -> None:
+    # two short speeches written here in the corpus's own layout (not genuine UN texts)
+    # one stance cue per sentence: the rule reads sentences, not clause structure
+    (tmp_path / "USA_77_2022.txt").write_text(
+        "We support climate finance. Climate change must be fought with new climate funds. "
+        "We support sanctions on the regime. Sanctions work.",
+        encoding="utf-8")
+    (tmp_path / "GBR_77_2022.txt").write_text(
+        "The United Kingdom supports climate finance. We welcome climate pledges. "
+        "We oppose sanctions that hurt the poor. Sanctions are no answer.",
+        encoding="utf-8")
+    from bilat.text.corpus import import_corpus
+
+    with open_store(":memory:") as st:
+        for f in ("RUS_77_2022", "CHN_77_2022"):
+            import_corpus(st, shared_data / "texts" / "ungdc" / "TXT" / f"{f}.txt",
+                          progress=False)
+        import_corpus(st, tmp_path, progress=False)
+        df = agenda(st, "RUS", "CHN", refs=[("USA", "GBR")], years="2022")
+        ref = df[df["state_a"] == "USA"].iloc[0]
+        main = df[df["state_a"] == "RUS"].iloc[0]
+        assert main["yardstick_cosine"] == ref["cosine"] and not math.isnan(ref["cosine"])
+        assert ref["agree"] == "climate" and ref["disagree"] == "sanctions"
+        assert ref["stances_compared"] == 2 and ref["agreement"] == 0.5
+        assert not df.attrs["notes"]
