@@ -26,9 +26,9 @@ where a state has no speech in the store is a gap (NaN), never zero.
 cue: supports, welcomes, calls for, committed to, …) or *opposing* (opposes, condemns,
 rejects, against, aggression, …); a sentence with cues of both kinds counts for neither
 ("we support Ukraine against aggression"); ``net = (support − oppose)/(support + oppose)``;
-the stance is ``supports`` (net > 0.2), ``opposes`` (net < −0.2), ``mixed``, or none without cues. Two
-states **agree** on an issue when both have the same non-mixed stance and **disagree** when
-one supports and the other opposes. This is a coarse, sentence-level reading (what is
+the stance is ``supports`` (net > 0.2), ``opposes`` (net < −0.2), ``mixed``, or none without
+cues. Two states **agree** on an issue when both have the same non-mixed stance and
+**disagree** when one supports and the other opposes. This is a coarse, sentence-level reading (what is
 supported or opposed is not parsed) and every judgement carries the sentences' offsets.
 """
 
