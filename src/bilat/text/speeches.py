@@ -29,7 +29,8 @@ rejects, against, aggression, …); a sentence with cues of both kinds counts fo
 the stance is ``supports`` (net > 0.2), ``opposes`` (net < −0.2), ``mixed``, or none without
 cues. Two states **agree** on an issue when both have the same non-mixed stance and
 **disagree** when one supports and the other opposes. This is a coarse, sentence-level
-reading (what is supported or opposed is not parsed) and every judgement carries the sentences' offsets.
+reading (what is supported or opposed is not parsed) and every judgement carries the
+sentences' offsets.
 """
 
 from __future__ import annotations
