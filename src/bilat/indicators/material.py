@@ -406,19 +406,20 @@ def _arms_sql(years: tuple[int, int] | None, pf: Any = None, sf: Any = None) -> 
 
 # ----------------------------------------------------------------------------- ATOP, IGO
 def _atop_sql(years: tuple[int, int] | None, pf: Any = None, sf: Any = None) -> str:
-    parts = []
-    for o in INDICATORS["alliances"]:
-        parts.append(f"""
-        SELECT least(iso3_1, iso3_2) AS s1, greatest(iso3_1, iso3_2) AS s2, year,
-               iso3_1 || '→' || iso3_2 AS direction, '{o}' AS indicator,
-               'ATOP v5.1' AS source, 'ATOP' AS family, max({o})::DOUBLE AS value,
-               '0/1' AS unit, NULL::DOUBLE AS denominator, NULL AS denominator_what,
-               TRUE AS in_universe,
-               string_agg('atop:' || ccode1 || '-' || ccode2 || '-' || year, ',') AS key
-        FROM atop_dyad_year WHERE iso3_1 IS NOT NULL AND iso3_2 IS NOT NULL
-             AND iso3_1 <> iso3_2 AND {_yr(years)} AND {(pf or _all2)('iso3_1', 'iso3_2')}
-        GROUP BY ALL""")
-    return " UNION ALL ".join(parts)
+    obls = ", ".join(INDICATORS["alliances"])
+    maxes = ", ".join(f"max({o})::DOUBLE AS {o}" for o in INDICATORS["alliances"])
+    return f"""
+    WITH t AS (
+      SELECT least(iso3_1, iso3_2) AS s1, greatest(iso3_1, iso3_2) AS s2, year,
+             iso3_1 || '→' || iso3_2 AS direction, {maxes},
+             string_agg('atop:' || ccode1 || '-' || ccode2 || '-' || year, ',') AS key
+      FROM atop_dyad_year WHERE iso3_1 IS NOT NULL AND iso3_2 IS NOT NULL
+           AND iso3_1 <> iso3_2 AND {_yr(years)} AND {(pf or _all2)('iso3_1', 'iso3_2')}
+      GROUP BY ALL)
+    SELECT s1, s2, year, direction, indicator, 'ATOP v5.1' AS source, 'ATOP' AS family,
+           value, '0/1' AS unit, NULL::DOUBLE AS denominator, NULL AS denominator_what,
+           TRUE AS in_universe, key
+    FROM t UNPIVOT (value FOR indicator IN ({obls}))"""
 
 
 def _igo_sql(years: tuple[int, int] | None, pf: Any = None, sf: Any = None) -> str:
