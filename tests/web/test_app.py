@@ -209,6 +209,9 @@ def test_readout_counts_open_their_claims_and_texts(client):
         assert by_doc[c["doc_id"]][c["start"]:c["end"]] == c["text"]
     sections = rp.xpath('//div[@id="texts"]/section')
     assert len(sections) == 2
+    # the shipped test texts are not genuine published readouts: the page says so
+    banner = rp.get_element_by_id("unverified").text_content()
+    assert all(i in banner for i in by_doc)
 
 
 def test_compare_form_redirects_to_a_stable_address(client):

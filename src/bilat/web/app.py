@@ -598,6 +598,7 @@ class Pages:
 
         cmp = self.ws.cached(("readouts", tuple(ids), tuple(sides), when, force), compute)
         held = [d.doc_id for d in cmp.documents if self.ws.scratch(d.doc_id) is not None]
+        unverified = self._unverified(cmp.documents)
         texts = []
         for d in cmp.documents:
             spans = []
@@ -621,6 +622,7 @@ class Pages:
                             "readouts-" + "-".join(i[:8] for i in ids), cmp=cmp, texts=texts,
                             shown=shown, label=label, labels=LABELS, ids=ids, sides=sides,
                             when=when, force=force, held=held, anchor=_anchor,
+                            unverified=unverified,
                             link=lambda **kw: self._readouts_link(request, **kw),
                             links=lambda n: self.download_links(request, n),
                             title="Readouts compared")
@@ -632,6 +634,13 @@ class Pages:
             if v is not None:
                 items.append((k, str(v)))
         return f"{request.url.path}?{urlencode(items)}"
+
+    def _unverified(self, docs: Sequence[Any]) -> list[str]:
+        """Ids of documents that are not among the genuine published texts in the store."""
+        genuine = self.ws.cached(("genuine",), data.genuine_hashes)
+        if genuine is None:
+            return []
+        return [d.doc_id for d in docs if d.sha256 not in genuine]
 
     def _docs_table(self) -> pd.DataFrame:
         return self.ws.cached(("documents",), data.stored_documents)
@@ -761,6 +770,7 @@ class Pages:
         meta = pd.DataFrame([{k: v for k, v in data.record(doc).items() if k != "text"}])
         return self.respond(request, "document.html.j2", {"metadata": meta},
                             f"document-{doc.doc_id}", doc=doc, pieces=pieces, start=start,
+                            unverified=self._unverified([doc]),
                             end=end, links=lambda n: self.download_links(request, n),
                             title=doc.title or f"Document {doc.doc_id}")
 

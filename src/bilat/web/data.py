@@ -389,6 +389,17 @@ def load_documents(store: Store, ids: Sequence[str], scratch: Any = None) -> lis
     return out
 
 
+def genuine_hashes(store: Store) -> set[str] | None:
+    """Content hashes of the texts loaded as genuine published readouts (``bilat fetch
+    readouts``), or None when this installation has no such collection."""
+    try:
+        from bilat.sources.readout_pairs import KIND
+    except ImportError:
+        return None
+    log = store.ingest_log(KIND)
+    return set(log["sha256"]) if len(log) else set()
+
+
 def comparison_tables(cmp: Any) -> dict[str, pd.DataFrame]:
     """The downloadable tables of a readout comparison: counts per document, every claim."""
     claims = cmp.to_frame()
