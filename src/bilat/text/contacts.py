@@ -171,7 +171,12 @@ _BLOCK_BEFORE = re.compile(
     r"[Пп]ресс-служб\w* )$")
 _BLOCK_AFTER_ZH = re.compile(
     r"^(?:办公厅|助理|顾问|特使|特别代表|新闻秘书|发言人|府|夫人|候选人|选举|大选|令|就职|任期|"
-    r"办公室|官邸|专机|卫队|权力)")
+    r"办公室|官邸|专机|卫队|权力|[^，。、；\s]{0,8}?(?:特使|特别代表|助理|顾问|办公厅|发言人|"
+    r"新闻秘书))")
+#: After a leader's *name*: his envoy or spouse is not him (习近平主席特使, 普京夫人).
+_BLOCK_AFTER_NAME_ZH = re.compile(r"^(?:主席|总统|总理|首相)?(?:特使|特别代表|夫人|顾问|助理)")
+#: Headlines of commentaries and reactions about a contact, not reports of one.
+_REACTION_ZH = re.compile(r"评价|关注|反响|热议|意义|综述|纪实|述评|引发|——")
 
 #: Aliases the CLDR short names lack, per language (name → ISO3).
 _ALIASES = {
@@ -314,6 +319,8 @@ def find_leaders(text: str, language: str, day: date) -> list[Mention]:
         idx = int(next(k for k, v in m.groupdict().items() if v is not None)[1:])
         ld = LEADERS[idx]
         role = ld.role_on(day)
+        if lang == "zh" and _BLOCK_AFTER_NAME_ZH.match(norm[m.end():m.end() + 6]):
+            continue
         if role is not None and not _BLOCK_BEFORE.search(norm[max(0, m.start() - 40):m.start()]):
             found.append(Mention(ld.state, role, ld.name, m.start(), m.end()))
     for m in _title_regex(lang).finditer(norm):
@@ -321,7 +328,7 @@ def find_leaders(text: str, language: str, day: date) -> list[Mention]:
         if _BLOCK_BEFORE.search(before):
             continue
         if lang == "zh":
-            if _BLOCK_AFTER_ZH.match(norm[m.end():m.end() + 6]):
+            if _BLOCK_AFTER_ZH.match(norm[m.end():m.end() + 14]):
                 continue
             state = _country_names("zh").get(m.group("country"))
             title = m.group("title")
@@ -524,6 +531,8 @@ def extract_contacts(
             break
     if lang == "zh" and any(re.search(_NOT_CONTACT["zh"], text[s:e]) for s, e in scopes):
         return []  # an announcement, a message or a departure, said in headline or lead
+    if lang == "zh" and title_span and _REACTION_ZH.search(text[title_span[0]:title_span[1]]):
+        return []  # a commentary or reactions about the contact
     if kind is None or evidence is None:
         return []
     if kind in ("talks", "meeting", "call"):
