@@ -94,3 +94,27 @@ def test_bad_workbooks(tmp_path: Path, store) -> None:  # noqa: ANN001
     msg = pytest.raises(BilatError, ingest, store, imf_dots.SOURCE,
                         [cases["E501"]]).value.one_line()
     assert "line 9" in msg and "Atlantis" in msg
+
+
+def test_online_fetch_uses_the_pinned_copies(tmp_path: Path, shared_data: Path, store,  # noqa: ANN001
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a mirror the five workbooks come from the pinned repository (no network here:
+    the download is replaced by a copy of the mirror's file of the same name)."""
+    from bilat.sources import core
+
+    seen: list[str] = []
+
+    def fake_download(url: str, target: Path, **_: object) -> Path:
+        seen.append(url)
+        target = Path(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes((shared_data / "trade_imf_dots" / target.name).read_bytes())
+        return target
+
+    monkeypatch.delenv("BILAT_MIRROR", raising=False)
+    monkeypatch.setattr(core, "download", fake_download)
+    res = imf_dots.fetch_dots(store, cache_dir=tmp_path / "dl", files=["DOTS_18.xlsx"])
+    assert seen == [imf_dots._REPO + "DOTS_18.xlsx"] and seen[0].startswith("https://")
+    assert res[0].rows_added > 0
+    assert {r[0] for r in store.con.execute("select reporter_iso3 from imf_dots").fetchall()} \
+        == {"BLR"}

@@ -253,22 +253,29 @@ def parse_deals(path: Path, bad: BadRows) -> Any:
     return to_arrow(out, list(out.columns))
 
 
-_SIPRI = "https://armstransfers.sipri.org"  # exports are generated on request: no fixed URL
+# SIPRI generates exports on request (armstransfers.sipri.org); these are the pinned copies
+# the mirror was taken from (see arms_sipri/SOURCES.md).
+_DELIVERIES_URL = ("https://raw.githubusercontent.com/nagehanrdogan/"
+                   "Global-Arms-Trade-Network-Analysis-1995-2024-/"
+                   "bdf78c664d67991f2b199a771dcb9e7ac392ebb7/trade_register.csv")
+_DEALS_URL = ("https://raw.githubusercontent.com/ColasDroin/SIPRI_arms_transfers_analysis/"
+              "b34bde378b96bf8450441fd6097d5c19b278b8ca/trade-register.csv")
 DELIVERIES = Source(
     kind="sipri_deliveries", table="sipri_deliveries", mirror_dir="arms_sipri",
     files=("trade_register.csv",), parse=parse_deliveries, citation=CITATION,
+    urls={"trade_register.csv": _DELIVERIES_URL},
     key_columns=("deal_id", "delivery_year"), title="SIPRI trade register (deliveries by year)",
 )
 DEALS = Source(
     kind="sipri_deals", table="sipri_deals", mirror_dir="arms_sipri",
     files=("trade-register.csv",), parse=parse_deals, citation=CITATION,
-    title="SIPRI trade register (one row per deal)",
+    urls={"trade-register.csv": _DEALS_URL}, title="SIPRI trade register (one row per deal)",
 )
 
 
 def fetch_sipri(store: Any, mirror: str | Path | None = None, *, on_bad_rows: str = "fail",
                 **kw: Any) -> list[Any]:
-    """Load both SIPRI exports from ``<mirror>/arms_sipri/`` (SIPRI generates them on request
-    at armstransfers.sipri.org; there is no fixed download address, so a mirror is needed)."""
+    """Load both SIPRI exports from ``<mirror>/arms_sipri/`` (or, without a mirror, the pinned
+    copies the mirror was taken from; SIPRI itself generates exports on request)."""
     return (fetch(DELIVERIES, store, mirror=mirror, on_bad_rows=on_bad_rows, **kw)
             + fetch(DEALS, store, mirror=mirror, on_bad_rows=on_bad_rows, **kw))

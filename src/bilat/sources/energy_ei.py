@@ -350,8 +350,11 @@ def _has_sheets(path: Path) -> bool:
 SOURCE = Source(
     kind="energy_ei", table="energy_trade", mirror_dir="energy_ei", files=(FILE,),
     parse=parse_ei, citation=CITATION, key_columns=("sheet", "cell"),
-    urls={FILE: "https://www.energyinst.org/__data/assets/excel_doc/0020/1540550/"
-                "EI-Stats-Review-All-Data.xlsx"},
+    # the copy the mirror was taken from (nfcd/energyPlots, pinned commit); the EI's own
+    # download page renames the workbook with each edition
+    urls={FILE: "https://raw.githubusercontent.com/nfcd/energyPlots/"
+                "026832f3c14a739dfcbcf8c7fc5c4ef75089fccd/data/"
+                "Statistical%20Review%20of%20World%20Energy%20Data.xlsx"},
     title="Energy Institute Statistical Review workbook",
 )
 

@@ -128,7 +128,7 @@ def parse_engagements(path: Path, bad: BadRows) -> Any:
 
 SOURCE = Source(
     kind="chinavitae", table="leader_engagements", mirror_dir="diplomacy_chinavitae",
-    files=("all_engagements_2003-2018.csv",), parse=parse_engagements, citation=CITATION,
+    files=("all_engagements_2003-2018.rds",), parse=parse_engagements, citation=CITATION,
     urls={"all_engagements_2003-2018.rds": _URL}, key_columns=("line",),
     title="China Vitae engagements 2003-2018",
 )

@@ -236,8 +236,24 @@ SOURCE = Source(
 )
 
 
+#: The five reporters' workbooks as pinned in SamLeBlanc/Direction-of-Trade-Map (the copy the
+#: mirror was taken from; the IMF portal exports them on request).
+ONLINE_FILES = ("DOTS_162.xlsx", "DOTS_40.xlsx", "DOTS_18.xlsx", "DOTS_208.xlsx",
+                "DOTS_207.xlsx")
+_REPO = ("https://raw.githubusercontent.com/SamLeBlanc/Direction-of-Trade-Map/"
+         "a0b40afbac7cefc59a4b35c1ebe541ac546aafad/data/DOTS/")
+
+
 def fetch_dots(store: Any, mirror: str | Path | None = None, *, on_bad_rows: str = "fail",
                files: list[str] | None = None, **kw: Any) -> list[Any]:
-    """Load every ``DOTS_*.xlsx`` under ``<mirror>/trade_imf_dots/`` (the IMF portal exports
-    them on request; there is no fixed download address, so a mirror is needed)."""
+    """Load every ``DOTS_*.xlsx`` under ``<mirror>/trade_imf_dots/``; without a mirror, the
+    five pinned workbooks (Russia, China, Belarus, United States, United Kingdom)."""
+    from dataclasses import replace
+
+    from bilat.config import resolve_mirror
+
+    if resolve_mirror(mirror) is None:
+        online = replace(SOURCE, files=ONLINE_FILES,
+                         urls={f: _REPO + f for f in ONLINE_FILES})
+        return fetch(online, store, mirror=None, on_bad_rows=on_bad_rows, files=files, **kw)
     return fetch(SOURCE, store, mirror=mirror, on_bad_rows=on_bad_rows, files=files, **kw)
