@@ -475,13 +475,14 @@ def extract_claims(doc: Document, lexicon: Lexicon | None = None) -> list[Claim]
                     f_kind == "side" and not _ZH_SPEECH_AFTER_SUBJECT.match(text[len(
                         found[3]):]) and not _ZH_JOINT_NARRATIVE.match(text)):
                 found = None
-        if found is not None and turn is not None and found[2] == "both" \
-                and _rx(r"^(?:they|они)\b").match(found[3].strip()):
-            found = None  # "They know how to do things in China": still the turn's speaker
         if turn is not None and found is not None and (
-                found[2] == "both" or _VOCATIVE.match(text[len(found[3]):] if text.startswith(
-                    found[3]) else text[text.find(found[3]) + len(found[3]):])):
-            found = None  # "President Xi, my dear friend, …": addressed, not speaking
+                (found[2] == "both" and _rx(r"^(?:[^,]{0,40},\s*)?(?:they|они)\b").match(
+                    found[3].strip())) or _VOCATIVE.match(
+                    text[len(found[3]):] if text.startswith(found[3])
+                    else text[text.find(found[3]) + len(found[3]):])):
+            # "President Xi, my dear friend, …": addressed, not speaking; "They know how to do
+            # things in China": the turn's speaker talking about others
+            found = None
         if turn is not None and found is None and not (pronoun and last_any_person):
             # first-person speech in a transcript: whoever holds the turn says it; a briefing
             # turn ("Yury Ushakov: … President Biden said …") still names other speakers
