@@ -79,6 +79,11 @@ def test_material_commands(real_store: str, tmp_path: Path,
                        "China", "--indicator", "tiv", "--yardstick", "--ref", "RUS-VNM",
                        "--years", "2014", "-f", "csv")
     side = pd.read_csv(io.StringIO(out))
+    code, out, _ = run(capsys, "--store", real_store, "material", "indicators", "RUS", "CHN",
+                       "--indicator", "tiv", "--years", "2014", "-f", "csv")
+    flat = pd.read_csv(io.StringIO(out))
+    r2c = flat[flat.direction == "RUS→CHN"].iloc[0]
+    assert r2c["rows"].startswith("sipri:") and "[" not in r2c["rows"]
     assert {"RUS–CHN", "RUS–VNM", "RUS–CHN pct"} <= set(side.columns)
     code, out, _ = run(capsys, "--store", real_store, "material", "deals", "RUS", "CHN",
                        "--years", "2015", "-f", "csv")

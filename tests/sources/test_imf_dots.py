@@ -83,6 +83,8 @@ def test_bad_workbooks(tmp_path: Path, store) -> None:  # noqa: ANN001
         "E501": _workbook(tmp_path / "unknown.xlsx", [("World", [1, 2]), ("Atlantis", [1, 2])]),
         "E503": _workbook(tmp_path / "text.xlsx", [("World", ["n/a", 2])]),
         "E018": tmp_path / "empty.xlsx",
+        "E504": _workbook(tmp_path / "twice.xlsx", [("World", [1, 2]), ("Australia", [1, 2]),
+                                                    ("Australia", [1, 3])]),
     }
     cases["E018"].write_bytes(b"")
     for code, path in cases.items():

@@ -178,6 +178,9 @@ def indicators(
             material.chart(df, indicator, chart)
             err.print(f"wrote {chart}", markup=False)
         shown = material.yardsticks(df, indicator) if yardstick and indicator else df
+        if fmt in ("csv", "table") and "rows" in shown.columns:  # lists read badly as text
+            shown = shown.assign(rows=shown["rows"].map(
+                lambda v: " ".join(v) if isinstance(v, list) else v))
         emit(shown, fmt, output, title=f"material ties {a}–{b}", columns=[
             "dyad", "year", "direction", "indicator", "value", "percentile", "unit",
             "source", "denominator"])
