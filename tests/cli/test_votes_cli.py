@@ -175,6 +175,11 @@ def test_idealpoints_vetoes_search_cli(full_store: str, tmp_path: Path,
         "RUS–CHN", "RUS–BLR", "USA–GBR"]
     assert df["year"].max() == 2024 and df.loc[df["year"] == 2024, "basis"].str.startswith(
         "published estimate only").all()
+    code, out, _ = run(capsys, "--store", full_store, "votes", "idealpoint-states", "RUS",
+                       "china", "--years", "2024", "-f", "csv")
+    pts = pd.read_csv(io.StringIO(out)).set_index("iso3")
+    assert code == 0 and pts.loc["RUS", "ideal"] == pytest.approx(-0.5985, abs=1e-4)
+    assert pts.loc["CHN", "n_votes"] == 100  # voeten-2025/SOURCES.md
     code, out, err = run(capsys, "--store", full_store, "votes", "vetoes", "RUS", "CHN",
                          "--joint", "-f", "json")
     assert code == 0 and len(json.loads(out)) == 14 and "14 joint veto" in err
@@ -197,6 +202,7 @@ def test_new_bad_inputs_are_one_line(full_store: str, tmp_path: Path,
                         (("search",), "E222"),
                         (("core-issues", "RUS", "CHN", "--stance", "maybe"), "E223"),
                         (("divergent", "RUS", "CHN", "--core-issues", str(bad)), "E221"),
-                        (("affinity", "RUS", "CHN", "--years", "2023"), "E210")]:
+                        (("affinity", "RUS", "CHN", "--years", "2023"), "E210"),
+                        (("vetoes", "--by", "year"), "E012")]:
         code, out, err = run(capsys, "--store", full_store, "votes", *argv)
         assert code == 1 and err.startswith(f"error: [{code_}]") and out == "", argv

@@ -91,3 +91,18 @@ def test_bad_rows_and_nothing_half_stored(tmp_path: Path, file_store: Store,
     empty.write_text("ccode,iso3c,countryname,year,idealpointfp,nvotesfp\n", encoding="utf-8")
     with pytest.raises(BilatError, match="E018"):
         I.ingest_idealpoints(file_store, [empty])
+
+
+def test_fetch_reads_whichever_release_the_mirror_holds(tmp_path: Path, store: Store,
+                                                       folders: tuple[Path, Path]) -> None:
+    import shutil
+
+    (tmp_path / "unga").mkdir()
+    with pytest.raises(BilatError, match="E011"):
+        I.fetch_idealpoints(store, tmp_path)
+    target = tmp_path / "unga" / "voeten-2025"
+    target.mkdir()
+    shutil.copy(folders[1] / I.YEAR_FILE, target / I.YEAR_FILE)
+    res = I.fetch_idealpoints(store, tmp_path)
+    assert [r.file for r in res] == [I.YEAR_FILE] and res[0].rows_added == 11440
+    assert not store.has_table("un_idealpoints_session")

@@ -359,6 +359,29 @@ def idealpoints(
                   "percentile", "basis", "low_n"])
 
 
+@votes_app.command("idealpoint-states")
+def idealpoint_states(
+    states: list[str] = typer.Argument(..., help="States, e.g. RUS CHN USA."),
+    years: str | None = YearsOption,
+    estimate: str = typer.Option("fp", "--estimate", help="fp, all, legacy or session."),
+    fmt: str = FormatOption,
+    output: Path | None = OutputOption,
+) -> None:
+    """Each state's ideal point per year (or session), with its 90 % interval and the votes
+    behind it: Voeten's published estimates."""
+    from bilat.indicators import votes as V
+    from bilat.reference.countries import resolve_state
+
+    iso = [resolve_state(s) for s in states]
+    store = get_store()
+    try:
+        df = V.idealpoint_states(store, iso, years=years, estimate=estimate)
+    finally:
+        store.close()
+    emit(df, fmt, output, title="Ideal points (published estimates)",
+         columns=["iso3", "year", "session", "ideal", "q5", "q95", "n_votes"])
+
+
 @votes_app.command("vetoes")
 def vetoes(
     countries: list[str] = typer.Argument(None, help="Optional pair A B, e.g. RUS CHN."),

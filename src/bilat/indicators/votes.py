@@ -1038,10 +1038,15 @@ def affinity(
     return res
 
 
+def _span(rng: tuple[int, int]) -> str:
+    """``(2023, 2023)`` → ``2023``; ``(2019, 2023)`` → ``2019–2023``."""
+    return str(rng[0]) if rng[0] == rng[1] else f"{rng[0]}–{rng[1]}"
+
+
 def _what(pair: tuple[str, str], rng: Any, issue: str | None) -> str:
     text = f"{pair[0]}–{pair[1]}"
     if rng:
-        text += f" in {rng[0]}–{rng[1]}"
+        text += f" in {_span(rng)}"
     if issue:
         text += f" on issue {issue}"
     return text
@@ -1124,7 +1129,7 @@ def nearest(
                       important_only=False, anchor=a3)
     df = _tidy(_indices(t).to_pyarrow().to_pandas())
     if df.empty:
-        raise error("E210", what=f"{a3}" + (f" in {rng[0]}–{rng[1]}" if rng else ""))
+        raise _no_votes(store, f"{a3}" + (f" in {_span(rng)}" if rng else ""), body)
     key = shown[0]
     ok = df["n"] >= min_votes
     df = df.sort_values([key, "n"], ascending=[False, False], na_position="last")
@@ -1761,7 +1766,7 @@ def idealpoint_states(
     years: str | Sequence[int] | None = None,
     estimate: str = "fp",
 ) -> pd.DataFrame:
-    """Ideal points per state and year (or session): ``iso3``, ``year``, ``session`` (text,
+    """Ideal points per state and year (or session): ``iso3``, ``year``, ``session`` (text;
     ``estimate="session"`` only), ``ideal``, ``q5``/``q95`` (the 90 % posterior interval),
     ``n_votes`` (votes the estimate rests on), ``estimate``, ``source``. Published figures of
     Bailey, Strezhnev & Voeten (2017) as released by Voeten (see :data:`ESTIMATES`)."""
@@ -1778,6 +1783,8 @@ def idealpoint_states(
     df = store.con.execute(f"SELECT * FROM ({sql})" + (" WHERE " + " AND ".join(where)
                                                        if where else "")
                            + " ORDER BY iso3, year", params).df()
+    if estimate != "session":
+        df = df.drop(columns="session")
     df["estimate"] = estimate
     df["source"] = ESTIMATES[estimate]
     return df
@@ -1987,8 +1994,9 @@ def vetoes(
     rng = parse_years(years)
     a3 = _state(a) if a else None
     b3 = _state(b) if b else None
-    if (a3 is None) != (b3 is None) and by == "year":
-        raise error("E012", value=a or b, option="A B", options="two states, e.g. RUS CHN")
+    if by == "year" and (a3 is None or b3 is None):
+        raise error("E012", value=a or b or "", option="A B with --by year",
+                    options="two states, e.g. RUS CHN")
     if a3 and b3 and a3 == b3:
         raise error("E216", value=a3)
     df = store.con.execute("SELECT * FROM unsc_vetoes ORDER BY date, veto_id").df()
@@ -2047,8 +2055,7 @@ def vetoes(
         if c not in frame:
             frame[c] = pd.NA
         frame[c] = frame[c].astype("Int64")
-    frame.insert(1, "a", a3)
-    frame.insert(2, "b", b3)
+    frame["a"], frame["b"] = a3, b3
     frame.attrs["warnings"] = warn + [
         "Security Council votes: adopted resolutions only, from the UN Digital Library scrape "
         "(to 2021): vetoed drafts and procedural votes are not in it"]
@@ -2127,7 +2134,7 @@ def coincidence(
     rv = rv.semi_join(rc, "vote_id")
     n_ref = rv.count().to_pandas()
     if not n_ref:
-        raise error("E210", what=f"{ref} in {year}")
+        raise _no_votes(store, f"{ref} in {year}")
     others = v.filter(v.iso3 != ref)
     members = others.semi_join(rc, "vote_id").select("iso3").distinct()
     grid = members.cross_join(rv)

@@ -222,13 +222,24 @@ YEAR_SOURCE = Source(
 
 def fetch_idealpoints(store: Store, mirror: str | Path | None = None, *,
                       on_bad_rows: str = "fail") -> list[Any]:
-    """Load both releases from ``<mirror>/unga/voeten-2024/`` and ``<mirror>/unga/voeten-2025/``.
+    """Load both releases from ``<mirror>/unga/voeten-2024/`` and ``<mirror>/unga/voeten-2025/``
+    (either may be absent; E011 when neither is there).
 
     The Dataverse files have no stable public download address bilat can pin; without a
     mirror this is E010 saying so (download them by hand and use ``--mirror``).
     """
-    return (fetch(SESSION_SOURCE, store, mirror=mirror, on_bad_rows=on_bad_rows)
-            + fetch(YEAR_SOURCE, store, mirror=mirror, on_bad_rows=on_bad_rows))
+    from bilat.config import resolve_mirror
+
+    root = resolve_mirror(mirror)
+    if root is None:
+        return fetch(SESSION_SOURCE, store, mirror=mirror, on_bad_rows=on_bad_rows)
+    present = [s for s in (SESSION_SOURCE, YEAR_SOURCE) if (Path(root) / s.mirror_dir).is_dir()]
+    if not present:
+        raise error("E011", path=f"{YEAR_SOURCE.mirror_dir}/{YEAR_FILE}", mirror=root)
+    out: list[Any] = []
+    for src in present:
+        out += fetch(src, store, mirror=root, on_bad_rows=on_bad_rows)
+    return out
 
 
 def ingest_idealpoints(store: Store, paths: list[str | Path], *,

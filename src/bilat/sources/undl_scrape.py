@@ -195,7 +195,13 @@ def _int(text: str) -> int | None:
 
 
 def parse(path: Path, bad: BadRows) -> pa.Table:
-    """Read the wide scrape and melt it: one row per state and roll call (module docstring)."""
+    """Read the wide scrape and melt it: one row per state and roll call (module docstring).
+
+    Row checks (council, record number, date, totals) run per row; the ~260 vote cells of
+    every row are checked and melted with NumPy. Problems are reported in file order, so
+    under ``fail`` the first bad line is the one named.
+    """
+    import numpy as np
     import pyarrow as pa
 
     text = _open_text(Path(path))
@@ -208,12 +214,11 @@ def parse(path: Path, bad: BadRows) -> pa.Table:
                     "NO-VOTE COUNT, ABSENT COUNT, NO COUNT, YES COUNT, Link, token, then one "
                     "column per member state")
     pos = {c: header.index(c) for c in META}
-    state_cols = [(i, c) for i, c in enumerate(header) if c not in META]
-    states = _state_map([c for _, c in state_cols])
-    cols: dict[str, list[Any]] = {k: [] for k in (
-        "undl_id", "body", "date", "year", "session", "symbol", "title", "url", "iso3",
-        "state", "vote", "vote_num", "code", "total_yes", "total_no", "total_abstain",
-        "total_nonvoting", "total_votes", "line")}
+    state_idx = [i for i, c in enumerate(header) if c not in META]
+    state_names = [header[i] for i in state_idx]
+    states = _state_map(state_names)
+    problems: dict[int, tuple[str, str]] = {}
+    keep: list[tuple[int, list[str], dict[str, Any]]] = []
     seen: dict[int, int] = {}
     n_rows = 0
     for row in reader:
@@ -223,20 +228,21 @@ def parse(path: Path, bad: BadRows) -> pa.Table:
         n_rows += 1
         raw = ",".join(row[:11])
         if len(row) != len(header):
-            bad.add(line, f"{len(row)} fields, the header has {len(header)}", raw)
+            problems[line] = (f"{len(row)} fields, the header has {len(header)}", raw)
             continue
         council = row[pos["Council"]].strip()
         body = BODIES.get(council)
         if body is None:
-            bad.add(line, f"unknown Council {council!r} (valid: General Assembly, "
-                    "Security Council)", raw)
+            problems[line] = (f"unknown Council {council!r} (valid: General Assembly, "
+                              "Security Council)", raw)
             continue
         uid = _int(row[pos["token"]])
         if uid is None:
-            bad.add(line, f"record number (token) {row[pos['token']]!r} is not a number", raw)
+            problems[line] = (f"record number (token) {row[pos['token']]!r} is not a number",
+                              raw)
             continue
         if uid in seen:
-            bad.add(line, f"record {uid} repeats line {seen[uid]}", raw)
+            problems[line] = (f"record {uid} repeats line {seen[uid]}", raw)
             continue
         dtext = row[pos["Date"]].strip()
         day: date | None = None
@@ -246,81 +252,142 @@ def parse(path: Path, bad: BadRows) -> pa.Table:
             try:
                 day = date.fromisoformat(dtext)
             except ValueError:
-                bad.add(line, f"Date {dtext!r} is not YYYY-MM-DD", raw)
+                problems[line] = (f"Date {dtext!r} is not YYYY-MM-DD", raw)
                 continue
             year = day.year
         if not 1945 <= year <= 2100:
-            bad.add(line, f"Date {dtext!r} is outside 1945–2100", raw)
+            problems[line] = (f"Date {dtext!r} is outside 1945–2100", raw)
             continue
         totals = {k: _int(row[pos[c]]) for k, c in (
             ("total_yes", "YES COUNT"), ("total_no", "NO COUNT"),
             ("total_abstain", "ABSENT COUNT"), ("total_nonvoting", "NO-VOTE COUNT"),
             ("total_votes", "TOTAL VOTES"))}
         if any(v is None for v in totals.values()):
-            bad.add(line, "a totals column is not a whole number", raw)
-            continue
-        votes: dict[str, tuple[str, str]] = {}
-        counts = {"Y": 0, "N": 0, "A": 0, "X": 0}
-        problem = None
-        for i, col in state_cols:
-            code = row[i].strip().upper()
-            if not code:
-                continue
-            if code not in CODES:
-                problem = f"vote code {row[i]!r} in column {col!r} (valid: Y, N, A, X, empty)"
-                break
-            counts[code] += 1
-            iso = states[col]
-            if iso is None:
-                if " ".join(col.split()).upper() in UNATTRIBUTABLE:
-                    continue  # known debris: counted in the totals, attributable to nobody
-                problem = f"a vote in column {col!r}, which names no known state"
-                break
-            if iso == "CHN" and (year < 1971 if day is None else day <= CHINA_SEAT_CHANGE):
-                iso = "TWN"  # the Republic of China's seat (it left on 25 Oct 1971)
-            if iso in votes and votes[iso][0] != code:
-                problem = (f"{iso} has two votes: {votes[iso][0]!r} in column "
-                           f"{votes[iso][1]!r} and {code!r} in {col!r}")
-                break
-            votes[iso] = (code, col)
-        if problem is None:
-            want = {"Y": totals["total_yes"], "N": totals["total_no"],
-                    "A": totals["total_abstain"], "X": totals["total_nonvoting"]}
-            if counts != want or sum(counts.values()) != totals["total_votes"]:
-                problem = (f"the votes in the row (Y {counts['Y']}, N {counts['N']}, A "
-                           f"{counts['A']}, X {counts['X']}) disagree with its totals (YES "
-                           f"{want['Y']}, NO {want['N']}, ABSENT {want['A']}, NO-VOTE "
-                           f"{want['X']}, TOTAL {totals['total_votes']})")
-        if problem is not None:
-            bad.add(line, problem, raw)
+            problems[line] = ("a totals column is not a whole number", raw)
             continue
         seen[uid] = line
         symbol = row[pos["Resolution"]].strip() or None
-        if symbol in ("MISSING_DATA",):
+        if symbol == "MISSING_DATA":
             symbol = None
-        sess = parse_symbol(symbol)[0] if body == "GA" and parse_symbol(symbol) else None
-        title = row[pos["Title"]].strip() or None
-        url = row[pos["Link"]].strip() or None
-        for iso, (code, col) in votes.items():
-            vote, num = CODES[code]
-            cols["undl_id"].append(uid)
-            cols["body"].append(body)
-            cols["date"].append(day)
-            cols["year"].append(year)
-            cols["session"].append(sess)
-            cols["symbol"].append(symbol)
-            cols["title"].append(title)
-            cols["url"].append(url)
-            cols["iso3"].append(iso)
-            cols["state"].append(col)
-            cols["vote"].append(vote)
-            cols["vote_num"].append(num)
-            cols["code"].append(code)
-            for k, v in totals.items():
-                cols[k].append(v)
-            cols["line"].append(line)
+        parsed = parse_symbol(symbol) if body == "GA" else None
+        meta = {"undl_id": uid, "body": body, "date": day, "year": year,
+                "session": parsed[0] if parsed else None, "symbol": symbol,
+                "title": row[pos["Title"]].strip() or None,
+                "url": row[pos["Link"]].strip() or None, "line": line, "raw": raw, **totals}
+        keep.append((line, [row[i] for i in state_idx], meta))
     if n_rows == 0:
         raise error("E018", path=path)
+
+    # the vote cells of the rows that passed, as one array: rows × state columns
+    cells = np.array([k[1] for k in keep], dtype=str).reshape(len(keep), len(state_idx))
+    odd = ~np.isin(cells, ["", *CODES])
+    if odd.any():  # lower case or padded codes: normalised where they occur only
+        cells = cells.astype(object)
+        cells[odd] = [str(x).strip().upper() for x in cells[odd]]
+        cells = cells.astype(str)
+    ok = np.ones(len(keep), dtype=bool)
+    reason: dict[int, str] = {}
+
+    def flag(mask: Any, why: Any) -> None:
+        for r in np.flatnonzero(mask & ok):
+            reason[int(r)] = why(int(r))
+        ok[mask] = False
+
+    valid = np.isin(cells, ["", *CODES])
+    flag(~valid.all(axis=1), lambda r: (
+        lambda c: f"vote code {keep[r][1][c]!r} in column {state_names[c]!r} (valid: Y, N, "
+                  "A, X, empty)")(int(np.flatnonzero(~valid[r])[0])))
+    iso = np.array([states[c] or "" for c in state_names], dtype=object)
+    debris = np.array([" ".join(c.split()).upper() in UNATTRIBUTABLE for c in state_names])
+    unknown = (iso == "") & ~debris
+    filled = cells != ""
+    bad_col = filled & unknown[None, :]
+
+    def unnamed(r: int) -> str:
+        col = state_names[int(np.flatnonzero(bad_col[r])[0])]
+        return f"a vote in column {col!r}, which names no known state"
+    flag(bad_col.any(axis=1), unnamed)
+    # one state through two columns (USSR and RUSSIAN FEDERATION…): the votes must agree
+    groups: dict[str, list[int]] = {}
+    for c, s in enumerate(iso):
+        if s:
+            groups.setdefault(s, []).append(c)
+    for s, cols in groups.items():
+        if len(cols) < 2:
+            continue
+        sub = cells[:, cols]
+        nonempty = sub != ""
+        first = np.where(nonempty.any(axis=1), sub[np.arange(len(sub)),
+                                                   nonempty.argmax(axis=1)], "")
+        clash = (nonempty & (sub != first[:, None])).any(axis=1)
+
+        def why(r: int, cols: list[int] = cols, s: str = s) -> str:
+            got = [(state_names[c], keep[r][1][c].strip().upper()) for c in cols
+                   if cells[r, c]]
+            return (f"{s} has two votes: {got[0][1]!r} in column {got[0][0]!r} and "
+                    f"{got[1][1]!r} in {got[1][0]!r}")
+        flag(clash, why)
+    counts = {k: (cells == k).sum(axis=1) for k in CODES}
+    want = {k: np.array([m[2][f] for m in keep], dtype=np.int64) for k, f in (
+        ("Y", "total_yes"), ("N", "total_no"), ("A", "total_abstain"),
+        ("X", "total_nonvoting"))}
+    tot = np.array([m[2]["total_votes"] for m in keep], dtype=np.int64)
+    off = np.zeros(len(keep), dtype=bool)
+    for k in CODES:
+        off |= counts[k] != want[k]
+    off |= sum(counts.values()) != tot
+    flag(off, lambda r: (
+        f"the votes in the row (Y {counts['Y'][r]}, N {counts['N'][r]}, A {counts['A'][r]}, "
+        f"X {counts['X'][r]}) disagree with its totals (YES {want['Y'][r]}, NO "
+        f"{want['N'][r]}, ABSENT {want['A'][r]}, NO-VOTE {want['X'][r]}, TOTAL {tot[r]})"))
+    for r, why_text in reason.items():
+        problems[keep[r][0]] = (why_text, keep[r][2]["raw"])
+    for line in sorted(problems):
+        bad.add(line, *problems[line])
+
+    # melt: one row per attributable non-empty cell of the rows that passed
+    rows_i, cols_i = np.nonzero(filled & ~debris[None, :] & ok[:, None])
+    metas = [k[2] for k in keep]
+    names = sorted({s for s in iso if s} | {"TWN"})
+    code_of = {s: i for i, s in enumerate(names)}
+    col_code = np.array([code_of.get(s, -1) for s in iso], dtype=np.int64)
+    iso_code = col_code[cols_i]
+    seat = np.array([(m["year"] < 1971) if m["date"] is None else
+                     (m["date"] <= CHINA_SEAT_CHANGE) for m in metas], dtype=bool)
+    if "CHN" in code_of:  # the Republic of China's seat until 25 Oct 1971
+        iso_code[(iso_code == code_of["CHN"]) & seat[rows_i]] = code_of["TWN"]
+    # a state given through two agreeing columns: once
+    _, first_i = np.unique(rows_i * len(names) + iso_code, return_index=True)
+    sel = np.sort(first_i)
+    rows_i, cols_i, iso_code = rows_i[sel], cols_i[sel], iso_code[sel]
+    codes = cells[rows_i, cols_i]
+    take = pa.array(rows_i)
+
+    def per_row(key: str, typ: Any) -> Any:
+        return pa.array([m[key] for m in metas], type=typ).take(take)
+
+    keys = list(CODES)
+    kidx = np.zeros(len(codes), dtype=np.int64)
+    for i, k in enumerate(keys):
+        kidx[codes == k] = i
+    nums = np.array([-1 if CODES[k][1] is None else CODES[k][1] for k in keys],
+                    dtype=np.int8)[kidx]
+    out = {
+        "undl_id": per_row("undl_id", pa.int64()), "body": per_row("body", pa.string()),
+        "date": per_row("date", pa.date32()), "year": per_row("year", pa.int32()),
+        "session": per_row("session", pa.string()), "symbol": per_row("symbol", pa.string()),
+        "title": per_row("title", pa.string()), "url": per_row("url", pa.string()),
+        "iso3": pa.array(names, pa.string()).take(pa.array(iso_code)),
+        "state": pa.array(state_names, pa.string()).take(pa.array(cols_i)),
+        "vote": pa.array([CODES[k][0] for k in keys], pa.string()).take(pa.array(kidx)),
+        "vote_num": pa.array(nums, mask=nums < 0, type=pa.int8()),
+        "code": pa.array(codes, pa.string()),
+        "total_yes": per_row("total_yes", pa.int32()),
+        "total_no": per_row("total_no", pa.int32()),
+        "total_abstain": per_row("total_abstain", pa.int32()),
+        "total_nonvoting": per_row("total_nonvoting", pa.int32()),
+        "total_votes": per_row("total_votes", pa.int32()), "line": per_row("line", pa.int64()),
+    }
     schema = pa.schema([
         ("undl_id", pa.int64()), ("body", pa.string()), ("date", pa.date32()),
         ("year", pa.int32()), ("session", pa.string()), ("symbol", pa.string()),
@@ -330,7 +397,7 @@ def parse(path: Path, bad: BadRows) -> pa.Table:
         ("total_abstain", pa.int32()), ("total_nonvoting", pa.int32()),
         ("total_votes", pa.int32()), ("line", pa.int64()),
     ])
-    return pa.table(cols, schema=schema)
+    return pa.Table.from_pydict(out, schema=schema)
 
 
 SOURCE = Source(
