@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bilat.errors import BilatError
 from bilat.indicators import material
@@ -242,3 +244,32 @@ def test_all_dyads_of_a_year(mstore: Store) -> None:
     x = mine.set_index("direction")["value"]
     y = one[one.indicator == "tiv"].set_index("direction")["value"]
     assert x["RUS→CHN"] == y["RUS→CHN"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(min_value=-3, max_value=6), min_size=1, max_size=30),
+       st.lists(st.booleans(), min_size=30, max_size=30))
+def test_percentile_is_the_midrank_share(values: list[int], asym: list[bool]) -> None:
+    """``_rank`` gives 100 × (n below + n equal / 2) / n within indicator and year, on |x| for
+    asymmetry, and nothing for rows outside the universe."""
+    import duckdb
+
+    n = len(values)
+    df = pd.DataFrame({
+        "indicator": ["asymmetry" if a else "tiv" for a in asym[:n]],
+        "family": "F", "year": [2000 + (i % 2) for i in range(n)],
+        "value": [float(v) for v in values], "in_universe": [v != 0 for v in values],
+    })
+    con = duckdb.connect()
+    con.register("u", df)
+    got = material._rank(con, "SELECT * FROM u", df.copy())
+    con.close()
+    for i, r in df.iterrows():
+        if not r.in_universe:
+            assert np.isnan(got.percentile[i])
+            continue
+        g = df[(df.indicator == r.indicator) & (df.year == r.year) & df.in_universe]
+        f = (lambda x: abs(x)) if r.indicator == "asymmetry" else (lambda x: x)
+        v, u = f(r.value), g.value.map(f)
+        want = 100 * ((u < v).sum() + (u == v).sum() / 2) / len(g)
+        assert got.percentile[i] == pytest.approx(want) and got.n_dyads[i] == len(g)
