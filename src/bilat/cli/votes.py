@@ -104,9 +104,10 @@ def fetch_undl_scrape(
     file: list[Path] = typer.Option([], "--file", help="Local copies instead ('UN DATA.csv.zip'"
                                     " or the unzipped CSV; repeatable)."),
 ) -> None:
-    """Load the UN Digital Library voting scrape (GA and SC, 1946–2021; mirror folder
-    unga/undl-scrape-2021). It is merged with the unvotes data without counting a roll call
-    twice (see `bilat votes disagreements`)."""
+    """Load the UN Digital Library voting scrape (GA and SC, 1946–2021).
+
+    Mirror folder unga/undl-scrape-2021. It is merged with the unvotes data without counting
+    a roll call twice (see `bilat votes disagreements`)."""
     from bilat.sources import undl_scrape as S
 
     policy = _policy(on_bad_rows)
@@ -126,8 +127,9 @@ def fetch_idealpoints(
     file: list[Path] = typer.Option([], "--file", help="Local copies instead (the session CSV,"
                                     " the year .dta or its CSV; repeatable)."),
 ) -> None:
-    """Load Voeten's ideal points: by session (June 2024; unga/voeten-2024) and by calendar
-    year (July 2025; unga/voeten-2025)."""
+    """Load Voeten's ideal points, by session (June 2024) and by calendar year (July 2025).
+
+    Mirror folders unga/voeten-2024 and unga/voeten-2025."""
     from bilat.sources import idealpoints as I
 
     policy = _policy(on_bad_rows)
@@ -189,8 +191,9 @@ def affinity(
     chart: Path | None = typer.Option(None, "--chart", help="Also write a chart (.html/.json) of "
                                       "the first index (kappa unless -m says otherwise)."),
 ) -> None:
-    """Chance-corrected affinity (kappa, pi, S) of A and B, raw agreement beside, with the
-    votes behind each figure."""
+    """Chance-corrected affinity (kappa, pi, S) of A and B, raw agreement beside.
+
+    Each figure carries n, a low_n flag and the vote ids behind it (CSV/JSON)."""
     from bilat.indicators import votes as V
 
     a, b, refs = _pairs(countries, ref)
@@ -236,8 +239,10 @@ def divergent(
     fmt: str = FormatOption,
     output: Path | None = OutputOption,
 ) -> None:
-    """Where A and B parted ways: first the votes on either side's core issues where the
-    other did not vote with it (with the reason), then the rest by salience."""
+    """Where A and B parted ways: core-issue splits first, then the rest by salience.
+
+    Core-issue splits are the votes on either side's core issues where the other did not
+    vote with it, each with the reason."""
     from bilat.cli._base import parse_pairs
     from bilat.errors import error
     from bilat.indicators import votes as V
@@ -307,8 +312,9 @@ def search(
     fmt: str = FormatOption,
     output: Path | None = OutputOption,
 ) -> None:
-    """Find roll calls by words or symbol, with each --state's vote. Titles are full in
-    CSV/JSON/Parquet; the terminal wraps them, never cuts."""
+    """Find roll calls by words or symbol, with each --state's vote.
+
+    Titles are full in CSV/JSON/Parquet; the terminal wraps them, never cuts."""
     from bilat.indicators import votes as V
     from bilat.reference.countries import resolve_state
 
@@ -335,9 +341,11 @@ def idealpoints(
     output: Path | None = OutputOption,
     chart: Path | None = typer.Option(None, "--chart", help="Also write a chart (.html/.json)."),
 ) -> None:
-    """Ideal-point distance of A and B per year with yardsticks (reference dyads, percentile
-    among all dyads): Voeten's published estimates (Bailey, Strezhnev & Voeten 2017), the
-    only figures for 2022–2024, when no roll calls are held (column 'basis')."""
+    """Ideal-point distance of A and B per year, with yardsticks and percentiles.
+
+    Voeten's published estimates (Bailey, Strezhnev & Voeten 2017): the only figures for
+    2022–2024, when no roll calls are held (column 'basis'). Yardsticks: the reference
+    dyads and the percentile among all dyads of the year."""
     from bilat.indicators import votes as V
 
     a, b, refs = _pairs(countries, ref)
@@ -367,8 +375,9 @@ def idealpoint_states(
     fmt: str = FormatOption,
     output: Path | None = OutputOption,
 ) -> None:
-    """Each state's ideal point per year (or session), with its 90 % interval and the votes
-    behind it: Voeten's published estimates."""
+    """Each state's ideal point per year (or session), with its 90 % interval.
+
+    Voeten's published estimates, with the number of votes behind each."""
     from bilat.indicators import votes as V
     from bilat.reference.countries import resolve_state
 
@@ -393,8 +402,9 @@ def vetoes(
     fmt: str = FormatOption,
     output: Path | None = OutputOption,
 ) -> None:
-    """Security Council vetoes (1946 – July 2022): every veto, joint vetoes of a pair, by year;
-    with --by year also the pair's SC votes on ADOPTED resolutions only (the UN Digital
+    """Security Council vetoes (1946 – July 2022): every veto, a pair's joint vetoes, by year.
+
+    With --by year also the pair's SC votes on ADOPTED resolutions only (the UN Digital
     Library records no votes on vetoed drafts or procedure)."""
     from bilat.cli._base import parse_pairs
     from bilat.indicators import votes as V
@@ -423,8 +433,9 @@ def sc_votes(
     fmt: str = FormatOption,
     output: Path | None = OutputOption,
 ) -> None:
-    """A's and B's votes on Security Council resolutions: adopted resolutions only (vetoed
-    drafts: `bilat votes vetoes`)."""
+    """A's and B's votes on Security Council resolutions (adopted resolutions only).
+
+    Vetoed drafts are in `bilat votes vetoes`."""
     from bilat.cli._base import parse_pairs
     from bilat.indicators import votes as V
 
@@ -449,8 +460,9 @@ def disagreements(
     fmt: str = FormatOption,
     output: Path | None = OutputOption,
 ) -> None:
-    """Roll calls held by both unvotes and the UN Digital Library scrape where a state's
-    recorded vote differs (bilat counts each roll call once and uses the unvotes vote)."""
+    """Where unvotes and the UN Digital Library scrape record a state's vote differently.
+
+    bilat counts a roll call both hold once and uses the unvotes vote."""
     from bilat.indicators import votes as V
 
     store = get_store()
