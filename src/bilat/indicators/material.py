@@ -31,7 +31,9 @@ Indicators (pillar: indicator — definition):
   B received that year, from every supplier including non-state and unknown ones),
   ``share_of_supplier_exports``; ``rows`` are ``sipri:<deal id>/<year>`` and ``detail``
   names the designations delivered. A year of the coverage without deliveries is 0 (the
-  register is complete for major conventional arms) and has no percentile.
+  register is complete for major conventional arms) and has no percentile; such zeros start
+  in the first year both states appear in the source (likewise for exercises and
+  engagements), so a state that did not yet exist is never given a zero.
 - **alliances** (ATOP v5.1, 1815-2018, directed): ``defense``, ``offense``, ``neutral``,
   ``nonagg``, ``consul`` (A→B: 1 if A has that pledge towards B). Within the coverage an
   absent dyad-year is 0. ATOP's treaty ids (``atopid``) are not in peacesciencer's file:
@@ -533,16 +535,16 @@ _SQL = {
 def _fill_zeros(df: pd.DataFrame, pillar: str, pairs: list[tuple[str, str]],
                 years: tuple[int, int] | None, store: Any) -> pd.DataFrame:
     """Add the true zeros of complete registers (arms, alliances, exercises, engagements):
-    years of the coverage (within ``years``) in which a wanted dyad has no row."""
+    years of the coverage (within ``years``) in which a wanted dyad has no row, from the
+    first year *both* states appear in the source (before that one side may not have been a
+    state: Belarus is in no 1980s exercise because it was not a state, not by choice). ATOP
+    without ``years``: from the dyad's first ATOP year."""
     lo, hi = PILLARS[pillar][2]
     if years is not None:
         lo, hi = max(lo, years[0]), min(hi, years[1])
     if lo > hi:
         return df
-    if pillar == "alliances" and years is None:
-        # without --years: from the dyad's first ATOP year on (before it, one side may not
-        # have been a state)
-        pass
+    first_seen = _first_years(store, pillar, {s for p in pairs for s in p})
     add = []
     for a, b in pairs:
         s1, s2 = sorted((a, b))
@@ -568,6 +570,11 @@ def _fill_zeros(df: pd.DataFrame, pillar: str, pairs: list[tuple[str, str]],
             if have.empty:
                 continue
             first = int(have["year"].min())
+        elif pillar != "alliances":
+            fa, fb = first_seen.get(a), first_seen.get(b)
+            if fa is None or fb is None:
+                continue  # a state the source never names: no zeros can be claimed
+            first = max(lo, fa, fb)
         seen = set(zip(have["year"], have["direction"], have["indicator"], strict=True))
         for y in range(first, hi + 1):
             for direction, ind, source, unit in spec:
@@ -580,6 +587,27 @@ def _fill_zeros(df: pd.DataFrame, pillar: str, pairs: list[tuple[str, str]],
     if not add:
         return df
     return pd.concat([df, pd.DataFrame(add)], ignore_index=True)
+
+
+def _first_years(store: Any, pillar: str, states: set[str]) -> dict[str, int]:
+    """The first year each state appears anywhere in the pillar's source."""
+    lst = ", ".join(f"'{s}'" for s in sorted(states) if re.fullmatch(r"[A-Z]{3}", s))
+    if not lst:
+        return {}
+    sql = {
+        "arms": f"SELECT s, min(y) FROM (SELECT supplier_iso3 AS s, delivery_year AS y FROM "
+                f"sipri_deliveries UNION ALL SELECT recipient_iso3, delivery_year FROM "
+                f"sipri_deliveries) WHERE s IN ({lst}) GROUP BY s",
+        "exercises": f"SELECT s, min(y) FROM (SELECT unnest(string_split(participant_iso3, "
+                     f"'|')) AS s, start_year AS y FROM mme_exercises) WHERE s IN ({lst}) "
+                     f"GROUP BY s",
+        "engagements": f"SELECT iso3, min(year) FROM leader_engagements WHERE iso3 IN ({lst}) "
+                       f"GROUP BY iso3 UNION ALL SELECT 'CHN', min(year) FROM "
+                       f"leader_engagements",
+    }.get(pillar)
+    if sql is None:
+        return {}
+    return {r[0]: int(r[1]) for r in store.con.execute(sql).fetchall() if r[1] is not None}
 
 
 def _pillar_rows(store: Any, pillar: str, pairs: list[tuple[str, str]] | None,
