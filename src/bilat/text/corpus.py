@@ -262,6 +262,13 @@ class _Progress:
     def close(self) -> None:
         if self._bar is not None:
             self._bar.stop()
+            self._bar = None
+
+    def note(self, text: str) -> None:
+        """A phase message on stderr (when progress is shown) for the steps after reading."""
+        if self.enabled and self.total > 1:
+            print(f"{text} ({time.perf_counter() - self._t0:.0f} s)", file=sys.stderr,
+                  flush=True)
 
 
 # ------------------------------------------------------------------------------- import
@@ -346,6 +353,7 @@ def import_corpus(
     import pyarrow as pa
 
     items = pa.concat_tables(tables).to_pylist() if tables else []
+    bar.note(f"{len(items):,} items read; hashing them and finding leader contacts …")
     now = datetime.now(UTC).replace(tzinfo=None)
     doc_rows: list[dict[str, Any]] = []
     item_rows: list[dict[str, Any]] = []
@@ -397,6 +405,8 @@ def import_corpus(
         if d["doc_id"] in parties:
             d["kind"] = "readout"
             d["parties"] = sorted(parties[d["doc_id"]])
+    bar.note(f"storing {len(doc_rows):,} documents and {len(contacts):,} contacts in one "
+             "transaction …")
     _write(store, result, doc_rows, item_rows, contacts, replaced, file_log, quarantine,
            policy, str(path))
     result.seconds = time.perf_counter() - t0
