@@ -279,6 +279,8 @@ def test_idealpoint_distance_against_published_points(full: Store, shared_data: 
     rc = df[df["dyad"] == "RUS–CHN"].set_index("year")
     want = (pts[365] - pts[710]).abs().dropna()
     assert list(rc.index) == [int(y) for y in want.index] and rc.index.min() == 1971
+    assert any("RUS–CHN: both states have estimates only from 1971" in w
+               for w in df.attrs["warnings"])
     np.testing.assert_allclose(rc["distance"].to_numpy(), want.to_numpy(), rtol=1e-5)
     assert set(df["dyad"]) == {"RUS–CHN", "RUS–BLR", "USA–GBR"}
     # 2022–2024: published figures only, and labelled so

@@ -1947,6 +1947,14 @@ def idealpoints(
                     + ("; the 'fp' estimate reaches 2024" if estimate != "fp" else ""))
     if rng and rng[0] < held[0]:
         warn.append(f"the {estimate!r} ideal points start in {held[0]}")
+    lo_asked = rng[0] if rng else held[0]
+    for dyad, g in res.groupby("dyad", sort=False):
+        first = int(g["year"].min())
+        if first > max(lo_asked, held[0]):
+            x, y = g["a"].iloc[0], g["b"].iloc[0]
+            why = ("; before 25 Oct 1971 the China seat was the Republic of China's (TWN)"
+                   if "CHN" in (x, y) and first >= 1971 else "")
+            warn.append(f"{dyad}: both states have estimates only from {first}{why}")
     res.attrs["warnings"] = warn
     return res
 
