@@ -1,18 +1,15 @@
 """ICEWS Dataverse files: the real 167 daily files (stored once per session) and small files in
 the exact upstream layout written here (zip members, re-downloads, overlaps, bad inputs).
 
-``icews_store_path`` is imported by the indicator and CLI tests, so the 325,691 real events are
-loaded once per test session whichever tests run.
+``icews_store`` (and the ``icews_full`` fixture) is imported by the indicator tests, so the
+325,691 real events are loaded once per test session whichever tests run.
 """
 
 from __future__ import annotations
 
 import atexit
 import re
-import shutil
-import tempfile
 import zipfile
-from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
@@ -25,26 +22,22 @@ from bilat.sources import icews
 from bilat.store import Store, open_store
 
 DAILY = ("icews", "bkitej-daily-2018-2019")
-_BUILT: dict[str, Path] = {}
+_BUILT: dict[str, Store] = {}
 
 
 def daily_files(shared_data: Path) -> list[Path]:
     return sorted(shared_data.joinpath(*DAILY).glob("*-icews-events.tab"))
 
 
-def icews_store_path(shared_data: Path) -> Path:
-    """A store holding all 167 real daily files (built on first use in a session)."""
+def icews_store(shared_data: Path) -> Store:
+    """An in-memory store holding all 167 real daily files (built on first use in a session,
+    shared by every module that imports this; closed at exit)."""
     key = str(shared_data)
     if key not in _BUILT:
-        folder = Path(tempfile.mkdtemp(prefix="bilat-icews-"))
-        atexit.register(shutil.rmtree, folder, ignore_errors=True)
-        path = folder / "icews.duckdb"
-        st = open_store(path)
-        try:
-            icews.fetch_icews(st, shared_data, progress=False)
-        finally:
-            st.close()
-        _BUILT[key] = path
+        st = open_store(":memory:")
+        icews.fetch_icews(st, shared_data, progress=False)
+        atexit.register(st.close)
+        _BUILT[key] = st
     return _BUILT[key]
 
 
@@ -60,10 +53,8 @@ def raw_rows(folder: str) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="session")
-def icews_full(shared_data: Path) -> Iterator[Store]:
-    st = open_store(icews_store_path(shared_data))
-    yield st
-    st.close()
+def icews_full(shared_data: Path) -> Store:
+    return icews_store(shared_data)
 
 
 @pytest.fixture(scope="module")
