@@ -445,6 +445,7 @@ def sc_votes(
         df = V.sc_votes(store, a, b, years=years)
     finally:
         store.close()
+    _warn(df)
     err.print("adopted resolutions only: vetoed drafts and procedural votes are not in the "
               f"source; {int((~df['same']).sum())} of {len(df)} with different votes",
               markup=False)

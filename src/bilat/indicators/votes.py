@@ -2105,8 +2105,10 @@ def sc_votes(
     df["date"] = pd.to_datetime(df["date"]).dt.date
     df.insert(0, "a", a3)
     df.insert(1, "b", b3)
-    return df[["a", "b", "vote_id", "symbol", "date", "title", "vote_a", "vote_b", "same",
-               "tally", "source", "url"]]
+    out = df[["a", "b", "vote_id", "symbol", "date", "title", "vote_a", "vote_b", "same",
+              "tally", "source", "url"]]
+    out.attrs["warnings"] = coverage_warnings(store, rng, "SC")
+    return out
 
 
 # ----------------------------------------------------------------------------- State Dept method
