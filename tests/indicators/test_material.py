@@ -246,7 +246,7 @@ def test_all_dyads_of_a_year(mstore: Store) -> None:
     assert x["RUS→CHN"] == y["RUS→CHN"]
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(st.lists(st.integers(min_value=-3, max_value=6), min_size=1, max_size=30),
        st.lists(st.booleans(), min_size=30, max_size=30))
 def test_percentile_is_the_midrank_share(values: list[int], asym: list[bool]) -> None:
