@@ -26,7 +26,8 @@ Columns: ``dyad`` (``A–B``), ``a``, ``b``, ``year``; then, per pillar,
   ``events_gov_contacts``;
 - ``coverage_<pillar>``: ``data`` (a value in this row), ``no rows`` (the pillar is loaded
   and the year in its coverage, but the dyad has no row), ``outside coverage`` (the year is
-  outside the source's years), ``not loaded`` (``bilat fetch …`` first);
+  outside the source's years), ``not loaded`` (``bilat fetch …`` first), ``not computed``
+  (events with ``all_dyads``: event indicators are computed per asked dyad);
 - ``rows_<pillar>``: the ids of the source rows behind the pillar's values, space-separated.
 
 With ``percentiles=True`` each material column gets a ``<column>_pct`` beside it (the
@@ -287,6 +288,9 @@ def panel(
     if out.empty:
         out = pd.DataFrame(columns=keys)
     out = _coverage(store, out, want)
+    if all_dyads and "events" in want and "coverage_events" in out.columns:
+        # event indicators are computed per asked dyad (bilat.indicators.events), not for all
+        out.loc[out["coverage_events"] != "not loaded", "coverage_events"] = "not computed"
     order = {f"{x}–{y}": i for i, (x, y) in enumerate(pairs or [])}
     out = out.assign(_d=out["dyad"].map(order).fillna(0)).sort_values(
         ["_d", "dyad", "year"], kind="stable").drop(columns="_d")
