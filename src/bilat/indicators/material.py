@@ -764,8 +764,9 @@ def coverage(store: Any) -> pd.DataFrame:
              "atop_dyad_year": "year", "cow_igo_dyad_year": "year",
              "mme_exercises": "start_year", "energy_trade": "year",
              "leader_engagements": "year"}
+    years["sipri_deals"] = "order_year"
     for pillar, (tables, cmd, cov) in PILLARS.items():
-        for t in tables:
+        for t in (*tables, "sipri_deals") if pillar == "arms" else tables:
             if _has(store, t):
                 n, lo, hi = store.con.execute(
                     f'SELECT count(*), min("{years[t]}"), max("{years[t]}") FROM "{t}"'
