@@ -359,6 +359,9 @@ class Source:
     urls: dict[str, str] = field(default_factory=dict)  #: upstream URL per file name
     key_columns: tuple[str, ...] = ()  #: row identity across files (stored once)
     title: str = ""                   #: a human name, e.g. "COW dyadic trade v4.0"
+    #: called as ``on_stored(store, table, file)`` inside the file's ingest transaction,
+    #: after its rows are stored (e.g. :func:`bilat.store.dyad_day.on_stored`)
+    on_stored: Callable[[Store, str, str], None] | None = None
 
 
 @dataclass
@@ -487,9 +490,13 @@ def _store_table(store: Store, source: Source, path: Path, sha: str, table: pa.T
         with store.transaction():
             ensure_table(store, source.table, table.schema)
             con.execute(_BAD_ROWS_DDL)
+            # an earlier version of this file is in the log (one row per stored version):
+            # only then scan the table for its rows
+            logged = con.execute("SELECT count(*) FROM ingest_log WHERE kind = ? AND key = ?",
+                                 [source.kind, name]).fetchall()[0][0]
             prior = con.execute(
                 f'SELECT count(*) FROM "{source.table}" WHERE source_file = ?', [name]
-            ).fetchall()[0][0]
+            ).fetchall()[0][0] if logged else 0
             if prior:
                 con.execute(f'DELETE FROM "{source.table}" WHERE source_file = ?', [name])
                 con.execute("DELETE FROM ingest_log WHERE kind = ? AND key = ?",
@@ -503,14 +510,16 @@ def _store_table(store: Store, source: Source, path: Path, sha: str, table: pa.T
                 cols = ", ".join(f'"{c}"' for c in table.column_names)
                 before = con.execute(f'SELECT count(*) FROM "{source.table}"').fetchall()[0][0]
                 if source.key_columns:
-                    keys = " AND ".join(f'n."{k}" IS NOT DISTINCT FROM s."{k}"'
-                                        for k in source.key_columns)
+                    # an equi-join (hash) anti-join: a NULL key never matches, so such a row
+                    # is kept (parsers refuse rows without an identity)
+                    keys = " AND ".join(f'n."{k}" = s."{k}"' for k in source.key_columns)
                     part = ", ".join(f'"{k}"' for k in source.key_columns)
+                    ncols = ", ".join(f'n."{c}"' for c in table.column_names)
                     con.execute(
                         f'INSERT INTO "{source.table}" ({cols}) '
-                        f"SELECT {cols} FROM (SELECT *, row_number() OVER (PARTITION BY {part}) "
-                        f"AS _rn FROM _bilat_new) n WHERE _rn = 1 AND NOT EXISTS "
-                        f'(SELECT 1 FROM "{source.table}" s WHERE {keys})'
+                        f"SELECT {ncols} FROM (SELECT *, row_number() OVER (PARTITION BY {part}) "
+                        f"AS _rn FROM _bilat_new) n ANTI JOIN "
+                        f'(SELECT {part} FROM "{source.table}") s ON {keys} WHERE n._rn = 1'
                     )
                 else:
                     con.execute(f'INSERT INTO "{source.table}" ({cols}) SELECT {cols} '
@@ -520,6 +529,8 @@ def _store_table(store: Store, source: Source, path: Path, sha: str, table: pa.T
                 con.unregister("_bilat_new")
             res.rows_added = int(after - before)
             res.rows_already_stored = int(table.num_rows - res.rows_added)
+            if source.on_stored is not None:  # derived tables, in the same transaction
+                source.on_stored(store, source.table, name)
             if bad.policy == "quarantine" and bad.rows:
                 now = datetime.now(UTC).replace(tzinfo=None)
                 con.executemany(
