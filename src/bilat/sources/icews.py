@@ -64,6 +64,7 @@ from typing import Any
 
 from bilat.errors import error
 from bilat.sources.core import BadRows, IngestResult, Source, fetch, ingest
+from bilat.store import dyad_day
 
 #: The 20 fields of the ICEWS Dataverse layout, in order.
 FIELDS: tuple[str, ...] = (
@@ -565,6 +566,7 @@ FILE_PATTERNS: tuple[str, ...] = (
 SOURCE = Source(
     kind=KIND, table=TABLE, mirror_dir="icews", files=FILE_PATTERNS, parse=parse_icews,
     citation=CITATION, key_columns=("event_id",), title="ICEWS Coded Event Data",
+    on_stored=dyad_day.on_stored,  # the dyad-day sums, in the file's transaction
 )
 
 

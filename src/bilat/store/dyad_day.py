@@ -1,0 +1,513 @@
+"""The dyad-day layer: per-day sums of event records kept beside the events, at ingest.
+
+Dyad indicators over months or years of GDELT (hundreds of millions of events) need only a few
+sums per directed dyad and day. This module keeps them in the store, written **in the same
+DuckDB transaction as the events they summarise**, so the sums and the events can never
+disagree (a failed ingest rolls back both):
+
+``dyad_day`` — one row per source, unit (the GDELT Parquet part or the ICEWS file the rows came
+from), day (``sqldate`` YYYYMMDD), GDELT version and ``IsRootEvent`` (NULL for ICEWS),
+directed dyad (``actor1_code``/``actor2_code``: GDELT's CAMEO actor country code as given, ICEWS
+ISO3; ``actor1_iso3``/``actor2_iso3`` as the canonical ``events`` view maps them), actor types
+(``actor1_types``: the actor's CAMEO type codes joined by commas — GDELT Type1-3Code, ICEWS
+sectors mapped to types), CAMEO root code and quad class, holding
+
+* ``events`` (records), ``goldstein_sum``/``goldstein_n`` (GDELT GoldsteinScale, ICEWS
+  intensity; sum and non-NULL count), ``goldstein_mentions_sum`` (GoldsteinScale × NumMentions),
+  ``mentions`` (sum of NumMentions), ``tone_sum``/``tone_n`` (AvgTone), ``contacts`` (CAMEO 036,
+  040-046 between government actors: GDELT both Type1Code GOV; ICEWS both GOV or a leader in
+  office — the ``gov_contacts`` rule of :mod:`bilat.indicators.events`).
+
+  Only records whose two actors both carry a country are kept (no dyad otherwise).
+
+``dyad_day_volume`` — the compacted per-country-day volume: per source, unit, day, version,
+IsRootEvent and actor country code (``country``, with its ``iso3``), the records with that
+country as actor 1 or actor 2 (each record once), any partner and actor type — the
+denominators of the dyad indicators. A row with ``country`` NULL counts every record of the
+day (days with data, for ICEWS coverage).
+
+``dyad_day_units`` — the units summarised. :func:`ensure` brings the layer in step with the
+store (units stored before this layer existed are summarised, units no longer stored are
+dropped) in one transaction; a read-only store that is out of step is answered from the
+events instead.
+
+Ingest calls :func:`summarise_gdelt_part` (inside :func:`bilat.sources.gdelt`'s transaction
+that registers a part) and :func:`summarise_icews_file` (inside the source core's transaction
+for an ICEWS file). :func:`read` answers :func:`bilat.indicators.events.indicators` from the
+aggregate when the query allows it — de-duplication ``none`` (and ``root`` for GDELT, whose
+IsRootEvent is a key), any actor-type filter, dates, GDELT versions, one CAMEO code per
+country for GDELT (as the volume summary) — and returns ``None`` otherwise, so the event-level
+path answers (``daily`` de-duplication and event ids need the rows). Set ``BILAT_DYAD_DAY=0``
+to always take the event path. ``tests/store/test_dyad_day.py`` checks both paths give the
+same table.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from bilat.indicators.events import DyadQuery
+    from bilat.store import Store
+
+#: Sources the layer summarises (GDELT parts, ICEWS files).
+SOURCES: tuple[str, ...] = ("gdelt", "icews")
+
+_DDL = (
+    """CREATE TABLE IF NOT EXISTS dyad_day (
+    source VARCHAR NOT NULL,         -- 'gdelt' or 'icews'
+    unit VARCHAR NOT NULL,           -- GDELT part (gdelt_parts) or ICEWS file (source_file)
+    sqldate INTEGER NOT NULL,        -- event day, YYYYMMDD
+    version TINYINT,                 -- GDELT version (1, 2); NULL for ICEWS
+    is_root TINYINT,                 -- GDELT IsRootEvent; NULL for ICEWS
+    actor1_code VARCHAR NOT NULL,    -- GDELT CAMEO country code as given; ICEWS ISO3
+    actor2_code VARCHAR NOT NULL,
+    actor1_iso3 VARCHAR,             -- as the canonical events view maps the code
+    actor2_iso3 VARCHAR,
+    actor1_types VARCHAR,            -- CAMEO actor types, comma-separated (NULL: none)
+    actor2_types VARCHAR,
+    cameo_root VARCHAR,              -- CAMEO root code, '01'..'20'
+    quad_class TINYINT,              -- 1-4: verbal/material cooperation, verbal/material conflict
+    events BIGINT NOT NULL,
+    goldstein_sum DOUBLE, goldstein_n BIGINT NOT NULL,
+    goldstein_mentions_sum DOUBLE,   -- sum of GoldsteinScale x NumMentions (GDELT)
+    mentions BIGINT,                 -- sum of NumMentions (GDELT)
+    tone_sum DOUBLE, tone_n BIGINT NOT NULL,  -- AvgTone (GDELT)
+    contacts BIGINT NOT NULL)        -- CAMEO 036, 040-046 between government actors""",
+    """CREATE TABLE IF NOT EXISTS dyad_day_volume (
+    source VARCHAR NOT NULL, unit VARCHAR NOT NULL, sqldate INTEGER NOT NULL,
+    version TINYINT, is_root TINYINT,
+    country VARCHAR,                 -- actor country code (NULL: every record of the day)
+    iso3 VARCHAR,
+    events BIGINT NOT NULL)          -- records with the country as actor 1 or 2, once each""",
+    """CREATE TABLE IF NOT EXISTS dyad_day_units (
+    source VARCHAR NOT NULL, unit VARCHAR NOT NULL, PRIMARY KEY (source, unit))""",
+)
+
+
+def _contact_list() -> str:
+    from bilat.reference.cameo import CONTACT_CODES
+
+    return "(" + ", ".join(f"'{c}'" for c in CONTACT_CODES) + ")"
+
+
+def _q(text: str) -> str:
+    return str(text).replace("'", "''")
+
+
+def ensure_tables(con: Any) -> None:
+    """Create the layer's three tables when missing (inside the caller's transaction)."""
+    for ddl in _DDL:
+        con.execute(ddl)
+
+
+def _drop_unit(con: Any, source: str, unit: str) -> None:
+    for table in ("dyad_day", "dyad_day_volume", "dyad_day_units"):
+        con.execute(f"DELETE FROM {table} WHERE source = ? AND unit = ?", [source, unit])
+
+
+def _cameo_values() -> str:
+    from bilat.reference.countries import iso3_map
+
+    rows = ", ".join(f"('{_q(k)}', '{v}')" for k, v in sorted(iso3_map("cameo").items()))
+    return f"(VALUES {rows})"
+
+
+# ----------------------------------------------------------------------------- ingest hooks
+def summarise_gdelt_part(con: Any, part: Path) -> None:
+    """Add a GDELT Parquet part's dyad-day sums and country-day volumes (call inside the
+    transaction that registers the part in ``gdelt_parts``; replaces any earlier summary of
+    a part of that name)."""
+    from bilat.sources.gdelt import _files
+
+    ensure_tables(con)
+    unit = part.name
+    _drop_unit(con, "gdelt", unit)
+    src = f"read_parquet({_files([part])})"
+    contact = (f"EventCode IN {_contact_list()} AND Actor1Type1Code = 'GOV' "
+               "AND Actor2Type1Code = 'GOV'")
+    con.execute(f"""INSERT INTO dyad_day
+        SELECT 'gdelt', '{_q(unit)}', d.*
+        FROM (SELECT SQLDATE, gdelt_version, IsRootEvent, a1, a2, c1.iso3, c2.iso3, t1, t2,
+                     EventRootCode, QuadClass, count(*), sum(GoldsteinScale),
+                     count(GoldsteinScale), sum(GoldsteinScale * NumMentions),
+                     sum(NumMentions), sum(AvgTone), count(AvgTone), count_if(contact)
+              FROM (SELECT SQLDATE, gdelt_version, IsRootEvent,
+                           Actor1CountryCode AS a1, Actor2CountryCode AS a2,
+                           NULLIF(concat_ws(',', Actor1Type1Code, Actor1Type2Code,
+                                            Actor1Type3Code), '') AS t1,
+                           NULLIF(concat_ws(',', Actor2Type1Code, Actor2Type2Code,
+                                            Actor2Type3Code), '') AS t2,
+                           EventRootCode, QuadClass, GoldsteinScale, NumMentions, AvgTone,
+                           coalesce({contact}, FALSE) AS contact
+                    FROM {src}
+                    WHERE Actor1CountryCode IS NOT NULL AND Actor2CountryCode IS NOT NULL) e
+              LEFT JOIN {_cameo_values()} c1(code, iso3) ON e.a1 = c1.code
+              LEFT JOIN {_cameo_values()} c2(code, iso3) ON e.a2 = c2.code
+              GROUP BY ALL) d
+        ORDER BY 6, 7, 3""")  # sorted by dyad, then day: zone maps skip other dyads
+    con.execute(f"""INSERT INTO dyad_day_volume
+        SELECT 'gdelt', '{_q(unit)}', SQLDATE, gdelt_version, IsRootEvent, country, c.iso3,
+               count(*)
+        FROM (SELECT SQLDATE, gdelt_version, IsRootEvent, Actor1CountryCode AS country
+              FROM {src} WHERE Actor1CountryCode IS NOT NULL
+              UNION ALL
+              SELECT SQLDATE, gdelt_version, IsRootEvent, Actor2CountryCode FROM {src}
+              WHERE Actor2CountryCode IS NOT NULL
+                AND Actor2CountryCode IS DISTINCT FROM Actor1CountryCode
+              UNION ALL
+              SELECT SQLDATE, gdelt_version, IsRootEvent, NULL FROM {src}) v
+        LEFT JOIN {_cameo_values()} c(code, iso3) ON v.country = c.code
+        GROUP BY ALL ORDER BY country, SQLDATE""")
+    con.execute("INSERT INTO dyad_day_units VALUES ('gdelt', ?)", [unit])
+
+
+def summarise_icews_file(con: Any, file: str, table: str = "icews_events") -> None:
+    """(Re)build one ICEWS file's dyad-day sums and country-day volumes from the rows stored
+    for it in ``table`` (call inside the transaction that stored them: a replaced file's
+    earlier sums go with its earlier rows)."""
+    ensure_tables(con)
+    _drop_unit(con, "icews", file)
+    gov = ("(list_contains(string_split(coalesce(actor{n}_types, ''), ','), 'GOV') "
+           "OR actor{n}_leader IS NOT NULL)")
+    contact = (f"coalesce(left(cameo_code, 3) IN {_contact_list()}, FALSE) AND "
+               f"{gov.format(n=1)} AND {gov.format(n=2)}")
+    where = "source_file = ?"
+    con.execute(f"""INSERT INTO dyad_day
+        SELECT 'icews', ?, CAST(sqldate AS INTEGER), NULL, NULL, actor1_iso3, actor2_iso3,
+               actor1_iso3, actor2_iso3, actor1_types, actor2_types, cameo_root, quad_class,
+               count(*), sum(intensity), count(intensity), NULL, NULL, NULL, 0,
+               count_if({contact})
+        FROM "{table}" WHERE {where} AND actor1_iso3 IS NOT NULL AND actor2_iso3 IS NOT NULL
+        GROUP BY ALL ORDER BY 6, 7, 3""", [file, file])
+    con.execute(f"""INSERT INTO dyad_day_volume
+        SELECT 'icews', ?, CAST(sqldate AS INTEGER), NULL, NULL, country, country, count(*)
+        FROM (SELECT sqldate, actor1_iso3 AS country FROM "{table}"
+              WHERE {where} AND actor1_iso3 IS NOT NULL
+              UNION ALL
+              SELECT sqldate, actor2_iso3 FROM "{table}" WHERE {where}
+              AND actor2_iso3 IS NOT NULL AND actor2_iso3 IS DISTINCT FROM actor1_iso3
+              UNION ALL
+              SELECT sqldate, NULL FROM "{table}" WHERE {where})
+        GROUP BY ALL ORDER BY country, 3""", [file, file, file, file])
+    con.execute("INSERT INTO dyad_day_units VALUES ('icews', ?)", [file])
+
+
+def on_stored(store: Store, table: str, file: str) -> None:
+    """Hook for :func:`bilat.sources.core.ingest` (``Source.on_stored``): summarise the file
+    just stored, inside its transaction."""
+    if table == "icews_events":
+        summarise_icews_file(store.con, file, table)
+
+
+# ----------------------------------------------------------------------------- in step
+def _wanted_units(store: Store, source: str) -> set[str] | None:
+    con = store.con
+    if source == "gdelt":
+        if not store.has_table("gdelt_parts"):
+            return None
+        return {r[0] for r in con.execute("SELECT part FROM gdelt_parts").fetchall()}
+    if not store.has_table("icews_events"):
+        return None
+    return {r[0] for r in con.execute(
+        "SELECT DISTINCT key FROM ingest_log WHERE kind = 'icews'").fetchall()}
+
+
+def ensure(store: Store, source: str) -> bool:
+    """Bring the layer in step with ``source``'s stored units (summarise the missing ones,
+    drop those no longer stored; one transaction). False when the source is not stored or
+    the store cannot be written while out of step (a read-only store): read the events."""
+    if source not in SOURCES:
+        return False
+    try:
+        wanted = _wanted_units(store, source)
+        if wanted is None:
+            return False
+        have: set[str] = set()
+        if store.has_table("dyad_day_units"):
+            have = {r[0] for r in store.con.execute(
+                "SELECT unit FROM dyad_day_units WHERE source = ?", [source]).fetchall()}
+        if wanted == have and store.has_table("dyad_day"):
+            return True
+        if getattr(store, "read_only", False):
+            return False
+        con = store.con
+        folder = store.data_dir / "gdelt"
+        with store.transaction():
+            ensure_tables(con)
+            for unit in sorted(have - wanted):
+                _drop_unit(con, source, unit)
+            for unit in sorted(wanted - have):
+                if source == "gdelt":
+                    summarise_gdelt_part(con, folder / unit)
+                else:
+                    summarise_icews_file(con, unit)
+        con.execute("SELECT 1").fetchall()
+    except Exception:  # noqa: BLE001 - damaged or read-only store: the event path answers
+        return False
+    return True
+
+
+def enabled() -> bool:
+    """False when ``BILAT_DYAD_DAY`` is 0/false/no/off (always read the events)."""
+    return os.environ.get("BILAT_DYAD_DAY", "1").strip().lower() not in ("0", "false", "no",
+                                                                         "off")
+
+
+def applies(store: Any, source: str, q: DyadQuery) -> bool:
+    """Whether :func:`read` can answer ``q`` for ``source`` exactly from the aggregate."""
+    from bilat.indicators.events import local_path_applies
+
+    if not enabled() or source not in SOURCES or getattr(store, "engine", "duckdb") != "duckdb":
+        return False
+    if source == "gdelt" and (q.dedup not in ("none", "root") or not local_path_applies(q)):
+        return False
+    if source == "icews" and q.dedup != "none":
+        return False
+    return ensure(store, source)
+
+
+# ----------------------------------------------------------------------------- reading
+_PERIOD = {"day": None, "week": "week", "month": "month", "quarter": "quarter",
+           "year": "year"}
+
+
+def _period_sql(period: str) -> str:
+    day = ("make_date(CAST(sqldate // 10000 AS INTEGER), CAST(sqldate // 100 % 100 AS INTEGER), "
+           "CAST(sqldate % 100 AS INTEGER))")
+    unit = _PERIOD[period]
+    return day if unit is None else f"CAST(date_trunc('{unit}', {day}) AS DATE)"
+
+
+def _in(values: Sequence[str]) -> str:
+    return "(" + ", ".join(f"'{_q(v)}'" for v in values) + ")"
+
+
+def _where(source: str, q: DyadQuery) -> tuple[list[str], list[Any]]:
+    where, params = ["source = ?"], [source]
+    if q.start is not None:
+        where.append("sqldate >= ?")
+        params.append(q.start)
+    if q.end is not None:
+        where.append("sqldate <= ?")
+        params.append(q.end)
+    if source == "gdelt" and q.versions:
+        where.append(f"version IN ({', '.join(str(int(v)) for v in q.versions)})")
+    return where, params
+
+
+def _typed(q: DyadQuery) -> str:
+    if not q.actor_types:
+        return "TRUE"
+    wanted = "[" + ", ".join(f"'{_q(t)}'" for t in q.actor_types) + "]"
+    return " AND ".join(
+        f"coalesce(list_has_any(string_split(actor{n}_types, ','), {wanted}), FALSE)"
+        for n in (1, 2))
+
+
+def _cells(store: Store, source: str, q: DyadQuery, code_of: dict[str, str]) -> pd.DataFrame:
+    """Dyad sums per period and (actor 1, actor 2) query country, typed and root-filtered."""
+    import pandas as pd
+
+    from bilat.indicators.events import QUADS
+
+    where, params = _where(source, q)
+    codes = _in(sorted(code_of))
+    where += [f"actor1_code IN {codes}", f"actor2_code IN {codes}"]
+    typed = _typed(q)
+    keep = f"{typed} AND is_root = 1" if q.dedup == "root" else typed
+    quads = ", ".join(f"sum(events) FILTER (WHERE {keep} AND quad_class = {k}) AS {name}"
+                      for k, name in QUADS.items())
+    df = store.con.execute(f"""
+        SELECT {_period_sql(q.period)} AS period, actor1_code, actor2_code,
+               sum(events) FILTER (WHERE {keep}) AS events,
+               sum(events) FILTER (WHERE {typed}) AS events_before_dedup, {quads},
+               sum(goldstein_sum) FILTER (WHERE {keep}) AS _gsum,
+               sum(goldstein_n) FILTER (WHERE {keep}) AS _gn,
+               sum(goldstein_mentions_sum) FILTER (WHERE {keep}) AS _gw,
+               sum(mentions) FILTER (WHERE {keep}) AS mentions,
+               sum(contacts) FILTER (WHERE {keep}) AS gov_contacts,
+               sum(tone_sum) FILTER (WHERE {keep}) AS _tsum,
+               sum(tone_n) FILTER (WHERE {keep}) AS _tn
+        FROM dyad_day WHERE {' AND '.join(where)} GROUP BY ALL""", params).df()
+    df["c1"] = df["actor1_code"].map(code_of)
+    df["c2"] = df["actor2_code"].map(code_of)
+    df["period"] = pd.to_datetime(df["period"]).dt.date
+    return df
+
+
+def _volumes(store: Store, source: str, q: DyadQuery, code_of: dict[str, str]
+             ) -> dict[tuple[str, date], int]:
+    import pandas as pd
+
+    where, params = _where(source, q)
+    where.append(f"country IN {_in(sorted(code_of))}")
+    if q.dedup == "root":
+        where.append("is_root = 1")
+    df = store.con.execute(
+        f"SELECT {_period_sql(q.period)} AS period, country, sum(events) AS volume "
+        f"FROM dyad_day_volume WHERE {' AND '.join(where)} GROUP BY ALL", params).df()
+    df["period"] = pd.to_datetime(df["period"]).dt.date
+    df["c"] = df["country"].map(code_of)
+    out: dict[tuple[str, date], int] = {}
+    for (c, p), v in df.groupby(["c", "period"])["volume"].sum().items():
+        out[(c, p)] = int(v)
+    return out
+
+
+_SUMS = ("events", "events_before_dedup", "verbal_coop", "material_coop", "verbal_conflict",
+         "material_conflict", "_gsum", "_gn", "_gw", "mentions", "gov_contacts", "_tsum", "_tn")
+
+
+def _directions(q: DyadQuery, a: str, b: str, cells: pd.DataFrame
+                ) -> list[tuple[str, pd.DataFrame]]:
+    ab = (cells.c1 == a) & (cells.c2 == b)
+    ba = (cells.c1 == b) & (cells.c2 == a)
+    chosen = []
+    if q.direction in ("both", "directed", "a2b"):
+        chosen.append((f"{a}→{b}", cells[ab]))
+    if q.direction in ("both", "directed", "b2a"):
+        chosen.append((f"{b}→{a}", cells[ba]))
+    if q.direction in ("both", "undirected"):
+        chosen.append((f"{a}–{b}", cells[ab | ba]))
+    return chosen
+
+
+def _gdelt(store: Store, q: DyadQuery) -> tuple[pd.DataFrame, str]:
+    """The table :func:`bilat.indicators.events.gdelt_indicators` gives, from the aggregate,
+    with the GDELT coverage columns :func:`~bilat.indicators.events.indicators` adds."""
+    import numpy as np
+    import pandas as pd
+
+    from bilat.indicators import events as ev
+
+    countries = sorted({c for pair in q.pairs for c in pair})
+    code_of = {code: c for c in countries for code in ev.cameo_codes(c)}
+    cells = _cells(store, "gdelt", q, code_of)
+    volume = _volumes(store, "gdelt", q, code_of)
+    frames = []
+    for a, b in q.pairs:
+        for label, part in _directions(q, a, b, cells):
+            g = part.groupby("period")[list(_SUMS)].sum(min_count=1)
+            g = g[g["events"].fillna(0) > 0]
+            if g.empty:
+                continue
+            g = g.reset_index()
+            g.insert(0, "dyad", f"{a}–{b}")
+            g.insert(1, "direction", label)
+            g.insert(2, "a", a)
+            g.insert(3, "b", b)
+            g["volume_a"] = [volume.get((a, p)) for p in g["period"]]
+            g["volume_b"] = [volume.get((b, p)) for p in g["period"]]
+            frames.append(g)
+    cols = ["dyad", "direction", "a", "b", "period", *ev.INDICATORS, "dedup"]
+    if not frames:
+        return pd.DataFrame(columns=cols), \
+            "no events between these states in the stored GDELT files"
+    df = pd.concat(frames, ignore_index=True)
+    f = {c: pd.to_numeric(df[c], errors="coerce").astype("float64")
+         for c in [*_SUMS, "volume_a", "volume_b"]}
+    for side in ("a", "b"):
+        vol = f[f"volume_{side}"]
+        df[f"events_per_1k_{side}"] = f["events"] * 1000.0 / vol
+        for name in ev.QUADS.values():
+            df[f"{name}_per_1k_{side}"] = f[name].fillna(0) * 1000.0 / vol
+    df["goldstein_mean"] = np.where(f["_gn"] > 0, f["_gsum"] / f["_gn"].where(f["_gn"] > 0),
+                                    np.nan)
+    df["goldstein_weighted"] = np.where(f["mentions"] > 0,
+                                        f["_gw"] / f["mentions"].where(f["mentions"] > 0),
+                                        np.nan)
+    df["avg_tone"] = np.where(f["_tn"] > 0, f["_tsum"] / f["_tn"].where(f["_tn"] > 0), np.nan)
+    coop = f["verbal_coop"].fillna(0) + f["material_coop"].fillna(0)
+    conflict = f["verbal_conflict"].fillna(0) + f["material_conflict"].fillna(0)
+    df["net_cooperation"] = coop - conflict
+    df["net_cooperation_share"] = (coop - conflict) / f["events"]
+    vc = f["verbal_coop"].fillna(0)
+    df["material_verbal_ratio"] = np.where(vc > 0, f["material_coop"].fillna(0)
+                                           / vc.where(vc > 0), np.nan)
+    df["dedup"] = q.dedup
+    order = {f"{x}–{y}": i for i, (x, y) in enumerate(q.pairs)}
+    df = df.sort_values(["dyad", "direction", "period"], key=lambda c: c.map(order)
+                        if c.name == "dyad" else c, kind="stable")
+    for c in [*ev.QUADS.values(), "events", "events_before_dedup", "volume_a", "volume_b",
+              "gov_contacts", "mentions", "net_cooperation"]:
+        df[c] = df[c].fillna(0).astype("int64")
+    df = df[cols].reset_index(drop=True)
+    return ev._with_gdelt_coverage(store, df, q), ""
+
+
+def _icews(store: Store, q: DyadQuery, src: str = "icews") -> tuple[pd.DataFrame, str]:
+    """The table ``_record_indicators`` gives for ICEWS, from the aggregate."""
+    import pandas as pd
+
+    from bilat.indicators import events as ev
+
+    con = store.con
+    where, params = _where(src, q)
+    per = _period_sql(q.period)
+    cov = con.execute(
+        f"SELECT {per} AS period, count(DISTINCT sqldate) AS days FROM dyad_day_volume "
+        f"WHERE {' AND '.join(where)} AND country IS NULL GROUP BY 1 ORDER BY 1",
+        params).df()
+    if cov.empty:
+        rng = con.execute("SELECT min(sqldate), max(sqldate), sum(events) FROM dyad_day_volume "
+                          "WHERE source = ? AND country IS NULL", [src]).fetchall()[0]
+        why = (f"the store's {src} events run from {ev._to_day(int(rng[0]))} to "
+               f"{ev._to_day(int(rng[1]))}" if rng[2] else f"the store holds no {src} events")
+        return pd.DataFrame(), why
+    cov["period"] = pd.to_datetime(cov["period"]).dt.date
+    countries = sorted({c for pair in q.pairs for c in pair})
+    code_of = {c: c for c in countries}
+    cells = _cells(store, src, q, code_of)
+    volume = _volumes(store, src, q, code_of)
+    grid = ev._grid(cov["period"].min(), cov["period"].max(), q.period)
+    days = dict(zip(cov["period"], cov["days"], strict=True))
+    has = [days.get(p, 0) > 0 for p in grid]
+    expected = [ev._days_in(p, q.period, q) for p in grid]
+    frames = []
+    for a, b in q.pairs:
+        for label, part in _directions(q, a, b, cells):
+            m = part.groupby("period")[list(_SUMS)].sum().reindex(grid)
+            frame = pd.DataFrame({"dyad": f"{a}–{b}", "direction": label, "a": a, "b": b,
+                                  "period": grid})
+            for c in ("events", *ev.QUADS.values(), "gov_contacts", "events_before_dedup"):
+                vals = m[c].fillna(0).to_numpy()
+                frame[c] = pd.array([int(v) if h else pd.NA for v, h in
+                                     zip(vals, has, strict=True)], dtype="Int64")
+            gn = m["_gn"].fillna(0).to_numpy()
+            frame["goldstein_mean"] = (m["_gsum"].to_numpy() / pd.Series(gn).where(gn > 0)
+                                       .to_numpy()).astype("float64")
+            for side, c in (("a", a), ("b", b)):
+                frame[f"volume_{side}"] = pd.array(
+                    [volume.get((c, p), 0) if h else pd.NA for p, h in
+                     zip(grid, has, strict=True)], dtype="Int64")
+            frame["coverage_present"] = [int(days.get(p, 0)) for p in grid]
+            frame["coverage_expected"] = expected
+            frames.append(frame)
+    out = pd.concat(frames, ignore_index=True)
+    out["goldstein_weighted"] = float("nan")
+    out["avg_tone"] = float("nan")
+    out["mentions"] = pd.NA
+    out["coverage_unit"] = "days with data"
+    out["source"] = src
+    out["dedup"] = q.dedup
+    return ev._finish(out), ""
+
+
+def read(store: Any, source: str, q: DyadQuery) -> tuple[pd.DataFrame, str] | None:
+    """Indicator rows for ``source`` and ``q`` from the dyad-day aggregate, as
+    :func:`bilat.indicators.events.indicators` builds them per source (rows, why-empty), or
+    ``None`` when the aggregate cannot answer exactly (the caller reads the events)."""
+    if not applies(store, source, q):
+        return None
+    return _gdelt(store, q) if source == "gdelt" else _icews(store, q)
+
+
+__all__ = ["SOURCES", "applies", "enabled", "ensure", "ensure_tables", "on_stored", "read",
+           "summarise_gdelt_part", "summarise_icews_file"]
