@@ -319,3 +319,169 @@ def test_statedept_table_reader(shared_data: Path) -> None:
     assert t18.loc["GRC", "iso_as_published"] == "GRO"  # a typo in the table, matched by name
     t14 = U.read_statedept_coincidence(folder / "un-coincidence-2014.csv").set_index("iso3")
     assert t14.loc["RUS", "abstain"] == 3 and pd.isna(t14.loc["RUS", "partial"])
+
+
+# ----------------------------------------------------------------------------- hardening (issue 8)
+UNDL_HEAD = "undl_id,ms_code,ms_name,ms_vote,date,session,resolution,total_non_voting\n"
+
+
+def _undl(tmp_path: Path, *rows: str, name: str = "2022_ga_voting.csv",
+          head: str = UNDL_HEAD) -> Path:
+    p = tmp_path / name
+    p.write_text(head + "".join(r + "\n" for r in rows), encoding="utf-8")
+    return p
+
+
+@pytest.mark.parametrize(("row", "code", "column"), [
+    ("1e309,RUS,RUSSIA,Y,2019-01-01,74,A/RES/74/1,0", "E207", "undl_id"),
+    ("99999999999999999999,RUS,RUSSIA,Y,2019-01-01,74,A/RES/74/1,0", "E207", "undl_id"),
+    ("0x10,RUS,RUSSIA,Y,2019-01-01,74,A/RES/74/1,0", "E207", "undl_id"),
+    ("12.5,RUS,RUSSIA,Y,2019-01-01,74,A/RES/74/1,0", "E207", "undl_id"),
+    ("-5,RUS,RUSSIA,Y,2019-01-01,74,A/RES/74/1,0", "E260", "undl_id"),
+    ("7,RUS,RUSSIA,Y,-1,74,A/RES/74/1,0", "E207", "date"),
+    ("7,RUS,RUSSIA,Y,2099-01-01,74,A/RES/74/1,0", "E260", "date"),
+    ("7,RUS,RUSSIA,Y,1900-01-01,74,A/RES/74/1,0", "E260", "date"),
+    ("7,RUS,RUSSIA,Y,2019-02-30,74,A/RES/74/1,0", "E207", "date"),
+    ("7,RUS,RUSSIA,Y,2019-01-01,-3,A/RES/74/1,0", "E260", "session"),
+    ("7,RUS,RUSSIA,Y,2019-01-01,ES-0,A/RES/74/1,0", "E260", "session"),
+    ("7,RUS,RUSSIA,Y,2019-01-01,74,A/RES/74/1,2147483648", "E260", "total_non_voting"),
+    ("7,RUS,RUSSIA,Y,2019-01-01,74,A/RES/74/1", "E261", None),
+    ("7,RUS,RUSSIA,Y,2019-01-01,74,A/RES/74/1,0,extra", "E261", None),
+])
+def test_undl_rows_out_of_range_are_refused(store: Store, tmp_path: Path, row: str, code: str,
+                                            column: str | None) -> None:
+    good = "7,CHN,CHINA,N,2019-01-01,74,A/RES/74/1,0"
+    p = _undl(tmp_path, good, row)
+    with pytest.raises(BilatError) as e:
+        U.ingest_file(store, p)
+    assert e.value.code == code and "line 3" in str(e.value), str(e.value)
+    if column:
+        assert repr(column) in str(e.value)
+    assert not store.has_table("un_votes") or _counts(store)[0] == 0
+    r = U.ingest_file(store, p, on_bad_rows="skip")
+    assert r.votes_added == 1 and sum(r.skipped.values()) == 1
+    assert store.con.execute("SELECT iso3, vote FROM un_votes").fetchall() == [("CHN", "no")]
+
+
+def test_short_voeten_row_is_never_shifted(store: Store, tmp_path: Path) -> None:
+    head = ("rcid,ccode,member,vote,Country,Countryname,year,session,importantvote,date,unres\n")
+    p = tmp_path / "voeten.csv"
+    p.write_text(head + "5309,2,1,1,USA,United States of America,68,0,2014-03-27,R/68/262\n"
+                 "5309,365,1,3,RUS,Russia,2014,68,0,2014-03-27,R/68/262\n")
+    with pytest.raises(BilatError) as e:
+        U.ingest_file(store, p)
+    assert e.value.code == "E261" and "line 2" in str(e.value) and "10 fields" in str(e.value)
+    r = U.ingest_file(store, p, on_bad_rows="quarantine")
+    assert r.votes_added == 1 and r.skipped == {"row shorter than the header": 1}
+    row = store.con.execute("SELECT r.session, r.date, v.iso3 FROM un_rollcalls r "
+                            "JOIN un_votes v USING (vote_id)").fetchall()
+    assert row == [("68", __import__("datetime").date(2014, 3, 27), "RUS")]
+    q = store.con.execute("SELECT kind, file, line, raw FROM bad_rows").fetchall()
+    assert q == [("unvotes", "voeten.csv", 2, "5309,2,1,1,USA,United States of America,68,0,"
+                  "2014-03-27,R/68/262")]
+
+
+def test_voeten_without_date_or_year_names_them(tmp_path: Path) -> None:
+    p = tmp_path / "voeten.csv"
+    p.write_text("rcid,ccode,vote,session\n5309,2,1,68\n5309,365,3,68\n")
+    with pytest.raises(BilatError) as e:
+        U.read_voeten(p)
+    assert e.value.code == "E203" and "date" in str(e.value) and "year" in str(e.value)
+    p.write_text("rcid,ccode,vote,session,year\n5309,2,1,68,2014\n5309,365,3,68,2014\n")
+    data = U.read_voeten(p)
+    assert str(data.rollcalls["date"].iloc[0]) == "2014-01-01"
+
+
+def test_unvotes_bad_rcid_and_date_are_one_line(tmp_path: Path) -> None:
+    votes = VOTES_CSV.replace("4.0,Canada,CA,yes", "1e309,Canada,CA,yes")
+    with pytest.raises(BilatError) as e:
+        U.read_unvotes(*_triple(tmp_path, votes=votes))
+    assert e.value.code == "E207" and "line 7" in str(e.value) and "1e309" in str(e.value)
+    rolls = ROLLS_CSV.replace("1946-01-02", "-1")
+    with pytest.raises(BilatError) as e:
+        U.read_unvotes(*_triple(tmp_path, rolls=rolls))
+    assert e.value.code == "E207" and "line 3" in str(e.value) and "'-1'" in str(e.value)
+
+
+def test_emergency_special_session_kept_as_text(store: Store, tmp_path: Path) -> None:
+    p = _undl(tmp_path, "3959039,RUS,RUSSIAN FEDERATION,N,2022-03-02,ES-11,A/RES/ES-11/1,0",
+              "3959039,CHN,CHINA,A,2022-03-02,ES-11,A/RES/ES-11/1,0",
+              "3959040,RUS,RUSSIAN FEDERATION,N,2022-11-14,77.0,A/RES/77/1,0",
+              "3959041,RUS,RUSSIAN FEDERATION,N,2022-11-15,S-29,A/RES/S-29/1,0")
+    U.ingest_file(store, p)
+    got = store.con.execute("SELECT DISTINCT session FROM un_rollcalls ORDER BY 1").fetchall()
+    assert got == [("77",), ("ES-11",), ("S-29",)]
+    assert store.con.execute("SELECT data_type FROM information_schema.columns WHERE "
+                             "table_name='un_rollcalls' AND column_name='session'"
+                             ).fetchall() == [("VARCHAR",)]
+
+
+def test_old_store_with_integer_session_is_converted(file_store: Store, tmp_path: Path) -> None:
+    con = file_store.con
+    con.execute(U._DDL[0].replace("session VARCHAR", "session INTEGER"))
+    con.execute("INSERT INTO un_rollcalls (vote_id, body, session, source) "
+                "VALUES (1, 'GA', 68, 'voeten')")
+    U.ingest_file(file_store, _undl(tmp_path, "5,RUS,RUSSIA,Y,2022-03-02,ES-11,A/RES/ES-11/1,0"))
+    got = con.execute("SELECT session FROM un_rollcalls ORDER BY vote_id").fetchall()
+    assert got == [("68",), ("ES-11",)]
+
+
+def test_on_bad_rows_names(tmp_path: Path) -> None:
+    p = _undl(tmp_path, "7,RUS,RUSSIA,Q,2019-01-01,74,A/RES/74/1,0")
+    for mode in ("error", "fail", "FAIL"):
+        with pytest.raises(BilatError, match="E204"):
+            U.read_undl(p, on_bad_rows=mode)
+    assert U.read_undl(p, on_bad_rows="quarantine").skipped == {"unknown vote code": 1}
+    with pytest.raises(BilatError, match="E215"):
+        U.read_undl(p, on_bad_rows="ignore")
+
+
+def test_rerun_that_adds_nothing_is_decided_before_parsing(
+        store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    mirror = tmp_path / "mirror"
+    _triple(mirror / "unga")
+    (mirror / "unga" / "2025_ga_voting.csv").write_bytes((FIX / "undl_ga_votes.csv").read_bytes())
+    first = U.fetch_unvotes(mirror=mirror, store=store)
+    assert [r.unchanged for r in first] == [False, False]
+
+    def boom(*_a: object, **_k: object) -> None:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(U, "read_unvotes", boom)
+    monkeypatch.setattr(U, "read_undl", boom)
+    monkeypatch.setattr(U, "_read_table", boom)
+    again = U.fetch_unvotes(mirror=mirror, store=store)
+    assert [r.unchanged for r in again] == [True, True]
+
+
+def test_mirror_is_a_jail_for_votes(store: Store, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    paths = _triple(outside)
+    mirror = tmp_path / "mirror"
+    (mirror / "unga").mkdir(parents=True)
+    for p in paths:
+        (mirror / "unga" / p.name).symlink_to(p)
+    with pytest.raises(BilatError) as e:
+        U.fetch_unvotes(mirror=mirror, store=store)
+    assert e.value.code == "E011" and "link" in str(e.value)
+    link_dir = tmp_path / "m2"
+    link_dir.mkdir()
+    (link_dir / "unga").symlink_to(outside)
+    with pytest.raises(BilatError, match="E011"):
+        U.fetch_unvotes(mirror=link_dir, store=store)
+    assert not store.has_table("un_votes")
+
+
+def test_case_r05_overflow_names_the_real_cause(store: Store, shared_cases: Path) -> None:
+    with pytest.raises(BilatError) as e:
+        U.ingest_file(store, shared_cases / "fault-R05-undl-int32-overflow-masked" / "undl.csv")
+    assert e.value.code == "E260" and "2147483648" in str(e.value) and "line 2" in str(e.value)
+    assert "transaction" not in str(e.value).lower()
+
+
+@pytest.fixture()
+def shared_cases(shared_data: Path) -> Path:
+    path = shared_data.parent / "cases"
+    if not path.is_dir():
+        pytest.fail(f"{path} not found")
+    return path

@@ -273,6 +273,35 @@ def ingest(
     for p in files:
         if not p.is_file():
             raise error("E110", path=p)
+    try:
+        return _ingest(store, files, on_bad_rows, progress, source, batch_bytes)
+    except (BilatError, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # the boundary: DuckDB and the OS as one line with the cause
+        raise _boundary_error(store, files, exc) from exc
+
+
+def _boundary_error(store: Store, files: list[Path], exc: BaseException) -> BilatError:
+    """The one-line error for a failure inside an ingest: a full disk (E019), a damaged part
+    of the store (E021), or the file being read and the real cause (E013)."""
+    msg = str(exc).splitlines()[0] if str(exc).strip() else type(exc).__name__
+    low = msg.lower()
+    if getattr(exc, "errno", None) == 28 or "no space left" in low:
+        return error("E019", path=store.data_dir, reason="no space left on device")
+    folder = store.data_dir / "gdelt"
+    if str(folder) in msg:
+        part = msg.split(str(folder), 1)[1].strip("/").split("/", 1)[0]
+        return error("E021", path=folder / part, part=part, reason=msg[:300])
+    if "read-only" in low or "read only" in low:
+        return error("E026", path=store.path or store.data_dir, reason=msg[:200])
+    shown = next((f for f in files if str(f) in msg), files[0] if len(files) == 1 else None)
+    return error("E013", path=shown or ", ".join(f.name for f in files)[:200],
+                 fmt="GDELT export", reason=msg[:300])
+
+
+def _ingest(store: Store, files: list[Path], on_bad_rows: str,
+            progress: ProgressCallback | None, source: str | None,
+            batch_bytes: int) -> IngestReport:
     _ensure_tables(store)
     _remove_orphans(store)
     hashes = _plain_hashes(files)

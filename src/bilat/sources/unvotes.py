@@ -251,7 +251,9 @@ class _Bad:
             for _, r in df[mask].iterrows():
                 line = self.line_of(int(r["_row"]))
                 cells = [r.get(c, r.get(_RENAMED.get(c, c))) for c in cols]
-                raw = r.get("_rawline") or ",".join("" if v is None else str(v) for v in cells)
+                raw = r.get("_rawline")
+                if not isinstance(raw, str):  # a row of the header's length
+                    raw = ",".join("" if v is None else str(v) for v in cells)
                 self.rows.append((self.path.name, line, make(r, line).message, raw[:2000]))
         return df.loc[~mask]
 
@@ -604,12 +606,21 @@ def _session(value: Any) -> Any:
     return f"{m.group(1).upper()}-{n}" if 1 <= n <= 99 else False
 
 
+def _session_text(value: Any) -> str | None:
+    """A session as stored: ``"77"``, ``"ES-11"``; ``None`` when unknown."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def _checked_sessions(df: pd.DataFrame, bad: _Bad, column: str = "session") -> pd.DataFrame:
     """Column ``_session`` (int regular session, text ``ES-11``/``S-29``); others are E260."""
     if column not in df.columns:
         return df.assign(_session=None)
-    mapped = df[column].map(_session)
-    df = df.assign(_session=mapped.astype(object))
+    mapped = pd.Series([_session(v) for v in df[column]], index=df.index, dtype=object)
+    df = df.assign(_session=mapped)
     return bad.handle(
         df, mapped.map(lambda x: x is False), "session out of range",
         lambda r, line: error("E260", path=bad.path, line=line, column=column,
@@ -925,9 +936,9 @@ def _store_votes(store: Store, data: VoteData, on_bad_rows: str, origin: str | N
                  key: str, sha: str, result: IngestResult) -> None:
     con = store.con
     votes = data.votes
-    rollcalls = data.rollcalls.assign(session=data.rollcalls["session"].map(
-        lambda v: None if v is None or v is pd.NA or (isinstance(v, float) and v != v)
-        else str(v)).astype(object))
+    rollcalls = data.rollcalls.assign(session=pd.Series(
+        [_session_text(v) for v in data.rollcalls["session"]], index=data.rollcalls.index,
+        dtype=object))
     with store.transaction():
         ensure_schema(store)
         con.register("_new_votes", votes)
