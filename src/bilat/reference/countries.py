@@ -219,14 +219,25 @@ def resolve_state(value: str | None) -> str:
         import difflib
 
         codes = sorted(_maps()["iso3"])
-        hints += [f"{c} ({country_name(c)})" for c in
-                  difflib.get_close_matches(text.upper(), codes, n=2, cutoff=0.6)]
+        by_code = [f"{c} ({country_name(c)})" for c in
+                   difflib.get_close_matches(text.upper(), codes, n=2, cutoff=0.6)]
         names = _names()
         by_name = {normalise_name(n): iso for iso, n in names.items()}
-        for n in difflib.get_close_matches(normalise_name(text), list(by_name), n=2, cutoff=0.7):
+        key = normalise_name(text)
+        close = difflib.get_close_matches(key, list(by_name), n=3, cutoff=0.7)
+        # a word of the name ("korea" → North Korea, South Korea)
+        close += sorted(n for n in by_name if key and len(key) >= 4 and key in n.split())
+        named = []
+        for n in close:
             hint = f"{by_name[n]} ({names[by_name[n]]})"
+            if hint not in named:
+                named.append(hint)
+        # three letters read as a code first; longer text as a name first
+        ordered = by_code + named if len(text) == 3 else named + by_code
+        for hint in ordered:
             if hint not in hints:
                 hints.append(hint)
+        hints = hints[:3]
     if hints:
         raise error("E008", value=value, hint="; did you mean " + " or ".join(hints) + "?")
     raise error("E008", value=value)
