@@ -346,7 +346,9 @@ def test_merge_on_fixtures_counts_once_and_reports_disagreement(tmp_path: Path) 
 
     voeten = tmp_path / "UNVotes.csv"
     lines = ["rcid,ccode,vote,Country,year,session,importantvote,date,unres,short"]
-    for rcid, res, (r, c, u) in [(1, "R/76/1", (3, 3, 1)), (2, "R/76/2", (1, 1, 1))]:
+    # rcid 4: a procedural vote filed under A/RES/76/4's symbol (tally 0–3–0)
+    for rcid, res, (r, c, u) in [(1, "R/76/1", (3, 3, 1)), (2, "R/76/2", (1, 1, 1)),
+                                 (4, "R/76/4", (3, 3, 3))]:
         for cow, v in ((365, r), (710, c), (2, u)):
             lines.append(f"{rcid},{cow},{v},X,2021,76,0,2021-12-0{rcid},{res},TOPIC")
     voeten.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -354,13 +356,18 @@ def test_merge_on_fixtures_counts_once_and_reports_disagreement(tmp_path: Path) 
     try:
         ingest_file(st, voeten)
         rows = [(GA, "2021-12-01", "First", "A/RES/76/1", 21, ["A", "N", "Y", "", "", ""]),
-                (GA, "2021-12-03", "Third", "A/RES/76/3", 23, ["Y", "Y", "N", "", "", ""])]
+                (GA, "2021-12-03", "Third", "A/RES/76/3", 23, ["Y", "Y", "N", "", "", ""]),
+                (GA, "2021-12-04", "Fourth", "A/RES/76/4", 24, ["Y", "Y", "Y", "", "", ""])]
         first = V.affinity(st, "RUS", "CHN", years="2021")
-        assert first["n"].iloc[0] == 2
+        assert first["n"].iloc[0] == 3
         S.ingest_undl_scrape(st, [write(tmp_path, scrape_csv(rows))])
         df = V.affinity(st, "RUS", "CHN", years="2021")
-        # 76/1 once (unvotes' votes: both no), 76/2, and 76/3 from the scrape
-        assert df["n"].iloc[0] == 3 and df["same"].iloc[0] == 3
+        # 76/1 once (unvotes' votes: both no), 76/2, the procedural vote, and from the scrape
+        # 76/3 and the adoption of 76/4 (its tally 3–0–0 is not the procedural 0–3–0)
+        assert df["n"].iloc[0] == 5 and df["same"].iloc[0] == 5
+        four = V.search(st, symbol="A/RES/76/4")
+        assert sorted(four["source"]) == ["undl-scrape", "voeten"]
+        assert sorted(four["tally"]) == ["0–3–0", "3–0–0"]
         d = V.source_disagreements(st)
         assert d[["symbol", "iso3", "vote_unvotes", "vote_scrape", "kind"]].values.tolist() == [
             ["A/RES/76/1", "RUS", "no", "abstain", "different vote"]]

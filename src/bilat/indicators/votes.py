@@ -213,9 +213,13 @@ def _link(store: Store) -> pd.DataFrame:
     Matched, in this order: (1) the same UN Digital Library record number (UNDL exports
     stored by :mod:`bilat.sources.unvotes`); (2) the same resolution symbol, read into one
     canonical key (``A/RES/1004(ES-II)`` = ``R/ES-2/1004``…; :func:`bilat.sources.undl_scrape.
-    parse_symbol`), against final-passage roll calls only (not amendment or paragraph votes;
-    among several, the nearest date); (3) for roll calls whose symbol cannot be read: the same
-    body, date and yes/no/abstain tally. Columns: ``undl_id``, ``vote_id``, ``link``.
+    parse_symbol`), against final-passage roll calls only (not amendment or paragraph votes),
+    whose counted yes/no/abstain agree with the scrape's totals within 15 % of the votes cast
+    (a procedural vote filed under the resolution's symbol is a different roll call; among
+    several, the closest tally, then the nearest date); (2b) the same with a part letter set
+    aside (``66/253`` = ``66/253A``) within 31 days; (3) for roll calls whose symbol cannot be
+    read: the same body, date and tally. Columns: ``undl_id``, ``vote_id``, ``link``,
+    ``title_undl``.
     """
     from bilat.sources.undl_scrape import parse_symbol, unres_key
 
@@ -238,6 +242,28 @@ def _link(store: Store) -> pd.DataFrame:
                     for c in ("vote_id", "undl_id", "body", "symbol", "unres", "amend", "para",
                               "date"))
     u = con.execute(f"SELECT {sel} FROM un_rollcalls").df()
+    # each stored roll call's counted yes/no/abstain: a match must agree with the scrape's
+    # totals (a procedural vote filed under the resolution's symbol does not)
+    tally = con.execute(
+        """SELECT r.vote_id, any_value(r.body) AS body, any_value(r.date) AS date,
+                  sum(CASE WHEN v.vote = 'yes' THEN 1 ELSE 0 END) AS uy,
+                  sum(CASE WHEN v.vote = 'no' THEN 1 ELSE 0 END) AS un,
+                  sum(CASE WHEN v.vote = 'abstain' THEN 1 ELSE 0 END) AS ua
+           FROM un_rollcalls r JOIN un_votes v USING (vote_id) GROUP BY r.vote_id"""
+    ).df()
+    for c in ("uy", "un", "ua"):
+        tally[c] = tally[c].astype("int64")
+    for c in ("ty", "tn", "ta"):
+        s[c] = s[c].astype("int64")
+    counted = tally[["vote_id", "uy", "un", "ua"]]
+
+    def close(c: pd.DataFrame) -> pd.DataFrame:
+        """Candidates whose tallies agree within 15 % of the votes cast (at least 2)."""
+        c = c.merge(counted, on="vote_id", how="left").fillna({"uy": 0, "un": 0, "ua": 0})
+        td = (c["ty"] - c["uy"]).abs() + (c["tn"] - c["un"]).abs() + (c["ta"] - c["ua"]).abs()
+        cast = c["ty"] + c["tn"] + c["ta"]
+        return c.assign(_td=td)[td <= np.maximum(2, 0.15 * cast)]
+
     out = []
     # (1) record number
     rec = s.merge(u.dropna(subset=["undl_id"]).astype({"undl_id": "int64"}),
@@ -260,8 +286,8 @@ def _link(store: Store) -> pd.DataFrame:
         suffixes=("", "_u"))
     if len(cand):
         gap = (pd.to_datetime(cand["date"]) - pd.to_datetime(cand["date_u"])).abs()
-        cand = cand.assign(_gap=gap.dt.days.fillna(99999)).sort_values(
-            ["undl_id", "_gap", "vote_id"]).drop_duplicates("undl_id")
+        cand = close(cand.assign(_gap=gap.dt.days.fillna(99999))).sort_values(
+            ["undl_id", "_td", "_gap", "vote_id"]).drop_duplicates("undl_id")
         out.append(cand[["undl_id", "vote_id"]].assign(link="resolution symbol"))
         done |= set(cand["undl_id"])
     # (2b) the same resolution written with and without a part letter (66/253 = 66/253A),
@@ -277,8 +303,8 @@ def _link(store: Store) -> pd.DataFrame:
             on=["bkey", "body"], suffixes=("", "_u"))
         if len(c2):
             gap = (pd.to_datetime(c2["date"]) - pd.to_datetime(c2["date_u"])).abs().dt.days
-            c2 = c2.assign(_gap=gap.fillna(99999))
-            c2 = c2[c2["_gap"] <= 31].sort_values(["_gap", "undl_id", "vote_id"])
+            c2 = close(c2.assign(_gap=gap.fillna(99999)))
+            c2 = c2[c2["_gap"] <= 31].sort_values(["_td", "_gap", "undl_id", "vote_id"])
             c2 = c2.drop_duplicates("undl_id").drop_duplicates("vote_id")
             if len(c2):
                 out.append(c2[["undl_id", "vote_id"]].assign(link="resolution symbol, part "
@@ -288,18 +314,9 @@ def _link(store: Store) -> pd.DataFrame:
     left = s[~s["undl_id"].isin(done)]
     if len(left):
         keyed = set(final.dropna(subset=["key"])["vote_id"])
-        tally = con.execute(
-            """SELECT r.vote_id, any_value(r.body) AS body, any_value(r.date) AS date,
-                      sum(CASE WHEN v.vote = 'yes' THEN 1 ELSE 0 END) AS ty,
-                      sum(CASE WHEN v.vote = 'no' THEN 1 ELSE 0 END) AS tn,
-                      sum(CASE WHEN v.vote = 'abstain' THEN 1 ELSE 0 END) AS ta
-               FROM un_rollcalls r JOIN un_votes v USING (vote_id) GROUP BY r.vote_id"""
-        ).df()
-        tally = tally[~tally["vote_id"].isin(keyed)]
-        for c in ("ty", "tn", "ta"):
-            tally[c] = tally[c].astype("int64")
-            left = left.assign(**{c: left[c].astype("int64")})
-        m = left.merge(tally, on=["body", "date", "ty", "tn", "ta"], suffixes=("", "_u"))
+        free = tally[~tally["vote_id"].isin(keyed)].rename(
+            columns={"uy": "ty", "un": "tn", "ua": "ta"})
+        m = left.merge(free, on=["body", "date", "ty", "tn", "ta"], suffixes=("", "_u"))
         m = m.sort_values(["undl_id", "vote_id"]).drop_duplicates("undl_id")
         m = m[~m["vote_id"].duplicated()]
         if len(m):
