@@ -47,6 +47,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -289,6 +290,13 @@ def _in(values: Sequence[str]) -> str:
     return "(" + ", ".join(f"'{_q(v)}'" for v in values) + ")"
 
 
+@lru_cache(maxsize=256)
+def _codes(iso3: str) -> tuple[str, ...]:
+    from bilat.indicators.events import cameo_codes
+
+    return tuple(cameo_codes(iso3))
+
+
 def _where(source: str, q: DyadQuery) -> tuple[list[str], list[Any]]:
     where, params = ["source = ?"], [source]
     if q.start is not None:
@@ -379,67 +387,103 @@ def _directions(q: DyadQuery, a: str, b: str, cells: pd.DataFrame
     return chosen
 
 
+def _label(col: str, code_of: dict[str, str]) -> str:
+    """SQL: the query country (ISO3) whose code ``col`` holds."""
+    by: dict[str, list[str]] = {}
+    for code, c in code_of.items():
+        by.setdefault(c, []).append(code)
+    return "CASE " + " ".join(f"WHEN {col} IN {_in(sorted(v))} THEN '{c}'"
+                              for c, v in sorted(by.items())) + " END"
+
+
+def _gdelt_sql(q: DyadQuery, code_of: dict[str, str]) -> tuple[str, list[Any]]:
+    """One DuckDB query giving the rows of ``gdelt_indicators`` from the aggregate."""
+    from bilat.indicators.events import INDICATORS, QUADS
+
+    where, params = _where("gdelt", q)
+    codes = _in(sorted(code_of))
+    cell_where = [*where, f"actor1_code IN {codes}", f"actor2_code IN {codes}"]
+    typed = _typed(q)
+    keep = f"{typed} AND is_root = 1" if q.dedup == "root" else typed
+    per = _period_sql(q.period)
+    sums = [f"coalesce(sum(events) FILTER (WHERE {keep}), 0) AS events",
+            f"coalesce(sum(events) FILTER (WHERE {typed}), 0) AS events_before_dedup",
+            *[f"coalesce(sum(events) FILTER (WHERE {keep} AND quad_class = {k}), 0) AS {n}"
+              for k, n in QUADS.items()],
+            f"sum(goldstein_sum) FILTER (WHERE {keep}) AS _gsum",
+            f"coalesce(sum(goldstein_n) FILTER (WHERE {keep}), 0) AS _gn",
+            f"sum(goldstein_mentions_sum) FILTER (WHERE {keep}) AS _gw",
+            f"coalesce(sum(mentions) FILTER (WHERE {keep}), 0) AS mentions",
+            f"coalesce(sum(contacts) FILTER (WHERE {keep}), 0) AS gov_contacts",
+            f"sum(tone_sum) FILTER (WHERE {keep}) AS _tsum",
+            f"coalesce(sum(tone_n) FILTER (WHERE {keep}), 0) AS _tn"]
+    names = [x.rsplit(" AS ", 1)[1] for x in sums]
+    vol_where = [*where, f"country IN {codes}"] + (["is_root = 1"] if q.dedup == "root" else [])
+    parts = []
+    for a, b in q.pairs:
+        dirs = []
+        if q.direction in ("both", "directed", "a2b"):
+            dirs.append((f"{a}→{b}", f"c1 = '{a}' AND c2 = '{b}'"))
+        if q.direction in ("both", "directed", "b2a"):
+            dirs.append((f"{b}→{a}", f"c1 = '{b}' AND c2 = '{a}'"))
+        if q.direction in ("both", "undirected"):
+            dirs.append((f"{a}–{b}", f"c1 IN ('{a}', '{b}') AND c2 IN ('{a}', '{b}') "
+                         "AND c1 <> c2"))
+        for label, pred in dirs:
+            parts.append(f"SELECT '{a}–{b}' AS dyad, '{label}' AS direction, '{a}' AS a, "
+                         f"'{b}' AS b, period, " + ", ".join(f"sum({n}) AS {n}" for n in names)
+                         + f" FROM cells WHERE {pred} GROUP BY period")
+    quads_1k = ", ".join(f"{n} * 1000.0 / volume_{s} AS {n}_per_1k_{s}"
+                         for n in QUADS.values() for s in ("a", "b"))
+    coop = "(verbal_coop + material_coop)"
+    conflict = "(verbal_conflict + material_conflict)"
+    sql = f"""WITH cells AS (
+        SELECT {per} AS period, {_label('actor1_code', code_of)} AS c1,
+               {_label('actor2_code', code_of)} AS c2, {', '.join(sums)}
+        FROM dyad_day WHERE {' AND '.join(cell_where)} GROUP BY ALL),
+      vol AS (SELECT {per} AS period, {_label('country', code_of)} AS c,
+                     sum(events) AS volume
+              FROM dyad_day_volume WHERE {' AND '.join(vol_where)} GROUP BY ALL),
+      d AS ({' UNION ALL '.join(parts)}),
+      j AS (SELECT d.*, va.volume AS volume_a, vb.volume AS volume_b FROM d
+            LEFT JOIN vol va ON va.c = d.a AND va.period = d.period
+            LEFT JOIN vol vb ON vb.c = d.b AND vb.period = d.period WHERE d.events > 0)
+    SELECT *, events * 1000.0 / volume_a AS events_per_1k_a,
+           events * 1000.0 / volume_b AS events_per_1k_b, {quads_1k},
+           CASE WHEN _gn > 0 THEN _gsum / _gn END AS goldstein_mean,
+           CASE WHEN mentions > 0 THEN _gw / mentions END AS goldstein_weighted,
+           CASE WHEN _tn > 0 THEN _tsum / _tn END AS avg_tone,
+           {coop} - {conflict} AS net_cooperation,
+           ({coop} - {conflict}) / CAST(events AS DOUBLE) AS net_cooperation_share,
+           CASE WHEN verbal_coop > 0 THEN material_coop / CAST(verbal_coop AS DOUBLE) END
+             AS material_verbal_ratio,
+           '{q.dedup}' AS dedup
+    FROM j"""
+    cols = ", ".join(["dyad", "direction", "a", "b", "period", *INDICATORS, "dedup"])
+    return f"SELECT {cols} FROM ({sql}) ORDER BY dyad, direction, period", params + params
+
+
 def _gdelt(store: Store, q: DyadQuery) -> tuple[pd.DataFrame, str]:
-    """The table :func:`bilat.indicators.events.gdelt_indicators` gives, from the aggregate,
-    with the GDELT coverage columns :func:`~bilat.indicators.events.indicators` adds."""
-    import numpy as np
+    """The table :func:`bilat.indicators.events.gdelt_indicators` gives, from the aggregate
+    (one DuckDB query), with the GDELT coverage columns ``indicators`` adds."""
     import pandas as pd
 
     from bilat.indicators import events as ev
 
     countries = sorted({c for pair in q.pairs for c in pair})
-    code_of = {code: c for c in countries for code in ev.cameo_codes(c)}
-    cells = _cells(store, "gdelt", q, code_of)
-    volume = _volumes(store, "gdelt", q, code_of)
-    frames = []
-    for a, b in q.pairs:
-        for label, part in _directions(q, a, b, cells):
-            g = part.groupby("period")[list(_SUMS)].sum(min_count=1)
-            g = g[g["events"].fillna(0) > 0]
-            if g.empty:
-                continue
-            g = g.reset_index()
-            g.insert(0, "dyad", f"{a}–{b}")
-            g.insert(1, "direction", label)
-            g.insert(2, "a", a)
-            g.insert(3, "b", b)
-            g["volume_a"] = [volume.get((a, p)) for p in g["period"]]
-            g["volume_b"] = [volume.get((b, p)) for p in g["period"]]
-            frames.append(g)
-    cols = ["dyad", "direction", "a", "b", "period", *ev.INDICATORS, "dedup"]
-    if not frames:
-        return pd.DataFrame(columns=cols), \
-            "no events between these states in the stored GDELT files"
-    df = pd.concat(frames, ignore_index=True)
-    f = {c: pd.to_numeric(df[c], errors="coerce").astype("float64")
-         for c in [*_SUMS, "volume_a", "volume_b"]}
-    for side in ("a", "b"):
-        vol = f[f"volume_{side}"]
-        df[f"events_per_1k_{side}"] = f["events"] * 1000.0 / vol
-        for name in ev.QUADS.values():
-            df[f"{name}_per_1k_{side}"] = f[name].fillna(0) * 1000.0 / vol
-    df["goldstein_mean"] = np.where(f["_gn"] > 0, f["_gsum"] / f["_gn"].where(f["_gn"] > 0),
-                                    np.nan)
-    df["goldstein_weighted"] = np.where(f["mentions"] > 0,
-                                        f["_gw"] / f["mentions"].where(f["mentions"] > 0),
-                                        np.nan)
-    df["avg_tone"] = np.where(f["_tn"] > 0, f["_tsum"] / f["_tn"].where(f["_tn"] > 0), np.nan)
-    coop = f["verbal_coop"].fillna(0) + f["material_coop"].fillna(0)
-    conflict = f["verbal_conflict"].fillna(0) + f["material_conflict"].fillna(0)
-    df["net_cooperation"] = coop - conflict
-    df["net_cooperation_share"] = (coop - conflict) / f["events"]
-    vc = f["verbal_coop"].fillna(0)
-    df["material_verbal_ratio"] = np.where(vc > 0, f["material_coop"].fillna(0)
-                                           / vc.where(vc > 0), np.nan)
-    df["dedup"] = q.dedup
+    code_of = {code: c for c in countries for code in _codes(c)}
+    sql, params = _gdelt_sql(q, code_of)
+    df = store.con.execute(sql, params).df()
+    if df.empty:
+        return df, "no events between these states in the stored GDELT files"
+    df["period"] = pd.to_datetime(df["period"]).dt.date
     order = {f"{x}–{y}": i for i, (x, y) in enumerate(q.pairs)}
     df = df.sort_values(["dyad", "direction", "period"], key=lambda c: c.map(order)
                         if c.name == "dyad" else c, kind="stable")
     for c in [*ev.QUADS.values(), "events", "events_before_dedup", "volume_a", "volume_b",
               "gov_contacts", "mentions", "net_cooperation"]:
         df[c] = df[c].fillna(0).astype("int64")
-    df = df[cols].reset_index(drop=True)
-    return ev._with_gdelt_coverage(store, df, q), ""
+    return ev._with_gdelt_coverage(store, df.reset_index(drop=True), q), ""
 
 
 def _icews(store: Store, q: DyadQuery, src: str = "icews") -> tuple[pd.DataFrame, str]:

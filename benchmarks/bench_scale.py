@@ -1,0 +1,386 @@
+"""Scale benchmark (issue 15): dyad × month over generated GDELT events, event path vs the
+dyad-day aggregate; ingest vs a plain DuckDB COPY vs pandas; Spark vs DuckDB; text scaling.
+
+    python benchmarks/bench_scale.py                      # 10 M events (≈ 0.5 GiB of Parquet)
+    python benchmarks/bench_scale.py --rows 100000000     # 100 M (≈ 5 GiB; state disk first)
+    python benchmarks/bench_scale.py --rows 1000000 --ingest-rows 300000 --skip-spark
+
+Events are generated from a seed straight to Parquet in the store's own part layout
+(``<store>.data/gdelt/part-…/data_0.parquet``, every GDELT 2.0 column, zstd), ~2 M rows per
+part like an ingest batch, with realistic distributions: actor countries Zipf-like over 60
+CAMEO codes (≈ 35 % of actors without a country), primary actor types (≈ 45 % none, GOV
+20 %, …), CAMEO roots weighted as in GDELT (verbal cooperation first), Goldstein fixed per
+code, NumMentions geometric, AvgTone normal around −2, 55 % root events, dates at GDELT
+2.0's density (~137,000 a day: 100 M ≈ two years). Each part is registered in one
+transaction with its country-day volume (``gdelt_volume``) and its dyad-day sums
+(:mod:`bilat.store.dyad_day`); that maintenance is timed. Every figure is printed with the
+1-minute load average beside it; the temporary folder (size printed) is removed at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bilat.indicators import events as ev  # noqa: E402
+from bilat.sources import gdelt  # noqa: E402
+from bilat.store import dyad_day, open_store  # noqa: E402
+
+_ARROW = {"BIGINT": pa.int64(), "INTEGER": pa.int32(), "DOUBLE": pa.float64(),
+          "TINYINT": pa.int8(), "VARCHAR": pa.string()}
+COUNTRIES = ["USA", "CHN", "RUS", "GBR", "IND", "ISR", "FRA", "DEU", "IRN", "JPN", "PAK",
+             "UKR", "TUR", "SYR", "AUS", "CAN", "PRK", "KOR", "AFG", "IRQ", "EGY", "NGA",
+             "SAU", "BRA", "MEX", "ZAF", "ITA", "ESP", "PHL", "IDN", "BLR", "KEN", "VEN",
+             "LBY", "YEM", "MYS", "THA", "VNM", "POL", "GRC", "QAT", "ARE", "LBN", "PSE",
+             "CUB", "BGD", "LKA", "NZL", "IRL", "SWE", "NOR", "NLD", "BEL", "CHE", "AUT",
+             "ARG", "CHL", "COL", "PER", "KAZ"]
+TYPES = [None, "GOV", "MIL", "BUS", "MED", "CVL", "JUD", "LEG", "OPP", "EDU", "COP", "REB"]
+TYPE_W = [45, 20, 5, 6, 6, 5, 3, 3, 2, 2, 2, 1]
+ROOT_W = [10, 5, 6, 20, 8, 3, 3, 3, 2, 2, 5, 2, 3, 2, 1, 2, 8, 5, 8, 0.3]
+
+
+def load() -> float:
+    return os.getloadavg()[0]
+
+
+def du(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def _dict(idx: np.ndarray, values: list) -> pa.Array:
+    """A string column from indices into ``values`` (None → NULL)."""
+    d = pa.array(values, pa.string())
+    return pa.DictionaryArray.from_arrays(pa.array(idx, pa.int32()), d).cast(pa.string())
+
+
+def generate_part(n: int, first_id: int, rng: np.random.Generator, days: int) -> pa.Table:
+    """``n`` GDELT 2.0 events in the store's column layout (see module docstring)."""
+    zipf = 1.0 / np.arange(1, len(COUNTRIES) + 1) ** 1.1
+    cw = np.concatenate([[0.35], 0.65 * zipf / zipf.sum()])
+    cvals = [None, *COUNTRIES]
+    roots = np.arange(1, 21)
+    rw = np.array(ROOT_W) / sum(ROOT_W)
+    tw = np.array(TYPE_W) / sum(TYPE_W)
+    root = rng.choice(roots, n, p=rw)
+    sub = rng.integers(0, 7, n)
+    code_i = root * 10 + sub                                # e.g. 42 → '042'
+    code_vals = [f"{i:03d}" for i in range(0, 210)]
+    gold_table = np.round(np.random.default_rng(15).uniform(-10, 10, 210), 1)
+    quad = np.select([root <= 5, root <= 9, root <= 14], [1, 2, 3], 4).astype(np.int32)
+    start = date(2015, 3, 1)
+    day = rng.integers(0, days, n)
+    sqldate_vals = np.array([int((start + timedelta(days=int(d))).strftime("%Y%m%d"))
+                             for d in range(days)], dtype=np.int32)
+    sqldate = sqldate_vals[day]
+    cols: dict[str, pa.Array] = {}
+    a1 = rng.choice(len(cvals), n, p=cw)
+    a2 = rng.choice(len(cvals), n, p=cw)
+    mentions = (rng.geometric(0.3, n)).astype(np.int32)
+    for c in gdelt.STORE_COLUMNS:
+        t = _ARROW[gdelt.column_type(c)]
+        if c == "GLOBALEVENTID":
+            cols[c] = pa.array(np.arange(first_id, first_id + n, dtype=np.int64))
+        elif c == "SQLDATE":
+            cols[c] = pa.array(sqldate)
+        elif c == "MonthYear":
+            cols[c] = pa.array((sqldate // 100).astype(np.int32))
+        elif c == "Year":
+            cols[c] = pa.array((sqldate // 10000).astype(np.int32))
+        elif c == "FractionDate":
+            cols[c] = pa.array(sqldate // 10000 + (sqldate // 100 % 100) / 12.0)
+        elif c in ("Actor1CountryCode", "Actor1Code"):
+            cols[c] = _dict(a1, cvals)
+        elif c in ("Actor2CountryCode", "Actor2Code"):
+            cols[c] = _dict(a2, cvals)
+        elif c.endswith("Type1Code"):
+            cols[c] = _dict(rng.choice(len(TYPES), n, p=tw), TYPES)
+        elif c.endswith("Type2Code"):
+            cols[c] = _dict(np.where(rng.random(n) < 0.1, rng.choice(len(TYPES), n, p=tw), 0),
+                            TYPES)
+        elif c == "IsRootEvent":
+            cols[c] = pa.array((rng.random(n) < 0.55).astype(np.int32))
+        elif c in ("EventCode", "EventBaseCode"):
+            cols[c] = _dict(code_i, code_vals)
+        elif c == "EventRootCode":
+            cols[c] = _dict(root, [f"{i:02d}" for i in range(21)])
+        elif c == "QuadClass":
+            cols[c] = pa.array(quad)
+        elif c == "GoldsteinScale":
+            cols[c] = pa.array(gold_table[code_i])
+        elif c in ("NumMentions", "NumArticles"):
+            cols[c] = pa.array(mentions)
+        elif c == "NumSources":
+            cols[c] = pa.array(np.minimum(mentions, rng.geometric(0.5, n)).astype(np.int32))
+        elif c == "AvgTone":
+            cols[c] = pa.array(np.clip(rng.normal(-2, 3.5, n), -100, 100))
+        elif c == "DATEADDED":
+            cols[c] = pa.array(sqldate.astype(np.int64) * 1000000 + 120000)
+        elif c == "gdelt_version":
+            cols[c] = pa.array(np.full(n, 2, np.int8))
+        elif c == "source_file":
+            cols[c] = _dict(day, [f"{v}120000.export.CSV" for v in sqldate_vals])
+        else:
+            cols[c] = pa.nulls(n, t)
+        if cols[c].type != t:
+            cols[c] = cols[c].cast(t)
+    return pa.table(cols)
+
+
+def build_store(folder: Path, rows: int, part_rows: int, seed: int, days: int) -> tuple:
+    """A store whose GDELT events are the generated parts; returns (store path, timings)."""
+    path = folder / "scale.duckdb"
+    st = open_store(path)
+    gdelt._ensure_tables(st)
+    rng = np.random.default_rng(seed)
+    gen = reg = vol = agg = 0.0
+    done, i = 0, 0
+    parts_dir = st.data_dir / "gdelt"
+    parts_dir.mkdir(parents=True, exist_ok=True)
+    while done < rows:
+        n = min(part_rows, rows - done)
+        t0 = time.perf_counter()
+        table = generate_part(n, 1_000_000_000 + done, rng, days)
+        part = parts_dir / f"part-bench-{i:04d}"
+        part.mkdir()
+        pq.write_table(table, part / "data_0.parquet", compression="zstd", compression_level=1,
+                       row_group_size=262144, store_schema=False)
+        del table
+        gen += time.perf_counter() - t0
+        t1 = time.perf_counter()
+        with st.transaction():
+            st.con.execute("INSERT INTO gdelt_parts VALUES (?, ?, 1, now())", [part.name, n])
+            t2 = time.perf_counter()
+            gdelt._summarise(st.con, part)
+            t3 = time.perf_counter()
+            dyad_day.summarise_gdelt_part(st.con, part)
+            t4 = time.perf_counter()
+        reg += time.perf_counter() - t1
+        vol += t3 - t2
+        agg += t4 - t3
+        done += n
+        i += 1
+        print(f"  part {i}: {done:,} rows (load {load():.1f})", file=sys.stderr)
+    gdelt._create_view(st)
+    st.close()
+    return path, {"generate_write": gen, "register_total": reg, "volume_summary": vol,
+                  "dyad_day": agg}
+
+
+def timed(fn, repeat: int = 3) -> tuple[float, float, object]:
+    """(first call, median of ``repeat`` later calls, last result)."""
+    t = time.perf_counter()
+    out = fn()
+    first = time.perf_counter() - t
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t)
+    return first, statistics.median(times), out
+
+
+def bench_queries(path: Path, rows: int) -> dict:
+    st = open_store(path)
+    res = {}
+    try:
+        q = ev.make_query("RUS", "CHN", period="month")
+        os.environ["BILAT_DYAD_DAY"] = "0"
+        f, m, e_df = timed(lambda: ev.indicators(st, "RUS", "CHN", period="month"))
+        res["event path: indicators()"] = (f, m, load())
+        f, m, _ = timed(lambda: ev.gdelt_indicators(st, "RUS", "CHN", period="month"))
+        res["event path: gdelt_indicators() (no coverage)"] = (f, m, load())
+        os.environ["BILAT_DYAD_DAY"] = "1"
+        f, m, a_df = timed(lambda: ev.indicators(st, "RUS", "CHN", period="month"))
+        res["aggregate: indicators()"] = (f, m, load())
+        code = {"RUS": "RUS", "CHN": "CHN"}
+        f, m, _ = timed(lambda: (dyad_day._cells(st, "gdelt", q, code),
+                                 dyad_day._volumes(st, "gdelt", q, code)))
+        res["aggregate: the two SQL reads alone"] = (f, m, load())
+        same = len(e_df) == len(a_df) and (e_df["events"].to_numpy()
+                                           == a_df["events"].to_numpy()).all()
+        res["_same"] = bool(same)
+        res["_rows_dyad_day"] = st.con.execute("SELECT count(*) FROM dyad_day").fetchall()[0][0]
+        res["_rows_volume"] = st.con.execute(
+            "SELECT count(*) FROM dyad_day_volume").fetchall()[0][0]
+        res["_months"] = len(e_df) // 3
+    finally:
+        os.environ.pop("BILAT_DYAD_DAY", None)
+        st.close()
+    return res
+
+
+def bench_spark(path: Path) -> dict:
+    from bilat.store.spark import open_spark
+
+    out = {}
+    t = time.perf_counter()
+    sp = open_spark(f"local[2]?store={path}")
+    try:
+        f, m, _ = timed(lambda: ev.gdelt_indicators(sp, "RUS", "CHN", period="month"), 1)
+        out["spark local[2]: gdelt_indicators (first incl. session, then warm)"] = (
+            time.perf_counter() - t, m, load())
+    finally:
+        sp.close()
+    st = open_store(path)
+    try:
+        os.environ["BILAT_DYAD_DAY"] = "0"
+        f, m, _ = timed(lambda: ev.gdelt_indicators(st, "RUS", "CHN", period="month"), 1)
+        out["duckdb: gdelt_indicators, same events"] = (f, m, load())
+    finally:
+        os.environ.pop("BILAT_DYAD_DAY", None)
+        st.close()
+    return out
+
+
+def bench_ingest(folder: Path, rows: int) -> dict:
+    """bilat ingest (incl. volume and dyad-day maintenance) vs DuckDB COPY to Parquet vs pandas,
+    the same files, 2 threads each, in one run."""
+    import duckdb
+    import pandas as pd
+
+    from bench_events import _schema_sql, generate
+
+    csv_dir = folder / "csv"
+    files = generate(csv_dir, rows, 7, 250_000)
+    size = sum(f.stat().st_size for f in files)
+    out: dict = {"_csv_bytes": size, "_files": len(files)}
+    # plain DuckDB COPY of the same files to Parquet (every column typed, same options)
+    con = duckdb.connect()
+    con.execute("SET threads = 2")
+    lst = "[" + ", ".join(f"'{f}'" for f in files) + "]"
+    t = time.perf_counter()
+    con.execute(
+        f"COPY (SELECT * FROM read_csv({lst}, columns={_schema_sql(gdelt.FIELDS_V2)}, "
+        "delim='\\t', header=false, quote='', escape='', auto_detect=false)) TO "
+        f"'{folder / 'copy.parquet'}' (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)")
+    out["duckdb COPY csv→parquet"] = (time.perf_counter() - t, load())
+    con.close()
+    shutil.rmtree(folder / "copy.parquet", ignore_errors=True)
+    (folder / "copy.parquet").unlink(missing_ok=True)
+    # bilat ingest into a fresh store, then the dyad-day layer for its parts
+    st = open_store(folder / "ingest.duckdb")
+    st.con.execute("SET threads = 2")
+    t = time.perf_counter()
+    gdelt.ingest(st, files)
+    t_ing = time.perf_counter() - t
+    t = time.perf_counter()
+    dyad_day.ensure(st, "gdelt")  # a no-op when the ingest hook already summarised
+    t_agg = time.perf_counter() - t
+    out["bilat ingest"] = (t_ing, load())
+    out["dyad-day catch-up after ingest"] = (t_agg, load())
+    st.close()
+    # pandas: read_csv of every field, then to_parquet
+    t = time.perf_counter()
+    frames = [pd.read_csv(f, sep="\t", header=None, names=gdelt.FIELDS_V2, dtype=str,
+                          quoting=3, keep_default_na=False) for f in files]
+    pd.concat(frames, ignore_index=True).to_parquet(folder / "pandas.parquet")
+    out["pandas read_csv → to_parquet"] = (time.perf_counter() - t, load())
+    (folder / "pandas.parquet").unlink(missing_ok=True)
+    shutil.rmtree(csv_dir, ignore_errors=True)
+    return out
+
+
+def bench_text(sizes: list[int]) -> dict:
+    """compare_readouts on two English documents of N sentences each, built from the real
+    English readouts (sentences cycled, each numbered so none repeats exactly)."""
+    import re
+
+    from bilat.text.documents import document_from_text
+    from bilat.text.readouts import compare_readouts
+
+    base = ROOT.parent / "shared" / "data" / "texts" / "readouts"
+    usa = [s for p in sorted(base.glob("*/USA_en.txt"))
+           for s in re.split(r"(?<=[.!?])\s+", p.read_text(encoding="utf-8")) if len(s) > 40]
+    rus = [s for p in sorted(base.glob("*/RUS_en.txt"))
+           for s in re.split(r"(?<=[.!?])\s+", p.read_text(encoding="utf-8")) if len(s) > 40]
+    out = {}
+    for n in sizes:
+        a = " ".join(f"{usa[i % len(usa)]}" for i in range(n))
+        b = " ".join(f"{rus[i % len(rus)]}" for i in range(n))
+        da = document_from_text(a, side="USA", date="2021-12-07", language="en",
+                                parties=("USA", "RUS"))
+        db = document_from_text(b, side="RUS", date="2021-12-07", language="en",
+                                parties=("USA", "RUS"))
+        t = time.perf_counter()
+        compare_readouts([da, db])
+        out[f"compare_readouts, 2 × {n} sentences"] = (time.perf_counter() - t, load())
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, default=10_000_000)
+    ap.add_argument("--part-rows", type=int, default=2_000_000)
+    ap.add_argument("--days", type=int, default=None,
+                    help="days the events spread over (default: GDELT 2.0's density, "
+                    "~137,000 events a day, at least 60)")
+    ap.add_argument("--seed", type=int, default=15)
+    ap.add_argument("--ingest-rows", type=int, default=1_000_000)
+    ap.add_argument("--text", default="50,200,1000")
+    ap.add_argument("--skip-spark", action="store_true")
+    ap.add_argument("--skip-ingest", action="store_true")
+    ap.add_argument("--skip-text", action="store_true")
+    ap.add_argument("--dir", default=None, help="work folder (default: a temp dir)")
+    args = ap.parse_args()
+    if args.rows < 1 or args.part_rows < 1:
+        ap.error("--rows and --part-rows must be positive")
+    days = args.days or max(60, args.rows // 137_000)
+    folder = Path(tempfile.mkdtemp(prefix="bilat-scale-", dir=args.dir))
+    print(f"work folder {folder}; free {shutil.disk_usage(folder).free / 2**30:.1f} GiB; "
+          f"load {load():.1f}")
+    try:
+        t = time.perf_counter()
+        path, build = build_store(folder, args.rows, args.part_rows, args.seed, days)
+        print(f"\n## {args.rows:,} generated events over {days} days "
+              f"({time.perf_counter() - t:.1f} s; "
+              f"disk {du(folder) / 2**20:,.0f} MiB, of which dyad-day/volume inside the "
+              f"DuckDB file {path.stat().st_size / 2**20:,.0f} MiB)")
+        for k, v in build.items():
+            print(f"  {k:<40} {v:8.2f} s   ({args.rows / max(v, 1e-9) / 1e6:.2f} M rows/s)")
+        q = bench_queries(path, args.rows)
+        print(f"\n## dyad × month, RUS–CHN, three directions ({q['_months']} months); "
+              f"dyad_day rows {q['_rows_dyad_day']:,}, volume rows {q['_rows_volume']:,}; "
+              f"paths equal: {q['_same']}")
+        for k, v in q.items():
+            if not k.startswith("_"):
+                print(f"  {k:<48} first {v[0]:7.3f} s  median {v[1]:7.3f} s  (load {v[2]:.1f})")
+        if not args.skip_spark:
+            print("\n## Spark vs DuckDB, same events")
+            for k, v in bench_spark(path).items():
+                print(f"  {k:<70} {v[0]:7.2f} s  warm {v[1]:7.2f} s  (load {v[2]:.1f})")
+        shutil.rmtree(path.parent / (path.name + ".data"), ignore_errors=True)
+        path.unlink(missing_ok=True)
+        if not args.skip_ingest:
+            r = bench_ingest(folder, args.ingest_rows)
+            print(f"\n## ingest vs COPY vs pandas: {args.ingest_rows:,} rows, {r['_files']} "
+                  f"files, {r['_csv_bytes'] / 2**20:,.0f} MiB of CSV, 2 threads")
+            base = r["duckdb COPY csv→parquet"][0]
+            for k, v in r.items():
+                if not k.startswith("_"):
+                    print(f"  {k:<36} {v[0]:7.2f} s  {args.ingest_rows / v[0] / 1e3:7.0f} k "
+                          f"rows/s  COPY/this {base / v[0]:.2f}  (load {v[1]:.1f})")
+        if not args.skip_text:
+            print("\n## text scaling")
+            for k, v in bench_text([int(x) for x in args.text.split(",")]).items():
+                print(f"  {k:<40} {v[0]:7.2f} s  (load {v[1]:.1f})")
+    finally:
+        print(f"\nremoving {folder} ({du(folder) / 2**20:,.0f} MiB)")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
