@@ -25,11 +25,9 @@ from __future__ import annotations
 import inspect
 import math
 import re
-import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -194,13 +192,18 @@ def _vote_years(store: Store) -> tuple[int, int] | None:
 
 
 def load_core_issues(path: str | Path | None = None) -> dict[str, dict[str, list[str]]]:
-    """Each state's core issues and their English title patterns (``core_issues.toml``)."""
-    if path is None:
-        text = resources.files("bilat.assess").joinpath("core_issues.toml").read_text("utf-8")
-    else:
-        text = Path(path).read_text(encoding="utf-8")
-    data = tomllib.loads(text)
-    return {str(k).upper(): {ik: list(v) for ik, v in iss.items()} for k, iss in data.items()}
+    """Each state's core issues and their title patterns, from the ONE mapping bilat ships
+    (``bilat/reference/data/core_issues.toml``, read by
+    :func:`bilat.indicators.votes.load_core_issues`; ``path`` adds a user file in that
+    format). Shape: ``{ISO3: {issue_id: [pattern, …]}}``, patterns matched case-insensitively
+    at the start of a word; ids with ``_`` for ``-``."""
+    from bilat.indicators.votes import load_core_issues as _mapping
+
+    out: dict[str, dict[str, list[str]]] = {}
+    for issue in _mapping(path) if path is not None else _mapping():
+        # ids as the issue lexicon spells them (``hong-kong`` → ``hong_kong``)
+        out.setdefault(issue.state.upper(), {})[issue.id.replace("-", "_")] = list(issue.match)
+    return out
 
 
 def core_issue_votes(vlist: pd.DataFrame, states: Sequence[str],
@@ -395,7 +398,7 @@ def collect_votes(ctx: Context) -> PillarResult:
 def _core_votes(ctx: Context, votes: Any, vlist: pd.DataFrame, yrs: str
                 ) -> tuple[pd.DataFrame, str]:
     """Common recorded votes on either side's core issues: the votes module's own mapping
-    (``votes.core_issue_votes``) where it has one, else ``bilat/assess/core_issues.toml``."""
+    (``votes.core_issue_votes``), else the same mapping matched on titles here."""
     fn = getattr(votes, "core_issue_votes", None)
     if fn is not None:
         try:
@@ -406,7 +409,7 @@ def _core_votes(ctx: Context, votes: Any, vlist: pd.DataFrame, yrs: str
                 return df.reset_index(drop=True), "bilat.indicators.votes.core_issue_votes"
         except Exception:  # noqa: BLE001, S110 - fall back to the report's own mapping
             pass
-    return core_issue_votes(vlist, [ctx.a, ctx.b]), "bilat/assess/core_issues.toml"
+    return core_issue_votes(vlist, [ctx.a, ctx.b]), "bilat/reference/data/core_issues.toml"
 
 
 def _ideal_points(ctx: Context, fn: Callable[..., Any], lo: int, hi: int,

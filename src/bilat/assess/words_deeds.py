@@ -3,8 +3,8 @@
 A *claim of support* is a claim (:mod:`bilat.text.claims`) in a stored readout or joint
 statement of the pair whose stance is ``supports`` or ``firmly_supports`` (not negated), whose
 speaker is one side of the pair (the *supporter*; the other side is the *supported*), and which
-names one of the supported side's core issues (``core_issues.toml``; the lexicon's ``crimea`` is
-counted as Russia's ``ukraine`` issue). For each such claim:
+names one of the supported side's core issues (``bilat/reference/data/core_issues.toml``;
+the lexicon's ``crimea`` is counted as Russia's ``ukraine`` issue). For each such claim:
 
 - **UN votes on the issue**: the General Assembly roll calls on that core issue of the supported
   side (titles matched by :func:`bilat.assess.evidence.core_issue_votes`) in the report's years,
