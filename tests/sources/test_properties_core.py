@@ -1,5 +1,5 @@
 """Property: core.ingest turns any parser outcome into a clean BilatError or the parser's rows
-(hypothesis, fixed budget: 50 examples, no deadline)."""
+(hypothesis, fixed budget: 30 examples, no deadline)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ FAILURES = [ValueError("bad"), KeyError("col"), OverflowError("int too large"),
             pa.ArrowInvalid("CSV parse error"), RecursionError(), IndexError("row")]
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck),
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck),
           derandomize=True)
 @given(ids=st.lists(st.integers(-(2**63), 2**63 - 1), max_size=8),
        bad_lines=st.lists(st.integers(1, 20), max_size=3),

@@ -1,6 +1,6 @@
 """Property: a mutated UN Digital Library, Voeten or unvotes file ends in a clean BilatError
 or stores only votes that some row of the input says, on dates 1945-10-24…today, with ids and
-sessions in range (hypothesis, fixed budget: 40 examples per reader, no deadline)."""
+sessions in range (hypothesis, fixed budget: 25 examples per reader, no deadline)."""
 
 from __future__ import annotations
 
@@ -75,7 +75,7 @@ def _run(kind: str, muts: list, policy: str) -> None:
             store.close()
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck),
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck),
           derandomize=True)
 @given(muts=st.lists(mutation, max_size=3), policy=st.sampled_from(["error", "skip",
                                                                      "quarantine"]))
@@ -83,7 +83,7 @@ def test_undl_reader(muts: list, policy: str) -> None:
     _run("undl", muts, policy)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck),
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck),
           derandomize=True)
 @given(muts=st.lists(mutation, max_size=3), policy=st.sampled_from(["error", "skip",
                                                                      "quarantine"]))
@@ -97,7 +97,7 @@ ROLLS = "rcid,session,importantvote,date,unres\n3,1.0,0,1946-01-01,R/1/66\n" \
         "4,1.0,1,1946-01-02,R/1/79\n"
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck),
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck),
           derandomize=True)
 @given(which=st.sampled_from(["votes", "rolls"]), line=st.integers(1, 3),
        col=st.integers(0, 5), value=st.one_of(st.sampled_from(JUNK), st.text(max_size=5)),
