@@ -70,6 +70,25 @@ def test_feature_aligner_works_across_languages() -> None:
     assert sim[0, 0] < 0.3  # Taiwan vs Afghanistan: only the generic "question/situation"
 
 
+def test_feature_aligner_needs_more_than_one_concept_or_issues_on_both_sides() -> None:
+    from bilat.text.align import concepts
+
+    assert "~nuclear" not in concepts("不能损害彼此核心利益")  # core interests
+    assert "~nuclear" in concepts("维持由人类控制核武器使用的决定")
+    zh = _claims("习近平表示，不应纵容和支持挑衅冲动。\n\n"
+                 "两国元首都认为，这次会晤坦诚深入，是建设性的。", "CHN", "zh")
+    en = _claims("He expressed deep concern over the PRC’s continued support for Russia’s "
+                 "defense industrial base.\n\nThe two leaders had a candid, constructive "
+                 "discussion.", "USA", "en")
+    sim = FeatureAligner().similarity(zh, en)
+    # one concept in common ("support") is thin evidence; "candid" + "constructive" is not,
+    # and a claim naming no issue is not penalised for not sharing the other's issues
+    assert sim[1, 1] > 0.5
+    assert sim[0, 0] < sim[1, 1] / 2
+    full = FeatureAligner(single_factor=1.0).similarity(zh, en)
+    assert sim[0, 0] < full[0, 0]
+
+
 def test_event_frames_match_each_other() -> None:
     a = _claims("On August 25, President Xi Jinping spoke with Russian President Vladimir Putin "
                 "on the phone.", "CHN")

@@ -95,6 +95,28 @@ def test_transcript_turns_speak_until_the_next_turn() -> None:
     first = next(c for c in claims if "delighted" in c.text)
     assert first.speaker == "Vladimir Putin"  # the addressed "President Xi" is not the speaker
 
+def test_in_a_transcript_turn_countries_talked_about_are_not_speakers() -> None:
+    # Putin's turn talks about China and about both countries: still Putin speaking, also
+    # after an addressed full name; "the Chinese side" and "the two leaders" remain agents
+    text = ("Vladimir Putin held talks with Xi Jinping. Beginning of talks President of Russia "
+            "Vladimir Putin: President Xi Jinping, my friend, I do hope to meet you in Beijing. "
+            "China has become a centre for the production of Russian vaccines. "
+            "Russia and China's close coordination is a factor of stability. "
+            "Our countries are acting as responsible powers should. "
+            "The Chinese side proposed a new date. The two leaders agreed on it.")
+    _, claims = _claims(text, side="RUS")
+
+    def side(words: str) -> str | None:
+        return next(c for c in claims if words in c.text).speaker_side
+
+    assert side("I do hope to meet you in Beijing") == "RUS"  # "President Xi Jinping, my friend"
+    assert side("China has become a centre") == "RUS"
+    assert side("Russia and China's close coordination") == "RUS"
+    assert side("Our countries are acting") == "RUS"
+    assert side("The Chinese side proposed") == "CHN"
+    assert side("The two leaders agreed") == "BOTH"
+
+
 def test_titles_and_sides_as_speakers() -> None:
     _, claims = _claims(
         "Vladimir Putin had a telephone conversation with Xi Jinping.\n\n"

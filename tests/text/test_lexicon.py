@@ -56,6 +56,9 @@ def test_core_interests_is_not_nuclear_and_living_space_is_not_outer_space() -> 
     lex = load_lexicon()
     assert "nuclear" not in lex.find_issues("维护自身核心利益")
     assert "nuclear" in lex.find_issues("核不扩散")
+    # "百年变局" (changes unseen in a century) is no anniversary; "建党百年" is
+    assert "anniversary" not in lex.find_issues("世界百年变局和世纪疫情交织影响")
+    assert "anniversary" in lex.find_issues("庆祝建党百年")
     assert "space" not in lex.find_issues("room for manoeuvre and living space")
     assert "space" in lex.find_issues("cooperation in outer space and lunar exploration")
 

@@ -124,6 +124,68 @@ def test_directed_courtesies_do_not_confirm_each_other() -> None:
     assert _label_of(cmp, "The Prime Minister thanked the President") == "one_sided"
 
 
+def test_a_general_discussion_report_is_not_confirmed_by_a_specific_one() -> None:
+    # "discussed the bilateral agenda" names no matter: the other readout's discussion of
+    # strategic stability and ransomware does not confirm it
+    rus = document_from_text(
+        "Vladimir Putin had a video call with Joseph Biden.\n\n"
+        "The two presidents discussed the bilateral agenda.", side="RUS", date="2021-12-07")
+    usa = document_from_text(
+        "President Biden held a video call with President Putin.\n\n"
+        "The presidents also discussed strategic stability and ransomware.",
+        side="USA", date="2021-12-07")
+    cmp = compare_readouts([rus, usa])
+    assert _label_of(cmp, "discussed the bilateral agenda") == "unconfirmed_attribution"
+    # a general report confirms a general report, across languages too
+    chn = document_from_text(
+        "国家主席习近平应约同美国总统拜登通电话。\n\n两国元首就中美关系以及双方共同关心的问题坦诚"
+        "深入交换了意见。", side="CHN", date="2024-04-02")
+    usa = document_from_text(
+        "President Biden spoke today with President Xi Jinping.\n\nThe two leaders held a "
+        "candid and constructive discussion on a range of bilateral, regional, and global "
+        "issues.", side="USA", date="2024-04-02")
+    cmp = compare_readouts([chn, usa])
+    assert _label_of(cmp, "交换了意见") == "shared"
+    assert _label_of(cmp, "candid and constructive discussion") == "shared"
+
+
+def test_an_attributed_position_is_not_confirmed_by_a_claim_without_one() -> None:
+    # the Kremlin gives Xi a position ("respected"); China's text only says Ukraine was
+    # discussed: no counterpart for the position, so the attribution stays unconfirmed
+    rus = document_from_text(
+        "Vladimir Putin had a telephone conversation with Xi Jinping.\n\n"
+        "Xi Jinping said he respected the actions of the Russian leadership on Ukraine.",
+        side="RUS", date="2022-02-25")
+    chn = document_from_text(
+        "国家主席习近平同俄罗斯总统普京通电话。\n\n双方重点就当前乌克兰局势交换意见。",
+        side="CHN", date="2022-02-25")
+    cmp = compare_readouts([rus, chn])
+    xi = cmp.results[[r.claim.text for r in cmp.results].index(
+        "Xi Jinping said he respected the actions of the Russian leadership on Ukraine.")]
+    assert (xi.claim.speaker_side, xi.label) == ("CHN", "unconfirmed_attribution")
+    assert "states no stance" in xi.reasons[-1]
+    # the Chinese report of the discussion is confirmed by the Kremlin's account of it
+    assert _label_of(cmp, "乌克兰局势交换意见") == "shared"
+
+
+def test_a_courtesy_in_a_transcript_belongs_to_its_speech() -> None:
+    # "I appreciate this very much" says nothing another readout could confirm: it takes the
+    # label of the shared part of the same speech instead of being an unconfirmed attribution
+    rus = document_from_text(
+        "Vladimir Putin held talks with Xi Jinping by videoconference.\n\n"
+        "President of the People's Republic of China Xi Jinping(retranslated): Our trade and "
+        "economic cooperation keeps growing, and we will deepen energy cooperation. "
+        "I appreciate this very much. Thank you.", side="RUS", date="2021-12-15")
+    chn = document_from_text(
+        "国家主席习近平同俄罗斯总统普京举行视频会晤。\n\n"
+        "习近平指出，中俄经贸合作持续增长，双方将深化能源合作。", side="CHN", date="2021-12-15")
+    cmp = compare_readouts([rus, chn])
+    assert _label_of(cmp, "Our trade and economic cooperation") == "shared"
+    assert _label_of(cmp, "I appreciate this very much.") == "shared"
+    assert _label_of(cmp, "Thank you.") == "shared"
+    assert not [r for r in cmp.results if "unconfirmed" in r.flags]
+
+
 def test_crossed_attributions_never_confirm_each_other() -> None:
     # each readout puts the appreciation in the *other* leader's mouth: neither is confirmed
     chn = document_from_text("Putin said that Russia appreciates China's fair position on the "

@@ -20,8 +20,10 @@ All aligners return a matrix ``S[i, j]`` in [0, 1] for claims ``a[i]`` and ``b[j
   agreement: ``S = 0.45·issues + 0.35·bridge + (0.10·speaker + 0.10·form)·min(1, 2·bridge +
   issues)``, halved when both claims have issues and share none, halved again when they share
   no bridge token at all (a topic word alone is not the same claim), × 0.6 when they share only
-  commonplace concepts (:data:`GENERIC_CONCEPTS`: relations, cooperation, development…), plus
-  0.05·P for relative position where they share a bridge token.
+  commonplace concepts (:data:`GENERIC_CONCEPTS`: relations, cooperation, development…), × 0.5
+  when they share exactly one specific concept (:data:`SINGLE_FACTOR`: "support" alone is thin
+  evidence), plus 0.05·P for relative position where they share a bridge token. "Issues" are
+  compared only when both claims name one; otherwise the bridge term stands in for them.
 - :class:`EmbeddingAligner` (``pip install 'bilat[embeddings]'``): cosine similarity of
   multilingual sentence embeddings (sentence-transformers), mixed with the same issue and speaker
   features: ``S = 0.60·cosine + 0.25·issues + 0.15·speaker`` (weights not tuned: no model could
@@ -422,6 +424,12 @@ GENERIC_CONCEPTS = frozenset({
 })
 
 
+#: Compare issues only when both claims name one (else the bridge tokens stand in).
+ISSUES_BOTH_NEEDED = True
+#: Factor for two claims of different languages sharing one specific concept only.
+SINGLE_FACTOR = 0.5
+
+
 class FeatureAligner(Aligner):
     """Language-independent: issues, shared concepts and numbers, speaker side, stance, form."""
 
@@ -429,12 +437,15 @@ class FeatureAligner(Aligner):
     reads_wording = False
 
     def __init__(self, lexicon: Lexicon | None = None, position: float = 0.05,
-                 generic_factor: float = 0.6) -> None:
+                 generic_factor: float = 0.6,
+                 single_factor: float | None = None) -> None:
         super().__init__(lexicon)
         #: Weight of the relative-position term (readouts tend to follow the same order).
         self.position = position
         #: Factor for two claims that share only commonplace concepts (GENERIC_CONCEPTS).
         self.generic_factor = generic_factor
+        #: Factor for two claims that share exactly one specific concept.
+        self.single_factor = SINGLE_FACTOR if single_factor is None else single_factor
 
     def lexical(self, a: Sequence[Claim], b: Sequence[Claim]) -> np.ndarray:
         ta = [bridge_tokens(c.text, c.language or "en") for c in a]
@@ -461,6 +472,8 @@ class FeatureAligner(Aligner):
                     out[i, j] = FRAME_SCORE
                     continue
                 iss = _jaccard(sets_a[i], sets_b[j])
+                if ISSUES_BOTH_NEEDED and not (sets_a[i] and sets_b[j]):
+                    iss = None  # one claim names no issue: nothing to compare
                 issue_term = bridge[i, j] if iss is None else iss
                 out[i, j] = 0.45 * issue_term + 0.35 * bridge[i, j] \
                     + (0.10 * speaker_compatible(x, y) + 0.10 * form_agreement(x, y)) \
@@ -474,6 +487,9 @@ class FeatureAligner(Aligner):
                     # only the register's commonplaces in common ("relations", "cooperation",
                     # "development"): most claims of a readout share them
                     out[i, j] *= self.generic_factor
+                elif len(specific_a[i] & specific_b[j]) == 1:
+                    # one specific concept in common ("support"): thin evidence
+                    out[i, j] *= self.single_factor
         if self.position and len(a) > 1 and len(b) > 1:
             ra = np.arange(len(a))[:, None] / (len(a) - 1)
             rb = np.arange(len(b))[None, :] / (len(b) - 1)

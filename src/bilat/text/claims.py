@@ -348,8 +348,16 @@ _ZH_SPEECH_AFTER_SUBJECT = re.compile(r"^\s*(?:还|也|则|随后|首先)?(?:表
 _ZH_NARRATOR = re.compile(r"参加(?:会见|会谈|会晤|上述活动|活动|通话)|^(?:会谈|会见|会晤|通话|活动)"
                           r"(?:结束)?(?:后|前)|^席间")
 #: After a name: it is addressed ("President Xi, my dear friend, …", "Mr President, …").
-_VOCATIVE = re.compile(r"^\s*,\s*(?:my|dear|our|old|мой|дорог|уважаем)|^\s*,\s*(?:I|we|я|мы)\b",
+#: The rest of an addressed name may come first ("President Xi| Jinping, my friend, …").
+_VOCATIVE = re.compile(r"^(?-i:\s+[A-ZА-ЯЁ][\w'’-]*){0,2}\s*,\s*"
+                       r"(?:my|dear|our|old|мой|дорог|уважаем|(?:I|we|я|мы)\b)",
                        re.IGNORECASE)
+#: Words that make a side or a joint subject an agent that speaks (not a country talked
+#: about): "the Chinese side", "the two leaders", "российская сторона", "中方", "两国元首".
+_AGENT_WORD = re.compile(r"\b(?:sides?|leaders?|presidents?|heads?|delegations?|governments?|"
+                         r"they)\b|(?<!\w)(?:сторон\w*|лидер\w*|президент\w*|глав\w*|"
+                         r"делегаци\w*|правительств\w*|они)|方|元首|领导人|政府|代表团",
+                         re.IGNORECASE)
 #: A transcript turn: "President of Russia Vladimir Putin:", "Xi Jinping(retranslated):",
 #: "Yury Ushakov:", "Question:" (a speaker label and a colon, then the speech).
 _TURN = re.compile(r"(?:^|(?<=[\s.!?*>]))(?P<label>(?:[A-ZА-ЯЁ][\w'’.-]*\s+){0,12}?"
@@ -482,6 +490,12 @@ def extract_claims(doc: Document, lexicon: Lexicon | None = None) -> list[Claim]
                     else text[text.find(found[3]) + len(found[3]):])):
             # "President Xi, my dear friend, …": addressed, not speaking; "They know how to do
             # things in China": the turn's speaker talking about others
+            found = None
+        if turn is not None and found is not None and found[2] in ("side", "both") \
+                and not _AGENT_WORD.search(found[3]):
+            # "China has become a centre for…", "Our countries are acting as…", "Russia and
+            # China's coordination…" in a speech: the turn's speaker talking about countries,
+            # not a side speaking ("the Chinese side", "the two leaders" still are)
             found = None
         if turn is not None and found is None and not (pronoun and last_any_person):
             # first-person speech in a transcript: whoever holds the turn says it; a briefing

@@ -26,6 +26,13 @@ else's match is probably one-sided. Defaults (``shared_threshold`` 0.30, ``diver
   readout, absent from the Kremlin's). A claim attributed to another side with a counterpart of
   weaker stance is labelled ``divergent`` and also flagged (``overstated``).
 
+An attribution to another side that carries a stance ("Xi respected the actions of …") is
+confirmed only by a counterpart that states a stance too: a report that the matter was discussed,
+or a claim on it with no position, leaves it an unconfirmed attribution. A report of discussion
+that names no matter is confirmed only by another general report. In a transcript, a sentence
+with no content of its own ("Thank you", "I appreciate this very much") takes the label of the
+shared claim of the same speech before it.
+
 Before labelling, the aligner's scores are corrected (:func:`adjusted_similarity`): claims that
 both name issues but share none are scored × 0.7; a directed courtesy (thanks, congratulations)
 matches only one made by a compatible speaker; and two claims that each attribute something to
@@ -63,8 +70,10 @@ from bilat.errors import error
 from bilat.store import Store
 from bilat.text.align import (
     ALIGNERS,
+    GENERIC_CONCEPTS,
     Aligner,
     FeatureAligner,
+    bridge_tokens,
     get_aligner,
     is_event_frame,
     register_topics,
@@ -401,6 +410,15 @@ def _topic_issues(c: Claim, lex: Lexicon, sides: set[str]) -> set[str]:
     return {k for k in lex.expand(c.issues) if lex.country(k) not in sides}
 
 
+#: An attribution with a stance ("Xi respected …") is not confirmed by a claim of the other
+#: readout that states no stance at all: it stays an unconfirmed attribution.
+STANCE_NEEDS_STANCE = True
+
+#: Whether a discussion report that names no issue is confirmed by any other discussion report
+#: (False: only by another report that names no specific issue either; the labelling rule
+#: shares a discussion "of that topic").
+DISCUSSION_ANY = False
+
 #: Factor applied when both claims name issues and share none (after dropping the compared
 #: states themselves): "supplies of agricultural products" vs "supplies of the vaccine".
 DISJOINT_ISSUES_FACTOR = 0.7
@@ -521,10 +539,14 @@ def _discussion_matches(
                 if not is_discussion(c) or best[c.claim_id][0] >= 0.30:
                     continue
                 topics = _topic_issues(c, lex, sides)
+                # a general report ("the leaders exchanged views on bilateral relations and
+                # international issues") is confirmed by another general report, not by the
+                # discussion of one specific matter
                 cand = [y for y, d in enumerate(cols)
                         if (is_discussion(d) or d.attributed)
                         and (not topics or topics & _topic_issues(d, lex, sides))
-                        and (topics or is_discussion(d))]
+                        and (topics or (is_discussion(d) and (
+                            DISCUSSION_ANY or not _topic_issues(d, lex, sides))))]
                 if not cand:
                     continue
                 y = max(cand, key=lambda k: mat[x, k])
@@ -533,6 +555,49 @@ def _discussion_matches(
 
 #: Score given to a discussion report confirmed by the other readout's report of that matter.
 DISCUSSION_SCORE = 0.45
+
+
+#: Concepts of courtesy and the register's commonplaces: a sentence carrying only these has no
+#: content another readout could confirm ("Thank you", "I appreciate this very much").
+_CONTENT_FREE = GENERIC_CONCEPTS | {"~thank", "~appreciate", "~greet", "~friendship",
+                                    "~confident", "~support", "~agree"}
+
+
+def is_content_free(c: Claim) -> bool:
+    """A sentence of a transcript turn with no issue and no specific concept of its own (a
+    courtesy, "We are implementing several projects"): it says nothing checkable alone."""
+    return (not c.issues and (c.extra or {}).get("speaker_kind") == "turn"
+            and not has_figure(c.text)
+            and not (bridge_tokens(c.text, c.language or "en") - _CONTENT_FREE))
+
+
+def _context_labels(results: list[ClaimResult]) -> None:
+    """A content-free sentence of a transcript turn ("Thank you", "I appreciate this very
+    much") left unmatched takes the label of the nearest preceding claim of the same turn
+    speaker that has content and a counterpart: it belongs to that part of the speech, and an
+    unconfirmed attribution of a courtesy alone would be noise."""
+    for k, r in enumerate(results):
+        c = r.claim
+        if r.label not in ("one_sided", "unconfirmed_attribution") or not is_content_free(c):
+            continue
+        for prev in reversed(results[max(0, k - CONTEXT_WINDOW):k]):
+            p = prev.claim
+            if p.doc_id != c.doc_id or p.speaker_side != c.speaker_side:
+                break
+            if is_content_free(p):
+                continue
+            if prev.label == "shared":
+                r.label, r.flags = "shared", [f for f in r.flags if f != "unconfirmed"]
+                r.counterpart, r.counterpart_doc = prev.counterpart, prev.counterpart_doc
+                r.reasons = [f"no content of its own; part of the speech of {p.claim_id}, "
+                             f"which is shared"]
+                r.confidence = min(r.confidence, prev.confidence * 0.8)
+                r.confidence_reason = "taken from the preceding claim of the same speech"
+            break
+
+
+#: How far back (in claims) a content-free transcript sentence looks for its context.
+CONTEXT_WINDOW = 4
 
 
 def label_confidence(
@@ -697,8 +762,16 @@ def compare_readouts(
             res = ClaimResult(c, d.side, "one_sided", score=score)
             shared_issue = other is not None and bool(
                 _topic_issues(c, lex, present_sides) & _topic_issues(other, lex, present_sides))
-            if other is not None and (score >= shared_threshold or
-                                      (score >= divergent_threshold and shared_issue)):
+            unstated = (STANCE_NEEDS_STANCE and foreign and other is not None
+                        and c.stance is not None and other.stance is None)
+            if unstated and other is not None and score >= divergent_threshold:
+                # "Xi respected Russia's actions" against China's own text that states no such
+                # position ("the sides discussed Ukraine", "China decides its position on the
+                # merits"): the attributed position has no counterpart
+                res.reasons = [f"closest claim {other.claim_id} (score {score:.2f}) states no "
+                               f"stance; {c.stance} is not in the {c.speaker_side} readout"]
+            elif other is not None and (score >= shared_threshold or
+                                        (score >= divergent_threshold and shared_issue)):
                 res.counterpart, res.counterpart_doc = other.claim_id, other.doc_id
                 diff = _form_difference(c, other, modality_rule)
                 if diff:
@@ -737,6 +810,8 @@ def compare_readouts(
                                     and not (isinstance(chosen, Aligner)
                                              and chosen.reads_wording)))
             results.append(res)
+
+    _context_labels(results)
 
     coverage = {d.doc_id: sorted({i for c in claims[d.doc_id] for i in c.issues})
                 for d in documents}
