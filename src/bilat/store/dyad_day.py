@@ -132,27 +132,27 @@ def summarise_gdelt_part(con: Any, part: Path) -> None:
     _drop_unit(con, "gdelt", unit)
     src = f"read_parquet({_files([part])})"
     contact = (f"EventCode IN {_contact_list()} AND Actor1Type1Code = 'GOV' "
-               "AND Actor2Type1Code = 'GOV'")
+               "AND Actor2Type1Code = 'GOV'")  # NULL counts as no contact
+    # grouped on the raw columns first (no per-event string work), then labelled and sorted
     con.execute(f"""INSERT INTO dyad_day
-        SELECT 'gdelt', '{_q(unit)}', d.*
-        FROM (SELECT SQLDATE, gdelt_version, IsRootEvent, a1, a2, c1.iso3, c2.iso3, t1, t2,
-                     EventRootCode, QuadClass, count(*), sum(GoldsteinScale),
-                     count(GoldsteinScale), sum(GoldsteinScale * NumMentions),
-                     sum(NumMentions), sum(AvgTone), count(AvgTone), count_if(contact)
-              FROM (SELECT SQLDATE, gdelt_version, IsRootEvent,
-                           Actor1CountryCode AS a1, Actor2CountryCode AS a2,
-                           NULLIF(concat_ws(',', Actor1Type1Code, Actor1Type2Code,
-                                            Actor1Type3Code), '') AS t1,
-                           NULLIF(concat_ws(',', Actor2Type1Code, Actor2Type2Code,
-                                            Actor2Type3Code), '') AS t2,
-                           EventRootCode, QuadClass, GoldsteinScale, NumMentions, AvgTone,
-                           coalesce({contact}, FALSE) AS contact
-                    FROM {src}
-                    WHERE Actor1CountryCode IS NOT NULL AND Actor2CountryCode IS NOT NULL) e
-              LEFT JOIN {_cameo_values()} c1(code, iso3) ON e.a1 = c1.code
-              LEFT JOIN {_cameo_values()} c2(code, iso3) ON e.a2 = c2.code
-              GROUP BY ALL) d
-        ORDER BY 6, 7, 3""")  # sorted by dyad, then day: zone maps skip other dyads
+        SELECT 'gdelt', '{_q(unit)}', g.SQLDATE, g.gdelt_version, g.IsRootEvent, g.a1, g.a2,
+               c1.iso3, c2.iso3, NULLIF(concat_ws(',', g.t11, g.t12, g.t13), ''),
+               NULLIF(concat_ws(',', g.t21, g.t22, g.t23), ''), g.root, g.quad, g.n, g.gsum,
+               g.gn, g.gw, g.mentions, g.tsum, g.tn, g.contacts
+        FROM (SELECT SQLDATE, gdelt_version, IsRootEvent, Actor1CountryCode AS a1,
+                     Actor2CountryCode AS a2, Actor1Type1Code AS t11, Actor1Type2Code AS t12,
+                     Actor1Type3Code AS t13, Actor2Type1Code AS t21, Actor2Type2Code AS t22,
+                     Actor2Type3Code AS t23, EventRootCode AS root, QuadClass AS quad,
+                     count(*) AS n, sum(GoldsteinScale) AS gsum, count(GoldsteinScale) AS gn,
+                     sum(GoldsteinScale * NumMentions) AS gw, sum(NumMentions) AS mentions,
+                     sum(AvgTone) AS tsum, count(AvgTone) AS tn,
+                     count_if(coalesce({contact}, FALSE)) AS contacts
+              FROM {src}
+              WHERE Actor1CountryCode IS NOT NULL AND Actor2CountryCode IS NOT NULL
+              GROUP BY ALL) g
+        LEFT JOIN {_cameo_values()} c1(code, iso3) ON g.a1 = c1.code
+        LEFT JOIN {_cameo_values()} c2(code, iso3) ON g.a2 = c2.code
+        ORDER BY g.a1, g.a2, g.SQLDATE""")  # sorted by dyad, then day: zone maps prune
     con.execute(f"""INSERT INTO dyad_day_volume
         SELECT 'gdelt', '{_q(unit)}', SQLDATE, gdelt_version, IsRootEvent, country, c.iso3,
                count(*)
@@ -298,16 +298,37 @@ def _codes(iso3: str) -> tuple[str, ...]:
 
 
 def _where(source: str, q: DyadQuery) -> tuple[list[str], list[Any]]:
-    where, params = ["source = ?"], [source]
+    """Filters on source, dates and GDELT versions, as SQL with the values inline (they are
+    validated integers and a fixed source name), so each equality scan below can repeat them;
+    the empty parameter list keeps the callers' shape."""
+    where = [f"source = '{_q(source)}'"]
     if q.start is not None:
-        where.append("sqldate >= ?")
-        params.append(q.start)
+        where.append(f"sqldate >= {int(q.start)}")
     if q.end is not None:
-        where.append("sqldate <= ?")
-        params.append(q.end)
+        where.append(f"sqldate <= {int(q.end)}")
     if source == "gdelt" and q.versions:
         where.append(f"version IN ({', '.join(str(int(v)) for v in q.versions)})")
-    return where, params
+    return where, []
+
+
+def _dyad_rows(where: list[str], q: DyadQuery, code_of: dict[str, str]) -> str:
+    """``dyad_day`` rows of the query's ordered dyads, one equality scan per ordered pair of
+    codes (DuckDB's zone maps skip other dyads for ``=``, not for ``IN`` lists)."""
+    wanted = {frozenset(p) for p in q.pairs}
+    scans = []
+    for x, cx in sorted(code_of.items()):
+        for y, cy in sorted(code_of.items()):
+            if cx != cy and frozenset((cx, cy)) in wanted:
+                scans.append(f"SELECT * FROM dyad_day WHERE {' AND '.join(where)} AND "
+                             f"actor1_code = '{_q(x)}' AND actor2_code = '{_q(y)}'")
+    return "(" + " UNION ALL ".join(scans) + ")"
+
+
+def _country_rows(where: list[str], code_of: dict[str, str]) -> str:
+    """``dyad_day_volume`` rows of the query's countries, one equality scan per code."""
+    return "(" + " UNION ALL ".join(
+        f"SELECT * FROM dyad_day_volume WHERE {' AND '.join(where)} AND country = '{_q(x)}'"
+        for x in sorted(code_of)) + ")"
 
 
 def _typed(q: DyadQuery) -> str:
@@ -326,8 +347,6 @@ def _cells(store: Store, source: str, q: DyadQuery, code_of: dict[str, str]) -> 
     from bilat.indicators.events import QUADS
 
     where, params = _where(source, q)
-    codes = _in(sorted(code_of))
-    where += [f"actor1_code IN {codes}", f"actor2_code IN {codes}"]
     typed = _typed(q)
     keep = f"{typed} AND is_root = 1" if q.dedup == "root" else typed
     quads = ", ".join(f"sum(events) FILTER (WHERE {keep} AND quad_class = {k}) AS {name}"
@@ -343,7 +362,7 @@ def _cells(store: Store, source: str, q: DyadQuery, code_of: dict[str, str]) -> 
                sum(contacts) FILTER (WHERE {keep}) AS gov_contacts,
                sum(tone_sum) FILTER (WHERE {keep}) AS _tsum,
                sum(tone_n) FILTER (WHERE {keep}) AS _tn
-        FROM dyad_day WHERE {' AND '.join(where)} GROUP BY ALL""", params).df()
+        FROM {_dyad_rows(where, q, code_of)} GROUP BY ALL""", params).df()
     df["c1"] = df["actor1_code"].map(code_of)
     df["c2"] = df["actor2_code"].map(code_of)
     df["period"] = pd.to_datetime(df["period"]).dt.date
@@ -355,12 +374,11 @@ def _volumes(store: Store, source: str, q: DyadQuery, code_of: dict[str, str]
     import pandas as pd
 
     where, params = _where(source, q)
-    where.append(f"country IN {_in(sorted(code_of))}")
     if q.dedup == "root":
         where.append("is_root = 1")
     df = store.con.execute(
         f"SELECT {_period_sql(q.period)} AS period, country, sum(events) AS volume "
-        f"FROM dyad_day_volume WHERE {' AND '.join(where)} GROUP BY ALL", params).df()
+        f"FROM {_country_rows(where, code_of)} GROUP BY ALL", params).df()
     df["period"] = pd.to_datetime(df["period"]).dt.date
     df["c"] = df["country"].map(code_of)
     out: dict[tuple[str, date], int] = {}
@@ -401,8 +419,6 @@ def _gdelt_sql(q: DyadQuery, code_of: dict[str, str]) -> tuple[str, list[Any]]:
     from bilat.indicators.events import INDICATORS, QUADS
 
     where, params = _where("gdelt", q)
-    codes = _in(sorted(code_of))
-    cell_where = [*where, f"actor1_code IN {codes}", f"actor2_code IN {codes}"]
     typed = _typed(q)
     keep = f"{typed} AND is_root = 1" if q.dedup == "root" else typed
     per = _period_sql(q.period)
@@ -418,7 +434,7 @@ def _gdelt_sql(q: DyadQuery, code_of: dict[str, str]) -> tuple[str, list[Any]]:
             f"sum(tone_sum) FILTER (WHERE {keep}) AS _tsum",
             f"coalesce(sum(tone_n) FILTER (WHERE {keep}), 0) AS _tn"]
     names = [x.rsplit(" AS ", 1)[1] for x in sums]
-    vol_where = [*where, f"country IN {codes}"] + (["is_root = 1"] if q.dedup == "root" else [])
+    vol_where = [*where, *(["is_root = 1"] if q.dedup == "root" else [])]
     parts = []
     for a, b in q.pairs:
         dirs = []
@@ -440,10 +456,10 @@ def _gdelt_sql(q: DyadQuery, code_of: dict[str, str]) -> tuple[str, list[Any]]:
     sql = f"""WITH cells AS (
         SELECT {per} AS period, {_label('actor1_code', code_of)} AS c1,
                {_label('actor2_code', code_of)} AS c2, {', '.join(sums)}
-        FROM dyad_day WHERE {' AND '.join(cell_where)} GROUP BY ALL),
+        FROM {_dyad_rows(where, q, code_of)} GROUP BY ALL),
       vol AS (SELECT {per} AS period, {_label('country', code_of)} AS c,
                      sum(events) AS volume
-              FROM dyad_day_volume WHERE {' AND '.join(vol_where)} GROUP BY ALL),
+              FROM {_country_rows(vol_where, code_of)} GROUP BY ALL),
       d AS ({' UNION ALL '.join(parts)}),
       j AS (SELECT d.*, va.volume AS volume_a, vb.volume AS volume_b FROM d
             LEFT JOIN vol va ON va.c = d.a AND va.period = d.period
@@ -460,7 +476,7 @@ def _gdelt_sql(q: DyadQuery, code_of: dict[str, str]) -> tuple[str, list[Any]]:
            '{q.dedup}' AS dedup
     FROM j"""
     cols = ", ".join(["dyad", "direction", "a", "b", "period", *INDICATORS, "dedup"])
-    return f"SELECT {cols} FROM ({sql}) ORDER BY dyad, direction, period", params + params
+    return f"SELECT {cols} FROM ({sql}) ORDER BY dyad, direction, period", params
 
 
 def _gdelt(store: Store, q: DyadQuery) -> tuple[pd.DataFrame, str]:
