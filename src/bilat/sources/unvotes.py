@@ -86,10 +86,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from bilat.config import resolve_mirror
 from bilat.errors import BilatError, error
@@ -101,6 +98,27 @@ from bilat.sources.core import (
     sha256_file,
 )
 from bilat.store import Store
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+    import pandas as pd
+else:
+    class _Lazy:
+        """pandas / NumPy imported on first use: a re-run that adds nothing is decided from
+        content hashes before they are loaded (`bilat fetch unvotes` stays under a second)."""
+
+        def __init__(self, name: str) -> None:
+            self._name = name
+
+        def __getattr__(self, attr: str) -> Any:
+            import importlib
+
+            module = importlib.import_module(self._name)
+            globals()["pd" if self._name == "pandas" else "np"] = module
+            return getattr(module, attr)
+
+    pd = _Lazy("pandas")
+    np = _Lazy("numpy")
 
 #: ``ingest_log`` kind for every file ingested here.
 KIND = "unvotes"
@@ -520,7 +538,7 @@ def _finish_rollcalls(df: pd.DataFrame) -> pd.DataFrame:
 
 
 #: The first day a UN vote can carry (the Charter came into force on 24 October 1945).
-FIRST_VOTE_DAY = pd.Timestamp("1945-10-24")
+FIRST_VOTE_DAY = "1945-10-24"
 #: Largest vote id accepted (ids of the UN Digital Library are offset by 10**15).
 MAX_ID = UNDL_OFFSET - 1
 
@@ -561,12 +579,12 @@ def _checked_dates(df: pd.DataFrame, column: str, bad: _Bad,
                               value=r.get(label, r[raw_col]) if label else r[raw_col]),
     )
     today = pd.Timestamp(datetime.now(UTC).date())
-    out = (df["date"] < FIRST_VOTE_DAY) | (df["date"] > today)
+    out = (df["date"] < pd.Timestamp(FIRST_VOTE_DAY)) | (df["date"] > today)
     return bad.handle(
         df, out, f"{shown} out of range",
         lambda r, line: error("E260", path=bad.path, line=line, column=shown,
                               value=r.get(label, r[raw_col]) if label else r[raw_col],
-                              domain=f"{FIRST_VOTE_DAY:%Y-%m-%d} to today"),
+                              domain=f"{FIRST_VOTE_DAY} to today"),
     )
 
 
