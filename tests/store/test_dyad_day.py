@@ -173,11 +173,10 @@ def test_gdelt_units_follow_parts(fixture_store: tuple[Store, list[Path]],
                                   tmp_path: Path) -> None:
     """Every stored part is summarised once (re-ingesting the same files adds nothing)."""
     st, paths = fixture_store
-    assert dyad_day.ensure(st, "gdelt")
     parts = {r[0] for r in st.con.execute("SELECT part FROM gdelt_parts").fetchall()}
     units = {r[0] for r in st.con.execute(
         "SELECT unit FROM dyad_day_units WHERE source = 'gdelt'").fetchall()}
-    assert parts == units
+    assert parts == units  # written by the ingest itself, before any query
     before = st.con.execute("SELECT sum(events) FROM dyad_day").fetchall()
     gdelt.ingest(st, paths)
     assert dyad_day.ensure(st, "gdelt")
@@ -253,3 +252,23 @@ def test_failed_summary_rolls_back_the_file(tmp_path: Path, shared_data: Path,
             "SELECT count(*) FROM icews_events").fetchall()[0][0] == 0
         assert st.con.execute("SELECT count(*) FROM ingest_log WHERE kind = 'icews'"
                               ).fetchall()[0][0] == 0
+
+
+def test_failed_gdelt_summary_rolls_back_the_part(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = write_gdelt(tmp_path, n_files=1, rows=200, seed=5)
+
+    def boom(con: object, part: Path) -> None:
+        raise RuntimeError("summary failed")
+
+    with open_store(tmp_path / "g.duckdb") as st:
+        monkeypatch.setattr(dyad_day, "summarise_gdelt_part", boom)
+        with pytest.raises(BilatError):
+            gdelt.ingest(st, paths)
+        assert st.con.execute("SELECT count(*) FROM gdelt_parts").fetchall()[0][0] == 0
+        assert st.con.execute("SELECT count(*) FROM ingest_log WHERE kind = 'gdelt'"
+                              ).fetchall()[0][0] == 0
+        monkeypatch.undo()
+        gdelt.ingest(st, paths)  # the same file goes in afterwards, summarised
+        assert st.con.execute("SELECT sum(events) FROM dyad_day_volume WHERE country IS NULL"
+                              ).fetchall()[0][0] == 200

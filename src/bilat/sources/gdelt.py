@@ -68,7 +68,7 @@ import pandas as pd
 from bilat.config import resolve_mirror
 from bilat.errors import BilatError, error
 from bilat.sources.core import _BAD_ROWS_DDL, check_on_bad_rows, mirror_file
-from bilat.store import Store
+from bilat.store import Store, dyad_day
 
 # ----------------------------------------------------------------------------- formats
 _ACTOR = [
@@ -406,6 +406,7 @@ def _ingest_batch(
                 con.executemany("INSERT INTO gdelt_part_files VALUES (?, ?, ?)",
                                 [(final.name, p.key, p.sha256) for p in batch])
                 _summarise(con, final)
+                dyad_day.summarise_gdelt_part(con, final)  # dyad-day sums, same transaction
             if on_bad_rows == "quarantine" and bad:
                 con.execute(_BAD_ROWS_DDL)
                 now_ = datetime.now(UTC).replace(tzinfo=None)
