@@ -104,7 +104,7 @@ class Errors:
     E212 = "invalid year range {value!r}; use YYYY or YYYY-YYYY (e.g. 2010-2019)"
     E213 = "unknown affinity method {value!r}; valid: {options}"
     E214 = "no State Department table for {year} in {path!s}; tables exist for: {options}"
-    E215 = "invalid --on-bad-rows {value!r}; valid: error, skip"
+    E215 = "invalid --on-bad-rows {value!r}; valid: fail (or error), skip, quarantine"
     E216 = "A and B are the same state {value!r}; a dyad needs two different states (e.g. RUS CHN)"
     # E260–E279: vote rows out of range (bilat.sources.unvotes)
     E260 = "{path!s} line {line}: {column!r} value {value!r} is out of range ({domain}); fix the row or pass --on-bad-rows skip|quarantine"
