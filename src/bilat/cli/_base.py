@@ -63,7 +63,7 @@ def _root(
 
 #: Commands that write to the store when they are not given ``get_store(write=…)``: every
 #: ``fetch …`` and these (by the last word of the command path).
-WRITE_COMMANDS = ("ingest", "add", "compare", "lineage", "doctor")
+WRITE_COMMANDS = ("ingest", "add", "import", "compare", "lineage", "doctor")
 
 
 def _current_context() -> Any:
