@@ -46,6 +46,7 @@ class Errors:
     E025 = "{path!s} is not a readable bilat store ({reason}); restore it from a backup, or move it away and load the data again (`bilat fetch …`); `bilat doctor` tells more"
     E026 = "the store {path!s} is read-only ({reason}); this command writes to it: make it writable or copy it and give --store COPY"
     E027 = "{what} failed: {reason}; rerun with --traceback and report it if the input looks right"
+    E028 = "{message}; see `{command} --help`"
 
     # --- E1xx: event data (GDELT, CAMEO) -------------------------------------------------------
     # (owned by bilat.sources.gdelt / bilat.indicators.events)
@@ -193,6 +194,7 @@ class Errors:
     E709 = "refused a form sent from another site ({origin}); submit the form from this server's own pages"
     E710 = "host {value!r} is not served here; open the address this server printed (e.g. http://127.0.0.1:{port}/)"
     E711 = "method {method} is not allowed for {path}; use {allowed}"
+    E712 = "reversed year range {value!r}: give the earlier year first ({fixed})"
 
     # --- E800–E849: Spark and scale (bilat.store.spark) ----------------------------------------
     E801 = "{step} runs on the embedded DuckDB store only and has no Spark form; run it with --store PATH (a bilat store), or use `bilat events indicators` on Spark"

@@ -145,3 +145,25 @@ def test_cli_base_imports_nothing_heavy() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "[]"
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["readouts", "compare"], ["Missing argument", "bilat readouts compare --help"]),
+    (["report", "RUS", "CHN", "--bogus", "x"], ["No such option: --bogus", "bilat report --help"]),
+    (["events", "indicators", "RUS", "CHN", "--min-events", "abc"],
+     ["--min-events", "bilat events indicators --help"]),
+])
+def test_usage_errors_are_one_line(capsys: pytest.CaptureFixture[str], argv: list[str],
+                                   words: list[str]) -> None:
+    code, out, err = _run(capsys, *argv)
+    assert code == 2 and out == ""
+    _one_line(err, "E028")
+    assert all(w in err for w in words), err
+    assert "Usage:" not in err and "Traceback" not in err
+
+
+def test_a_ref_without_partner_is_named(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(capsys, "votes", "affinity", "RUS", "CHN", "--ref", "RUS", "BLR", "USA")
+    assert code == 1
+    _one_line(err, "E012")
+    assert "'USA' has no partner" in err

@@ -97,3 +97,30 @@ def test_missing_catalogue_is_one_line(tmp_path: Path) -> None:
     with pytest.raises(BilatError) as exc:
         st.part_files()
     assert exc.value.code == "E009" and "none.duckdb" in str(exc.value)
+
+
+def test_cli_refuses_duckdb_only_commands_on_spark(capsys: pytest.CaptureFixture[str]) -> None:
+    from bilat.cli import main
+
+    code = main(["--store", "pyspark://local[1]", "votes", "affinity", "RUS", "CHN"])
+    err = capsys.readouterr().err
+    assert code == 1 and "[E801]" in err and "votes affinity" in err
+    assert "Traceback" not in err
+
+
+def test_cli_events_indicators_on_spark_equal_duckdb(
+        spark: SparkStore, catalogue: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Last in the module: the CLI stops its Spark session when the command ends."""
+    import io
+
+    from bilat.cli import main
+
+    code = main(["--store", f"pyspark://local[2]?store={catalogue}", "events", "indicators",
+                 "RUS", "CHN", "--ref", "USA-GBR", "--period", "year", "-f", "csv"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "Spark" in err
+    got = pd.read_csv(io.StringIO(out))
+    want = _duck(catalogue, period="year", refs=[("USA", "GBR")])
+    assert list(got["events"]) == list(want["events"])
+    assert list(got["dyad"]) == list(want["dyad"])

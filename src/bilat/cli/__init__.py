@@ -21,10 +21,28 @@ def main(argv: list[str] | None = None) -> int:
     unless ``--traceback``): a :class:`BilatError` as it is, an error from the OS, DuckDB or
     a library as the nearest :class:`BilatError` (:func:`as_bilat_error`)."""
     try:
-        app(args=argv, prog_name="bilat")
-    except SystemExit as exc:  # normal end, --help and usage errors (click's standalone mode)
+        from typer._click import exceptions as click_exc  # Typer ≥ 0.20 vendors Click
+    except ImportError:  # pragma: no cover - older Typer on the real Click
+        from click import exceptions as click_exc
+
+    try:
+        rv = app(args=argv, prog_name="bilat", standalone_mode=False)
+    except SystemExit as exc:  # typer.Exit and friends
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
+    except click_exc.UsageError as exc:  # a missing argument, an unknown option: 1 line
+        if state.traceback:
+            raise
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `bilat` or a group alone: its help
+            err.print(exc.format_message(), markup=False)
+            return 2
+        command = exc.ctx.command_path if exc.ctx is not None else "bilat"
+        message = " ".join(exc.format_message().split()).rstrip(".")
+        err.print(f"error: {usage_error(message, command).one_line()}", markup=False)
+        return 2
+    except getattr(click_exc, "Abort", KeyboardInterrupt):
+        err.print("interrupted: nothing half-written was kept", markup=False)
+        return 130
     except KeyboardInterrupt:
         err.print("interrupted: nothing half-written was kept", markup=False)
         return 130
@@ -33,7 +51,15 @@ def main(argv: list[str] | None = None) -> int:
             raise
         err.print(f"error: {as_bilat_error(exc).one_line()}", markup=False)
         return 1
-    return 0
+    return rv if isinstance(rv, int) else 0
+
+
+def usage_error(message: str, command: str) -> BilatError:
+    """E028: a command line Click could not parse (missing argument, unknown option, bad
+    value), as one line naming the command's help."""
+    from bilat.errors import error
+
+    return error("E028", message=message, command=command)
 
 
 def as_bilat_error(exc: BaseException) -> BilatError:
@@ -75,4 +101,4 @@ def _entry() -> None:  # pragma: no cover - console script shim
     sys.exit(main())
 
 
-__all__ = ["app", "as_bilat_error", "main"]
+__all__ = ["app", "as_bilat_error", "main", "usage_error"]

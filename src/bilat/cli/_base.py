@@ -92,9 +92,28 @@ def get_store(write: bool | None = None) -> Store:
     """
     from bilat.store import open_store
 
+    if state.store and state.store.split("://", 1)[0].lower() in ("pyspark", "spark"):
+        return _spark_store()  # type: ignore[return-value]
     if write is None:
         write = _command_writes()
     return open_store(state.store, create=write)
+
+
+#: Commands that run on Spark when ``--store pyspark://…`` is given (see bilat.store.spark).
+SPARK_COMMANDS = {"events indicators"}
+
+
+def _spark_store() -> Any:
+    """A :class:`bilat.store.spark.SparkStore` for a ``pyspark://`` store URL, for the commands
+    in :data:`SPARK_COMMANDS`; any other command is refused with E801 naming it."""
+    from bilat.errors import error
+    from bilat.store.spark import open_spark
+
+    ctx = _current_context()
+    words = " ".join(ctx.command_path.split()[1:]) if ctx is not None else ""
+    if words not in SPARK_COMMANDS:
+        raise error("E801", step=f"`bilat {words}`")
+    return open_spark(str(state.store).split("://", 1)[1])
 
 
 def parse_pairs(countries: list[str], refs: list[str]) -> tuple[str, str, list[tuple[str, str]]]:
@@ -121,6 +140,10 @@ def parse_pairs(countries: list[str], refs: list[str]) -> tuple[str, str, list[t
                 raise error("E012", value=r, option="--ref",
                             options="two countries: --ref RUS BLR or --ref RUS-BLR")
             pairs.append((r, extra.pop(0)))
+    if extra and len(countries) >= 2 and refs:
+        raise error("E012", value=" ".join(extra), option="--ref",
+                    options="two states per --ref (--ref RUS BLR or --ref RUS-BLR); "
+                    f"{' '.join(extra)!r} has no partner")
     if len(countries) < 2 or extra:
         raise error("E012", value=" ".join(countries), option="COUNTRIES",
                     options="exactly two countries, e.g. RUS CHN (reference pairs with --ref)")
@@ -151,7 +174,9 @@ def emit(
     from bilat.report.export import to_frame, write_frame
 
     if fmt == "table":
+        import pandas as pd
         from rich.table import Table
+        from rich.text import Text
 
         df = to_frame(data)
         width = 200 if output is not None else out.width
@@ -159,8 +184,10 @@ def emit(
         table = Table(title=title, show_lines=False)
         for col in shown:
             table.add_column(str(col), overflow="fold")
+        years = _year_columns(df, shown)
         for row in df[shown].itertuples(index=False):
-            table.add_row(*(_cell(v) for v in row))
+            table.add_row(*(Text(str(v.year)) if c in years and isinstance(v, pd.Timestamp)
+                            else _cell(v) for c, v in zip(shown, row, strict=True)))
         if output is not None:
             with Path(output).open("w", encoding="utf-8") as fh:
                 Console(file=fh, width=width).print(table)
@@ -199,13 +226,39 @@ def _fit_columns(df: pd.DataFrame, preferred: list[str], width: int) -> list[Any
     return [c for c in order if c in shown]
 
 
+def _year_columns(df: pd.DataFrame, shown: list[Any]) -> set[Any]:
+    """Period columns of year periods (every value 1 January at midnight, in a column named
+    ``period``/``year``…; two or more values), shown as ``YYYY`` in a terminal table (CSV/JSON
+    keep ISO dates)."""
+    import pandas as pd
+
+    years = set()
+    for col in shown:
+        name = str(col).lower()
+        if not ("period" in name or "year" in name) or not pd.api.types.is_datetime64_any_dtype(
+                df[col]):
+            continue
+        v = df[col].dropna()
+        jan1 = (v.dt.month == 1) & (v.dt.day == 1) & (v == v.dt.normalize())
+        if v.nunique() > 1 and bool(jan1.all()):
+            years.add(col)
+    return years
+
+
 def _cell(value: Any) -> Text:
-    """A cell as plain text: document text must never be read as Rich markup."""
+    """A cell as plain text: document text must never be read as Rich markup; a timestamp at
+    midnight prints as its date (``YYYY-MM-DD``)."""
+    import datetime
+
     import pandas as pd
     from rich.text import Text
 
     if value is None or value is pd.NA or value is pd.NaT:
         return Text("")
+    if isinstance(value, datetime.datetime):  # pandas Timestamps included
+        if value.tzinfo is None and value.time() == datetime.time(0):
+            return Text(value.strftime("%Y-%m-%d"))
+        return Text(value.isoformat(sep=" "))
     if isinstance(value, float):
         if value != value:  # NaN
             return Text("")
