@@ -161,6 +161,15 @@ def test_aggregate_sums_match_raw_rows(fixture_store: tuple[Store, list[Path]]) 
         expect = [row.events, row.gsum, row.gn, row.gw, row.mentions, row.tsum, row.tn,
                   row.contacts]
         assert vals == pytest.approx([float(x) for x in expect], rel=1e-9), (a1, a2, qc)
+    # the totals without types and root hold the same sums, in fewer rows
+    totals = st.con.execute(
+        "SELECT actor1_code, actor2_code, quad_class, sum(events), sum(contacts), "
+        "sum(goldstein_n), count(*) FROM dyad_day_totals GROUP BY ALL ORDER BY ALL").fetchall()
+    full = st.con.execute(
+        "SELECT actor1_code, actor2_code, quad_class, sum(events), sum(contacts), "
+        "sum(goldstein_n), count(*) FROM dyad_day GROUP BY ALL ORDER BY ALL").fetchall()
+    assert [r[:6] for r in totals] == [r[:6] for r in full]
+    assert sum(r[6] for r in totals) < sum(r[6] for r in full)
     # volume: events with the code as actor 1 or 2, once each; NULL country: every event
     vol = dict(st.con.execute("SELECT country, sum(events) FROM dyad_day_volume "
                               "WHERE source = 'gdelt' GROUP BY ALL").fetchall())
@@ -198,7 +207,7 @@ def test_layer_rebuilt_when_out_of_step(tmp_path: Path, monkeypatch: pytest.Monk
     paths = write_gdelt(tmp_path, n_files=1, rows=600, seed=3)
     with open_store(tmp_path / "old.duckdb") as st:
         gdelt.ingest(st, paths)
-        for t in ("dyad_day", "dyad_day_volume", "dyad_day_units"):
+        for t in ("dyad_day", "dyad_day_totals", "dyad_day_volume", "dyad_day_units"):
             st.con.execute(f"DROP TABLE IF EXISTS {t}")
         _assert_same(*_both_paths(st, monkeypatch, "USA", "CHN", dedup="root"))
         assert st.has_table("dyad_day_units")

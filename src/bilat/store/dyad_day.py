@@ -81,6 +81,9 @@ _DDL = (
     mentions BIGINT,                 -- sum of NumMentions (GDELT)
     tone_sum DOUBLE, tone_n BIGINT NOT NULL,  -- AvgTone (GDELT)
     contacts BIGINT NOT NULL)        -- CAMEO 036, 040-046 between government actors""",
+    # the same sums without actor types and CAMEO root: a few rows per dyad and day, read
+    # whenever no actor-type filter is asked
+    "CREATE TABLE IF NOT EXISTS dyad_day_totals AS SELECT * FROM dyad_day LIMIT 0",
     """CREATE TABLE IF NOT EXISTS dyad_day_volume (
     source VARCHAR NOT NULL, unit VARCHAR NOT NULL, sqldate INTEGER NOT NULL,
     version TINYINT, is_root TINYINT,
@@ -103,13 +106,13 @@ def _q(text: str) -> str:
 
 
 def ensure_tables(con: Any) -> None:
-    """Create the layer's three tables when missing (inside the caller's transaction)."""
+    """Create the layer's tables when missing (inside the caller's transaction)."""
     for ddl in _DDL:
         con.execute(ddl)
 
 
 def _drop_unit(con: Any, source: str, unit: str) -> None:
-    for table in ("dyad_day", "dyad_day_volume", "dyad_day_units"):
+    for table in ("dyad_day", "dyad_day_totals", "dyad_day_volume", "dyad_day_units"):
         con.execute(f"DELETE FROM {table} WHERE source = ? AND unit = ?", [source, unit])
 
 
@@ -134,7 +137,8 @@ def summarise_gdelt_part(con: Any, part: Path) -> None:
     contact = (f"EventCode IN {_contact_list()} AND Actor1Type1Code = 'GOV' "
                "AND Actor2Type1Code = 'GOV'")  # NULL counts as no contact
     # grouped on the raw columns first (no per-event string work), then labelled and sorted
-    con.execute(f"""INSERT INTO dyad_day
+    _stage(con)
+    con.execute(f"""INSERT INTO __bilat_dd
         SELECT 'gdelt', '{_q(unit)}', g.SQLDATE, g.gdelt_version, g.IsRootEvent, g.a1, g.a2,
                c1.iso3, c2.iso3, NULLIF(concat_ws(',', g.t11, g.t12, g.t13), ''),
                NULLIF(concat_ws(',', g.t21, g.t22, g.t23), ''), g.root, g.quad, g.n, g.gsum,
@@ -152,7 +156,8 @@ def summarise_gdelt_part(con: Any, part: Path) -> None:
               GROUP BY ALL) g
         LEFT JOIN {_cameo_values()} c1(code, iso3) ON g.a1 = c1.code
         LEFT JOIN {_cameo_values()} c2(code, iso3) ON g.a2 = c2.code
-        ORDER BY g.a1, g.a2, g.SQLDATE""")  # sorted by dyad, then day: zone maps prune
+        """)
+    _store_cells(con)
     con.execute(f"""INSERT INTO dyad_day_volume
         SELECT 'gdelt', '{_q(unit)}', SQLDATE, gdelt_version, IsRootEvent, country, c.iso3,
                count(*)
@@ -169,6 +174,28 @@ def summarise_gdelt_part(con: Any, part: Path) -> None:
     con.execute("INSERT INTO dyad_day_units VALUES ('gdelt', ?)", [unit])
 
 
+def _stage(con: Any) -> None:
+    """An empty temporary table with ``dyad_day``'s columns, for one unit's cells."""
+    con.execute("CREATE OR REPLACE TEMP TABLE __bilat_dd AS SELECT * FROM dyad_day LIMIT 0")
+
+
+def _store_cells(con: Any) -> None:
+    """Move the staged cells (``__bilat_dd``, in ``dyad_day``'s column order) into
+    ``dyad_day`` and their sums without types and root into ``dyad_day_totals``, both sorted
+    by dyad and day so that DuckDB's zone maps skip other dyads' row groups."""
+    cols = [r[0] for r in con.execute("DESCRIBE dyad_day").fetchall()]
+    con.execute("INSERT INTO dyad_day SELECT * FROM __bilat_dd "
+                "ORDER BY actor1_code, actor2_code, sqldate")
+    keys = ["source", "unit", "sqldate", "version", "is_root", "actor1_code", "actor2_code",
+            "actor1_iso3", "actor2_iso3", "quad_class"]
+    sel = [c if c in keys else f"NULL AS {c}" if c in ("actor1_types", "actor2_types",
+                                                        "cameo_root") else f"sum({c})"
+           for c in cols]
+    con.execute(f"INSERT INTO dyad_day_totals SELECT {', '.join(sel)} FROM __bilat_dd "
+                f"GROUP BY {', '.join(keys)} ORDER BY actor1_code, actor2_code, sqldate")
+    con.execute("DROP TABLE __bilat_dd")
+
+
 def summarise_icews_file(con: Any, file: str, table: str = "icews_events") -> None:
     """(Re)build one ICEWS file's dyad-day sums and country-day volumes from the rows stored
     for it in ``table`` (call inside the transaction that stored them: a replaced file's
@@ -180,13 +207,15 @@ def summarise_icews_file(con: Any, file: str, table: str = "icews_events") -> No
     contact = (f"coalesce(left(cameo_code, 3) IN {_contact_list()}, FALSE) AND "
                f"{gov.format(n=1)} AND {gov.format(n=2)}")
     where = "source_file = ?"
-    con.execute(f"""INSERT INTO dyad_day
+    _stage(con)
+    con.execute(f"""INSERT INTO __bilat_dd
         SELECT 'icews', ?, CAST(sqldate AS INTEGER), NULL, NULL, actor1_iso3, actor2_iso3,
                actor1_iso3, actor2_iso3, actor1_types, actor2_types, cameo_root, quad_class,
                count(*), sum(intensity), count(intensity), NULL, NULL, NULL, 0,
                count_if({contact})
         FROM "{table}" WHERE {where} AND actor1_iso3 IS NOT NULL AND actor2_iso3 IS NOT NULL
-        GROUP BY ALL ORDER BY 6, 7, 3""", [file, file])
+        GROUP BY ALL""", [file, file])
+    _store_cells(con)
     con.execute(f"""INSERT INTO dyad_day_volume
         SELECT 'icews', ?, CAST(sqldate AS INTEGER), NULL, NULL, country, country, count(*)
         FROM (SELECT sqldate, actor1_iso3 AS country FROM "{table}"
@@ -234,7 +263,8 @@ def ensure(store: Store, source: str) -> bool:
         if store.has_table("dyad_day_units"):
             have = {r[0] for r in store.con.execute(
                 "SELECT unit FROM dyad_day_units WHERE source = ?", [source]).fetchall()}
-        if wanted == have and store.has_table("dyad_day"):
+        complete = store.has_table("dyad_day") and store.has_table("dyad_day_totals")
+        if wanted == have and complete:
             return True
         if getattr(store, "read_only", False):
             return False
@@ -242,6 +272,10 @@ def ensure(store: Store, source: str) -> bool:
         folder = store.data_dir / "gdelt"
         with store.transaction():
             ensure_tables(con)
+            if not complete:  # a layer from before dyad_day_totals: summarise afresh
+                for unit in sorted(have):
+                    _drop_unit(con, source, unit)
+                have = set()
             for unit in sorted(have - wanted):
                 _drop_unit(con, source, unit)
             for unit in sorted(wanted - have):
@@ -315,11 +349,12 @@ def _dyad_rows(where: list[str], q: DyadQuery, code_of: dict[str, str]) -> str:
     """``dyad_day`` rows of the query's ordered dyads, one equality scan per ordered pair of
     codes (DuckDB's zone maps skip other dyads for ``=``, not for ``IN`` lists)."""
     wanted = {frozenset(p) for p in q.pairs}
+    table = "dyad_day" if q.actor_types else "dyad_day_totals"  # types: the full table
     scans = []
     for x, cx in sorted(code_of.items()):
         for y, cy in sorted(code_of.items()):
             if cx != cy and frozenset((cx, cy)) in wanted:
-                scans.append(f"SELECT * FROM dyad_day WHERE {' AND '.join(where)} AND "
+                scans.append(f"SELECT * FROM {table} WHERE {' AND '.join(where)} AND "
                              f"actor1_code = '{_q(x)}' AND actor2_code = '{_q(y)}'")
     return "(" + " UNION ALL ".join(scans) + ")"
 
