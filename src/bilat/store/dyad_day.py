@@ -20,6 +20,9 @@ sectors mapped to types), CAMEO root code and quad class, holding
 
   Only records whose two actors both carry a country are kept (no dyad otherwise).
 
+``dyad_day_totals`` — the same sums without actor types and CAMEO root (a few rows per dyad
+and day), read whenever the query has no actor-type filter.
+
 ``dyad_day_volume`` — the compacted per-country-day volume: per source, unit, day, version,
 IsRootEvent and actor country code (``country``, with its ``iso3``), the records with that
 country as actor 1 or actor 2 (each record once), any partner and actor type — the
