@@ -25,8 +25,61 @@ def test_report_writes_the_page_and_prints_a_summary(store_file: Path, tmp_path:
     cap = capsys.readouterr()
     assert code == 0, cap.err
     assert (tmp_path / "out" / "index.html").is_file()
-    assert "H3 Mutually exaggerated partnership" in cap.out.splitlines()[2]
+    ranks = [ln for ln in cap.out.splitlines() if ln.startswith(("H1  ", "H2  ", "H3  "))]
+    assert ranks[0].startswith("H3") and "Mutually exaggerated partnership" in ranks[0]
     assert "MISSING" in cap.out  # pillars without data are listed
+    # wrapped to the terminal (80 columns when not a terminal), never a 1,000-character line
+    assert max(len(ln) for ln in cap.out.splitlines()) <= 80
+    rows = [ln for ln in cap.out.splitlines() if "MISSING" in ln or " OK " in ln]
+    cols = {ln.index("MISSING") if "MISSING" in ln else ln.index(" OK ") + 1 for ln in rows}
+    assert len(cols) == 1  # the status column is aligned
+
+
+def test_output_file_for_the_summary_and_one_line_error(
+        store_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    base = ["--store", str(store_file), "report", "RUS", "CHN", "--ref", "RUS", "BLR"]
+    code = main([*base, "-f", "json", "-o", str(tmp_path / "r.json")])
+    cap = capsys.readouterr()
+    assert code == 0, cap.err
+    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert data["pair"] == ["RUS", "CHN"] and cap.out == ""
+    code = main([*base, "--output", str(tmp_path / "r.txt")])
+    capsys.readouterr()
+    text = (tmp_path / "r.txt").read_text(encoding="utf-8")
+    assert code == 0 and "posterior" in text and max(map(len, text.splitlines())) <= 100
+    code = main([*base, "-f", "json", "-o", "/nonexistent/x.json"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1 and len(err) == 1 and "[E005]" in err[0] and "/nonexistent" in err[0]
+
+
+def test_status_iso_dates_vote_dates_load_and_missing(
+        store_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import duckdb
+
+    path = tmp_path / "st.duckdb"
+    shutil.copy(store_file, path)
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE gdelt_volume (SQLDATE INTEGER, n BIGINT)")
+    con.execute("INSERT INTO gdelt_volume VALUES (19820102, 1), (20191024, 2)")
+    con.close()
+    code = main(["--store", str(path), "status", "-f", "json"])
+    cap = capsys.readouterr()
+    assert code == 0, cap.err
+    import json
+
+    rows = {r["what"]: r for r in json.loads(cap.out)}
+    assert (rows["gdelt_volume"]["first"], rows["gdelt_volume"]["last"]) == (
+        "1982-01-02", "2019-10-24")
+    con = duckdb.connect(str(path), read_only=True)
+    lo, hi = con.execute("SELECT min(r.date), max(r.date) FROM un_votes v JOIN un_rollcalls r "
+                         "USING (vote_id)").fetchall()[0]
+    con.close()
+    assert lo is not None  # the votes table has no date: it is dated by its roll calls
+    assert rows["un_votes"]["first"] == str(lo)[:10] and rows["un_votes"]["last"] == str(hi)[:10]
+    assert rows["un_votes"]["load"]  # which source loads it
+    assert "missing:" in cap.err and "source " in cap.err  # registry sources not loaded
 
 
 def test_bad_hypotheses_file_is_one_line(store_file: Path, tmp_path: Path,

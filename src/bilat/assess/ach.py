@@ -5,8 +5,10 @@ Given evidence items (:class:`bilat.assess.evidence.Evidence`) and a hypotheses 
 
 - **Matrix**: each item rated against each hypothesis (CC, C, N, I, II) by the file's rules,
   with the reason (the measure, the band that applied, what the hypothesis predicts).
-- **Weights**: ``weight_ok`` for an item on enough data, ``weight_thin`` when its coverage is
-  thin (Heuer's credibility); an item below its rule's ``min_n`` is rated N everywhere.
+- **Thin items are not rated**: an item whose coverage is flagged thin (below its collector's
+  minimum n or coverage, or periods of very different coverage) or below its rule's ``min_n``
+  is rated N everywhere, with the reason; ``weight_ok`` weighs the others (``weight_thin``
+  stays in the file for items a custom collector marks thin but wants counted: none here).
 - **Heuer's weighted inconsistency score** per hypothesis: ``Σ_items weight · inc[rating]``
   with ``inc`` from the file (I = 1, II = 2; consistent ratings count nothing, because
   evidence consistent with a hypothesis is usually consistent with others too). Lowest first.
@@ -133,8 +135,20 @@ def rate_item(hs: HypothesisSet, ev: Evidence, factor: float = 1.0) -> tuple[dic
                                                                               Any]:
     """Ratings of one item under each hypothesis (thresholds × ``factor``) and its rule."""
     rule = hs.rule_for(ev.kind)
+    if ev.coverage.get("thin"):
+        why = thin_reason(ev)
+        return {h: Rating("N", why) for h in hs.ids}, rule
     out = {h: rate(rule, h, ev.measures, n=ev.n, factor=factor) for h in hs.ids}
     return out, rule
+
+
+def thin_reason(ev: Evidence) -> str:
+    """Why a thin item is not rated (its coverage note, n and period)."""
+    cov = ev.coverage
+    note = str(cov.get("thin_reason") or cov.get("note") or "").strip()
+    n = cov.get("n")
+    head = "thin data" + (f" (n = {n:g})" if isinstance(n, int | float) else "")
+    return f"{head}: not rated" + (f" — {note}" if note else "")
 
 
 def weight_of(hs: HypothesisSet, ev: Evidence) -> float:

@@ -142,40 +142,123 @@ def fetch_all(store: Store, mirror: str | Path | None = None, *, on_bad_rows: st
 
 
 #: Store tables and the date column that gives their coverage (first match wins).
-_DATE_COLUMNS = ("date", "SQLDATE", "year", "event_date", "Event Date", "day", "period")
+_DATE_COLUMNS = ("event_date", "date", "SQLDATE", "year", "session_year", "delivery_year",
+                 "order_year", "start_year", "start_date", "Event Date", "day", "period")
+#: Tables no registry Source spec names, with what loads them.
+_OTHER_LOADERS = {"un_votes": "unvotes (<mirror>/unga/)",
+                  "un_rollcalls": "unvotes (<mirror>/unga/)",
+                  "un_country_votes": "view over un_votes and un_rollcalls",
+                  "gdelt_": "gdelt (<mirror>/gdelt/, or bilat fetch gdelt)",
+                  "documents": "texts (readout pairs, corpora: bilat fetch all, bilat documents "
+                               "import)",
+                  "corpus_": "corpora (bilat fetch all, bilat documents import)"}
+#: Bookkeeping tables: never "missing" when empty.
+_BOOKKEEPING = ("bad_rows", "speech_issue_cache", "gdelt_sql_cache")
+#: Integer dates written as YYYYMMDD (GDELT): shown as ISO dates.
+_YYYYMMDD = ("SQLDATE",)
+
+
+def _iso(v: Any) -> str | None:
+    """A coverage bound as an ISO date (``1982-01-02``) or year; None for NULL."""
+    if v is None or (isinstance(v, float) and v != v):
+        return None
+    if hasattr(v, "isoformat"):
+        text = v.isoformat()
+        return text[:10] if "T" in text or len(text) > 10 else text
+    text = str(v)
+    if text.isdigit() and len(text) == 8:
+        return f"{text[:4]}-{text[4:6]}-{text[6:]}"
+    return text
+
+
+def _bounds(store: Store, name: str, cols: list[str]) -> tuple[Any, Any, str]:
+    """(first, last, column) of a table's date coverage; UN votes by their roll calls."""
+    col = next((c for c in _DATE_COLUMNS if c in cols), None)
+    if col is not None:
+        expr = f'"{col}"'
+        if col in _YYYYMMDD:
+            expr = f"try_strptime(CAST(\"{col}\" AS VARCHAR), '%Y%m%d')::DATE"
+        elif col.endswith("_date"):
+            expr = f'TRY_CAST("{col}" AS DATE)'
+        first, last = store.con.execute(
+            f'SELECT min({expr}), max({expr}) FROM "{name}"').fetchall()[0]
+        return first, last, col
+    if "vote_id" in cols and name != "un_rollcalls" and store.has_table("un_rollcalls"):
+        first, last = store.con.execute(
+            f'SELECT min(r.date), max(r.date) FROM "{name}" v JOIN un_rollcalls r '
+            "ON r.vote_id = v.vote_id").fetchall()[0]
+        return first, last, "un_rollcalls.date (by vote_id)"
+    return None, None, ""
+
+
+def _table_sources() -> dict[str, str]:
+    """Store table -> registry source that writes it (from each module's Source specs)."""
+    import importlib
+
+    from bilat.sources import registry
+    from bilat.sources.core import Source
+
+    out: dict[str, str] = {}
+    for e in registry.SOURCES:
+        try:
+            mod = importlib.import_module(e.loader.partition(":")[0])
+        except Exception:  # noqa: BLE001, S112 - a module that fails to import names nothing
+            continue
+        for v in vars(mod).values():
+            if isinstance(v, Source):
+                out.setdefault(v.table, f"{e.name} (<mirror>/{e.folder}/)")
+    return out
 
 
 def status(store: Store) -> pd.DataFrame:
-    """Per stored table: rows and date coverage; then registry sources with nothing stored.
+    """Per stored table: rows and date coverage (ISO dates); then registry sources with
+    nothing stored.
 
     Columns: ``what`` (table or source), ``rows``, ``first``, ``last``, ``column`` (the date
-    column read), ``state`` (stored | empty | missing) and ``load`` (the command that loads a
-    missing source).
+    column read; UN votes are dated by their roll calls), ``state`` (stored | empty | missing)
+    and ``load`` (the registry source that loads the table, or the command that loads a
+    missing source). Views (``events``: every event source, GDELT included) are counted as
+    they read now. ``df.attrs["missing"]`` lists what is missing (sources with nothing stored,
+    empty tables) — an empty list when nothing is.
     """
     from bilat.sources import registry
 
+    try:  # the canonical event view must include every event source before it is counted
+        from bilat.indicators.events import refresh_event_view
+
+        refresh_event_view(store)
+    except Exception:  # noqa: BLE001, S110 - no event data, or a store that cannot refresh
+        pass
     tables = store.con.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
-        "ORDER BY table_name").fetchall()
+        "OR table_type = 'LOCAL TEMPORARY' ORDER BY table_name").fetchall()
+    loaders = _table_sources()
     rows = []
+    seen = set()
     for (name,) in tables:
-        if name.startswith("_") or name in ("ingest_log",):
+        if name.startswith("_") or name in ("ingest_log",) or name in seen:
             continue
+        seen.add(name)
         try:
             cols = [r[0] for r in store.con.execute(
                 "SELECT column_name FROM information_schema.columns WHERE table_name = ?",
                 [name]).fetchall()]
             n = store.con.execute(f'SELECT count(*) FROM "{name}"').fetchall()[0][0]
-            col = next((c for c in _DATE_COLUMNS if c in cols), None)
             first = last = None
-            if col is not None and n:
-                first, last = store.con.execute(
-                    f'SELECT min("{col}"), max("{col}") FROM "{name}"').fetchall()[0]
-        except Exception:  # noqa: BLE001, S112 - a broken view (moved store) is listed empty
-            n, col, first, last = 0, None, None, None
-        rows.append({"what": name, "rows": int(n), "first": None if first is None else str(first),
-                     "last": None if last is None else str(last), "column": col or "",
-                     "state": "stored" if n else "empty", "load": ""})
+            col = ""
+            if n:
+                first, last, col = _bounds(store, name, cols)
+        except Exception:  # noqa: BLE001 - a broken view (moved store) is listed empty
+            n, col, first, last = 0, "", None, None
+        load = loaders.get(name, "") or next(
+            (v for k, v in _OTHER_LOADERS.items() if name == k or (k.endswith("_")
+                                                                  and name.startswith(k))), "")
+        if name == "events":
+            load = "view over gdelt_events, icews_events, icews_tkg_events"
+        rows.append({"what": name, "rows": int(n), "first": _iso(first), "last": _iso(last),
+                     "column": col or "", "state": "stored" if n else "empty",
+                     "load": load if n else (f"bilat fetch all --mirror DIR  ({load})" if load
+                                             else "")})
     log = store.ingest_log()
     kinds = set(log["kind"]) if len(log) else set()
     origins = [str(x) for x in log["source"].dropna()] if len(log) else []
@@ -186,7 +269,10 @@ def status(store: Store) -> pd.DataFrame:
             rows.append({"what": f"source {e.name}", "rows": 0, "first": None, "last": None,
                          "column": "", "state": "missing",
                          "load": f"bilat fetch all --mirror DIR  (reads <mirror>/{e.folder}/)"})
-    return pd.DataFrame(rows)
+    df = pd.DataFrame(rows, columns=["what", "rows", "first", "last", "column", "state", "load"])
+    df.attrs["missing"] = [r["what"] for r in rows if r["state"] == "missing" or (
+        r["state"] == "empty" and r["what"] not in _BOOKKEEPING)]
+    return df
 
 
 def _source_stored(entry: Any, kinds: set[str], origins: list[str], have: set[str]) -> bool:

@@ -616,33 +616,85 @@ def _event_evidence(ctx: Context, res: PillarResult, src: str, df: pd.DataFrame)
     ))
 
 
+#: Contacts trends: a half with fewer covered days than this, or halves whose coverage (share
+#: of each year the source covers) differs by more than this factor, are not comparable.
+MIN_COVERED_DAYS = 60
+MAX_COVERAGE_RATIO = 1.5
+
+
 def _series_trend(ctx: Context, s: pd.Series, key: str, what: str, pillar: str,
-                  ids: dict[str, Any] | None = None) -> Evidence | None:
-    """Contacts per year: earlier half of the years against the later half."""
+                  ids: dict[str, Any] | None = None, days: pd.Series | None = None
+                  ) -> Evidence | None:
+    """Contacts per 30 covered days: the earlier half of the years against the later half.
+
+    ``s``: contacts per year; ``days``: the days of each year the source covers (default: the
+    whole year). Each half's rate is Σ contacts / Σ covered days × 30, so a year covered for
+    three months is not set against whole years; halves with very different coverage (ratio
+    > :data:`MAX_COVERAGE_RATIO`) or under :data:`MIN_COVERED_DAYS` covered days are flagged
+    thin (not comparable: rated N)."""
     s = s.dropna()
+    if days is not None:
+        days = days.reindex(s.index)
+        s = s[days.fillna(0) > 0]
+        days = days[s.index]
     if not len(s) or s.sum() == 0 or len(s) < 2:
         return None
+    if days is None:
+        days = pd.Series([366.0 if date(int(y), 12, 31).timetuple().tm_yday == 366 else 365.0
+                          for y in s.index], index=s.index)
     years = sorted(int(y) for y in s.index)
     mid = years[len(years) // 2]
-    early = s[s.index < mid].mean()
-    late = s[s.index >= mid].mean()
-    change = None if not early else float(late / early - 1)
+    before, after = s.index < mid, s.index >= mid
+    d_early, d_late = float(days[before].sum()), float(days[after].sum())
+    early = float(s[before].sum()) / d_early * 30 if d_early else None
+    late = float(s[after].sum()) / d_late * 30 if d_late else None
+    change = None if not early or late is None else float(late / early - 1)
+
+    def share(mask: Any) -> float:
+        yrs = [int(y) for y in s.index[mask]]
+        full = sum(366 if date(y, 12, 31).timetuple().tm_yday == 366 else 365 for y in yrs)
+        return float(days[mask].sum()) / full if full else 0.0
+
+    c_early, c_late = share(before), share(after)
+    ratio = max(c_early, c_late) / min(c_early, c_late) if min(c_early, c_late) > 0 else math.inf
+    reasons = []
+    if s.sum() < 6 or len(years) < 4:
+        reasons.append(f"{int(s.sum())} contacts in {len(years)} years (fewer than 6 contacts "
+                       "or 4 years)")
+    if min(d_early, d_late) < MIN_COVERED_DAYS:
+        reasons.append(f"a half has only {min(d_early, d_late):.0f} covered days "
+                       f"(< {MIN_COVERED_DAYS})")
+    if ratio > MAX_COVERAGE_RATIO:
+        reasons.append(f"coverage differs: {c_early:.0%} of {years[0]}–{mid - 1} against "
+                       f"{c_late:.0%} of {mid}–{years[-1]} covered (not comparable)")
+    per_year = {int(k): float(v) for k, v in s.items()}
     return Evidence(
         id=f"{key}.contacts_trend", pillar=pillar, kind=f"{key.split('.')[0]}.contacts_trend",
-        title=f"Leader and government contacts of {ctx.pair} per year ({what}), "
+        title=f"Leader and government contacts of {ctx.pair} per 30 covered days ({what}), "
               f"{years[0]}–{mid - 1} vs {mid}–{years[-1]}",
-        value=change, unit="relative change in contacts per year",
+        value=change, unit="relative change in contacts per 30 covered days",
         period=f"{years[0]}–{years[-1]}", source=what, measures={"change": change},
         trend={"split_year": mid, "before": _f(early), "after": _f(late),
-               "n_before": int(s[s.index < mid].sum()), "n_after": int(s[s.index >= mid].sum())},
+               "n_before": int(s[before].sum()), "n_after": int(s[after].sum()),
+               "covered_days_before": round(d_early), "covered_days_after": round(d_late),
+               "coverage_before": round(c_early, 4), "coverage_after": round(c_late, 4),
+               "unit": "contacts per 30 covered days"},
         coverage={"n": int(s.sum()), "first": years[0], "last": years[-1],
-                  "thin": bool(s.sum() < 6 or len(years) < 4), "years": len(years),
-                  "note": f"{int(s.sum())} contacts in {len(years)} years with data "
-                          "(years without data are gaps, not zeros; fewer than 4 years or 6 "
-                          "contacts is thin)"},
+                  "thin": bool(reasons), "thin_reason": "; ".join(reasons),
+                  "years": len(years), "covered_days": round(d_early + d_late),
+                  "note": f"{int(s.sum())} contacts in {len(years)} years with data, "
+                          f"{d_early + d_late:,.0f} covered days (rates per 30 covered days; "
+                          "years without data are gaps, not zeros)"
+                          + (f"; thin: {'; '.join(reasons)}" if reasons else "")},
         provenance=ids or {},
-        details={"per_year": {int(k): float(v) for k, v in s.items()}},
+        details={"per_year": per_year,
+                 "covered_days": {int(k): float(v) for k, v in days.items()}},
     )
+
+
+def _id(x: str) -> int | str:
+    x = x.strip()
+    return int(x) if x.isdigit() else x
 
 
 def _call(fn: Callable[..., Any], ctx: Context, **want: Any) -> Any:
@@ -673,12 +725,19 @@ def _contacts_evidence(ctx: Context, fn: Callable[..., Any], key: str, what: str
         s = pd.Series(pd.to_numeric(part["contacts"], errors="coerce").to_numpy(),
                       index=years.to_numpy())
         s = s[pd.notna(s.index)].groupby(level=0).sum(min_count=1)
+        days = None
+        if "coverage" in part:
+            cov = pd.to_numeric(part["coverage"], errors="coerce").to_numpy()
+            yd = [366.0 if date(int(y), 12, 31).timetuple().tm_yday == 366 else 365.0
+                  if pd.notna(y) else math.nan for y in years.to_numpy()]
+            days = pd.Series(cov * np.asarray(yd), index=years.to_numpy())
+            days = days[pd.notna(days.index)].groupby(level=0).sum(min_count=1)
         ids = {}
         if "event_ids" in part:
-            ids = {"event_ids": [int(x) for v in part["event_ids"].dropna()
-                                 for x in str(v).split(";") if x.strip().isdigit()][:MAX_IDS]}
+            ids = {"event_ids": [_id(x) for v in part["event_ids"].dropna()
+                                 for x in str(v).split(";") if x.strip()][:MAX_IDS]}
         name = re.sub(r"[^a-z0-9]+", "_", str(src).lower())
-        ev = _series_trend(ctx, s, f"{key}.{name}", f"{what}: {src}", res.pillar, ids)
+        ev = _series_trend(ctx, s, f"{key}.{name}", f"{what}: {src}", res.pillar, ids, days)
         if ev is not None:
             out.append(ev)
     return out
@@ -886,7 +945,21 @@ def genuine_hashes(store: Store) -> set[str]:
     from bilat.sources.readout_pairs import KIND
 
     log = store.ingest_log(KIND)
-    return set(log["sha256"]) if len(log) else set()
+    out = set(log["sha256"]) if len(log) else set()
+    return out | corpus_hashes(store)
+
+
+def corpus_hashes(store: Store) -> set[str]:
+    """Content hashes of stored documents imported from a genuine corpus of the mirror
+    (``bilat documents import`` / ``bilat fetch all``; provenance in table ``corpus_items``:
+    corpus, file and line of the item). Such an item is a verified original of its publisher
+    (CCTV, the Kremlin…); pasted texts, fixtures and texts with no source are not."""
+    if not (store.has_table("corpus_items") and store.has_table("documents")):
+        return set()
+    rows = store.con.execute(
+        "SELECT DISTINCT d.sha256 FROM documents d JOIN corpus_items c ON c.doc_id = d.doc_id "
+        "WHERE c.corpus IS NOT NULL AND c.file IS NOT NULL AND d.sha256 IS NOT NULL").fetchall()
+    return {r[0] for r in rows}
 
 
 def _pair_docs(store: Store, kind: str) -> pd.DataFrame:
@@ -1088,5 +1161,5 @@ COLLECTORS: dict[str, Callable[[Context], PillarResult]] = {
 
 __all__ = ["COLLECTORS", "Context", "Evidence", "PillarResult", "SPLIT_YEAR",
            "collect_contacts", "collect_events", "collect_material", "collect_readouts",
-           "collect_statements", "collect_votes", "core_issue_votes", "genuine_hashes",
-           "load_core_issues", "readout_pairs_of"]
+           "collect_statements", "collect_votes", "core_issue_votes", "corpus_hashes",
+           "genuine_hashes", "load_core_issues", "readout_pairs_of"]

@@ -17,6 +17,7 @@ side's highest-affinity partner at the UN (Cohen's kappa over the last ten years
 from __future__ import annotations
 
 import json
+import math
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -68,6 +69,7 @@ class Report:
     generated_at: str
     seconds: dict[str, float] = field(default_factory=dict)
     unverified_texts: list[dict[str, Any]] = field(default_factory=list)
+    yardsticks_derived: bool = False  #: True when the refs were derived by a rule from the data
 
     @property
     def pair(self) -> str:
@@ -101,6 +103,8 @@ class Report:
             "pair": [self.a, self.b],
             "yardsticks": [list(r) for r in self.refs],
             "yardstick_note": self.yardstick_note,
+            "yardsticks_derived": self.yardsticks_derived,
+            "pillar_shares": pillar_shares(self),
             "years": list(self.years) if self.years else None,
             "bottom_line": self.bottom_line,
             "hypotheses_file": self.hypotheses_file,
@@ -213,6 +217,7 @@ def report(
         raise error("E116", value=a)
     hs = hypotheses if isinstance(hypotheses, HypothesisSet) else load_hypotheses(hypotheses)
     rng = parse_years(years)
+    derived = refs is None and frozenset({a, b}) not in DEFAULT_YARDSTICKS
     if refs is None:
         refs, ynote = default_yardsticks(store, a, b)
     else:
@@ -232,11 +237,14 @@ def report(
                                f"{str(exc).splitlines()[0][:300] if str(exc) else ''}")
         res.seconds = time.perf_counter() - t
         seconds[name] = res.seconds
+        if res.status == "ok" and res.evidence and all(e.coverage.get("thin")
+                                                       for e in res.evidence):
+            res.status = "thin"  # every item below its minimum n or coverage: not rated
         results.append(res)
     evidence = [e for r in results for e in r.evidence]
     # words against deeds (needs the vote list when votes are stored)
     t = time.perf_counter()
-    genuine = genuine_hashes(store) if store.has_table("ingest_log") else set()
+    genuine = genuine_hashes(store)
     vlist = None
     for r in results:
         if r.pillar == "votes":
@@ -266,7 +274,7 @@ def report(
         ach=ach, words_deeds=wd, coverage=coverage, bottom_line="", hypotheses_file=hs.path,
         store=str(store.path or ":memory:"),
         generated_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
-        seconds=seconds, unverified_texts=unverified,
+        seconds=seconds, unverified_texts=unverified, yardsticks_derived=derived,
     )
     rep.bottom_line = bottom_line(rep)
     rep.seconds["total"] = time.perf_counter() - t0
@@ -327,13 +335,67 @@ def _unverified(store: Store, a: str, b: str, genuine: set[str]) -> list[dict[st
     for r in docs.itertuples():
         parties = set(r.parties) if r.parties is not None else set()
         if ({a, b} <= parties or r.side in (a, b)) and r.sha256 not in genuine:
+            url = r.source_url if isinstance(r.source_url, str) and r.source_url else None
+            why = ("no source: pasted or of unknown origin" if url is None else
+                   "test or imitation text" if url.startswith(("fixture", "test", "file:"))
+                   else "not loaded from a genuine readout pair or corpus of the mirror")
             out.append({"doc_id": r.doc_id, "side": r.side, "date": r.date, "kind": r.kind,
-                        "event": r.event, "source_url": r.source_url})
+                        "event": r.event, "source_url": url, "why": why})
     return out
 
 
 def _fmt(x: float | None, spec: str = ".2f") -> str:
     return "n/a" if x is None else format(x, spec)
+
+
+#: A pillar carrying at least this share of the leader's margin is what the ranking rests on.
+DOMINANT_SHARE = 0.8
+
+
+def pillar_shares(rep: Report) -> dict[str, float]:
+    """Each pillar's share of the evidence behind the leading reading's lead.
+
+    Per rated item (not N everywhere): ``weight × |log LR(leader) − log LR(runner-up)|``
+    (the item's pull on the posterior odds of the top two readings), summed per pillar and
+    divided by the total. Empty when no item separates the top two."""
+    s = rep.ach.scores
+    if len(s.ranking) < 2:
+        return {}
+    lead, second = s.ranking[0], s.ranking[1]
+    lik = rep.ach.scoring.get("likelihood", {}) if isinstance(rep.ach.scoring, dict) else {}
+    if not lik:
+        return {}
+    pillar_of = {e.id: e.pillar for e in rep.evidence}
+    pull: dict[str, float] = {}
+    for r in rep.ach.rows:
+        a, b = r.cells[lead].rating, r.cells[second].rating
+        x = abs(r.weight * (math.log(lik[a]) - math.log(lik[b])))
+        if x > 0:
+            p = pillar_of.get(r.evidence, "?")
+            pull[p] = pull.get(p, 0.0) + x
+    tot = sum(pull.values())
+    return {p: v / tot for p, v in sorted(pull.items(), key=lambda kv: -kv[1])} if tot else {}
+
+
+def _reliance(rep: Report) -> str:
+    """A sentence when the conclusion rests on one pillar (or on none), from the figures."""
+    titles = {"words_deeds": "Words against deeds", **{p.pillar: p.title for p in rep.pillars}}
+    rated = {rep.evidence_by_id(r.evidence).pillar for r in rep.ach.rows
+             if any(c.rating != "N" for c in r.cells.values())}
+    if not rated:
+        return ("No evidence item is rated (every item is thin or undefined): the ranking is "
+                "the priors, not a finding.")
+    if len(rated) == 1:
+        (p,) = rated
+        return (f"Only the {titles.get(p, p)} pillar has rated data; the ranking rests on it "
+                "alone.")
+    shares = pillar_shares(rep)
+    if shares:
+        p, v = next(iter(shares.items()))
+        if v >= DOMINANT_SHARE:
+            return (f"The lead rests almost entirely ({v:.0%}) on the {titles.get(p, p)} "
+                    "pillar; the other pillars barely separate the readings.")
+    return ""
 
 
 def bottom_line(rep: Report) -> str:
@@ -351,6 +413,19 @@ def bottom_line(rep: Report) -> str:
             + ", ".join(f"{names[h]} ({h}, {s.posterior[h]:.0%}, inconsistency "
                         f"{s.inconsistency[h]:.1f})" for h in rk[1:]) + ".")
     parts.append(lead)
+    rel = _reliance(rep)
+    if rel:
+        parts.append(rel)
+    shares = pillar_shares(rep)
+    if shares and not rel:
+        titles = {"words_deeds": "Words against deeds",
+                  **{p.pillar: p.title.split(" (")[0] for p in rep.pillars}}
+        parts.append(f"What separates {rk[0]} from {rk[1]}: " + ", ".join(
+            f"{titles.get(p, p)} {v:.0%}" for p, v in list(shares.items())[:4]) + ".")
+    if rep.yardsticks_derived:
+        parts.append("The yardsticks are derived, not chosen: " + rep.yardstick_note
+                     + " — the closest voters at the UN, which need not be deep partners; "
+                     "name others with --ref.")
     if rep.ach.close_call:
         parts.append("The lead is too small to call.")
     sens = rep.ach.sensitivity

@@ -14,7 +14,11 @@ the lexicon's ``crimea`` is counted as Russia's ``ukraine`` issue). For each suc
   the supporter and the issue's country (lexicon ``country``), or between the two sides with the
   action located there (the canonical event view of :mod:`bilat.indicators.events`), per
   source (never summed), by quad class, with the event ids; NULL (not 0) when no source holds
-  any event for that window.
+  any event for that window, and a source holding fewer events of the supporter in the window
+  than :data:`MIN_SUPPORTER_EVENTS` (or :data:`MIN_SUPPORTER_EVENTS_PER_DAY` per day) is thin
+  there: no count, named in the note (missing or thin is not zero).
+- **One claim, all its sources**: the same claim in several texts (a genuine readout pair and a
+  corpus copy) is one row (:func:`dedupe_claims`), the genuine pair preferred, every text listed.
 
 The claim keeps its document id and character offsets; a claim from a text that is not a
 verified original (see :mod:`bilat.sources.readout_pairs`) is flagged.
@@ -32,6 +36,13 @@ from bilat.store import Store
 #: Lexicon issue keys counted as another core-issue key.
 ALIASES = {"crimea": "ukraine"}
 SUPPORT = ("supports", "firmly_supports")
+#: A source with fewer events of the supporter than this in a claim's window is thin there:
+#: its count is NULL (listed in the note), never 0.
+MIN_SUPPORTER_EVENTS = 50
+#: ... and fewer than this many per day of the window (a sample, not the record).
+MIN_SUPPORTER_EVENTS_PER_DAY = 0.5
+#: Claims of the same supporter, issue and stance dated up to this many days apart are one.
+MERGE_DAYS = 1
 
 
 def support_claims(store: Store, a: str, b: str, core: dict[str, dict[str, list[str]]]
@@ -70,6 +81,71 @@ def support_claims(store: Store, a: str, b: str, core: dict[str, dict[str, list[
     return out
 
 
+def _blank(v: Any) -> Any:
+    """None for NULL/NaN/empty (never print ``nan``)."""
+    if v is None:
+        return None
+    try:
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        return v
+    return None if isinstance(v, str) and not v.strip() else v
+
+
+def _pair_hashes(store: Store) -> set[str]:
+    """Content hashes of the genuine readout pairs (preferred source of a claim)."""
+    try:
+        from bilat.sources.readout_pairs import KIND
+
+        log = store.ingest_log(KIND)
+    except Exception:  # noqa: BLE001 - no ingest log: no genuine pair
+        return set()
+    return set(log["sha256"]) if len(log) else set()
+
+
+def dedupe_claims(claims: list[dict[str, Any]], genuine: set[str], pairs: set[str]
+                  ) -> list[dict[str, Any]]:
+    """One claim per (date, supporter, issue, stance): the same claim found in several stored
+    texts (a genuine readout pair and a corpus copy of the same day, or of the next day's
+    broadcast: dates up to :data:`MERGE_DAYS` after the first are one claim) is counted once.
+
+    The row kept is, in order of preference, from a genuine readout pair (hash in ``pairs``),
+    from another verified original (hash in ``genuine``), then the first stored; every text it
+    was found in is listed in ``sources`` (doc id, offsets, side, kind, verified), and
+    ``n_sources`` counts them."""
+    keyed: dict[tuple[Any, ...], list[tuple[Any, dict[str, Any]]]] = {}
+    for c in claims:
+        day = None if _blank(c.get("date")) is None else pd.Timestamp(c["date"]).date()
+        keyed.setdefault((c["supporter"], c["issue"], c["stance"]), []).append((day, c))
+    clusters: list[list[dict[str, Any]]] = []
+    for items_ in keyed.values():
+        dated = sorted((x for x in items_ if x[0] is not None), key=lambda x: x[0])
+        clusters += [[c] for d, c in items_ if d is None]
+        start = None
+        for day, c in dated:
+            # the same claim reported the next day (a broadcast of the day's talks) is one claim
+            if start is None or (day - start).days > MERGE_DAYS:
+                clusters.append([])
+                start = day
+            clusters[-1].append(c)
+    out = []
+    for items in clusters:
+        def pref(c: dict[str, Any]) -> int:
+            return 0 if c["sha256"] in pairs else 1 if c["sha256"] in genuine else 2
+        best = dict(min(items, key=pref))
+        best["event"] = _blank(best.get("event"))
+        best["sources"] = [{"doc_id": c["doc_id"], "start": int(c["start"]),
+                            "end": int(c["end"]), "side": _blank(c.get("doc_side")),
+                            "kind": _blank(c.get("kind")), "event": _blank(c.get("event")),
+                            "verified": c["sha256"] in genuine,
+                            "genuine_pair": c["sha256"] in pairs}
+                           for c in sorted(items, key=pref)]
+        best["n_sources"] = len(items)
+        out.append(best)
+    return out
+
+
 def _events_on(store: Store, supporter: str, supported: str, country: str | None, when: Any,
                window_days: int) -> dict[str, Any]:
     """Events within ±window_days of ``when`` between the supporter and ``country`` (either
@@ -100,9 +176,23 @@ def _events_on(store: Store, supporter: str, supported: str, country: str | None
     hit = w.filter(side | pair_there).select("source", "event_id", "quad_class")
     df = hit.to_pandas()
     by_src = {str(r.source): int(r.n) for r in held.itertuples()}
+    ws = w.filter((x1 == a) | (x2 == a))
+    own = ws.group_by("source").aggregate(n=ws.count()).to_pandas()
+    of_sup = {str(r.source): int(r.n) for r in own.itertuples()}
     found = df.groupby("source").size().to_dict() if len(df) else {}
-    per = {src: int(found.get(src, 0)) for src in by_src}
-    text = "; ".join(f"{src}: {per[src]} of {by_src[src]:,} events held" for src in by_src)
+    # a source holding too few events of the supporter in the window says nothing: NULL, not 0
+    need = max(MIN_SUPPORTER_EVENTS, MIN_SUPPORTER_EVENTS_PER_DAY * (2 * window_days + 1))
+    per: dict[str, int | None] = {
+        src: (int(found.get(src, 0)) if of_sup.get(src, 0) >= need else None)
+        for src in by_src}
+    text = "; ".join(
+        f"{src}: {per[src]} of {of_sup.get(src, 0):,} events of {a} held" if per[src] is not None
+        else f"{src}: thin, not counted (only {of_sup.get(src, 0):,} events of {a} of "
+             f"{by_src[src]:,} held; {need:,.0f} needed)" for src in by_src)
+    if all(v is None for v in per.values()):
+        return {"events": None, "by_quad": {}, "event_ids": [],
+                "note": f"{lo}…{hi}: {text}"}
+    per = {k: v for k, v in per.items() if v is not None}
     return {"events": per, "by_quad": df.groupby("quad_class").size().to_dict() if len(df)
             else {}, "event_ids": [str(v) for v in df["event_id"].head(50)],
             "note": f"{lo}…{hi}: {text}"}
@@ -111,11 +201,12 @@ def _events_on(store: Store, supporter: str, supported: str, country: str | None
 def table(store: Store, a: str, b: str, *, votes_list: pd.DataFrame | None,
           core: dict[str, dict[str, list[str]]], genuine: set[str],
           window_days: int = 365) -> pd.DataFrame:
-    """The words-against-deeds table: one row per claim of support and issue (see module)."""
+    """The words-against-deeds table: one row per claim of support and issue (see module),
+    the same claim in several texts counted once (:func:`dedupe_claims`)."""
     from bilat.assess.evidence import core_issue_votes
     from bilat.text.lexicon import load_lexicon
 
-    claims = support_claims(store, a, b, core)
+    claims = dedupe_claims(support_claims(store, a, b, core), genuine, _pair_hashes(store))
     lex = load_lexicon()
     cv = None
     if votes_list is not None and len(votes_list):
@@ -125,7 +216,8 @@ def table(store: Store, a: str, b: str, *, votes_list: pd.DataFrame | None,
         row = dict(c)
         row["date"] = None if c["date"] is None or pd.isna(c["date"]) else \
             pd.Timestamp(c["date"]).date().isoformat()
-        row["verified"] = c["sha256"] in genuine
+        row["verified"] = c["sha256"] in genuine or any(
+            x["verified"] for x in c.get("sources", []))
         if cv is None:
             row.update(votes=None, with_=None, apart=None, backed_share=None, symbols_apart="",
                        votes_note="no UN votes in the store")
@@ -154,9 +246,9 @@ def table(store: Store, a: str, b: str, *, votes_list: pd.DataFrame | None,
     cols = ["date", "supporter", "supported", "issue", "stance", "text", "doc_id", "start", "end",
             "doc_side", "kind", "event", "verified", "votes", "with_", "apart", "backed_share",
             "symbols_apart", "votes_note", "events", "events_by_quad", "event_ids",
-            "events_note", "claim_id"]
+            "events_note", "claim_id", "n_sources", "sources"]
     df = pd.DataFrame(rows, columns=cols)
     return df.rename(columns={"with_": "votes_with"})
 
 
-__all__ = ["ALIASES", "SUPPORT", "support_claims", "table"]
+__all__ = ["ALIASES", "SUPPORT", "dedupe_claims", "support_claims", "table"]

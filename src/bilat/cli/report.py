@@ -39,16 +39,18 @@ def report_cmd(
                                            "(default: the shipped bilat/assess/hypotheses.toml)."),
     fmt: str = typer.Option("text", "--format", "-f", help="text (summary) or json (every "
                             "figure) on stdout."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write the summary (text "
+                                       "or json) to this file instead of stdout."),
 ) -> None:
     """The partnership report: every pillar's evidence weighed against three readings (ACH)."""
-    from rich.text import Text
-
     from bilat.assess import report as build
     from bilat.errors import error
 
     if fmt not in ("text", "json"):
         raise error("E004", value=fmt, options="text, json")
     a, b, refs = parse_pairs(countries, ref)
+    if output is not None:
+        _check_writable(output)
     store = get_store()
     rep = build(store, a, b, refs=refs or None, years=years, hypotheses=hypotheses)
     if out is not None:
@@ -58,14 +60,93 @@ def report_cmd(
         err.print(f"wrote {written['index.html']} and {len(written) - 1} more files in {out}",
                   markup=False)
     if fmt == "json":
+        text = rep.to_json() + "\n"
+        if output is None:
+            from bilat.cli._base import out as stdout
+
+            stdout.file.write(text)
+        else:
+            _write_text(output, text)
+            err.print(f"wrote {output}", markup=False)
+        return
+    if output is None:
         from bilat.cli._base import out as stdout
 
-        stdout.file.write(rep.to_json() + "\n")
+        render_summary(rep, stdout)
         return
-    from bilat.cli._base import out as stdout
+    from io import StringIO
 
-    for line in rep.summary_lines():
-        stdout.print(Text(line))
+    from rich.console import Console
+
+    buf = StringIO()
+    render_summary(rep, Console(file=buf, width=100, color_system=None, soft_wrap=False))
+    _write_text(output, buf.getvalue())
+    err.print(f"wrote {output}", markup=False)
+
+
+def _check_writable(path: Path) -> None:
+    """E005 before the work when ``path`` cannot be written (no folder, a folder, no access)."""
+    from bilat.errors import error
+
+    parent = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise error("E005", path=path, reason="it is a folder; give a file name with -o FILE")
+    if not parent.is_dir():
+        raise error("E005", path=path, reason=f"no folder {parent}; create it or give another "
+                    "-o FILE")
+
+
+def _write_text(path: Path, text: str) -> None:
+    from bilat.errors import error
+
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise error("E005", path=path, reason=f"{exc.strerror or exc}; give another -o FILE"
+                    ) from exc
+
+
+def render_summary(rep: object, console: object) -> None:
+    """The terminal summary of a report, wrapped to the console's width (Rich tables and
+    text; document text is never read as markup)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    s = rep.ach.scores
+    names = {h["id"]: h["name"] for h in rep.ach.hypotheses}
+    console.print(Text(rep.question), soft_wrap=False)
+    console.print()
+    ranks = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    ranks.add_column("", no_wrap=True)
+    ranks.add_column("reading", overflow="fold")
+    ranks.add_column("posterior", justify="right", no_wrap=True)
+    ranks.add_column("inconsistency", justify="right", no_wrap=True)
+    for h in s.ranking:
+        ranks.add_row(Text(h), Text(names[h]), Text(f"{s.posterior[h]:.1%}"),
+                      Text(f"{s.inconsistency[h]:.2f}"))
+    console.print(ranks, soft_wrap=False)
+    console.print()
+    console.print(Text(rep.bottom_line), soft_wrap=False)
+    console.print()
+    pil = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    pil.add_column("pillar", overflow="fold", ratio=3)
+    pil.add_column("status", no_wrap=True)
+    pil.add_column("items", justify="right", no_wrap=True)
+    pil.add_column("note", overflow="fold", ratio=2)
+    for p in rep.pillars:
+        note = f"load: {p.load_command}" if p.status == "missing" and p.load_command else ""
+        if p.status == "thin":
+            note = "every item on thin data: not rated"
+        pil.add_row(Text(p.title), Text(p.status.upper()), Text(str(len(p.evidence))),
+                    Text(note))
+    console.print(pil, soft_wrap=False)
+    if rep.unverified_texts:
+        n = len(rep.unverified_texts)
+        console.print()
+        console.print(Text(f"! {n} text{'s' if n != 1 else ''} of the pair not verified "
+                           "originals (test texts or unknown origin): "
+                           + ", ".join(d["doc_id"] for d in rep.unverified_texts[:5])
+                           + ("; the rest in report.json" if n > 5 else "")), soft_wrap=False)
 
 
 @app.command("status")
@@ -81,6 +162,9 @@ def status_cmd(
     df = status(store)
     emit(df, fmt, output, title=f"bilat store {store.path or ':memory:'}",
          columns=["what", "rows", "first", "last", "state", "load"])
+    missing = df.attrs.get("missing", [])
+    err.print("missing: " + (", ".join(missing) if missing else "nothing (every registry "
+                             "source has rows in the store)"), markup=False)
 
 
 @fetch_app.command("all")

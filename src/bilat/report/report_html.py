@@ -123,6 +123,19 @@ def _chart_spec(df: pd.DataFrame, spec: dict[str, str]) -> dict[str, Any] | None
     return ch.properties(title=spec.get("title", ""), width=760, height=260).to_dict()
 
 
+#: Unverified texts named in the page's banner (the rest are listed in report.json).
+UNVERIFIED_SHOWN = 5
+
+
+def _clean(v: Any) -> Any:
+    """None for NaN/NaT so the page never prints ``nan``."""
+    if isinstance(v, float) and v != v:
+        return None
+    if v is pd.NaT or v is pd.NA:
+        return None
+    return v
+
+
 def _anchor(text: str) -> str:
     return "ev-" + re.sub(r"[^A-Za-z0-9_-]+", "-", text)
 
@@ -178,7 +191,8 @@ def view_model(rep: Any, links: dict[str, list[dict[str, str]]]) -> dict[str, An
                                    "coverage": e.coverage, "verified": e.verified}
                                   for e in p.evidence],
                         "links": links.get(p.pillar, []), "seconds": p.seconds})
-    wd = rep.words_deeds.to_dict(orient="records") if len(rep.words_deeds) else []
+    wd = [{k: _clean(v) for k, v in r.items()}
+          for r in rep.words_deeds.to_dict(orient="records")] if len(rep.words_deeds) else []
     cov = rep.coverage.to_dict(orient="records")
     return {
         "version": __version__, "title": f"{rep.pair}: how deep is the partnership?",
@@ -191,6 +205,8 @@ def view_model(rep: Any, links: dict[str, list[dict[str, str]]]) -> dict[str, An
         "words_deeds": wd, "coverage": cov, "sensitivity": ach.sensitivity,
         "milestones": ach.milestones, "notes": ach.notes, "close_call": ach.close_call,
         "unverified": rep.unverified_texts, "links": links,
+        "n_unverified": len(rep.unverified_texts),
+        "unverified_head": rep.unverified_texts[:UNVERIFIED_SHOWN],
         "any_unverified": bool(rep.unverified_texts) or any(not e.verified for e in rep.evidence),
         "vega": _vega_bundle() if charts else "",
     }
