@@ -1063,6 +1063,50 @@ def _days_in(p: date, period: str, q: DyadQuery) -> int:
     return max((hi - lo).days + 1, 0)
 
 
+def _file_days(store: Any, src: str, periods: Sequence[date], q: DyadQuery
+               ) -> dict[date, int] | None:
+    """ICEWS coverage per period by the days its stored files cover, read from the file
+    names (a daily ``YYYYMMDD-icews-events.tab`` publishes that day; a yearly Dataverse
+    ``events.YYYY.*.tab`` covers its year), not by event dates: events backdated into days
+    no file covers (ICEWS daily files carry events of earlier weeks) do not make a period
+    look covered. None for another source, or when a stored name does not say its days."""
+    import bisect
+    import re
+
+    if src != "icews" or not store.has_table("ingest_log"):
+        return None
+    keys = [r[0] for r in store.con.execute(
+        "SELECT DISTINCT key FROM ingest_log WHERE kind = 'icews'").fetchall()]
+    days: set[date] = set()
+    years: set[int] = set()
+    for key in keys:
+        base = str(key).replace("\\", "/").rsplit("/", 1)[-1]
+        if m := re.match(r"(\d{8})-icews-events\b", base):
+            with contextlib.suppress(ValueError):
+                days.add(datetime.strptime(m.group(1), "%Y%m%d").date())
+                continue
+        if m := re.match(r"events\.(\d{4})\.", base):
+            years.add(int(m.group(1)))
+            continue
+        return None
+    if not keys:
+        return None
+    daily = sorted(d for d in days if d.year not in years)
+    out: dict[date, int] = {}
+    for p in periods:
+        lo, hi = p, _period_end(p, q.period)
+        if q.start is not None:
+            lo = max(lo, _to_day(q.start) or lo)
+        if q.end is not None:
+            hi = min(hi, _to_day(q.end) or hi)
+        n = bisect.bisect_right(daily, hi) - bisect.bisect_left(daily, lo) if lo <= hi else 0
+        for y in years:
+            a, b = max(lo, date(y, 1, 1)), min(hi, date(y, 12, 31))
+            n += max((b - a).days + 1, 0)
+        out[p] = n
+    return out
+
+
 def _grid(first: date, last: date, period: str) -> list[date]:
     return [d.date() for d in pd.date_range(first, last, freq=_PANDAS_FREQ[period])]
 
@@ -1147,6 +1191,7 @@ def _record_indicators(store: Any, src: str, q: DyadQuery) -> tuple[pd.DataFrame
     volume = {(r.country, r.period): int(r.volume) for r in vol.itertuples()}
     grid = _grid(cov["period"].min(), cov["period"].max(), q.period)
     days = dict(zip(cov["period"], cov["days"], strict=True))
+    days = _file_days(store, src, grid, q) or days  # ICEWS: the days its files cover
     has = [days.get(p, 0) > 0 for p in grid]
     expected = [_days_in(p, q.period, q) for p in grid]
     frames = []
@@ -1295,12 +1340,18 @@ def _gdelt_coverage(store: Any, periods: Sequence[date], q: DyadQuery) -> dict[d
     """GDELT files present vs expected per period, by GDELT's publication schedule (2.0:
     one file per 15 minutes; 1.0: daily files, monthly/yearly backfiles), for the version the
     store holds (2.0 when it holds any 2.0 file)."""
+    import bisect
+
     from bilat.sources.gdelt import expected_files
 
     keys = [r[0] for r in store.con.execute(
         "SELECT DISTINCT key FROM ingest_log WHERE kind = 'gdelt'").fetchall()]
     stems = {k.split(".", 1)[0] for k in keys}
     version = 2 if any(len(s) == 14 and s.isdigit() for s in stems) else 1
+    # 2.0: 96 files a day, counted by arithmetic (listing every 15-minute name of a 40-year
+    # span took tens of seconds); a stored file counts when it sits on a 15-minute slot
+    slots = sorted(s for s in stems if len(s) == 14 and s.isdigit() and s[10:12] in
+                   ("00", "15", "30", "45") and s[12:] == "00")
     out: dict[date, tuple] = {}
     for p in periods:
         lo, hi = p, _period_end(p, q.period)
@@ -1308,9 +1359,15 @@ def _gdelt_coverage(store: Any, periods: Sequence[date], q: DyadQuery) -> dict[d
             lo = max(lo, _to_day(q.start) or lo)
         if q.end is not None:
             hi = min(hi, _to_day(q.end) or hi)
-        names = expected_files(lo, hi, version) if lo <= hi else []
-        want = {n.split(".", 1)[0] for n in names}
-        out[p] = (len(want & stems), len(want))
+        if lo > hi:
+            out[p] = (0, 0)
+        elif version == 2:
+            first, stop = f"{lo:%Y%m%d}000000", f"{hi:%Y%m%d}999999"
+            present = bisect.bisect_right(slots, stop) - bisect.bisect_left(slots, first)
+            out[p] = (present, 96 * ((hi - lo).days + 1))
+        else:
+            want = {n.split(".", 1)[0] for n in expected_files(lo, hi, version)}
+            out[p] = (len(want & stems), len(want))
     return out
 
 
@@ -1586,16 +1643,31 @@ def contacts(
         cov["period"] = pd.to_datetime(cov["period"]).dt.date
         grid = _grid(cov["period"].min(), cov["period"].max(), q.period)
         days = dict(zip(cov["period"], cov["days"], strict=True))
+        # a period holds data when the source's files cover it (GDELT: files present; ICEWS:
+        # days its daily files publish), not when some backdated event falls in it
+        file_days = None
         if src == "gdelt":
             fc = _gdelt_coverage(store, grid, q)
+            present = {p: fc[p][0] for p in grid}
+        else:
+            file_days = _file_days(store, src, grid, q)
+            present = {p: int((file_days or days).get(p, 0)) for p in grid}
+        grid, gaps = _drop_empty_runs(grid, present, q.period)
+        what = {"gdelt": "GDELT files", "icews": "ICEWS files"}.get(src, f"{src} data")
+        notes += [f"{src}: no {what} for {g} (rows left out)" for g in gaps]
         lst = listing[listing["source"] == src].copy()
         if len(lst):
             lst["period"] = [_period_start(d, q.period) for d in lst["date"]]
+            early = lst[[present.get(p, 0) == 0 for p in lst["period"]]]
+            if len(early):
+                shown = ", ".join(early["date"].astype(str).unique()[:5])
+                notes.append(f"{src}: {len(early)} contact(s) dated in periods no file of the "
+                             f"source covers (backdated; not counted): {shown}")
         rows = []
         for x, y in q.pairs:
             dy = lst[lst["dyad"] == f"{x}–{y}"] if len(lst) else lst
             for p in grid:
-                has = days.get(p, 0) > 0
+                has = present.get(p, 0) > 0
                 cell = dy[dy["period"] == p] if len(dy) else dy
                 rec: dict[str, Any] = {"source": src, "dyad": f"{x}–{y}", "a": x, "b": y,
                                        "period": p}
@@ -1612,9 +1684,10 @@ def contacts(
                     rec["coverage_present"], rec["coverage_expected"] = fc[p]
                     rec["coverage_unit"] = "files present/expected"
                 else:
-                    rec["coverage_present"] = int(days.get(p, 0))
+                    rec["coverage_present"] = present[p]
                     rec["coverage_expected"] = _days_in(p, q.period, q)
-                    rec["coverage_unit"] = "days with data"
+                    rec["coverage_unit"] = ("days its files cover" if file_days is not None
+                                            else "days with data")
                 rec["basis"] = CONTACT_BASIS
                 rows.append(rec)
         frames.append(pd.DataFrame(rows))
@@ -1653,6 +1726,38 @@ def contacts(
     out = out[[c for c in cols if c in out.columns]]
     out.attrs["notes"] = notes
     return out
+
+
+def _period_label(p: date, period: str) -> str:
+    if period == "year":
+        return str(p.year)
+    if period == "quarter":
+        return f"{p.year}-Q{(p.month - 1) // 3 + 1}"
+    if period == "month":
+        return f"{p:%Y-%m}"
+    return p.isoformat()
+
+
+def _drop_empty_runs(grid: list[date], present: dict[date, int], period: str
+                     ) -> tuple[list[date], list[str]]:
+    """``grid`` without runs of two or more periods that hold no data at all, and a label of
+    each run left out ("1983–2014"): a span with no files is said once, not printed as one
+    NULL row per period. A single empty period stays (a NULL row marks the gap)."""
+    keep: list[date] = []
+    gaps: list[str] = []
+    run: list[date] = []
+    for p in [*grid, None]:
+        if p is not None and present.get(p, 0) == 0:
+            run.append(p)
+            continue
+        if len(run) >= 2:
+            gaps.append(f"{_period_label(run[0], period)}–{_period_label(run[-1], period)}")
+        else:
+            keep += run
+        run = []
+        if p is not None:
+            keep.append(p)
+    return keep, gaps
 
 
 def _period_start(d: date, period: str) -> date:

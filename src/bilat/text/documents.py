@@ -396,13 +396,16 @@ def _parse_date(value: date | str | None) -> date | None:
     raise error("E007", value=text)
 
 
-def _check_state(code: str) -> None:
-    """Refuse a side/party that is not an ISO3 code (or JOINT/BOTH): a typo such as "CHINA"
-    would silently switch off the attribution and party checks for that state (E008)."""
-    from bilat.reference.countries import to_iso3
+def _check_state(code: str) -> str:
+    """The ISO3 code of a side/party typed any way the CLI accepts ("CHINA", "Russia", "chn";
+    via :func:`bilat.reference.countries.resolve_state`), or JOINT/BOTH; anything else is
+    E008 with a did-you-mean (a typo would silently switch off the attribution and party
+    checks for that state)."""
+    from bilat.reference.countries import resolve_state
 
-    if code.upper() not in ("JOINT", "BOTH") and to_iso3(code) != code.upper():
-        raise error("E008", value=code)
+    if code.strip().upper() in ("JOINT", "BOTH"):
+        return code.strip().upper()
+    return resolve_state(code)
 
 
 def document_from_text(
@@ -433,8 +436,8 @@ def document_from_text(
         raise error("E301", path=source_url or "<text>")
     if kind not in KINDS:
         raise error("E012", value=kind, option="--kind", options=", ".join(KINDS))
-    for code in ([side] if side else []) + list(parties):
-        _check_state(code)
+    side = _check_state(side) if side else side
+    parties = [_check_state(code) for code in parties]
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return Document(
         doc_id=digest[:16],
