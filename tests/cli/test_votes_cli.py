@@ -68,7 +68,8 @@ def test_affinity_csv_json_and_chart(real_store: str, tmp_path: Path,
     assert {"kappa", "kappa_w", "n", "vote_ids"} <= set(df.columns) and "s" not in df.columns
     chart = tmp_path / "a.html"
     code, out, err = run(capsys, "--store", real_store, "votes", "affinity", "RUS", "CHN",
-                         "--years", "2014", "--issue", "hr", "--ref", "USA", "-f", "json",
+                         "--years", "2014", "--issue", "hr", "--ref", "RUS", "USA", "--ref",
+                         "CHN-USA", "-f", "json",
                          "--chart", str(chart))
     rows = json.loads(out)
     assert code == 0 and chart.is_file() and [r["dyad"] for r in rows] == \
@@ -113,7 +114,7 @@ def test_errors_are_one_line(real_store: str, capsys: pytest.CaptureFixture[str]
     assert code == 1 and "[E213]" in err
     code, _, err = run(capsys, "--store", real_store, "votes", "affinity", "RUS", "CHN",
                        "--years", "2019-2010")
-    assert code == 1 and "[E212]" in err
+    assert code == 1 and "[E712]" in err and "earlier year first" in err
 
 
 def test_matrix(real_store: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -282,10 +282,13 @@ def test_bad_kind_and_date() -> None:
 
 def test_side_and_parties_must_be_iso3_codes() -> None:
     # "CHINA" stored as a side would switch off the attribution check for China's claims
-    for meta in ({"side": "CHINA"}, {"side": "XXX"}, {"parties": ("RUS", "CHINA")}):
+    # so a name resolves to its code (resolve_state) and anything else is refused
+    for meta in ({"side": "CHYNNA"}, {"side": "XXX"}, {"parties": ("RUS", "ZZZZZ")}):
         with pytest.raises(BilatError) as exc:
             document_from_text(EN, **meta)
         assert _code(exc) == "E008"
+    doc = document_from_text(EN, side="CHINA", parties=("Russia", "china"))
+    assert (doc.side, doc.parties) == ("CHN", ("RUS", "CHN"))
     doc = document_from_text(EN, side="chn", parties=("RUS", "CHN"))
     assert (doc.side, doc.parties) == ("CHN", ("RUS", "CHN"))
     assert document_from_text(EN, side="JOINT").side == "JOINT"

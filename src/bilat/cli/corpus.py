@@ -14,7 +14,7 @@ from pathlib import Path
 import typer
 from rich.text import Text
 
-from bilat.cli._base import FormatOption, OutputOption, app, emit, err, get_store, parse_pairs
+from bilat.cli._base import FormatOption, OutputOption, app, emit, err, get_store, out, parse_pairs
 from bilat.cli.readouts import documents_app, readouts_app
 
 speeches_app = typer.Typer(help="UN General Debate speeches: issue salience and agenda overlap.",
@@ -54,8 +54,13 @@ def import_cmd(
     if len(res.bad_items) > 20:
         err.print(Text(f"… and {len(res.bad_items) - 20} more (bilat events quarantine lists "
                        "quarantined rows)"))
+    frame = res.to_frame()
+    if frame.empty and output_format == "table" and output is None:
+        # nothing new (a re-run): the summary line, not an empty table
+        out.print(Text(res.summary()))
+        return
     err.print(Text(res.summary()))
-    emit(res.to_frame(), output_format, output, title="corpus import")
+    emit(frame, output_format, output, title="corpus import")
 
 
 @app.command("contacts")

@@ -33,7 +33,7 @@ documents_app = typer.Typer(help="Readouts, statements and transcripts in the st
 app.add_typer(readouts_app, name="readouts")
 app.add_typer(documents_app, name="documents")
 
-_SIDE = re.compile(r"^[A-Za-z]{3,5}$")
+_SIDE = re.compile(r"^[A-Za-z][A-Za-z '-]{1,39}$")  # ISO3 or a name, resolved later
 _DATE = re.compile(r"^\d{4}(?:-\d{2}){0,2}$")
 COMPARE_FORMATS = ("text", "json", "html")
 SHOW_CHOICES = ("flagged", "shared", "matched", "all")
@@ -54,7 +54,7 @@ def parse_spec(spec: str) -> tuple[str, str | None, str | None]:
         if _DATE.match(tail) and when is None:
             when = tail
         elif _SIDE.match(tail) and side is None:
-            side = tail.upper()
+            side = tail.upper() if len(tail) == 3 else tail  # an ISO3 code, or a name
         else:
             break
         source = head

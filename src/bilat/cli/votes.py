@@ -41,20 +41,14 @@ CoreOption = typer.Option(
     "bilat/reference/data/core_issues.toml; repeatable). Also $BILAT_CORE_ISSUES.")
 RefOption = typer.Option(
     [], "--ref", help="Reference dyad shown beside A–B: --ref RUS BLR or --ref USA-GBR "
-    "(repeatable); --ref USA alone adds A–USA and B–USA.")
+    "(repeatable; each --ref names two states).")
 
 
 def _pairs(countries: list[str], ref: list[str]) -> tuple[str, str, list[tuple[str, str]]]:
-    """``A B --ref C D --ref E-F`` (bilat.cli._base.parse_pairs); with no second country
-    after it, ``--ref C`` alone means both C–A and C–B, as before."""
+    """``A B --ref C D --ref E-F`` via bilat.cli._base.parse_pairs, like every other command:
+    a --ref naming one state is E012 (it needs two)."""
     from bilat.cli._base import parse_pairs
-    from bilat.reference.countries import resolve_state
 
-    seps = ("–", "-", ",", ":", "/")
-    if len(countries) == 2 and any(not any(s in r for s in seps) for r in ref):
-        a, b = resolve_state(countries[0]), resolve_state(countries[1])
-        ref = [x for r in ref for x in ([f"{a}-{r}", f"{b}-{r}"]
-                                        if not any(s in r for s in seps) else [r])]
     return parse_pairs(countries, ref)
 
 
@@ -263,7 +257,7 @@ def divergent(
     if fmt == "table":
         df = df.rename(columns={"vote_a": a, "vote_b": b})
         emit(df, fmt, output, title=f"Votes where {a} and {b} parted ways",
-             columns=["symbol", "date", a, b, "core_issue", "reason", "short", "tally",
+             columns=["symbol", "date", a, b, "core_issue", "reason", "full_title", "tally",
                       "salience"])
         return
     emit(df, fmt, output)

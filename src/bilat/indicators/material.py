@@ -120,7 +120,8 @@ def parse_years(value: str | Sequence[int] | int | None) -> tuple[int, int] | No
             return None
         first, last = int(vals[0]), int(vals[-1])
     if last < first:
-        raise error("E506", value=value)
+        raise error("E712", value=value if isinstance(value, str) else f"{first}-{last}",
+                    fixed=f"{last}-{first}")
     return (first, last)
 
 

@@ -136,7 +136,8 @@ def parse_years(value: str | Sequence[int] | int | None) -> tuple[int, int] | No
     else:
         first, last = int(value[0]), int(value[-1])
     if last < first:
-        raise error("E212", value=value)
+        raise error("E712", value=value if isinstance(value, str) else f"{first}-{last}",
+                    fixed=f"{last}-{first}")
     return (first, last)
 
 
@@ -1409,6 +1410,16 @@ def mark_core_issues(df: pd.DataFrame, states: Sequence[str],
     return out
 
 
+def _full_title(df: pd.DataFrame) -> pd.Series:
+    """The one title every view shows for a roll call: the UN Digital Library title where held
+    (``title_undl``), else the description unless it is meeting text, else the source title."""
+    descr = df["descr"].astype(object).where(
+        df["descr"].notna() & ~df["descr"].fillna("").astype(str).str.contains(_MEETING_TEXT),
+        None)
+    return df["title_undl"].astype(object).where(
+        df["title_undl"].notna(), descr.where(descr.notna(), df["title"].astype(object)))
+
+
 # ----------------------------------------------------------------------------- pair roll calls
 def _pair_votes(store: Store, a3: str, b3: str, rng: Any, issue: str | None,
                 body: str) -> pd.DataFrame:
@@ -1453,6 +1464,7 @@ def _pair_votes(store: Store, a3: str, b3: str, rng: Any, issue: str | None,
                    + df["abstain"].astype(str))
     df["issues"] = df["issues"].map(lambda x: ",".join(x) if x is not None else "")
     df["short"] = df["descr"].where(df["descr"].notna() & (df["descr"] != ""), df["title"])
+    df["full_title"] = _full_title(df)  # the title `votes search` shows (UN Digital Library)
     df["date"] = pd.to_datetime(df["date"]).dt.date
     df["n_disagree"] = df["n_disagree"].fillna(0).astype("int64")
     df.insert(0, "a", a3)
@@ -1484,7 +1496,8 @@ def _reasons(df: pd.DataFrame) -> pd.Series:
 
 
 _PAIR_COLS = ["a", "b", "vote_id", "rcid", "undl_id", "symbol", "date", "session", "short",
-              "title", "issues", "important", "vote_a", "vote_b", "split", "core", "core_of",
+              "full_title", "title", "issues", "important", "vote_a", "vote_b", "split", "core",
+              "core_of",
               "core_issue", "core_label", "core_kind", "core_match", "reason", "tally", "yes",
               "no", "abstain", "tally_source", "distance", "contest", "issue_agree", "salience",
               "source", "also_in", "n_disagree", "url"]
@@ -1672,11 +1685,7 @@ def search(
     df["tally"] = (df["yes"].astype(str) + "–" + df["no"].astype(str) + "–"
                    + df["abstain"].astype(str))
     df["n_disagree"] = df["n_disagree"].fillna(0).astype("int64")
-    descr = df["descr"].astype(object).where(
-        df["descr"].notna() & ~df["descr"].fillna("").astype(str).str.contains(_MEETING_TEXT),
-        None)
-    df["full_title"] = df["title_undl"].astype(object).where(
-        df["title_undl"].notna(), descr.where(descr.notna(), df["title"].astype(object)))
+    df["full_title"] = _full_title(df)
     cols = ["vote_id", "body", "symbol", "date", "session", "full_title", "title", "descr",
             "title_undl", "tally", "yes", "no", "abstain", "amend", "para", "source", "also_in",
             "n_disagree", "url"]

@@ -244,12 +244,10 @@ def _resolve(
             raise error("E315", value=src)
     meta: dict[str, Any] = {}
     if side:
-        from bilat.reference.countries import to_iso3
+        from bilat.text.documents import _check_state
 
-        # a typo ("CHINA", "RU") would silently switch off the attribution check for that side
-        if side.upper() not in ("JOINT", "BOTH") and to_iso3(side) != side.upper():
-            raise error("E008", value=side)
-        meta["side"] = side
+        # a name or any case resolves ("CHINA" → CHN); a typo is E008 with a did-you-mean
+        meta["side"] = _check_state(side)
     if when:
         meta["date"] = when
     return with_meta(doc, **meta) if meta else doc

@@ -70,7 +70,7 @@ MAX_ROWS = 500
 #: HTTP status of each error code shown on a page (anything else from bad input: 400).
 STATUS: dict[str, int] = {
     # not found: no such page, document, table, or no data for the request
-    "E700": 404, "E306": 404, "E009": 404, "E210": 404, "E708": 404,
+    "E700": 404, "E306": 404, "E009": 404, "E210": 404, "E708": 404, "E150": 404,
     # too large, wrong type
     "E703": 413, "E704": 415, "E302": 415, "E304": 415, "E312": 415,
     # forbidden: adding in read-only mode, cross-site form
@@ -136,10 +136,54 @@ def _safe_href(value: Any) -> str | None:
     return text if text.lower().startswith(("http://", "https://")) else None
 
 
+def _records(df: Any) -> list[dict[str, Any]]:
+    """A frame's rows as dicts with every missing value (NaN, NaT, NA) as None, so that
+    ``r.title or r.doc_id`` and ``{% if r.date %}`` read a gap as a gap (NaN is truthy)."""
+    if df is None:
+        return []
+    return [{k: (None if _missing(v) else v) for k, v in row.items()}
+            for row in df.to_dict("records")]
+
+
+def _finalize(value: Any) -> Any:
+    """What ``{{ … }}`` prints for a missing value: nothing (never "None" or "nan")."""
+    return "" if _missing(value) else value
+
+
+#: Jinja's string filters, made safe for a missing value (NaN/None → ""): a document without a
+#: title must never crash a page (``truncate`` on a float NaN raised TypeError).
+_STRING_FILTERS = ("truncate", "upper", "lower", "title", "capitalize", "replace", "trim",
+                   "wordwrap", "center", "indent", "striptags", "wordcount", "urlencode")
+
+
+def _missing_safe(fn: Any) -> Any:
+    """``fn`` with a missing value read as "" and any other value as its text; a filter Jinja
+    passes its environment or context to first keeps that (``truncate``, ``replace``)."""
+    passes = getattr(fn, "jinja_pass_arg", None)
+
+    def safe(*args: Any, **kwargs: Any) -> Any:
+        head, (value, *rest) = (args[:1], args[1:]) if passes else ((), args)
+        if _missing(value):
+            return ""
+        return fn(*head, value if isinstance(value, str) else str(value), *rest, **kwargs)
+
+    if passes is not None:
+        safe.jinja_pass_arg = passes  # type: ignore[attr-defined]
+    safe.__name__ = getattr(fn, "__name__", "filter")
+    return safe
+
+
 def make_env() -> Environment:
-    """The Jinja2 environment of the app's templates (autoescape on for every template)."""
+    """The Jinja2 environment of the app's templates (autoescape on for every template; a
+    missing value prints as nothing, string filters take it as "", ``df|records`` gives rows
+    with None for every gap)."""
     env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=True,
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True, finalize=_finalize)
+    for name in _STRING_FILTERS:
+        fn = env.filters.get(name)
+        if fn is not None:
+            env.filters[name] = _missing_safe(fn)
+    env.filters["records"] = _records
     env.filters["fmt"] = _fmt
     env.filters["missing"] = _missing
     env.filters["safe_href"] = _safe_href

@@ -251,6 +251,11 @@ def vote_extras(store: Store, a: str, b: str, refs: Sequence[tuple[str, str]],
     return out
 
 
+#: Errors that mean "no events to show" (no event table; no events of the asked source for the
+#: pair in the range): the page's events section says why instead of failing.
+NO_EVENTS = ("E009", "E150")
+
+
 def event_pillar(store: Store, a: str, b: str, refs: Sequence[tuple[str, str]],
                  years: str | None, period: str, dedup: str,
                  actor_type: str | None) -> dict[str, Any]:
@@ -267,9 +272,13 @@ def event_pillar(store: Store, a: str, b: str, refs: Sequence[tuple[str, str]],
         df = compute(store, a, b, refs=refs, period=period, direction="undirected",
                      dedup=dedup, start=start, end=end, actor_type=actor_type)
     except BilatError as exc:
-        if exc.code == "E009":
+        if exc.code in NO_EVENTS:  # no events table, or none for this pair: a line, not a 500
             return _missing(exc)
         raise
+    if df.empty or not ((df["a"] == a) & (df["b"] == b) | (df["a"] == b) & (df["b"] == a)).any():
+        return _missing(error("E150", source="GDELT", dyad=f"{a}–{b}",
+                              span=f" in {years}" if years else "",
+                              why="no events between these states in the stored GDELT files"))
     df["at"] = [period_at(p, period) for p in df["period"]]
     return {"indicators": df}
 
