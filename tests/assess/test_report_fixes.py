@@ -5,6 +5,7 @@ yardsticks and one-pillar conclusions said in the bottom line."""
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -142,10 +143,16 @@ def test_words_deeds_page_never_prints_nan(rep) -> None:  # type: ignore[no-unty
     from bilat.report.report_html import render_report_html
 
     assert len(rep.words_deeds)
-    html = render_report_html(rep)
+    saved = rep.words_deeds
+    rep.words_deeds = saved.assign(symbols_apart=math.nan, event=math.nan)
+    try:
+        html = render_report_html(rep)
+    finally:
+        rep.words_deeds = saved
     start = html.index('id="words-deeds-table"')
-    assert "nan" not in html[start:html.index("</table>", start)].lower().replace(
-        "nanjing", "")
+    table = html[start:html.index("</table>", start)]
+    assert not re.search(r"\bnan\b", table, re.IGNORECASE)
+    assert ">nan<" not in html.lower()
 
 
 def test_derived_yardsticks_and_one_pillar_are_said_in_the_bottom_line(store) -> None:  # type: ignore[no-untyped-def]
@@ -159,3 +166,10 @@ def test_derived_yardsticks_and_one_pillar_are_said_in_the_bottom_line(store) ->
     assert "Only the UN General Assembly votes pillar has rated data" in r.bottom_line
     fixed = report(store, "RUS", "CHN", pillars=["votes"])
     assert not fixed.yardsticks_derived and "derived" not in fixed.bottom_line
+
+
+def test_page_environment_prints_no_nan_anywhere() -> None:
+    from bilat.report.report_html import _env
+
+    tpl = _env().from_string("{{ a }}|{{ b }}|{{ c }}|{{ d }}")
+    assert tpl.render(a=math.nan, b=pd.NaT, c=None, d=0.5) == "—|—|None|0.5"

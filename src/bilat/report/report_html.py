@@ -36,7 +36,9 @@ RATING_CLASS = {"CC": "cc", "C": "c", "N": "n", "I": "i", "II": "ii"}
 
 
 def _env() -> Environment:
-    env = Environment(loader=PackageLoader("bilat.report", "templates"), autoescape=True)
+    # finalize: a NaN/NaT anywhere in the page prints as "—", never "nan"
+    env = Environment(loader=PackageLoader("bilat.report", "templates"), autoescape=True,
+                      finalize=lambda v: "—" if _clean(v) is None and v is not None else v)
     env.filters["num"] = _num
     env.filters["pct"] = lambda x: "—" if x is None else f"{x:.0%}"
     return env
