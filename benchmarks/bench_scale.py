@@ -210,10 +210,18 @@ def bench_queries(path: Path, rows: int) -> dict:
         f, m, _ = timed(lambda: (dyad_day._cells(st, "gdelt", q, code),
                                  dyad_day._volumes(st, "gdelt", q, code)))
         res["aggregate: the two SQL reads alone"] = (f, m, load())
+        qt = ev.make_query("RUS", "CHN", period="month", actor_type="GOV")
+        f, m, _ = timed(lambda: ev.indicators(st, "RUS", "CHN", period="month",
+                                              actor_type="GOV"))
+        res["aggregate, --actor-type GOV (typed table)"] = (f, m, load())
+        f, m, _ = timed(lambda: dyad_day._cells(st, "gdelt", qt, code))
+        res["aggregate, --actor-type GOV: dyad read alone"] = (f, m, load())
         same = len(e_df) == len(a_df) and (e_df["events"].to_numpy()
                                            == a_df["events"].to_numpy()).all()
         res["_same"] = bool(same)
         res["_rows_dyad_day"] = st.con.execute("SELECT count(*) FROM dyad_day").fetchall()[0][0]
+        res["_rows_totals"] = st.con.execute(
+            "SELECT count(*) FROM dyad_day_totals").fetchall()[0][0]
         res["_rows_volume"] = st.con.execute(
             "SELECT count(*) FROM dyad_day_volume").fetchall()[0][0]
         res["_months"] = len(e_df) // 3
@@ -353,7 +361,8 @@ def main() -> None:
             print(f"  {k:<40} {v:8.2f} s   ({args.rows / max(v, 1e-9) / 1e6:.2f} M rows/s)")
         q = bench_queries(path, args.rows)
         print(f"\n## dyad × month, RUS–CHN, three directions ({q['_months']} months); "
-              f"dyad_day rows {q['_rows_dyad_day']:,}, volume rows {q['_rows_volume']:,}; "
+              f"dyad_day rows {q['_rows_dyad_day']:,}, dyad_day_totals rows "
+              f"{q['_rows_totals']:,}, volume rows {q['_rows_volume']:,}; "
               f"paths equal: {q['_same']}")
         for k, v in q.items():
             if not k.startswith("_"):
