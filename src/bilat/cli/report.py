@@ -163,8 +163,11 @@ def status_cmd(
     emit(df, fmt, output, title=f"bilat store {store.path or ':memory:'}",
          columns=["what", "rows", "first", "last", "state", "load"])
     missing = df.attrs.get("missing", [])
-    err.print("missing: " + (", ".join(missing) if missing else "nothing (every registry "
-                             "source has rows in the store)"), markup=False)
+    loads = dict(zip(df["what"], df["load"], strict=True))
+    err.print("missing: " + ("; ".join(f"{m} (load: {loads[m]})" if loads.get(m) else m
+                                       for m in missing) if missing
+                             else "nothing (every registry source has rows in the store)"),
+              markup=False)
 
 
 @fetch_app.command("all")
