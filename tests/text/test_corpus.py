@@ -136,3 +136,59 @@ def test_changed_file_replaces_its_items(shared_data: Path, tmp_path: Path) -> N
         assert second.files_replaced == 1
         n = st.con.execute("SELECT count(*) FROM corpus_items").fetchall()[0][0]
         assert n == first.items_added - 1
+
+
+def _expected_kinds(con) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Kind each corpus document should have, computed in pandas from the provenance tables."""
+    items = con.execute("SELECT doc_id, section FROM corpus_items").df()
+    contacts = con.execute("SELECT * FROM corpus_contacts").df()
+    leader = contacts[contacts["counted"] & contacts["duplicate_of"].isna()
+                      & (contacts["section"] != "summary")]
+    readouts = set(leader["doc_id"])
+    speech = set(items.loc[items["section"] == "speech", "doc_id"])
+    return {d: "readout" if d in readouts else "transcript" if d in speech else "news"
+            for d in items["doc_id"]}
+
+
+def test_kind_is_readout_only_for_a_leader_contact(store) -> None:
+    expected = _expected_kinds(store.con)
+    stored = dict(store.con.execute("SELECT doc_id, kind FROM documents WHERE doc_id IN "
+                                    "(SELECT doc_id FROM corpus_items)").fetchall())
+    assert stored == expected
+    counts = {k: list(expected.values()).count(k) for k in ("readout", "news", "transcript")}
+    assert counts["news"] > counts["readout"] > 0 and counts["transcript"] == len(SPEECHES)
+    # a readout's parties are the states of its contacts; news items have none
+    rows = store.con.execute("SELECT kind, parties FROM documents WHERE doc_id IN "
+                             "(SELECT doc_id FROM corpus_items)").fetchall()
+    assert all(len(p) >= 2 for k, p in rows if k == "readout")
+    assert all(not p for k, p in rows if k == "news")
+
+
+def test_an_old_store_is_corrected_on_the_next_import(store, shared_data: Path,
+                                                       tmp_path: Path) -> None:
+    """Items stored as readout whatever they reported (earlier versions): the next import
+    (files unchanged) corrects them in one transaction; a second import changes nothing."""
+    store.con.execute("CHECKPOINT")
+    copy = tmp_path / "old.duckdb"
+    shutil.copy(corpus_store_path(shared_data), copy)
+    with open_store(copy) as st:
+        right = st.con.execute("SELECT doc_id, kind, parties FROM documents "
+                               "ORDER BY doc_id").fetchall()
+        st.con.execute("UPDATE documents SET kind = 'readout' WHERE doc_id IN "
+                       "(SELECT doc_id FROM corpus_items)")
+        st.con.execute("UPDATE documents SET parties = ['CHN'] WHERE doc_id IN "
+                       "(SELECT doc_id FROM corpus_items WHERE position = 1)")
+        expected = _expected_kinds(st.con)
+        firsts = {r[0] for r in st.con.execute(
+            "SELECT doc_id FROM corpus_items WHERE position = 1").fetchall()}
+        wrong = sum(1 for d, k in expected.items() if k != "readout" or d in firsts)
+        res = import_corpus(st, subset_paths(shared_data)[0], progress=False)
+        assert res.files_unchanged == 1 and res.kinds_corrected == wrong > 0
+        assert "kind corrected" in res.summary()
+        stored = dict(st.con.execute("SELECT doc_id, kind FROM documents WHERE doc_id IN "
+                                     "(SELECT doc_id FROM corpus_items)").fetchall())
+        assert stored == expected
+        assert st.con.execute("SELECT doc_id, kind, parties FROM documents "
+                              "ORDER BY doc_id").fetchall() == right
+        again = import_corpus(st, subset_paths(shared_data)[0], progress=False)
+        assert again.kinds_corrected == 0

@@ -293,3 +293,63 @@ def test_russian_and_chinese_series(old: str, new: str) -> None:
 def _doc_lang(text: str, date: str) -> Document:
     return document_from_text(text, side="JOINT", date=date, kind="statement",
                               parties=("RUS", "CHN"))
+
+
+# ------------------------------------------------------------------ headings, other parties
+def _genuine(shared: Path, name: str, when: str, parties: tuple[str, ...] = ()) -> Document:
+    from datetime import date
+
+    from bilat.text.documents import load_document
+
+    meta: dict = {"side": "JOINT", "kind": "statement", "date": date.fromisoformat(when)}
+    if parties:
+        meta["parties"] = parties
+    return load_document(shared / "texts" / "statements" / name, **meta)
+
+
+def test_a_heading_line_is_not_glued_to_the_first_claim(shared_data: Path) -> None:
+    from bilat.text.claims import extract_claims
+    from bilat.text.lineage import heading_span, split_heading
+
+    doc = _genuine(shared_data, "2025-03-13_RUS-BLR_ru.txt", "2025-03-13")
+    first_line = doc.text.split("\n", 1)[0]
+    title = first_line.split("  ")[0]  # the page's title, then two spaces and the date
+    heads, body = heading_span(doc.text)
+    assert doc.text[heads[0][0]:heads[0][1]] == title
+    assert doc.text[body:].startswith("По\xa0приглашению")
+    glued = extract_claims(doc)
+    assert glued[0].start == 0 and glued[0].end > body  # what extraction alone gives
+    claims = split_heading(doc, glued)
+    assert claims[0].text == title and doc.text[claims[0].start:claims[0].end] == title
+    assert claims[1].text.startswith("13 марта 2025")
+    assert claims[2].start == body and claims[2].text == doc.text[body:glued[0].end]
+    assert [c.index for c in claims] == list(range(len(claims)))
+    assert all(doc.text[c.start:c.end] == c.text for c in claims)
+    # a title on its own line, then the text after a single line break
+    text = ("Joint Statement of the Russian Federation and the People's Republic of China\n"
+            "The sides firmly support each other on issues of core interests. The sides will "
+            "expand trade.")
+    d2 = document_from_text(text, side="JOINT", date="2022-02-04", kind="statement",
+                            parties=("RUS", "CHN"), language="en")
+    split = split_heading(d2, extract_claims(d2))
+    assert split[0].text.startswith("Joint Statement") and split[0].text.endswith("China")
+    assert split[1].text.startswith("The sides firmly support")
+    # a hard-wrapped first sentence is no heading
+    assert heading_span("The Russian side and the Chinese side have agreed\nthat trade grows.") \
+        is None
+
+
+def test_statements_of_other_parties_get_a_note_naming_both(shared_data: Path) -> None:
+    rus_irn = _genuine(shared_data, "2025-01-17_RUS-IRN_ru.txt", "2025-01-17", ("RUS", "BLR"))
+    rus_blr = _genuine(shared_data, "2025-03-13_RUS-BLR_ru.txt", "2025-03-13", ("RUS", "BLR"))
+    _, parties, notes = check_series([rus_irn, rus_blr], parties=["RUS", "BLR"])
+    assert parties == ("BLR", "RUS")
+    (note,) = notes
+    assert "2025-01-17_RUS-IRN_ru.txt" in note and "IRN" in note and "BLR–RUS" in note
+    # without --parties: the first heading sets the pair, the other is named against it
+    _, _, notes = check_series([_genuine(shared_data, "2025-01-17_RUS-IRN_ru.txt", "2025-01-17"),
+                                _genuine(shared_data, "2025-03-13_RUS-BLR_ru.txt", "2025-03-13")])
+    assert len(notes) == 1 and "BLR" in notes[0] and "IRN" in notes[0]
+    # statements of the same pair: no note
+    _, _, notes = check_series(_short_docs(), parties=["RUS", "CHN"])
+    assert not any("heading" in n for n in notes)

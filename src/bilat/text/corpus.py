@@ -7,6 +7,13 @@ layout when it is unambiguous), stores each news item (not each day file) as a
 provenance in ``corpus_items`` and the leader contacts each item reports
 (:mod:`bilat.text.contacts`) in ``corpus_contacts``.
 
+Document kinds (``documents.kind``): an item that reports a leader contact counted by
+:mod:`bilat.text.contacts` (``counted``, not a 新闻摘要 repeat) is a ``readout`` whose
+``parties`` are the states of those contacts; a speech (UNGDC) is a ``transcript``; every other
+item is ``news`` (no parties). A store written before this rule (items stored as ``readout``
+or ``transcript`` whatever they reported) is corrected by :func:`reclassify_documents`, which
+every import runs first, in one transaction.
+
 ``corpus_items`` (one row per item; key ``corpus, file, position``): ``corpus``, ``series``
 (``cctv-xwlb`` for both CCTV layouts, ``kremlin`` for the three Kremlin layouts,
 ``zelenskyy-en``, ``ungdc``), ``file`` (upstream file name), ``position`` (item number in the
@@ -196,6 +203,8 @@ class ImportResult:
     documents_added: int = 0
     documents_already_stored: int = 0
     contacts_added: int = 0
+    #: Stored corpus documents whose kind was corrected (:func:`reclassify_documents`).
+    kinds_corrected: int = 0
     bad_items: list[dict[str, Any]] = field(default_factory=list)
     corpora: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
@@ -213,6 +222,9 @@ class ImportResult:
                 f"{self.contacts_added:,} leader contacts; {self.seconds:.1f} s")
         if self.files_replaced:
             text += f"; {self.files_replaced} changed files replaced"
+        if self.kinds_corrected:
+            text += (f"; kind corrected for {self.kinds_corrected:,} stored items "
+                     "(readout only for a leader contact, else news)")
         if self.bad_items:
             text += f"; {len(self.bad_items)} malformed items set aside"
         return text
@@ -308,6 +320,7 @@ def import_corpus(
     root = Path(path).expanduser()
     result = ImportResult(fmt, str(path), files=len(files))
     ensure_tables(store)
+    result.kinds_corrected = reclassify_documents(store)
     parse = _parser(fmt, root)
     con = store.con
     logged = {(r[0], r[1]) for r in con.execute(
@@ -385,7 +398,8 @@ def import_corpus(
             "doc_id": doc_id, "sha256": digest, "text": text, "language": it["language"],
             "side": it["side"], "issuer": it["issuer"], "date": it["date"], "title": title,
             "source_url": it["url"], "retrieved_at": now,
-            "kind": "transcript", "parties": [], "event": None, "version": 1})
+            "kind": "transcript" if it["section"] == "speech" else "news", "parties": [],
+            "event": None, "version": 1})
         item_rows.append({
             "corpus": it["corpus"], "series": series, "file": it["file"],
             "position": it["position"], "line": it["line"], "doc_id": doc_id,
@@ -411,6 +425,66 @@ def import_corpus(
            policy, str(path))
     result.seconds = time.perf_counter() - t0
     return result
+
+
+_RECLASSIFY = """
+WITH contact AS (
+    SELECT doc_id, list_sort(list_distinct(flatten(list([state_a, state_b])))) AS parties
+    FROM corpus_contacts
+    WHERE counted AND duplicate_of IS NULL AND section <> 'summary'
+    GROUP BY doc_id
+), item AS (
+    SELECT doc_id, bool_or(section = 'speech') AS speech FROM corpus_items GROUP BY doc_id
+), want AS (
+    SELECT i.doc_id,
+           CASE WHEN c.doc_id IS NOT NULL THEN 'readout'
+                WHEN i.speech THEN 'transcript' ELSE 'news' END AS kind,
+           coalesce(c.parties, []::VARCHAR[]) AS parties
+    FROM item i LEFT JOIN contact c ON c.doc_id = i.doc_id
+)
+SELECT d.doc_id, w.kind, w.parties,
+       coalesce(d.parties, []::VARCHAR[]) IS DISTINCT FROM w.parties AS new_parties
+FROM documents d JOIN want w ON w.doc_id = d.doc_id
+WHERE d.kind IN ('readout', 'transcript', 'news')
+  AND (d.kind <> w.kind OR coalesce(d.parties, []::VARCHAR[]) IS DISTINCT FROM w.parties)
+"""
+
+
+def reclassify_documents(store: Any) -> int:
+    """Correct the kind of stored corpus documents; returns how many were changed.
+
+    The kind an item should have (see the module docstring: ``readout`` with the contact's
+    parties when it reports a counted leader contact, ``transcript`` for a speech, else
+    ``news`` with no parties) is computed in SQL from ``corpus_contacts`` and
+    ``corpus_items``; documents of kind readout/transcript/news whose kind differs are
+    updated in one transaction (statements and documents of kind ``other`` are left alone).
+    A no-op on a store already in shape, or without corpus tables.
+    """
+    if not (store.has_table("documents") and store.has_table("corpus_items")
+            and store.has_table("corpus_contacts")):
+        return 0
+
+    con = store.con
+    with store.transaction():
+        fix = con.sql(_RECLASSIFY).to_arrow_table()
+        if fix.num_rows == 0:
+            return 0
+        con.register("_corpus_kinds", fix)
+        try:
+            # one set-based update per kind; list columns only where they differ (a DuckDB
+            # UPDATE … FROM of a list column rewrites rows one by one)
+            for kind in ("readout", "transcript", "news"):
+                con.execute("UPDATE documents SET kind = ? WHERE doc_id IN "
+                            "(SELECT doc_id FROM _corpus_kinds WHERE kind = ?)", [kind, kind])
+            parties = [(list(p), d) for d, p, n in zip(
+                fix.column("doc_id").to_pylist(), fix.column("parties").to_pylist(),
+                fix.column("new_parties").to_pylist(), strict=True) if n]
+            if parties:
+                con.executemany("UPDATE documents SET parties = ?::VARCHAR[] WHERE doc_id = ?",
+                                parties)
+        finally:
+            con.unregister("_corpus_kinds")
+    return fix.num_rows
 
 
 def _corpora_of(fmt: str, f: Path) -> set[str]:
@@ -591,4 +665,5 @@ def import_many(store: Any, paths: Sequence[str | Path], **kw: Any) -> list[Impo
 
 __all__ = ["FORMATS", "SERIES", "ImportResult", "corpus_files", "corpus_items",
            "ensure_tables", "fetch_corpus", "fetch_kremlin", "fetch_ungdc", "fetch_xwlb",
-           "fetch_xwlb_json", "import_corpus", "import_many", "require_tables"]
+           "fetch_xwlb_json", "import_corpus", "import_many", "reclassify_documents",
+           "require_tables"]

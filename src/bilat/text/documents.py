@@ -48,7 +48,7 @@ from bilat.store import Store
 from bilat.text.model import Document
 
 #: Kinds of document bilat knows.
-KINDS = ("readout", "statement", "transcript", "other")
+KINDS = ("readout", "statement", "transcript", "news", "other")
 #: Languages bilat analyses (claims, readouts, lineage); others are detected and named.
 SUPPORTED = ("en", "ru", "zh")
 #: Languages the detector names (ISO 639-1).

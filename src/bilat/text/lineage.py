@@ -350,6 +350,7 @@ class LineageModel:
             from bilat.text.claims import extract_claims
 
             found = extract_claims(doc, lexicon=self.lexicon)
+        found = split_heading(doc, found, self.lexicon)
         kept = [c for c in found if len(_tokens(c)) >= self.thresholds.min_tokens]
         if not kept:
             raise error("E406", doc=doc.doc_id,
@@ -594,6 +595,136 @@ def _shares(doc: Document, lineage: list[ClaimLineage]) -> dict[str, Any]:
     }
 
 
+# ---------------------------------------------------------------------------------- heading
+#: A piece that ends a sentence or runs on (comma, colon …): not a heading.
+_RUNS_ON = re.compile(r"[.!?。！？…;；:：,，\-–—]\s*$")
+#: Separator of heading pieces on the first line: a run of two or more spaces.
+_GAP = re.compile(r"[ \t\u00a0\u3000]{2,}")
+
+
+def heading_span(text: str) -> tuple[list[tuple[int, int]], int] | None:
+    """The heading of a statement: (its pieces as (start, end) offsets, where the body starts).
+
+    A *heading* is the first line when it has no sentence-final (or running-on) punctuation
+    and is followed by a line break and a line that does not start in lower case (the
+    title), or, when the first line holds pieces separated by runs of two or more spaces
+    (``Совместное заявление …  13 марта 2025 года     По приглашению``, a page scraped with
+    its line breaks turned into spaces), every piece but the last that has no such
+    punctuation (title, date). Pieces are at most 300 characters. None when there is none.
+    """
+    first = len(text) - len(text.lstrip())
+    nl = text.find("\n", first)
+    line_end = len(text) if nl < 0 else nl
+    line = text[first:line_end]
+    if not line.strip():
+        return None
+    pieces: list[tuple[int, int]] = []
+    pos = first
+    for m in _GAP.finditer(line.rstrip()):
+        pieces.append((pos, first + m.start()))
+        pos = first + m.end()
+    last = (pos, first + len(line.rstrip()))
+    heads: list[tuple[int, int]] = []
+    if pieces:
+        for a, b in pieces:
+            piece = text[a:b]
+            if _RUNS_ON.search(piece) or len(piece) > 300 or not piece.strip():
+                break
+            heads.append((a, b))
+        if not heads:
+            return None
+        nxt = pieces[len(heads)] if len(heads) < len(pieces) else last
+        return heads, nxt[0]
+    rest = text[line_end:]
+    body = len(text) - len(rest.lstrip())
+    if nl < 0 or body >= len(text) or _RUNS_ON.search(line) or len(line.strip()) > 300:
+        return None
+    if re.match(r"[a-zа-яё]", text[body]):
+        return None  # a hard wrap inside the first sentence
+    return [last], body
+
+
+def _piece_claim(doc: Document, claim: Claim, start: int, end: int,
+                 lexicon: Lexicon | None) -> Claim:
+    """``claim`` cut to ``[start, end)``: text, issues, stance, modality, negation recomputed."""
+    from dataclasses import replace
+
+    from bilat.text.claims import modality_of, negated_in, opposes_in, stance_of
+    from bilat.text.lexicon import load_lexicon
+
+    lex = lexicon or load_lexicon()
+    lang = doc.language if doc.language in ("en", "ru", "zh") else "en"
+    text = doc.text[start:end]
+    hits = lex.issue_spans(text)
+    stance, stance_cue = stance_of(text, lang)
+    modality, modality_cue = modality_of(text, lang)
+    extra = dict(claim.extra)
+    extra.update({"stance_cue": stance_cue, "modality_cue": modality_cue,
+                  "issue_spans": [[h.key, start + h.start, start + h.end] for h in hits],
+                  "heading_split": True})
+    return replace(claim, start=start, end=end, text=text,
+                   issues=tuple(dict.fromkeys(h.key for h in hits)), stance=stance,
+                   modality=modality, negated=negated_in(text, lang),
+                   opposes=opposes_in(text, lang), extra=extra)
+
+
+def split_heading(doc: Document, claims: Sequence[Claim],
+                  lexicon: Lexicon | None = None) -> list[Claim]:
+    """Claims with the heading (:func:`heading_span`) cut off the first claim it is glued to.
+
+    A claim that runs from a heading piece into the body becomes one claim per heading piece
+    plus the rest from where the body starts (fields recomputed on each piece); claims are
+    renumbered. Texts without a heading, or whose heading is already its own claim, are
+    returned unchanged.
+    """
+    from dataclasses import replace
+
+    found = heading_span(doc.text)
+    if found is None:
+        return list(claims)
+    heads, body = found
+    out: list[Claim] = []
+    changed = False
+    for c in claims:
+        if c.start < body < c.end and c.start < heads[-1][1]:
+            for a, b in heads:
+                lo, hi = max(a, c.start), min(b, c.end)
+                if lo < hi:
+                    out.append(_piece_claim(doc, c, lo, hi, lexicon))
+            out.append(_piece_claim(doc, c, body, c.end, lexicon))
+            changed = True
+        else:
+            out.append(c)
+    if not changed:
+        return list(claims)
+    return [replace(c, index=k) for k, c in enumerate(out)]
+
+
+def heading_states(doc: Document, lexicon: Lexicon | None = None) -> dict[str, str]:
+    """States the statement's heading names: ISO3 → the words found (first mention).
+
+    States are found by the lexicon's sides, leader titles and leaders, and by issues tied to
+    a country (``Исламской Республикой Иран`` → IRN). Empty when there is no heading
+    (:func:`heading_span`) or it names no state the lexicon knows.
+    """
+    from bilat.text.lexicon import load_lexicon
+
+    found = heading_span(doc.text)
+    if found is None:
+        return {}
+    lex = lexicon or load_lexicon()
+    heads, _ = found
+    start, end = heads[0][0], heads[-1][1]
+    text = doc.text[start:end]
+    out: dict[str, str] = {}
+    hits = [(m.start, m.end, m.side) for m in lex.actor_spans(text)]
+    hits += [(h.start, h.end, lex.country(h.key)) for h in lex.issue_spans(text)]
+    for a, b, iso in sorted(hits, key=lambda h: h[0]):
+        if iso and iso.upper() not in ("BOTH", "JOINT"):
+            out.setdefault(iso.upper(), " ".join(text[a:b].split()))
+    return out
+
+
 # ---------------------------------------------------------------------------------- series
 @dataclass(frozen=True)
 class _Source:
@@ -686,16 +817,26 @@ def _load_one(
     return doc
 
 
+def _label_of(doc: Document) -> str:
+    src = doc.source_url or ""
+    return Path(src).name if src and "://" not in src else (src or doc.doc_id)
+
+
 def check_series(
-    docs: Sequence[Document], *, parties: Sequence[str] | None = None
+    docs: Sequence[Document], *, parties: Sequence[str] | None = None,
+    lexicon: Lexicon | None = None,
 ) -> tuple[list[Document], tuple[str, ...], list[str]]:
     """Validate and order a series; returns (docs oldest first, parties, notes for the user).
 
     Rules (documented in the CLI help): every statement needs a date (E402); statements given
     out of date order are sorted and a note says so; a text given twice (same content hash)
     is kept once, at its earliest date, with a note; all statements must be between the same
-    parties (E403; parties from ``parties`` or the first statement that names them); at least
-    two distinct statements must remain (E401). A statement in a language bilat does not
+    parties (E403; parties from ``parties`` or the first statement that names them); a
+    statement whose heading (:func:`heading_states`) names a state outside the series' parties
+    (or, with none given or stored, outside those the first heading names) gets a note naming
+    both (``--parties`` stamps every file with the given parties, so a treaty with Iran in a
+    Russia–Belarus series would otherwise pass unseen); at least two distinct statements must
+    remain (E401). A statement in a language bilat does not
     analyse is E319.
     """
     from bilat.text.documents import require_supported
@@ -736,6 +877,29 @@ def check_series(
             if d.parties and tuple(sorted(set(d.parties))) != expected:
                 raise error("E403", doc=f"{d.doc_id} ({_iso(d.date)})",
                             found="–".join(sorted(set(d.parties))), expected="–".join(expected))
+    # the states a statement's heading names: --parties stamps every file with the same
+    # parties, so a statement of another pair would pass unseen
+    named = {d.doc_id: heading_states(d, lexicon) for d in unique}
+    reference = set(expected or ())
+    where = f"the series is between {'–'.join(expected)}" + (" (--parties)" if parties else "") \
+        if expected else ""
+    for d in unique:
+        states = named[d.doc_id]
+        if not states:
+            continue
+        if not reference:  # no parties given or stored: the first heading that names states
+            reference = set(states)
+            where = f"the heading of {_label_of(d)} ({_iso(d.date)}) names " + ", ".join(
+                f"{iso} ({w})" for iso, w in states.items())
+            continue
+        extra = {iso: w for iso, w in states.items() if iso not in reference}
+        if extra:
+            notes.append(
+                f"statement {_label_of(d)} ({_iso(d.date)}) names "
+                + ", ".join(f"{iso} ({w})" for iso, w in extra.items())
+                + f" in its heading, but {where}: it may be between different parties; "
+                "check that it belongs to this series (a lineage across pairs compares "
+                "unlike texts)")
     dates = Counter(u.date for u in unique)
     for when, n in dates.items():
         if n > 1:
@@ -779,7 +943,7 @@ def lineage(
     if unknown:
         raise error("E405", value=unknown[0], options=", ".join(sorted(lex.issues)))
     resolved = resolve_series(docs, store=store, dates=dates, parties=parties)
-    series, found_parties, notes = check_series(resolved, parties=parties)
+    series, found_parties, notes = check_series(resolved, parties=parties, lexicon=lex)
     model = LineageModel(thresholds, lexicon=lex, aligner=aligner).fit(series)
     focus_doc = series[-1]
     report = LineageReport(

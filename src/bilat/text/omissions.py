@@ -7,10 +7,19 @@ kept with its evidence:
 
 - ``watch``: the analyst's watch-list (issue keys such as ``ukraine``, ``nato``); evidence is the
   list itself.
-- ``readouts``: documents in the store (readouts, transcripts, other statements) by either
-  party, dated within ``window_weeks`` before or after the statement, that mention the issue;
-  evidence: document id, date, side and the character offsets and quote of each claim that
-  mentions it.
+- ``readouts``: the parties' *own readouts* in the store (``kind = 'readout'``, ``side`` one
+  of the parties, and reporting a contact between the two parties — both in the readout's
+  ``parties`` — or a contact of the issuer's own leader that names the other party), dated
+  within ``window_weeks`` before or after the statement, selected in SQL by kind, date window
+  and side (news items, transcripts and readouts of other states are never read). Readouts
+  are counted as *accounts*: one per issuing side, date and contact parties (a corpus often
+  holds one account twice). An issue they mention is salient only when it stands out against
+  a baseline: at least ``readout_min`` (2) accounts mention it, and its share of the accounts
+  is at least ``readout_min_ratio`` (2×) its share among the parties' accounts in the
+  ``baseline_windows`` (6) windows of the same length just before (with no baseline account:
+  a share of at least ``readout_min_share``, 50%). Evidence: per issue the counts, shares and
+  ratio (``OmissionReport.readout_salience``) and the document id, date, side and the
+  character offsets and quote of each claim that mentions it.
 - ``events``: GDELT events in the store (view ``gdelt_events``, upstream column names) dated in
   the ``window_weeks`` up to and including the statement's date that involve either party and
   the issue's country, as :func:`bilat.indicators.events.events_in_window` defines them: one
@@ -58,6 +67,15 @@ class SalienceRules:
     ``baseline_windows`` windows of the same length just before), or, when the store holds no
     baseline events at all, the share is at least ``min_share``. ``sample`` events are kept
     as evidence (most mentioned first).
+
+    An issue is salient in the parties' readouts (:func:`readout_salience`) when at least
+    ``readout_min`` of their own readout accounts (one per side, date and contact) in the
+    window (``±window_weeks`` around the statement) mention it and the share of the accounts
+    mentioning it is at least ``readout_min_ratio`` times its share among their accounts in
+    the ``baseline_windows`` windows of the same length just before; with no baseline
+    account, when that share is at least ``readout_min_share``. Issues every readout carries
+    (trade, the economy) thus
+    do not count; an issue that takes over the leaders' contacts does.
     """
 
     min_events: int = 5
@@ -65,6 +83,9 @@ class SalienceRules:
     min_share: float = 0.10
     baseline_windows: int = 6
     sample: int = 5
+    readout_min: int = 2
+    readout_min_ratio: float = 2.0
+    readout_min_share: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -133,6 +154,10 @@ class OmissionReport:
     events_note: str
     rules: SalienceRules
     texts: dict[str, str] = field(default_factory=dict, repr=False)
+    #: Per issue of the window readouts: count, total, shares, ratio, salient, rule.
+    readout_salience: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Documents read from the store for the readout check (window and baseline readouts).
+    documents_read: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON-ready)."""
@@ -141,7 +166,8 @@ class OmissionReport:
             "window_weeks": self.window_weeks, "watch": list(self.watch),
             "omissions": [asdict(o) for o in self.omissions],
             "present": {k: [asdict(m) for m in v] for k, v in self.present.items()},
-            "readouts": self.readouts, "events_checked": self.events_checked,
+            "readouts": self.readouts, "readout_salience": self.readout_salience,
+            "documents_read": self.documents_read, "events_checked": self.events_checked,
             "events_note": self.events_note, "rules": asdict(self.rules),
         }
 
@@ -176,12 +202,117 @@ def _mentions_in(doc: Document, claims: Sequence[Claim], lex: Lexicon) -> dict[s
 
 
 # ---------------------------------------------------------------------------------- readouts
-def _stored_documents(store: Store, start: Date, end: Date) -> list[Document]:
-    """Stored documents dated in ``[start, end]`` (task C's document store), with their text."""
-    from bilat.text.documents import get_document, list_documents
+#: Documents read from the store by :func:`readout_mentions` since the process started
+#: (window and baseline readouts): lets tests check that the scan is bounded by the parties'
+#: own readouts, whatever else the store holds.
+DOCUMENTS_READ = [0]
 
-    listing = list_documents(store, since=start, until=end)
-    return [get_document(store, str(i)) for i in listing["doc_id"]]
+
+def _own_readouts(store: Store, start: Date, end: Date, parties: Sequence[str],
+                  exclude: Sequence[str], lexicon: Lexicon) -> list[Document]:
+    """The parties' own readouts dated in ``[start, end]``, selected in SQL.
+
+    Kept: ``kind = 'readout'``, ``side`` one of the parties, and either the readout's
+    ``parties`` hold both parties (a contact between them) or it reports a contact of the
+    issuing side's own leader (``side`` among its ``parties``) and its text names the other
+    party (a lexicon side, title or person of that state). Only these rows are read (SQL filters
+    by kind, date and side); the count is added to :data:`DOCUMENTS_READ`.
+    """
+    from bilat.text import documents as docs
+
+    if not store.has_table("documents"):
+        return []
+    wanted = sorted({p.upper() for p in parties})
+    cols = ", ".join(docs._COLUMNS)
+    marks = ", ".join("?" for _ in wanted)
+    rows = store.con.execute(
+        f"SELECT {cols} FROM documents WHERE kind = 'readout' AND date BETWEEN ? AND ? "
+        f"AND upper(side) IN ({marks}) ORDER BY date, doc_id", [start, end, *wanted]
+    ).fetchall()
+    DOCUMENTS_READ[0] += len(rows)
+    out: list[Document] = []
+    skip = set(exclude)
+    for row in rows:
+        doc = docs._row_to_document(dict(zip(docs._COLUMNS, row, strict=True)))
+        if doc.doc_id in skip or doc.date is None:
+            continue
+        side = (doc.side or "").upper()
+        others = set(wanted) - {side}
+        in_doc = {p.upper() for p in doc.parties}
+        between = set(wanted) <= in_doc
+        # a contact of the issuer's own leader (not e.g. CCTV reporting a Putin-Macron call)
+        # in which the other party is named
+        own_contact = not in_doc or side in in_doc
+        if between or (own_contact and others and any(
+                m.side in others for m in lexicon.actor_spans(doc.text))):
+            out.append(doc)
+    return out
+
+
+def _accounts(docs_: Sequence[Document]) -> dict[tuple[str, str, tuple[str, ...]], list[Document]]:
+    """Readouts grouped into *accounts*: one per issuing side, date and parties of the contact
+    (a corpus often holds a contact twice: the item and its 新闻摘要 line, two Kremlin copies)."""
+    out: dict[tuple[str, str, tuple[str, ...]], list[Document]] = {}
+    for d in docs_:
+        key = ((d.side or "").upper(), "" if d.date is None else d.date.isoformat(),
+               tuple(sorted(p.upper() for p in d.parties)))
+        out.setdefault(key, []).append(d)
+    return out
+
+
+def _issue_counts(docs_: Sequence[Document], lexicon: Lexicon) -> tuple[dict[str, int], int]:
+    """(issue → number of accounts (:func:`_accounts`) mentioning it, number of accounts);
+    lexicon hits plus the broader issues they count toward."""
+    counts: dict[str, int] = {}
+    groups = _accounts(docs_)
+    for members in groups.values():
+        keys: set[str] = set()
+        for d in members:
+            keys |= lexicon.expand(lexicon.find_issues(d.text))
+        for key in keys:
+            counts[key] = counts.get(key, 0) + 1
+    return counts, len(groups)
+
+
+def readout_salience(
+    counts: dict[str, int], total: int, base_counts: dict[str, int], base_total: int,
+    rules: SalienceRules,
+) -> dict[str, dict[str, Any]]:
+    """Per issue mentioned in the window readouts: counts, shares, ratio and the rule applied.
+
+    Salient when at least ``rules.readout_min`` window readouts mention the issue and its
+    share of the window readouts is at least ``rules.readout_min_ratio`` times its share of
+    the baseline readouts (the parties' own readouts in the ``rules.baseline_windows``
+    windows of the same length just before); with no baseline readout at all, when the share
+    is at least ``rules.readout_min_share``.
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for key, n in sorted(counts.items()):
+        share = n / total if total else 0.0
+        bn = base_counts.get(key, 0)
+        bshare = bn / base_total if base_total else None
+        ratio: float | None = None
+        if bshare is not None:
+            ratio = share / bshare if bshare > 0 else float("inf")
+        if n < rules.readout_min:
+            salient, rule = False, f"{n} readout(s), fewer than {rules.readout_min}"
+        elif bshare is None:
+            salient = share >= rules.readout_min_share
+            rule = (f"no baseline readouts; {n}/{total} readouts ({share:.0%}) "
+                    f"{'≥' if salient else '<'} {rules.readout_min_share:.0%}")
+        else:
+            salient = ratio is not None and ratio >= rules.readout_min_ratio
+            shown = "∞" if ratio == float("inf") else f"{ratio:.2f}"
+            rule = (f"{n}/{total} readouts ({share:.0%}) vs baseline {bn}/{base_total} "
+                    f"({bshare:.0%}): ratio {shown} {'≥' if salient else '<'} "
+                    f"{rules.readout_min_ratio:g}")
+        out[key] = {"count": n, "total": total, "share": round(share, 4),
+                    "baseline_count": bn, "baseline_total": base_total,
+                    "baseline_share": None if bshare is None else round(bshare, 4),
+                    "ratio": None if ratio is None else (
+                        "inf" if ratio == float("inf") else round(ratio, 3)),
+                    "salient": salient, "rule": rule}
+    return out
 
 
 def readout_mentions(
@@ -192,25 +323,31 @@ def readout_mentions(
     parties: Sequence[str],
     exclude: Sequence[str] = (),
     lexicon: Lexicon,
-) -> tuple[dict[str, list[Mention]], list[dict[str, Any]], dict[str, str]]:
-    """Issue mentions in stored documents of either party dated in ``[start, end]``.
+    rules: SalienceRules | None = None,
+) -> tuple[dict[str, list[Mention]], list[dict[str, Any]], dict[str, str],
+           dict[str, dict[str, Any]]]:
+    """Issues salient in the parties' own readouts dated in ``[start, end]``.
 
-    Returns (issue → mentions, the documents considered, their texts by id). A document is
-    the parties' own when its ``side`` is one of them or it is a joint text between them.
+    Returns (issue → mentions, for the salient issues only; the readouts considered; their
+    texts by id; per-issue salience figures of :func:`readout_salience`). Readouts are those
+    of :func:`_own_readouts`; the baseline is the same selection over the
+    ``rules.baseline_windows`` windows of the same length just before ``start``.
     """
     from bilat.text.claims import extract_claims
 
-    wanted = {p.upper() for p in parties}
+    rules = rules or SalienceRules()
+    window = _own_readouts(store, start, end, parties, exclude, lexicon)
+    length = end - start + timedelta(days=1)
+    b_end = start - timedelta(days=1)
+    b_start = start - length * rules.baseline_windows
+    baseline = _own_readouts(store, b_start, b_end, parties, exclude, lexicon)
+    figures = readout_salience(*_issue_counts(window, lexicon),
+                               *_issue_counts(baseline, lexicon), rules)
+    salient = {k for k, f in figures.items() if f["salient"]}
     mentions: dict[str, list[Mention]] = {}
     considered: list[dict[str, Any]] = []
     texts: dict[str, str] = {}
-    for doc in _stored_documents(store, start, end):
-        if doc.doc_id in exclude or doc.date is None or not start <= doc.date <= end:
-            continue
-        own = (doc.side or "").upper() in wanted or (
-            (doc.side or "").upper() in ("JOINT", "BOTH") and set(doc.parties) <= wanted)
-        if not own:
-            continue
+    for doc in window:
         claims = extract_claims(doc, lexicon=lexicon)
         found = _mentions_in(doc, claims, lexicon)
         considered.append({"doc_id": doc.doc_id, "date": doc.date.isoformat(), "side": doc.side,
@@ -218,8 +355,9 @@ def readout_mentions(
                            "issues": sorted(found)})
         texts[doc.doc_id] = doc.text
         for key, ms in found.items():
-            mentions.setdefault(key, []).extend(ms)
-    return mentions, considered, texts
+            if key in salient:
+                mentions.setdefault(key, []).extend(ms)
+    return mentions, considered, texts, figures
 
 
 # ---------------------------------------------------------------------------------- events
@@ -417,11 +555,13 @@ def find_omissions(
     considered: list[dict[str, Any]] = []
     ev: dict[str, EventEvidence] = {}
     events_note = ""
-    if store is not None and doc.date is not None and readouts:
+    r_figures: dict[str, dict[str, Any]] = {}
+    read0 = DOCUMENTS_READ[0]
+    if store is not None and doc.date is not None and readouts and parties:
         span = timedelta(weeks=window_weeks)
-        r_mentions, considered, texts = readout_mentions(
+        r_mentions, considered, texts, r_figures = readout_mentions(
             store, start=doc.date - span, end=doc.date + span, parties=parties,
-            exclude=(doc.doc_id, *exclude), lexicon=lex)
+            exclude=(doc.doc_id, *exclude), lexicon=lex, rules=rules)
     if not events:
         events_note = "event data not checked (events=False)"
     elif store is None:
@@ -477,5 +617,5 @@ def find_omissions(
         present={k: v for k, v in present.items() if k in set(watch) or k in r_mentions
                  or (k in ev and ev[k].salient)},
         readouts=considered, events_checked=bool(ev), events_note=events_note, rules=rules,
-        texts=texts,
+        texts=texts, readout_salience=r_figures, documents_read=DOCUMENTS_READ[0] - read0,
     )
