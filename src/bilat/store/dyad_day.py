@@ -566,7 +566,6 @@ def _icews(store: Store, q: DyadQuery, src: str = "icews") -> tuple[pd.DataFrame
     volume = _volumes(store, src, q, code_of)
     grid = ev._grid(cov["period"].min(), cov["period"].max(), q.period)
     days = dict(zip(cov["period"], cov["days"], strict=True))
-    days = ev._file_days(store, src, grid, q) or days  # as the event path: days files cover
     has = [days.get(p, 0) > 0 for p in grid]
     expected = [ev._days_in(p, q.period, q) for p in grid]
     frames = []
