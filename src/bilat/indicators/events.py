@@ -1065,11 +1065,11 @@ def _days_in(p: date, period: str, q: DyadQuery) -> int:
 
 def _file_days(store: Any, src: str, periods: Sequence[date], q: DyadQuery
                ) -> dict[date, int] | None:
-    """ICEWS coverage per period by the days its stored files cover, read from the file
-    names (a daily ``YYYYMMDD-icews-events.tab`` publishes that day; a yearly Dataverse
-    ``events.YYYY.*.tab`` covers its year), not by event dates: events backdated into days
-    no file covers (ICEWS daily files carry events of earlier weeks) do not make a period
-    look covered. None for another source, or when a stored name does not say its days."""
+    """ICEWS coverage per period by the days its stored daily files cover, read from the
+    file names (``YYYYMMDD-icews-events.tab`` publishes that day), not by event dates: events
+    backdated into days no file covers (daily files carry late reports of earlier weeks) do
+    not make a period look covered. None for another source, or when any stored file is not
+    a daily file (a yearly Dataverse file is cut by event date: event days measure it)."""
     import bisect
     import re
 
@@ -1078,20 +1078,16 @@ def _file_days(store: Any, src: str, periods: Sequence[date], q: DyadQuery
     keys = [r[0] for r in store.con.execute(
         "SELECT DISTINCT key FROM ingest_log WHERE kind = 'icews'").fetchall()]
     days: set[date] = set()
-    years: set[int] = set()
     for key in keys:
         base = str(key).replace("\\", "/").rsplit("/", 1)[-1]
         if m := re.match(r"(\d{8})-icews-events\b", base):
             with contextlib.suppress(ValueError):
                 days.add(datetime.strptime(m.group(1), "%Y%m%d").date())
                 continue
-        if m := re.match(r"events\.(\d{4})\.", base):
-            years.add(int(m.group(1)))
-            continue
         return None
     if not keys:
         return None
-    daily = sorted(d for d in days if d.year not in years)
+    daily = sorted(days)
     out: dict[date, int] = {}
     for p in periods:
         lo, hi = p, _period_end(p, q.period)
@@ -1099,12 +1095,33 @@ def _file_days(store: Any, src: str, periods: Sequence[date], q: DyadQuery
             lo = max(lo, _to_day(q.start) or lo)
         if q.end is not None:
             hi = min(hi, _to_day(q.end) or hi)
-        n = bisect.bisect_right(daily, hi) - bisect.bisect_left(daily, lo) if lo <= hi else 0
-        for y in years:
-            a, b = max(lo, date(y, 1, 1)), min(hi, date(y, 12, 31))
-            n += max((b - a).days + 1, 0)
-        out[p] = n
+        out[p] = (bisect.bisect_right(daily, hi) - bisect.bisect_left(daily, lo)
+                  if lo <= hi else 0)
     return out
+
+
+def _with_file_days(store: Any, src: str, df: pd.DataFrame, q: DyadQuery,
+                    notes: list[str]) -> pd.DataFrame:
+    """Indicator rows of ``src`` with ICEWS coverage by the days its daily files cover
+    (:func:`_file_days`), whichever path computed them (dyad-day layer or event records; both
+    give NULL counts where no file covers a period), and a note naming the periods that hold
+    only events backdated by later files."""
+    fd = _file_days(store, src, sorted(set(df["period"])), q) if len(df) else None
+    if fd is None:
+        return df
+    df = df.copy()
+    df["coverage_present"] = [fd.get(p, 0) for p in df["period"]]
+    df["coverage_unit"] = "days its files cover"
+    none = (df["coverage_present"] == 0).to_numpy()
+    for c in INDICATORS:
+        if c in df.columns and none.any():  # no file covers it: NULL, never a count
+            df[c] = df[c].mask(none)
+    late = df[df["coverage_present"] == 0]  # a row exists: the source has events there
+    if len(late):
+        notes.append(f"{src}: events dated in periods no {src.upper()} file covers "
+                     f"({', '.join(sorted({str(p) for p in late['period']})[:6])}): late "
+                     "reports backdated by later files; NULL counts, coverage 0")
+    return df
 
 
 def _grid(first: date, last: date, period: str) -> list[date]:
@@ -1191,7 +1208,6 @@ def _record_indicators(store: Any, src: str, q: DyadQuery) -> tuple[pd.DataFrame
     volume = {(r.country, r.period): int(r.volume) for r in vol.itertuples()}
     grid = _grid(cov["period"].min(), cov["period"].max(), q.period)
     days = dict(zip(cov["period"], cov["days"], strict=True))
-    days = _file_days(store, src, grid, q) or days  # ICEWS: the days its files cover
     has = [days.get(p, 0) > 0 for p in grid]
     expected = [_days_in(p, q.period, q) for p in grid]
     frames = []
@@ -1480,7 +1496,7 @@ def indicators(
         if df.empty:
             notes.append(f"{s}: {why}")
             continue
-        frames.append(df)
+        frames.append(_with_file_days(store, s, df, q, notes))
     if not frames:
         raise error("E150", source=source if source != "all" else "event",
                     dyad=", ".join(f"{x}–{y}" for x, y in q.pairs), span=_span_text(q),
