@@ -98,6 +98,10 @@ def test_table_dates_and_year_periods(capsys: pytest.CaptureFixture[str],
     months = df.assign(period=pd.to_datetime(["2002-01-01", "2002-02-01", "2002-03-01"]))
     emit(months, "table")
     assert "2002-02-01" in capsys.readouterr().out
+    # periods as dates (the event tables' form) too
+    emit(df.assign(period=[p.date() for p in df["period"]]), "table")
+    out = capsys.readouterr().out
+    assert "2003" in out and "2003-01-01" not in out
     emit(df, "csv")  # CSV/JSON keep ISO dates
     back = pd.read_csv(io.StringIO(capsys.readouterr().out))
     assert back["period"].iloc[0].startswith("2002-01-01")

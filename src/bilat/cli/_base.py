@@ -174,7 +174,6 @@ def emit(
     from bilat.report.export import to_frame, write_frame
 
     if fmt == "table":
-        import pandas as pd
         from rich.table import Table
         from rich.text import Text
 
@@ -186,7 +185,7 @@ def emit(
             table.add_column(str(col), overflow="fold")
         years = _year_columns(df, shown)
         for row in df[shown].itertuples(index=False):
-            table.add_row(*(Text(str(v.year)) if c in years and isinstance(v, pd.Timestamp)
+            table.add_row(*(Text(str(v.year)) if c in years and hasattr(v, "year")
                             else _cell(v) for c, v in zip(shown, row, strict=True)))
         if output is not None:
             with Path(output).open("w", encoding="utf-8") as fh:
@@ -230,17 +229,18 @@ def _year_columns(df: pd.DataFrame, shown: list[Any]) -> set[Any]:
     """Period columns of year periods (every value 1 January at midnight, in a column named
     ``period``/``year``…; two or more values), shown as ``YYYY`` in a terminal table (CSV/JSON
     keep ISO dates)."""
-    import pandas as pd
+    import datetime
 
     years = set()
     for col in shown:
         name = str(col).lower()
-        if not ("period" in name or "year" in name) or not pd.api.types.is_datetime64_any_dtype(
-                df[col]):
+        if not ("period" in name or "year" in name):
             continue
-        v = df[col].dropna()
-        jan1 = (v.dt.month == 1) & (v.dt.day == 1) & (v == v.dt.normalize())
-        if v.nunique() > 1 and bool(jan1.all()):
+        v = [x for x in df[col].tolist() if x is not None and x == x]  # dates or Timestamps
+        if len(set(v)) > 1 and all(
+                isinstance(x, datetime.date) and (x.month, x.day) == (1, 1)
+                and (not isinstance(x, datetime.datetime) or x.time() == datetime.time(0))
+                for x in v):
             years.add(col)
     return years
 
