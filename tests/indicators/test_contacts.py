@@ -91,6 +91,7 @@ def test_gdelt_years_without_files_are_null_and_collapsed(st: Store, shared_data
         days = 366 if pd.Timestamp(r.period).is_leap_year else 365
         assert (r.coverage_present, r.coverage_expected) == (n_files, 96 * days)
         assert pd.isna(r.contacts) == (n_files == 0)  # no file: NULL, never 0
+        assert (r.coverage > 0) == (n_files > 0)  # one file in a year is not coverage 0
     # a week grid prints only weeks with files (one row per dyad), not thousands of rows
     wk = events.contacts(st, "RUS", "CHN", period="week", source="gdelt",
                          refs=[("RUS", "BLR")])

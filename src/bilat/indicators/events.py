@@ -1400,10 +1400,17 @@ def _with_gdelt_coverage(store: Any, df: pd.DataFrame, q: DyadQuery) -> pd.DataF
     return df
 
 
+def _share(cov: pd.Series) -> pd.Series:
+    """Coverage to 4 decimals, except a share below 0.001 (one 15-minute GDELT file in a
+    year is 0.00003): that keeps its digits, so that some coverage never reads as 0."""
+    cov = cov.astype("float64")
+    return cov.where(cov < 0.001, cov.round(4))
+
+
 def _flags(df: pd.DataFrame, min_events: int) -> pd.DataFrame:
     exp = pd.to_numeric(df["coverage_expected"], errors="coerce")
     pres = pd.to_numeric(df["coverage_present"], errors="coerce")
-    df["coverage"] = (pres / exp.where(exp > 0)).round(4).astype("float64")
+    df["coverage"] = _share(pres / exp.where(exp > 0))
     df["partial"] = (df["coverage"].fillna(0) < 1).astype(bool)
     ev = pd.to_numeric(df["events"], errors="coerce")
     df["low_n"] = (ev.isna() | (ev < min_events)).astype(bool)
@@ -1722,7 +1729,7 @@ def contacts(
         out[c] = pd.array(pd.to_numeric(out[c], errors="coerce"), dtype="Int64")
     exp = pd.to_numeric(out["coverage_expected"], errors="coerce")
     pres = pd.to_numeric(out["coverage_present"], errors="coerce")
-    out["coverage"] = (pres / exp.where(exp > 0)).round(4).astype("float64")
+    out["coverage"] = _share(pres / exp.where(exp > 0))
     # another series' coverage is its own (unknown here): its partial flag is NULL, not True
     out["partial"] = pd.array([pd.NA if e != e else bool(c < 1 if c == c else True)
                                for c, e in zip(out["coverage"], exp, strict=True)],
