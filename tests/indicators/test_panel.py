@@ -125,7 +125,8 @@ def test_events_pillar_in_the_asked_order(tmp_path: Path) -> None:
         row = p[(p.dyad == "UKR–RUS") & (p.year == 2014)].iloc[0]
         want = e[e.period.astype(str).str.startswith("2014")].iloc[0]
         assert row.coverage_events == "data" and row.coverage_arms == "not loaded"
-        assert row.events_events == want.events
-        assert (row.events_volume_a, row.events_volume_b) == (want.volume_a, want.volume_b)
+        assert row.events_events_gdelt == want.events
+        assert (row.events_volume_a_gdelt, row.events_volume_b_gdelt) == (want.volume_a,
+                                                             want.volume_b)
     finally:
         st.close()

@@ -236,9 +236,12 @@ def _year_columns(df: pd.DataFrame, shown: list[Any]) -> set[Any]:
         name = str(col).lower()
         if not ("period" in name or "year" in name):
             continue
-        v = [x for x in df[col].tolist() if x is not None and x == x]  # dates or Timestamps
-        if len(set(v)) > 1 and all(
-                isinstance(x, datetime.date) and (x.month, x.day) == (1, 1)
+        vals = df[col].tolist()
+        v = [x for x in vals if isinstance(x, datetime.date) and x == x]  # dates, Timestamps
+        others = [x for x in vals if not isinstance(x, datetime.date) and x is not None
+                  and not (isinstance(x, float) and x != x) and str(x) != "<NA>"]
+        if not others and len(set(v)) > 1 and all(
+                (x.month, x.day) == (1, 1)
                 and (not isinstance(x, datetime.datetime) or x.time() == datetime.time(0))
                 for x in v):
             years.add(col)

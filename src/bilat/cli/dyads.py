@@ -58,7 +58,9 @@ def panel(
                             fix="e.g. --chart arms_tiv_ab=tiv.html")
             P.chart(df, col, path)
             err.print(f"wrote {path}", markup=False)
+        # the headline value of each pillar first, then the coverage flags
         emit(df, fmt, output, title="dyad-year panel",
-             columns=["dyad", "year", *[c for c in df.columns if c.startswith("coverage_")]])
+             columns=["dyad", "year", *P.main_columns(df),
+                      *[c for c in df.columns if c.startswith("coverage_")]])
     finally:
         store.close()

@@ -21,12 +21,15 @@ Columns: ``dyad`` (``A–B``), ``a``, ``b``, ``year``; then, per pillar,
 - votes (:func:`bilat.indicators.votes.dyads`, UN General Assembly, by year):
   ``votes_n`` (common recorded votes), ``votes_agree``, ``votes_s``, ``votes_kappa``,
   ``votes_pi`` …;
-- events (:func:`bilat.indicators.events.indicators`, GDELT, undirected, by year):
-  ``events_events``, ``events_verbal_coop`` … ``events_goldstein_mean``,
-  ``events_gov_contacts``;
+- events (:func:`bilat.indicators.events.indicators`, every event source the store holds,
+  undirected, by year; sources side by side, never summed): ``events_<indicator>_<source>``
+  with source ``gdelt``, ``icews``, ``icews_tkg`` or ``icews_dyad_year`` (the published
+  ICEWS dyad-year quad counts), e.g. ``events_events_gdelt``,
+  ``events_verbal_coop_icews_dyad_year``, ``events_goldstein_mean_icews``;
 - ``coverage_<pillar>``: ``data`` (a value in this row), ``no rows`` (the pillar is loaded
   and the year in its coverage, but the dyad has no row), ``outside coverage`` (the year is
-  outside the source's years), ``not loaded`` (``bilat fetch …`` first), ``not computed``
+  outside the source's years; for events: outside every event source's years, GDELT's read
+  from its files' names), ``not loaded`` (``bilat fetch …`` first), ``not computed``
   (events with ``all_dyads``: event indicators are computed per asked dyad);
 - ``rows_<pillar>``: the ids of the source rows behind the pillar's values, space-separated.
 
@@ -36,6 +39,7 @@ dyad's percentile among all dyads with data that year).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -52,7 +56,7 @@ _EVENT_COLS = ("events", "verbal_coop", "material_coop", "verbal_conflict",
                "material_conflict", "goldstein_mean", "net_cooperation", "gov_contacts",
                "avg_tone", "volume_a", "volume_b", "partial", "low_n")
 #: Tables that hold event data (GDELT, ICEWS); the panel's events pillar needs one of them.
-_EVENT_TABLES = frozenset({"gdelt_events", "events", "icews_events"})
+_EVENT_TABLES = frozenset({"gdelt_events", "events", "icews_events", "icews_dyad_year"})
 _EI_MATRIX = ("Gas trade - pipeline", "Gas trade - LNG", "Oil - Inter-area movements")
 
 
@@ -204,7 +208,7 @@ def _events(store: Any, pairs: list[tuple[str, str]] | None, rng: tuple[int, int
     if pairs is None or not (_EVENT_TABLES & material._tables(store)):
         return None
     try:
-        kw: dict[str, Any] = {"period": "year", "direction": "undirected"}
+        kw: dict[str, Any] = {"period": "year", "direction": "undirected", "source": "all"}
         if rng is not None:
             kw.update(start=f"{rng[0]}-01-01", end=f"{rng[1]}-12-31")
         df = events.indicators(store, pairs[0][0], pairs[0][1], refs=pairs[1:], **kw)
@@ -212,13 +216,48 @@ def _events(store: Any, pairs: list[tuple[str, str]] | None, rng: tuple[int, int
         return None
     if df.empty:
         return pd.DataFrame(columns=["s1", "s2", "year"])
-    keep = [c for c in _EVENT_COLS if c in df.columns]
-    out = df[["a", "b", "period", *keep]].copy()
-    out["year"] = pd.to_datetime(out["period"]).dt.year.astype("Int64")
-    out["s1"] = out[["a", "b"]].min(axis=1)
-    out["s2"] = out[["a", "b"]].max(axis=1)
-    out = out.drop(columns=["period"])
-    return out.rename(columns={c: f"events_{c}" for c in keep}).drop(columns=["a", "b"])
+    keys = ["s1", "s2", "year"]
+    out = None
+    for src, part in df.groupby("source", sort=False):  # one column set per source
+        keep = [c for c in _EVENT_COLS if c in part.columns and part[c].notna().any()]
+        tag = str(src).replace("-", "_")
+        one = part[["a", "b", "period", *keep]].copy()
+        one["year"] = pd.to_datetime(one["period"]).dt.year.astype("Int64")
+        one["s1"] = one[["a", "b"]].min(axis=1)
+        one["s2"] = one[["a", "b"]].max(axis=1)
+        one = one.drop(columns=["period", "a", "b"]).rename(
+            columns={c: f"events_{c}_{tag}" for c in keep})
+        out = one if out is None else out.merge(one, on=keys, how="outer")
+    return out if out is not None else pd.DataFrame(columns=keys)
+
+
+def _event_years(store: Any) -> set[int]:
+    """Years inside some stored event source's span: GDELT from its first to its last file
+    (by the files' names: a backdated event is no coverage), ICEWS and the quadruple sets by
+    their event dates, the ICEWS dyad-year table by its years."""
+    have = material._tables(store)
+    con = store.con
+    years: set[int] = set()
+    if "ingest_log" in have:
+        named = set()
+        for (key,) in con.execute(
+                "SELECT DISTINCT key FROM ingest_log WHERE kind = 'gdelt'").fetchall():
+            stem = str(key).replace("\\", "/").rsplit("/", 1)[-1].split(".", 1)[0]
+            if stem.isdigit() and len(stem) in (4, 6, 8, 14):
+                named.add(int(stem[:4]))
+        if named:  # the span from the first to the last file (a year between: no rows)
+            years.update(range(min(named), max(named) + 1))
+    if "icews_events" in have or "events" in have:
+        with contextlib.suppress(Exception):  # no canonical event view: no years
+            for lo, hi in con.execute(
+                    "SELECT min(year(event_date)), max(year(event_date)) FROM events "
+                    "WHERE source <> 'gdelt' GROUP BY source").fetchall():
+                if lo is not None:
+                    years.update(range(int(lo), int(hi) + 1))
+    if "icews_dyad_year" in have:
+        years.update(int(r[0]) for r in con.execute(
+            "SELECT DISTINCT year FROM icews_dyad_year WHERE year IS NOT NULL").fetchall())
+    return years
 
 
 def panel(
@@ -319,11 +358,41 @@ def _coverage(store: Any, df: pd.DataFrame, want: list[str]) -> pd.DataFrame:
         if span is not None and len(df):
             yrs = pd.to_numeric(df["year"])
             status[(yrs < span[0]) | (yrs > span[1])] = "outside coverage"
+        if p == "events" and len(df) and any(t in have for t in tables):
+            covered = _event_years(store)
+            status[~pd.to_numeric(df["year"]).isin(covered).to_numpy()] = "outside coverage"
         if not loaded:
             status[:] = "not loaded"
         status[has] = "data"
         df[f"coverage_{p}"] = status
     return df
+
+
+#: The headline column of each pillar (first found; events: one per source).
+_MAIN = {"votes": ("votes_kappa", "votes_agree", "votes_s"),
+         "trade": ("trade_exports_musd_ab_cow", "trade_exports_musd_ab_imf_a_fob",
+                   "trade_trade_musd_cow"),
+         "arms": ("arms_tiv_ab", "arms_tiv_ba"), "alliances": ("alliances_defense_ab",),
+         "igos": ("igos_shared_igos",), "exercises": ("exercises_bilateral",),
+         "energy": ("energy_pipeline_gas_bcm_ab_series", "energy_crude_mt_ab_series"),
+         "engagements": ("engagements_engagements_ab", "engagements_engagements_ba")}
+
+
+def main_columns(df: pd.DataFrame) -> list[str]:
+    """The value columns a terminal table shows first: per pillar its headline column
+    (votes kappa, trade exports, arms TIV …; the first column of the pillar with a value
+    when none of those is there) and the event count of each event source."""
+    out: list[str] = []
+    for p in PANEL_PILLARS:
+        cols = [c for c in df.columns if c.startswith(f"{p}_") and not c.endswith("_pct")
+                and df[c].notna().any()]
+        if p == "events":
+            out += [c for c in cols if c.startswith("events_events_")]
+            continue
+        pick = next((c for c in _MAIN.get(p, ()) if c in cols), cols[0] if cols else None)
+        if pick is not None:
+            out.append(pick)
+    return out
 
 
 def chart(df: pd.DataFrame, column: str, path: Any = None) -> Any:
@@ -347,7 +416,7 @@ def chart(df: pd.DataFrame, column: str, path: Any = None) -> Any:
     return c
 
 
-__all__ = ["PANEL_PILLARS", "chart", "panel"]
+__all__ = ["PANEL_PILLARS", "chart", "main_columns", "panel"]
 
 
 class _CallableModule(__import__("types").ModuleType):
