@@ -49,9 +49,12 @@ def test_votes_ref_needs_two_states(empty_store: str, capsys: pytest.CaptureFixt
 
 def test_reversed_year_range_says_earlier_year_first(
         empty_store: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from bilat.assess.report import parse_years as report_years
     from bilat.indicators import material, votes
+    from bilat.text import speeches
 
-    for parse in (votes.parse_years, material.parse_years):
+    for parse in (votes.parse_years, material.parse_years, speeches.parse_years,
+                  report_years):
         with pytest.raises(BilatError) as info:
             parse("2019-1992")
         assert info.value.code == "E712" and "earlier year first" in str(info.value)

@@ -97,6 +97,9 @@ def test_years_and_missing_state() -> None:
     assert parse_years("1971-2022") == (1971, 2022) and parse_years("2014") == (2014, 2014)
     with pytest.raises(BilatError) as exc:
         parse_years("2022-1971")
+    assert exc.value.code == "E712" and "earlier year first" in str(exc.value)
+    with pytest.raises(BilatError) as exc:
+        parse_years("19x1")
     assert exc.value.code == "E362"
     with open_store(":memory:") as st, pytest.raises(BilatError) as exc:
         salience(st, "RUS", "2022")

@@ -170,23 +170,12 @@ def default_yardsticks(store: Store, a: str, b: str) -> tuple[list[tuple[str, st
 
 def parse_years(value: str | tuple[int, int] | None) -> tuple[int, int] | None:
     """``"1992-2019"`` → (1992, 2019); ``"2014"`` → (2014, 2014); None stays None (E605)."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, tuple):
-        lo, hi = value
-    else:
-        text = str(value).strip().replace("–", "-")
-        try:
-            if "-" in text:
-                x, _, y = text.partition("-")
-                lo, hi = int(x), int(y)
-            else:
-                lo = hi = int(text)
-        except ValueError as exc:
-            raise error("E605", value=value) from exc
-    if lo > hi or lo < 1900 or hi > 2100:
+    from bilat.periods import year_range
+
+    rng = year_range(value, malformed="E605")
+    if rng is not None and (rng[0] < 1900 or rng[1] > 2100):
         raise error("E605", value=value)
-    return int(lo), int(hi)
+    return rng
 
 
 # ----------------------------------------------------------------------------- the report

@@ -105,24 +105,9 @@ _PRODUCT_NAME = {"pipeline_gas": "pipeline_gas_bcm", "lng": "lng_bcm", "crude": 
 # ----------------------------------------------------------------------------- options
 def parse_years(value: str | Sequence[int] | int | None) -> tuple[int, int] | None:
     """``"1995-2024"``, ``"2014"``, ``(1995, 2024)`` or None → an inclusive (first, last)."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, int):
-        return (value, value)
-    if isinstance(value, str):
-        m = re.fullmatch(r"\s*(\d{4})\s*(?:[-:–]\s*(\d{4})\s*)?", value)
-        if not m:
-            raise error("E506", value=value)
-        first, last = int(m.group(1)), int(m.group(2) or m.group(1))
-    else:
-        vals = list(value)
-        if not vals:
-            return None
-        first, last = int(vals[0]), int(vals[-1])
-    if last < first:
-        raise error("E712", value=value if isinstance(value, str) else f"{first}-{last}",
-                    fixed=f"{last}-{first}")
-    return (first, last)
+    from bilat.periods import year_range
+
+    return year_range(value, malformed="E506")
 
 
 def check_pair(a: str, b: str) -> tuple[str, str]:

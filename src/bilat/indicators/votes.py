@@ -124,21 +124,9 @@ UNCODED = "Not coded (no issue code in the source)"
 # ----------------------------------------------------------------------------- options
 def parse_years(value: str | Sequence[int] | int | None) -> tuple[int, int] | None:
     """``"2010-2019"``, ``"2014"``, ``(2010, 2019)`` or None → an inclusive (first, last)."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, int):
-        return (value, value)
-    if isinstance(value, str):
-        m = re.fullmatch(r"\s*(\d{4})\s*(?:[-:–]\s*(\d{4})\s*)?", value)
-        if not m:
-            raise error("E212", value=value)
-        first, last = int(m.group(1)), int(m.group(2) or m.group(1))
-    else:
-        first, last = int(value[0]), int(value[-1])
-    if last < first:
-        raise error("E712", value=value if isinstance(value, str) else f"{first}-{last}",
-                    fixed=f"{last}-{first}")
-    return (first, last)
+    from bilat.periods import year_range
+
+    return year_range(value, malformed="E212")
 
 
 def _state(value: str) -> str:

@@ -113,17 +113,15 @@ def un_lexicon(user_lexicon: str | Path | None = None) -> Any:
 
 def parse_years(value: str | Sequence[int] | None) -> tuple[int, int]:
     """``"1971-2022"``, ``"2014"`` or a (first, last) pair → (first, last); E362."""
+    from bilat.periods import year_range
+
     if value is None:
         return DEFAULT_YEARS
-    if not isinstance(value, str):
-        lo, hi = int(value[0]), int(value[-1])
-    else:
-        m = re.fullmatch(r"\s*(\d{4})\s*(?:[-–:]\s*(\d{4}))?\s*", value)
-        if not m:
-            raise error("E362", value=value, lo=FIRST_YEAR, hi=LAST_YEAR)
-        lo = int(m.group(1))
-        hi = int(m.group(2) or m.group(1))
-    if lo > hi or lo < FIRST_YEAR or hi > LAST_YEAR + 10:
+    rng = year_range(value, malformed="E362", lo=FIRST_YEAR, hi=LAST_YEAR)
+    if rng is None:
+        return DEFAULT_YEARS
+    lo, hi = rng
+    if lo < FIRST_YEAR or hi > LAST_YEAR + 10:
         raise error("E362", value=str(value), lo=FIRST_YEAR, hi=LAST_YEAR)
     return lo, hi
 
