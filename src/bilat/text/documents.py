@@ -560,10 +560,12 @@ def _looks_html(data: bytes, name: str) -> bool:
     return head.startswith((b"<!doctype html", b"<html", b"\xef\xbb\xbf<!doctype html"))
 
 
-def _content_text(
+def content_text(
     data: bytes, where: str, name: str, content_type: str = "", encoding: str | None = None
 ) -> tuple[str, str | None, str | None]:
-    """(text, title, date) of raw content: PDF, HTML or plain text."""
+    """(text, title, date) of raw content told by its bytes, name and content type: PDF (text
+    layer), HTML (main text by trafilatura) or plain text (encoding decided or E303). Every
+    refusal is one BilatError naming ``where`` (E301, E302, E303, E304, E312, E317, E318)."""
     if not data.strip():
         raise error("E301", path=where)
     if data.startswith(b"%PDF") or name.lower().endswith(".pdf") or "pdf" in content_type:
@@ -608,7 +610,7 @@ def fetch_document(
             data = target.read_bytes()
         except OSError as exc:
             raise error("E311", path=target, reason=exc.strerror or str(exc)) from exc
-        return _content_text(data, url, target.name, "", encoding)
+        return content_text(data, url, target.name, "", encoding)
     import requests
 
     try:
@@ -621,7 +623,7 @@ def fetch_document(
     charset = encoding
     if charset is None and "charset=" in ctype and "html" not in ctype:
         charset = ctype.split("charset=")[-1].split(";")[0].strip() or None
-    return _content_text(resp.content, url, urlsplit(url).path, ctype, charset)
+    return content_text(resp.content, url, urlsplit(url).path, ctype, charset)
 
 
 def load_document(
@@ -651,7 +653,7 @@ def load_document(
             data = path.read_bytes()
         except OSError as exc:
             raise error("E311", path=path, reason=exc.strerror or str(exc)) from exc
-        text, page_title, page_date = _content_text(data, str(path), path.name, "", encoding)
+        text, page_title, page_date = content_text(data, str(path), path.name, "", encoding)
         where = str(path.resolve())
     when: date | str | None = date
     if when is None and page_date:
@@ -783,7 +785,7 @@ def with_meta(doc: Document, **meta: Any) -> Document:
 
 __all__ = [
     "KINDS", "LANGUAGES", "LANGUAGE_NAMES", "SUPPORTED", "add_document", "clean_text",
-    "decode_bytes", "require_supported",
+    "content_text", "decode_bytes", "require_supported",
     "detect_language", "glyph_code_share", "safe_terminal",
     "document_from_text", "fetch_document", "get_document", "list_documents", "load_document",
     "mirror_path", "save_document", "with_meta",

@@ -889,7 +889,7 @@ async def _text_of(form: Any, text_field: str, file_field: str, limit: int
     """The text of a pasted field or an uploaded file (size- and type-checked)."""
     from starlette.datastructures import UploadFile
 
-    from bilat.text.documents import _content_text
+    from bilat.text.documents import content_text
 
     upload = form.get(file_field)
     if isinstance(upload, UploadFile) and upload.filename:
@@ -902,7 +902,7 @@ async def _text_of(form: Any, text_field: str, file_field: str, limit: int
         raw = await upload.read(limit + 1)
         if len(raw) > limit:
             raise error("E703", size=f"more than {limit}", limit=limit)
-        text, _title, _date = await run_in_threadpool(_content_text, raw, name, name, ctype)
+        text, _title, _date = await run_in_threadpool(content_text, raw, name, name, ctype)
         return text, f"upload:{name}"
     pasted = form.get(text_field)
     if isinstance(pasted, str) and pasted.strip():
