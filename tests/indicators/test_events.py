@@ -325,10 +325,11 @@ def test_dedup_effect_side_by_side(loaded: Store, rows: list) -> None:
 
 def test_compiled_sql_is_kept_in_the_store(loaded: Store) -> None:
     q = ev.make_query("RUS", "BLR", period="quarter")
-    first = ev.indicators(loaded, "RUS", "BLR", period="quarter")
+    # the portable Ibis path (the dyad-day layer answers `indicators` without SQL compiling)
+    first = ev.gdelt_indicators(loaded, "RUS", "BLR", period="quarter")
     cached = loaded.con.execute("SELECT sql FROM gdelt_sql_cache").fetchall()
-    assert (ev.compiled_sql(q, "duckdb", ev.local_path_applies(q)),) in cached
-    again = ev.indicators(loaded, "RUS", "BLR", period="quarter")
+    assert (ev.compiled_sql(q, "duckdb", ev._local(loaded, q)),) in cached
+    again = ev.gdelt_indicators(loaded, "RUS", "BLR", period="quarter")
     pd.testing.assert_frame_equal(again, first)  # floats to the default relative tolerance
 
 

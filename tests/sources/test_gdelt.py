@@ -725,7 +725,9 @@ def test_missing_or_damaged_part_is_named_never_answered_around(tmp_path: Path) 
     with open_store(path) as st:
         gdelt.ingest(st, [FIX / "20140301.export.CSV"])
         gdelt.ingest(st, [V2])
-        parts = sorted(p for p in (st.data_dir / "gdelt").iterdir())
+        # in ingest order (names carry a second-resolution stamp and a random suffix)
+        parts = sorted((p for p in (st.data_dir / "gdelt").iterdir()),
+                       key=lambda p: min(f.stat().st_mtime_ns for f in p.iterdir()))
     victim = sorted(parts[1].iterdir())[0]
     victim.write_bytes(b"PAR1 not parquet any more")
     with open_store(path) as st:
