@@ -65,6 +65,10 @@ def _summaries(out: Any) -> tuple[str, int | None]:
                 added += v
                 known = True
                 break
+    unchanged = [t for t in texts if ": unchanged (already stored)" in t]
+    if len(items) > 3 and unchanged:  # many files: count the unchanged ones, list the rest
+        texts = [t for t in texts if t not in unchanged]
+        texts.append(f"{len(unchanged):,} files unchanged (already stored)")
     return "; ".join(texts)[:400], (added if known else None)
 
 
