@@ -102,3 +102,22 @@ def test_other_sources_absent_are_named(store) -> None:
     assert any("events" in n for n in df.attrs["notes"])
     assert not any(c.startswith("events_") and (df[c] == 0).any() for c in df.columns)
 
+
+
+def test_event_counts_carry_their_coverage(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each events_<source> column has an events_<source>_coverage column beside it: a count
+    of 0 over a sliver of a year (one GDELT file) must show how little it covers."""
+    import pandas as pd
+
+    from bilat.indicators import events as ev
+    from bilat.text.contacts import _other_source
+
+    frame = pd.DataFrame({"source": ["gdelt", "gdelt", "icews"],
+                          "period": ["2015-01-01", "2018-01-01", "2018-01-01"],
+                          "contacts": [0, 1, 19], "coverage": [2.85e-05, 1.2e-04, 0.29]})
+    monkeypatch.setattr(ev, "contacts", lambda *a, **k: frame)
+    cols, why = _other_source("events", None, "RUS", "CHN", "year")
+    assert why is None
+    assert cols["events_gdelt"].to_dict() == {"2015": 0, "2018": 1}
+    assert cols["events_gdelt_coverage"].to_dict() == {"2015": 2.85e-05, "2018": 1.2e-04}
+    assert cols["events_icews_coverage"].to_dict() == {"2018": 0.29}

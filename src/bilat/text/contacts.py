@@ -765,6 +765,9 @@ def _other_source(kind: str, store: Any, a: str, b: str, by: str
     for src, g in groups:
         s = pd.to_numeric(g["contacts"], errors="coerce")
         out[f"events_{src}"] = s.groupby(per.loc[g.index].to_numpy()).sum(min_count=1)
+        if "coverage" in g.columns:  # every count beside the share of its period covered
+            c = pd.to_numeric(g["coverage"], errors="coerce")
+            out[f"events_{src}_coverage"] = c.groupby(per.loc[g.index].to_numpy()).max()
     return out, ("; ".join(f"events: {n}" for n in notes) or None)
 
 
@@ -817,8 +820,9 @@ def contacts(
     ``kremlin-en``, …): ``<series>`` = distinct contact days (counted kinds, bilateral, 新闻摘要
     duplicates removed; NaN where the series has no item in that period), ``<series>_kinds``
     (e.g. ``call 2, talks 1``), ``<series>_coverage`` (share of the period's days with items),
-    ``<series>_doc_ids``; ``events_<source>`` (event-data leader/government contacts per
-    event source, ``contacts`` of :func:`bilat.indicators.events.contacts`) and
+    ``<series>_doc_ids``; ``events_<source>`` and ``events_<source>_coverage`` (event-data
+    leader/government contacts per event source and the share of the period the source
+    covers, from :func:`bilat.indicators.events.contacts`) and
     ``engagements`` (ChinaVitae leader engagements, :func:`bilat.indicators.material.
     engagements`, per year) when those modules and data are present (NaN otherwise, with
     ``df.attrs["notes"]`` saying why). Counts of different sources are never summed.
