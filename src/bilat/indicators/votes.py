@@ -80,8 +80,9 @@ for the full 1946–2020 record (834,014 dyad-years) in a few seconds on two cor
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -456,9 +457,32 @@ def merged(store: Store) -> None:
     store._bilat_votes_sig = sig  # type: ignore[attr-defined]
 
 
+def _on_spark(store: Any) -> bool:
+    """True for a :class:`bilat.store.spark.SparkStore` (``--store pyspark://…``)."""
+    return getattr(store, "engine", "duckdb") == "pyspark"
+
+
+@contextlib.contextmanager
+def _catalogue(store: Any) -> Iterator[Store]:
+    """The embedded store that answers metadata questions (coverage, what to load): ``store``
+    itself, or a Spark store's catalogue opened read-only for the duration."""
+    if not _on_spark(store):
+        yield store
+        return
+    st = store.catalogue_store()
+    try:
+        yield st
+    finally:
+        st.close()
+
+
 def _table(store: Store, name: str) -> Any:
     """An Ibis table: ``un_rollcalls`` and ``un_votes`` read the merged record (:func:`merged`);
-    any other name is the stored table (E009 naming how to load it when it is missing)."""
+    any other name is the stored table (E009 naming how to load it when it is missing). On
+    Spark the merged record is read from its Parquet snapshot
+    (:meth:`bilat.store.spark.SparkStore.votes_table`)."""
+    if _on_spark(store):
+        return store.votes_table(name)  # type: ignore[attr-defined]
     if name in ("un_rollcalls", "un_votes"):
         merged(store)
         return store.ibis.table(MERGED_ROLLCALLS if name == "un_rollcalls" else MERGED_VOTES)
@@ -547,6 +571,16 @@ _BITS = 16
 _MASK = (1 << _BITS) - 1
 
 
+def _slot_value(k: Any) -> Any:
+    """``2 ** (16·k)`` for k = 0…3 as a BIGINT: the unit of slot ``k`` in a packed sum.
+
+    Written as a CASE of BIGINT literals, not ``1 << 16k``: Spark types the literal ``1`` as a
+    32-bit INT and its shift wraps at 32 bits, so a shift is not portable across engines.
+    """
+    return k.cast("int64").cases(*((i, ibis.literal(1 << (_BITS * i), "int64"))
+                                   for i in range(4)))
+
+
 def _pair_counts(store: Store, *, pairs: Sequence[tuple[str, str]] | None, years: Any,
                  issue: str | None, by: str, body: str, important_only: bool,
                  ids: bool, anchor: str | None = None) -> Any:
@@ -567,10 +601,8 @@ def _pair_counts(store: Store, *, pairs: Sequence[tuple[str, str]] | None, years
     v = _recorded(store, states)
     ids_t = v.select("iso3").distinct().mutate(
         s=ibis.row_number().over(ibis.window(order_by="iso3")).cast("int32"))
-    one = ibis.literal(1, "int64")
     vs = v.join(ids_t, "iso3").select(
-        "vote_id", "iso3", "s", x=v.vote_num.cast("int64"),
-        pk=one << (v.vote_num.cast("int64") * _BITS),
+        "vote_id", "iso3", "s", x=v.vote_num.cast("int64"), pk=_slot_value(v.vote_num),
     )
     left = vs
     if anchor is not None:
@@ -592,16 +624,20 @@ def _pair_counts(store: Store, *, pairs: Sequence[tuple[str, str]] | None, years
         "n": j.count(),
         "pa": j.pa.sum(),
         "pb": j.pb.sum(),
-        "pd": (one << (e * _BITS)).sum(),
+        "pd": _slot_value(e).sum(),
     }
-    if ids:
-        aggs["vote_ids"] = j.vote_id.collect(order_by=j.vote_id)
+    spark = _on_spark(store)
+    if ids:  # Spark's collect_list has no order: affinity() sorts the ids afterwards
+        aggs["vote_ids"] = j.vote_id.collect() if spark else j.vote_id.collect(order_by=j.vote_id)
     g = j.group_by(["period", "sa", "sb"]).aggregate(**aggs)
 
     def slot(col: Any, k: int) -> Any:
         # DuckDB sums BIGINT into HUGEINT (Ibis believes int64, so a cast to int64 is dropped):
-        # go through uint64 to get plain 64-bit integers before unpacking.
-        return ((col.cast("uint64") >> (k * _BITS)) & _MASK).cast("int32")
+        # go through uint64 to get plain 64-bit integers before unpacking. Spark sums BIGINT
+        # into BIGINT and has no unsigned types; every packed sum stays below 2**63 (at most
+        # 32767 roll calls per group, top slot 2**48), so the signed value unpacks the same.
+        packed = col if spark else col.cast("uint64")
+        return ((packed >> (k * _BITS)) & _MASK).cast("int32")
 
     both = slot(g.pd, 3)
     t = g.mutate(
@@ -817,6 +853,8 @@ def _periods_frame(store: Store, rng: Any, issue: str | None, by: str, body: str
         n_without_vote=(j.modality == "without_vote").sum(),
         first_date=j.date.min(), last_date=j.date.max(),
     ).to_pandas()
+    for c in ("n_rollcalls", "n_modality", "n_without_vote"):  # NULL sums: NaN on any engine
+        agg[c] = pd.to_numeric(agg[c])
     known = agg["n_modality"] > 0
     agg["share_without_vote"] = np.where(
         known, agg["n_without_vote"] / agg["n_modality"].where(known, 1), np.nan
@@ -1000,6 +1038,8 @@ def affinity(
     t = _pair_counts(store, pairs=canon, years=rng, issue=issue, by=by, body=body,
                      important_only=important_only, ids=True)
     df = _tidy(_indices(t).to_pandas())
+    if _on_spark(store):  # Spark collects vote ids unordered: order them as DuckDB does
+        df["vote_ids"] = df["vote_ids"].map(lambda v: sorted(v) if v is not None else v)
     periods = _periods_frame(store, rng, issue, by, body, important_only)
     # every asked dyad gets every period of the data, with n = 0 where they share no vote
     frames = []
@@ -1021,7 +1061,8 @@ def affinity(
     out["note"] = _notes(out)
     out = out.merge(periods, on="period", how="left")
     if out["n"].sum() == 0 and len(periods) == 0:
-        raise _no_votes(store, _what(asked[0], rng, issue), body)
+        with _catalogue(store) as meta:
+            raise _no_votes(meta, _what(asked[0], rng, issue), body)
     out["low_n"] = out["n"] < min_n
     cols = ["dyad", "period", "a", "b", "n", "low_n", *shown, *COUNT_COLS[1:], "n_rollcalls",
             "n_without_vote", "share_without_vote", "first_date", "last_date", "note",
@@ -1040,7 +1081,8 @@ def affinity(
     order = {d: i for i, d in enumerate(dict.fromkeys(out["dyad"]))}
     out = out.sort_values("dyad", key=lambda s: s.map(order), kind="stable")
     res = out[cols].reset_index(drop=True)
-    res.attrs["warnings"] = coverage_warnings(store, rng, body)
+    with _catalogue(store) as meta:
+        res.attrs["warnings"] = coverage_warnings(meta, rng, body)
     return res
 
 

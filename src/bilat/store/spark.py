@@ -11,10 +11,18 @@ cluster, the part files must be readable by every executor at the same path (a s
 system, HDFS or object storage mounted at that path), e.g. by copying the store's ``.data``
 folder there.
 
-What runs on Spark: ``bilat events indicators`` (every period, direction, de-duplication mode
-and actor filter), through :func:`bilat.indicators.events.gdelt_indicators`. Steps that are
-DuckDB-only (the multi-source canonical view, coverage tables, ICEWS contacts, UN-vote indices
-computed in pandas) are refused with E801 naming the step. Needs the ``spark`` extra
+What runs on Spark:
+
+- ``bilat events indicators`` (every period, direction, de-duplication mode and actor filter),
+  through :func:`bilat.indicators.events.gdelt_indicators`;
+- ``bilat votes affinity`` (every index, ``--by year|session|issue|period``, reference dyads,
+  issue and important-vote filters), through :func:`bilat.indicators.votes.affinity`: the
+  vote-level self-join and the 3 × 3 counts are the same Ibis expressions, run by Spark over a
+  Parquet snapshot of the merged UN-vote record (:meth:`SparkStore.votes_snapshot`); the
+  coverage warnings are read from the catalogue store.
+
+Steps that are DuckDB-only (the multi-source canonical view, coverage tables, ICEWS contacts,
+the all-pairs vote matrices) are refused with E801 naming the step. Needs the ``spark`` extra
 (``pip install 'bilat[spark]'``) and a Java runtime (17 or newer).
 """
 
@@ -85,6 +93,7 @@ class SparkStore:
     _session: Any = None
     _ibis: Any = None
     _tables: dict[str, Any] = field(default_factory=dict)
+    _snapshot: dict[str, Path] | None = None
 
     # ------------------------------------------------------------------ session
     @property
@@ -151,6 +160,80 @@ class SparkStore:
             raise error("E804", path=missing[0], count=len(missing))
         return files
 
+    def catalogue_store(self) -> Any:
+        """The catalogue store opened read-only (E009 when there is none): it answers the
+        metadata questions (coverage, which years are held) that do not scan events."""
+        from bilat.store import open_store
+
+        if not self.catalogue.exists():
+            raise error("E009", name="un_votes",
+                        next_step=f"bilat --store {self.catalogue} fetch unvotes` (no store at "
+                        f"{self.catalogue}; name one with pyspark://…?store=PATH")
+        return open_store(self.catalogue, read_only=True)
+
+    def votes_snapshot(self) -> dict[str, Path]:
+        """Parquet snapshots of the merged UN-vote record (``un_votes``, ``un_rollcalls``)
+        that Spark reads, written once per state of the store.
+
+        The merged record (:func:`bilat.indicators.votes.merged`: unvotes/Voeten and the UN
+        Digital Library scrape, each roll call once) is built by DuckDB from the catalogue and
+        written to ``<store>.data/spark/votes-<key>/`` (a temporary folder when the store's
+        folder cannot be written), ``key`` being a hash of the store's ingest log, so a new
+        fetch gives a new snapshot and an unchanged store reuses it. The folder is written
+        under a temporary name and renamed, so a crash never leaves half a snapshot. On a
+        cluster, that folder must be readable by every executor (as the event parts are).
+        """
+        import hashlib
+        import tempfile
+
+        from bilat.indicators import votes as V
+
+        if self._snapshot is not None:
+            return self._snapshot
+        st = self.catalogue_store()
+        try:
+            V.merged(st)
+            key = hashlib.sha256(repr(V._signature(st)).encode()).hexdigest()[:16]
+            base = st.data_dir / "spark"
+            try:
+                base.mkdir(parents=True, exist_ok=True)
+                writable = os.access(base, os.W_OK)
+            except OSError:
+                writable = False
+            if not writable:
+                base = Path(tempfile.gettempdir()) / "bilat-spark"
+                base.mkdir(parents=True, exist_ok=True)
+            folder = base / f"votes-{key}"
+            files = {"un_votes": folder / "un_votes.parquet",
+                     "un_rollcalls": folder / "un_rollcalls.parquet"}
+            if not all(f.is_file() for f in files.values()):
+                tmp = Path(tempfile.mkdtemp(prefix=f".votes-{key}-", dir=base))
+                for name, table in (("un_votes", V.MERGED_VOTES),
+                                    ("un_rollcalls", V.MERGED_ROLLCALLS)):
+                    target = str(tmp / f"{name}.parquet").replace("'", "''")
+                    st.con.execute(f"COPY (SELECT * FROM {table}) TO '{target}' "
+                                   "(FORMAT parquet)")
+                try:
+                    tmp.rename(folder)
+                except OSError:  # another process wrote the same snapshot first
+                    shutil.rmtree(tmp, ignore_errors=True)
+        finally:
+            st.close()
+        self._snapshot = files
+        return files
+
+    def votes_table(self, name: str) -> Any:
+        """The Ibis table ``un_votes`` or ``un_rollcalls`` on Spark (the merged record, from
+        :meth:`votes_snapshot`); any other name is E801."""
+        if name not in ("un_votes", "un_rollcalls"):
+            raise error("E801", step=f"table {name!r}")
+        if name not in self._tables:
+            view = f"bilat_{name}"
+            self.session.read.parquet(str(self.votes_snapshot()[name])) \
+                .createOrReplaceTempView(view)
+            self._tables[name] = self.ibis.table(view)
+        return self._tables[name]
+
     def table(self, name: str = "gdelt_events") -> Any:
         """The Ibis table ``name`` on Spark (``gdelt_events``: the store's event parts)."""
         if name != "gdelt_events":
@@ -190,6 +273,7 @@ class SparkStore:
             self._session = None
             self._ibis = None
             self._tables.clear()
+            self._snapshot = None
 
     def __enter__(self) -> SparkStore:
         return self
