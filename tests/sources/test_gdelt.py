@@ -710,7 +710,8 @@ def test_full_disk_is_e019_and_nothing_is_half_written(tmp_path: Path,
     def full(*_a: object, **_k: object) -> None:
         raise duckdb.IOException('Could not write file "x.parquet": No space left on device')
 
-    monkeypatch.setattr(gdelt, "_summarise", full)
+    # the volume write inside the transaction that registers the part
+    monkeypatch.setattr(gdelt, "_summarise_staged", full)
     with open_store(path) as st:
         with pytest.raises(BilatError) as exc:
             gdelt.ingest(st, [V2])

@@ -54,6 +54,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 import uuid
 import zipfile
 from collections import Counter
@@ -152,6 +153,23 @@ LAYOUTS: dict[int, Layout] = {
 ON_BAD_ROWS = ("fail", "skip", "quarantine")
 _KIND = "gdelt"
 
+#: Wall seconds per ingest stage, added up while this is a dict (``benchmarks/bench_ingest.py``
+#: sets it to ``{}`` to show where an ingest's time goes); ``None``: not measured.
+STAGE_TIMES: dict[str, float] | None = None
+
+
+@contextlib.contextmanager
+def _timed(stage: str) -> Iterator[None]:
+    """Add the wall time of the block to :data:`STAGE_TIMES` under ``stage`` (when measuring)."""
+    if STAGE_TIMES is None:
+        yield
+        return
+    t = time.perf_counter()
+    try:
+        yield
+    finally:
+        STAGE_TIMES[stage] = STAGE_TIMES.get(stage, 0.0) + time.perf_counter() - t
+
 
 def detect_layout(n_fields: int) -> Layout | None:
     """The layout with this many fields (57, 58 or 61), else ``None``."""
@@ -178,11 +196,11 @@ def read_gdelt(path: str | Path) -> pd.DataFrame:
         with _opened(Path(path)) as members:
             prepared = []
             for m in members:
-                csv_path, cr_bad = _normalise_cr(m.csv_path, tmp) if m.has_cr \
-                    else (m.csv_path, [])
+                csv_path, cr_bad, lines = _normalise_cr(m.csv_path, tmp) if m.has_cr \
+                    else (m.csv_path, [], m.lines)
                 prepared.append(_Prepared(Path(path), csv_path, m.key, m.sha256,
-                                          *_sniff(csv_path, Path(path)), cr_bad))
-            parts, _bad = _parse(con, prepared, "fail", tmp)
+                                          *_sniff(csv_path, Path(path)), cr_bad, lines))
+            parts, _bad, _written = _parse(con, prepared, "fail", tmp, ordered=True)
             cols = ", ".join(f'"{c}"' for c in STORE_COLUMNS)
             if not parts:
                 return pd.DataFrame(columns=STORE_COLUMNS)
@@ -245,6 +263,10 @@ class _Prepared:
     layout: Layout
     first_line: str
     cr_bad: list[tuple[int, str]] = field(default_factory=list)
+    #: physical lines of ``csv_path`` (blank ones included; -1: not counted): every line is
+    #: stored, reported bad, removed by the domain check or blank, so a file whose stored and
+    #: reported rows add up to its lines has nothing else to look for
+    lines: int = -1
 
 
 ProgressCallback = Callable[[str, int, int], None]
@@ -304,7 +326,8 @@ def _ingest(store: Store, files: list[Path], on_bad_rows: str,
             batch_bytes: int) -> IngestReport:
     _ensure_tables(store)
     _remove_orphans(store)
-    hashes = _plain_hashes(files)
+    with _timed("hash files (SHA-256)"):
+        hashes = _plain_hashes(files)
     report = IngestReport(on_bad_rows=on_bad_rows)
     seen: set[tuple[str, str]] = set()
     stored = _stored_contents(store)  # and the files met earlier in this call
@@ -333,11 +356,12 @@ def _ingest(store: Store, files: list[Path], on_bad_rows: str,
                     report.files.append(FileResult(
                         key, "already", reason=f"same content already stored as {same}"))
                 else:
-                    csv_path, cr_bad = _normalise_cr(m.csv_path, work) if m.has_cr \
-                        else (m.csv_path, [])
+                    csv_path, cr_bad, lines = _normalise_cr(m.csv_path, work) if m.has_cr \
+                        else (m.csv_path, [], m.lines)
                     shown = path if len(members) == 1 else Path(f"{path}!{key}")
                     layout, first = _sniff(csv_path, shown, on_bad_rows)
-                    batch.append(_Prepared(shown, csv_path, key, sha, layout, first, cr_bad))
+                    batch.append(_Prepared(shown, csv_path, key, sha, layout, first, cr_bad,
+                                           lines))
                     batch_size += csv_path.stat().st_size
                 seen.add((key, sha))
                 stored.setdefault(sha, key)
@@ -366,38 +390,41 @@ def _ingest_batch(
     store: Store, batch: list[_Prepared], on_bad_rows: str, report: IngestReport,
     source: str | None, progress: ProgressCallback | None = None,
 ) -> None:
-    """Parse a batch straight to Parquet (one pass), then register it in one transaction."""
+    """Parse a batch straight to Parquet (one pass, checks included), summarise each part in
+    one scan, then register parts, summaries and log in one transaction."""
     con = store.con
     folder = store.data_dir / "gdelt"
     folder.mkdir(parents=True, exist_ok=True)
     tmps: list[Path] = []
     finals: list[Path] = []
+    tags: list[str] = []
     try:
-        tmps, bad = _parse(con, batch, on_bad_rows, folder)
+        with _timed("parse COPY (checks in the same pass)"):
+            tmps, bad, written = _parse(con, batch, on_bad_rows, folder)
+        dups: dict[str, tuple[int, int]] = {}
         if tmps:
-            tmps, dups = _dedupe(store, batch, tmps, folder)
-        else:
-            dups = {}
-        counts: dict[str, int] = {}
-        if tmps:
-            counts = dict(con.execute(
-                f"SELECT source_file, count(*) FROM read_parquet({_globs(tmps)}) "
-                "GROUP BY source_file").fetchall())
+            with _timed("identity dedupe"):
+                tmps, dups = _dedupe(store, batch, tmps, folder)
+        counts = {k: n - sum(dups.get(k, (0, 0))) for k, n in written.items()}
         bad_counts: dict[str, int] = {}
         for b in bad:
             bad_counts[b[0]] = bad_counts.get(b[0], 0) + 1
         stamp = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
         rows_of = []
         for tmp in list(tmps):
-            n = int(con.execute(f"SELECT count(*) FROM read_parquet({_globs([tmp])})")
-                    .fetchall()[0][0])
+            n = int(con.execute("SELECT coalesce(sum(num_rows), 0) FROM "
+                                f"parquet_file_metadata({_files([tmp])})").fetchall()[0][0])
             if n == 0:  # every row of this layout was set aside: nothing to register
                 _rm(tmp)
                 tmps.remove(tmp)
                 continue
             rows_of.append(n)
             finals.append(folder / f"part-{stamp}-{len(finals)}")
-        with store.transaction():
+        with _timed("dyad-day + volume sums (one scan per part)"):
+            for tmp, final in zip(tmps, finals, strict=True):
+                tags.append(final.name)
+                dyad_day.stage_gdelt(con, f"read_parquet({_files([tmp])})", final.name)
+        with _timed("transaction (register, write sums, commit)"), store.transaction():
             now = datetime.now(UTC).replace(tzinfo=None)
             for tmp, final, n in zip(tmps, finals, rows_of, strict=True):
                 os.replace(tmp, final)
@@ -405,8 +432,9 @@ def _ingest_batch(
                             [final.name, n, len(batch), now])
                 con.executemany("INSERT INTO gdelt_part_files VALUES (?, ?, ?)",
                                 [(final.name, p.key, p.sha256) for p in batch])
-                _summarise(con, final)
-                dyad_day.summarise_gdelt_part(con, final)  # dyad-day sums, same transaction
+                _summarise_staged(con, final.name, dyad_day.staged_gdelt_volume(final.name))
+                # the dyad-day cells staged for this part, written in the same transaction
+                dyad_day.summarise_gdelt_part(con, final)
             if on_bad_rows == "quarantine" and bad:
                 con.execute(_BAD_ROWS_DDL)
                 now_ = datetime.now(UTC).replace(tzinfo=None)
@@ -427,6 +455,9 @@ def _ingest_batch(
     finally:
         for t in tmps:
             _rm(t)
+        for tag in tags:
+            with contextlib.suppress(Exception):
+                dyad_day.drop_staged_gdelt(con, tag)
     for p in batch:
         skipped = bad_counts.get(p.key, 0)
         same, changed = dups.get(p.key, (0, 0))
@@ -457,26 +488,32 @@ def _dedupe(store: Store, batch: list[_Prepared], parts: list[Path], folder: Pat
     Returns the parts (rewritten as one when anything was dropped) and, per file, the rows
     dropped as (same content as the kept row, other content). A complete file re-downloaded
     after a partial one, or an overlapping ``(1)`` copy, so adds only its new events.
+    The stored events are only read where their GLOBALEVENTID range (Parquet statistics)
+    meets the batch's, so new events with new ids cost no scan of the store.
     """
     con = store.con
     src = f"read_parquet({_files(parts)})"
     ident = ", ".join(f'"{c}"' for c in _IDENTITY)
-    in_batch = con.execute(f"SELECT count(*) - count(DISTINCT ({ident})) FROM {src}"
-                           ).fetchall()[0][0]
+    in_batch, lo, hi = con.execute(
+        "SELECT coalesce(sum(n - d), 0), min(lo), max(hi) FROM (SELECT count(*) AS n, "
+        "count(DISTINCT GLOBALEVENTID) AS d, min(GLOBALEVENTID) AS lo, "
+        f"max(GLOBALEVENTID) AS hi FROM {src} GROUP BY gdelt_version)").fetchall()[0]
     stored = _stored_view(store)
     in_store = 0
-    if stored is not None:
+    if stored is not None and lo is not None:
         in_store = con.execute(
-            f"SELECT count(*) FROM {src} n SEMI JOIN (SELECT {ident} FROM {stored}) s "
-            f"USING ({ident})").fetchall()[0][0]
+            f"SELECT count(*) FROM {src} n SEMI JOIN (SELECT {ident} FROM {stored} "
+            f"WHERE GLOBALEVENTID BETWEEN {int(lo)} AND {int(hi)}) s USING ({ident})"
+        ).fetchall()[0][0]
     if not in_batch and not in_store:
         return parts, {}
     cols = [c for c in STORE_COLUMNS if c != "source_file"]
     h = "hash(" + ", ".join(f'"{c}"' for c in cols) + ")"
     order = "CASE source_file " + " ".join(
         f"WHEN '{_sql_str(p.key)}' THEN {i}" for i, p in enumerate(batch)) + " END"
-    stored_h = (f"SELECT {ident}, any_value({h}) AS __sh FROM {stored} GROUP BY ALL"
-                if stored is not None else
+    stored_h = (f"SELECT {ident}, any_value({h}) AS __sh FROM {stored} WHERE "
+                f"GLOBALEVENTID BETWEEN {int(lo)} AND {int(hi)} GROUP BY ALL"
+                if stored is not None and in_store else
                 f"SELECT {ident}, NULL::UBIGINT AS __sh FROM {src} WHERE FALSE")
     ranked = f"""(SELECT n.*, s.__sh,
             row_number() OVER w AS __rn, first_value(n.__h) OVER w AS __fh
@@ -520,16 +557,41 @@ _READ_OPTS = (
     "new_line='\\n', store_rejects=true, rejects_table='__rej', rejects_scan='__rejscan', "
     "filename=true, max_line_size=4000000"
 )
-# One Parquet file per DuckDB thread, written in parallel (measured ~20% faster than one file).
-_PARQUET = ("(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE 262144, "
-            "PER_THREAD_OUTPUT true)")
+#: Parquet writer options of every part the ingest writes: zstd level 1, one file per DuckDB
+#: thread, written in parallel (measured ~20% faster than one file).
+PARQUET_OPTIONS: str = ("(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, "
+                        "ROW_GROUP_SIZE 262144, PER_THREAD_OUTPUT true)")
+_PARQUET = PARQUET_OPTIONS
+#: DuckDB settings the ingest's parse COPY runs under (restored afterwards): the parts are
+#: unordered sets of rows, so DuckDB need not keep the files' row order while writing them.
+COPY_SETTINGS: tuple[str, ...] = ("SET preserve_insertion_order = false",)
 
 
-def _parse(con: Any, batch: list[_Prepared], on_bad_rows: str, folder: Path
-           ) -> tuple[list[Path], list[_Bad]]:
+@contextlib.contextmanager
+def _copy_settings(con: Any, ordered: bool = False) -> Iterator[None]:
+    """Run the block under :data:`COPY_SETTINGS` (unless ``ordered``), then restore them."""
+    if ordered:
+        yield
+        return
+    names = [s.split()[1] for s in COPY_SETTINGS]
+    before = {n: con.execute(f"SELECT current_setting('{n}')").fetchall()[0][0] for n in names}
+    try:
+        for s in COPY_SETTINGS:
+            con.execute(s)
+        yield
+    finally:
+        for n, v in before.items():
+            con.execute(f"SET {n} = {v!r}" if isinstance(v, str) else f"SET {n} = {v}")
+
+
+def _parse(con: Any, batch: list[_Prepared], on_bad_rows: str, folder: Path,
+           ordered: bool = False) -> tuple[list[Path], list[_Bad], dict[str, int]]:
     """Parse a batch into temporary Parquet folders (``*.tmp`` in ``folder``) holding the
-    good rows; return them and the bad rows (file, line, reason, raw line, error). In ``fail``
-    mode the first bad row (by file order, line) is raised and nothing is kept."""
+    good rows, in one pass per layout: the domain checks run inside the COPY that writes the
+    Parquet (rows out of the domain are never written). Return the parts, the bad rows (file,
+    line, reason, raw line, error) and the rows written per file. In ``fail`` mode the first
+    bad row (by file order, line) is raised and nothing is kept. ``ordered``: keep the files'
+    row order (for :func:`read_gdelt`)."""
     by_layout: dict[int, list[_Prepared]] = {}
     for p in batch:
         by_layout.setdefault(p.layout.n_fields, []).append(p)
@@ -539,10 +601,17 @@ def _parse(con: Any, batch: list[_Prepared], on_bad_rows: str, folder: Path
         for line, raw in p.cr_bad:
             err = error("E117", path=p.original, line=line)
             bad.append((p.key, line, err.message, raw, err))
+    latest = _latest_added()
     try:
-        for n_fields, group in by_layout.items():
-            bad += _load_group(con, LAYOUTS[n_fields], group, folder, parts)
-        bad += _check_values(con, batch, parts, {(b[0], b[1]) for b in bad})
+        with _copy_settings(con, ordered):
+            for n_fields, group in by_layout.items():
+                bad += _load_group(con, LAYOUTS[n_fields], group, folder, parts, latest=latest)
+        written: dict[str, int] = {}
+        if parts:
+            written = {k: int(n) for k, n in con.execute(
+                f"SELECT source_file, count(*) FROM read_parquet({_files(parts)}) "
+                "GROUP BY ALL").fetchall()}
+        bad += _check_values(batch, written, bad, latest)
         if bad:
             order = [p.key for p in batch]
             bad.sort(key=lambda b: (order.index(b[0]), b[1]))
@@ -552,14 +621,18 @@ def _parse(con: Any, batch: list[_Prepared], on_bad_rows: str, folder: Path
         for part in parts:
             _rm(part)
         raise
-    return parts, bad
+    return parts, bad, written
 
 
 def _load_group(con: Any, layout: Layout, group: list[_Prepared], folder: Path,
-                parts: list[Path], lines: list[int] | None = None) -> list[_Bad]:
-    """Write one layout's files to a temporary Parquet file (appended to ``parts``); return the
-    rows DuckDB rejected as bad-row records. ``lines`` maps line numbers of a single shadow
-    file (rows of a sibling layout) back to its original file."""
+                parts: list[Path], lines: list[int] | None = None,
+                latest: int | None = None) -> list[_Bad]:
+    """Write one layout's files to a temporary Parquet file (appended to ``parts``) in one
+    COPY that also applies the domain checks (:func:`_bad_values_sql`: rows out of the domain
+    are not written; :func:`_check_values` names their lines); return the rows DuckDB
+    rejected as bad-row records. ``lines`` maps line numbers of a single shadow file (rows of
+    a sibling layout) back to its original file."""
+    latest = _latest_added() if latest is None else latest
     key_of = {str(p.csv_path): p for p in group}
     files = _sql_list([p.csv_path for p in group])
     read_cols = "{" + ", ".join(f"'{c}': '{_read_type(c)}'" for c in layout.fields) + "}"
@@ -581,10 +654,11 @@ def _load_group(con: Any, layout: Layout, group: list[_Prepared], folder: Path,
     part = folder / f"{uuid.uuid4().hex}.tmp"
     parts.append(part)
     con.execute(
-        f"COPY (SELECT {', '.join(select)} FROM read_csv({files}, columns={read_cols}, "
-        f"{_READ_OPTS})) TO '{_sql_str(part)}' {_PARQUET}"
+        f"COPY (SELECT * FROM (SELECT {', '.join(select)} FROM read_csv({files}, "
+        f"columns={read_cols}, {_READ_OPTS})) WHERE NOT {_bad_values_sql(latest, layout.version)}"
+        f") TO '{_sql_str(part)}' {_PARQUET}"
     )
-    if not _part_files(part):  # every row was rejected: no data file written
+    if not _part_files(part):  # every row was set aside: no data file written
         parts.remove(part)
         _rm(part)
     rejects = con.execute(
@@ -627,7 +701,7 @@ def _load_group(con: Any, layout: Layout, group: list[_Prepared], folder: Path,
                 path.write_text("".join(r[2] + "\n" for r in items), encoding="utf-8")
                 shadow = _Prepared(p.original, path, p.key, p.sha256, LAYOUTS[found], "")
                 out += _load_group(con, LAYOUTS[found], [shadow], folder, parts,
-                                   [r[1] for r in items])
+                                   [r[1] for r in items], latest)
     return out
 
 
@@ -649,8 +723,8 @@ def _strict_int(c: str) -> str:
 
 
 #: The field's domain per column, from the GDELT codebooks: (low, high, required).
-#: Dates (SQLDATE, DATEADDED) are checked apart: a real calendar date, SQLDATE no later than
-#: the day after the row was added, DATEADDED no later than tomorrow.
+#: Dates (SQLDATE, DATEADDED) are checked apart: a real calendar date from 1900, SQLDATE no
+#: later than the day after the row was added, DATEADDED no later than tomorrow.
 DOMAINS: dict[str, tuple[float, float, bool]] = {
     "GLOBALEVENTID": (1, 2**63 - 1, True),
     "MonthYear": (0, 999912, False),
@@ -673,24 +747,48 @@ def _latest_added() -> int:
     return int(f"{datetime.now(UTC).date() + timedelta(days=1):%Y%m%d}")
 
 
-def _bad_values_sql(latest: int) -> str:
-    """SQL predicate: the row is out of the field's domain (same rules as :func:`_row_problem`)."""
+def _ymd_ok_sql(x: str) -> str:
+    """SQL: integer ``x`` is a real calendar date YYYYMMDD from 1900 on (integer arithmetic,
+    no string formatting; the twin of :func:`_ymd`)."""
+    y, m, d = f"({x} // 10000)", f"({x} // 100 % 100)", f"({x} % 100)"
+    leap = f"({y} % 4 = 0 AND ({y} % 100 <> 0 OR {y} % 400 = 0))"
+    last = (f"CASE WHEN {m} = 2 THEN CASE WHEN {leap} THEN 29 ELSE 28 END "
+            f"WHEN {m} IN (4, 6, 9, 11) THEN 30 ELSE 31 END")
+    return (f"({x} BETWEEN 19000101 AND 99991231 AND {m} BETWEEN 1 AND 12 "
+            f"AND {d} BETWEEN 1 AND {last})")
+
+
+def _next_day_sql(x: str) -> str:
+    """SQL: the day after valid date ``x`` (YYYYMMDD integer), as YYYYMMDD."""
+    y, m = f"({x} // 10000)", f"({x} // 100 % 100)"
+    return (f"CASE WHEN {_ymd_ok_sql(f'({x} + 1)')} THEN {x} + 1 "
+            f"WHEN {m} < 12 THEN {y} * 10000 + ({m} + 1) * 100 + 1 "
+            f"ELSE ({y} + 1) * 10000 + 101 END")
+
+
+def _bad_values_sql(latest: int, version: int | None = None) -> str:
+    """SQL predicate: the row is out of the field's domain (same rules as
+    :func:`_row_problem`). ``version``: the rows' GDELT version when known (a shorter test)."""
     terms = []
     for c, (lo, hi, required) in DOMAINS.items():
-        terms.append(f'"{c}" IS NULL' if required else "FALSE")
-        terms.append(f'(isnan("{c}"::DOUBLE) OR "{c}" < {lo} OR "{c}" > {hi})')
-    sql_day = "try_strptime(SQLDATE::VARCHAR, '%Y%m%d')"
-    added_day = "try_strptime(left(DATEADDED::VARCHAR, 8), '%Y%m%d')"
-    terms += [
-        "SQLDATE IS NULL", "SQLDATE < 19000101", f"{sql_day} IS NULL",
-        "DATEADDED IS NULL",
-        "(gdelt_version = 2 AND (DATEADDED < 19000101000000 OR "
-        "try_strptime(DATEADDED::VARCHAR, '%Y%m%d%H%M%S') IS NULL))",
-        "(gdelt_version = 1 AND (DATEADDED < 19000101 OR "
-        "try_strptime(DATEADDED::VARCHAR, '%Y%m%d') IS NULL))",
-        f"left(DATEADDED::VARCHAR, 8)::BIGINT > {latest}",
-        f"{sql_day} > {added_day} + INTERVAL 1 DAY",
-    ]
+        if required:
+            terms.append(f'"{c}" IS NULL')
+        if column_type(c) == "DOUBLE":
+            terms.append(f'(isnan("{c}") OR "{c}" < {lo} OR "{c}" > {hi})')
+        else:
+            terms.append(f'("{c}" < {lo} OR "{c}" > {hi})')
+    added_day = {2: "(DATEADDED // 1000000)", 1: "DATEADDED"}
+    time_ok = ("(DATEADDED // 10000 % 100 <= 23 AND DATEADDED // 100 % 100 <= 59 "
+               "AND DATEADDED % 100 <= 59)")
+    day_terms = {v: f"(NOT {_ymd_ok_sql(added_day[v])}" + (f" OR NOT {time_ok}" if v == 2
+                                                            else "")
+                 + f" OR {added_day[v]} > {latest}"
+                 f" OR SQLDATE > {_next_day_sql(added_day[v])})" for v in (1, 2)}
+    terms += ["SQLDATE IS NULL", f"NOT {_ymd_ok_sql('SQLDATE')}", "DATEADDED IS NULL"]
+    if version in (1, 2):
+        terms.append(day_terms[version])
+    else:
+        terms.append(f"CASE WHEN gdelt_version = 2 THEN {day_terms[2]} ELSE {day_terms[1]} END")
     return "coalesce(" + " OR ".join(terms) + ", FALSE)"
 
 
@@ -708,13 +806,24 @@ def _int_value(text: str, bits: int) -> int | None | bool:
     return v
 
 
-def _day(value: int, fmt: str) -> datetime | None:
-    text = str(value)
+def _ymd(value: int) -> date | None:
+    """A YYYYMMDD integer as a date from 1900 on, else ``None`` (the twin of
+    :func:`_ymd_ok_sql`)."""
+    if not 19000101 <= value <= 99991231:
+        return None
     try:
-        d = datetime.strptime(text if fmt == "%Y%m%d" else text[:14], fmt)
+        return date(value // 10000, value // 100 % 100, value % 100)
     except ValueError:
         return None
-    return d if d.year >= 1900 else None
+
+
+def _added_ok(value: int, version: int) -> bool:
+    """DATEADDED is a real day (and, in 2.0, a real time of day HHMMSS)."""
+    if version == 1:
+        return _ymd(value) is not None
+    hms = value % 1000000
+    return (_ymd(value // 1000000) is not None and hms // 10000 <= 23
+            and hms // 100 % 100 <= 59 and hms % 100 <= 59)
 
 
 def _row_problem(p: _Prepared, line: int, fields: list[str], layout: Layout,
@@ -749,69 +858,64 @@ def _row_problem(p: _Prepared, line: int, fields: list[str], layout: Layout,
             return error("E118", path=p.original, line=line, column=c, value=row.get(c, ""),
                          domain=f"{lo:g} to {hi:g}" if hi < 2**31 - 1 else f"at least {lo:g}")
     sqldate, added = values.get("SQLDATE"), values.get("DATEADDED")
-    if sqldate is None or _day(sqldate, "%Y%m%d") is None:
+    if sqldate is None or _ymd(sqldate) is None:
         return error("E102", path=p.original, line=line, value=row.get("SQLDATE", ""),
                      column="SQLDATE", expected="a real date YYYYMMDD")
-    fmt = "%Y%m%d%H%M%S" if layout.version == 2 else "%Y%m%d"
-    if added is None or _day(added, fmt) is None:
+    if added is None or not _added_ok(added, layout.version):
         return error("E102", path=p.original, line=line, value=row.get("DATEADDED", ""),
                      column="DATEADDED",
                      expected="YYYYMMDDHHMMSS" if layout.version == 2 else "YYYYMMDD")
-    added_day = int(str(added)[:8])
+    added_day = added // 1000000 if layout.version == 2 else added
     if added_day > latest:
         return error("E119", path=p.original, line=line, column="DATEADDED",
                      value=row["DATEADDED"], limit=f"tomorrow ({latest})")
-    if _day(sqldate, "%Y%m%d") > _day(added_day, "%Y%m%d") + timedelta(days=1):
+    if _ymd(sqldate) > _ymd(added_day) + timedelta(days=1):
         return error("E119", path=p.original, line=line, column="SQLDATE", value=sqldate,
                      limit=f"the day after the row was added (DATEADDED {row['DATEADDED']})")
     return None
 
 
-def _check_values(con: Any, batch: list[_Prepared], parts: list[Path],
-                  reported: set[tuple[str, int]]) -> list[_Bad]:
-    """Rows that parsed but are out of the field's domain (:data:`DOMAINS`, dates): removed
-    from the Parquet parts, and reported with their line (found by reading the file again;
-    rows already ``reported`` by the reader are not reported twice)."""
-    if not parts:
-        return []
-    latest = _latest_added()
-    where = _bad_values_sql(latest)
-    counts = dict(con.execute(
-        f"SELECT source_file, count(*) FROM read_parquet({_files(parts)}) WHERE {where} "
-        "GROUP BY ALL").fetchall())
-    if not counts:
-        return []
-    for part in parts:  # rewrite only the parts that hold bad rows (rare)
-        src = f"read_parquet({_files([part])})"
-        if con.execute(f"SELECT count(*) FROM {src} WHERE {where}").fetchall()[0][0]:
-            clean = part.with_name(part.name.replace(".tmp", "-clean.tmp"))
-            con.execute(f"COPY (SELECT * FROM {src} WHERE NOT {where}) "
-                        f"TO '{_sql_str(clean)}' {_PARQUET}")
-            _rm(part)
-            os.replace(clean, part)
+def _check_values(batch: list[_Prepared], written: dict[str, int], reported: list[_Bad],
+                  latest: int) -> list[_Bad]:
+    """Name the rows the parse COPY left out as out of the field's domain (:data:`DOMAINS`,
+    dates), with their lines. Every line of a file is written, reported by the reader,
+    left out by the domain check or blank: only a file whose written and reported rows fall
+    short of its lines is read again (in Python, :func:`_row_problem` on each line not
+    reported yet)."""
+    seen: dict[str, set[int]] = {}
+    for b in reported:
+        seen.setdefault(b[0], set()).add(b[1])
     out: list[_Bad] = []
     for p in batch:
-        want = counts.get(p.key, 0)
-        if not want:
+        done = seen.get(p.key, set())
+        if p.lines >= 0 and written.get(p.key, 0) + len(done) >= p.lines:
             continue
-        found = 0
+        found, blank, n = 0, 0, 0
+        errs: list[_Bad] = []
         with p.csv_path.open("rb") as fh:
             for i, raw in enumerate(fh, start=1):
-                if (p.key, i) in reported:
+                n = i
+                if i in done:
                     continue
                 text = raw.rstrip(b"\n").decode("utf-8", errors="replace")
+                if not text:
+                    blank += 1
+                    continue
                 fields = text.split("\t")
                 layout = LAYOUTS.get(len(fields))
-                if not text or layout is None or layout.version != p.layout.version:
+                if layout is None or layout.version != p.layout.version:
                     continue
                 try:
                     err = _row_problem(p, i, fields, layout, latest)
                 except ValueError:  # a number DuckDB read but Python cannot: not our row
                     continue
                 if err is not None:
-                    out.append((p.key, i, err.message, text, err))
+                    errs.append((p.key, i, err.message, text, err))
                     found += 1
-        for _ in range(want - found):  # should not happen: keep the count honest
+        out += errs
+        lines = p.lines if p.lines >= 0 else n
+        missing = lines - blank - len(done) - written.get(p.key, 0) - found
+        for _ in range(missing):  # should not happen: keep the count honest
             err = error("E118", path=p.original, line=None, column="(row)", value="",
                         domain="the GDELT codebook's")
             out.append((p.key, 0, err.message, "", err))
@@ -892,6 +996,7 @@ class _Member:
     key: str            #: upstream name of the CSV (zipped and plain copies match)
     sha256: str         #: hash of the CSV bytes
     has_cr: bool        #: holds a carriage return (CRLF, CR line ends or a stray CR)
+    lines: int = -1     #: physical lines (blank ones included); -1: not counted
 
 
 def _skip_member(name: str) -> bool:
@@ -909,8 +1014,8 @@ def _opened(path: Path, sha256: str | None = None) -> Iterator[list[_Member]]:
     if not path.is_file():
         raise error("E110", path=path)
     if path.suffix.lower() != ".zip":
-        digest, has_cr = sha256 if isinstance(sha256, tuple) else _digest(path)
-        yield [_Member(path, path.name, digest, has_cr)]
+        digest, has_cr, lines = sha256 if isinstance(sha256, tuple) else _digest(path)
+        yield [_Member(path, path.name, digest, has_cr, lines)]
         return
     tmp = tempfile.mkdtemp(prefix="bilat-gdelt-")
     try:
@@ -928,12 +1033,16 @@ def _opened(path: Path, sha256: str | None = None) -> Iterator[list[_Member]]:
                     target.parent.mkdir()
                     digest = hashlib.sha256()
                     has_cr = False
+                    lines, last = 0, b"\n"
                     with zf.open(member) as src, target.open("wb") as dst:
                         while chunk := src.read(4 * 2**20):
                             digest.update(chunk)
                             has_cr = has_cr or b"\r" in chunk
+                            lines += chunk.count(b"\n")
+                            last = chunk[-1:]
                             dst.write(chunk)
-                    out.append(_Member(target, name, digest.hexdigest(), has_cr))
+                    out.append(_Member(target, name, digest.hexdigest(), has_cr,
+                                       lines + (last != b"\n")))
         except BilatError:
             raise
         except OSError as exc:
@@ -947,23 +1056,29 @@ def _opened(path: Path, sha256: str | None = None) -> Iterator[list[_Member]]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _normalise_cr(src: Path, folder: Path) -> tuple[Path, list[tuple[int, str]]]:
+def _normalise_cr(src: Path, folder: Path) -> tuple[Path, list[tuple[int, str]], int]:
     """A copy of ``src`` with LF line ends, and the rows set aside for a stray CR.
 
     CRLF line ends are read as LF; a file with CR line ends only (no LF in its first MiB) is
     read with CR as the line end. A CR left inside a row (it would split a field, or join two
     rows) sets that row aside: its line becomes empty in the copy so that every other row
-    keeps its physical line number. Returns the copy and ``(line, raw text)`` of those rows.
+    keeps its physical line number. Returns the copy, ``(line, raw text)`` of those rows and
+    the copy's physical line count.
     """
     out = folder / f"{uuid.uuid4().hex}-{src.name}"
     bad: list[tuple[int, str]] = []
+    lines = 0
     with src.open("rb") as fh, out.open("wb") as dst:
         head = fh.read(1 << 20)
         fh.seek(0)
         if b"\n" not in head and b"\r" in head:
+            last = b"\n"
             while chunk := fh.read(1 << 22):
-                dst.write(chunk.replace(b"\r", b"\n"))
-            return out, bad
+                chunk = chunk.replace(b"\r", b"\n")
+                lines += chunk.count(b"\n")
+                last = chunk[-1:]
+                dst.write(chunk)
+            return out, bad, lines + (last != b"\n")
         for i, raw in enumerate(fh, start=1):
             body = raw[:-1] if raw.endswith(b"\n") else raw
             if body.endswith(b"\r"):
@@ -972,11 +1087,12 @@ def _normalise_cr(src: Path, folder: Path) -> tuple[Path, list[tuple[int, str]]]
                 bad.append((i, body.decode("utf-8", errors="replace")))
                 body = b""
             dst.write(body + b"\n")
-    return out, bad
+            lines = i
+    return out, bad, lines
 
 
-def _plain_hashes(paths: list[Path]) -> dict[Path, tuple[str, bool]]:
-    """(sha256, has CR) of the plain (not zipped) files, hashed in parallel threads (hashlib
+def _plain_hashes(paths: list[Path]) -> dict[Path, tuple[str, bool, int]]:
+    """(sha256, has CR, lines) of the plain (not zipped) files, hashed in parallel threads (hashlib
     releases the GIL: on 2 cores about half the time of hashing them one after the other)."""
     from concurrent.futures import ThreadPoolExecutor
 
@@ -987,19 +1103,23 @@ def _plain_hashes(paths: list[Path]) -> dict[Path, tuple[str, bool]]:
         return dict(zip(plain, pool.map(_digest, plain), strict=True))
 
 
-def _digest(path: Path) -> tuple[str, bool]:
-    """SHA-256 of a file and whether it holds a carriage return, in one read."""
+def _digest(path: Path) -> tuple[str, bool, int]:
+    """SHA-256 of a file, whether it holds a carriage return and its physical line count
+    (a last line without a line end included), in one read."""
     h = hashlib.sha256()
     has_cr = False
+    lines, last = 0, b"\n"
     try:
         with path.open("rb") as fh:
             while chunk := fh.read(1 << 22):
                 h.update(chunk)
                 has_cr = has_cr or b"\r" in chunk
+                lines += chunk.count(b"\n")
+                last = chunk[-1:]
     except OSError as exc:
         raise error("E013", path=path, fmt="a GDELT export", reason=str(exc.strerror or exc)) \
             from exc
-    return h.hexdigest(), has_cr
+    return h.hexdigest(), has_cr, lines + (last != b"\n")
 
 
 def _sha256(path: Path) -> str:
@@ -1090,6 +1210,17 @@ def _summarise(con: Any, part: Path) -> None:
                 AND Actor2CountryCode IS DISTINCT FROM Actor1CountryCode)
         GROUP BY ALL ORDER BY country, SQLDATE""")  # sorted: queries skip other countries
     con.execute("INSERT INTO gdelt_volume_parts VALUES (?)", [part.name])
+
+
+def _summarise_staged(con: Any, part: str, staged: str) -> None:
+    """Add a part's per-day country volumes to ``gdelt_volume`` from the volumes
+    :func:`bilat.store.dyad_day.stage_gdelt` staged in table ``staged`` (the same counts as
+    :func:`_summarise`, without reading the part again)."""
+    con.execute(
+        f"""INSERT INTO gdelt_volume
+        SELECT '{_sql_str(part)}', SQLDATE, gdelt_version, IsRootEvent, country, events
+        FROM {staged} WHERE country IS NOT NULL ORDER BY country, SQLDATE""")
+    con.execute("INSERT INTO gdelt_volume_parts VALUES (?)", [part])
 
 
 def volume_summary(store: Store) -> bool:

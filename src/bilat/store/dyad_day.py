@@ -34,9 +34,11 @@ store (units stored before this layer existed are summarised, units no longer st
 dropped) in one transaction; a read-only store that is out of step is answered from the
 events instead.
 
-Ingest calls :func:`summarise_gdelt_part` (inside :func:`bilat.sources.gdelt`'s transaction
-that registers a part) and :func:`summarise_icews_file` (inside the source core's transaction
-for an ICEWS file). :func:`read` answers :func:`bilat.indicators.events.indicators` from the
+GDELT ingest calls :func:`stage_gdelt` on each part it wrote (one scan of the part, into
+temporary tables) and :func:`store_gdelt_part` inside the transaction that registers the part
+(:func:`summarise_gdelt_part` does both, for parts stored before this layer existed); ICEWS
+calls :func:`summarise_icews_file` (inside the source core's transaction for a file).
+:func:`read` answers :func:`bilat.indicators.events.indicators` from the
 aggregate when the query allows it — de-duplication ``none`` (and ``root`` for GDELT, whose
 IsRootEvent is a key), any actor-type filter, dates, GDELT versions, one CAMEO code per
 country for GDELT (as the volume summary) — and returns ``None`` otherwise, so the event-level
@@ -130,51 +132,98 @@ def _cameo_values() -> str:
 def summarise_gdelt_part(con: Any, part: Path) -> None:
     """Add a GDELT Parquet part's dyad-day sums and country-day volumes (call inside the
     transaction that registers the part in ``gdelt_parts``; replaces any earlier summary of
-    a part of that name)."""
+    a part of that name). Uses the sums :func:`stage_gdelt` staged under the part's name
+    (``tag=part.name``, as the ingest does before its transaction) when there, else reads
+    the part."""
     from bilat.sources.gdelt import _files
 
-    ensure_tables(con)
-    unit = part.name
-    _drop_unit(con, "gdelt", unit)
-    src = f"read_parquet({_files([part])})"
+    groups, _volume = _staged(part.name)
+    staged = con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary "
+                         "AND table_name = ?", [groups]).fetchall()[0][0]
+    if not staged:
+        stage_gdelt(con, f"read_parquet({_files([part])})", part.name)
+    store_gdelt_part(con, part.name, part.name)
+
+
+def _staged(tag: str) -> tuple[str, str]:
+    """Temporary tables :func:`stage_gdelt` fills and :func:`store_gdelt_part` empties."""
+    tag = "".join(ch for ch in str(tag) if ch.isalnum() or ch == "_")
+    return f"__bilat_gdelt_groups{tag}", f"__bilat_gdelt_volume{tag}"
+
+
+def stage_gdelt(con: Any, src: str, tag: str = "") -> None:
+    """Summarise GDELT events (``src``: SQL source of store columns, e.g. a ``read_parquet``
+    of a part just written) into temporary tables, in ONE scan of the events: their sums
+    grouped by day, version, IsRootEvent, both actors' country and type codes, CAMEO root and
+    quad class (actors without a country included), from which :func:`store_gdelt_part`
+    derives the dyad cells and the country-day volumes without reading the events again.
+
+    Runs outside the ingest's transaction (temporary tables only); the stored tables are
+    written by :func:`store_gdelt_part` inside it. ``tag`` names the staging (several parts
+    may be staged at once)."""
+    groups, volume = _staged(tag)
     contact = (f"EventCode IN {_contact_list()} AND Actor1Type1Code = 'GOV' "
                "AND Actor2Type1Code = 'GOV'")  # NULL counts as no contact
-    # grouped on the raw columns first (no per-event string work), then labelled and sorted
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE {groups} AS
+        SELECT SQLDATE, gdelt_version, IsRootEvent, Actor1CountryCode AS a1,
+               Actor2CountryCode AS a2, Actor1Type1Code AS t11, Actor1Type2Code AS t12,
+               Actor1Type3Code AS t13, Actor2Type1Code AS t21, Actor2Type2Code AS t22,
+               Actor2Type3Code AS t23, EventRootCode AS root, QuadClass AS quad,
+               count(*) AS n, sum(GoldsteinScale) AS gsum, count(GoldsteinScale) AS gn,
+               sum(GoldsteinScale * NumMentions) AS gw, sum(NumMentions) AS mentions,
+               sum(AvgTone) AS tsum, count(AvgTone) AS tn,
+               count_if(coalesce({contact}, FALSE)) AS contacts
+        FROM {src} GROUP BY ALL""")
+    # the per-day country volumes from the groups: each event once per country it names
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE {volume} AS
+        SELECT SQLDATE, gdelt_version, IsRootEvent, country, sum(n)::BIGINT AS events
+        FROM (SELECT SQLDATE, gdelt_version, IsRootEvent, a1 AS country, n FROM {groups}
+              WHERE a1 IS NOT NULL
+              UNION ALL
+              SELECT SQLDATE, gdelt_version, IsRootEvent, a2, n FROM {groups}
+              WHERE a2 IS NOT NULL AND a2 IS DISTINCT FROM a1
+              UNION ALL
+              SELECT SQLDATE, gdelt_version, IsRootEvent, NULL, n FROM {groups})
+        GROUP BY ALL""")
+
+
+def staged_gdelt_volume(tag: str = "") -> str:
+    """Name of the temporary table of country-day volumes :func:`stage_gdelt` made (columns
+    SQLDATE, gdelt_version, IsRootEvent, country — NULL: every event of the day — events)."""
+    return _staged(tag)[1]
+
+
+def drop_staged_gdelt(con: Any, tag: str = "") -> None:
+    """Drop what :func:`stage_gdelt` staged under ``tag`` (after a failure)."""
+    for table in _staged(tag):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def store_gdelt_part(con: Any, unit: str, tag: str = "") -> None:
+    """Write the sums :func:`stage_gdelt` staged (under ``tag``) as GDELT part ``unit``'s
+    dyad-day cells, totals and volumes (call inside the transaction that registers the part;
+    replaces any earlier summary of that part) and drop the staged tables."""
+    groups, volume = _staged(tag)
+    ensure_tables(con)
+    _drop_unit(con, "gdelt", unit)
     _stage(con)
     con.execute(f"""INSERT INTO __bilat_dd
         SELECT 'gdelt', '{_q(unit)}', g.SQLDATE, g.gdelt_version, g.IsRootEvent, g.a1, g.a2,
                c1.iso3, c2.iso3, NULLIF(concat_ws(',', g.t11, g.t12, g.t13), ''),
                NULLIF(concat_ws(',', g.t21, g.t22, g.t23), ''), g.root, g.quad, g.n, g.gsum,
                g.gn, g.gw, g.mentions, g.tsum, g.tn, g.contacts
-        FROM (SELECT SQLDATE, gdelt_version, IsRootEvent, Actor1CountryCode AS a1,
-                     Actor2CountryCode AS a2, Actor1Type1Code AS t11, Actor1Type2Code AS t12,
-                     Actor1Type3Code AS t13, Actor2Type1Code AS t21, Actor2Type2Code AS t22,
-                     Actor2Type3Code AS t23, EventRootCode AS root, QuadClass AS quad,
-                     count(*) AS n, sum(GoldsteinScale) AS gsum, count(GoldsteinScale) AS gn,
-                     sum(GoldsteinScale * NumMentions) AS gw, sum(NumMentions) AS mentions,
-                     sum(AvgTone) AS tsum, count(AvgTone) AS tn,
-                     count_if(coalesce({contact}, FALSE)) AS contacts
-              FROM {src}
-              WHERE Actor1CountryCode IS NOT NULL AND Actor2CountryCode IS NOT NULL
-              GROUP BY ALL) g
+        FROM {groups} g
         LEFT JOIN {_cameo_values()} c1(code, iso3) ON g.a1 = c1.code
         LEFT JOIN {_cameo_values()} c2(code, iso3) ON g.a2 = c2.code
-        """)
+        WHERE g.a1 IS NOT NULL AND g.a2 IS NOT NULL""")
     _store_cells(con)
     con.execute(f"""INSERT INTO dyad_day_volume
-        SELECT 'gdelt', '{_q(unit)}', SQLDATE, gdelt_version, IsRootEvent, country, c.iso3,
-               count(*)
-        FROM (SELECT SQLDATE, gdelt_version, IsRootEvent, Actor1CountryCode AS country
-              FROM {src} WHERE Actor1CountryCode IS NOT NULL
-              UNION ALL
-              SELECT SQLDATE, gdelt_version, IsRootEvent, Actor2CountryCode FROM {src}
-              WHERE Actor2CountryCode IS NOT NULL
-                AND Actor2CountryCode IS DISTINCT FROM Actor1CountryCode
-              UNION ALL
-              SELECT SQLDATE, gdelt_version, IsRootEvent, NULL FROM {src}) v
-        LEFT JOIN {_cameo_values()} c(code, iso3) ON v.country = c.code
-        GROUP BY ALL ORDER BY country, SQLDATE""")
+        SELECT 'gdelt', '{_q(unit)}', v.SQLDATE, v.gdelt_version, v.IsRootEvent, v.country,
+               c.iso3, v.events
+        FROM {volume} v LEFT JOIN {_cameo_values()} c(code, iso3) ON v.country = c.code
+        ORDER BY v.country, v.SQLDATE""")
     con.execute("INSERT INTO dyad_day_units VALUES ('gdelt', ?)", [unit])
+    drop_staged_gdelt(con, tag)
 
 
 def _stage(con: Any) -> None:
@@ -308,7 +357,9 @@ def applies(store: Any, source: str, q: DyadQuery) -> bool:
         return False
     if source == "icews" and q.dedup != "none":
         return False
-    return ensure(store, source)
+    from bilat.indicators.events import memo_value  # once per store generation
+
+    return bool(memo_value(store, ("dyad_day_in_step", source), lambda: ensure(store, source)))
 
 
 # ----------------------------------------------------------------------------- reading
@@ -608,4 +659,5 @@ def read(store: Any, source: str, q: DyadQuery) -> tuple[pd.DataFrame, str] | No
 
 
 __all__ = ["SOURCES", "applies", "enabled", "ensure", "ensure_tables", "on_stored", "read",
+           "drop_staged_gdelt", "stage_gdelt", "staged_gdelt_volume", "store_gdelt_part",
            "summarise_gdelt_part", "summarise_icews_file"]
