@@ -67,8 +67,10 @@ def _dict(idx: np.ndarray, values: list) -> pa.Array:
     return pa.DictionaryArray.from_arrays(pa.array(idx, pa.int32()), d).cast(pa.string())
 
 
-def generate_part(n: int, first_id: int, rng: np.random.Generator, days: int) -> pa.Table:
-    """``n`` GDELT 2.0 events in the store's column layout (see module docstring)."""
+def generate_part(n: int, first_id: int, rng: np.random.Generator, days: int,
+                  lo: int = 0, hi: int | None = None) -> pa.Table:
+    """``n`` GDELT 2.0 events in the store's column layout (see module docstring), dated on
+    days ``lo``…``hi - 1`` of the ``days`` the store spans (default: all of them)."""
     zipf = 1.0 / np.arange(1, len(COUNTRIES) + 1) ** 1.1
     cw = np.concatenate([[0.35], 0.65 * zipf / zipf.sum()])
     cvals = [None, *COUNTRIES]
@@ -82,7 +84,7 @@ def generate_part(n: int, first_id: int, rng: np.random.Generator, days: int) ->
     gold_table = np.round(np.random.default_rng(15).uniform(-10, 10, 210), 1)
     quad = np.select([root <= 5, root <= 9, root <= 14], [1, 2, 3], 4).astype(np.int32)
     start = date(2015, 3, 1)
-    day = rng.integers(0, days, n)
+    day = rng.integers(lo, days if hi is None else hi, n)
     sqldate_vals = np.array([int((start + timedelta(days=int(d))).strftime("%Y%m%d"))
                              for d in range(days)], dtype=np.int32)
     sqldate = sqldate_vals[day]
@@ -174,6 +176,64 @@ def build_store(folder: Path, rows: int, part_rows: int, seed: int, days: int) -
         done += n
         i += 1
         print(f"  part {i}: {done:,} rows (load {load():.1f})", file=sys.stderr)
+    gdelt._create_view(st)
+    st.close()
+    return path, {"generate_write": gen, "register_total": reg, "volume_summary": vol,
+                  "dyad_day": agg}
+
+
+def build_sorted_store(folder: Path, rows: int, seed: int, days: int) -> tuple:
+    """A store in the layout :func:`bilat.store.compact.compact` writes, generated directly
+    (compacting 100 M rows would take longer than generating them): one part per month of
+    SQLDATE, rows sorted by ``compact.SORT_KEY`` in row groups of ``compact.ROW_GROUP_ROWS``,
+    registered in ``gdelt_part_layout``; volume and dyad-day sums at registration as above."""
+    from bilat.store import compact
+
+    path = folder / "scale.duckdb"
+    st = open_store(path)
+    gdelt._ensure_tables(st)
+    st.con.execute(compact._LAYOUT)
+    rng = np.random.default_rng(seed)
+    start = date(2015, 3, 1)
+    bounds: list[tuple[int, int, int]] = []  # (month YYYYMM, first day, end day)
+    for d in range(days):
+        day = start + timedelta(days=d)
+        m = day.year * 100 + day.month
+        if not bounds or bounds[-1][0] != m:
+            bounds.append((m, d, d + 1))
+        else:
+            bounds[-1] = (m, bounds[-1][1], d + 1)
+    gen = reg = vol = agg = 0.0
+    done = 0
+    parts_dir = st.data_dir / "gdelt"
+    parts_dir.mkdir(parents=True, exist_ok=True)
+    order = [(c, "ascending") for c in compact.SORT_KEY]
+    for i, (m, lo, hi) in enumerate(bounds):
+        n = rows - done if i == len(bounds) - 1 else round(rows * (hi - lo) / days)
+        t0 = time.perf_counter()
+        table = generate_part(n, 1_000_000_000 + done, rng, days, lo, hi)
+        table = table.sort_by(order, null_placement="at_end")
+        part = parts_dir / f"part-bench-m{m:06d}"
+        part.mkdir()
+        pq.write_table(table, part / "data_0.parquet", compression="zstd", compression_level=1,
+                       row_group_size=compact.ROW_GROUP_ROWS, store_schema=False)
+        del table
+        gen += time.perf_counter() - t0
+        t1 = time.perf_counter()
+        with st.transaction():
+            st.con.execute("INSERT INTO gdelt_parts VALUES (?, ?, 1, now())", [part.name, n])
+            st.con.execute("INSERT INTO gdelt_part_layout VALUES (?, ?, ?, ?, 1, now())",
+                           [part.name, m, ", ".join(compact.SORT_KEY), compact.ROW_GROUP_ROWS])
+            t2 = time.perf_counter()
+            gdelt._summarise(st.con, part)
+            t3 = time.perf_counter()
+            dyad_day.summarise_gdelt_part(st.con, part)
+            t4 = time.perf_counter()
+        reg += time.perf_counter() - t1
+        vol += t3 - t2
+        agg += t4 - t3
+        done += n
+        print(f"  month {m}: {done:,} rows (load {load():.1f})", file=sys.stderr)
     gdelt._create_view(st)
     st.close()
     return path, {"generate_write": gen, "register_total": reg, "volume_summary": vol,
@@ -343,22 +403,46 @@ def main() -> None:
     ap.add_argument("--skip-ingest", action="store_true")
     ap.add_argument("--skip-text", action="store_true")
     ap.add_argument("--dir", default=None, help="work folder (default: a temp dir)")
+    ap.add_argument("--keep", default=None, metavar="DIR",
+                    help="generate the store into DIR and keep it (measure again with --reuse)")
+    ap.add_argument("--reuse", default=None, metavar="DIR",
+                    help="measure a store generated earlier with --keep DIR (no generation)")
+    ap.add_argument("--layout", choices=("ingest", "sorted"), default="ingest",
+                    help="ingest: parts in ingest order (2 M rows each, every date), then "
+                    "compacted by bilat.store.compact in the run; sorted: generated straight "
+                    "in the compacted layout (one part per month, sorted)")
+    ap.add_argument("--build-only", action="store_true",
+                    help="generate (with --keep) and stop before the queries")
     args = ap.parse_args()
     if args.rows < 1 or args.part_rows < 1:
         ap.error("--rows and --part-rows must be positive")
     days = args.days or max(60, args.rows // 137_000)
-    folder = Path(tempfile.mkdtemp(prefix="bilat-scale-", dir=args.dir))
+    kept = args.keep or args.reuse
+    if kept:
+        folder = Path(kept)
+        if args.keep:
+            folder.mkdir(parents=True, exist_ok=False)
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="bilat-scale-", dir=args.dir))
     print(f"work folder {folder}; free {shutil.disk_usage(folder).free / 2**30:.1f} GiB; "
           f"load {load():.1f}")
     try:
         t = time.perf_counter()
-        path, build = build_store(folder, args.rows, args.part_rows, args.seed, days)
-        print(f"\n## {args.rows:,} generated events over {days} days "
-              f"({time.perf_counter() - t:.1f} s; "
-              f"disk {du(folder) / 2**20:,.0f} MiB, of which dyad-day/volume inside the "
-              f"DuckDB file {path.stat().st_size / 2**20:,.0f} MiB)")
-        for k, v in build.items():
-            print(f"  {k:<40} {v:8.2f} s   ({args.rows / max(v, 1e-9) / 1e6:.2f} M rows/s)")
+        if args.reuse:
+            path = folder / "scale.duckdb"
+        else:
+            if args.layout == "sorted":
+                path, build = build_sorted_store(folder, args.rows, args.seed, days)
+            else:
+                path, build = build_store(folder, args.rows, args.part_rows, args.seed, days)
+            print(f"\n## {args.rows:,} generated events over {days} days "
+                  f"({time.perf_counter() - t:.1f} s; "
+                  f"disk {du(folder) / 2**20:,.0f} MiB, of which dyad-day/volume inside the "
+                  f"DuckDB file {path.stat().st_size / 2**20:,.0f} MiB)")
+            for k, v in build.items():
+                print(f"  {k:<40} {v:8.2f} s   ({args.rows / max(v, 1e-9) / 1e6:.2f} M rows/s)")
+            if args.build_only:
+                return
         q = bench_queries(path, args.rows)
         print(f"\n## dyad × month, RUS–CHN, three directions ({q['_months']} months); "
               f"dyad_day rows {q['_rows_dyad_day']:,}, dyad_day_totals rows "
@@ -371,8 +455,9 @@ def main() -> None:
             print("\n## Spark vs DuckDB, same events")
             for k, v in bench_spark(path).items():
                 print(f"  {k:<70} {v[0]:7.2f} s  warm {v[1]:7.2f} s  (load {v[2]:.1f})")
-        shutil.rmtree(path.parent / (path.name + ".data"), ignore_errors=True)
-        path.unlink(missing_ok=True)
+        if not kept:
+            shutil.rmtree(path.parent / (path.name + ".data"), ignore_errors=True)
+            path.unlink(missing_ok=True)
         if not args.skip_ingest:
             r = bench_ingest(folder, args.ingest_rows)
             print(f"\n## ingest vs COPY vs pandas: {args.ingest_rows:,} rows, {r['_files']} "
@@ -387,8 +472,11 @@ def main() -> None:
             for k, v in bench_text([int(x) for x in args.text.split(",")]).items():
                 print(f"  {k:<40} {v[0]:7.2f} s  (load {v[1]:.1f})")
     finally:
-        print(f"\nremoving {folder} ({du(folder) / 2**20:,.0f} MiB)")
-        shutil.rmtree(folder, ignore_errors=True)
+        if kept:
+            print(f"\nkept {folder} ({du(folder) / 2**20:,.0f} MiB): remove it when done")
+        else:
+            print(f"\nremoving {folder} ({du(folder) / 2**20:,.0f} MiB)")
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -201,6 +201,10 @@ class Errors:
     E802 = "Spark ({master}) needs a Java runtime (17 or newer) and none was found; install one (Debian: apt-get install openjdk-17-jre-headless) or set JAVA_HOME"
     E803 = "Spark ({master}) failed: {reason}; check the master URL and that the cluster can read the store's Parquet files"
     E804 = "{path!s}: this store part is missing ({count} part file(s) missing); run `bilat doctor` on the store to repair it"
+    # E870–E899: compacted, sorted GDELT parts (bilat.store.compact, `bilat compact`)
+    E870 = "cannot compact the store {path!s}: it is open read-only; open it writable (check the file's permissions) and run `bilat compact` again"
+    E871 = "invalid {option} {value!r}; {expected}"
+    E872 = "compaction of {path!s} failed: {reason}; nothing was changed (the store answers from its parts as before); free space or fix the cause and run `bilat compact` again"
 
     # --- E600–E649: the partnership report (bilat.assess, bilat report / status / fetch all) ----
     E601 = "hypotheses file {path!s}: {key}: {reason}; see bilat/assess/hypotheses.toml for the format"

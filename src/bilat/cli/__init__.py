@@ -14,6 +14,7 @@ from bilat.cli import report  # noqa: E402,F401  isort: skip
 from bilat.cli import dyads, material  # noqa: E402,F401  isort: skip
 from bilat.cli import corpus  # noqa: E402,F401  isort: skip
 from bilat.cli import doctor  # noqa: E402,F401  isort: skip
+from bilat.cli import compaction  # noqa: E402,F401  isort: skip
 
 
 def main(argv: list[str] | None = None) -> int:

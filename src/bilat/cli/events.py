@@ -91,6 +91,9 @@ def fetch_gdelt(
                                        base_url=base_url, progress=progress)
         emit(report.completeness(by), fmt, output, title=f"GDELT files received, by {by}")
         err.print(report.summary(), markup=False)
+        from bilat.cli.compaction import after_fetch
+
+        after_fetch(store)  # compaction when many parts are in ingest order
     finally:
         store.close()
 

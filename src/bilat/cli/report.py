@@ -191,6 +191,9 @@ def fetch_all_cmd(
         err.print(Text(f"{mark} {r.name:<14} {r.status:<9} {r.seconds:6.1f}s  {r.message}"))
 
     res = fetch_all(store, mirror, on_bad_rows=on_bad_rows, progress=show)
+    from bilat.cli.compaction import after_fetch
+
+    after_fetch(store)  # compaction when many GDELT parts are in ingest order
     failed = res.failed
     err.print(f"{len(res.results)} sources: "
               f"{sum(r.status == 'loaded' for r in res.results)} loaded, "

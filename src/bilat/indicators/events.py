@@ -39,7 +39,9 @@ exact (:func:`local_path_applies`); a test checks both give the same table.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -69,6 +71,19 @@ REFERENCE_DYADS: tuple[tuple[str, str], ...] = (("RUS", "BLR"), ("USA", "GBR"))
 #: BigQuery's public GDELT 2.0 events table.
 BIGQUERY_TABLE = ("gdelt-bq", "gdeltv2", "events")
 ARROWS = {"a2b": "→", "b2a": "→", "undirected": "–"}
+
+
+def _one_generation(fn: Any) -> Any:
+    """A library call reads the store's generation once (see :func:`_pinned`)."""
+    import functools
+
+    @functools.wraps(fn)
+    def call(store: Any, *args: Any, **kwargs: Any) -> Any:
+        with _pinned(store):
+            return fn(store, *args, **kwargs)
+
+    return call
+
 
 
 # ----------------------------------------------------------------------------- options
@@ -552,9 +567,7 @@ def _run(store: Any, sql_text: str) -> pd.DataFrame:
     switched off for this query only (measured 20-30% faster), and back on afterwards."""
     import duckdb
 
-    from bilat.sources.gdelt import ensure_events_view
-
-    ensure_events_view(store)  # the view exists and points at this store's Parquet files
+    _ensure_parts(store)  # the view exists and points at this store's Parquet files
     con = store.con
     try:
         con.execute("SET disabled_optimizers = 'cte_filter_pusher'")
@@ -568,6 +581,7 @@ def _run(store: Any, sql_text: str) -> pd.DataFrame:
             con.execute("RESET disabled_optimizers")
 
 
+@_one_generation
 def gdelt_indicators(
     store: Any, a: str, b: str, *, refs: Sequence[tuple[str, str]] = (),
     period: str = "month", direction: str = "both", actor_type: str | Sequence[str] | None = None,
@@ -606,7 +620,8 @@ def _local(store: Any, q: DyadQuery) -> bool:
     """Use the local fast path (:func:`indicator_expr` with the volume summary)?"""
     from bilat.sources.gdelt import volume_summary
 
-    return local_path_applies(q) and volume_summary(store)
+    return local_path_applies(q) and memo_value(store, "volume_summary",
+                                                lambda: volume_summary(store))
 
 
 def _check_indicator(name: str) -> str:
@@ -615,6 +630,7 @@ def _check_indicator(name: str) -> str:
     return name
 
 
+@_one_generation
 def dedup_effect(store: Any, a: str, b: str, **options: Any) -> pd.DataFrame:
     """Events per dyad and direction under each de-duplication choice, side by side."""
     rows = []
@@ -716,6 +732,7 @@ ID_COLUMNS = (
 )
 
 
+@_one_generation
 def ids(
     store: Any, a: str, b: str, *, at: str, period: str = "month",
     direction: str = "undirected",
@@ -760,6 +777,7 @@ RECORD_ID_COLUMNS = (
 )
 
 
+@_one_generation
 def record_ids(
     store: Any, a: str, b: str, *, at: str, period: str = "month",
     direction: str = "undirected", quad: int | None = None, contacts: bool = False,
@@ -808,6 +826,7 @@ def record_ids(
     return out[list(RECORD_ID_COLUMNS)].reset_index(drop=True)
 
 
+@_one_generation
 def events_in_window(
     store: Any, actors: tuple[str, str] = ("RUS", "CHN"), start: str | date | None = None,
     end: str | date | None = None, other: str | None = None,
@@ -966,37 +985,176 @@ _TKG_VIEW_SQL = """SELECT source, event_id, event_date, CAST(sqldate AS BIGINT) 
 FROM icews_tkg_events"""
 
 
+# ----------------------------------------------------------------------------- per-call cost
+# Every call used to recreate the ``events``/``gdelt_events`` views, look tables up one by one
+# and list the GDELT files for the coverage (~0.1 s before the first read). That work depends
+# only on what the store holds, so it is kept in a memo per store object, valid for one store
+# *generation* (:func:`store_generation`: the tables, the ingest log, the registered parts and
+# the layer's units — anything an ingest, a compaction or a repair changes). A query of the
+# Parquet parts still checks the parts' files (size and time of each file, one ``stat``) so a
+# part damaged or removed outside bilat is reported (E020/E021) as before.
+_OWN_VIEWS = frozenset({"events", "gdelt_events", "gdelt_sql_cache"})
+_PINNED: ContextVar[tuple[int, dict] | None] = ContextVar("bilat_events_memo", default=None)
+
+
+def store_generation(store: Any) -> tuple:
+    """A value that changes whenever the store's event data can have changed: the names of
+    its tables and views (bilat's own views left out) and, in one query, the row count, row
+    sum and last time of ``ingest_log`` and ``gdelt_parts`` (with a hash of the part names),
+    and the numbers of parts the volume summary and the dyad-day layer cover."""
+    con = store.con
+    names = tuple(sorted({r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() UNION ALL "
+        "SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+        - _OWN_VIEWS))
+    have = set(names)
+    sel = []
+    if "ingest_log" in have:
+        sel.append("(SELECT count(*) || '/' || coalesce(sum(rows), 0) || '/' || "
+                   "coalesce(CAST(max(ingested_at) AS VARCHAR), '') FROM ingest_log)")
+    if "gdelt_parts" in have:
+        sel.append("(SELECT count(*) || '/' || coalesce(sum(rows), 0) || '/' || "
+                   "coalesce(CAST(max(written_at) AS VARCHAR), '') || '/' || "
+                   "coalesce(CAST(hash(string_agg(part, ',' ORDER BY part)) AS VARCHAR), '') "
+                   "FROM gdelt_parts)")
+    for t in ("gdelt_volume_parts", "dyad_day_units", "gdelt_part_layout"):
+        if t in have:
+            sel.append(f"(SELECT count(*) FROM {t})")
+    stats = tuple(con.execute("SELECT " + ", ".join(sel)).fetchall()[0]) if sel else ()
+    return (str(getattr(store, "data_dir", "")), names, stats)
+
+
+def _memo_of(store: Any) -> dict | None:
+    """The memo of ``store`` for its current generation (``None``: not a DuckDB store)."""
+    if getattr(store, "engine", "duckdb") != "duckdb" or not hasattr(store, "con"):
+        return None
+    pinned = _PINNED.get()
+    if pinned is not None and pinned[0] == id(store):
+        return pinned[1]
+    gen = store_generation(store)
+    memo = getattr(store, "_bilat_events_memo", None)
+    if memo is None or memo.get("_gen") != gen:
+        memo = {"_gen": gen, "_tables": set(gen[1])}
+        with contextlib.suppress(AttributeError):
+            store._bilat_events_memo = memo
+    return memo
+
+
+@contextlib.contextmanager
+def _pinned(store: Any) -> Any:
+    """Within a library call: the store's generation is read once (not at every step)."""
+    outer = _PINNED.get()
+    if outer is not None and outer[0] == id(store):
+        yield
+        return
+    memo = _memo_of(store)
+    token = _PINNED.set((id(store), memo) if memo is not None else None)
+    try:
+        yield
+    finally:
+        _PINNED.reset(token)
+
+
+def memo_value(store: Any, key: Any, compute: Any) -> Any:
+    """``compute()``, kept for the store's current generation under ``key``."""
+    memo = _memo_of(store)
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def forget(store: Any) -> None:
+    """Drop the memo of ``store`` (the next call reads everything afresh)."""
+    with contextlib.suppress(AttributeError):
+        store._bilat_events_memo = None
+
+
+def _has(store: Any, name: str) -> bool:
+    """``store.has_table(name)``, answered from the memo for tables of the generation."""
+    memo = _memo_of(store)
+    if memo is None or name in _OWN_VIEWS:
+        return store.has_table(name)
+    return name in memo["_tables"]
+
+
 def _has_gdelt(store: Any) -> bool:
-    if store.has_table("gdelt_parts"):
+    memo = _memo_of(store)
+    if memo is not None and "gdelt_view" in memo:
+        return memo["gdelt_view"]
+    if _has(store, "gdelt_parts"):
         from bilat.sources.gdelt import _create_view
 
         _create_view(store)  # points at this store's Parquet parts (a store may have moved)
-    return store.has_table("gdelt_events")
+    ok = store.has_table("gdelt_events")
+    if memo is not None:
+        memo["gdelt_view"] = ok
+    return ok
 
 
 def refresh_event_view(store: Any) -> bool:
     """(Re)create the canonical view ``events``: GDELT, ICEWS and the ICEWS quadruple sets in
     one set of columns (:data:`EVENT_COLUMNS`), each row with its ``source``. A read-only
-    store gets a temporary view. Returns False when the store holds no event records."""
+    store gets a temporary view. Returns False when the store holds no event records.
+    Done once per store generation (see :func:`store_generation`)."""
+    memo = _memo_of(store)
+    if memo is not None and "events_view" in memo:
+        return memo["events_view"]
     parts = []
     if _has_gdelt(store):
         parts.append(_gdelt_view_sql())
-    if store.has_table("icews_events"):
+    if _has(store, "icews_events"):
         parts.append(_ICEWS_VIEW_SQL)
-    if store.has_table("icews_tkg_events"):
+    if _has(store, "icews_tkg_events"):
         parts.append(_TKG_VIEW_SQL)
     con = store.con
     if not parts:
         with contextlib.suppress(Exception):
             con.execute("DROP VIEW IF EXISTS events")
-        return False
-    body = "\nUNION ALL\n".join(parts)
-    try:
-        con.execute(f"CREATE OR REPLACE VIEW events AS {body}")
-    except Exception:  # noqa: BLE001 - a read-only store: a view for this connection only
-        con.execute(f"CREATE OR REPLACE TEMP VIEW events AS {body}")
-    con.execute("SELECT 1").fetchall()
-    return True
+        ok = False
+    else:
+        body = "\nUNION ALL\n".join(parts)
+        try:
+            con.execute(f"CREATE OR REPLACE VIEW events AS {body}")
+        except Exception:  # noqa: BLE001 - a read-only store: a view for this connection only
+            con.execute(f"CREATE OR REPLACE TEMP VIEW events AS {body}")
+        con.execute("SELECT 1").fetchall()
+        ok = True
+    if memo is not None:
+        memo["events_view"] = ok
+    return ok
+
+
+def _part_stats(store: Any) -> tuple:
+    """(name, size, mtime) of every file in the registered GDELT parts' folders."""
+    folder = store.data_dir / "gdelt"
+    out = []
+    for part in sorted(store.con.execute("SELECT part FROM gdelt_parts").fetchall()):
+        try:
+            with os.scandir(folder / part[0]) as it:
+                out += [(part[0], e.name, e.stat().st_size, e.stat().st_mtime_ns)
+                        for e in it if e.name.endswith(".parquet")]
+        except OSError:
+            out.append((part[0], None, None, None))
+    return tuple(out)
+
+
+def _ensure_parts(store: Any) -> None:
+    """:func:`bilat.sources.gdelt.ensure_events_view` (every part checked, E020/E021), done
+    again only when the generation or a part's files changed."""
+    from bilat.sources.gdelt import ensure_events_view
+
+    memo = _memo_of(store)
+    if memo is None or not _has(store, "gdelt_parts"):
+        ensure_events_view(store)
+        return
+    stats = _part_stats(store)
+    if memo.get("parts_checked") == stats:
+        return
+    ensure_events_view(store)
+    memo["parts_checked"] = stats
+    memo["gdelt_view"] = True
 
 
 def event_records(store: Any) -> Any:
@@ -1014,10 +1172,10 @@ def _source_present(store: Any, source: str) -> bool:
     if source == "gdelt":
         return _has_gdelt(store)
     if source == "icews":
-        return store.has_table("icews_events")
+        return _has(store, "icews_events")
     if source == "icews-tkg":
-        return store.has_table("icews_tkg_events")
-    return store.has_table("icews_dyad_year")
+        return _has(store, "icews_tkg_events")
+    return _has(store, "icews_dyad_year")
 
 
 def _window(q: DyadQuery) -> tuple[str, list[Any]]:
@@ -1073,7 +1231,7 @@ def _file_days(store: Any, src: str, periods: Sequence[date], q: DyadQuery
     import bisect
     import re
 
-    if src != "icews" or not store.has_table("ingest_log"):
+    if src != "icews" or not _has(store, "ingest_log"):
         return None
     keys = [r[0] for r in store.con.execute(
         "SELECT DISTINCT key FROM ingest_log WHERE kind = 'icews'").fetchall()]
@@ -1360,14 +1518,7 @@ def _gdelt_coverage(store: Any, periods: Sequence[date], q: DyadQuery) -> dict[d
 
     from bilat.sources.gdelt import expected_files
 
-    keys = [r[0] for r in store.con.execute(
-        "SELECT DISTINCT key FROM ingest_log WHERE kind = 'gdelt'").fetchall()]
-    stems = {k.split(".", 1)[0] for k in keys}
-    version = 2 if any(len(s) == 14 and s.isdigit() for s in stems) else 1
-    # 2.0: 96 files a day, counted by arithmetic (listing every 15-minute name of a 40-year
-    # span took tens of seconds); a stored file counts when it sits on a 15-minute slot
-    slots = sorted(s for s in stems if len(s) == 14 and s.isdigit() and s[10:12] in
-                   ("00", "15", "30", "45") and s[12:] == "00")
+    version, stems, slots = memo_value(store, "gdelt_files", lambda: _gdelt_files(store))
     out: dict[date, tuple] = {}
     for p in periods:
         lo, hi = p, _period_end(p, q.period)
@@ -1385,6 +1536,19 @@ def _gdelt_coverage(store: Any, periods: Sequence[date], q: DyadQuery) -> dict[d
             want = {n.split(".", 1)[0] for n in expected_files(lo, hi, version)}
             out[p] = (len(want & stems), len(want))
     return out
+
+
+def _gdelt_files(store: Any) -> tuple[int, set[str], list[str]]:
+    """(GDELT version the store holds, stems of its file names, sorted 15-minute slots)."""
+    keys = [r[0] for r in store.con.execute(
+        "SELECT DISTINCT key FROM ingest_log WHERE kind = 'gdelt'").fetchall()]
+    stems = {k.split(".", 1)[0] for k in keys}
+    version = 2 if any(len(s) == 14 and s.isdigit() for s in stems) else 1
+    # 2.0: 96 files a day, counted by arithmetic (listing every 15-minute name of a 40-year
+    # span took tens of seconds); a stored file counts when it sits on a 15-minute slot
+    slots = sorted(s for s in stems if len(s) == 14 and s.isdigit() and s[10:12] in
+                   ("00", "15", "30", "45") and s[12:] == "00")
+    return version, stems, slots
 
 
 def _with_gdelt_coverage(store: Any, df: pd.DataFrame, q: DyadQuery) -> pd.DataFrame:
@@ -1419,6 +1583,7 @@ def _flags(df: pd.DataFrame, min_events: int) -> pd.DataFrame:
     return df
 
 
+@_one_generation
 def indicators(
     store: Any, a: str, b: str, *, refs: Sequence[tuple[str, str]] = (),
     period: str = "month", direction: str = "both", actor_type: str | Sequence[str] | None = None,
@@ -1554,6 +1719,7 @@ CONTACT_BASIS = ("CAMEO 036, 040-046 between the two states with a government ac
                  "sides; one contact per dyad, day and kind")
 
 
+@_one_generation
 def contact_list(
     store: Any, a: str, b: str, *, source: str = "all", refs: Sequence[tuple[str, str]] = (),
     start: str | date | None = None, end: str | date | None = None,
@@ -1620,6 +1786,7 @@ def contact_list(
     return pd.concat(frames, ignore_index=True)[cols]
 
 
+@_one_generation
 def contacts(
     store: Any, a: str, b: str, period: str = "year", source: str = "all",
     refs: Sequence[tuple[str, str]] = (), *, start: str | date | None = None,
@@ -1713,7 +1880,8 @@ def contacts(
                                             else "days with data")
                 rec["basis"] = CONTACT_BASIS
                 rows.append(rec)
-        frames.append(pd.DataFrame(rows))
+        if rows:  # every period left out (no file covers it): the notes say why
+            frames.append(pd.DataFrame(rows))
     if compare:
         for extra, note in (_engagement_rows(store, q), _corpus_rows(store, q)):
             if extra is not None and len(extra):

@@ -54,8 +54,18 @@ def _check_gdelt(store: Store) -> list[dict]:
         for f in sorted(folder.iterdir()):
             if f.name not in listed and (f.name.startswith("part-") or f.name.endswith(".tmp")):
                 out.append(_row("gdelt part", str(f), "note",
-                                "left by an interrupted ingest; never read",
+                                "left by an interrupted ingest or compaction; never read",
                                 "bilat doctor --repair (or the next ingest) removes it"))
+    if store.has_table("gdelt_parts"):
+        from bilat.store.compact import AUTO_PARTS, layout
+
+        lay = layout(store)
+        due = lay["ingest_order"] > AUTO_PARTS
+        out.append(_row("gdelt layout", "gdelt_parts", "note" if due else "ok",
+                        f"{lay['sorted']} part(s) compacted (one per month, sorted by actor "
+                        f"country) over {lay['months']} month(s); {lay['ingest_order']} in "
+                        "ingest order", "bilat compact (event-level queries then skip other "
+                        "dyads and months)" if due else ""))
     return out
 
 
