@@ -314,6 +314,7 @@ REGISTER_TOPICS = {
 _TOPIC_RE = {k: re.compile(v, re.IGNORECASE) for k, v in REGISTER_TOPICS.items()}
 
 
+@lru_cache(maxsize=16384)  # every claim is asked once per pair of documents it is in
 def register_topics(text: str) -> frozenset[str]:
     """Register moves a claim makes (relations_state, contacts, signing, greetings, …)."""
     return frozenset(k for k, rx in _TOPIC_RE.items() if rx.search(text))

@@ -50,7 +50,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date as Date
 from pathlib import Path
@@ -260,9 +260,9 @@ def _iso(value: Date | None) -> str | None:
 
 def _tokens(claim: Claim) -> list[str]:
     """Comparison tokens of a claim: :func:`bilat.text.align.tokens` (stems, no stop words)."""
-    from bilat.text.align import tokens
+    from bilat.text.blocking import _tokens as cached
 
-    return tokens(claim.text, claim.language or "en")
+    return list(cached(claim.text, claim.language or "en"))
 
 
 def strength_change(new: Claim, old: Claim) -> tuple[int, str | None]:
@@ -370,6 +370,7 @@ class LineageModel:
         self._default_idf = math.log(1 + n) + 1.0
         self._vocab = {t: k for k, t in enumerate(sorted(self.idf_))}
         self._cache: dict[str, np.ndarray] = {}
+        self._words: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     def _vectors(self, claims: Sequence[Claim]) -> np.ndarray:
         """Unit rows of IDF-weighted (1 + log tf) counts over the series vocabulary."""
@@ -392,19 +393,42 @@ class LineageModel:
             self._cache[doc_id] = self._vectors(self.claims_[doc_id])
         return self._cache[doc_id]
 
+    def _doc_words(self, doc_id: str) -> tuple[np.ndarray, np.ndarray]:
+        """(vocabulary columns the statement uses, its unit rows over those columns)."""
+        if doc_id not in self._words:
+            full = self._doc_vectors(doc_id)
+            cols = np.flatnonzero(full.any(axis=0))
+            self._words[doc_id] = (cols, np.ascontiguousarray(full[:, cols]))
+        return self._words[doc_id]
+
     def similarity(self, a: Claim, b: Claim) -> float:
         """Similarity of two claims (0–1), as used for matching (see :meth:`_matrix`)."""
         self._check_fitted()
         cos = self._vectors([a]) @ self._vectors([b]).T
         return float(self._combine(cos, [a], [b])[0][0])
 
-    def _matrix(self, new_id: str, old_id: str) -> list[list[float]]:
-        """``S[i][j]`` between the claims of two fitted documents (see :meth:`_combine`)."""
+    def _matrix(self, new_id: str, old_id: str) -> _Scores:
+        """``S[i][j]`` between the claims of two fitted documents (see :meth:`_combine`).
+
+        With the lexical aligner, only the pairs that can decide a label are scored exactly
+        (:mod:`bilat.text.blocking`; same labels, counterparts and similarities), unless
+        ``BILAT_EXHAUSTIVE=1``."""
+        from bilat.text import blocking
+
         new, old = self.claims_[new_id], self.claims_[old_id]
         if not new or not old:
-            return [[] for _ in new]
-        cos = self._doc_vectors(new_id) @ self._doc_vectors(old_id).T
-        return self._combine(cos, new, old)
+            return _Scores([[] for _ in new])
+        (wa, va), (wb, vb) = self._doc_words(new_id), self._doc_words(old_id)
+        # only the words both statements use add to a dot product: the product over them alone
+        # (the series vocabulary runs to thousands of words, a statement's to a few hundred)
+        _, ka, kb = np.intersect1d(wa, wb, assume_unique=True, return_indices=True)
+        # (einsum, not BLAS: small products are not worth threads on a shared machine)
+        cos = np.einsum("ik,jk->ij", va[:, ka], vb[:, kb])
+        th = self.thresholds
+        if (self.aligner_.reads_wording and blocking.usable(self.aligner_)
+                and min(th.match, th.related, th.dropped) > 0.0):
+            return _Scores(None, blocking.lineage_scores(self.aligner_, cos, new, old))
+        return _Scores(self._combine(cos, new, old))
 
     def _combine(self, cos: np.ndarray, new: Sequence[Claim],
                  old: Sequence[Claim]) -> list[list[float]]:
@@ -432,18 +456,16 @@ class LineageModel:
             chosen: tuple[Document, Claim, float] | None = None
             related: tuple[Document, Claim, float, int, str | None] | None = None
             for d in reversed(earlier):  # most recent earlier statement first
-                row = mats[d.doc_id][i]
-                if not row:
+                row = mats[d.doc_id]
+                if not row.m:
                     continue
-                j = max(range(len(row)), key=row.__getitem__)
-                if row[j] >= th.match:
-                    chosen = (d, self.claims_[d.doc_id][j], row[j])
+                hit = row.best_reaching(i, th.match)
+                if hit is not None:
+                    chosen = (d, self.claims_[d.doc_id][hit[0]], hit[1])
                     break
                 if related is None:
                     # best same-issue claim of this statement whose strength differs
-                    for jj in sorted(range(len(row)), key=row.__getitem__, reverse=True):
-                        if row[jj] < th.related:
-                            break
+                    for jj in row.iter_at_least(i, th.related):
                         o = self.claims_[d.doc_id][jj]
                         issues_o = set(lex.expand(o.issues)) if lex else set(o.issues)
                         # same issue; two claims without any issue count as agreeing (as in
@@ -453,7 +475,7 @@ class LineageModel:
                             continue
                         sign, change = strength_change(c, o)
                         if sign != 0:
-                            related = (d, o, row[jj], sign, change)
+                            related = (d, o, row.value(i, jj), sign, change)
                             break
             counterpart: ClaimRef | None = None
             sim: float | None = None
@@ -480,12 +502,12 @@ class LineageModel:
                 # the same wording may go back further than the chain of counterparts does:
                 # the oldest statement with a direct match is the first appearance
                 for d in earlier:  # oldest first
-                    row = mats[d.doc_id][i]
+                    row = mats[d.doc_id]
                     if (first.date or "") <= (_iso(d.date) or ""):
                         break
-                    if row and max(row) >= th.match:
-                        j = max(range(len(row)), key=row.__getitem__)
-                        first = ClaimRef.of(self.claims_[d.doc_id][j], d)
+                    hit = row.best_reaching(i, th.match) if row.m else None
+                    if hit is not None:
+                        first = ClaimRef.of(self.claims_[d.doc_id][hit[0]], d)
                         break
             out.append(ClaimLineage(
                 label=label, claim=ref, issues=tuple(c.issues), stance=c.stance,
@@ -509,7 +531,7 @@ class LineageModel:
         doc: Document,
         earlier: Sequence[Document],
         lineage: list[ClaimLineage],
-        mats: dict[str, list[list[float]]],
+        mats: dict[str, _Scores],
         *,
         scope: str,
     ) -> list[DroppedClaim]:
@@ -523,23 +545,26 @@ class LineageModel:
         pool = earlier[-1:] if scope == "previous" else list(earlier)
         # group the earlier claims by the origin of their chain: a commitment is dropped only
         # if no appearance of it is carried into the new text
-        groups: dict[tuple[str, int], list[tuple[Document, int, Claim, float, int | None]]] = {}
+        groups: dict[tuple[str, int], list[tuple[Document, int, Claim]]] = {}
         for d in pool:
-            mat = mats[d.doc_id]
             for j, o in enumerate(self.claims_[d.doc_id]):
-                col = [row[j] for row in mat]
-                best = max(range(len(col)), key=col.__getitem__) if col else None
-                best_sim = col[best] if best is not None else 0.0
                 origin = self._origin(ClaimRef.of(o, d))[-1]
-                groups.setdefault((origin.doc_id, origin.index), []).append(
-                    (d, j, o, best_sim, best))
+                groups.setdefault((origin.doc_id, origin.index), []).append((d, j, o))
         found: dict[tuple[str, int], DroppedClaim] = {}
-        for root, members in groups.items():
-            if root in carried_roots or any(
-                    (d.doc_id, o.index) in carried or sim >= th.dropped
-                    for d, _j, o, sim, _b in members):
-                continue
-            d, _j, o, best_sim, best = members[-1]  # latest appearance (docs in date order)
+        # each earlier claim's closest claim of the new text, asked only when needed
+        gone = [root for root, members in groups.items()
+                if not (root in carried_roots or any(
+                    (d.doc_id, o.index) in carried or mats[d.doc_id].col_reaches(j, th.dropped)
+                    for d, j, o in members))]
+        wanted: dict[str, list[int]] = {}
+        for root in gone:
+            d, j, _o = groups[root][-1]
+            wanted.setdefault(d.doc_id, []).append(j)
+        for doc_id, cols in wanted.items():
+            mats[doc_id].prefetch_cols(cols)
+        for root in gone:
+            d, j, o = groups[root][-1]  # latest appearance (docs in date order)
+            best, best_sim = mats[d.doc_id].col_best(j)
             ref = ClaimRef.of(o, d)
             found[root] = DroppedClaim(
                 claim=ref, issues=tuple(o.issues), scope=scope,
@@ -549,6 +574,93 @@ class LineageModel:
                 opposes=bool(o.opposes),
             )
         return sorted(found.values(), key=lambda x: (x.claim.date or "", x.claim.start))
+
+
+class _Scores:
+    """The similarity matrix of a new statement (rows) against an earlier one (columns): a
+    dense list of rows (every pair scored), or a :class:`bilat.text.blocking.LazyScores` (only
+    the pairs that can decide a label scored). Both answer the same questions the same way:
+    first index of a row's or column's maximum, the columns reaching a threshold (highest
+    first, ties by index), one value."""
+
+    def __init__(self, rows: list[list[float]] | None, lazy: Any = None) -> None:
+        self.rows = rows
+        self.lazy = lazy
+        if lazy is not None:
+            self.n, self.m = lazy.shape
+        else:
+            assert rows is not None
+            self.n, self.m = len(rows), len(rows[0]) if rows else 0
+        self._reach: dict[float, tuple[Any, Any]] = {}
+        self._cols: dict[int, tuple[int, float]] = {}
+        self._col_reach: dict[float, tuple[Any, Any]] = {}
+        self._t: Any = None
+
+    def best_reaching(self, i: int, threshold: float) -> tuple[int, float] | None:
+        """(first column of row ``i``'s maximum, maximum) when it is ≥ ``threshold``."""
+        if self.rows is not None:
+            row = self.rows[i]
+            j = max(range(len(row)), key=row.__getitem__)
+            return (j, row[j]) if row[j] >= threshold else None
+        found = self._reach.get(threshold)
+        if found is None:  # every row at once: one vectorised search
+            found = self._reach[threshold] = self.lazy.rows_reaching(threshold)
+        first, value = found
+        return (int(first[i]), float(value[i])) if first[i] >= 0 else None
+
+    def iter_at_least(self, i: int, threshold: float) -> Iterator[int]:
+        """Columns of row ``i`` scoring ≥ ``threshold``, highest first, ties by index."""
+        if self.rows is not None:
+            row = self.rows[i]
+            for j in sorted(range(len(row)), key=row.__getitem__, reverse=True):
+                if row[j] < threshold:
+                    return
+                yield j
+            return
+        yield from self.lazy.iter_at_least(i, threshold)
+
+    def col_reaches(self, j: int, threshold: float) -> bool:
+        """Whether column ``j``'s maximum is ≥ ``threshold``."""
+        if self.rows is not None or self._t is None and not self.n:
+            return self.col_best(j)[1] >= threshold
+        if self._t is None:
+            self._t = self.lazy.T
+        if j in self._cols:
+            return self._cols[j][1] >= threshold
+        found = self._col_reach.get(threshold)
+        if found is None:  # every column at once
+            found = self._col_reach[threshold] = self._t.rows_reaching(threshold)
+        return bool(found[0][j] >= 0)
+
+    def prefetch_cols(self, cols: Sequence[int]) -> None:
+        """Find the best row of several columns at once (one vectorised search)."""
+        todo = sorted({j for j in cols if j not in self._cols})
+        if self.rows is not None or not todo or not self.n:
+            return
+        if self._t is None:
+            self._t = self.lazy.T
+        first, value = self._t.row_best(np.asarray(todo))
+        for j, f, v in zip(todo, first.tolist(), value.tolist(), strict=True):
+            self._cols[j] = (int(f), float(v))
+
+    def value(self, i: int, j: int) -> float:
+        """``S[i][j]``."""
+        return self.rows[i][j] if self.rows is not None else self.lazy[i, j]
+
+    def col_best(self, j: int) -> tuple[int | None, float]:
+        """(first row of column ``j``'s maximum, maximum); (None, 0.0) without rows."""
+        if not self.n:
+            return None, 0.0
+        if self.rows is not None:
+            col = [row[j] for row in self.rows]
+            best = max(range(len(col)), key=col.__getitem__)
+            return best, col[best]
+        if self._t is None:
+            self._t = self.lazy.T
+        found = self._cols.get(j)
+        if found is None:
+            found = self._cols[j] = self._t.best_of(j)
+        return found
 
 
 def document_info(doc: Document, n_claims: int) -> DocumentInfo:

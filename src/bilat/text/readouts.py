@@ -68,6 +68,7 @@ import pandas as pd
 
 from bilat.errors import error
 from bilat.store import Store
+from bilat.text import blocking
 from bilat.text.align import (
     ALIGNERS,
     GENERIC_CONCEPTS,
@@ -504,6 +505,18 @@ def _rival_max(raw: np.ndarray) -> np.ndarray:
     return np.maximum(out, 0.0)
 
 
+def _best(raw: np.ndarray, competition: float) -> list[tuple[float, int] | None]:
+    """Per row: (score, column) of the best counterpart after competition, None when no
+    column scores above 0 (every pair scored; the blocked path is
+    :func:`bilat.text.blocking.best_with_competition`)."""
+    sim = raw - competition * np.maximum(0.0, _rival_max(raw) - raw)
+    out: list[tuple[float, int] | None] = []
+    for row in sim:
+        j = int(np.argmax(row)) if len(row) else 0
+        out.append((float(row[j]), j) if len(row) and row[j] > 0.0 else None)
+    return out
+
+
 #: "The two leaders discussed …", "双方就…交换意见", "Обсуждены …": a report that a topic was
 #: discussed, made by the narrator or for both sides.
 _DISCUSSED = re.compile(
@@ -523,7 +536,7 @@ def is_discussion(c: Claim) -> bool:
 
 def _discussion_matches(
     documents: Sequence[Document], claims: dict[str, list[Claim]],
-    raws: dict[tuple[str, str], np.ndarray], best: dict[str, tuple[float, Claim | None]],
+    raws: dict[tuple[str, str], Any], best: dict[str, tuple[float, Claim | None]],
     lex: Lexicon, sides: set[str],
 ) -> None:
     """A claim that only reports a discussion is confirmed by any claim of the other readout
@@ -533,18 +546,23 @@ def _discussion_matches(
     for (a_id, b_id), raw in raws.items():
         for rows, cols, mat in ((claims[a_id], claims[b_id], raw),
                                 (claims[b_id], claims[a_id], raw.T)):
+            col_disc: list[bool] = []
+            col_topics: list[set[str]] = []
             for x, c in enumerate(rows):
                 if not is_discussion(c) or best[c.claim_id][0] >= 0.30:
                     continue
                 topics = _topic_issues(c, lex, sides)
+                if not col_disc:  # once per direction, not once per claim
+                    col_disc = [is_discussion(d) for d in cols]
+                    col_topics = [_topic_issues(d, lex, sides) for d in cols]
                 # a general report ("the leaders exchanged views on bilateral relations and
                 # international issues") is confirmed by another general report, not by the
                 # discussion of one specific matter
                 cand = [y for y, d in enumerate(cols)
-                        if (is_discussion(d) or d.attributed)
-                        and (not topics or topics & _topic_issues(d, lex, sides))
-                        and (topics or (is_discussion(d) and (
-                            DISCUSSION_ANY or not _topic_issues(d, lex, sides))))]
+                        if (col_disc[y] or d.attributed)
+                        and (not topics or topics & col_topics[y])
+                        and (topics or (col_disc[y] and (
+                            DISCUSSION_ANY or not col_topics[y])))]
                 if not cand:
                     continue
                 y = max(cand, key=lambda k: mat[x, k])
@@ -711,7 +729,7 @@ def compare_readouts(
 
     best: dict[str, tuple[float, Claim | None]] = {
         c.claim_id: (0.0, None) for cs in claims.values() for c in cs}
-    raws: dict[tuple[str, str], np.ndarray] = {}
+    raws: dict[tuple[str, str], Any] = {}  # adjusted scores (arrays, or blocking.LazyScores)
     for i, da in enumerate(documents):
         for db in documents[i + 1:]:
             if da.side and da.side == db.side:
@@ -729,23 +747,28 @@ def compare_readouts(
                              "language; install bilat[embeddings] and use --aligner embeddings "
                              "to compare wording)")
             methods.add(use.name)
-            raw = adjusted_similarity(use.similarity(ca, cb), ca, cb, da.side, db.side, lex,
-                                      present_sides, speaker_rule=speaker_rule)
-            raws[(da.doc_id, db.doc_id)] = raw
             # Competition: a claim whose best counterpart is matched much better by another
             # claim of its own document is less likely to be that counterpart's match. Its
             # neighbours (±2 claims) do not compete: one side often spreads over three
             # sentences what the other says in one.
-            sim = raw - competition * np.maximum(0.0, _rival_max(raw) - raw)
-            for x, row in enumerate(sim):
-                j = int(np.argmax(row)) if len(row) else 0
-                if len(row) and row[j] > best[ca[x].claim_id][0]:
-                    best[ca[x].claim_id] = (float(row[j]), cb[j])
-            sim = raw - competition * np.maximum(0.0, _rival_max(raw.T).T - raw)
-            for y, col in enumerate(sim.T):
-                k = int(np.argmax(col)) if len(col) else 0
-                if len(col) and col[k] > best[cb[y].claim_id][0]:
-                    best[cb[y].claim_id] = (float(col[k]), ca[k])
+            if blocking.usable(use, len(ca) * len(cb)) and NEIGHBOURS == 0:
+                # same result, scoring only the pairs that can matter (bilat.text.blocking)
+                raw: Any = blocking.readout_scores(
+                    use, ca, cb, da.side, db.side, lex, present_sides, speaker_rule,
+                    DISJOINT_ISSUES_FACTOR)
+                rows = blocking.best_with_competition(raw, competition)
+                cols = blocking.best_with_competition(raw.T, competition)
+            else:
+                raw = adjusted_similarity(use.similarity(ca, cb), ca, cb, da.side, db.side, lex,
+                                          present_sides, speaker_rule=speaker_rule)
+                rows, cols = _best(raw, competition), _best(raw.T, competition)
+            raws[(da.doc_id, db.doc_id)] = raw
+            for x, hit in enumerate(rows):
+                if hit is not None and hit[0] > best[ca[x].claim_id][0]:
+                    best[ca[x].claim_id] = (hit[0], cb[hit[1]])
+            for y, hit in enumerate(cols):
+                if hit is not None and hit[0] > best[cb[y].claim_id][0]:
+                    best[cb[y].claim_id] = (hit[0], ca[hit[1]])
     _discussion_matches(documents, claims, raws, best, lex, present_sides)
 
     side_of = {d.doc_id: d.side for d in documents}
