@@ -240,7 +240,7 @@ def build_sorted_store(folder: Path, rows: int, seed: int, days: int) -> tuple:
                   "dyad_day": agg}
 
 
-def timed(fn, repeat: int = 3) -> tuple[float, float, object]:
+def timed(fn, repeat: int = 5) -> tuple[float, float, object]:
     """(first call, median of ``repeat`` later calls, last result)."""
     t = time.perf_counter()
     out = fn()
@@ -411,6 +411,8 @@ def main() -> None:
                     help="ingest: parts in ingest order (2 M rows each, every date), then "
                     "compacted by bilat.store.compact in the run; sorted: generated straight "
                     "in the compacted layout (one part per month, sorted)")
+    ap.add_argument("--compact", action="store_true",
+                    help="after the queries, compact the parts (timed) and query again")
     ap.add_argument("--build-only", action="store_true",
                     help="generate (with --keep) and stop before the queries")
     args = ap.parse_args()
@@ -443,14 +445,35 @@ def main() -> None:
                 print(f"  {k:<40} {v:8.2f} s   ({args.rows / max(v, 1e-9) / 1e6:.2f} M rows/s)")
             if args.build_only:
                 return
-        q = bench_queries(path, args.rows)
-        print(f"\n## dyad × month, RUS–CHN, three directions ({q['_months']} months); "
-              f"dyad_day rows {q['_rows_dyad_day']:,}, dyad_day_totals rows "
-              f"{q['_rows_totals']:,}, volume rows {q['_rows_volume']:,}; "
-              f"paths equal: {q['_same']}")
-        for k, v in q.items():
-            if not k.startswith("_"):
-                print(f"  {k:<48} first {v[0]:7.3f} s  median {v[1]:7.3f} s  (load {v[2]:.1f})")
+        rounds = [("as stored", False)]
+        if args.compact:
+            rounds.append(("after bilat.store.compact.compact", True))
+        for label, do_compact in rounds:
+            if do_compact:
+                from bilat.store import compact as C
+
+                st = open_store(path)
+                parts0 = st.con.execute("SELECT count(*) FROM gdelt_parts").fetchall()[0][0]
+                t = time.perf_counter()
+                rep = C.compact(st)
+                took = time.perf_counter() - t
+                st.close()
+                print(f"\n## compaction: {parts0} parts → {rep.parts_after} "
+                      f"({len(rep.written)} months), {rep.rows:,} rows, "
+                      f"{rep.bytes_before / 2**20:,.0f} → {rep.bytes_after / 2**20:,.0f} MiB: "
+                      f"{took:.1f} s = {rep.rows / took / 1e6:.2f} M rows/s (load {load():.1f})")
+            st = open_store(path)
+            lay = st.con.execute("SELECT count(*) FROM gdelt_parts").fetchall()[0][0]
+            st.close()
+            q = bench_queries(path, args.rows)
+            print(f"\n## dyad × month, RUS–CHN, three directions ({q['_months']} months), "
+                  f"parts {label} ({lay} parts); dyad_day rows {q['_rows_dyad_day']:,}, "
+                  f"dyad_day_totals rows {q['_rows_totals']:,}, volume rows "
+                  f"{q['_rows_volume']:,}; paths equal: {q['_same']}")
+            for k, v in q.items():
+                if not k.startswith("_"):
+                    print(f"  {k:<48} first {v[0]:7.3f} s  median {v[1]:7.3f} s  "
+                          f"(load {v[2]:.1f})")
         if not args.skip_spark:
             print("\n## Spark vs DuckDB, same events")
             for k, v in bench_spark(path).items():

@@ -4,8 +4,10 @@
 
 Times (median of ``--runs`` fresh processes each): ``python -c pass`` (the floor every command
 pays), ``bilat --help``, ``bilat events --help``, ``bilat votes --help``, and a small query
-command (``bilat countries russia -f csv``). Then lists the ten slowest imports of
-``bilat --help`` from ``python -X importtime`` so a regression names its culprit.
+command (``bilat countries russia -f csv``) and ``bilat events indicators RUS CHN`` on a
+store of the real GDELT files in ``../shared/data/gdelt`` (aggregate and event path). Then
+lists the ten slowest imports of ``bilat --help`` from ``python -X importtime`` so a
+regression names its culprit.
 Goals (issue 15, 2 cores): ``bilat --help`` ≤ 0.3 s, a small query ≤ 0.8 s.
 """
 
@@ -16,6 +18,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -53,6 +56,24 @@ def _importtime(env: dict[str, str]) -> list[tuple[int, str]]:
     return sorted(top, reverse=True)[:10]
 
 
+def _gdelt_store(folder: Path) -> str:
+    """A store holding the real GDELT files of ../shared/data/gdelt (four 15-minute exports),
+    compacted as `bilat fetch gdelt` leaves it."""
+    from bilat.sources import gdelt
+    from bilat.store import compact, open_store
+
+    files = sorted((Path(__file__).resolve().parents[2] / "shared" / "data" / "gdelt")
+                   .glob("*.export.CSV"))
+    path = folder / "startup.duckdb"
+    st = open_store(path)
+    try:
+        gdelt.ingest(st, files)
+        compact.compact(st)
+    finally:
+        st.close()
+    return str(path)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=7)
@@ -64,9 +85,21 @@ def main() -> None:
     commands = [("bilat --help", ["--help"]), ("bilat events --help", ["events", "--help"]),
                 ("bilat votes --help", ["votes", "--help"]),
                 ("bilat countries russia -f csv", ["countries", "russia", "-f", "csv"])]
-    for label, extra in commands:
-        t = _time(BILAT + extra, args.runs, env)
-        print(f"{label:32s} {t:.3f} s  ({t / floor:.1f}× the floor, {t - floor:.3f} s above it)")
+    with tempfile.TemporaryDirectory(prefix="bilat-startup-") as tmp:
+        store = _gdelt_store(Path(tmp))
+        commands += [
+            ("bilat events indicators RUS CHN (GDELT store)",
+             ["--store", store, "events", "indicators", "RUS", "CHN", "--source", "gdelt",
+              "--period", "year", "-f", "csv"]),
+            ("  same, event path (BILAT_DYAD_DAY=0)",
+             ["--store", store, "events", "indicators", "RUS", "CHN", "--source", "gdelt",
+              "--period", "year", "-f", "csv"]),
+        ]
+        for label, extra in commands:
+            run_env = dict(env, BILAT_DYAD_DAY="0") if "event path" in label else env
+            t = _time(BILAT + extra, args.runs, run_env)
+            print(f"{label:46s} {t:.3f} s  ({t / floor:.1f}× the floor, {t - floor:.3f} s "
+                  f"above it; load {os.getloadavg()[0]:.1f})")
     print("\nslowest imports of `bilat --help` (cumulative µs, by top-level package):")
     for us, name in _importtime(env):
         print(f"  {us:>9,d}  {name.strip()}")
