@@ -132,98 +132,123 @@ def _cameo_values() -> str:
 def summarise_gdelt_part(con: Any, part: Path) -> None:
     """Add a GDELT Parquet part's dyad-day sums and country-day volumes (call inside the
     transaction that registers the part in ``gdelt_parts``; replaces any earlier summary of
-    a part of that name). Uses the sums :func:`stage_gdelt` staged under the part's name
-    (``tag=part.name``, as the ingest does before its transaction) when there, else reads
-    the part."""
+    a part of that name). Uses the sums :func:`stage_gdelt` staged for the part (as the
+    ingest does before its transaction) when there, else reads the part."""
     from bilat.sources.gdelt import _files
 
-    groups, _volume = _staged(part.name)
+    cells = _staged(part.name)[0]
     staged = con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary "
-                         "AND table_name = ?", [groups]).fetchall()[0][0]
+                         "AND table_name = ?", [cells]).fetchall()[0][0]
     if not staged:
         stage_gdelt(con, f"read_parquet({_files([part])})", part.name)
-    store_gdelt_part(con, part.name, part.name)
+    store_gdelt_part(con, part.name)
 
 
-def _staged(tag: str) -> tuple[str, str]:
-    """Temporary tables :func:`stage_gdelt` fills and :func:`store_gdelt_part` empties."""
-    tag = "".join(ch for ch in str(tag) if ch.isalnum() or ch == "_")
-    return f"__bilat_gdelt_groups{tag}", f"__bilat_gdelt_volume{tag}"
+def _staged(unit: str) -> tuple[str, str, str, str]:
+    """Temporary tables :func:`stage_gdelt` fills for ``unit``: dyad cells, totals, country
+    volumes in ``dyad_day_volume``'s shape, and the plain volumes (for ``gdelt_volume``)."""
+    tag = "".join(ch for ch in str(unit) if ch.isalnum() or ch == "_")
+    return (f"__bilat_gdelt_cells_{tag}", f"__bilat_gdelt_totals_{tag}",
+            f"__bilat_gdelt_dvol_{tag}", f"__bilat_gdelt_vol_{tag}")
 
 
-def stage_gdelt(con: Any, src: str, tag: str = "") -> None:
+def stage_gdelt(con: Any, src: str, unit: str) -> None:
     """Summarise GDELT events (``src``: SQL source of store columns, e.g. a ``read_parquet``
-    of a part just written) into temporary tables, in ONE scan of the events: their sums
-    grouped by day, version, IsRootEvent, both actors' country and type codes, CAMEO root and
-    quad class (actors without a country included), from which :func:`store_gdelt_part`
-    derives the dyad cells and the country-day volumes without reading the events again.
+    of a part just written) as part ``unit``'s rows of ``dyad_day``, ``dyad_day_totals`` and
+    ``dyad_day_volume``, labelled and sorted, in temporary tables: one grouped scan for the
+    dyad cells (both actors with a country) and one for the country-day volumes (grouped by
+    day and the two actors' countries first, so each event counts once per country it
+    names). :func:`store_gdelt_part` then only copies them, inside the ingest's transaction.
 
-    Runs outside the ingest's transaction (temporary tables only); the stored tables are
-    written by :func:`store_gdelt_part` inside it. ``tag`` names the staging (several parts
-    may be staged at once)."""
-    groups, volume = _staged(tag)
+    Runs outside that transaction (temporary tables only)."""
+    cells, totals, dvol, vol = _staged(unit)
     contact = (f"EventCode IN {_contact_list()} AND Actor1Type1Code = 'GOV' "
                "AND Actor2Type1Code = 'GOV'")  # NULL counts as no contact
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE {groups} AS
-        SELECT SQLDATE, gdelt_version, IsRootEvent, Actor1CountryCode AS a1,
-               Actor2CountryCode AS a2, Actor1Type1Code AS t11, Actor1Type2Code AS t12,
-               Actor1Type3Code AS t13, Actor2Type1Code AS t21, Actor2Type2Code AS t22,
-               Actor2Type3Code AS t23, EventRootCode AS root, QuadClass AS quad,
-               count(*) AS n, sum(GoldsteinScale) AS gsum, count(GoldsteinScale) AS gn,
-               sum(GoldsteinScale * NumMentions) AS gw, sum(NumMentions) AS mentions,
-               sum(AvgTone) AS tsum, count(AvgTone) AS tn,
-               count_if(coalesce({contact}, FALSE)) AS contacts
-        FROM {src} GROUP BY ALL""")
-    # the per-day country volumes from the groups: each event once per country it names
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE {volume} AS
+    cameo = _cameo_values()
+    # grouped on the raw columns first (no per-event string work), then labelled and sorted
+    # by dyad and day so that DuckDB's zone maps skip other dyads' row groups
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE {cells} AS
+        SELECT 'gdelt' AS source, '{_q(unit)}' AS unit, g.SQLDATE AS sqldate,
+               g.gdelt_version AS version, g.IsRootEvent AS is_root, g.a1 AS actor1_code,
+               g.a2 AS actor2_code, c1.iso3 AS actor1_iso3, c2.iso3 AS actor2_iso3,
+               NULLIF(concat_ws(',', g.t11, g.t12, g.t13), '') AS actor1_types,
+               NULLIF(concat_ws(',', g.t21, g.t22, g.t23), '') AS actor2_types,
+               g.root AS cameo_root, g.quad AS quad_class, g.n AS events,
+               g.gsum AS goldstein_sum, g.gn AS goldstein_n, g.gw AS goldstein_mentions_sum,
+               g.mentions, g.tsum AS tone_sum, g.tn AS tone_n, g.contacts
+        FROM (SELECT SQLDATE, gdelt_version, IsRootEvent, Actor1CountryCode AS a1,
+                     Actor2CountryCode AS a2, Actor1Type1Code AS t11, Actor1Type2Code AS t12,
+                     Actor1Type3Code AS t13, Actor2Type1Code AS t21, Actor2Type2Code AS t22,
+                     Actor2Type3Code AS t23, EventRootCode AS root, QuadClass AS quad,
+                     count(*) AS n, sum(GoldsteinScale) AS gsum, count(GoldsteinScale) AS gn,
+                     sum(GoldsteinScale * NumMentions) AS gw, sum(NumMentions) AS mentions,
+                     sum(AvgTone) AS tsum, count(AvgTone) AS tn,
+                     count_if(coalesce({contact}, FALSE)) AS contacts
+              FROM {src}
+              WHERE Actor1CountryCode IS NOT NULL AND Actor2CountryCode IS NOT NULL
+              GROUP BY ALL) g
+        LEFT JOIN {cameo} c1(code, iso3) ON g.a1 = c1.code
+        LEFT JOIN {cameo} c2(code, iso3) ON g.a2 = c2.code
+        ORDER BY actor1_code, actor2_code, sqldate""")
+    keys = ["source", "unit", "sqldate", "version", "is_root", "actor1_code", "actor2_code",
+            "actor1_iso3", "actor2_iso3", "quad_class"]
+    sel = [c if c in keys else f"NULL AS {c}" if c in ("actor1_types", "actor2_types",
+                                                        "cameo_root") else f"sum({c}) AS {c}"
+           for c in _CELL_COLUMNS]
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE {totals} AS
+        SELECT {', '.join(sel)} FROM {cells} GROUP BY {', '.join(keys)}
+        ORDER BY actor1_code, actor2_code, sqldate""")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE {vol} AS
         SELECT SQLDATE, gdelt_version, IsRootEvent, country, sum(n)::BIGINT AS events
-        FROM (SELECT SQLDATE, gdelt_version, IsRootEvent, a1 AS country, n FROM {groups}
-              WHERE a1 IS NOT NULL
-              UNION ALL
-              SELECT SQLDATE, gdelt_version, IsRootEvent, a2, n FROM {groups}
-              WHERE a2 IS NOT NULL AND a2 IS DISTINCT FROM a1
-              UNION ALL
-              SELECT SQLDATE, gdelt_version, IsRootEvent, NULL, n FROM {groups})
+        FROM (SELECT SQLDATE, gdelt_version, IsRootEvent, Actor1CountryCode AS a1,
+                     Actor2CountryCode AS a2, count(*) AS n
+              FROM {src} GROUP BY ALL) g,
+             LATERAL (SELECT g.a1 AS country WHERE g.a1 IS NOT NULL
+                      UNION ALL SELECT g.a2 WHERE g.a2 IS NOT NULL
+                                             AND g.a2 IS DISTINCT FROM g.a1
+                      UNION ALL SELECT NULL)  -- NULL: every event of the day
         GROUP BY ALL""")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE {dvol} AS
+        SELECT 'gdelt' AS source, '{_q(unit)}' AS unit, v.SQLDATE AS sqldate,
+               v.gdelt_version AS version, v.IsRootEvent AS is_root, v.country, c.iso3,
+               v.events
+        FROM {vol} v LEFT JOIN {cameo} c(code, iso3) ON v.country = c.code
+        ORDER BY v.country, v.SQLDATE""")
 
 
-def staged_gdelt_volume(tag: str = "") -> str:
-    """Name of the temporary table of country-day volumes :func:`stage_gdelt` made (columns
-    SQLDATE, gdelt_version, IsRootEvent, country — NULL: every event of the day — events)."""
-    return _staged(tag)[1]
+#: ``dyad_day``'s columns in order (as in :data:`_DDL`).
+_CELL_COLUMNS = ("source", "unit", "sqldate", "version", "is_root", "actor1_code",
+                 "actor2_code", "actor1_iso3", "actor2_iso3", "actor1_types", "actor2_types",
+                 "cameo_root", "quad_class", "events", "goldstein_sum", "goldstein_n",
+                 "goldstein_mentions_sum", "mentions", "tone_sum", "tone_n", "contacts")
 
 
-def drop_staged_gdelt(con: Any, tag: str = "") -> None:
-    """Drop what :func:`stage_gdelt` staged under ``tag`` (after a failure)."""
-    for table in _staged(tag):
+def staged_gdelt_volume(unit: str) -> str:
+    """Name of the temporary table of country-day volumes :func:`stage_gdelt` made for
+    ``unit`` (columns SQLDATE, gdelt_version, IsRootEvent, country — NULL: every event of
+    the day — and events)."""
+    return _staged(unit)[3]
+
+
+def drop_staged_gdelt(con: Any, unit: str) -> None:
+    """Drop what :func:`stage_gdelt` staged for ``unit``."""
+    for table in _staged(unit):
         con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
-def store_gdelt_part(con: Any, unit: str, tag: str = "") -> None:
-    """Write the sums :func:`stage_gdelt` staged (under ``tag``) as GDELT part ``unit``'s
-    dyad-day cells, totals and volumes (call inside the transaction that registers the part;
-    replaces any earlier summary of that part) and drop the staged tables."""
-    groups, volume = _staged(tag)
+def store_gdelt_part(con: Any, unit: str) -> None:
+    """Write the rows :func:`stage_gdelt` staged for GDELT part ``unit`` into ``dyad_day``,
+    ``dyad_day_totals`` and ``dyad_day_volume`` (call inside the transaction that registers
+    the part; replaces any earlier summary of that part), then drop the staged tables."""
+    cells, totals, dvol, _vol = _staged(unit)
     ensure_tables(con)
     _drop_unit(con, "gdelt", unit)
-    _stage(con)
-    con.execute(f"""INSERT INTO __bilat_dd
-        SELECT 'gdelt', '{_q(unit)}', g.SQLDATE, g.gdelt_version, g.IsRootEvent, g.a1, g.a2,
-               c1.iso3, c2.iso3, NULLIF(concat_ws(',', g.t11, g.t12, g.t13), ''),
-               NULLIF(concat_ws(',', g.t21, g.t22, g.t23), ''), g.root, g.quad, g.n, g.gsum,
-               g.gn, g.gw, g.mentions, g.tsum, g.tn, g.contacts
-        FROM {groups} g
-        LEFT JOIN {_cameo_values()} c1(code, iso3) ON g.a1 = c1.code
-        LEFT JOIN {_cameo_values()} c2(code, iso3) ON g.a2 = c2.code
-        WHERE g.a1 IS NOT NULL AND g.a2 IS NOT NULL""")
-    _store_cells(con)
-    con.execute(f"""INSERT INTO dyad_day_volume
-        SELECT 'gdelt', '{_q(unit)}', v.SQLDATE, v.gdelt_version, v.IsRootEvent, v.country,
-               c.iso3, v.events
-        FROM {volume} v LEFT JOIN {_cameo_values()} c(code, iso3) ON v.country = c.code
-        ORDER BY v.country, v.SQLDATE""")
+    cols = ", ".join(_CELL_COLUMNS)
+    con.execute(f"INSERT INTO dyad_day ({cols}) SELECT {cols} FROM {cells}")
+    con.execute(f"INSERT INTO dyad_day_totals ({cols}) SELECT {cols} FROM {totals}")
+    con.execute(f"INSERT INTO dyad_day_volume SELECT * FROM {dvol}")
     con.execute("INSERT INTO dyad_day_units VALUES ('gdelt', ?)", [unit])
-    drop_staged_gdelt(con, tag)
+    drop_staged_gdelt(con, unit)
 
 
 def _stage(con: Any) -> None:

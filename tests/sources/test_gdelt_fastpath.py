@@ -1,0 +1,196 @@
+"""GDELT ingest's one-pass path: the domain checks inside the parse COPY still name every
+row they set aside with its real line; a clean file is never read twice; the dyad-day and
+volume sums written at ingest equal an independent pandas count of the raw files."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bilat.errors import BilatError
+from bilat.sources import gdelt
+from bilat.store import Store, open_store
+
+FIX = Path(__file__).resolve().parents[1] / "fixtures" / "gdelt"
+V2 = FIX / "20220204120000.export.CSV"
+
+
+def _rows(n: int) -> list[list[str]]:
+    text = V2.read_text(encoding="utf-8")
+    return [ln.split("\t") for ln in text.split("\n") if ln][:n]
+
+
+def _ids(store: Store) -> list[int]:
+    if not store.has_table("gdelt_events"):
+        return []
+    return sorted(r[0] for r in store.con.execute(
+        "SELECT GLOBALEVENTID FROM gdelt_events").fetchall())
+
+
+# column index -> (value written, why it is out of the field's domain)
+_BAD = {
+    3: (29, "5"),                  # QuadClass 1-4
+    5: (30, "10.5"),               # Goldstein -10..10
+    6: (34, "nan"),                # AvgTone
+    8: (40, "95"),                 # Actor1Geo_Lat
+    9: (1, "20210229"),            # SQLDATE: not a real date (2021 is not a leap year)
+    11: (59, "20220204240000"),    # DATEADDED: hour 24
+    12: (59, "20220204120060"),    # DATEADDED: second 60
+    14: (1, "20220206"),           # SQLDATE two days after DATEADDED (20220204)
+    15: (31, "201.5"),             # NumMentions not a whole number
+    16: (0, "0x10"),               # GLOBALEVENTID in hex
+    18: (33, ""),                  # NumArticles missing
+}
+
+
+@pytest.mark.parametrize("sep", ["\n", "\r\n"])
+def test_checks_in_the_copy_pass_set_rows_aside_with_their_lines(tmp_path: Path,
+                                                                 sep: str) -> None:
+    rows = _rows(20)
+    for i, (col, value) in _BAD.items():
+        rows[i][col] = value
+    # a blank line after row 10 moves every later row one line down
+    lines = ["\t".join(r) for r in rows]
+    lines.insert(10, "")
+    f = tmp_path / "20220204123000.export.CSV"
+    f.write_bytes((sep.join(lines) + sep).encode())
+    want_lines = sorted(i + 1 + (i >= 10) for i in _BAD)  # 1-based, after the blank line
+    store = open_store(":memory:")
+    with pytest.raises(BilatError) as exc:
+        gdelt.ingest(store, [f])
+    assert f":{want_lines[0]}:" in exc.value.one_line() and _ids(store) == []
+    report = gdelt.ingest(store, [f], on_bad_rows="quarantine")
+    q = gdelt.quarantine(store)
+    assert q["line"].tolist() == want_lines
+    assert report.skipped == len(_BAD) and report.rows == 20 - len(_BAD)
+    assert _ids(store) == sorted(int(r[0]) for i, r in enumerate(rows) if i not in _BAD)
+    # every raw line kept is the line written at that number
+    for line, raw in zip(q["line"], q["raw_line"], strict=True):
+        assert raw == lines[line - 1]
+    logged = store.con.execute("SELECT rows, skipped FROM ingest_log WHERE kind = 'gdelt'"
+                               ).fetchall()
+    assert logged == [(20 - len(_BAD), len(_BAD))]
+    store.close()
+
+
+def test_date_limits_day_after_month_and_year_end(tmp_path: Path) -> None:
+    """SQLDATE may be the day after DATEADDED (a 2.0 file stamps UTC), across month and year
+    ends; two days after is set aside."""
+    rows = _rows(4)
+    cases = [("20220201", "20220131233000", True), ("20220202", "20220131233000", False),
+             ("20220101", "20211231230000", True), ("20240301", "20240229120000", True),
+             ]
+    for r, (sql, added, _ok) in zip(rows, cases, strict=True):
+        r[1], r[59] = sql, added
+    f = tmp_path / "20220204124500.export.CSV"
+    f.write_bytes(("\n".join("\t".join(r) for r in rows) + "\n").encode())
+    store = open_store(":memory:")
+    gdelt.ingest(store, [f], on_bad_rows="quarantine")
+    assert gdelt.quarantine(store)["line"].tolist() == [
+        i + 1 for i, c in enumerate(cases) if not c[2]]
+    store.close()
+
+
+def test_clean_file_is_not_read_a_second_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Written + reported rows add up to the file's lines: no line-by-line second look."""
+    def never(*_a: object, **_k: object) -> None:
+        raise AssertionError("a clean file was read again")
+
+    monkeypatch.setattr(gdelt, "_row_problem", never)
+    store = open_store(":memory:")
+    report = gdelt.ingest(store, [V2])
+    assert report.rows == len(_rows(10_000)) and report.skipped == 0
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def real_store(shared_data: Path, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    files = sorted((shared_data / "gdelt").glob("*.export.CSV"))
+    store = open_store(tmp_path_factory.mktemp("agg") / "s.duckdb")
+    gdelt.ingest(store, files)
+    raw = pd.concat([pd.read_csv(f, sep="\t", header=None, names=gdelt.FIELDS_V2, dtype=str,
+                                 quoting=3, keep_default_na=False, na_values=[""])
+                     .assign(source_file=f.name) for f in files], ignore_index=True)
+    yield store, raw
+    store.close()
+
+
+def test_dyad_day_sums_equal_a_pandas_count_of_the_raw_files(real_store) -> None:  # noqa: ANN001
+    store, raw = real_store
+    both = raw.dropna(subset=["Actor1CountryCode", "Actor2CountryCode"]).copy()
+    both["g"] = both["GoldsteinScale"].astype(float)
+    both["m"] = both["NumMentions"].astype(int)
+    both["gm"] = both["g"] * both["m"]
+    want = (both.groupby(["SQLDATE", "Actor1CountryCode", "Actor2CountryCode", "QuadClass"])
+            .agg(events=("g", "size"), gsum=("g", "sum"), mentions=("m", "sum"),
+                 gm=("gm", "sum")).reset_index())
+    want["SQLDATE"] = want["SQLDATE"].astype(int)
+    want["QuadClass"] = want["QuadClass"].astype(int)
+    for table in ("dyad_day", "dyad_day_totals"):
+        got = store.con.execute(f"""SELECT sqldate, actor1_code, actor2_code, quad_class,
+            sum(events), sum(goldstein_sum), sum(mentions), sum(goldstein_mentions_sum)
+            FROM {table} WHERE source = 'gdelt' GROUP BY ALL ORDER BY ALL""").df()
+        got.columns = list(want.columns)
+        m = want.sort_values(list(want.columns[:4])).reset_index(drop=True)
+        assert len(got) == len(m) > 100
+        assert got.iloc[:, :4].astype(str).values.tolist() == \
+            m.iloc[:, :4].astype(str).values.tolist()
+        assert got["events"].tolist() == m["events"].tolist()
+        assert got["mentions"].tolist() == m["mentions"].tolist()
+        assert got["gsum"].to_numpy() == pytest.approx(m["gsum"].to_numpy())
+        assert got["gm"].to_numpy() == pytest.approx(m["gm"].to_numpy())
+
+
+def test_volumes_and_file_counts_equal_a_pandas_count_of_the_raw_files(
+        real_store) -> None:  # noqa: ANN001
+    store, raw = real_store
+    a1 = raw[["SQLDATE", "IsRootEvent", "Actor1CountryCode"]].dropna().set_axis(
+        ["SQLDATE", "IsRootEvent", "country"], axis=1)
+    other = raw["Actor2CountryCode"].notna() & (raw["Actor2CountryCode"]
+                                                != raw["Actor1CountryCode"])
+    a2 = raw.loc[other, ["SQLDATE", "IsRootEvent", "Actor2CountryCode"]].set_axis(
+        ["SQLDATE", "IsRootEvent", "country"], axis=1)
+    want = (pd.concat([a1, a2]).groupby(["SQLDATE", "IsRootEvent", "country"]).size()
+            .reset_index(name="events"))
+    want = sorted((int(d), int(r), c, int(n)) for d, r, c, n in want.itertuples(index=False))
+    got_v = store.con.execute("SELECT SQLDATE, IsRootEvent, country, sum(events) FROM "
+                              "gdelt_volume GROUP BY ALL ORDER BY ALL").fetchall()
+    got_d = store.con.execute("SELECT sqldate, is_root, country, sum(events) FROM "
+                              "dyad_day_volume WHERE source = 'gdelt' AND country IS NOT NULL "
+                              "GROUP BY ALL ORDER BY ALL").fetchall()
+    assert [tuple(r) for r in got_v] == want and [tuple(r) for r in got_d] == want
+    per_day = raw.groupby("SQLDATE").size()
+    got_days = dict(store.con.execute(
+        "SELECT sqldate, sum(events) FROM dyad_day_volume WHERE source = 'gdelt' "
+        "AND country IS NULL GROUP BY ALL").fetchall())
+    assert got_days == {int(d): int(n) for d, n in per_day.items()}
+    logged = dict(store.con.execute(
+        "SELECT key, rows FROM ingest_log WHERE kind = 'gdelt'").fetchall())
+    assert logged == raw.groupby("source_file").size().to_dict()
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.integers(min_value=18_991_201, max_value=100_000_000), min_size=1,
+                max_size=40),
+       st.lists(st.dates(min_value=date(1900, 1, 1), max_value=date(9999, 12, 30)),
+                min_size=1, max_size=20))
+def test_date_arithmetic_in_sql_matches_python(values: list[int], days: list[date]) -> None:
+    """The integer date rules of the COPY pass agree with Python's calendar."""
+    con = duckdb.connect()
+    xs = values + [int(f"{d:%Y%m%d}") for d in days] + [19000229, 20000229, 21000229,
+                                                      20240229, 20230229, 20231231, 20230431]
+    got = con.execute(
+        f"SELECT x, {gdelt._ymd_ok_sql('x')}, CASE WHEN {gdelt._ymd_ok_sql('x')} THEN "
+        f"{gdelt._next_day_sql('x')} END FROM unnest(?::BIGINT[]) t(x)", [xs]).fetchall()
+    for x, ok, nxt in got:
+        d = gdelt._ymd(x)
+        assert ok == (d is not None), x
+        if d is not None and d < date(9999, 12, 31):
+            assert nxt == int(f"{d + timedelta(days=1):%Y%m%d}"), x
+    con.close()
