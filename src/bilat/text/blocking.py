@@ -173,6 +173,12 @@ def _totals(rows: Sequence[Sequence[int]], weights: np.ndarray) -> np.ndarray:
 
 
 @lru_cache(maxsize=65536)
+def _distinct(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """The distinct tokens, sorted (the token set rapidfuzz compares)."""
+    return tuple(sorted(set(tokens)))
+
+
+@lru_cache(maxsize=65536)
 def _histogram(tokens: tuple[str, ...]) -> np.ndarray:
     """Characters of the tokens by code point modulo :data:`RATIO_BUCKETS`."""
     codes = np.frombuffer("".join(tokens).encode("utf-32-le"), dtype=np.uint32)
@@ -210,11 +216,11 @@ def ratio_upper(la: Sequence[Sequence[str]], lb: Sequence[Sequence[str]],
     counts of the two strings: ``Σ_c min(H_A(c), H_B(c)) - |I|`` letters (the shared tokens'
     letters are in both histograms) plus ``min(|DA|, |DB|) - 1`` spaces. ``shared``: pairs that
     share a token (others get 0, as their wording is never compared)."""
-    ua = [sorted(set(t)) for t in la]
-    ub_ = [sorted(set(t)) for t in lb]
+    ua = [_distinct(tuple(t)) for t in la]
+    ub_ = [_distinct(tuple(t)) for t in lb]
 
-    def hist(sets: list[list[str]]) -> np.ndarray:
-        return np.array([_histogram(tuple(toks)) for toks in sets]).reshape(
+    def hist(sets: list[tuple[str, ...]]) -> np.ndarray:
+        return np.array([_histogram(toks) for toks in sets]).reshape(
             len(sets), RATIO_BUCKETS)
 
     ha, hb = hist(ua), hist(ub_)
