@@ -107,6 +107,47 @@ def test_duckdb_only_steps_are_refused_with_their_name(spark: SparkStore) -> Non
     assert exc.value.code == "E801" and "undl_scrape_votes" in str(exc.value)
 
 
+CONTACT_CASES = [
+    dict(period="month"),
+    dict(period="year", refs=[("USA", "GBR")], compare=False),
+    dict(period="day", start="2021-01-01", end="2022-12-31"),
+    dict(period="week", refs=[("RUS", "BLR")], min_events=1),
+]
+
+
+def _contacts_duck(catalogue: Path, **opts: object) -> pd.DataFrame:
+    st = open_store(catalogue, read_only=True)
+    try:
+        return ev.contacts(st, "RUS", "CHN", source="gdelt", **opts)
+    finally:
+        st.close()
+
+
+@pytest.mark.parametrize("opts", CONTACT_CASES, ids=[str(i) for i in range(len(CONTACT_CASES))])
+def test_contacts_on_spark_equal_duckdb(spark: SparkStore, catalogue: Path, opts: dict) -> None:
+    """Contacts: the contact events and each period's event days found by Spark; coverage and
+    the other series from the catalogue; the table equals DuckDB's."""
+    want = _contacts_duck(catalogue, **opts)
+    got = ev.contacts(spark, "RUS", "CHN", **opts)
+    assert want["contacts"].fillna(0).sum() > 0, "the fixture must hold contacts for this case"
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+    assert got.attrs["notes"] == want.attrs["notes"]
+
+
+def test_contact_list_on_spark_equals_duckdb(spark: SparkStore, catalogue: Path) -> None:
+    st = open_store(catalogue, read_only=True)
+    try:
+        want = ev.contact_list(st, "RUS", "CHN", source="gdelt", refs=[("USA", "GBR")])
+    finally:
+        st.close()
+    got = ev.contact_list(spark, "RUS", "CHN", refs=[("USA", "GBR")])
+    assert len(want) > 0
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+    with pytest.raises(BilatError) as exc:
+        ev.contacts(spark, "RUS", "CHN", source="icews")
+    assert exc.value.code == "E801" and "icews" in str(exc.value)
+
+
 VOTE_CASES = [
     dict(),
     dict(by="issue", ref=["USA-GBR", "RUS-BLR"]),

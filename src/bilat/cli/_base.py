@@ -100,7 +100,7 @@ def get_store(write: bool | None = None) -> Store:
 
 
 #: Commands that run on Spark when ``--store pyspark://…`` is given (see bilat.store.spark).
-SPARK_COMMANDS = {"events indicators", "votes affinity"}
+SPARK_COMMANDS = {"events indicators", "events contacts", "votes affinity"}
 
 
 def _spark_store() -> Any:

@@ -1735,6 +1735,19 @@ def contact_list(
     """
     _check(source, [*RECORD_SOURCES, "all"], "--source")
     q = make_query(a, b, refs=refs, period="day", start=start, end=end)
+    countries = sorted({c for pair in q.pairs for c in pair})
+    if getattr(store, "engine", "duckdb") == "pyspark":  # --store pyspark://…: the GDELT parts
+        if source not in ("all", "gdelt"):
+            store.refuse(f"--source {source} (Spark reads the store's GDELT parts)")
+        ev = store.contact_events(countries, list(CONTACT_KINDS), q.start, q.end)
+    else:
+        ev = _contact_events(store, q, source, countries)
+    return _contact_rows(ev, q)
+
+
+def _contact_events(store: Any, q: DyadQuery, source: str, countries: Sequence[str]
+                    ) -> pd.DataFrame:
+    """The canonical view's events that can be contacts among ``countries`` (DuckDB)."""
     if not refresh_event_view(store):
         raise error("E009", name="events", next_step=_LOAD_HINT)
     where, params = ["substr(cameo_code, 1, 3) IN " + _in(list(CONTACT_KINDS))], []
@@ -1747,16 +1760,19 @@ def contact_list(
     if q.end is not None:
         where.append("sqldate <= ?")
         params.append(q.end)
-    countries = sorted({c for pair in q.pairs for c in pair})
     cin = _in(countries)
     gov = ("(list_contains(string_split(coalesce({n}_types, ''), ','), 'GOV') "
            "OR {n}_leader IS NOT NULL)")
     where += [f"actor1_iso3 IN {cin}", f"actor2_iso3 IN {cin}", gov.format(n="actor1"),
               gov.format(n="actor2")]
-    ev = store.con.execute(
+    return store.con.execute(
         "SELECT source, event_id, event_date, actor1_iso3, actor2_iso3, actor1_name, "
         "actor2_name, cameo_code, actor1_via, actor2_via, derived FROM events WHERE "
         + " AND ".join(where), params).df()
+
+
+def _contact_rows(ev: pd.DataFrame, q: DyadQuery) -> pd.DataFrame:
+    """One row per source, dyad, day and kind from the contact events ``ev``."""
     cols = ["source", "dyad", "date", "kind", "events", "event_ids", "codes", "actors", "via",
             "derived"]
     frames = []
@@ -1807,7 +1823,31 @@ def contacts(
     (:func:`bilat.text.contacts.contacts`) — each with its own ``source`` and ``basis``;
     ``df.attrs["notes"]`` says which series are absent and why. Counts of different sources
     are never summed.
+
+    On Spark (a :class:`bilat.store.spark.SparkStore`, ``--store pyspark://…``) the contact
+    events and the days each period holds are read from the GDELT parts by Spark; the file
+    coverage and the other series come from the catalogue store. ``source`` must then be
+    ``gdelt`` (or ``all``, meaning GDELT).
     """
+    if getattr(store, "engine", "duckdb") != "pyspark":
+        return _contacts(store, store, a, b, period, source, refs, start=start, end=end,
+                         min_events=min_events, compare=compare)
+    if source not in ("all", "gdelt"):
+        store.refuse(f"--source {source} (Spark reads the store's GDELT parts)")
+    meta = store.catalogue_store()
+    try:
+        return _contacts(store, meta, a, b, period, "gdelt", refs, start=start, end=end,
+                         min_events=min_events, compare=compare)
+    finally:
+        meta.close()
+
+
+def _contacts(
+    store: Any, meta: Any, a: str, b: str, period: str = "year", source: str = "all",
+    refs: Sequence[tuple[str, str]] = (), *, start: str | date | None = None,
+    end: str | date | None = None, min_events: int = MIN_EVENTS, compare: bool = False,
+) -> pd.DataFrame:
+    """:func:`contacts` with ``meta``, the embedded store for coverage and other series."""
     _check(period, list(PERIODS), "--period")
     _check(source, [*RECORD_SOURCES, "all"], "--source")
     if not isinstance(min_events, int) or isinstance(min_events, bool) or min_events < 0:
@@ -1820,13 +1860,14 @@ def contacts(
     frames = []
     per = _PERIOD_SQL[q.period]
     for src in wanted:
-        if not _source_present(store, src):
+        if not _source_present(meta, src):
             notes.append(f"{src}: not in the store")
             continue
         where, params = _window(q)
-        cov = store.con.execute(
-            f"SELECT {per} AS period, count(DISTINCT event_date) AS days FROM events "
-            f"WHERE {where} GROUP BY 1 ORDER BY 1", [src, *params]).df()
+        cov = store.event_days(q.period, q.start, q.end) if store is not meta else \
+            store.con.execute(
+                f"SELECT {per} AS period, count(DISTINCT event_date) AS days FROM events "
+                f"WHERE {where} GROUP BY 1 ORDER BY 1", [src, *params]).df()
         if cov.empty:
             notes.append(f"{src}: no events in the range")
             continue
@@ -1837,10 +1878,10 @@ def contacts(
         # days its daily files publish), not when some backdated event falls in it
         file_days = None
         if src == "gdelt":
-            fc = _gdelt_coverage(store, grid, q)
+            fc = _gdelt_coverage(meta, grid, q)
             present = {p: fc[p][0] for p in grid}
         else:
-            file_days = _file_days(store, src, grid, q)
+            file_days = _file_days(meta, src, grid, q)
             present = {p: int((file_days or days).get(p, 0)) for p in grid}
         grid, gaps = _drop_empty_runs(grid, present, q.period)
         what = {"gdelt": "GDELT files", "icews": "ICEWS files"}.get(src, f"{src} data")
@@ -1883,7 +1924,7 @@ def contacts(
         if rows:  # every period left out (no file covers it): the notes say why
             frames.append(pd.DataFrame(rows))
     if compare:
-        for extra, note in (_engagement_rows(store, q), _corpus_rows(store, q)):
+        for extra, note in (_engagement_rows(meta, q), _corpus_rows(meta, q)):
             if extra is not None and len(extra):
                 frames.append(extra)
             if note:

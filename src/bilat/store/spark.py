@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -253,6 +254,80 @@ class SparkStore:
 
         _spark_compile_options()
         expr = indicator_expr(self.table("gdelt_events"), q)
+        try:
+            return expr.to_pandas()
+        except Exception as exc:  # noqa: BLE001 - JVM errors as one line
+            raise error("E803", master=self.master,
+                        reason=str(exc).strip().splitlines()[0][:300]) from exc
+
+    def contact_events(self, countries: Sequence[str], kinds: Sequence[str],
+                       start: int | None, end: int | None) -> Any:
+        """GDELT events that can be leader or government contacts among ``countries`` (ISO3):
+        CAMEO ``kinds`` (3-digit codes, e.g. 040–046), both actors' CAMEO country codes
+        among the countries' codes, ``GOV`` among each actor's three type codes, SQLDATE in
+        ``start``…``end`` (YYYYMMDD, inclusive). Filtered by Spark; returned as pandas with the
+        canonical columns :func:`bilat.indicators.events.contact_list` reads (``source``,
+        ``event_id``, ``event_date``, ``actor1_iso3``, ``actor2_iso3``, ``actor1_name``,
+        ``actor2_name``, ``cameo_code``, ``actor1_via``, ``actor2_via``, ``derived``)."""
+        import ibis
+        import pandas as pd
+
+        from bilat.reference.countries import iso3_map
+
+        cameo = iso3_map("cameo")
+        wanted = set(countries)
+        codes = sorted(code for code, iso3 in cameo.items() if iso3 in wanted) or ["-"]
+        t = self.table("gdelt_events")
+
+        def gov(n: int) -> Any:
+            return ibis.or_(*[t[f"Actor{n}Type{k}Code"] == "GOV" for k in (1, 2, 3)])
+
+        preds = [t.EventCode.substr(0, 3).isin(list(kinds)), t.Actor1CountryCode.isin(codes),
+                 t.Actor2CountryCode.isin(codes), gov(1), gov(2)]
+        if start is not None:
+            preds.append(t["SQLDATE"] >= start)
+        if end is not None:
+            preds.append(t["SQLDATE"] <= end)
+        expr = t.filter(*preds).select(
+            event_id=t.GLOBALEVENTID.cast("string"), sqldate=t.SQLDATE.cast("int64"),
+            actor1_name=t.Actor1Name, c1=t.Actor1CountryCode, actor2_name=t.Actor2Name,
+            c2=t.Actor2CountryCode, cameo_code=t.EventCode)
+        ev = self._pandas(expr)
+        ev["actor1_iso3"] = ev.pop("c1").map(cameo)
+        ev["actor2_iso3"] = ev.pop("c2").map(cameo)
+        ev["event_date"] = pd.to_datetime(ev.pop("sqldate").astype("string"), format="%Y%m%d",
+                                          errors="coerce").dt.date
+        ev["source"] = "gdelt"
+        for n in (1, 2):
+            ev[f"actor{n}_via"] = ev[f"actor{n}_iso3"].notna().map({True: "gdelt", False: None})
+        ev["derived"] = False
+        return ev[["source", "event_id", "event_date", "actor1_iso3", "actor2_iso3",
+                   "actor1_name", "actor2_name", "cameo_code", "actor1_via", "actor2_via",
+                   "derived"]]
+
+    def event_days(self, period: str, start: int | None, end: int | None) -> Any:
+        """Per ``period`` (day/week/month/quarter/year, as a start date) the number of distinct
+        event dates the GDELT parts hold in ``start``…``end`` (columns ``period``, ``days``)."""
+        import pandas as pd
+
+        t = self.table("gdelt_events")
+        preds = []
+        if start is not None:
+            preds.append(t["SQLDATE"] >= start)
+        if end is not None:
+            preds.append(t["SQLDATE"] <= end)
+        t = t.filter(*preds) if preds else t
+        day = t.SQLDATE.cast("string").as_date("%Y%m%d")
+        unit = {"day": "D", "week": "W", "month": "M", "quarter": "Q", "year": "Y"}[period]
+        per = day if period == "day" else day.truncate(unit)
+        expr = t.select(period=per, d=day).filter(lambda r: r.d.notnull()) \
+            .group_by("period").aggregate(days=lambda r: r.d.nunique()).order_by("period")
+        out = self._pandas(expr)
+        out["period"] = pd.to_datetime(out["period"]).dt.date
+        return out
+
+    def _pandas(self, expr: Any) -> Any:
+        """Execute an Ibis expression on Spark (JVM errors as one E803 line)."""
         try:
             return expr.to_pandas()
         except Exception as exc:  # noqa: BLE001 - JVM errors as one line
