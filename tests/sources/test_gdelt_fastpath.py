@@ -194,3 +194,36 @@ def test_date_arithmetic_in_sql_matches_python(values: list[int], days: list[dat
         if d is not None and d < date(9999, 12, 31):
             assert nxt == int(f"{d + timedelta(days=1):%Y%m%d}"), x
     con.close()
+
+
+def test_copy_found_by_the_background_hash_is_not_stored_twice(tmp_path: Path) -> None:
+    """Hashes of new files are computed while DuckDB parses: a renamed copy in the same call
+    (or the same file listed twice) is still stored once, and a copy holding a bad row does
+    not fail an ingest whose original is already stored."""
+    store = open_store(":memory:")
+    renamed = tmp_path / "events.csv"
+    renamed.write_bytes(V2.read_bytes())
+    report = gdelt.ingest(store, [V2, renamed, V2])
+    by_file = {(f.file, f.status): f for f in report.files}
+    assert sorted(by_file) == [("20220204120000.export.CSV", "already"),
+                               ("20220204120000.export.CSV", "ingested"),
+                               ("events.csv", "already")]
+    assert V2.name in by_file[("events.csv", "already")].reason
+    n = len(_rows(10_000))
+    assert _ids(store) == sorted(int(r[0]) for r in _rows(n))
+    logged = store.con.execute("SELECT key, rows FROM ingest_log").fetchall()
+    assert logged == [(V2.name, n)]
+    # a stored file with a bad row (skip), then a renamed copy of it in fail mode
+    rows = _rows(6)
+    rows[2][29] = "9"
+    bad = tmp_path / "20220204130000.export.CSV"
+    shifted = [[str(int(r[0]) + 10**9), *r[1:]] for r in rows]  # new events
+    bad.write_bytes(("\n".join("\t".join(r) for r in shifted) + "\n").encode())
+    assert gdelt.ingest(store, [bad], on_bad_rows="skip").rows == 5
+    copy = tmp_path / "copy-of-bad.csv"
+    copy.write_bytes(bad.read_bytes())
+    before = _ids(store)
+    report = gdelt.ingest(store, [copy])  # fail mode: the bad row is not reached
+    assert [f.status for f in report.files] == ["already"]
+    assert bad.name in report.files[0].reason and _ids(store) == before
+    store.close()

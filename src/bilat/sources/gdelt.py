@@ -267,6 +267,10 @@ class _Prepared:
     #: stored, reported bad, removed by the domain check or blank, so a file whose stored and
     #: reported rows add up to its lines has nothing else to look for
     lines: int = -1
+    #: the SHA-256 being computed in a thread (``sha256`` is set when it is in)
+    sha_future: Any = None
+    #: the file already stored (or met) with the same content, once the hash is in
+    dup_of: str = ""
 
 
 ProgressCallback = Callable[[str, int, int], None]
@@ -324,26 +328,51 @@ def _boundary_error(store: Store, files: list[Path], exc: BaseException) -> Bila
 def _ingest(store: Store, files: list[Path], on_bad_rows: str,
             progress: ProgressCallback | None, source: str | None,
             batch_bytes: int) -> IngestReport:
+    from concurrent.futures import ThreadPoolExecutor
+
     _ensure_tables(store)
     _remove_orphans(store)
-    with _timed("hash files (SHA-256)"):
-        hashes = _plain_hashes(files)
+    with _timed("scan files (CR, lines)"):
+        scans = _plain_scans(files)
     report = IngestReport(on_bad_rows=on_bad_rows)
-    seen: set[tuple[str, str]] = set()
-    stored = _stored_contents(store)  # and the files met earlier in this call
+    state = _Seen(set(), _stored_contents(store), {r[0] for r in store.con.execute(
+        "SELECT DISTINCT key FROM ingest_log WHERE kind = ?", [_KIND]).fetchall()})
     batch: list[_Prepared] = []
     batch_size = 0
     with contextlib.ExitStack() as stack:
         work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bilat-lf-")))
+        pool = stack.enter_context(ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)))
         batch_stack = contextlib.ExitStack()
         stack.enter_context(batch_stack)
         for i, path in enumerate(files):
-            members = batch_stack.enter_context(_opened(path, hashes.get(path)))
+            members = batch_stack.enter_context(_opened(path, scans.get(path)))
             for m in members:
                 key, sha = m.key, m.sha256
+                empty = m.csv_path.stat().st_size == 0 or not _has_content(m.csv_path)
+                if not sha and key not in state.keys and not empty:
+                    # a file never met: its SHA-256 is computed in a thread while DuckDB
+                    # parses the batch (DuckDB releases the GIL); a copy of stored content
+                    # under a new name is caught when the hash is in (_settle_hashes)
+                    csv_path, cr_bad, lines = _normalise_cr(m.csv_path, work) if m.has_cr \
+                        else (m.csv_path, [], m.lines)
+                    shown = path if len(members) == 1 else Path(f"{path}!{key}")
+                    layout, first = _sniff(csv_path, shown, on_bad_rows)
+                    p = _Prepared(shown, csv_path, key, "", layout, first, cr_bad, lines)
+                    p.sha_future = pool.submit(_sha256, m.csv_path)
+                    batch.append(p)
+                    batch_size += csv_path.stat().st_size
+                    state.keys.add(key)
+                    continue
+                if not sha:  # a name met before: its hash decides, now
+                    _settle_hashes(batch, state)
+                    batch = _drop_copies(batch, report)
+                    with _timed("hash files (SHA-256)"):
+                        sha = _sha256(m.csv_path)
+                state.keys.add(key)
+                seen, stored = state.pairs, state.contents
                 if (key, sha) in seen or store.already_ingested(_KIND, key, sha):
                     report.files.append(FileResult(key, "already", reason="already in the store"))
-                elif m.csv_path.stat().st_size == 0 or not _has_content(m.csv_path):
+                elif empty:
                     if on_bad_rows == "fail":
                         raise error("E105", path=path if len(members) == 1 else
                                     f"{path}!{key}")
@@ -368,14 +397,51 @@ def _ingest(store: Store, files: list[Path], on_bad_rows: str,
             if progress is not None:
                 progress("read", i + 1, len(files))
             if batch and (batch_size >= batch_bytes or i == len(files) - 1):
-                _ingest_batch(store, batch, on_bad_rows, report, source, progress)
+                _ingest_batch(store, batch, on_bad_rows, report, source, progress, state)
                 batch_stack.close()  # drop extracted temporaries of this batch
                 for f in work.iterdir():
                     f.unlink(missing_ok=True)
                 batch, batch_size = [], 0
         if batch:
-            _ingest_batch(store, batch, on_bad_rows, report, source, progress)
+            _ingest_batch(store, batch, on_bad_rows, report, source, progress, state)
     return report
+
+
+@dataclass
+class _Seen:
+    """What one ingest call has met: (file, sha256) pairs, sha256 → first file name (stored
+    before or met earlier in the call), and every file name met or in the ingest log."""
+
+    pairs: set[tuple[str, str]]
+    contents: dict[str, str]
+    keys: set[str]
+
+
+def _settle_hashes(batch: list[_Prepared], state: _Seen) -> None:
+    """Wait for the batch's background hashes (in file order) and register them as met; a
+    file whose content was already stored or met under another name gets ``dup_of`` (that
+    name): it must not be stored again."""
+    for p in batch:
+        if p.sha_future is None:
+            continue
+        with _timed("hash files (SHA-256, waited for)"):
+            p.sha256 = p.sha_future.result()
+        p.sha_future = None
+        same = state.contents.get(p.sha256)
+        if same is not None and same != p.key:
+            p.dup_of = same
+        state.pairs.add((p.key, p.sha256))
+        state.contents.setdefault(p.sha256, p.key)
+
+
+def _drop_copies(batch: list[_Prepared], report: IngestReport) -> list[_Prepared]:
+    """The batch without the files :func:`_settle_hashes` found to be copies (reported as
+    already stored)."""
+    for p in batch:
+        if p.dup_of:
+            report.files.append(FileResult(
+                p.key, "already", reason=f"same content already stored as {p.dup_of}"))
+    return [p for p in batch if not p.dup_of]
 
 
 def _stored_contents(store: Store) -> dict[str, str]:
@@ -388,10 +454,13 @@ def _stored_contents(store: Store) -> dict[str, str]:
 
 def _ingest_batch(
     store: Store, batch: list[_Prepared], on_bad_rows: str, report: IngestReport,
-    source: str | None, progress: ProgressCallback | None = None,
+    source: str | None, progress: ProgressCallback | None = None, state: _Seen | None = None,
 ) -> None:
     """Parse a batch straight to Parquet (one pass, checks included), summarise each part in
-    one scan, then register parts, summaries and log in one transaction."""
+    one scan, then register parts, summaries and log in one transaction. Files hashed in the
+    background that turn out to hold content already stored or met under another name are
+    set aside (reported as already stored) and the rest of the batch is parsed again."""
+    state = state or _Seen(set(), {}, set())
     con = store.con
     folder = store.data_dir / "gdelt"
     folder.mkdir(parents=True, exist_ok=True)
@@ -400,7 +469,23 @@ def _ingest_batch(
     tags: list[str] = []
     try:
         with _timed("parse COPY (checks in the same pass)"):
-            tmps, bad, written = _parse(con, batch, on_bad_rows, folder)
+            try:
+                tmps, bad, written = _parse(con, batch, on_bad_rows, folder)
+            except BilatError:
+                _settle_hashes(batch, state)
+                if not any(p.dup_of for p in batch):
+                    raise
+                tmps, bad, written = [], [], {}  # the bad row may be in a copy: again below
+            _settle_hashes(batch, state)
+        if any(p.dup_of for p in batch):  # a renamed or re-zipped copy of stored rows:
+            # storing it would count every event twice (rare: parse again without it)
+            for t in tmps:
+                _rm(t)
+            tmps = []
+            rest = _drop_copies(batch, report)
+            if rest:
+                _ingest_batch(store, rest, on_bad_rows, report, source, progress, state)
+            return
         dups: dict[str, tuple[int, int]] = {}
         if tmps:
             with _timed("identity dedupe"):
@@ -1010,7 +1095,8 @@ def _skip_member(name: str) -> bool:
 def _opened(path: Path, sha256: str | None = None) -> Iterator[list[_Member]]:
     """The CSVs of ``path``: the file itself, or every CSV member of a zip (``__MACOSX`` and
     hidden entries ignored) extracted to a temp folder removed on exit. ``sha256``: the plain
-    file's hash and CR flag when already computed (see :func:`_plain_hashes`)."""
+    file's (hash, CR flag, lines) when already computed (hash ``""``: left to the caller,
+    see :func:`_plain_scans`)."""
     if not path.is_file():
         raise error("E110", path=path)
     if path.suffix.lower() != ".zip":
@@ -1091,16 +1177,27 @@ def _normalise_cr(src: Path, folder: Path) -> tuple[Path, list[tuple[int, str]],
     return out, bad, lines
 
 
-def _plain_hashes(paths: list[Path]) -> dict[Path, tuple[str, bool, int]]:
-    """(sha256, has CR, lines) of the plain (not zipped) files, hashed in parallel threads (hashlib
-    releases the GIL: on 2 cores about half the time of hashing them one after the other)."""
-    from concurrent.futures import ThreadPoolExecutor
+def _scan(path: Path) -> tuple[str, bool, int]:
+    """Whether a file holds a carriage return and its physical line count (a last line
+    without a line end included), in one read at memory speed; the hash is left ``""``."""
+    has_cr = False
+    lines, last = 0, b"\n"
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(1 << 22):
+                has_cr = has_cr or b"\r" in chunk
+                lines += chunk.count(b"\n")
+                last = chunk[-1:]
+    except OSError as exc:
+        raise error("E013", path=path, fmt="a GDELT export", reason=str(exc.strerror or exc)) \
+            from exc
+    return "", has_cr, lines + (last != b"\n")
 
-    plain = [p for p in dict.fromkeys(paths) if p.suffix.lower() != ".zip"]
-    if len(plain) < 2:
-        return {}
-    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 2)) as pool:
-        return dict(zip(plain, pool.map(_digest, plain), strict=True))
+
+def _plain_scans(paths: list[Path]) -> dict[Path, tuple[str, bool, int]]:
+    """(``""``, has CR, lines) of the plain (not zipped) files; their SHA-256 is computed
+    later, in a thread while DuckDB parses (see :func:`_ingest`)."""
+    return {p: _scan(p) for p in dict.fromkeys(paths) if p.suffix.lower() != ".zip"}
 
 
 def _digest(path: Path) -> tuple[str, bool, int]:
@@ -1123,7 +1220,13 @@ def _digest(path: Path) -> tuple[str, bool, int]:
 
 
 def _sha256(path: Path) -> str:
-    return _digest(path)[0]
+    """SHA-256 of a file (hashlib releases the GIL: it runs beside DuckDB's threads)."""
+    try:
+        with path.open("rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError as exc:
+        raise error("E013", path=path, fmt="a GDELT export", reason=str(exc.strerror or exc)) \
+            from exc
 
 
 def _sql_str(path: Path | str) -> str:
