@@ -23,7 +23,7 @@ from bilat.text import blocking
 from bilat.text.align import FeatureAligner, LexicalAligner, tokens
 from bilat.text.documents import document_from_text
 from bilat.text.lexicon import load_lexicon
-from bilat.text.lineage import LineageModel, lineage
+from bilat.text.lineage import LineageModel, Thresholds, lineage
 from bilat.text.readouts import _best, _claims_of, adjusted_similarity, compare_readouts
 
 EVAL = Path(__file__).resolve().parents[2] / "evaluation"
@@ -86,8 +86,10 @@ def _records(cmp) -> list[dict]:  # noqa: ANN001
 
 
 # ------------------------------------------------------------------------------ equality
-@pytest.mark.parametrize("options", [{}, {"joint_unmatched": "one_sided"},
-                                     {"aligner": "features"}, {"aligner": "lexical"}])
+@pytest.mark.parametrize("options", [
+    {}, {"joint_unmatched": "one_sided"}, {"aligner": "features"}, {"aligner": "lexical"},
+    {"competition": 0.0, "speaker_rule": "lenient", "shared_threshold": 0.2},
+])
 def test_imitation_pairs_same_labels_fast_and_exhaustive(options: dict) -> None:
     pairs = _imitation_pairs()
     assert len(pairs) >= 20
@@ -108,12 +110,14 @@ def test_genuine_pairs_same_labels_fast_and_exhaustive(shared_data: Path) -> Non
     assert {"en", "zh"} <= langs  # cross-language pairs (features aligner) are among them
 
 
-def test_statement_series_same_lineage_fast_and_exhaustive() -> None:
+@pytest.mark.parametrize("thresholds", [None, Thresholds(match=0.4, related=0.2, dropped=0.6)])
+def test_statement_series_same_lineage_fast_and_exhaustive(thresholds) -> None:  # noqa: ANN001
     series = _series()
     assert series
     for name, docs in series:
         for k in range(2, len(docs) + 1):
-            fast, slow = _both(lambda d=docs[:k]: lineage(d, readouts=False, events=False))
+            fast, slow = _both(lambda d=docs[:k]: lineage(d, readouts=False, events=False,
+                                                          thresholds=thresholds))
             assert fast.statements == slow.statements, (name, k)
             assert fast.summary() == slow.summary(), (name, k)
 
@@ -295,6 +299,17 @@ def test_lazy_searches_match_dense_numpy(values, slack, seed) -> None:  # noqa: 
                       if row[k] >= t]
             assert list(lazy.iter_at_least(i, t)) == ranked
             assert lazy.row_at_least(i, t) == ranked
+    for t in (0.25, 0.75):
+        lazy = blocking.LazyScores(upper, score)
+        got_first, got_best = lazy.rows_reaching(t)
+        for i in range(n):
+            row = list(exact[i])
+            j = max(range(m), key=row.__getitem__)
+            assert (got_first[i], got_best[i]) == ((j, row[j]) if row[j] >= t else (-1, -np.inf))
+        some = np.arange(n)[::2]
+        sub_first, sub_best = blocking.LazyScores(upper, score).row_best(some)
+        assert list(sub_first) == [int(first[i]) for i in some]
+        assert list(sub_best) == [float(best[i]) for i in some]
     lazy = blocking.LazyScores(upper, score)
     for competition in (0.0, 4.0):
         assert blocking.best_with_competition(lazy, competition) == _best(exact, competition)
