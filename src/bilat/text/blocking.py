@@ -10,15 +10,20 @@ for two 1,000-claim texts. This module gives the same answers while scoring only
    keys*; an inverted index over the keys of one text finds, for each claim of the other, the
    claims that share at least one key. Every other pair scores exactly 0 (the invariant below).
 2. **Bounds**: for every candidate pair an upper bound of its score is computed with numpy from
-   what is cheap and exact (IDF-weighted token overlap, issue overlap, opening frames, position,
-   speaker rules), taking the token-set ratio at its maximum (1) and adding a margin of
-   :data:`MARGIN` for rounding.
-3. **Exact scoring on demand** (:class:`LazyScores`): the exact score of a pair is computed by
-   the same scalar formulas as the exhaustive path (:mod:`bilat.text.align`,
-   :func:`bilat.text.readouts.adjusted_similarity`), in the same floating-point order, only when
-   its bound can still beat what has been found: candidates are visited in decreasing order of
-   their bound and the search stops when the bound falls below the best exact value (ties are
-   visited, so the first index of the maximum is returned, as ``np.argmax`` / ``max`` do).
+   what is cheap (IDF-weighted token overlap, issue overlap, opening frames, position, speaker
+   rules) and a bound of rapidfuzz's token-set ratio from token counts, lengths and character
+   histograms (:func:`ratio_upper`), plus a margin of :data:`MARGIN` for rounding.
+3. **Exact scoring on demand** (:class:`LazyScores`): the exact score of a pair is computed with
+   the aligner's own scalar wording code (``_weighted_dice``, ``fuzz.token_set_ratio``) and the
+   formulas of :class:`~bilat.text.align.LexicalAligner`, :class:`~bilat.text.align.FeatureAligner`
+   and :func:`bilat.text.readouts.adjusted_similarity` written elementwise in the same order of
+   floating-point operations (so the values are equal to the last bit), only when its bound can
+   still reach what has been found: candidates are taken in decreasing order of their bound
+   and a search stops when the bound falls below the best exact value (ties are scored, so the
+   first index of the maximum is returned, as ``np.argmax`` / ``max`` do).
+
+After a change to those formulas, :func:`readout_scores` (its ``exact`` and its bounds) must
+follow; tests/text/test_blocking.py fails until it does.
 
 **Invariant** (:data:`INVARIANT`, checked by :func:`check_invariant`): a pair of claims that
 shares no blocking key scores exactly 0 — for the lexical aligner (keys: comparison tokens of
@@ -37,10 +42,10 @@ scores; tests/text/test_blocking.py checks that against the exhaustive path on e
 set and on random claim sets (hypothesis). Set ``BILAT_EXHAUSTIVE=1`` (or use
 :func:`exhaustive_mode`) to score every pair.
 
-The threshold a pair must reach to matter is not fixed here: it is the best exact value found so
-far for the claim (or its counterpart's rivals), which is at least as strict as the lowest label
-threshold (``divergent_threshold`` 0.15 for readouts, ``related`` 0.3 for lineage) and keeps
-the reported scores of unmatched claims exact too.
+The threshold a pair must reach to be scored is not fixed here: it is the best exact value
+found so far for the claim (for readouts after competition, which needs only each column's exact
+maximum; for lineage ``match``, ``related`` or the best so far), so pairs below the lowest label
+threshold are skipped and the reported scores of unmatched claims stay exact as well.
 """
 
 from __future__ import annotations
@@ -771,6 +776,7 @@ def usable(aligner: Aligner, pairs: int | None = None) -> bool:
     return _FORCED is False or pairs is None or pairs >= MIN_PAIRS
 
 
-__all__ = ["EXHAUSTIVE_ENV", "INVARIANT", "LazyScores", "best_with_competition",
-           "check_invariant", "exhaustive", "exhaustive_mode", "lineage_scores", "overlaps",
-           "pair_keys", "readout_scores", "usable"]
+__all__ = ["EXHAUSTIVE_ENV", "INVARIANT", "MARGIN", "MIN_PAIRS", "LazyScores",
+           "best_with_competition", "check_invariant", "exhaustive", "exhaustive_mode",
+           "lineage_scores", "overlaps", "overlaps_multi", "pair_keys", "ratio_upper",
+           "readout_scores", "usable"]
