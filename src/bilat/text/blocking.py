@@ -177,6 +177,41 @@ def _totals(rows: Sequence[Sequence[int]], weights: np.ndarray) -> np.ndarray:
     return np.bincount(owner, weights=weights[ids], minlength=len(rows))
 
 
+#: Ids of every comparison token seen (the lineage's inverted index works on these) and lengths.
+_TOKEN_ID: dict[str, int] = {}
+_TOKEN_LEN: list[float] = []
+_KIND: dict[tuple[str, ...], int] = {}
+
+
+@lru_cache(maxsize=65536)
+def _token_ids(tokens: tuple[str, ...]) -> tuple[int, ...]:
+    """Ids of the distinct tokens (see :data:`_TOKEN_ID`)."""
+    out = []
+    for t in dict.fromkeys(tokens):
+        k = _TOKEN_ID.get(t)
+        if k is None:
+            k = _TOKEN_ID[t] = len(_TOKEN_ID)
+            _TOKEN_LEN.append(float(len(t)))
+        out.append(k)
+    return tuple(out)
+
+
+@lru_cache(maxsize=65536)
+def _token_set(tokens: tuple[str, ...]) -> set[str]:
+    """``set(tokens)`` (shared: never modified)."""
+    return set(tokens)
+
+
+@lru_cache(maxsize=65536)
+def _joined(tokens: tuple[str, ...]) -> str:
+    return " ".join(tokens)
+
+
+def _kind(tokens: tuple[str, ...]) -> int:
+    """One id per distinct token list: equal lists give equal wording scores."""
+    return _KIND.setdefault(tokens, len(_KIND))
+
+
 @lru_cache(maxsize=65536)
 def _distinct(tokens: tuple[str, ...]) -> tuple[str, ...]:
     """The distinct tokens, sorted (the token set rapidfuzz compares)."""
@@ -718,21 +753,21 @@ def lineage_scores(aligner: Aligner, cos: np.ndarray, new: Sequence[Claim],
     dense cosine matrix (cheap: one product of the statements' unit vectors)."""
     from bilat.text import align
 
-    la = [list(_tokens(c.text, c.language or "en")) for c in new]
-    lb = [list(_tokens(c.text, c.language or "en")) for c in old]
+    la = [_tokens(c.text, c.language or "en") for c in new]
+    lb = [_tokens(c.text, c.language or "en") for c in old]
     idf = align._idf(la + lb)
-    sa, sb = [set(t) for t in la], [set(t) for t in lb]
-    joined_a = [" ".join(t) for t in la]
-    joined_b = [" ".join(t) for t in lb]
-    kinds: dict[Any, int] = {}
-    kind_a = np.array([kinds.setdefault(tuple(t), len(kinds)) for t in la], dtype=np.int64)
-    kind_b = np.array([kinds.setdefault(tuple(t), len(kinds)) for t in lb], dtype=np.int64)
-    n_kinds = max(len(kinds), 1)
-    seen: dict[int, float] = {}
+    # per claim text, remembered across the statements of a series: its token set (built as
+    # LexicalAligner.lexical builds it, so sums run in the same order), joined tokens, ids
+    sa, sb = [_token_set(t) for t in la], [_token_set(t) for t in lb]
+    joined_a = [_joined(t) for t in la]
+    joined_b = [_joined(t) for t in lb]
+    kind_a = [_kind(t) for t in la]
+    kind_b = [_kind(t) for t in lb]
+    seen: dict[tuple[int, int], float] = {}
 
     def wording(i: int, j: int) -> float:
         """LexicalAligner.lexical for one pair (its own scalar code), once per distinct pair."""
-        key = int(kind_a[i]) * n_kinds + int(kind_b[j])
+        key = (kind_a[i], kind_b[j])
         found = seen.get(key)
         if found is None:
             x, y = sa[i], sb[j]
@@ -748,10 +783,11 @@ def lineage_scores(aligner: Aligner, cos: np.ndarray, new: Sequence[Claim],
         lex = np.array([wording(int(i), int(j)) for i, j in zip(ii, jj, strict=True)])
         return np.clip(0.5 * cos[ii, jj] + 0.5 * lex, 0.0, 1.0)
 
-    vocab: dict[Any, int] = {}
-    ids_a, ids_b = _ids(sa, vocab), _ids(sb, vocab)
-    weights = np.array([idf.get(t, 1.0) for t in vocab])
-    lengths = np.array([float(len(t)) for t in vocab])
+    ids_a, ids_b = [_token_ids(t) for t in la], [_token_ids(t) for t in lb]
+    weights = np.zeros(len(_TOKEN_ID))
+    for t, v in idf.items():
+        weights[_TOKEN_ID[t]] = v
+    lengths = np.asarray(_TOKEN_LEN)
     inter, n_shared, letters = overlaps_multi(ids_a, ids_b, [weights, None, lengths])
     shared = n_shared > 0
     total = _totals(ids_a, weights)[:, None] + _totals(ids_b, weights)[None, :]
