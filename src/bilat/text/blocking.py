@@ -50,6 +50,7 @@ threshold are skipped and the reported scores of unmatched claims stay exact as 
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -180,7 +181,7 @@ def _totals(rows: Sequence[Sequence[int]], weights: np.ndarray) -> np.ndarray:
 #: Ids of every comparison token seen (the lineage's inverted index works on these) and lengths.
 _TOKEN_ID: dict[str, int] = {}
 _TOKEN_LEN: list[float] = []
-_KIND: dict[tuple[str, ...], int] = {}
+_KINDS = itertools.count()
 
 
 @lru_cache(maxsize=65536)
@@ -207,9 +208,23 @@ def _joined(tokens: tuple[str, ...]) -> str:
     return " ".join(tokens)
 
 
+@lru_cache(maxsize=65536)
 def _kind(tokens: tuple[str, ...]) -> int:
-    """One id per distinct token list: equal lists give equal wording scores."""
-    return _KIND.setdefault(tokens, len(_KIND))
+    """One id per distinct token list (never reused): equal lists give equal wording scores."""
+    return next(_KINDS)
+
+
+#: Token ids kept at most (a long-running process starts the table afresh beyond this).
+TOKEN_TABLE_LIMIT = 500_000
+
+
+def _fresh_token_table() -> None:
+    """Start the token-id table afresh when it has grown past :data:`TOKEN_TABLE_LIMIT` (only
+    between two comparisons: ids of one comparison always come from one table)."""
+    if len(_TOKEN_ID) > TOKEN_TABLE_LIMIT:
+        _TOKEN_ID.clear()
+        _TOKEN_LEN.clear()
+        _token_ids.cache_clear()
 
 
 @lru_cache(maxsize=65536)
@@ -753,6 +768,7 @@ def lineage_scores(aligner: Aligner, cos: np.ndarray, new: Sequence[Claim],
     dense cosine matrix (cheap: one product of the statements' unit vectors)."""
     from bilat.text import align
 
+    _fresh_token_table()
     la = [_tokens(c.text, c.language or "en") for c in new]
     lb = [_tokens(c.text, c.language or "en") for c in old]
     idf = align._idf(la + lb)
