@@ -36,7 +36,6 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_events import _schema_sql, generate  # noqa: E402
-
 from bilat.sources import gdelt  # noqa: E402
 from bilat.store import open_store  # noqa: E402
 
@@ -179,10 +178,10 @@ def main() -> None:
     ing = best["bilat ingest"]
     print(f"\n## where the ingest's time went (best round: {ing['wall']:.2f} s, "
           f"{ing['rows']:,} rows stored)")
-    stages = ing["stages"]
+    stages = {k: v for k, v in ing["stages"].items() if not k.endswith(" [cpu]")}
     for k, v in sorted(stages.items(), key=lambda kv: -kv[1]):
-        print(f"  {k:40s} {v:6.2f} s")
-    print(f"  {'(the rest: sniffing, bookkeeping, commit)':40s} "
+        print(f"  {k:44s} wall {v:6.2f} s  cpu {ing['stages'].get(k + ' [cpu]', 0):6.2f} s")
+    print(f"  {'(the rest: sniffing, bookkeeping)':44s} wall "
           f"{ing['wall'] - sum(stages.values()):6.2f} s")
     loads = os.getloadavg()
     print(f"# load average at end: {loads[0]:.1f} {loads[1]:.1f} {loads[2]:.1f}")
