@@ -1558,9 +1558,9 @@ def _with_gdelt_coverage(store: Any, df: pd.DataFrame, q: DyadQuery) -> pd.DataF
     df["coverage_expected"] = [cov[p][1] for p in df["period"]]
     df["coverage_unit"] = "files present/expected"
     df["source"] = "gdelt"
-    for c in ("events", "events_before_dedup", *QUADS.values(), "volume_a", "volume_b",
-              "gov_contacts", "mentions", "net_cooperation"):
-        df[c] = pd.array(df[c], dtype="Int64")
+    counts = ["events", "events_before_dedup", *QUADS.values(), "volume_a", "volume_b",
+              "gov_contacts", "mentions", "net_cooperation"]
+    df[counts] = df[counts].astype("Int64")
     return df
 
 

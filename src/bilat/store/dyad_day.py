@@ -610,9 +610,9 @@ def _gdelt(store: Store, q: DyadQuery) -> tuple[pd.DataFrame, str]:
     order = {f"{x}–{y}": i for i, (x, y) in enumerate(q.pairs)}
     df = df.sort_values(["dyad", "direction", "period"], key=lambda c: c.map(order)
                         if c.name == "dyad" else c, kind="stable")
-    for c in [*ev.QUADS.values(), "events", "events_before_dedup", "volume_a", "volume_b",
-              "gov_contacts", "mentions", "net_cooperation"]:
-        df[c] = df[c].fillna(0).astype("int64")
+    counts = [*ev.QUADS.values(), "events", "events_before_dedup", "volume_a", "volume_b",
+              "gov_contacts", "mentions", "net_cooperation"]
+    df[counts] = df[counts].fillna(0).astype("int64")  # one block operation, not twelve
     return ev._with_gdelt_coverage(store, df.reset_index(drop=True), q), ""
 
 
