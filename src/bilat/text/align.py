@@ -199,15 +199,31 @@ def _concept_scan() -> tuple[tuple[re.Pattern[str], ...], dict[str, str]]:
         encoding="utf-8"))
     groups: dict[str, str] = {}
     bounded, free = [], []
-    for i, (key, langs) in enumerate(raw["concepts"].items()):
-        for lang, pats in langs.items():
-            name = f"c{i}_{lang}"
-            groups[name] = key
-            alt = "|".join(f"(?:{p})" for p in pats)
-            (free if lang == "zh" else bounded).append(f"(?P<{name}>{alt})")
+    # multi-word formulas first: the scan takes the first alternative that matches at a
+    # position, so "в мировых делах" (international affairs) must be tried before the single
+    # word "мировых" (world) of another concept, or it could never match
+    for multi in (True, False):
+        for i, (key, langs) in enumerate(raw["concepts"].items()):
+            for lang, pats in langs.items():
+                chosen = [p for p in pats if (" " in p) == multi]
+                if not chosen:
+                    continue
+                name = f"c{i}_{lang}_{'m' if multi else 's'}"
+                groups[name] = key
+                alt = "|".join(f"(?:{p})" for p in chosen)
+                (free if lang == "zh" else bounded).append(f"(?P<{name}>{alt})")
     rxs = (re.compile(r"(?<!\w)(?:" + "|".join(bounded) + r")(?!\w)", re.IGNORECASE),
            re.compile("|".join(free)))
     return rxs, groups
+
+
+@lru_cache(maxsize=1)
+def bridge_only() -> frozenset[str]:
+    """Concepts of ``data/concepts.json`` used across languages only (its ``bridge_only`` list):
+    translations for cross-language alignment, not counted again in same-language wording."""
+    raw = json.loads(resources.files("bilat.text").joinpath("data/concepts.json").read_text(
+        encoding="utf-8"))
+    return frozenset(raw.get("bridge_only", ()))
 
 
 @lru_cache(maxsize=8192)
@@ -223,7 +239,7 @@ def concepts(text: str) -> frozenset[str]:
 def tokens(text: str, language: str = "en") -> list[str]:
     """Comparison tokens: 6-letter word stems without stop words; Han text as bigrams; the
     bilingual register concepts of ``data/concepts.json``."""
-    out: list[str] = sorted(concepts(text))
+    out: list[str] = sorted(concepts(text) - bridge_only())
     for run in _HAN.findall(text):
         out.extend(_ZH_CONCEPT_OF[m.group(0)] for m in _ZH_CONCEPT_RE.finditer(run))
         chars = [c for c in run if c not in _ZH_STOP]
@@ -242,7 +258,7 @@ def tokens(text: str, language: str = "en") -> list[str]:
 
 def bridge_tokens(text: str, language: str = "en") -> set[str]:
     """Language-independent tokens: shared concepts (``~agree``) and numbers of 2+ digits."""
-    toks = set(tokens(text, language))
+    toks = set(tokens(text, language)) | concepts(text)
     return {t for t in toks if t.startswith("~")} | set(re.findall(r"\d{2,}", text))
 
 

@@ -508,7 +508,7 @@ def _rival_max(raw: np.ndarray) -> np.ndarray:
 #: discussed, made by the narrator or for both sides.
 _DISCUSSED = re.compile(
     r"\b(?:discuss\w*|exchanged views|exchange of views|covered|spoke candidly|talked about|"
-    r"focused on|had a (?:\w+ ){0,3}discussion)\b|(?<!\w)(?:обсуд\w*|обсужд\w*|"
+    r"focused on|had an? (?:[\w-]+,? ){0,3}discussion)\b|(?<!\w)(?:обсуд\w*|обсужд\w*|"
     r"обмен\w* мнениями|обменялись мнениями)|交换(?:了)?(?:意见|看法)|沟通和交流|讨论",
     re.IGNORECASE)
 
@@ -534,7 +534,9 @@ def _discussion_matches(
         for rows, cols, mat in ((claims[a_id], claims[b_id], raw),
                                 (claims[b_id], claims[a_id], raw.T)):
             for x, c in enumerate(rows):
-                if not is_discussion(c) or best[c.claim_id][0] >= 0.30:
+                # a report already scored above what a confirmed discussion gets keeps its score
+                # (the gate is the discussion score, not a shared threshold: CV may pick any)
+                if not is_discussion(c) or best[c.claim_id][0] >= DISCUSSION_GATE:
                     continue
                 topics = _topic_issues(c, lex, sides)
                 # a general report ("the leaders exchanged views on bilateral relations and
@@ -548,11 +550,21 @@ def _discussion_matches(
                 if not cand:
                     continue
                 y = max(cand, key=lambda k: mat[x, k])
-                best[c.claim_id] = (max(DISCUSSION_SCORE, float(mat[x, y])), cols[y])
+                score, other = best[c.claim_id]
+                if other is not None and score >= 0.30 and any(
+                        cols[k].claim_id == other.claim_id for k in cand):
+                    # its own best counterpart is a report of the same matter: keep it
+                    best[c.claim_id] = (DISCUSSION_SCORE, other)
+                else:
+                    best[c.claim_id] = (max(DISCUSSION_SCORE, float(mat[x, y])), cols[y])
 
 
 #: Score given to a discussion report confirmed by the other readout's report of that matter.
 DISCUSSION_SCORE = 0.45
+#: A discussion report already scoring this much keeps its own counterpart (the score a
+#: confirmed report gets: a fixed 0.30 left reports scoring 0.30-0.45 unconfirmed whenever
+#: the shared threshold was set above 0.30).
+DISCUSSION_GATE = DISCUSSION_SCORE
 
 
 #: Concepts of courtesy and the register's commonplaces: a sentence carrying only these has no
@@ -592,6 +604,82 @@ def _context_labels(results: list[ClaimResult]) -> None:
                 r.confidence = min(r.confidence, prev.confidence * 0.8)
                 r.confidence_reason = "taken from the preceding claim of the same speech"
             break
+
+
+#: Whether an unmatched claim between two shared claims of the same speaker is matched against
+#: the stretch of the other readout those two are shared with (see :func:`_sandwich_labels`).
+SANDWICH = True
+#: How many claims away (each way) the shared neighbours of a sandwiched claim may be.
+SANDWICH_WINDOW = 2
+#: How many claims apart the neighbours' two counterparts may be in the other readout.
+SANDWICH_SPAN = 2
+#: Labels a sandwiched claim may have to be reconsidered.
+SANDWICH_LABELS: tuple[str, ...] = ("unconfirmed_attribution",)
+
+
+def _sandwich_labels(
+    results: list[ClaimResult], raws: dict[tuple[str, str], np.ndarray], floor: float,
+) -> None:
+    """An unmatched claim whose nearest claims before and after it (same document, same speaker
+    side, at most :data:`SANDWICH_WINDOW` away) are both shared with one stretch of the other
+    readout (their counterparts at most :data:`SANDWICH_SPAN` claims apart) is compared with
+    that stretch only: when it scores at least ``floor`` (the divergent threshold) against a
+    claim of it, it is shared with that claim. Readouts report one speech in the same order,
+    and one side often spreads over three sentences what the other says in one ("The world has
+    entered a period of turbulence" between two shared sentences of Xi's remarks, against the
+    other readout's one-sentence summary); the order is evidence the wording cannot give
+    across languages. A claim with a figure its candidate lacks stays unmatched (the figure
+    rule), and so does a claim with no content of its own (:func:`is_content_free`)."""
+    pos = {r.claim.claim_id: k for k, r in enumerate(results)}
+    index_in_doc: dict[str, int] = {}
+    order: dict[str, list[str]] = {}
+    for r in results:
+        ids = order.setdefault(r.claim.doc_id, [])
+        index_in_doc[r.claim.claim_id] = len(ids)
+        ids.append(r.claim.claim_id)
+    by_id = {r.claim.claim_id: r for r in results}
+
+    def neighbour(k: int, step: int) -> ClaimResult | None:
+        c = results[k].claim
+        for d in range(1, SANDWICH_WINDOW + 1):
+            j = k + step * d
+            if not 0 <= j < len(results):
+                return None
+            o = results[j]
+            if o.claim.doc_id != c.doc_id or o.claim.speaker_side != c.speaker_side:
+                return None
+            if o.label == "shared" and o.counterpart and o.counterpart_doc:
+                return o
+        return None
+
+    for r in results:
+        c = r.claim
+        if r.label not in SANDWICH_LABELS or is_content_free(c):
+            continue
+        k = pos[c.claim_id]
+        prev, nxt = neighbour(k, -1), neighbour(k, 1)
+        if prev is None or nxt is None or prev.counterpart_doc != nxt.counterpart_doc:
+            continue
+        other_doc = prev.counterpart_doc or ""
+        lo, hi = sorted((index_in_doc[prev.counterpart or ""], index_in_doc[nxt.counterpart or ""]))
+        if hi - lo > SANDWICH_SPAN:
+            continue
+        if (c.doc_id, other_doc) in raws:
+            row = raws[(c.doc_id, other_doc)][index_in_doc[c.claim_id]]
+        elif (other_doc, c.doc_id) in raws:
+            row = raws[(other_doc, c.doc_id)][:, index_in_doc[c.claim_id]]
+        else:
+            continue
+        j = max(range(lo, hi + 1), key=lambda x: row[x])
+        cand = by_id[order[other_doc][j]].claim
+        if row[j] < floor or (has_figure(c.text) and not has_figure(cand.text)):
+            continue
+        r.label, r.flags = "shared", [f for f in r.flags if f != "unconfirmed"]
+        r.counterpart, r.counterpart_doc, r.score = cand.claim_id, other_doc, float(row[j])
+        r.reasons = [f"between {prev.claim.claim_id} and {nxt.claim.claim_id}, both shared with "
+                     f"the stretch of {other_doc} where {cand.claim_id} scores {row[j]:.2f}"]
+        r.confidence = min(prev.confidence, nxt.confidence) * 0.7
+        r.confidence_reason = "matched by its place between two shared claims of the same speaker"
 
 
 #: How far back (in claims) a content-free transcript sentence looks for its context.
@@ -809,6 +897,8 @@ def compare_readouts(
                                              and chosen.reads_wording)))
             results.append(res)
 
+    if SANDWICH:
+        _sandwich_labels(results, raws, divergent_threshold)
     _context_labels(results)
 
     coverage = {d.doc_id: sorted({i for c in claims[d.doc_id] for i in c.issues})
