@@ -370,6 +370,12 @@ _ZH_SPEECH_AFTER_SUBJECT = re.compile(r"^\s*(?:还|也|则|随后|首先)?(?:表
 #: Chinese: the leader addressed in a speech ("总统先生") reported saying something.
 _ZH_ADDRESSED = re.compile(r"^(?P<t>总统|主席|总理)先生[^，。]{0,6}?"
                            r"(?:表示|说|讲|重申|强调|指出|提到|谈到|承诺)")
+#: Chinese: a paragraph opening with the next of a speaker's numbered points ("二是…", "第三，").
+_ZH_ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[，、,]"
+                            r"|其[一二三四五][，、,]|首先|其次|再次|最后)")
+#: Chinese: the first person outside a quotation ("我认为", "我们愿"; not 我国, "our country",
+#: which news narration uses too).
+_ZH_FIRST_PERSON = re.compile(r"^[^“”]*?我(?!国)")
 #: Chinese: a side followed by "should (not)" is the target of the speaker's words.
 _ZH_NORMATIVE_AFTER_SUBJECT = re.compile(r"^\s*(?:也|还|更|则)?(?:不应该|不应当|不应|应该|应当|应|"
                                          r"不能|必须|需要|不要|不得|要)")
@@ -580,6 +586,15 @@ def extract_claims(doc: Document, lexicon: Lexicon | None = None) -> list[Claim]
                 # Chinese reported speech runs on: "习近平指出，…。…。" stays Xi's until
                 # another speaker, a joint subject or the narrator takes over
                 speaker = current
+                carried = True
+            elif lang == "zh" and current is not None and current.kind in ("person", "title") \
+                    and current.paragraph == seg.paragraph_index - 1 \
+                    and (_ZH_ENUMERATOR.match(text) or _ZH_FIRST_PERSON.search(text)):
+                # a speech over several paragraphs: "…我认为至少有以下几条。" / "一是要…" /
+                # "二是…" go on with the speaker of the paragraph before (the narrator never
+                # says "I" or numbers a leader's points without naming him)
+                speaker = _Speaker(current.name, current.side, current.attributed,
+                                   current.cue, seg.paragraph_index, current.kind)
                 carried = True
             else:
                 # English and Russian readouts name the speaker of every reported sentence;
