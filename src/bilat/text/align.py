@@ -193,27 +193,32 @@ def _concept_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 @lru_cache(maxsize=1)
 def _concept_scan() -> tuple[tuple[re.Pattern[str], ...], dict[str, str]]:
-    """Two regexes over every concept (named groups), for a single pass over a text: one for
-    Latin/Cyrillic patterns anchored at word starts (fails fast inside words), one for Han."""
+    """Regexes over every concept (named groups): one for Latin/Cyrillic patterns anchored at
+    word starts (fails fast inside words), one for Han, and the same two over the formulas
+    alone (multi-word patterns, Han words of 3+ characters), scanned again so that a formula
+    is found even where a shorter word of another concept matches first."""
     raw = json.loads(resources.files("bilat.text").joinpath("data/concepts.json").read_text(
         encoding="utf-8"))
     groups: dict[str, str] = {}
-    bounded, free = [], []
-    # multi-word formulas first: the scan takes the first alternative that matches at a
-    # position, so "в мировых делах" (international affairs) must be tried before the single
-    # word "мировых" (world) of another concept, or it could never match
-    for multi in (True, False):
-        for i, (key, langs) in enumerate(raw["concepts"].items()):
-            for lang, pats in langs.items():
-                chosen = [p for p in pats if (" " in p) == multi]
-                if not chosen:
-                    continue
-                name = f"c{i}_{lang}_{'m' if multi else 's'}"
-                groups[name] = key
-                alt = "|".join(f"(?:{p})" for p in chosen)
-                (free if lang == "zh" else bounded).append(f"(?P<{name}>{alt})")
+    bounded, free, formulas_b, formulas_f = [], [], [], []
+    for i, (key, langs) in enumerate(raw["concepts"].items()):
+        for lang, pats in langs.items():
+            name = f"c{i}_{lang}"
+            groups[name] = groups[name + "_f"] = key
+            alt = "|".join(f"(?:{p})" for p in pats)
+            (free if lang == "zh" else bounded).append(f"(?P<{name}>{alt})")
+            # formulas (several words; Han words of 3+ characters) are scanned again on their
+            # own: the scan takes the first alternative that matches at a position, so "в
+            # мировых делах" / "国际事务" (international affairs) would lose to the single word
+            # "мировых" / "国际" of another concept
+            long = [p for p in pats if (len(p) >= 3 if lang == "zh" else " " in p)]
+            if long:
+                alt = "|".join(f"(?:{p})" for p in long)
+                (formulas_f if lang == "zh" else formulas_b).append(f"(?P<{name}_f>{alt})")
     rxs = (re.compile(r"(?<!\w)(?:" + "|".join(bounded) + r")(?!\w)", re.IGNORECASE),
-           re.compile("|".join(free)))
+           re.compile("|".join(free)),
+           re.compile(r"(?<!\w)(?:" + "|".join(formulas_b) + r")(?!\w)", re.IGNORECASE),
+           re.compile("|".join(formulas_f)))
     return rxs, groups
 
 
