@@ -195,3 +195,56 @@ def test_a_claim_between_two_shared_claims_is_matched_in_order(monkeypatch) -> N
                              "unconfirmed_attribution", flags=["unconfirmed"])
     readouts_mod._sandwich_labels(results, raws, 0.25)
     assert results[1].label == "unconfirmed_attribution"
+
+
+def test_regional_discussion_is_confirmed_by_a_leaders_account_of_a_regional_matter() -> None:
+    chn = ("国家主席习近平在利马同美国总统拜登举行会晤。\n\n"
+           "习近平阐述了中方在乌克兰危机问题上的立场。\n\n"
+           "习近平指出，中方愿同美方加强沟通。")
+    usa = ("President Biden met with President Xi Jinping in Lima.\n\n"
+           "The two leaders also exchanged views on key regional and global challenges.\n\n"
+           "President Biden raised concerns about human rights.")
+    cmp = _pair(chn, usa, shared_threshold=0.40, divergent_threshold=0.25, competition=2.0)
+    got = {r.claim.text[:20]: r for r in cmp.results}
+    r = got["The two leaders also"]
+    assert r.label == "shared"
+    assert r.counterpart == next(x.claim.claim_id for x in cmp.results
+                                 if x.claim.text.startswith("习近平阐述了"))
+    # without a regional matter on the other side it stays an unconfirmed joint claim
+    cmp = _pair(chn.replace("在乌克兰危机问题上的立场", "在人权问题上的立场"), usa,
+                shared_threshold=0.40, divergent_threshold=0.25, competition=2.0)
+    got = {r.claim.text[:20]: r.label for r in cmp.results}
+    assert got["The two leaders also"] == "unconfirmed_attribution"
+
+
+def test_a_mostly_confirmed_turn_confirms_its_weakly_matched_claims() -> None:
+    from bilat.text.model import Claim
+    from bilat.text.readouts import ClaimResult
+
+    def claim(i: int, text: str, doc: str = "a") -> Claim:
+        return Claim(doc, i, i * 10, i * 10 + 5, text, i, 1, "Xi Jinping", "CHN",
+                     attributed=True, extra={"speaker_kind": "turn", "speaker_cue": "Xi"},
+                     language="en")
+
+    other = Claim("b", 0, 0, 5, "世界进入动荡变革期。", 0, 0, "Xi Jinping", "CHN", attributed=True,
+                  language="zh")
+    texts = ["Our energy cooperation and trade are growing stronger.",
+             "We uphold a truly multilateral world order together.",
+             "The world has entered a phase of turbulence and changes.",
+             "Trade exceeded 100 billion dollars in nine months."]
+    results = [ClaimResult(claim(0, texts[0]), "RUS", "shared", "b:0", "b", 0.6),
+               ClaimResult(claim(1, texts[1]), "RUS", "shared", "b:0", "b", 0.5),
+               ClaimResult(claim(2, texts[2]), "RUS", "unconfirmed_attribution", score=0.3,
+                           flags=["unconfirmed"]),
+               ClaimResult(claim(3, texts[3]), "RUS", "unconfirmed_attribution", score=0.3,
+                           flags=["unconfirmed"])]
+    best = {r.claim.claim_id: (r.score, other) for r in results}
+    readouts_mod._turn_labels(results, best, 0.25)
+    assert results[2].label == "shared" and results[2].counterpart == "b:0"
+    # a figure the counterpart lacks is not confirmed by the speech as a whole
+    assert results[3].label == "unconfirmed_attribution"
+    # a turn that is mostly unconfirmed confirms nothing
+    results[0].label = results[1].label = "unconfirmed_attribution"
+    results[2].label = "unconfirmed_attribution"
+    readouts_mod._turn_labels(results, best, 0.25)
+    assert results[2].label == "unconfirmed_attribution"

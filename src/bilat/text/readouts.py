@@ -74,6 +74,7 @@ from bilat.text.align import (
     Aligner,
     FeatureAligner,
     bridge_tokens,
+    concepts,
     get_aligner,
     is_event_frame,
     register_topics,
@@ -542,11 +543,16 @@ def _discussion_matches(
                 # a general report ("the leaders exchanged views on bilateral relations and
                 # international issues") is confirmed by another general report, not by the
                 # discussion of one specific matter
+                regional = not topics and "~regional" in concepts(c.text)
                 cand = [y for y, d in enumerate(cols)
                         if (is_discussion(d) or d.attributed)
                         and (not topics or topics & _topic_issues(d, lex, sides))
                         and (topics or (is_discussion(d) and (
-                            DISCUSSION_ANY or not _topic_issues(d, lex, sides))))]
+                            DISCUSSION_ANY or not _topic_issues(d, lex, sides)))
+                            # "exchanged views on regional challenges" is confirmed by a report
+                            # or a leader's account of regional matters ("就乌克兰危机、朝鲜半岛
+                            # 局势交换了意见", "习近平阐述了中方在乌克兰危机问题上的立场")
+                            or (regional and _regional(d, lex, sides)))]
                 if not cand:
                     continue
                 y = max(cand, key=lambda k: mat[x, k])
@@ -557,6 +563,19 @@ def _discussion_matches(
                     best[c.claim_id] = (DISCUSSION_SCORE, other)
                 else:
                     best[c.claim_id] = (max(DISCUSSION_SCORE, float(mat[x, y])), cols[y])
+
+
+def _regional(c: Claim, lex: Lexicon, sides: set[str]) -> bool:
+    """Whether a claim names a regional matter: a country or region other than the compared
+    states (Ukraine, the Korean Peninsula, Afghanistan, the Middle East), or says "regional"."""
+    return "~regional" in concepts(c.text) or any(
+        lex.country(k) or k in REGIONAL_ISSUES for k in _topic_issues(c, lex, sides))
+
+
+#: Issue keys of regional matters that name no single state.
+REGIONAL_ISSUES = frozenset({"korean_peninsula", "middle_east", "central_asia", "latin_america",
+                             "south_china_sea", "palestine", "syria", "afghanistan", "iran",
+                             "dprk", "ukraine", "crimea", "arctic"})
 
 
 #: Score given to a discussion report confirmed by the other readout's report of that matter.
@@ -680,6 +699,46 @@ def _sandwich_labels(
                      f"the stretch of {other_doc} where {cand.claim_id} scores {row[j]:.2f}"]
         r.confidence = min(prev.confidence, nxt.confidence) * 0.7
         r.confidence_reason = "matched by its place between two shared claims of the same speaker"
+
+
+#: Share of a transcript turn's claims (with content) that must be shared for the turn to count
+#: as confirmed speech (see :func:`_turn_labels`); ``TURN_SHARE = 0`` switches it off.
+TURN_SHARE = 0.5
+
+
+def _turn_labels(
+    results: list[ClaimResult], best: dict[str, tuple[float, Claim | None]], floor: float,
+) -> None:
+    """A transcript turn of the other side's leader (the Kremlin's record of Xi's opening
+    remarks) that the other readout confirms for the most part (at least :data:`TURN_SHARE` of
+    its claims with content are shared) is that leader's speech as his own side summarised it:
+    a claim of it left an unconfirmed attribution is shared with its best counterpart when that
+    scores at least ``floor`` (the divergent threshold). A summary keeps a speech's points in
+    fewer, longer sentences, so single sentences of the record score low against it although
+    the speech is confirmed. A claim with a figure its counterpart lacks stays unconfirmed."""
+    turns: dict[tuple[str, str | None, str | None], list[ClaimResult]] = {}
+    for r in results:
+        extra = r.claim.extra or {}
+        if extra.get("speaker_kind") != "turn" or is_content_free(r.claim):
+            continue
+        key = (r.claim.doc_id, r.claim.speaker_side, str(extra.get("speaker_cue")))
+        turns.setdefault(key, []).append(r)
+    for members in turns.values():
+        shared = sum(r.label == "shared" for r in members)
+        if len(members) < 3 or shared < TURN_SHARE * len(members):
+            continue
+        for r in members:
+            score, other = best.get(r.claim.claim_id, (0.0, None))
+            if r.label != "unconfirmed_attribution" or other is None or score < floor:
+                continue
+            if has_figure(r.claim.text) and not has_figure(other.text):
+                continue
+            r.label, r.flags = "shared", [f for f in r.flags if f != "unconfirmed"]
+            r.counterpart, r.counterpart_doc = other.claim_id, other.doc_id
+            r.reasons = [f"part of a transcript turn whose claims are mostly shared ({shared} of "
+                         f"{len(members)}); closest claim {other.claim_id} scores {score:.2f}"]
+            r.confidence = min(r.confidence, 0.5)
+            r.confidence_reason = "confirmed as part of a speech the other readout summarises"
 
 
 #: How far back (in claims) a content-free transcript sentence looks for its context.
@@ -899,6 +958,8 @@ def compare_readouts(
 
     if SANDWICH:
         _sandwich_labels(results, raws, divergent_threshold)
+    if TURN_SHARE:
+        _turn_labels(results, best, divergent_threshold)
     _context_labels(results)
 
     coverage = {d.doc_id: sorted({i for c in claims[d.doc_id] for i in c.issues})
