@@ -248,3 +248,27 @@ def test_a_mostly_confirmed_turn_confirms_its_weakly_matched_claims() -> None:
     results[2].label = "unconfirmed_attribution"
     readouts_mod._turn_labels(results, best, 0.25)
     assert results[2].label == "unconfirmed_attribution"
+
+
+def test_attribution_threshold_applies_to_attributed_claims_only() -> None:
+    chn = ("国家主席习近平同美国总统拜登通电话。\n\n"
+           "拜登表示，美方愿同中方加强沟通，管控分歧。\n\n"
+           "习近平指出，中方愿同美方加强沟通，管控分歧。")
+    usa = ("President Biden spoke today with President Xi Jinping.\n\n"
+           "President Biden underscored the need to maintain open channels of communication "
+           "and to manage differences responsibly.")
+    base = _pair(chn, usa, shared_threshold=0.30)
+    by = {r.claim.text[:4]: r for r in base.results}
+    attributed, own = by["拜登表示"], by["习近平指"]
+    assert attributed.claim.speaker_side == "USA" and own.claim.speaker_side == "CHN"
+    s = attributed.score
+    # a shared threshold above the attribution's score leaves it unconfirmed …
+    high = _pair(chn, usa, shared_threshold=s + 0.05)
+    assert {r.claim.text[:4]: r.label for r in high.results}["拜登表示"] != "shared"
+    # … and an attribution threshold below it confirms it, whatever the shared threshold
+    split = _pair(chn, usa, shared_threshold=s + 0.05, attribution_threshold=s - 0.01)
+    labels = {r.claim.text[:4]: r.label for r in split.results}
+    assert labels["拜登表示"] == "shared"
+    # the issuer's own claims keep the shared threshold
+    assert labels["习近平指"] == {r.claim.text[:4]: r.label for r in high.results}[
+        "习近平指"]

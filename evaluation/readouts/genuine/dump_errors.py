@@ -11,7 +11,6 @@ Usage: python evaluation/readouts/genuine/dump_errors.py OUT.tsv
 from __future__ import annotations
 
 import csv
-import itertools
 import sys
 from pathlib import Path
 
@@ -21,13 +20,14 @@ sys.path.insert(0, str(HERE.parents[1]))
 from bilat.text.readouts import compare_readouts  # noqa: E402
 from eval_readouts import (  # noqa: E402
     GENUINE,
+    GENUINE_GRID,
     _gold_pred,
     _speaker_of,
     load_genuine,
     prf,
 )
 
-GRID = list(itertools.product((0.25, 0.30, 0.35, 0.40), (0.15, 0.20, 0.25), (2.0, 4.0)))
+GRID = GENUINE_GRID
 
 
 def main(out: str) -> None:
@@ -37,7 +37,8 @@ def main(out: str) -> None:
     preds: dict[tuple, list] = {}
     for g in GRID:
         cmps[g] = [compare_readouts(docs, shared_threshold=g[0], divergent_threshold=g[1],
-                                    competition=g[2]) for _, _, docs in loaded]
+                                    competition=g[2], attribution_threshold=g[3])
+                   for _, _, docs in loaded]
         preds[g] = [_gold_pred(c, data, docs) for c, (_, data, docs) in zip(cmps[g], loaded,
                                                                            strict=True)]
 

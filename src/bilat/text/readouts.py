@@ -802,6 +802,7 @@ def compare_readouts(
     mirror: str | Path | None = None,
     joint_unmatched: str = "attribution",
     speaker_rule: str = "strict",
+    attribution_threshold: float | None = None,
 ) -> Comparison:
     """Compare 2+ readouts of one event (see the module docstring for labels and scores).
 
@@ -809,6 +810,8 @@ def compare_readouts(
     override their metadata in order. ``aligner``: ``auto`` (lexical for same-language pairs,
     language-independent features across languages), ``lexical``, ``features``, ``embeddings``
     or an :class:`Aligner`. ``force`` skips the same-event check (E308).
+    ``attribution_threshold``: the shared threshold for claims attributed to another compared
+    side or to both sides (None: ``shared_threshold`` for every claim).
     """
     if len(docs) < 2:
         raise error("E309", count=len(docs))
@@ -904,6 +907,9 @@ def compare_readouts(
                        and c.speaker_side in present_sides)
             joint = (joint_unmatched == "attribution" and c.attributed
                      and c.speaker_side == "BOTH" and len(present_sides) > 1)
+            # an attribution to the other side or to both may have its own threshold
+            st = attribution_threshold if (attribution_threshold is not None
+                                           and (foreign or joint)) else shared_threshold
             res = ClaimResult(c, d.side, "one_sided", score=score)
             shared_issue = other is not None and bool(
                 _topic_issues(c, lex, present_sides) & _topic_issues(other, lex, present_sides))
@@ -915,7 +921,7 @@ def compare_readouts(
                 # merits"): the attributed position has no counterpart
                 res.reasons = [f"closest claim {other.claim_id} (score {score:.2f}) states no "
                                f"stance; {c.stance} is not in the {c.speaker_side} readout"]
-            elif other is not None and (score >= shared_threshold or
+            elif other is not None and (score >= st or
                                         (score >= divergent_threshold and shared_issue)):
                 res.counterpart, res.counterpart_doc = other.claim_id, other.doc_id
                 diff = _form_difference(c, other, modality_rule)
@@ -927,7 +933,7 @@ def compare_readouts(
                         res.flags.append("overstated")
                         res.reasons.append(f"attributed to {c.speaker_side}, whose own readout "
                                            f"is weaker ({other.stance or 'no stance'})")
-                elif score >= shared_threshold:
+                elif score >= st:
                     res.label = "shared"
                     res.reasons = [f"counterpart {other.claim_id} (score {score:.2f})"]
                 elif has_figure(c.text) and not has_figure(other.text):
@@ -950,7 +956,7 @@ def compare_readouts(
                         res.reasons.insert(0, f"attributed to {c.speaker} ({c.speaker_side}); "
                                            f"not found in the {c.speaker_side} readout")
             res.confidence, res.confidence_reason = label_confidence(
-                res, shared_threshold, divergent_threshold,
+                res, st, divergent_threshold,
                 cross_language=bool(other is not None and other.language != c.language
                                     and not (isinstance(chosen, Aligner)
                                              and chosen.reads_wording)))
