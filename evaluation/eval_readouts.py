@@ -22,8 +22,10 @@ one-sided F1 and then applied to the held-out pair.
 the texts are read in place from the data mirror, ``$BILAT_MIRROR`` or ``../shared/data``) by
 language pair (zh↔en, ru↔zh, en↔en), with the speaker (side) of each labelled unit scored too,
 and prints the imitation set's figures beside them. With ``--cv`` the genuine figure is
-leave-one-pair-out over all genuine pairs: thresholds chosen on the other pairs by the mean of
-unconfirmed-attribution F1, one-sided F1 and shared precision, applied to the held-out pair.
+leave-one-pair-out over all genuine pairs: thresholds (shared, divergent, competition and the
+attribution threshold of attributed claims, :data:`GENUINE_GRID`) chosen on the other pairs by
+the mean of unconfirmed-attribution F1, one-sided F1 and shared precision, applied to the
+held-out pair. ``evaluation/readouts/genuine/dump_errors.py`` writes every wrong unit of that run.
 
 Usage: python evaluation/eval_readouts.py [PAIRS_DIR] [--aligner lexical|features|embeddings]
        [--show-errors] [--cv] [--genuine]
@@ -32,6 +34,7 @@ Usage: python evaluation/eval_readouts.py [PAIRS_DIR] [--aligner lexical|feature
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import statistics
@@ -285,17 +288,20 @@ def main_genuine(args: argparse.Namespace) -> int:
     return 0
 
 
+#: The genuine CV grid: (shared, divergent, competition, attribution) thresholds; attribution
+#: None means the shared threshold applies to attributed claims too.
+GENUINE_GRID = list(itertools.product((0.25, 0.30, 0.35, 0.40, 0.45), (0.15, 0.20, 0.25),
+                                      (2.0, 4.0), (None, 0.25, 0.30, 0.35)))
+
+
 def cross_validate_genuine(loaded: list, aligner: str) -> None:
     """Leave-one-pair-out over the genuine pairs (thresholds picked on the others)."""
-    import itertools
-
-    grid = list(itertools.product((0.25, 0.30, 0.35, 0.40), (0.15, 0.20, 0.25),
-                                  (2.0, 4.0)))
     preds: dict[tuple, list[list[tuple[str, str]]]] = {}
-    for ts, td, comp in grid:
-        preds[(ts, td, comp)] = [
+    for ts, td, comp, at in GENUINE_GRID:
+        preds[(ts, td, comp, at)] = [
             _gold_pred(compare_readouts(docs, aligner=aligner, shared_threshold=ts,
-                                        divergent_threshold=td, competition=comp), data, docs)
+                                        divergent_threshold=td, competition=comp,
+                                        attribution_threshold=at), data, docs)
             for _, data, docs in loaded]
 
     def objective(pairs: list[tuple[str, str]]) -> float:
@@ -315,7 +321,7 @@ def cross_validate_genuine(loaded: list, aligner: str) -> None:
     print("  " + _goals(held))
     for lang in sorted(by_lang):
         report(f"genuine {lang} pairs, held out", by_lang[lang])
-    print("  thresholds chosen (shared, divergent, competition): "
+    print("  thresholds chosen (shared, divergent, competition, attribution): "
           + ", ".join(f"{c}x{n}" for c, n in chosen.most_common()))
 
 

@@ -193,21 +193,42 @@ def _concept_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 @lru_cache(maxsize=1)
 def _concept_scan() -> tuple[tuple[re.Pattern[str], ...], dict[str, str]]:
-    """Two regexes over every concept (named groups), for a single pass over a text: one for
-    Latin/Cyrillic patterns anchored at word starts (fails fast inside words), one for Han."""
+    """Regexes over every concept (named groups): one for Latin/Cyrillic patterns anchored at
+    word starts (fails fast inside words), one for Han, and the same two over the formulas
+    alone (multi-word patterns, Han words of 3+ characters), scanned again so that a formula
+    is found even where a shorter word of another concept matches first."""
     raw = json.loads(resources.files("bilat.text").joinpath("data/concepts.json").read_text(
         encoding="utf-8"))
     groups: dict[str, str] = {}
-    bounded, free = [], []
+    bounded, free, formulas_b, formulas_f = [], [], [], []
     for i, (key, langs) in enumerate(raw["concepts"].items()):
         for lang, pats in langs.items():
             name = f"c{i}_{lang}"
-            groups[name] = key
+            groups[name] = groups[name + "_f"] = key
             alt = "|".join(f"(?:{p})" for p in pats)
             (free if lang == "zh" else bounded).append(f"(?P<{name}>{alt})")
+            # formulas (several words; Han words of 3+ characters) are scanned again on their
+            # own: the scan takes the first alternative that matches at a position, so "в
+            # мировых делах" / "国际事务" (international affairs) would lose to the single word
+            # "мировых" / "国际" of another concept
+            long = [p for p in pats if (len(p) >= 3 if lang == "zh" else " " in p)]
+            if long:
+                alt = "|".join(f"(?:{p})" for p in long)
+                (formulas_f if lang == "zh" else formulas_b).append(f"(?P<{name}_f>{alt})")
     rxs = (re.compile(r"(?<!\w)(?:" + "|".join(bounded) + r")(?!\w)", re.IGNORECASE),
-           re.compile("|".join(free)))
+           re.compile("|".join(free)),
+           re.compile(r"(?<!\w)(?:" + "|".join(formulas_b) + r")(?!\w)", re.IGNORECASE),
+           re.compile("|".join(formulas_f)))
     return rxs, groups
+
+
+@lru_cache(maxsize=1)
+def bridge_only() -> frozenset[str]:
+    """Concepts of ``data/concepts.json`` used across languages only (its ``bridge_only`` list):
+    translations for cross-language alignment, not counted again in same-language wording."""
+    raw = json.loads(resources.files("bilat.text").joinpath("data/concepts.json").read_text(
+        encoding="utf-8"))
+    return frozenset(raw.get("bridge_only", ()))
 
 
 @lru_cache(maxsize=8192)
@@ -223,7 +244,7 @@ def concepts(text: str) -> frozenset[str]:
 def tokens(text: str, language: str = "en") -> list[str]:
     """Comparison tokens: 6-letter word stems without stop words; Han text as bigrams; the
     bilingual register concepts of ``data/concepts.json``."""
-    out: list[str] = sorted(concepts(text))
+    out: list[str] = sorted(concepts(text) - bridge_only())
     for run in _HAN.findall(text):
         out.extend(_ZH_CONCEPT_OF[m.group(0)] for m in _ZH_CONCEPT_RE.finditer(run))
         chars = [c for c in run if c not in _ZH_STOP]
@@ -242,7 +263,7 @@ def tokens(text: str, language: str = "en") -> list[str]:
 
 def bridge_tokens(text: str, language: str = "en") -> set[str]:
     """Language-independent tokens: shared concepts (``~agree``) and numbers of 2+ digits."""
-    toks = set(tokens(text, language))
+    toks = set(tokens(text, language)) | concepts(text)
     return {t for t in toks if t.startswith("~")} | set(re.findall(r"\d{2,}", text))
 
 

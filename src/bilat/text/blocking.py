@@ -350,8 +350,23 @@ class LazyScores:
             got = self.memo[rows, cols]
         return got
 
-    def __getitem__(self, key: tuple[int, int]) -> float:
+    def __getitem__(self, key: Any) -> Any:
+        """``m[i, j]``: one exact score (float). ``m[i]``, ``m[i, :]``, ``m[:, j]`` (any
+        slices): the exact scores of that row, column or block as an array, as numpy would
+        give them from the full matrix."""
+        if not isinstance(key, tuple):
+            key = (key, slice(None))
         i, j = key
+        if isinstance(i, slice) or isinstance(j, slice):
+            rows = np.atleast_1d(np.arange(self.shape[0])[i])
+            cols = np.atleast_1d(np.arange(self.shape[1])[j])
+            rr, cc = np.meshgrid(rows, cols, indexing="ij")
+            block = self.values(rr.ravel(), cc.ravel()).reshape(rr.shape)
+            if not isinstance(i, slice):
+                return block[0]
+            if not isinstance(j, slice):
+                return block[:, 0]
+            return block
         v = self.memo[i, j]
         if v != v:  # not computed: score the row's keyed pairs at once (callers walk rows)
             cols = np.flatnonzero(self.upper[i] > 0.0)

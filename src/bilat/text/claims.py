@@ -290,6 +290,29 @@ def _subject(
     return None
 
 
+#: A verb of saying right after a person or title: that person is reported speaking.
+_REPORTING_AFTER = {
+    "en": re.compile(r"^[’']?s?\s+(?:\w+\s+){0,2}?(?:said|says|responded|replied|noted|stressed|"
+                     r"emphasi[sz]ed|underscored|made clear|explained|pointed out|added|"
+                     r"reiterated|warned|told|asked|suggested|proposed|raised|expressed)\b",
+                     re.IGNORECASE),
+    "ru": re.compile(r"^\s+(?:\w+\s+){0,2}?(?:сказал|ответил|отметил|подчеркнул|заявил|"
+                     r"пояснил|указал|добавил|напомнил|предложил|выразил)\w*", re.IGNORECASE),
+}
+
+
+def _reported_speaker(text: str, lang: str, actors: list[Match]) -> Match | None:
+    """The last person or title in ``text`` followed by a verb of saying ("… that the Russian
+    President responded by saying …"), or None."""
+    rx = _REPORTING_AFTER.get(lang)
+    if rx is None:
+        return None
+    for hit in reversed(actors):
+        if hit.kind in ("person", "title") and hit.side and rx.match(text[hit.end:]):
+            return hit
+    return None
+
+
 def _trailing(text: str, lang: str, lex: Lexicon, actors: list[Match]) -> Match | None:
     """A speaker named after the content: "…, Putin said", "по словам Путина"."""
     alt = _actor_alternation(lex)
@@ -344,6 +367,18 @@ _ZH_JOINT_NARRATIVE = re.compile(
 #: Chinese: a subject followed by a verb of saying is a new speaker, not the content of a speech.
 _ZH_SPEECH_AFTER_SUBJECT = re.compile(r"^\s*(?:还|也|则|随后|首先)?(?:表示|指出|强调|说|介绍|"
                                       r"阐述|阐明|重申|回应|宣布|感谢|祝贺|表达)")
+#: Chinese: the leader addressed in a speech ("总统先生") reported saying something.
+_ZH_ADDRESSED = re.compile(r"^(?P<t>总统|主席|总理)先生[^，。]{0,6}?"
+                           r"(?:表示|说|讲|重申|强调|指出|提到|谈到|承诺)")
+#: Chinese: a paragraph opening with the next of a speaker's numbered points ("二是…", "第三，").
+_ZH_ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[，、,]"
+                            r"|其[一二三四五][，、,]|首先|其次|再次|最后)")
+#: Chinese: the first person outside a quotation ("我认为", "我们愿"; not 我国, "our country",
+#: which news narration uses too).
+_ZH_FIRST_PERSON = re.compile(r"^[^“”]*?我(?!国)")
+#: Chinese: a side followed by "should (not)" is the target of the speaker's words.
+_ZH_NORMATIVE_AFTER_SUBJECT = re.compile(r"^\s*(?:也|还|更|则)?(?:不应该|不应当|不应|应该|应当|应|"
+                                         r"不能|必须|需要|不要|不得|要)")
 #: Chinese narrator sentences: who attended, what followed the talks.
 _ZH_NARRATOR = re.compile(r"参加(?:会见|会谈|会晤|上述活动|活动|通话)|^(?:会谈|会见|会晤|通话|活动)"
                           r"(?:结束)?(?:后|前)|^席间")
@@ -458,7 +493,24 @@ def extract_claims(doc: Document, lexicon: Lexicon | None = None) -> list[Claim]
         actors = _within(doc_actors, seg.start, seg.end)
         carried = False
         turn = _turn_at(turns, seg.start)
-        found = _subject(text, lang, lex, actors, doc.side)
+        label_len = next((sp - st for st, sp, _ in turns if st == seg.start), 0)
+        if label_len:
+            # a sentence opening a transcript turn: its subject comes after the speaker label
+            # ("Yury Ushakov: Like I said, the presidents agreed…" is the presidents' agreement
+            # reported in Ushakov's turn)
+            found = _subject(text[label_len:], lang, lex,
+                             _within(doc_actors, seg.start + label_len, seg.end), doc.side)
+            if found is not None:
+                found = (*found[:3], text[:label_len] + found[3])
+        else:
+            found = _subject(text, lang, lex, actors, doc.side)
+        addressed = _ZH_ADDRESSED.match(text) if lang == "zh" else None
+        if addressed is not None:
+            other = next((v for k, v in titles.items() if k.startswith("side:")
+                          and v[1] and v[1] != doc.side), None)
+            if other is not None:
+                # "总统先生刚才又重申，美方不寻求…": the addressed leader said it
+                found = (other[0], other[1], "person", addressed.group("t"))
         pronoun = _rx(r"^(?:[^,;:，]{0,40}[,，]\s*)?" + _PRONOUN[lang]).match(text)
         bare = generic.match(text) if found is None else None
         if bare is not None:
@@ -466,6 +518,10 @@ def extract_claims(doc: Document, lexicon: Lexicon | None = None) -> list[Claim]
             both = _rx(r"^\s*(?:and|и|和|与)\s+(?:the\s+)?(?:" + titles_alt + ")").match(
                 text[bare.end():]) if lang != "zh" else None
             person = titles.get(bare.group("t").lower()) or own_leader
+            if lang == "zh" and text[bare.end():].startswith("先生"):
+                # "总统先生…" is the leader being addressed in a speech: the other side's
+                person = next((v for k, v in titles.items() if k.startswith("side:")
+                               and v[1] and v[1] != doc.side), person)
             if both is not None:
                 found = ("both sides", "BOTH", "both", text[:bare.end() + both.end()])
             elif person is not None:
@@ -474,6 +530,13 @@ def extract_claims(doc: Document, lexicon: Lexicon | None = None) -> list[Claim]
                 found = (bare.group(0).strip(), doc.side, "title", bare.group(0))
         speaking = (current is not None and current.paragraph == seg.paragraph_index
                     and current.kind in ("person", "title", "turn"))
+        if found is not None and lang == "zh" and found[2] == "side" and current is not None \
+                and current.kind != "issuer" and current.paragraph == seg.paragraph_index \
+                and text.find(found[3]) >= 0 and _ZH_NORMATIVE_AFTER_SUBJECT.match(
+                    text[text.find(found[3]) + len(found[3]):]):
+            # "美国不应介入…", "美方应该…" inside someone's words: what the speaker says that
+            # side should do, not that side speaking
+            found = None
         if found is not None and lang == "zh" and speaking and current is not None:
             # inside a running speech ("习近平指出，…"), a side or joint subject is what the
             # speaker says ("双方应该…", "美方应…"), unless the sentence reports the two
@@ -524,14 +587,42 @@ def extract_claims(doc: Document, lexicon: Lexicon | None = None) -> list[Claim]
                 # another speaker, a joint subject or the narrator takes over
                 speaker = current
                 carried = True
+            elif lang == "zh" and current is not None and current.kind in ("person", "title") \
+                    and current.paragraph == seg.paragraph_index - 1 \
+                    and (_ZH_ENUMERATOR.match(text) or _ZH_FIRST_PERSON.search(text)):
+                # a speech over several paragraphs: "…我认为至少有以下几条。" / "一是要…" /
+                # "二是…" go on with the speaker of the paragraph before (the narrator never
+                # says "I" or numbers a leader's points without naming him)
+                speaker = _Speaker(current.name, current.side, current.attributed,
+                                   current.cue, seg.paragraph_index, current.kind)
+                carried = True
             else:
                 # English and Russian readouts name the speaker of every reported sentence;
                 # one without a speaker ("It was agreed…", "Обсуждены…") is the narrator's
                 speaker = _issuer_speaker(doc, lex, seg.paragraph_index)
-        if speaker.kind == "person":
+        if speaker.kind == "person" or (speaker.kind == "title" and speaker.side
+                                        and speaker.name in last_person.values()):
+            # "The Russian President went into detail … He noted …": a leader named by his
+            # title is the one a following pronoun refers to, like one named by his name
             last_person[speaker.side] = speaker.name
             last_any_person = (speaker.name, speaker.side)
-        current = speaker
+        outer = None
+        if lang == "zh" and speaking and current is not None and found is not None \
+                and found[1] != current.side and text[len(found[3]):].startswith("先生"):
+            # "总统先生多次讲过…" inside Xi's speech: Xi reporting the addressed leader; the
+            # next sentence without a subject ("希望美方…") is Xi's again
+            outer = current
+        if speaker.kind == "turn":
+            # a briefing turn reports others speaking ("… that the Russian President responded
+            # by saying …"): a pronoun in the next sentence refers to that speaker, not to
+            # whoever was named before
+            reported = _reported_speaker(text, lang, actors)
+            if reported is not None:
+                known = titles.get(f"side:{reported.side}")
+                name = reported.key if reported.kind == "person" else (
+                    known[0] if known else reported.key)
+                last_any_person = (name, reported.side)
+        current = outer or speaker
         issue_hits = _within(doc_issues, seg.start, seg.end)
         issues = tuple(dict.fromkeys(h.key for h in issue_hits))
         stance, stance_cue = stance_of(text, lang)

@@ -173,9 +173,35 @@ def _force_ends(text: str, spans: list[list[int]]) -> list[list[int]]:
     return [sp for sp in out if text[sp[0]:sp[1]].strip()]
 
 
+#: A month name ending a piece: the day number after it belongs to it ("on January | 12.
+#: Negotiations…" is pysbd taking "12." for a list number).
+_MONTH_END = re.compile(
+    r"(?:^|\s)(?:January|February|March|April|May|June|July|August|September|October|"
+    r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\s*$")
+_DAY_START = re.compile(r"(?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?[.!?](?=\s|$)")
+
+
+def _rejoin_days(text: str, spans: list[list[int]]) -> list[list[int]]:
+    """Give a day number cut from its month back to it: "on January 12." ends the sentence
+    and the next one starts after it."""
+    out: list[list[int]] = []
+    for span in spans:
+        span = list(span)
+        if out:
+            m = _DAY_START.match(text, span[0])
+            if m and _MONTH_END.search(text[out[-1][0]:out[-1][1]]):
+                out[-1][1] = m.end()
+                rest = _trimmed(text, m.end(), span[1])
+                if rest is None:
+                    continue
+                span = [rest.start, rest.end]
+        out.append(span)
+    return out
+
+
 def _post_rules(text: str, spans: list[list[int]]) -> list[list[int]]:
     merged: list[list[int]] = []
-    for span in spans:
+    for span in _rejoin_days(text, spans):
         if merged:
             prev = text[merged[-1][0]:merged[-1][1]]
             cur = text[span[0]:span[1]]

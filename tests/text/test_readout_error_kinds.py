@@ -1,0 +1,274 @@
+"""Regression tests for the kinds of error found on the genuine readout pairs (issue 13).
+
+Each test is a small input written here that reproduces one kind of error found in the
+leave-one-pair-out error dump (evaluation/readouts/genuine/dump_errors.py), and checks the
+fixed behaviour.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bilat.text import readouts as readouts_mod
+from bilat.text.align import bridge_only, bridge_tokens, concepts, tokens
+from bilat.text.claims import extract_claims
+from bilat.text.documents import document_from_text
+from bilat.text.readouts import compare_readouts
+from bilat.text.segment import sentences
+
+DATE = "2022-02-12"
+
+
+def _claims(text: str, side: str, language: str):
+    doc = document_from_text(text, side=side, issuer="issuer", language=language)
+    return extract_claims(doc)
+
+
+def _one(claims, fragment: str):
+    hits = [c for c in claims if fragment in c.text]
+    assert len(hits) == 1, f"{fragment!r} is in {len(hits)} claims"
+    return hits[0]
+
+
+# ----------------------------------------------------------------- segmentation
+def test_a_day_number_stays_with_its_month() -> None:
+    # pysbd takes "12." after "January" for a list number and starts the next sentence with it
+    text = ("Talks will take place in Brussels on January 12. Negotiations are also to be held "
+            "at the OSCE on January 13. The presidents agreed to supervise these tracks.")
+    got = [s.text for s in sentences(text, "en")]
+    assert got == ["Talks will take place in Brussels on January 12.",
+                   "Negotiations are also to be held at the OSCE on January 13.",
+                   "The presidents agreed to supervise these tracks."]
+    for s in sentences(text, "en"):
+        assert text[s.start:s.end] == s.text
+
+
+def test_the_joint_subject_after_a_cut_date_is_found() -> None:
+    claims = _claims("Negotiations are to be held at the OSCE on January 13. The presidents "
+                     "agreed to personally supervise these negotiating tracks.", "RUS", "en")
+    c = _one(claims, "personally supervise")
+    assert c.text.startswith("The presidents") and c.speaker_side == "BOTH"
+
+
+# ----------------------------------------------------------------- speakers
+def test_a_turn_label_does_not_hide_a_joint_subject() -> None:
+    claims = _claims(
+        "Vladimir Putin had a telephone conversation with Joseph Biden.\n\n"
+        "Question: Are there any discussions scheduled?\n\n"
+        "Yury Ushakov: Like I said, the presidents agreed that discussions should continue. "
+        "In particular we will discuss the issues raised today.", "RUS", "en")
+    joint = _one(claims, "the presidents agreed")
+    assert joint.speaker_side == "BOTH" and joint.attributed
+    turn = _one(claims, "In particular we will discuss")
+    assert turn.speaker_side == "RUS" and turn.extra["speaker_kind"] == "turn"
+
+
+def test_a_pronoun_after_a_reported_speaker_in_a_briefing_turn() -> None:
+    # "He" is the Russian President reported in the turn, not President Biden named earlier
+    claims = _claims(
+        "Vladimir Putin had a telephone conversation with Joseph Biden.\n\n"
+        "Yury Ushakov: President Biden laid down a raft of proposals. I want to note that the "
+        "Russian President responded by saying that Russia would study President Biden's "
+        "proposals. He made clear, however, that these proposals did not address the key "
+        "elements of Russia's initiatives.", "RUS", "en")
+    assert _one(claims, "He made clear").speaker_side == "RUS"
+
+
+def test_a_pronoun_after_a_leader_named_by_title_in_a_turn() -> None:
+    claims = _claims(
+        "Vladimir Putin had a telephone conversation with Joseph Biden.\n\n"
+        "Yury Ushakov: Joseph Biden spoke about sanctions. The Russian President went into "
+        "great detail about the Minsk Agreements. He noted that the West did not exert enough "
+        "pressure on Kiev.", "RUS", "en")
+    assert _one(claims, "He noted that the West").speaker_side == "RUS"
+
+
+def test_chinese_addressed_leader_and_the_speech_that_resumes() -> None:
+    claims = _claims(
+        "国家主席习近平同美国总统拜登举行视频通话。\n\n"
+        "习近平强调，我和总统先生都赞同中美要相互尊重。总统先生刚才又重申，美方不寻求打“新冷战”，"
+        "不支持“台独”。希望美方将总统先生的承诺落到实处。", "CHN", "zh")
+    assert _one(claims, "总统先生刚才又重申").speaker_side == "USA"
+    resumed = _one(claims, "希望美方将总统先生的承诺")
+    assert resumed.speaker_side == "CHN" and resumed.speaker == "Xi Jinping"
+
+
+def test_chinese_side_told_what_it_should_do_is_not_speaking() -> None:
+    claims = _claims(
+        "国家主席习近平在利马同美国总统拜登举行会晤。\n\n"
+        "习近平指出，中方坚决维护南海领土主权和海洋权益。美国不应介入有关南沙岛礁的双边争议，"
+        "不应纵容和支持挑衅冲动。", "CHN", "zh")
+    assert _one(claims, "美国不应介入").speaker_side == "CHN"
+
+
+def test_chinese_speech_runs_on_over_numbered_paragraphs() -> None:
+    claims = _claims(
+        "国家主席习近平在利马同美国总统拜登举行会晤。\n\n"
+        "习近平指出，过去4年，中美关系历经跌宕起伏。\n\n"
+        "过去4年的经验值得总结，我认为至少有以下几条。\n\n"
+        "一是要有正确的战略认知。“新冷战”打不得也打不赢。\n\n"
+        "二是要平等相待。任何一方都不能按照自己的意愿改造对方。\n\n"
+        "会见后，双方共同出席了欢迎宴会。", "CHN", "zh")
+    for fragment in ("我认为至少有以下几条", "一是要有正确的战略认知", "打不得也打不赢",
+                     "二是要平等相待", "任何一方都不能"):
+        c = _one(claims, fragment)
+        assert c.speaker == "Xi Jinping" and c.attributed, fragment
+    # the narrator's closing sentence in the next paragraph is not Xi's (no "I", no number)
+    assert _one(claims, "共同出席了欢迎宴会").speaker != "Xi Jinping"
+
+
+# ----------------------------------------------------------------- lexicon and scan
+def test_multi_word_formula_is_found_before_a_single_word_concept() -> None:
+    # "мировых" alone is ~world; "в мировых делах" is the formula "world affairs"
+    assert "~intaffairs" in concepts("связка является фактором стабильности в мировых делах")
+    assert "~intaffairs" in concepts("在国际事务中发挥稳定作用")
+    assert "~intaffairs" in concepts("a factor of stability in world affairs")
+
+
+def test_bridge_only_concepts_align_languages_but_do_not_count_twice_in_one() -> None:
+    only = bridge_only()
+    assert {"~coreinterest", "~feb", "~beijing"} <= only
+    en = "I hope that next February we will meet in person in Beijing."
+    zh = "两国元首相约明年2月北京见。"
+    assert {"~feb", "~beijing"} <= bridge_tokens(en, "en") & bridge_tokens(zh, "zh")
+    assert not only & set(tokens(en, "en"))  # same-language wording is compared as words
+    # 12月 is December, not February; 十二月 is not February either
+    assert "~feb" not in concepts("12月") and "~dec" in concepts("十二月")
+    assert "~may" not in concepts("we may agree")
+
+
+# ----------------------------------------------------------------- labelling
+def _pair(chn_text: str, usa_text: str, **kw):
+    chn = document_from_text(chn_text, side="CHN", language="zh", date=DATE)
+    usa = document_from_text(usa_text, side="USA", language="en", date=DATE)
+    return compare_readouts([chn, usa], **kw)
+
+
+def test_discussion_report_is_confirmed_at_any_shared_threshold() -> None:
+    # a joint report of discussion scored between 0.30 and the discussion score was left
+    # unconfirmed whenever the shared threshold was above 0.30
+    chn = ("国家主席习近平同美国总统拜登通电话。\n\n"
+           "两国元首就中美关系和乌克兰局势坦诚深入交换了意见。\n\n"
+           "习近平指出，中方愿同美方加强沟通。")
+    usa = ("President Biden spoke today with President Xi Jinping.\n\n"
+           "The two leaders had a candid, constructive discussion on Ukraine.\n\n"
+           "President Biden raised concerns about human rights.")
+    for ts in (0.30, 0.40):
+        cmp = _pair(chn, usa, shared_threshold=ts, divergent_threshold=0.25, competition=2.0)
+        got = {r.claim.text[:12]: r.label for r in cmp.results}
+        assert got["两国元首就中美关系和乌克"] == "shared", ts
+        assert got["The two lead"] == "shared", ts
+
+
+def test_a_claim_between_two_shared_claims_is_matched_in_order(monkeypatch) -> None:
+    # the middle sentence of Xi's remarks scores too low alone against the one-sentence
+    # summary, but its neighbours are shared with that summary: matched by its place
+    raws = {("a", "b"): np.array([[0.8, 0.0], [0.3, 0.1], [0.7, 0.0]])}
+    from bilat.text.model import Claim
+    from bilat.text.readouts import ClaimResult
+
+    def claim(doc: str, i: int, side: str, text: str) -> Claim:
+        return Claim(doc, i, i * 10, i * 10 + 5, text, i, 1, "Xi", side, attributed=True,
+                     extra={"speaker_kind": "turn"}, language="en")
+
+    a = [claim("a", 0, "CHN", "The world has entered turbulence."),
+         claim("a", 1, "CHN", "Humankind faces numerous crises and challenges."),
+         claim("a", 2, "CHN", "Our strategic trust is growing stronger.")]
+    b = [claim("b", 0, "CHN", "世界进入动荡变革期，人类遭遇挑战危机，互信日益巩固。"),
+         claim("b", 1, "CHN", "双方签署合作文件。")]
+    results = [ClaimResult(a[0], "RUS", "shared", "b:0", "b", 0.8),
+               ClaimResult(a[1], "RUS", "unconfirmed_attribution", None, None, 0.3,
+                           flags=["unconfirmed"]),
+               ClaimResult(a[2], "RUS", "shared", "b:0", "b", 0.7),
+               ClaimResult(b[0], "CHN", "shared", "a:0", "a", 0.8),
+               ClaimResult(b[1], "CHN", "one_sided", None, None, 0.0)]
+    readouts_mod._sandwich_labels(results, raws, 0.25)
+    assert results[1].label == "shared" and results[1].counterpart == "b:0"
+    assert results[1].flags == []
+    # below the floor (the divergent threshold) it stays unconfirmed
+    results[1].label, results[1].counterpart, results[1].flags = (
+        "unconfirmed_attribution", None, ["unconfirmed"])
+    readouts_mod._sandwich_labels(results, raws, 0.35)
+    assert results[1].label == "unconfirmed_attribution"
+    # a different speaker between the two is not part of that speech
+    results[1] = ClaimResult(claim("a", 1, "USA", "Biden raised concerns."), "RUS",
+                             "unconfirmed_attribution", flags=["unconfirmed"])
+    readouts_mod._sandwich_labels(results, raws, 0.25)
+    assert results[1].label == "unconfirmed_attribution"
+
+
+def test_regional_discussion_is_confirmed_by_a_leaders_account_of_a_regional_matter() -> None:
+    chn = ("国家主席习近平在利马同美国总统拜登举行会晤。\n\n"
+           "习近平阐述了中方在乌克兰危机问题上的立场。\n\n"
+           "习近平指出，中方愿同美方加强沟通。")
+    usa = ("President Biden met with President Xi Jinping in Lima.\n\n"
+           "The two leaders also exchanged views on key regional and global challenges.\n\n"
+           "President Biden raised concerns about human rights.")
+    cmp = _pair(chn, usa, shared_threshold=0.40, divergent_threshold=0.25, competition=2.0)
+    got = {r.claim.text[:20]: r for r in cmp.results}
+    r = got["The two leaders also"]
+    assert r.label == "shared"
+    assert r.counterpart == next(x.claim.claim_id for x in cmp.results
+                                 if x.claim.text.startswith("习近平阐述了"))
+    # without a regional matter on the other side it stays an unconfirmed joint claim
+    cmp = _pair(chn.replace("在乌克兰危机问题上的立场", "在人权问题上的立场"), usa,
+                shared_threshold=0.40, divergent_threshold=0.25, competition=2.0)
+    got = {r.claim.text[:20]: r.label for r in cmp.results}
+    assert got["The two leaders also"] == "unconfirmed_attribution"
+
+
+def test_a_mostly_confirmed_turn_confirms_its_weakly_matched_claims() -> None:
+    from bilat.text.model import Claim
+    from bilat.text.readouts import ClaimResult
+
+    def claim(i: int, text: str, doc: str = "a") -> Claim:
+        return Claim(doc, i, i * 10, i * 10 + 5, text, i, 1, "Xi Jinping", "CHN",
+                     attributed=True, extra={"speaker_kind": "turn", "speaker_cue": "Xi"},
+                     language="en")
+
+    other = Claim("b", 0, 0, 5, "世界进入动荡变革期。", 0, 0, "Xi Jinping", "CHN", attributed=True,
+                  language="zh")
+    texts = ["Our energy cooperation and trade are growing stronger.",
+             "We uphold a truly multilateral world order together.",
+             "The world has entered a phase of turbulence and changes.",
+             "Trade exceeded 100 billion dollars in nine months."]
+    results = [ClaimResult(claim(0, texts[0]), "RUS", "shared", "b:0", "b", 0.6),
+               ClaimResult(claim(1, texts[1]), "RUS", "shared", "b:0", "b", 0.5),
+               ClaimResult(claim(2, texts[2]), "RUS", "unconfirmed_attribution", score=0.3,
+                           flags=["unconfirmed"]),
+               ClaimResult(claim(3, texts[3]), "RUS", "unconfirmed_attribution", score=0.3,
+                           flags=["unconfirmed"])]
+    best = {r.claim.claim_id: (r.score, other) for r in results}
+    readouts_mod._turn_labels(results, best, 0.25)
+    assert results[2].label == "shared" and results[2].counterpart == "b:0"
+    # a figure the counterpart lacks is not confirmed by the speech as a whole
+    assert results[3].label == "unconfirmed_attribution"
+    # a turn that is mostly unconfirmed confirms nothing
+    results[0].label = results[1].label = "unconfirmed_attribution"
+    results[2].label = "unconfirmed_attribution"
+    readouts_mod._turn_labels(results, best, 0.25)
+    assert results[2].label == "unconfirmed_attribution"
+
+
+def test_attribution_threshold_applies_to_attributed_claims_only() -> None:
+    chn = ("国家主席习近平同美国总统拜登通电话。\n\n"
+           "拜登表示，美方愿同中方加强沟通，管控分歧。\n\n"
+           "习近平指出，中方愿同美方加强沟通，管控分歧。")
+    usa = ("President Biden spoke today with President Xi Jinping.\n\n"
+           "President Biden underscored the need to maintain open channels of communication "
+           "and to manage differences responsibly.")
+    base = _pair(chn, usa, shared_threshold=0.30)
+    by = {r.claim.text[:4]: r for r in base.results}
+    attributed, own = by["拜登表示"], by["习近平指"]
+    assert attributed.claim.speaker_side == "USA" and own.claim.speaker_side == "CHN"
+    s = attributed.score
+    # a shared threshold above the attribution's score leaves it unconfirmed …
+    high = _pair(chn, usa, shared_threshold=s + 0.05)
+    assert {r.claim.text[:4]: r.label for r in high.results}["拜登表示"] != "shared"
+    # … and an attribution threshold below it confirms it, whatever the shared threshold
+    split = _pair(chn, usa, shared_threshold=s + 0.05, attribution_threshold=s - 0.01)
+    labels = {r.claim.text[:4]: r.label for r in split.results}
+    assert labels["拜登表示"] == "shared"
+    # the issuer's own claims keep the shared threshold
+    assert labels["习近平指"] == {r.claim.text[:4]: r.label for r in high.results}[
+        "习近平指"]
