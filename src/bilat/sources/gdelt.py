@@ -369,7 +369,7 @@ def _ingest(store: Store, files: list[Path], on_bad_rows: str,
                     shown = path if len(members) == 1 else Path(f"{path}!{key}")
                     layout, first = _sniff(csv_path, shown, on_bad_rows)
                     p = _Prepared(shown, csv_path, key, "", layout, first, cr_bad, lines)
-                    p.sha_future = pool.submit(_sha256, m.csv_path)
+                    p.sha_future = pool.submit(_digest, m.csv_path)
                     batch.append(p)
                     batch_size += csv_path.stat().st_size
                     state.keys.add(key)
@@ -378,7 +378,9 @@ def _ingest(store: Store, files: list[Path], on_bad_rows: str,
                     _settle_hashes(batch, state)
                     batch = _drop_copies(batch, report)
                     with _timed("hash files (SHA-256)"):
-                        sha = _sha256(m.csv_path)
+                        sha, _cr, lines_read = _digest(m.csv_path)
+                    if m.lines < 0:
+                        m.lines = lines_read
                 state.keys.add(key)
                 seen, stored = state.pairs, state.contents
                 if (key, sha) in seen or store.already_ingested(_KIND, key, sha):
@@ -436,7 +438,9 @@ def _settle_hashes(batch: list[_Prepared], state: _Seen) -> None:
         if p.sha_future is None:
             continue
         with _timed("hash files (SHA-256, waited for)"):
-            p.sha256 = p.sha_future.result()
+            p.sha256, _cr, lines = p.sha_future.result()
+        if p.lines < 0:
+            p.lines = lines
         p.sha_future = None
         same = state.contents.get(p.sha256)
         if same is not None and same != p.key:
@@ -984,6 +988,9 @@ def _check_values(batch: list[_Prepared], written: dict[str, int], reported: lis
     out: list[_Bad] = []
     for p in batch:
         done = seen.get(p.key, set())
+        if p.lines < 0 and p.sha_future is not None:  # counted by the hashing thread
+            with _timed("hash files (SHA-256, waited for)"):
+                p.lines = p.sha_future.result()[2]
         if p.lines >= 0 and written.get(p.key, 0) + len(done) >= p.lines:
             continue
         found, blank, n = 0, 0, 0
@@ -1189,25 +1196,22 @@ def _normalise_cr(src: Path, folder: Path) -> tuple[Path, list[tuple[int, str]],
 
 
 def _scan(path: Path) -> tuple[str, bool, int]:
-    """Whether a file holds a carriage return and its physical line count (a last line
-    without a line end included), in one read at memory speed; the hash is left ``""``."""
+    """Whether a file holds a carriage return, in one read at memory speed; the hash (and the
+    line count) are left for later (``""``, ``-1``)."""
     has_cr = False
-    lines, last = 0, b"\n"
     try:
         with path.open("rb") as fh:
-            while chunk := fh.read(1 << 22):
-                has_cr = has_cr or b"\r" in chunk
-                lines += chunk.count(b"\n")
-                last = chunk[-1:]
+            while not has_cr and (chunk := fh.read(1 << 22)):
+                has_cr = b"\r" in chunk
     except OSError as exc:
         raise error("E013", path=path, fmt="a GDELT export", reason=str(exc.strerror or exc)) \
             from exc
-    return "", has_cr, lines + (last != b"\n")
+    return "", has_cr, -1
 
 
 def _plain_scans(paths: list[Path]) -> dict[Path, tuple[str, bool, int]]:
-    """(``""``, has CR, lines) of the plain (not zipped) files; their SHA-256 is computed
-    later, in a thread while DuckDB parses (see :func:`_ingest`)."""
+    """(``""``, has CR, ``-1``) of the plain (not zipped) files; their SHA-256 and line count
+    are computed later, in a thread while DuckDB parses (see :func:`_ingest`)."""
     return {p: _scan(p) for p in dict.fromkeys(paths) if p.suffix.lower() != ".zip"}
 
 
@@ -1228,16 +1232,6 @@ def _digest(path: Path) -> tuple[str, bool, int]:
         raise error("E013", path=path, fmt="a GDELT export", reason=str(exc.strerror or exc)) \
             from exc
     return h.hexdigest(), has_cr, lines + (last != b"\n")
-
-
-def _sha256(path: Path) -> str:
-    """SHA-256 of a file (hashlib releases the GIL: it runs beside DuckDB's threads)."""
-    try:
-        with path.open("rb") as fh:
-            return hashlib.file_digest(fh, "sha256").hexdigest()
-    except OSError as exc:
-        raise error("E013", path=path, fmt="a GDELT export", reason=str(exc.strerror or exc)) \
-            from exc
 
 
 def _sql_str(path: Path | str) -> str:
