@@ -32,6 +32,7 @@ Fields of each :class:`~bilat.text.model.Claim` yielded by :func:`extract_claims
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -348,10 +349,24 @@ def _title_map(
     return out, own
 
 
-def _within(hits: list[Match], start: int, end: int) -> list[Match]:
-    """Hits inside [start, end), with offsets relative to ``start``."""
-    return [Match(h.key, h.start - start, h.end - start, h.side, h.kind)
-            for h in hits if h.start >= start and h.end <= end]
+def _within(hits: list[Match], start: int, end: int,
+            starts: list[int] | None = None) -> list[Match]:
+    """Hits inside [start, end), with offsets relative to ``start``.
+
+    ``starts`` (the hits' start offsets, ``hits`` being in order of start) lets the hits be
+    found by bisection instead of a pass over the whole document.
+    """
+    if starts is None:
+        return [Match(h.key, h.start - start, h.end - start, h.side, h.kind)
+                for h in hits if h.start >= start and h.end <= end]
+    out: list[Match] = []
+    for i in range(bisect_left(starts, start), len(hits)):
+        h = hits[i]
+        if h.start > end:
+            break
+        if h.end <= end:
+            out.append(Match(h.key, h.start - start, h.end - start, h.side, h.kind))
+    return out
 
 
 def _issuer_speaker(doc: Document, lex: Lexicon, paragraph: int) -> _Speaker:
@@ -484,13 +499,15 @@ def extract_claims(doc: Document, lexicon: Lexicon | None = None) -> list[Claim]
     # Lexicon hits are found once in the whole text, then handed to the claims they fall in.
     doc_actors = lex.actor_spans(doc.text)
     doc_issues = lex.issue_spans(doc.text)
+    actor_starts = [h.start for h in doc_actors]
+    issue_starts = [h.start for h in doc_issues]
     titles, own_leader = _title_map(doc, lang, doc_actors)
     generic = _rx(_GENERIC_TITLE[lang])
     turns = _turns(doc.text, lang, doc_actors)
     segments = _cut_at_turns(segments, doc.text, turns)
     for index, seg in enumerate(segments):
         text = seg.text
-        actors = _within(doc_actors, seg.start, seg.end)
+        actors = _within(doc_actors, seg.start, seg.end, actor_starts)
         carried = False
         turn = _turn_at(turns, seg.start)
         label_len = next((sp - st for st, sp, _ in turns if st == seg.start), 0)
@@ -499,7 +516,8 @@ def extract_claims(doc: Document, lexicon: Lexicon | None = None) -> list[Claim]
             # ("Yury Ushakov: Like I said, the presidents agreed…" is the presidents' agreement
             # reported in Ushakov's turn)
             found = _subject(text[label_len:], lang, lex,
-                             _within(doc_actors, seg.start + label_len, seg.end), doc.side)
+                             _within(doc_actors, seg.start + label_len, seg.end, actor_starts),
+                             doc.side)
             if found is not None:
                 found = (*found[:3], text[:label_len] + found[3])
         else:
@@ -623,7 +641,7 @@ def extract_claims(doc: Document, lexicon: Lexicon | None = None) -> list[Claim]
                     known[0] if known else reported.key)
                 last_any_person = (name, reported.side)
         current = outer or speaker
-        issue_hits = _within(doc_issues, seg.start, seg.end)
+        issue_hits = _within(doc_issues, seg.start, seg.end, issue_starts)
         issues = tuple(dict.fromkeys(h.key for h in issue_hits))
         stance, stance_cue = stance_of(text, lang)
         modality, modality_cue = modality_of(text, lang)

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import pysbd
+from pysbd.utils import TextSpan
 
 #: Languages pysbd has rules for; others are segmented with the English rules.
 _PYSBD_LANGS = {"en", "ru", "fr", "de", "es", "ar", "it", "nl", "pl", "el", "da", "fa", "hy",
@@ -115,10 +116,109 @@ def paragraphs(text: str) -> list[Span]:
     return out
 
 
+#: Languages whose pysbd abbreviation pass is run without its repeated no-op rescans (their
+#: replacer uses pysbd's own ``scan_for_replacements``; see :func:`_skip_repeats`).
+_DEDUP_LANGS = {"en", "ru"}
+
+
+def _skip_repeats(base: type) -> type:
+    """pysbd's abbreviation replacer without the rescans that cannot change anything.
+
+    pysbd rescans the whole line with one ``re.sub`` for every occurrence of an abbreviation
+    ("no", "mr", "г" …), so a paragraph of N sentences costs O(N²). Each rescan only turns a
+    full stop that follows ``<space><abbreviation>`` into ``∯``; for an abbreviation made of
+    letters and digits only, no later rescan can create a new match of it (they only remove
+    full stops, never add the letters before one), so once it was rescanned, every further
+    rescan of the same abbreviation in that line is a no-op and is skipped. Output is
+    identical to pysbd's (tests/text/test_segment_fast.py compares both).
+    """
+
+    class Replacer(base):  # type: ignore[misc, valid-type]
+        def search_for_abbreviations_in_string(self, text: str) -> str:
+            # pysbd's loop, with its patterns compiled once (pysbd builds two new pattern
+            # strings per abbreviation, more than ``re``'s cache holds, so every paragraph
+            # recompiled them); the pattern after an abbreviation, ``(?<={abbr} ).``, has
+            # literal braces for an abbreviation of letters, so it cannot match a text
+            # without "{"
+            self._done: set[str] = set()
+            lowered = text.lower()
+            for abbr in self.lang.Abbreviation.ABBREVIATIONS:
+                stripped = abbr.strip()
+                if stripped not in lowered:
+                    continue
+                found = _compiled(rf"(?:^|\s|\r|\n){stripped}",
+                                  re.IGNORECASE).findall(text)
+                if not found:
+                    continue
+                if stripped.isalpha() and "{" not in text:
+                    char_array: list[str] = []
+                else:
+                    char_array = _compiled(r"(?<={" + str(re.escape(stripped)) + "} ).{1}",
+                                           0).findall(text)
+                for ind, match in enumerate(found):
+                    text = self.scan_for_replacements(text, match, ind, char_array)
+            return text
+
+        def scan_for_replacements(self, txt: str, am: str, ind: int,
+                                  char_array: list[str]) -> str:
+            key = am.strip()
+            if not key.isalnum():
+                return str(super().scan_for_replacements(txt, am, ind, char_array))
+            char = char_array[ind] if ind < len(char_array) else ""
+            if str(char).isupper() and key.lower() not in \
+                    self.lang.Abbreviation.PREPOSITIVE_ABBREVIATIONS:
+                return txt  # pysbd makes no replacement here either
+            if key in self._done:
+                return txt
+            self._done.add(key)
+            return str(super().scan_for_replacements(txt, am, ind, char_array))
+
+    return Replacer
+
+
+@lru_cache(maxsize=4096)
+def _compiled(pattern: str, flags: int) -> re.Pattern[str]:
+    return re.compile(pattern, flags)
+
+
+class _Segmenter(pysbd.Segmenter):  # type: ignore[misc]
+    r"""pysbd's segmenter, locating its sentences by string search instead of one new regex
+    (``re.escape(sentence) + r"\s*"``) per sentence; same spans."""
+
+    def sentences_with_char_spans(self, sentences: list[str]) -> list[TextSpan]:
+        text = self.original_text
+        spans = []
+        prior_end = 0
+        for sent in sentences:
+            if not sent:
+                return list(super().sentences_with_char_spans(sentences))
+            pos = 0
+            while True:
+                at = text.find(sent, pos)
+                if at < 0:
+                    break
+                end = at + len(sent)
+                while end < len(text) and text[end].isspace():
+                    end += 1
+                if end > prior_end:
+                    spans.append(TextSpan(text[at:end], at, end))
+                    prior_end = end
+                    break
+                pos = end
+        return spans
+
+
 @lru_cache(maxsize=16)
-def _segmenter(language: str) -> pysbd.Segmenter:
+def _segmenter(language: str, fast: bool = True) -> pysbd.Segmenter:
     lang = language if language in _PYSBD_LANGS else "en"
-    return pysbd.Segmenter(language=lang, clean=False, char_span=False)
+    if not fast:
+        return pysbd.Segmenter(language=lang, clean=False, char_span=False)
+    seg = _Segmenter(language=lang, clean=False, char_span=False)
+    if lang in _DEDUP_LANGS:
+        module = seg.language_module
+        seg.language_module = type(module.__name__, (module,), {
+            "AbbreviationReplacer": _skip_repeats(module.AbbreviationReplacer)})
+    return seg
 
 
 def _locate(text: str, pieces: list[str], base: int) -> list[list[int]]:
