@@ -44,6 +44,18 @@ interrupted ingest leaves the store as it was. The same transaction adds each pa
 country volumes to table ``gdelt_volume`` (SQLDATE, gdelt_version, IsRootEvent, CAMEO country
 code, events with that code as Actor1 or Actor2, each event once): the denominators of the
 dyad indicators, read there instead of rescanning every event (:func:`volume_summary`).
+
+One pass per batch (``benchmarks/bench_ingest.py`` times it against a plain DuckDB COPY):
+the domain checks (:data:`DOMAINS`, calendar dates in integer arithmetic, strict integers)
+run inside the COPY that writes the Parquet, so rows out of the domain are never written;
+every line of a file is then written, rejected by the reader (named with its line), left out
+by the checks, or blank, and only a file whose counts fall short of its lines is read again
+to name the lines left out. The SHA-256 (and line count) of a file never met before is
+computed in a thread while DuckDB parses; a copy of stored content under a new name found
+that way is set aside and the batch parsed again without it. Each part is then summarised in
+one grouped scan for the dyad-day cells and one for the country-day volumes
+(:func:`bilat.store.dyad_day.stage_gdelt`), staged before the transaction that writes them
+with the part.
 """
 
 from __future__ import annotations
@@ -849,13 +861,14 @@ def _latest_added() -> int:
 
 def _ymd_ok_sql(x: str) -> str:
     """SQL: integer ``x`` is a real calendar date YYYYMMDD from 1900 on (integer arithmetic,
-    no string formatting; the twin of :func:`_ymd`)."""
+    no string formatting; the twin of :func:`_ymd`). Days 1-28 are settled first: DuckDB
+    works out the month's length only for the rows left (the 29th to the 31st)."""
     y, m, d = f"({x} // 10000)", f"({x} // 100 % 100)", f"({x} % 100)"
     leap = f"({y} % 4 = 0 AND ({y} % 100 <> 0 OR {y} % 400 = 0))"
     last = (f"CASE WHEN {m} = 2 THEN CASE WHEN {leap} THEN 29 ELSE 28 END "
             f"WHEN {m} IN (4, 6, 9, 11) THEN 30 ELSE 31 END")
     return (f"({x} BETWEEN 19000101 AND 99991231 AND {m} BETWEEN 1 AND 12 "
-            f"AND {d} BETWEEN 1 AND {last})")
+            f"AND ({d} BETWEEN 1 AND 28 OR {d} BETWEEN 29 AND {last}))")
 
 
 def _next_day_sql(x: str) -> str:
@@ -883,7 +896,9 @@ def _bad_values_sql(latest: int, version: int | None = None) -> str:
     day_terms = {v: f"(NOT {_ymd_ok_sql(added_day[v])}" + (f" OR NOT {time_ok}" if v == 2
                                                             else "")
                  + f" OR {added_day[v]} > {latest}"
-                 f" OR SQLDATE > {_next_day_sql(added_day[v])})" for v in (1, 2)}
+                 # the day after is worked out only for the rows dated after DATEADDED
+                 f" OR (SQLDATE > {added_day[v]} AND SQLDATE > {_next_day_sql(added_day[v])}))"
+                 for v in (1, 2)}
     terms += ["SQLDATE IS NULL", f"NOT {_ymd_ok_sql('SQLDATE')}", "DATEADDED IS NULL"]
     if version in (1, 2):
         terms.append(day_terms[version])
