@@ -129,8 +129,10 @@ def _skip_repeats(base: type) -> type:
     full stop that follows ``<space><abbreviation>`` into ``∯``; for an abbreviation made of
     letters and digits only, no later rescan can create a new match of it (they only remove
     full stops, never add the letters before one), so once it was rescanned, every further
-    rescan of the same abbreviation in that line is a no-op and is skipped. Output is
-    identical to pysbd's (tests/text/test_segment_fast.py compares both).
+    rescan of the same abbreviation in that line is a no-op and is skipped; so is one whose
+    abbreviation is nowhere followed by a full stop (the rescans are case-sensitive and
+    replace only that full stop). Output is identical to pysbd's
+    (tests/text/test_segment_fast.py compares both).
     """
 
     class Replacer(base):  # type: ignore[misc, valid-type]
@@ -171,6 +173,8 @@ def _skip_repeats(base: type) -> type:
             if key in self._done:
                 return txt
             self._done.add(key)
+            if key + "." not in txt:
+                return txt  # every rescan replaces a "." right after the abbreviation
             return str(super().scan_for_replacements(txt, am, ind, char_array))
 
     return Replacer
