@@ -352,7 +352,7 @@ def _registered_files(st: Store) -> list[str]:
     return sorted(r[0] for r in st.con.execute("SELECT part FROM gdelt_parts").fetchall())
 
 
-@pytest.mark.parametrize("where", ["_relabel_layer", "_check_swap", "_relabel_volume"])
+@pytest.mark.parametrize("where", ["_relabel_layer", "_check_swap"])
 def test_failure_inside_the_transaction_keeps_the_old_layout(tmp_path: Path, monkeypatch,
                                                              where: str) -> None:
     paths = write_files(tmp_path, n_files=3, rows=300, seed=5)

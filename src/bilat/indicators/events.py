@@ -1552,7 +1552,9 @@ def _gdelt_files(store: Any) -> tuple[int, set[str], list[str]]:
 
 
 def _with_gdelt_coverage(store: Any, df: pd.DataFrame, q: DyadQuery) -> pd.DataFrame:
-    cov = _gdelt_coverage(store, sorted(set(df["period"])), q)
+    periods = tuple(sorted(set(df["period"])))
+    cov = memo_value(store, ("gdelt_coverage", periods, q.period, q.start, q.end),
+                     lambda: _gdelt_coverage(store, periods, q))
     df = df.copy()
     df["coverage_present"] = [cov[p][0] for p in df["period"]]
     df["coverage_expected"] = [cov[p][1] for p in df["period"]]
