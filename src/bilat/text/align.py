@@ -276,10 +276,13 @@ def _idf(token_lists: Sequence[Sequence[str]]) -> dict[str, float]:
 
 
 def _weighted_dice(a: set[str], b: set[str], idf: dict[str, float]) -> float:
+    """IDF-weighted Dice coefficient ``2·Σ_{a∩b} idf / (Σ_a idf + Σ_b idf)``. The sums are
+    exactly rounded (``math.fsum``), so the value does not depend on the order a set is
+    iterated in (equal sets built in different ways, or a set intersected with itself)."""
     if not a or not b:
         return 0.0
-    inter = sum(idf.get(t, 1.0) for t in a & b)
-    total = sum(idf.get(t, 1.0) for t in a) + sum(idf.get(t, 1.0) for t in b)
+    inter = math.fsum(idf.get(t, 1.0) for t in a & b)
+    total = math.fsum(idf.get(t, 1.0) for t in a) + math.fsum(idf.get(t, 1.0) for t in b)
     return 2.0 * inter / total if total else 0.0
 
 

@@ -802,6 +802,11 @@ def lineage_scores(aligner: Aligner, cos: np.ndarray, new: Sequence[Claim],
         found = seen.get(key)
         if found is None:
             x, y = sa[i], sb[j]
+            if x is y:  # equal token lists share one remembered set; CPython intersects a set
+                # with itself by copying it, in another order than two equal sets built apart
+                # (as LexicalAligner.lexical builds them), and the IDF sums would then differ
+                # in the last bit: build the second one apart, as the exhaustive path does
+                y = set(lb[j])
             found = 0.0
             if x & y:
                 dice = align._weighted_dice(x, y, idf)
