@@ -355,7 +355,7 @@ def _ingest(store: Store, files: list[Path], on_bad_rows: str,
 
     _ensure_tables(store)
     _remove_orphans(store)
-    with _timed("scan files (CR, lines)"):
+    with _timed("CR pre-scan of plain files"):
         scans = _plain_scans(files)
     report = IngestReport(on_bad_rows=on_bad_rows)
     state = _Seen(set(), _stored_contents(store), {r[0] for r in store.con.execute(
