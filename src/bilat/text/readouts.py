@@ -90,6 +90,7 @@ from bilat.text.align import (
 )
 from bilat.text.claims import extract_claims
 from bilat.text.documents import get_document, load_document, require_supported, with_meta
+from bilat.text.event_dates import apply_event_dates
 from bilat.text.lexicon import Lexicon, load_lexicon
 from bilat.text.model import Claim, Document
 
@@ -864,7 +865,8 @@ def compare_readouts(
     for i, doc_id in enumerate(ids):
         if doc_id in ids[:i]:
             raise error("E314", doc=doc_id)
-    notes = list(inferred) + ([] if force else check_same_event(documents, max_days))
+    documents, dated = apply_event_dates(documents, max_days, check=not force)
+    notes = list(inferred) + dated + ([] if force else check_same_event(documents, max_days))
     if force:
         notes.append("same-event check skipped (--force)")
     claims = {d.doc_id: _claims_of(d, lex) for d in documents}
