@@ -81,6 +81,12 @@ def compare(
     show: str = typer.Option("flagged", "--show", help="What the text output lists: flagged "
                              "(one-sided and unconfirmed), shared (matched pairs with scores), "
                              "matched (shared and divergent), all (every claim)."),
+    shared_threshold: float = typer.Option(
+        0.45, "--shared-threshold", help="Score a counterpart needs for a shared label "
+        "(0-1; default: chosen by cross-validation on the genuine pairs)."),
+    attribution_threshold: float = typer.Option(
+        0.30, "--attribution-threshold", help="The same for claims a readout attributes to "
+        "the other side or to both (0-1)."),
     mirror: Path | None = MirrorOption,
 ) -> None:
     """Label every claim shared / divergent / one-sided / unconfirmed attribution."""
@@ -107,6 +113,7 @@ def compare(
         cmp = compare_readouts(
             [s for s, _, _ in specs], store=store, sides=sides, dates=dates, lexicon=lex,
             aligner=aligner, force=force, max_days=max_days, mirror=mirror,
+            shared_threshold=shared_threshold, attribution_threshold=attribution_threshold,
         )
     finally:
         if store is not None:

@@ -771,6 +771,12 @@ def _turn_labels(
 CONTEXT_WINDOW = 4
 
 
+#: Default shared threshold of :func:`compare_readouts` (chosen by the genuine pairs' CV folds).
+SHARED_THRESHOLD = 0.45
+#: Default shared threshold for claims attributed to another side or to both.
+ATTRIBUTION_THRESHOLD = 0.30
+
+
 def label_confidence(
     res: ClaimResult, shared_threshold: float, divergent_threshold: float,
     cross_language: bool = False,
@@ -792,8 +798,15 @@ def label_confidence(
         conf = 0.5 + 0.5 * max(0.0, s - t) / max(1e-9, 1.0 - t)
         why.append(f"score {s:.2f} against threshold {t:.2f}")
     else:
-        conf = max(0.05, 1.0 - s / max(shared_threshold, 1e-9))
-        why.append(f"best candidate {s:.2f} below the shared threshold {shared_threshold:.2f}")
+        if s >= shared_threshold:  # a candidate clears the threshold yet is not the counterpart
+            conf = 0.5
+            why.append(f"best candidate {s:.2f} clears the shared threshold "
+                       f"{shared_threshold:.2f} but is not taken as its counterpart (it matches "
+                       "another claim better, or a speaker, stance or figure rule parts them)")
+        else:
+            conf = max(0.05, 1.0 - s / max(shared_threshold, 1e-9))
+            why.append(f"best candidate {s:.2f} below the shared threshold "
+                       f"{shared_threshold:.2f}")
         if res.label == "unconfirmed_attribution":
             extra = res.claim.extra or {}
             cue = str(extra.get("speaker_cue") or "").split(",")[-1].strip().lower()
@@ -819,7 +832,7 @@ def compare_readouts(
     dates: Sequence[str | date | None] | None = None,
     lexicon: Lexicon | None = None,
     aligner: str | Aligner = "auto",
-    shared_threshold: float = 0.30,
+    shared_threshold: float = SHARED_THRESHOLD,
     divergent_threshold: float = 0.15,
     competition: float = 4.0,
     modality_rule: str = "class",
@@ -828,7 +841,7 @@ def compare_readouts(
     mirror: str | Path | None = None,
     joint_unmatched: str = "attribution",
     speaker_rule: str = "strict",
-    attribution_threshold: float | None = None,
+    attribution_threshold: float | None = ATTRIBUTION_THRESHOLD,
 ) -> Comparison:
     """Compare 2+ readouts of one event (see the module docstring for labels and scores).
 
@@ -837,8 +850,18 @@ def compare_readouts(
     language-independent features across languages), ``lexical``, ``features``, ``embeddings``
     or an :class:`Aligner`. ``force`` skips the same-event check (E308).
     ``attribution_threshold``: the shared threshold for claims attributed to another compared
-    side or to both sides (None: ``shared_threshold`` for every claim).
+    side or to both sides (None: ``shared_threshold`` for every claim). The defaults
+    (:data:`SHARED_THRESHOLD` 0.45, :data:`ATTRIBUTION_THRESHOLD` 0.30) are the thresholds the
+    leave-one-pair-out folds of the genuine pairs chose (13 of 15 folds); on the imitation set
+    they raise shared precision from 0.83 to 0.93 at the same unconfirmed-attribution F1.
+    E012 when a threshold is outside 0–1.
     """
+    for name, value in (("shared_threshold", shared_threshold),
+                        ("divergent_threshold", divergent_threshold),
+                        ("attribution_threshold", attribution_threshold)):
+        if value is not None and not 0.0 <= float(value) <= 1.0:
+            raise error("E012", value=value, option=name.replace("_", "-"),
+                        options="a number from 0 to 1")
     if len(docs) < 2:
         raise error("E309", count=len(docs))
     if modality_rule not in MODALITY_RULES:
