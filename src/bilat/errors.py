@@ -205,6 +205,7 @@ class Errors:
     E870 = "cannot compact the store {path!s}: it is open read-only; open it writable (check the file's permissions) and run `bilat compact` again"
     E871 = "invalid {option} {value!r}; {expected}"
     E872 = "compaction of {path!s} failed: {reason}; nothing was changed (the store answers from its parts as before); free space or fix the cause and run `bilat compact` again"
+    E873 = "repair of the GDELT parts of {path!s} failed: {reason}; nothing was changed (the store is as before the repair); free space or fix the cause and run `bilat doctor --repair` again"
 
     # --- E600–E649: the partnership report (bilat.assess, bilat report / status / fetch all) ----
     E601 = "hypotheses file {path!s}: {key}: {reason}; see bilat/assess/hypotheses.toml for the format"

@@ -37,6 +37,13 @@ A failure or a crash at any point leaves either the old layout or the new one re
 both: folders no committed transaction lists are invisible to every query and removed by the
 next ingest, compaction or ``bilat doctor --repair``.
 
+**Repair.** A GDELT file reports events of earlier months, so one upstream file's rows sit
+in several month parts. When a part is lost or damaged, :func:`repair_parts` (``bilat doctor
+--repair``) removes every row of the files it held from the surviving parts as well (those
+parts rewritten, swapped in one transaction as above, their volume and dyad-day rows summed
+again from the new files) with the files' ingest-log entries, and names the files: ingesting
+them again makes the store equal to one that never lost the part.
+
 **When it runs.** ``bilat compact`` (:func:`compact`), and automatically at the end of ``bilat
 fetch gdelt`` and ``bilat fetch all`` when more than :data:`AUTO_PARTS` parts are in ingest
 order (:func:`auto_compact`). Its cost is about two reads and two writes of the rows it
@@ -219,6 +226,7 @@ def compact(store: Store, *, small_rows: int = SMALL_ROWS,
             if n < small_rows:
                 small.setdefault(m, []).append(p)
         order = ", ".join(f'"{c}"' for c in SORT_KEY)
+        cols = _columns(con, folder / todo[0])
         for m in months:
             src_dir = split / f"{_MONTH}={m}"
             files = sorted(f for f in src_dir.rglob("*.parquet"))
@@ -228,8 +236,11 @@ def compact(store: Store, *, small_rows: int = SMALL_ROWS,
             out = folder / f"{uuid.uuid4().hex}.tmp"
             work.append(out)
             out.mkdir()
+            # the month is the folder's name only: never a column of the part (parts of
+            # an older bilat that hold one lose it here)
             con.execute(
-                f"COPY (SELECT * FROM read_parquet({gdelt._sql_list(files)}) "  # noqa: SLF001
+                f"COPY (SELECT {cols} FROM read_parquet({gdelt._sql_list(files)}, "  # noqa: SLF001
+                f"hive_partitioning = false, union_by_name = true) "
                 f"ORDER BY {order}) TO '{gdelt._sql_str(out / 'data_0.parquet')}' "  # noqa: SLF001
                 f"(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, "
                 f"ROW_GROUP_SIZE {int(row_group_rows)})")
@@ -324,6 +335,17 @@ def _swap(store: Store, old: list[str], written: list, row_group_rows: int,
                        "bytes": _size(f)}
                       for f, w in zip(finals, written, strict=True)]
     report.bytes_after = sum(x["bytes"] for x in report.written)
+
+
+def _columns(con: Any, part: Path) -> str:
+    """The SQL column list of a part's events (the store's columns, without the month column
+    an older compaction wrote)."""
+    from bilat.sources import gdelt
+
+    names = [r[0] for r in con.execute(
+        f"DESCRIBE SELECT * FROM read_parquet({gdelt._files([part])}, "  # noqa: SLF001
+        "hive_partitioning = false)").fetchall()]
+    return ", ".join(f'"{c}"' for c in names if c != _MONTH)
 
 
 def _month_map(con: Any) -> None:
@@ -426,6 +448,232 @@ def _remove_old(folder: Path, parts: Sequence[str]) -> None:
         shutil.rmtree(folder / p, ignore_errors=True)
 
 
+# ----------------------------------------------------------------------------- repair
+@dataclass
+class RepairReport:
+    """What :func:`repair_parts` did: ``lost`` parts (missing or damaged, unregistered),
+    ``rewritten`` parts (old name → new name, without the lost files' rows), ``emptied`` parts
+    (held only those rows: unregistered), ``removed_rows`` from the surviving parts and the
+    upstream ``files`` to ingest again (their ingest-log entries were removed)."""
+
+    lost: list[str] = field(default_factory=list)
+    rewritten: dict[str, str] = field(default_factory=dict)
+    emptied: list[str] = field(default_factory=list)
+    removed_rows: int = 0
+    files: list[str] = field(default_factory=list)
+
+
+def _repair_name(old: str) -> str:
+    """A new name that sorts where ``old`` did (ingest order is the name order)."""
+    base = old
+    head, _, tail = old.rpartition("-r")
+    if head and len(tail) == 8 and all(ch in "0123456789abcdef" for ch in tail):
+        base = head
+    return f"{base}-r{uuid.uuid4().hex[:8]}"
+
+
+def _held(store: Store, parts: Sequence[str]) -> dict[str, dict[str | None, int]]:
+    """part → {source_file: rows} over the Parquet files of ``parts`` (one scan of the
+    ``source_file`` column)."""
+    from bilat.sources import gdelt
+
+    folder = _folder(store)
+    out: dict[str, dict[str | None, int]] = {p: {} for p in parts}
+    files = [f for p in parts for f in gdelt._part_files(folder / p)]  # noqa: SLF001
+    if not files:
+        return out
+    for name, src, n in store.con.execute(
+            f"SELECT filename, source_file, count(*) FROM read_parquet("
+            f"{gdelt._sql_list(files)}, filename = true) GROUP BY ALL").fetchall():  # noqa: SLF001
+        out[Path(name).parent.name].setdefault(src, 0)
+        out[Path(name).parent.name][src] += int(n)
+    return out
+
+
+def repair_parts(store: Store) -> RepairReport:
+    """Unregister the GDELT parts that are missing or damaged **and every row of the upstream
+    files they held**, so that ingesting those files again makes the store whole.
+
+    After compaction one upstream file's rows sit in several month parts (a GDELT file
+    reports events of earlier months), so a lost part takes only some of a file's rows.
+    Dropping the part and the file's ingest-log entry alone would leave the file's other
+    rows behind, and ingesting it again would add only the missing events (the identity
+    dedupe by version and ``GLOBALEVENTID``): the ingest log and the parts would never agree
+    again. So the files to ingest again are those the lost parts held (``gdelt_part_files``)
+    and any file whose rows in the parts differ from its ingest-log count (a store repaired
+    by an older bilat, or a part without recorded files); their rows are removed from the
+    surviving parts too.
+
+    As in :func:`compact`, the surviving parts that hold such rows are rewritten under
+    temporary names first (rows in their order, row groups as before), their volume and
+    dyad-day sums staged from the new files; then one transaction renames them, swaps the
+    registration (``gdelt_parts``, ``gdelt_part_files``, ``gdelt_part_layout``,
+    ``gdelt_volume``, the dyad-day layer), removes the files' ingest-log entries and commits;
+    the old folders are deleted only after the commit. Errors: E873 (nothing changed).
+    """
+    from bilat.sources import gdelt
+    from bilat.store import dyad_day
+
+    report = RepairReport()
+    if not store.has_table("gdelt_parts"):
+        return report
+    con = store.con
+    checks = gdelt.check_parts(store)
+    bad = [c for c in checks if c["status"] != "ok"]
+    good = [c["part"] for c in checks if c["status"] == "ok"]
+    rows_of = {p: int(n) for p, n in con.execute("SELECT part, rows FROM gdelt_parts")
+               .fetchall()}
+    affected = {f for c in bad for f in c["files"]}
+    held = _held(store, good)
+    logged = dict(con.execute(
+        "SELECT key, sum(rows) FROM ingest_log WHERE kind = 'gdelt' GROUP BY key").fetchall()) \
+        if store.has_table("ingest_log") else {}
+    stored: dict[str, int] = {}
+    for counts in held.values():
+        for f, n in counts.items():
+            if f is not None:
+                stored[f] = stored.get(f, 0) + n
+    for f in set(logged) | set(stored):
+        if int(logged.get(f) or 0) != stored.get(f, 0):
+            affected.add(f)  # rows in the parts and the ingest log disagree: load it afresh
+    if not bad and not affected:
+        return report
+    folder = _folder(store)
+    layout_of: dict[str, tuple] = {}
+    if store.has_table("gdelt_part_layout"):
+        layout_of = {r[0]: r for r in con.execute(
+            "SELECT part, month, sort_key, row_group_rows, merged, compacted_at "
+            "FROM gdelt_part_layout").fetchall()}
+    summarised = {r[0] for r in con.execute("SELECT part FROM gdelt_volume_parts")
+                  .fetchall()} if store.has_table("gdelt_volume_parts") else set()
+    layered = {r[0] for r in con.execute(
+        "SELECT unit FROM dyad_day_units WHERE source = 'gdelt'").fetchall()} \
+        if store.has_table("dyad_day_units") else set()
+    touched = [p for p in good if any(f in affected for f in held[p])]
+    tmps: dict[str, tuple[Path, str, int]] = {}  # old → (tmp, new name, rows)
+    staged: list[str] = []
+    finals: list[Path] = []
+    keep = sorted(affected)
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE __bilat_drop (file VARCHAR)")
+        con.executemany("INSERT INTO __bilat_drop VALUES (?)", [(f,) for f in keep])
+        for p in touched:
+            drop = sum(n for f, n in held[p].items() if f in affected)
+            left = rows_of[p] - drop
+            report.removed_rows += drop
+            if left <= 0:
+                report.emptied.append(p)
+                continue
+            tmp = folder / f"{uuid.uuid4().hex}.tmp"
+            tmp.mkdir()
+            out = tmp / "data_0.parquet"
+            lay = layout_of.get(p)
+            groups = f", ROW_GROUP_SIZE {int(lay[3])}" if lay else ""
+            con.execute(
+                f"COPY (SELECT {_columns(con, folder / p)} FROM read_parquet("
+                f"{gdelt._files([folder / p])}, hive_partitioning = false) "  # noqa: SLF001
+                f"WHERE source_file IS NULL OR source_file "
+                f"NOT IN (SELECT file FROM __bilat_drop)) TO '{gdelt._sql_str(out)}' "  # noqa: SLF001
+                f"(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1{groups})")
+            name = _repair_name(p)
+            tmps[p] = (tmp, name, left)
+            got = int(con.execute(f"SELECT count(*) FROM read_parquet('{gdelt._sql_str(out)}')"  # noqa: SLF001
+                                  ).fetchall()[0][0])
+            if got != left:
+                raise error("E873", path=store.path or store.data_dir,
+                            reason=f"part {p} rewritten with {got:,} rows, {left:,} expected")
+            if p in summarised or p in layered:
+                dyad_day.stage_gdelt(con, f"read_parquet('{gdelt._sql_str(out)}')", name)
+                staged.append(name)
+        gone = [c["part"] for c in bad] + report.emptied + list(tmps)
+        with store.transaction():
+            con.execute("CREATE OR REPLACE TEMP TABLE __bilat_old (part VARCHAR)")
+            con.executemany("INSERT INTO __bilat_old VALUES (?)", [(p,) for p in gone])
+            now = datetime.now(UTC).replace(tzinfo=None)
+            for old, (tmp, name, left) in tmps.items():
+                final = folder / name
+                os.replace(tmp, final)
+                finals.append(final)
+                files = sorted(f for f in held[old] if f is not None and f not in affected)
+                con.execute("INSERT INTO gdelt_parts VALUES (?, ?, ?, ?)",
+                            [name, left, len(files), now])
+                if store.has_table("gdelt_part_files"):
+                    con.execute("INSERT INTO gdelt_part_files SELECT ?, file, sha256 FROM "
+                                "gdelt_part_files WHERE part = ? AND file NOT IN "
+                                "(SELECT file FROM __bilat_drop)", [name, old])
+                if old in layout_of:
+                    con.execute("INSERT INTO gdelt_part_layout VALUES (?, ?, ?, ?, ?, ?)",
+                                [name, *layout_of[old][1:]])
+                if old in summarised:
+                    gdelt._summarise_staged(con, name, dyad_day.staged_gdelt_volume(name))  # noqa: SLF001
+                if old in layered:
+                    dyad_day.store_gdelt_part(con, name)
+            for t, col in (("gdelt_parts", "part"), ("gdelt_part_files", "part"),
+                           ("gdelt_part_layout", "part"), ("gdelt_volume", "part"),
+                           ("gdelt_volume_parts", "part")):
+                if store.has_table(t):
+                    con.execute(f"DELETE FROM {t} WHERE {col} IN (SELECT part FROM __bilat_old)")
+            # and the sums of parts no longer registered (left by an older repair)
+            for t in ("gdelt_volume", "gdelt_volume_parts"):
+                if store.has_table(t):
+                    con.execute(f"DELETE FROM {t} WHERE part NOT IN "
+                                "(SELECT part FROM gdelt_parts)")
+            for t in ("dyad_day", "dyad_day_totals", "dyad_day_volume", "dyad_day_units"):
+                if store.has_table(t):
+                    con.execute(f"DELETE FROM {t} WHERE source = 'gdelt' AND (unit IN "
+                                "(SELECT part FROM __bilat_old) OR unit NOT IN "
+                                "(SELECT part FROM gdelt_parts))")
+            if store.has_table("ingest_log"):
+                con.execute("DELETE FROM ingest_log WHERE kind = 'gdelt' AND key IN "
+                            "(SELECT file FROM __bilat_drop)")
+            gdelt._create_view(store)  # noqa: SLF001
+            _check_repair(store, sum(c.get(None, 0) for p, c in held.items()
+                                     if p not in gone))
+    except BaseException as exc:
+        for f in finals:
+            shutil.rmtree(f, ignore_errors=True)
+        if isinstance(exc, BilatError | KeyboardInterrupt) or not isinstance(exc, Exception):
+            raise
+        msg = str(exc).splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if getattr(exc, "errno", None) == 28 or "no space left" in msg.lower():
+            raise error("E019", path=store.data_dir, reason="no space left on device") from exc
+        raise error("E873", path=store.path or store.data_dir, reason=msg[:300]) from exc
+    finally:
+        for tmp, _name, _left in tmps.values():
+            if tmp.exists():
+                shutil.rmtree(tmp, ignore_errors=True)
+        for name in staged:
+            dyad_day.drop_staged_gdelt(con, name)
+        for t in ("__bilat_drop", "__bilat_old"):
+            con.execute(f"DROP TABLE IF EXISTS {t}")
+    for p in [c["part"] for c in bad] + report.emptied + list(tmps):
+        shutil.rmtree(folder / p, ignore_errors=True)
+    report.lost = [c["part"] for c in bad]
+    report.rewritten = {old: name for old, (_t, name, _n) in tmps.items()}
+    report.files = keep
+    return report
+
+
+def _check_repair(store: Store, unnamed: int) -> None:
+    """Inside the repair's transaction, before the commit: every part whole and the ingest
+    log's rows equal to the parts' rows (less ``unnamed`` rows without a ``source_file``)."""
+    from bilat.sources import gdelt
+
+    for c in gdelt.check_parts(store):
+        if c["status"] != "ok":
+            raise error("E873", path=store.path or store.data_dir,
+                        reason=f"part {c['part']}: {c['status']}: {c['detail']}")
+    if not store.has_table("ingest_log"):
+        return
+    logged, parts = store.con.execute(
+        "SELECT (SELECT coalesce(sum(rows), 0) FROM ingest_log WHERE kind = 'gdelt'), "
+        "(SELECT coalesce(sum(rows), 0) FROM gdelt_parts)").fetchall()[0]
+    if int(logged) != int(parts) - unnamed:
+        raise error("E873", path=store.path or store.data_dir,
+                    reason=f"{int(logged):,} rows logged, {int(parts):,} in the parts after "
+                    "the repair")
+
+
 def auto_compact(store: Store, *, threshold: int = AUTO_PARTS) -> CompactReport | None:
     """Compact when more than ``threshold`` GDELT parts are in ingest order (called at the end
     of ``bilat fetch gdelt`` and ``bilat fetch all``); ``None`` when nothing was due."""
@@ -435,4 +683,4 @@ def auto_compact(store: Store, *, threshold: int = AUTO_PARTS) -> CompactReport 
 
 
 __all__ = ["AUTO_PARTS", "ROW_GROUP_ROWS", "SMALL_ROWS", "SORT_KEY", "CompactReport",
-           "auto_compact", "compact", "layout", "pending"]
+           "RepairReport", "auto_compact", "compact", "layout", "pending", "repair_parts"]

@@ -3,8 +3,9 @@
 :func:`doctor` returns one row per check — ``check``, ``object``, ``status`` (``ok``,
 ``problem``, ``note``), ``detail`` and ``repair`` (what to run) — and never changes the store;
 :func:`repair` fixes what can be fixed without the upstream files (unregisters missing or
-damaged GDELT parts and the ingest-log entries of the files they held, removes folders no
-ingest committed) and says which files to ingest again.
+damaged GDELT parts, removes the rows of the upstream files they held from the other parts and
+those files' ingest-log entries, removes folders no ingest committed) and says which files to
+ingest again.
 """
 
 from __future__ import annotations
@@ -99,8 +100,10 @@ def _check_log(store: Store) -> list[dict]:
         parts = _count(store, "SELECT sum(rows) FROM gdelt_parts")
         ok = logged == parts
         out.append(_row("ingest log", "gdelt", "ok" if ok else "problem",
-                        f"{logged:,} rows logged, {parts:,} in the parts",
-                        "" if ok else "bilat doctor --repair, then ingest the files again"))
+                        f"{logged:,} rows logged, {parts:,} in the parts"
+                        + ("" if ok else _files_differing(store)),
+                        "" if ok else "bilat doctor --repair (removes those files' rows "
+                        "from every part), then ingest the files it names again"))
     if store.has_table("un_votes"):
         logged = _count(store, "SELECT sum(rows) FROM ingest_log WHERE kind = 'unvotes'")
         stored = _count(store, "SELECT count(*) FROM un_votes")
@@ -112,12 +115,36 @@ def _check_log(store: Store) -> list[dict]:
     return out
 
 
+def _files_differing(store: Store) -> str:
+    """The upstream files whose rows in the parts differ from their ingest-log count (one
+    scan of ``source_file``; empty when the parts cannot be read)."""
+    try:
+        rows = store.con.execute(
+            "SELECT coalesce(l.key, s.source_file), coalesce(l.n, 0), coalesce(s.n, 0) FROM "
+            "(SELECT key, sum(rows) AS n FROM ingest_log WHERE kind = 'gdelt' GROUP BY key) l "
+            "FULL JOIN (SELECT source_file, count(*) AS n FROM gdelt_events "
+            "WHERE source_file IS NOT NULL GROUP BY 1) s ON l.key = s.source_file "
+            "WHERE coalesce(l.n, 0) <> coalesce(s.n, 0) ORDER BY 1").fetchall()
+    except Exception:  # noqa: BLE001 - a missing part is reported on its own row
+        return ""
+    shown = "; ".join(f"{f}: {int(a):,} logged, {int(b):,} stored" for f, a, b in rows[:5])
+    more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
+    return f" ({shown}{more})" if rows else ""
+
+
 def repair(store: Store) -> list[str]:
     """Fix what :func:`doctor` finds that needs no upstream file; return the upstream files
-    to ingest again (their parts were missing or damaged)."""
-    from bilat.sources import gdelt
+    to ingest again.
 
-    again = gdelt.repair_parts(store)
+    A missing or damaged GDELT part is unregistered together with every row of the upstream
+    files it held, in the surviving (compacted) parts too, and those files' ingest-log
+    entries (:func:`bilat.store.compact.repair_parts`, one transaction): ingesting the files
+    named again then makes the store whole, equal to one that never lost the part. A file
+    whose rows in the parts differ from its ingest-log count is treated the same way."""
+    from bilat.sources import gdelt
+    from bilat.store.compact import repair_parts
+
+    again = repair_parts(store).files
     folder = store.data_dir / "gdelt"
     if folder.is_dir():
         gdelt._remove_orphans(store)  # noqa: SLF001 - the store's own maintenance
