@@ -107,6 +107,35 @@ def test_duckdb_only_steps_are_refused_with_their_name(spark: SparkStore) -> Non
     assert exc.value.code == "E801" and "undl_scrape_votes" in str(exc.value)
 
 
+@pytest.mark.parametrize("opts", CASES[:3], ids=[str(i) for i in range(3)])
+def test_indicators_on_spark_have_duckdbs_columns_and_flags(spark: SparkStore, catalogue: Path,
+                                                            opts: dict) -> None:
+    """indicators() on Spark: the table computed by Spark, coverage, flags and notes from the
+    catalogue — the same columns and values as on DuckDB (which reads its dyad-day layer)."""
+    st = open_store(catalogue, read_only=True)
+    try:
+        want = ev.indicators(st, "RUS", "CHN", source="gdelt", **opts)
+    finally:
+        st.close()
+    got = ev.indicators(spark, "RUS", "CHN", **opts)
+    assert {"coverage", "partial", "low_n", "source"} <= set(got.columns)
+    pd.testing.assert_frame_equal(got, want, check_dtype=False, check_exact=False, rtol=1e-9)
+    assert got.attrs["notes"] == want.attrs["notes"]
+
+
+def test_empty_result_is_e150_on_spark_as_on_duckdb(spark: SparkStore, catalogue: Path) -> None:
+    st = open_store(catalogue, read_only=True)
+    try:
+        with pytest.raises(BilatError) as duck:
+            ev.indicators(st, "USA", "CHN", source="gdelt", actor_type="GOV", period="year")
+    finally:
+        st.close()
+    with pytest.raises(BilatError) as sp:
+        ev.indicators(spark, "USA", "CHN", actor_type="GOV", period="year")
+    assert duck.value.code == sp.value.code == "E150"
+    assert str(duck.value) == str(sp.value) and "actor type GOV" in str(sp.value)
+
+
 CONTACT_CASES = [
     dict(period="month"),
     dict(period="year", refs=[("USA", "GBR")], compare=False),

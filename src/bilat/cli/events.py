@@ -190,20 +190,12 @@ def indicators(
     store = get_store()
     try:
         if getattr(store, "engine", "duckdb") == "pyspark":  # --store pyspark://…
-            if source not in ("all", "gdelt"):
-                store.refuse(f"--source {source} (Spark reads the store's GDELT parts)")
             err.print(f"running on Spark ({store.master}) over the GDELT parts of "
-                      f"{store.catalogue}; coverage columns are computed on the DuckDB store "
-                      "only", markup=False)
-            df = ind.gdelt_indicators(store, a, b, refs=refs, period=period,
-                                      direction=direction, actor_type=actor_type, dedup=dedup,
-                                      start=start, end=end, versions=version,
-                                      indicator=indicator)
-        else:
-            df = ind.indicators(store, a, b, refs=refs, period=period, direction=direction,
-                                actor_type=actor_type, dedup=dedup, start=start, end=end,
-                                versions=version, indicator=indicator, source=source,
-                                min_events=min_events)
+                      f"{store.catalogue}; coverage and flags from that store", markup=False)
+        df = ind.indicators(store, a, b, refs=refs, period=period, direction=direction,
+                            actor_type=actor_type, dedup=dedup, start=start, end=end,
+                            versions=version, indicator=indicator, source=source,
+                            min_events=min_events)
     finally:
         store.close()
     cols = _TABLE_COLUMNS if indicator is None else \

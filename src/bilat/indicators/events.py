@@ -1585,7 +1585,6 @@ def _flags(df: pd.DataFrame, min_events: int) -> pd.DataFrame:
     return df
 
 
-@_one_generation
 def indicators(
     store: Any, a: str, b: str, *, refs: Sequence[tuple[str, str]] = (),
     period: str = "month", direction: str = "both", actor_type: str | Sequence[str] | None = None,
@@ -1611,7 +1610,36 @@ def indicators(
     data at all has NULL counts (never 0). ``df.attrs["notes"]`` says which sources were left
     out and why. E150 when the asked source has nothing in the range; E009 when the store
     holds no event data.
+
+    On Spark (a :class:`bilat.store.spark.SparkStore`, ``--store pyspark://…``) the indicator
+    table of the GDELT parts is computed by Spark (:func:`gdelt_indicators`); coverage, flags
+    and notes come from the catalogue store, so the columns are the same. ``source`` must then
+    be ``gdelt`` (or ``all``, meaning GDELT).
     """
+    kw = dict(refs=refs, period=period, direction=direction, actor_type=actor_type,
+              dedup=dedup, start=start, end=end, versions=versions, indicator=indicator,
+              min_events=min_events)
+    if getattr(store, "engine", "duckdb") != "pyspark":
+        return _indicators(store, store, a, b, source=source, **kw)
+    if source not in ("all", "gdelt"):
+        store.refuse(f"--source {source} (Spark reads the store's GDELT parts)")
+    meta = store.catalogue_store()
+    try:
+        return _indicators(meta, store, a, b, source="gdelt", **kw)
+    finally:
+        meta.close()
+
+
+@_one_generation
+def _indicators(
+    meta: Any, store: Any, a: str, b: str, *, refs: Sequence[tuple[str, str]] = (),
+    period: str = "month", direction: str = "both", actor_type: str | Sequence[str] | None = None,
+    dedup: str = "none", start: str | date | None = None, end: str | date | None = None,
+    versions: Sequence[int] = (), indicator: str | None = None, source: str = "gdelt",
+    min_events: int = MIN_EVENTS,
+) -> pd.DataFrame:
+    """:func:`indicators` with ``meta``, the embedded store for coverage, flags and the other
+    sources, and ``store``, which computes the GDELT table (``meta`` itself, or Spark)."""
     _check(source, [*SOURCES, "all"], "--source")
     if not isinstance(min_events, int) or isinstance(min_events, bool) or min_events < 0:
         raise error("E153", option="--min-events", value=min_events,
@@ -1629,15 +1657,15 @@ def indicators(
         # all sources, root events: GDELT alone has IsRootEvent; the others are left out
         root_only = [s for s in wanted if s != "gdelt"]
         wanted = ["gdelt"]
-    if source == "gdelt" and not _has_gdelt(store):
+    if source == "gdelt" and not _has_gdelt(meta):
         from bilat.sources.gdelt import ensure_events_view
 
-        ensure_events_view(store)  # E009 saying how to load GDELT
+        ensure_events_view(meta)  # E009 saying how to load GDELT
     frames: list[pd.DataFrame] = []
     notes: list[str] = [f"{s}: left out, --dedup root is GDELT's IsRootEvent (use --dedup "
                         "daily or none to see it)" for s in root_only
-                        if _source_present(store, s)]
-    present = [s for s in wanted if _source_present(store, s)]
+                        if _source_present(meta, s)]
+    present = [s for s in wanted if _source_present(meta, s)]
     if not present:
         if source == "all":
             raise error("E009", name="events", next_step=_LOAD_HINT)
@@ -1645,34 +1673,34 @@ def indicators(
                     span=_span_text(q), why=f"the store holds no {source} data; load it with "
                     f"`bilat fetch {source} --mirror DIR` or `bilat events ingest FILE`")
     if any(s in RECORD_SOURCES for s in present):
-        refresh_event_view(store)
+        refresh_event_view(meta)
     for s in wanted:
         if s not in present:
             notes.append(f"{s}: not in the store")
             continue
         from bilat.store import dyad_day
 
-        fast = dyad_day.read(store, s, q)  # the dyad-day aggregate, when it answers exactly
+        # the dyad-day aggregate, when it answers exactly (Spark computes from the parts)
+        fast = dyad_day.read(store, s, q) if store is meta else None
         if fast is not None:
             df, why = fast
         elif s == "gdelt":
             df = gdelt_indicators(store, a, b, refs=refs, period=period, direction=direction,
                                   actor_type=actor_type, dedup=dedup, start=start, end=end,
                                   versions=versions)
-            why = "no events between these states in the stored GDELT files" if df.empty \
-                else ""
+            why = no_gdelt_events_why(q) if df.empty else ""
             if not df.empty:
-                df = _with_gdelt_coverage(store, df, q)
+                df = _with_gdelt_coverage(meta, df, q)
         elif s == "icews-dyad-year":
-            df, why = _dyad_year_indicators(store, q)
+            df, why = _dyad_year_indicators(meta, q)
         else:
-            df, why = _record_indicators(store, s, q)
+            df, why = _record_indicators(meta, s, q)
         if df.empty:
             notes.append(f"{s}: {why}")
             continue
-        frames.append(_with_file_days(store, s, df, q, notes))
+        frames.append(_with_file_days(meta, s, df, q, notes))
     if not frames:
-        raise error("E150", source=source if source != "all" else "event",
+        raise error("E150", source=source if source != "all" else "stored",
                     dyad=", ".join(f"{x}–{y}" for x, y in q.pairs), span=_span_text(q),
                     why="; ".join(notes))
     out = _flags(pd.concat(frames, ignore_index=True), min_events)
@@ -1694,6 +1722,17 @@ def indicators(
     out = out[cols].reset_index(drop=True)
     out.attrs["notes"] = notes
     return out
+
+
+def no_gdelt_events_why(q: DyadQuery) -> str:
+    """Why a GDELT indicator table is empty, naming the filters that emptied it."""
+    filters = []
+    if q.actor_types:
+        filters.append(f"actor type {'/'.join(q.actor_types)} on both sides")
+    if q.versions:
+        filters.append("GDELT version " + "/".join(str(v) for v in q.versions))
+    return ("no events between these states" + (" with " + " and ".join(filters) if filters
+                                                 else "") + " in the stored GDELT files")
 
 
 def _span_text(q: DyadQuery) -> str:
@@ -1932,7 +1971,7 @@ def _contacts(
             if note:
                 notes.append(note)
     if not frames:
-        raise error("E150", source=source if source != "all" else "event",
+        raise error("E150", source=source if source != "all" else "stored",
                     dyad=", ".join(f"{x}–{y}" for x, y in q.pairs), span=_span_text(q),
                     why="; ".join(notes) or "no data")
     out = pd.concat(frames, ignore_index=True)

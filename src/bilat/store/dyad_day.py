@@ -605,7 +605,7 @@ def _gdelt(store: Store, q: DyadQuery) -> tuple[pd.DataFrame, str]:
     sql, params = _gdelt_sql(q, code_of)
     df = store.con.execute(sql, params).df()
     if df.empty:
-        return df, "no events between these states in the stored GDELT files"
+        return df, ev.no_gdelt_events_why(q)
     df["period"] = pd.to_datetime(df["period"]).dt.date
     order = {f"{x}–{y}": i for i, (x, y) in enumerate(q.pairs)}
     df = df.sort_values(["dyad", "direction", "period"], key=lambda c: c.map(order)
