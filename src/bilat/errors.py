@@ -197,7 +197,7 @@ class Errors:
     E712 = "reversed year range {value!r}: give the earlier year first ({fixed})"
 
     # --- E800–E849: Spark and scale (bilat.store.spark) ----------------------------------------
-    E801 = "{step} runs on the embedded DuckDB store only and has no Spark form; run it with --store PATH (a bilat store), or use `bilat events indicators` on Spark"
+    E801 = "{step} runs on the embedded DuckDB store only and has no Spark form; run it with --store PATH (a bilat store); on Spark run `bilat events indicators`, `bilat events contacts` or `bilat votes affinity` (GDELT events and UN votes)"
     E802 = "Spark ({master}) needs a Java runtime (17 or newer) and none was found; install one (Debian: apt-get install openjdk-17-jre-headless) or set JAVA_HOME"
     E803 = "Spark ({master}) failed: {reason}; check the master URL and that the cluster can read the store's Parquet files"
     E804 = "{path!s}: this store part is missing ({count} part file(s) missing); run `bilat doctor` on the store to repair it"

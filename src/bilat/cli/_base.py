@@ -53,7 +53,9 @@ state = State()
 def _root(
     store: str | None = typer.Option(
         None, "--store", envvar="BILAT_STORE",
-        help="Store path or URL (duckdb:///PATH, duckdb://:memory:). Default: user data dir.",
+        help="Store path or URL (duckdb:///PATH, duckdb://:memory:; "
+        "'pyspark://local[2]?store=PATH' or 'pyspark://HOST:PORT?store=PATH' runs events "
+        "indicators, events contacts and votes affinity on Spark). Default: user data dir.",
     ),
     traceback: bool = typer.Option(False, "--traceback", help="Show the full stack on errors."),
 ) -> None:

@@ -28,7 +28,7 @@ def compact(
     in ingest order."""
     from bilat.store.compact import compact as run
 
-    store = get_store(write=True)
+    store = get_store(write=False)  # an existing store only (E022 names the path looked in)
     try:
         report = run(store, small_rows=small_rows, row_group_rows=row_group_rows)
     finally:

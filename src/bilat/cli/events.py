@@ -77,10 +77,14 @@ def fetch_gdelt(
     base_url: str | None = typer.Option(
         None, "--base-url", help="Another GDELT server (default: data.gdeltproject.org)."),
     by: str = typer.Option("day", "--by", help="Completeness report per day, month or file."),
+    compact: bool = typer.Option(True, "--compact/--no-compact", help="Afterwards, compact "
+                                 "the parts (one per month, sorted by actor country) when more "
+                                 "than 8 are in ingest order (`bilat compact` does it later)."),
     fmt: str = FormatOption,
     output: Path | None = OutputOption,
 ) -> None:
-    """Download GDELT event exports for a date range (or read a mirror) and ingest them."""
+    """Download GDELT event exports for a date range (or read a mirror) and ingest them; then
+    compact the parts when more than 8 are in ingest order (--no-compact: leave them)."""
     from bilat.sources import gdelt
 
     store = get_store(write=True)
@@ -91,9 +95,10 @@ def fetch_gdelt(
                                        base_url=base_url, progress=progress)
         emit(report.completeness(by), fmt, output, title=f"GDELT files received, by {by}")
         err.print(report.summary(), markup=False)
-        from bilat.cli.compaction import after_fetch
+        if compact:
+            from bilat.cli.compaction import after_fetch
 
-        after_fetch(store)  # compaction when many parts are in ingest order
+            after_fetch(store)  # compaction when many parts are in ingest order
     finally:
         store.close()
 

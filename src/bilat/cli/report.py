@@ -175,9 +175,12 @@ def fetch_all_cmd(
     mirror: str | None = MirrorOption,
     on_bad_rows: str = typer.Option("skip", "--on-bad-rows", help="fail, skip (default: count "
                                     "and drop) or quarantine, passed to every source."),
+    compact: bool = typer.Option(True, "--compact/--no-compact", help="Afterwards, compact "
+                                 "the GDELT parts when more than 8 are in ingest order."),
 ) -> None:
     """Load every source the mirror holds (registry order; idempotent; a failing source is
-    reported and the rest still load), the genuine readout pairs included."""
+    reported and the rest still load), the genuine readout pairs included; then compact the
+    GDELT parts when more than 8 are in ingest order (--no-compact: leave them)."""
     from rich.text import Text
 
     from bilat.assess.data import fetch_all
@@ -191,9 +194,10 @@ def fetch_all_cmd(
         err.print(Text(f"{mark} {r.name:<14} {r.status:<9} {r.seconds:6.1f}s  {r.message}"))
 
     res = fetch_all(store, mirror, on_bad_rows=on_bad_rows, progress=show)
-    from bilat.cli.compaction import after_fetch
+    if compact:
+        from bilat.cli.compaction import after_fetch
 
-    after_fetch(store)  # compaction when many GDELT parts are in ingest order
+        after_fetch(store)  # compaction when many GDELT parts are in ingest order
     failed = res.failed
     err.print(f"{len(res.results)} sources: "
               f"{sum(r.status == 'loaded' for r in res.results)} loaded, "

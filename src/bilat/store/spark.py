@@ -134,8 +134,8 @@ class SparkStore:
 
         if not self.catalogue.exists():
             raise error("E009", name="gdelt_events",
-                        next_step=f"bilat --store {self.catalogue} fetch gdelt …` (no store "
-                        f"at {self.catalogue}; name one with pyspark://…?store=PATH")
+                        next_step=f"bilat --store {self.catalogue} fetch gdelt …`; no store "
+                        f"at {self.catalogue}; name one with `pyspark://…?store=PATH")
         st = open_store(self.catalogue, read_only=True) if _takes_read_only() else \
             open_store(self.catalogue)
         try:
@@ -168,8 +168,8 @@ class SparkStore:
 
         if not self.catalogue.exists():
             raise error("E009", name="un_votes",
-                        next_step=f"bilat --store {self.catalogue} fetch unvotes` (no store at "
-                        f"{self.catalogue}; name one with pyspark://…?store=PATH")
+                        next_step=f"bilat --store {self.catalogue} fetch unvotes`; no store at "
+                        f"{self.catalogue}; name one with `pyspark://…?store=PATH")
         return open_store(self.catalogue, read_only=True)
 
     def votes_snapshot(self) -> dict[str, Path]:
