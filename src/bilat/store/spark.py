@@ -110,6 +110,10 @@ class SparkStore:
                 if key.startswith("spark.driver.") and not self.master.startswith("local"):
                     continue
                 builder = builder.config(key, value)
+            if not os.environ.get("SPARK_CONF_DIR"):  # errors only, unless the user set logging
+                log4j = Path(__file__).with_name("spark_log4j2.properties")
+                builder = builder.config("spark.driver.extraJavaOptions",
+                                         f"-Dlog4j2.configurationFile={log4j.as_uri()}")
             try:
                 self._session = builder.getOrCreate()
             except Exception as exc:  # noqa: BLE001 - Py4J/JVM start-up failures, one line
