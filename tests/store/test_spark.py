@@ -17,26 +17,13 @@ from bilat.indicators import events as ev
 from bilat.sources import gdelt
 from bilat.store import open_store
 from bilat.store.spark import SparkStore, open_spark, parse_spark_url
+from tests.web.conftest import vote_mirror
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "gdelt"
 
 
 #: Years of the real unvotes roll calls put in the catalogue (A/RES/68/262 is in 2014).
 VOTE_YEARS = (2008, 2016)
-
-
-def _vote_mirror(shared_data: Path, folder: Path) -> Path:
-    """A mirror holding the real unvotes CSVs (upstream layout) for :data:`VOTE_YEARS` only."""
-    src, dst = shared_data / "unga", folder / "mirror" / "unga"
-    dst.mkdir(parents=True, exist_ok=True)
-    rc = pd.read_csv(src / "un_roll_calls.csv", dtype=str, keep_default_na=False)
-    rc = rc[pd.to_datetime(rc["date"]).dt.year.between(*VOTE_YEARS)]
-    keep = set(pd.to_numeric(rc["rcid"]).astype(int))
-    rc.to_csv(dst / "un_roll_calls.csv", index=False)
-    for name in ("un_votes.csv", "un_roll_call_issues.csv"):
-        df = pd.read_csv(src / name, dtype=str, keep_default_na=False)
-        df[pd.to_numeric(df["rcid"]).astype(int).isin(keep)].to_csv(dst / name, index=False)
-    return dst.parent
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +38,7 @@ def catalogue(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Pa
     try:
         files = sorted(p for p in FIXTURES.iterdir() if p.suffix in (".CSV", ".zip"))
         gdelt.ingest(st, files)
-        fetch_unvotes(mirror=_vote_mirror(shared_data, folder), store=st)
+        fetch_unvotes(mirror=vote_mirror(shared_data, folder, VOTE_YEARS), store=st)
     finally:
         st.close()
     return path

@@ -40,14 +40,15 @@ def gdelt_files(shared_data: Path) -> list[Path]:
     return sorted((shared_data / "gdelt").glob("*.CSV")) + sorted(GDELT_FIXTURES.glob("*.CSV"))
 
 
-def _vote_mirror(shared_data: Path, folder: Path) -> Path:
-    """A mirror folder holding the unvotes CSVs (upstream layout) for :data:`VOTE_YEARS` only."""
+def vote_mirror(shared_data: Path, folder: Path,
+                years: tuple[int, int] = VOTE_YEARS) -> Path:
+    """A mirror folder holding the real unvotes CSVs (upstream layout) for ``years`` only."""
     import pandas as pd
 
     src, dst = shared_data / "unga", folder / "mirror" / "unga"
     dst.mkdir(parents=True, exist_ok=True)
     rc = pd.read_csv(src / "un_roll_calls.csv", dtype=str, keep_default_na=False)
-    rc = rc[pd.to_datetime(rc["date"]).dt.year.between(*VOTE_YEARS)]
+    rc = rc[pd.to_datetime(rc["date"]).dt.year.between(*years)]
     keep = set(pd.to_numeric(rc["rcid"]).astype(int))
     rc.to_csv(dst / "un_roll_calls.csv", index=False)
     for name in ("un_votes.csv", "un_roll_call_issues.csv"):
@@ -66,7 +67,7 @@ def build_store(path: Path, shared_data: Path) -> Path:
     st = open_store(path)
     try:
         gdelt.ingest(st, gdelt_files(shared_data))
-        unvotes.fetch_unvotes(mirror=_vote_mirror(shared_data, path.parent), store=st)
+        unvotes.fetch_unvotes(mirror=vote_mirror(shared_data, path.parent), store=st)
         for name in ("arms", "unsc-vetoes"):  # SIPRI; the Security Council veto list
             entry = next(e for e in SOURCES if e.name == name)
             load(entry)(store=st, mirror=shared_data, on_bad_rows="skip")
