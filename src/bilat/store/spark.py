@@ -13,8 +13,13 @@ folder there.
 
 What runs on Spark:
 
-- ``bilat events indicators`` (every period, direction, de-duplication mode and actor filter),
-  through :func:`bilat.indicators.events.gdelt_indicators`;
+- ``bilat events indicators`` (every period, direction, de-duplication mode and actor filter):
+  :func:`bilat.indicators.events.indicators` has Spark compute the table
+  (:func:`bilat.indicators.events.gdelt_indicators`) and adds coverage, flags and notes from
+  the catalogue store, so the columns are DuckDB's;
+- ``bilat events contacts``: Spark finds the contact events (:meth:`SparkStore.contact_events`)
+  and each period's event days (:meth:`SparkStore.event_days`) in the GDELT parts; file
+  coverage and the other contact series come from the catalogue;
 - ``bilat votes affinity`` (every index, ``--by year|session|issue|period``, reference dyads,
   issue and important-vote filters), through :func:`bilat.indicators.votes.affinity`: the
   vote-level self-join and the 3 × 3 counts are the same Ibis expressions, run by Spark over a
