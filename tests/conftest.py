@@ -14,6 +14,22 @@ REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+def _write_gdelt_fixtures() -> None:
+    """Generate the synthetic GDELT fixture files (seeded; not kept in git) before any test
+    module reads ``tests/fixtures/gdelt``."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "bilat_gdelt_fixtures", FIXTURES / "gdelt" / "make_fixtures.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.ensure()
+
+
+_write_gdelt_fixtures()
+
+
 def _shared_data() -> Path:
     env = os.environ.get("BILAT_MIRROR")
     path = Path(env) if env else REPO.parent / "shared" / "data"
