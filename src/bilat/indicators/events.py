@@ -1202,6 +1202,17 @@ def _to_day(v: int | None) -> date | None:
     return date(y, m, min(d, calendar.monthrange(y, m)[1]))
 
 
+def _window_of(p: date, q: DyadQuery) -> tuple[date, date]:
+    """First and last day of period ``p`` inside the query's ``--start``/``--end`` window
+    (first > last when the window misses the period)."""
+    lo, hi = p, _period_end(p, q.period)
+    if q.start is not None:
+        lo = max(lo, _to_day(q.start) or lo)
+    if q.end is not None:
+        hi = min(hi, _to_day(q.end) or hi)
+    return lo, hi
+
+
 def _period_end(p: date, period: str) -> date:
     ts = pd.Timestamp(p)
     step = {"day": pd.offsets.Day(1), "week": pd.offsets.Week(1),
@@ -1211,13 +1222,9 @@ def _period_end(p: date, period: str) -> date:
     return (ts + step - pd.Timedelta(days=1)).date()
 
 
-def _days_in(p: date, period: str, q: DyadQuery) -> int:
+def _days_in(p: date, q: DyadQuery) -> int:
     """Days of period ``p`` inside the asked window."""
-    lo, hi = p, _period_end(p, period)
-    if q.start is not None:
-        lo = max(lo, _to_day(q.start) or lo)
-    if q.end is not None:
-        hi = min(hi, _to_day(q.end) or hi)
+    lo, hi = _window_of(p, q)
     return max((hi - lo).days + 1, 0)
 
 
@@ -1248,11 +1255,7 @@ def _file_days(store: Any, src: str, periods: Sequence[date], q: DyadQuery
     daily = sorted(days)
     out: dict[date, int] = {}
     for p in periods:
-        lo, hi = p, _period_end(p, q.period)
-        if q.start is not None:
-            lo = max(lo, _to_day(q.start) or lo)
-        if q.end is not None:
-            hi = min(hi, _to_day(q.end) or hi)
+        lo, hi = _window_of(p, q)
         out[p] = (bisect.bisect_right(daily, hi) - bisect.bisect_left(daily, lo)
                   if lo <= hi else 0)
     return out
@@ -1367,7 +1370,7 @@ def _record_indicators(store: Any, src: str, q: DyadQuery) -> tuple[pd.DataFrame
     grid = _grid(cov["period"].min(), cov["period"].max(), q.period)
     days = dict(zip(cov["period"], cov["days"], strict=True))
     has = [days.get(p, 0) > 0 for p in grid]
-    expected = [_days_in(p, q.period, q) for p in grid]
+    expected = [_days_in(p, q) for p in grid]
     frames = []
     for a, b in q.pairs:
         pair = ev[((ev.actor1_iso3 == a) & (ev.actor2_iso3 == b))
@@ -1409,13 +1412,19 @@ def _record_indicators(store: Any, src: str, q: DyadQuery) -> tuple[pd.DataFrame
     out["goldstein_mean"] = (pd.to_numeric(out["_gsum"], errors="coerce")
                              / gn.where(gn > 0)).astype("float64")
     out = out.drop(columns=["_gsum", "_gn"])
+    return record_source_frame(out, src, q), ""
+
+
+def record_source_frame(out: pd.DataFrame, src: str, q: DyadQuery) -> pd.DataFrame:
+    """The indicator table of an ICEWS-style source (no Goldstein weighting, tone or mentions
+    in these records: NaN/NULL, never 0), labelled with its source and coverage unit."""
     out["goldstein_weighted"] = float("nan")
     out["avg_tone"] = float("nan")
     out["mentions"] = pd.NA
     out["coverage_unit"] = "days with data"
     out["source"] = src
     out["dedup"] = q.dedup
-    return _finish(out), ""
+    return _finish(out)
 
 
 def _finish(out: pd.DataFrame) -> pd.DataFrame:
@@ -1521,11 +1530,7 @@ def _gdelt_coverage(store: Any, periods: Sequence[date], q: DyadQuery) -> dict[d
     version, stems, slots = memo_value(store, "gdelt_files", lambda: _gdelt_files(store))
     out: dict[date, tuple] = {}
     for p in periods:
-        lo, hi = p, _period_end(p, q.period)
-        if q.start is not None:
-            lo = max(lo, _to_day(q.start) or lo)
-        if q.end is not None:
-            hi = min(hi, _to_day(q.end) or hi)
+        lo, hi = _window_of(p, q)
         if lo > hi:
             out[p] = (0, 0)
         elif version == 2:
@@ -1957,7 +1962,7 @@ def _contacts(
                     rec["coverage_unit"] = "files present/expected"
                 else:
                     rec["coverage_present"] = present[p]
-                    rec["coverage_expected"] = _days_in(p, q.period, q)
+                    rec["coverage_expected"] = _days_in(p, q)
                     rec["coverage_unit"] = ("days its files cover" if file_days is not None
                                             else "days with data")
                 rec["basis"] = CONTACT_BASIS

@@ -643,7 +643,7 @@ def _icews(store: Store, q: DyadQuery, src: str = "icews") -> tuple[pd.DataFrame
     grid = ev._grid(cov["period"].min(), cov["period"].max(), q.period)
     days = dict(zip(cov["period"], cov["days"], strict=True))
     has = [days.get(p, 0) > 0 for p in grid]
-    expected = [ev._days_in(p, q.period, q) for p in grid]
+    expected = [ev._days_in(p, q) for p in grid]
     frames = []
     for a, b in q.pairs:
         for label, part in _directions(q, a, b, cells):
@@ -664,14 +664,7 @@ def _icews(store: Store, q: DyadQuery, src: str = "icews") -> tuple[pd.DataFrame
             frame["coverage_present"] = [int(days.get(p, 0)) for p in grid]
             frame["coverage_expected"] = expected
             frames.append(frame)
-    out = pd.concat(frames, ignore_index=True)
-    out["goldstein_weighted"] = float("nan")
-    out["avg_tone"] = float("nan")
-    out["mentions"] = pd.NA
-    out["coverage_unit"] = "days with data"
-    out["source"] = src
-    out["dedup"] = q.dedup
-    return ev._finish(out), ""
+    return ev.record_source_frame(pd.concat(frames, ignore_index=True), src, q), ""
 
 
 def read(store: Any, source: str, q: DyadQuery) -> tuple[pd.DataFrame, str] | None:
