@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import random
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -72,3 +73,88 @@ TOKENS = ["No.", "no.", "U.S.", "U.S", "Mr.", "St.", "ст.", "им.", "авг."
        st.sampled_from(["en", "ru"]))
 def test_random_abbreviation_paragraphs(tokens: list[str], language: str) -> None:
     _same(" ".join(tokens), language)
+
+
+def test_spaces_table_is_every_whitespace_character() -> None:
+    assert sorted(seg._SPACES) == [c for c in range(0x110000) if chr(c).isspace()]
+
+
+LISTS = [
+    "The sides agreed on: 1. trade; 2. energy. 3. Security is next. 1) Visits 2) talks 3) "
+    "plans. a. first b. second c. third. (i) one (ii) two. See No. 5 and p. 7, e.g. U.S. "
+    "policy, i.e. the U.S. He left at 5 p.m. on Jan. 12. Mr. Xi and Dr. Li met.",
+    "Стороны договорились: 1. торговля; 2. энергетика. 3. Безопасность. В т.ч. ст. 7, т. е. "
+    "5 млрд долл. в 2021 г. Президенты (1) обсудили (2) вопросы. Адм.-терр. деление и т.д.",
+]
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_long_paragraphs_with_lists_and_abbreviations(language: str) -> None:
+    """One paragraph of many repeats: the list and abbreviation passes see every number and
+    abbreviation many times (the repeats the fast pass skips)."""
+    for text in LISTS:
+        _same(" ".join([text] * 30), language)
+        _same(" ".join(f"{k % 12 + 1}. {text}" for k in range(20)), language)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(TOKENS + ["1)", "2)", "3)", "(a)", "(b)", "a.", "b.", "c.",
+                                          "ii)", "∯", "♨", "&", "'", "\"", "“", "”", "\r",
+                                          "e.g.", "U.S.A.", "адм.-терр."]),
+                min_size=5, max_size=120),
+       st.sampled_from(["en", "ru"]))
+def test_random_list_paragraphs(tokens: list[str], language: str) -> None:
+    _same(" ".join(tokens), language)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["No", "no", "p", "Art", "Mr", "dr", "U.S", ".", " ", "  ", "5",
+                                 "(", ":", ":3", "-", "?", ",", "a", "I", "I'm", "\n", "∯",
+                                 "x"]), max_size=40),
+       st.sampled_from(["No", "p", "Mr", "dr", "U.S", "Art"]))
+def test_period_rescans_equal_re_sub(tokens: list[str], abbr: str) -> None:
+    """``_sub_periods`` makes the string pysbd's ``re.sub`` makes, for each of its patterns."""
+    text = "".join(tokens)
+    for pattern, lead in [(seg._PREPOSITIVE, True), (seg._PRE_NUMBER, True),
+                          (seg._PERIOD, True), *((p, False) for p in seg._PERIOD_RU)]:
+        formatted = pattern.format(abbr=re.escape(abbr) if pattern == seg._PERIOD else abbr)
+        if abbr == "U.S" and pattern != seg._PERIOD:
+            continue  # unescaped "." is a wildcard there: never sent to _sub_periods
+        expect = re.sub(formatted, "∯", " " + text)[1:] if lead else re.sub(formatted, "∯", text)
+        assert seg._sub_periods(text, abbr, formatted, lead) == expect
+
+
+def test_rule_text_equals_pysbd_text() -> None:
+    """Every rule of the English and Russian modules, applied through ``_RuleText`` (rules
+    that cannot match skipped) and through pysbd's ``Text``, on strings built from the rules'
+    own special characters."""
+    from pysbd.languages import Language
+    from pysbd.utils import Rule, Text
+
+    rules: list[Rule] = []
+    for code in ("en", "ru"):
+        todo = [Language.get_language_code(code)]
+        seen: set[int] = set()
+        while todo:
+            obj = todo.pop()
+            if id(obj) in seen:
+                continue
+            seen.add(id(obj))
+            for name in dir(obj):
+                if name.startswith("__"):
+                    continue
+                value = getattr(obj, name, None)
+                if isinstance(value, Rule):
+                    rules.append(value)
+                elif isinstance(value, list) and value and all(isinstance(v, Rule) for v in value):
+                    rules.extend(value)
+                elif isinstance(value, type):
+                    todo.append(value)
+    assert len(rules) > 40
+    chars = sorted({ch for r in rules for ch in r.pattern if not ch.isalnum()} | set("aZ1 .\r"))
+    rng = random.Random(3)
+    for _ in range(300):
+        s = "".join(rng.choice(chars + ["Mr", "U.S.", "1.", "e.g.", "'s", "ȸ", "∯", "&ᓰ&"])
+                    for _ in range(rng.randrange(1, 30)))
+        for rule in rules:
+            assert seg._RuleText(s).apply(rule) == Text(s).apply(rule)

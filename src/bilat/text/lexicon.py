@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from bilat.errors import error
+from bilat.text.prefilter import Prefilter, literal_starts
 
 #: Languages whose patterns match anywhere (no word boundaries in the script).
 UNBOUNDED_LANGUAGES = frozenset({"zh", "ja", "ar"})
@@ -68,6 +69,18 @@ class Match:
     kind: str = "issue"
 
 
+def _starts(patterns: dict[str, tuple[str, ...]]) -> frozenset[str] | None:
+    """Literal starts of every pattern of an entry (None when one has none)."""
+    out: set[str] = set()
+    for ps in patterns.values():
+        for p in ps:
+            s = literal_starts(p)
+            if s is None:
+                return None
+            out |= s
+    return frozenset(out)
+
+
 def _compile(patterns: dict[str, tuple[str, ...]]) -> re.Pattern[str] | None:
     bounded = [p for lang, ps in patterns.items() if lang not in UNBOUNDED_LANGUAGES for p in ps]
     free = [p for lang, ps in patterns.items() if lang in UNBOUNDED_LANGUAGES for p in ps]
@@ -91,15 +104,19 @@ class Lexicon:
         self.sides = sides
         self._issue_re = {k: _compile(i.patterns) for k, i in issues.items()}
         self._actor_re = [(a, _compile(a.patterns)) for a in actors]
+        # one Aho-Corasick pass finds where each entry may match; its regex is tried there
+        # only (same hits as one finditer per entry: bilat.text.prefilter)
+        self._issue_pf = Prefilter(list(self._issue_re.values()),
+                                   [_starts(i.patterns) for i in issues.values()])
+        self._actor_pf = Prefilter([rx for _, rx in self._actor_re],
+                                   [_starts(a.patterns) for a in actors])
 
     # ---------------------------------------------------------------- issues
     def issue_spans(self, text: str) -> list[Match]:
         """Every issue hit in ``text`` with offsets, in text order."""
         hits = []
-        for key, rx in self._issue_re.items():
-            if rx is None:
-                continue
-            for m in rx.finditer(text):
+        for key, found in zip(self._issue_re, self._issue_pf.finditer(text), strict=True):
+            for m in found:
                 hits.append(Match(key, m.start(), m.end()))
         hits.sort(key=lambda h: (h.start, h.end))
         return hits
@@ -129,10 +146,8 @@ class Lexicon:
     def actor_spans(self, text: str) -> list[Match]:
         """Every person, side or leader-title mention in ``text``, longest first at a place."""
         hits = []
-        for actor, rx in self._actor_re:
-            if rx is None:
-                continue
-            for m in rx.finditer(text):
+        for (actor, _), found in zip(self._actor_re, self._actor_pf.finditer(text), strict=True):
+            for m in found:
                 hits.append(Match(actor.name, m.start(), m.end(), actor.side, actor.kind))
         hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
         kept: list[Match] = []

@@ -21,12 +21,19 @@ cross a paragraph boundary and carry no leading or trailing whitespace.
 from __future__ import annotations
 
 import re
+import types
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
 import pysbd
-from pysbd.utils import TextSpan
+from pysbd.abbreviation_replacer import AbbreviationReplacer
+from pysbd.lang.russian import Russian
+from pysbd.lists_item_replacer import ListItemReplacer
+from pysbd.processor import Processor
+from pysbd.utils import Rule, TextSpan
+
+from bilat.text.prefilter import exact_starts, fold, scan_at
 
 #: Languages pysbd has rules for; others are segmented with the English rules.
 _PYSBD_LANGS = {"en", "ru", "fr", "de", "es", "ar", "it", "nl", "pl", "el", "da", "fa", "hy",
@@ -144,15 +151,18 @@ def _skip_repeats(base: type) -> type:
             # without "{"
             self._done: set[str] = set()
             lowered = text.lower()
+            spaced: str | None = None  # folded, whitespace as " ": where abbreviations start
             for abbr in self.lang.Abbreviation.ABBREVIATIONS:
                 stripped = abbr.strip()
                 if stripped not in lowered:
                     continue
-                found = _compiled(rf"(?:^|\s|\r|\n){stripped}",
-                                  re.IGNORECASE).findall(text)
+                rx = _compiled(rf"(?:^|\s|\r|\n){stripped}", re.IGNORECASE)
+                if spaced is None:
+                    spaced = fold(text).translate(_SPACES)
+                found = _abbreviations_found(rx, stripped, text, spaced)
                 if not found:
                     continue
-                if stripped.isalpha() and "{" not in text:
+                if "{" not in text and not stripped.isdigit():
                     char_array: list[str] = []
                 else:
                     char_array = _compiled(r"(?<={" + str(re.escape(stripped)) + "} ).{1}",
@@ -164,25 +174,185 @@ def _skip_repeats(base: type) -> type:
         def scan_for_replacements(self, txt: str, am: str, ind: int,
                                   char_array: list[str]) -> str:
             key = am.strip()
-            if not key.isalnum():
+            low = key.lower()
+            abbr = self.lang.Abbreviation
+            # an abbreviation with "." or "-" ("u.s", "e.g") is literal only in pysbd's
+            # generic period rescan (escaped there; Russian's and the two others are not)
+            if not key.isalnum() and (not escaped_periods or low in abbr.PREPOSITIVE_ABBREVIATIONS
+                                      or low in abbr.NUMBER_ABBREVIATIONS):
                 return str(super().scan_for_replacements(txt, am, ind, char_array))
             char = char_array[ind] if ind < len(char_array) else ""
-            if str(char).isupper() and key.lower() not in \
-                    self.lang.Abbreviation.PREPOSITIVE_ABBREVIATIONS:
+            if str(char).isupper() and low not in abbr.PREPOSITIVE_ABBREVIATIONS:
                 return txt  # pysbd makes no replacement here either
             if key in self._done:
                 return txt
             self._done.add(key)
             if key + "." not in txt:
                 return txt  # every rescan replaces a "." right after the abbreviation
-            return str(super().scan_for_replacements(txt, am, ind, char_array))
+            if not _FAST_SUBS:
+                return str(super().scan_for_replacements(txt, am, ind, char_array))
+            # pysbd's choice of rescan (``scan_for_replacements``), each done by
+            # :func:`_sub_periods` with pysbd's own pattern
+            if low in abbr.PREPOSITIVE_ABBREVIATIONS:
+                return _sub_periods(txt, key, _PREPOSITIVE.format(abbr=key), True)
+            if low in abbr.NUMBER_ABBREVIATIONS:
+                return _sub_periods(txt, key, _PRE_NUMBER.format(abbr=key), True)
+            if period_patterns is None:
+                return str(self.replace_period_of_abbr(txt, am))
+            for pattern, leading_space in period_patterns:
+                txt = _sub_periods(txt, key, pattern.format(abbr=re.escape(key)
+                                                            if escaped_periods else key),
+                                   leading_space)
+            return txt
 
+    # the rescans of ``replace_period_of_abbr``: pysbd's generic one (English and most
+    # languages) or Russian's three; another override is called as it is
+    if base.replace_period_of_abbr is AbbreviationReplacer.replace_period_of_abbr:
+        period_patterns: list[tuple[str, bool]] | None = [(_PERIOD, True)]
+        escaped_periods = True
+    elif base.replace_period_of_abbr is Russian.AbbreviationReplacer.replace_period_of_abbr:
+        period_patterns = [(p, False) for p in _PERIOD_RU]
+        escaped_periods = False
+    else:
+        period_patterns = None
+        escaped_periods = False
     return Replacer
+
+
+#: pysbd 0.3.4's rescan patterns (``abbreviation_replacer.py``, ``lang/russian.py``), with
+#: ``{abbr}`` the abbreviation as found in the text; ``_sub_periods`` applies them faster.
+_FAST_SUBS = pysbd.__version__ == "0.3.4"
+_PREPOSITIVE = r"(?<=\s{abbr})\.(?=(\s|:\d+))"
+_PRE_NUMBER = r"(?<=\s{abbr})\.(?=(\s\d|\s+\())"
+_PERIOD = r"(?<=\s{abbr})\.(?=((\.|\:|-|\?|,)|(\s([a-z]|I\s|I'm|I'll|\d|\())))"
+_PERIOD_RU = (r"(?<=\s{abbr})\.", r"(?<=\A{abbr})\.", r"(?<=^{abbr})\.")
+
+
+def _sub_periods(txt: str, abbr: str, pattern: str, leading_space: bool) -> str:
+    """``re.sub(pattern, "∯", txt)`` (pysbd prepends a space when ``leading_space``, then
+    drops it) for a ``pattern`` whose look-behind holds ``abbr`` literally.
+
+    Each match is one "." right after ``abbr``, so the pattern is tried only after the
+    occurrences of ``abbr + "."`` and the full stops where it matches become "∯": the same
+    string ``re.sub`` makes (matches of one character never overlap, and look-arounds see the
+    unchanged string in both), without a pass of the regex engine over the whole line.
+    """
+    text = " " + txt if leading_space else txt
+    rx = _compiled(pattern, 0)
+    needle = abbr + "."
+    hits: list[int] = []
+    at = text.find(needle)
+    while at >= 0:
+        dot = at + len(abbr)
+        if rx.match(text, dot):
+            hits.append(dot)
+        at = text.find(needle, at + 1)
+    if not hits:
+        return txt
+    pieces: list[str] = []
+    prev = 0
+    for dot in hits:
+        pieces.append(text[prev:dot])
+        pieces.append("∯")
+        prev = dot + 1
+    pieces.append(text[prev:])
+    out = "".join(pieces)
+    return out[1:] if leading_space else out
+
+
+#: Every character ``\s`` matches (``str.isspace``), mapped to a space
+#: (tests/text/test_segment_fast.py checks the list against every code point).
+_SPACES = dict.fromkeys([*range(9, 14), *range(28, 33), 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B),
+                         0x2028, 0x2029, 0x202F, 0x205F, 0x3000], " ")
+
+
+def _abbreviations_found(rx: re.Pattern[str], abbr: str, text: str, spaced: str) -> list[str]:
+    r"""``rx.findall(text)`` for pysbd's ``(?:^|\s|\r|\n){abbr}`` (case-insensitive).
+
+    A match starts at 0 or at a whitespace character followed by the abbreviation, whose
+    letters before its first ``.`` (a wildcard in pysbd's pattern) are literal: so it starts
+    where ``spaced`` (the text case-folded, whitespace as a space) holds " " and those letters
+    folded. The pattern is tried there only (:func:`bilat.text.prefilter.scan_at`). pysbd's
+    rescans only turn a "." into "∯", which neither makes nor breaks such an occurrence, so
+    ``spaced`` of the line as it was before them serves the whole pass.
+    """
+    head = abbr.split(".", 1)[0]
+    if not head or not re.fullmatch(r"[\w-]+", head):
+        return list(rx.findall(text))
+    needle = " " + fold(head)
+    positions = [0]
+    at = spaced.find(needle)
+    while at >= 0:
+        if at:
+            positions.append(at)
+        at = spaced.find(needle, at + 1)
+    return [m.group(0) for m in scan_at(rx, text, positions)]
 
 
 @lru_cache(maxsize=4096)
 def _compiled(pattern: str, flags: int) -> re.Pattern[str]:
     return re.compile(pattern, flags)
+
+
+class _ListItems(ListItemReplacer):  # type: ignore[misc]
+    """pysbd's list-item pass without its repeated no-op substitutions.
+
+    ``scan_lists`` rewrites the whole paragraph once per list number it finds (``re.sub`` of
+    the list pattern, replacing "N." by "N♨" or "N)" by "N☝)" where the number is N), again for
+    every further occurrence of the same number. A rewrite for N leaves no match for N behind
+    and a rewrite for another number only replaces a "." or inserts a marker, which no list
+    pattern accepts as the context of a match, so it cannot make a new one: every repeat of
+    the same (pattern, number) in one pass is a no-op and is skipped. Same output as pysbd
+    (tests/text/test_segment_fast.py).
+    """
+
+    def substitute_found_list_items(self, regex: str, each: int, strip: bool,
+                                    replacement: str) -> None:
+        done: set[tuple[str, int, bool, str]] = self.__dict__.setdefault("_substituted", set())
+        key = (regex, each, strip, replacement)
+        if key in done:
+            return
+        done.add(key)
+        super().substitute_found_list_items(regex, each, strip, replacement)
+
+
+class _RuleText(str):
+    """pysbd's ``Text`` whose ``apply`` skips a rule that cannot match: one whose pattern (not
+    case-insensitive) starts, after any look-around, with literal text none of which occurs
+    in the string (``∯`` → ``.`` of ``SubSymbolsRules`` on a sentence without ``∯``, …).
+    ``re.sub`` with no match returns the string unchanged, so the result is the same."""
+
+    def apply(self, *rules: Rule) -> str:
+        out = str(self)
+        for rule in rules:
+            needles = _rule_needles(rule.pattern)
+            if needles is not None and not any(n in out for n in needles):
+                continue
+            out = re.sub(rule.pattern, rule.replacement, out)
+        return out
+
+
+@lru_cache(maxsize=1024)
+def _rule_needles(pattern: str) -> frozenset[str] | None:
+    """Literal starts of a case-sensitive pattern (None: no test, the rule is applied)."""
+    return exact_starts(pattern)
+
+
+def _rebound(fn: Callable[..., object], **names: object) -> Callable[..., object]:
+    """``fn`` itself (same code) seeing ``names`` in place of its module's globals."""
+    scope = dict(fn.__globals__)
+    scope.update(names)
+    return types.FunctionType(fn.__code__, scope, fn.__name__, fn.__defaults__,
+                              fn.__closure__)
+
+
+#: pysbd's processor, unchanged but for two names its methods look up: ``ListItemReplacer`` is
+#: :class:`_ListItems` and ``Text`` is :class:`_RuleText` (the sentence-level rules are
+#: applied per sentence, ~25 ``re.sub`` each, most of them unable to match).
+_Processor = type("_Processor", (Processor,), {
+    name: _rebound(getattr(Processor, name), ListItemReplacer=_ListItems, Text=_RuleText)
+    for name in ("process", "split_into_segments", "post_process_segments", "process_text",
+                 "replace_numbers", "sentence_boundary_punctuation")})
 
 
 class _Segmenter(pysbd.Segmenter):  # type: ignore[misc]
@@ -221,7 +391,8 @@ def _segmenter(language: str, fast: bool = True) -> pysbd.Segmenter:
     if lang in _DEDUP_LANGS:
         module = seg.language_module
         seg.language_module = type(module.__name__, (module,), {
-            "AbbreviationReplacer": _skip_repeats(module.AbbreviationReplacer)})
+            "AbbreviationReplacer": _skip_repeats(module.AbbreviationReplacer),
+            "Processor": _Processor})
     return seg
 
 
