@@ -48,6 +48,7 @@ from rapidfuzz import fuzz
 from bilat.errors import error
 from bilat.text.lexicon import Lexicon, load_lexicon
 from bilat.text.model import Claim
+from bilat.text.prefilter import finditer as prefiltered
 
 #: Aligner names accepted by :func:`get_aligner` and ``--aligner``.
 ALIGNERS = ("auto", "lexical", "features", "embeddings")
@@ -236,8 +237,8 @@ def concepts(text: str) -> frozenset[str]:
     """Register concepts (``~olympics``, ``~conflict``, …) a text carries, in any language."""
     rxs, groups = _concept_scan()
     found: set[str] = set()
-    for rx in rxs:
-        found.update(groups[m.lastgroup] for m in rx.finditer(text) if m.lastgroup)
+    for rx in rxs:  # the same matches as rx.finditer, tried only where they may start
+        found.update(groups[m.lastgroup] for m in prefiltered(rx, text) if m.lastgroup)
     return frozenset(found)
 
 
