@@ -51,7 +51,9 @@ threshold are skipped and the reported scores of unmatched claims stay exact as 
 from __future__ import annotations
 
 import itertools
+import math
 import os
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
@@ -786,10 +788,19 @@ def lineage_scores(aligner: Aligner, cos: np.ndarray, new: Sequence[Claim],
     _fresh_token_table()
     la = [_tokens(c.text, c.language or "en") for c in new]
     lb = [_tokens(c.text, c.language or "en") for c in old]
-    idf = align._idf(la + lb)
     # per claim text, remembered across the statements of a series: its token set (built as
     # LexicalAligner.lexical builds it, so sums run in the same order), joined tokens, ids
     sa, sb = [_token_set(t) for t in la], [_token_set(t) for t in lb]
+    # align._idf(la + lb), counting the remembered sets instead of building them again
+    df: Counter[str] = Counter()
+    for toks in (*sa, *sb):
+        df.update(toks)
+    n_lists = max(len(la) + len(lb), 1)
+    idf = {t: math.log(1.0 + n_lists / c) for t, c in df.items()}
+    # Σ idf of each claim's token set, once per claim (fsum is exactly rounded: the same
+    # value align._weighted_dice sums for every pair)
+    tot_a: dict[int, float] = {}
+    tot_b: dict[int, float] = {}
     joined_a = [_joined(t) for t in la]
     joined_b = [_joined(t) for t in lb]
     kind_a = [_kind(t) for t in la]
@@ -808,8 +819,18 @@ def lineage_scores(aligner: Aligner, cos: np.ndarray, new: Sequence[Claim],
                 # in the last bit: build the second one apart, as the exhaustive path does
                 y = set(lb[j])
             found = 0.0
-            if x & y:
-                dice = align._weighted_dice(x, y, idf)
+            both = x & y
+            if both:
+                # align._weighted_dice(x, y, idf) with the two sets' sums remembered
+                ta = tot_a.get(i)
+                if ta is None:
+                    ta = tot_a[i] = math.fsum(idf.get(t, 1.0) for t in x)
+                tb = tot_b.get(j)
+                if tb is None:
+                    tb = tot_b[j] = math.fsum(idf.get(t, 1.0) for t in y)
+                inter = math.fsum(idf.get(t, 1.0) for t in both)
+                total = ta + tb
+                dice = 2.0 * inter / total if total else 0.0
                 ratio = align.fuzz.token_set_ratio(joined_a[i], joined_b[j]) / 100.0
                 found = 0.75 * dice + 0.25 * ratio
             seen[key] = found
