@@ -14,9 +14,9 @@ import typer
 from rich.console import Console
 
 if TYPE_CHECKING:  # pragma: no cover - imported where used, so `bilat --help` stays fast
-    import pandas as pd
     from rich.text import Text
 
+    from bilat.rows import Rows
     from bilat.store import Store
 
 #: Data goes to stdout; progress, tables for people and messages go to stderr.
@@ -170,23 +170,33 @@ def emit(
 ) -> None:
     """Show a result: a Rich table on stdout, or CSV/JSON/Parquet to stdout or a file.
 
-    A table shows the ``columns`` given first, then as many others as fit the terminal; the
-    rest are named on stderr (CSV, JSON and Parquet always carry every column).
+    ``data``: a pandas DataFrame, a :class:`bilat.rows.Rows` (small results of the commands
+    that must start fast: written without importing pandas, byte for byte as pandas writes
+    the same table) or anything :func:`bilat.report.export.to_frame` takes. A table shows
+    the ``columns`` given first, then as many others as fit the terminal; the rest are named
+    on stderr (CSV, JSON and Parquet always carry every column).
     """
-    from bilat.report.export import to_frame, write_frame
-
+    rows = _rows_of(data)
     if fmt == "table":
         from rich.table import Table
         from rich.text import Text
 
-        df = to_frame(data)
+        if rows is not None:
+            names, cols = rows.names, [rows[n] for n in rows.names]
+        else:
+            from bilat.report.export import to_frame
+
+            df = to_frame(data)
+            names = list(df.columns)
+            cols = [df.iloc[:, i].tolist() for i in range(len(names))]
+        by_name = dict(zip(names, cols, strict=True))
         width = 200 if output is not None else out.width
-        shown = _fit_columns(df, columns or [], width)
+        shown = _fit_columns(names, by_name, columns or [], width)
         table = Table(title=title, show_lines=False)
         for col in shown:
             table.add_column(str(col), overflow="fold")
-        years = _year_columns(df, shown)
-        for row in df[shown].itertuples(index=False):
+        years = _year_columns(by_name, shown)
+        for row in zip(*(by_name[c] for c in shown), strict=True):
             table.add_row(*(Text(str(v.year)) if c in years and hasattr(v, "year")
                             else _cell(v) for c, v in zip(shown, row, strict=True)))
         if output is not None:
@@ -194,27 +204,56 @@ def emit(
                 Console(file=fh, width=width).print(table)
         else:
             out.print(table)
-        hidden = [str(c) for c in df.columns if c not in shown]
+        hidden = [str(c) for c in names if c not in shown]
         if hidden:
             more = ", ".join(hidden[:6]) + (", …" if len(hidden) > 6 else "")
             err.print(f"{len(hidden)} more columns ({more}): use -f csv or -f json for all",
                       markup=False)
         return
-    text = write_frame(data, fmt, output)
+    if rows is not None and fmt in ("csv", "json"):
+        text = rows.to_csv() if fmt == "csv" else rows.to_json() + "\n"
+        if output is None:
+            out.file.write(text)
+            return
+        _write_text(text, Path(output))
+        err.print(f"wrote {output}")
+        return
+    from bilat.report.export import write_frame
+
+    text = write_frame(rows.to_pandas() if rows is not None else data, fmt, output)
     if text is not None:
         out.file.write(text)
     elif output is not None:
         err.print(f"wrote {output}")
 
 
-def _fit_columns(df: pd.DataFrame, preferred: list[str], width: int) -> list[Any]:
+def _rows_of(data: Any) -> Rows | None:
+    """``data`` when it is a :class:`bilat.rows.Rows` (checked without importing it)."""
+    if type(data).__name__ == "Rows" and type(data).__module__ == "bilat.rows":
+        return data  # type: ignore[no-any-return]
+    return None
+
+
+def _write_text(text: str, target: Path) -> None:
+    """CSV/JSON text to a file, as :func:`bilat.report.export.write_frame` writes it (E005
+    when it cannot be written)."""
+    from bilat.errors import error
+
+    try:
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise error("E005", path=target, reason=exc.strerror or str(exc)) from exc
+
+
+def _fit_columns(names: list[Any], data: dict[Any, list[Any]], preferred: list[str],
+                 width: int) -> list[Any]:
     """Columns to show in a table of ``width`` characters: preferred ones first, in order."""
-    order = [c for c in preferred if c in df.columns]
-    order += [c for c in df.columns if c not in order]
+    order = [c for c in preferred if c in names]
+    order += [c for c in names if c not in order]
     shown: list[Any] = []
     used = 1
     for col in order:
-        sample = [len(_cell(v).plain) for v in df[col].head(50)]
+        sample = [len(_cell(v).plain) for v in data[col][:50]]
         need = min(max([len(str(col)), *sample]), 30) + 3
         if shown and used + need > width:
             if col in preferred and width - used >= 16:  # a wanted text column folds to fit
@@ -227,7 +266,7 @@ def _fit_columns(df: pd.DataFrame, preferred: list[str], width: int) -> list[Any
     return [c for c in order if c in shown]
 
 
-def _year_columns(df: pd.DataFrame, shown: list[Any]) -> set[Any]:
+def _year_columns(data: dict[Any, list[Any]], shown: list[Any]) -> set[Any]:
     """Period columns of year periods (every value 1 January at midnight, in a column named
     ``period``/``year``…; two or more values), shown as ``YYYY`` in a terminal table (CSV/JSON
     keep ISO dates)."""
@@ -238,7 +277,7 @@ def _year_columns(df: pd.DataFrame, shown: list[Any]) -> set[Any]:
         name = str(col).lower()
         if not ("period" in name or "year" in name):
             continue
-        vals = df[col].tolist()
+        vals = data[col]
         v = [x for x in vals if isinstance(x, datetime.date) and x == x]  # dates, Timestamps
         others = [x for x in vals if not isinstance(x, datetime.date) and x is not None
                   and not (isinstance(x, float) and x != x) and str(x) != "<NA>"]
@@ -255,10 +294,9 @@ def _cell(value: Any) -> Text:
     midnight prints as its date (``YYYY-MM-DD``)."""
     import datetime
 
-    import pandas as pd
     from rich.text import Text
 
-    if value is None or value is pd.NA or value is pd.NaT:
+    if value is None or type(value).__name__ in ("NAType", "NaTType"):  # pandas NA, NaT
         return Text("")
     if isinstance(value, datetime.datetime):  # pandas Timestamps included
         if value.tzinfo is None and value.time() == datetime.time(0):

@@ -24,12 +24,9 @@ def countries(
     output: Path | None = OutputOption,
 ) -> None:
     """Show the country crosswalk: which ISO3 code every source's country code means."""
-    from bilat.reference.countries import countries as countries_table
+    from bilat.reference.countries import countries_rows
 
-    df = countries_table(search)
-    if fmt == "table":
-        if not all_columns:
-            df = df[_SHORT]
-        # Missing codes print as blanks, not "<NA>".
-        df = df.astype(object).where(df.notna(), None)
-    emit(df, fmt, output, title="Country crosswalk")
+    rows = countries_rows(search)  # the rows of `countries(search)`, without pandas
+    if fmt == "table" and not all_columns:
+        rows = rows.select(_SHORT)  # missing codes print as blanks, not "<NA>"
+    emit(rows, fmt, output, title="Country crosswalk")

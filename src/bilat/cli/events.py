@@ -197,20 +197,21 @@ def indicators(
         if getattr(store, "engine", "duckdb") == "pyspark":  # --store pyspark://…
             err.print(f"running on Spark ({store.master}) over the GDELT parts of "
                       f"{store.catalogue}; coverage and flags from that store", markup=False)
-        df = ind.indicators(store, a, b, refs=refs, period=period, direction=direction,
-                            actor_type=actor_type, dedup=dedup, start=start, end=end,
-                            versions=version, indicator=indicator, source=source,
-                            min_events=min_events)
+        # the rows of ind.indicators(…), without pandas when the dyad-day layer answers
+        rows = ind.indicator_rows(store, a, b, refs=refs, period=period, direction=direction,
+                                  actor_type=actor_type, dedup=dedup, start=start, end=end,
+                                  versions=version, indicator=indicator, source=source,
+                                  min_events=min_events)
     finally:
         store.close()
     cols = _TABLE_COLUMNS if indicator is None else \
         ["source", "dyad", "direction", "period", indicator, "coverage", "partial", "low_n",
          "events"]
-    emit(df, fmt, output, title=f"{a}–{b} event indicators per {period} (source: {source}; "
+    emit(rows, fmt, output, title=f"{a}–{b} event indicators per {period} (source: {source}; "
          f"dedup: {dedup}; low_n: fewer than {min_events} events)", columns=cols)
-    _notes(df)
+    _notes(rows)
     if chart is not None:
-        ind.chart(df, indicator, chart)
+        ind.chart(rows.to_pandas(), indicator, chart)
         err.print(f"wrote {chart}", markup=False)
 
 

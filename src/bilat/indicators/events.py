@@ -46,12 +46,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from bilat.errors import error
 from bilat.reference.cameo import CONTACT_CODES
+
+if TYPE_CHECKING:  # pragma: no cover - pandas is imported where a frame is built, so that a
+    # small query command (the CLI over the dyad-day layer) never loads it
+    import pandas as pd
+
+    from bilat.rows import Rows
 
 PERIODS: dict[str, str | None] = {"day": None, "week": "W", "month": "M", "quarter": "Q",
                                   "year": "Y"}
@@ -562,12 +566,18 @@ def stored_sql(store: Any, q: DyadQuery, dialect: str = "duckdb", local: bool = 
 
 
 def _run(store: Any, sql_text: str) -> pd.DataFrame:
-    """Execute compiled SQL on the store. DuckDB's CTE filter pusher copies every consumer's
-    filter into the shared ``cube`` scan, which then evaluates them on every event; it is
-    switched off for this query only (measured 20-30% faster), and back on afterwards."""
+    """Execute compiled SQL on the store (:func:`_execute`), as a DataFrame."""
+    return _execute(store, sql_text, lambda cur: cur.df())
+
+
+def _execute(store: Any, sql_text: str, fetch: Any) -> Any:
+    """Execute compiled SQL on the store and ``fetch`` the result. DuckDB's CTE filter pusher
+    copies every consumer's filter into the shared ``cube`` scan, which then evaluates them on
+    every event; it is switched off for this query only (measured 20-30% faster), and back on
+    afterwards."""
     import duckdb
 
-    _ensure_parts(store)  # the view exists and points at this store's Parquet files
+    _ensure_parts(store)  # the view exists and points at this store's Parquet parts
     con = store.con
     try:
         con.execute("SET disabled_optimizers = 'cte_filter_pusher'")
@@ -575,10 +585,64 @@ def _run(store: Any, sql_text: str) -> pd.DataFrame:
     except duckdb.Error:  # an engine without that optimizer: run as is
         tuned = False
     try:
-        return con.execute(sql_text).df()
+        return fetch(con.execute(sql_text))
     finally:
         if tuned:
             con.execute("RESET disabled_optimizers")
+
+
+#: Columns of the GDELT indicator table that count events (whole numbers; 0 when a period has
+#: none of them, never missing in :func:`gdelt_indicators`).
+_COUNTS = (*QUADS.values(), "events", "events_before_dedup", "volume_a", "volume_b",
+           "gov_contacts", "mentions", "net_cooperation")
+
+
+def _gdelt_kinds(names: Sequence[str], counts: str = "int64") -> dict[str, str]:
+    """Kinds (:class:`bilat.rows.Rows`) of the GDELT indicator table's columns: labels are
+    text, ``period`` a date, counts ``counts``, every other measure a float."""
+    return {n: "str" if n in ("dyad", "direction", "a", "b", "dedup", "source",
+                               "coverage_unit")
+            else "date" if n == "period" else counts if n in _COUNTS
+            else "int64" if n in ("coverage_present", "coverage_expected") else "float64"
+            for n in names}
+
+
+def fetch_rows(cur: Any) -> Rows:
+    """A DuckDB result as :class:`bilat.rows.Rows` in the indicator tables' kinds (no pandas:
+    DuckDB hands over Python values; HUGEINT sums are Python ints, DATE ``datetime.date``)."""
+    from bilat.rows import Rows
+
+    names = [d[0] for d in cur.description]
+    data = cur.fetchall()
+    return Rows({n: [r[k] for r in data] for k, n in enumerate(names)}, _gdelt_kinds(names))
+
+
+def gdelt_table(rows: Rows, q: DyadQuery) -> Rows:
+    """The raw GDELT indicator rows of either path (the Ibis query, the dyad-day layer or
+    Spark) in :func:`gdelt_indicators`' form: sorted by dyad (main pair first, then the
+    reference pairs in the order given), direction and period; counts missing → 0."""
+    import datetime as _dt
+
+    order = {f"{x}–{y}": i for i, (x, y) in enumerate(q.pairs)}  # main pair first, then refs
+    cols = dict(rows.columns)
+    cols["period"] = [v.date() if isinstance(v, _dt.datetime) else v for v in cols["period"]]
+    for c in _COUNTS:
+        cols[c] = [0 if v is None or v != v else int(v) for v in cols[c]]
+    dyad, direction, period = cols["dyad"], cols["direction"], cols["period"]
+    idx = sorted(range(len(dyad)), key=lambda i: (order[dyad[i]], direction[i], period[i]))
+    return type(rows)(cols, _gdelt_kinds(list(cols)), rows.attrs).take(idx)
+
+
+def _gdelt_rows(store: Any, q: DyadQuery) -> Rows:
+    """:func:`gdelt_indicators`' table (every column) as :class:`bilat.rows.Rows`."""
+    if getattr(store, "engine", "duckdb") == "pyspark":  # bilat.store.spark.SparkStore
+        from bilat.rows import Rows
+
+        df = store.run_indicator_expr(q)  # the same Ibis expression, executed by Spark
+        raw = Rows.from_pandas(df, _gdelt_kinds([str(c) for c in df.columns]))
+    else:
+        raw = _execute(store, stored_sql(store, q, local=_local(store, q)), fetch_rows)
+    return gdelt_table(raw, q)
 
 
 @_one_generation
@@ -598,22 +662,11 @@ def gdelt_indicators(
                    dedup=dedup, start=start, end=end, versions=versions)
     if indicator is not None:
         _check_indicator(indicator)
-    if getattr(store, "engine", "duckdb") == "pyspark":  # bilat.store.spark.SparkStore
-        df = store.run_indicator_expr(q)  # the same Ibis expression, executed by Spark
-    else:
-        df = _run(store, stored_sql(store, q, local=_local(store, q)))
-    df["period"] = pd.to_datetime(df["period"]).dt.date
-    order = {f"{x}–{y}": i for i, (x, y) in enumerate(q.pairs)}  # main pair first, then refs
-    df = df.sort_values(["dyad", "direction", "period"], key=lambda c: c.map(order)
-                        if c.name == "dyad" else c, kind="stable")
-    for c in [*QUADS.values(), "events", "events_before_dedup", "volume_a", "volume_b",
-              "gov_contacts", "mentions", "net_cooperation"]:
-        df[c] = df[c].fillna(0).astype("int64")
+    rows = _gdelt_rows(store, q)
     if indicator is not None:
-        keep = ["dyad", "direction", "a", "b", "period", indicator, "events", "volume_a",
-                "volume_b", "dedup"]
-        df = df[list(dict.fromkeys(keep))]
-    return df.reset_index(drop=True)
+        rows = rows.select(["dyad", "direction", "a", "b", "period", indicator, "events",
+                            "volume_a", "volume_b", "dedup"])
+    return rows.to_pandas()
 
 
 def _local(store: Any, q: DyadQuery) -> bool:
@@ -633,6 +686,8 @@ def _check_indicator(name: str) -> str:
 @_one_generation
 def dedup_effect(store: Any, a: str, b: str, **options: Any) -> pd.DataFrame:
     """Events per dyad and direction under each de-duplication choice, side by side."""
+    import pandas as pd
+
     rows = []
     for mode in DEDUP:
         opts = {k: v for k, v in options.items() if k not in ("dedup", "indicator")}
@@ -786,6 +841,8 @@ def record_ids(
     """The ICEWS (or quadruple-set) records behind one indicator cell of
     :func:`indicators` with ``source``; counting the rows gives the cell's value (with
     ``dedup="daily"`` the lowest event id of each day, directed dyad and code)."""
+    import pandas as pd
+
     _check(source, ["icews", "icews-tkg"], "--source")
     if dedup == "root":
         raise error("E151", source=source)
@@ -844,6 +901,8 @@ def events_in_window(
     NumArticles, AvgTone, ActionGeo_CountryCode (FIPS), action_iso3, ActionGeo_FullName,
     SOURCEURL, source_file, gdelt_version. Sorted by date and event id.
     """
+    import pandas as pd
+
     from bilat.reference.cameo import load_cameo_eventcodes
     from bilat.reference.countries import iso3_map
 
@@ -1214,12 +1273,19 @@ def _window_of(p: date, q: DyadQuery) -> tuple[date, date]:
 
 
 def _period_end(p: date, period: str) -> date:
-    ts = pd.Timestamp(p)
-    step = {"day": pd.offsets.Day(1), "week": pd.offsets.Week(1),
-            "month": pd.offsets.MonthBegin(1),
-            "quarter": pd.offsets.QuarterBegin(1, startingMonth=1),
-            "year": pd.offsets.YearBegin(1)}[period]
-    return (ts + step - pd.Timedelta(days=1)).date()
+    """Last day of the ``period`` (day, week of 7 days from ``p``, calendar month, quarter or
+    year) that starts at ``p``."""
+    import calendar
+    from datetime import timedelta
+
+    if period == "day":
+        return p
+    if period == "week":
+        return p + timedelta(days=6)
+    if period == "year":
+        return date(p.year, 12, 31)
+    month = p.month if period == "month" else 3 * ((p.month - 1) // 3) + 3
+    return date(p.year, month, calendar.monthrange(p.year, month)[1])
 
 
 def _days_in(p: date, q: DyadQuery) -> int:
@@ -1286,6 +1352,8 @@ def _with_file_days(store: Any, src: str, df: pd.DataFrame, q: DyadQuery,
 
 
 def _grid(first: date, last: date, period: str) -> list[date]:
+    import pandas as pd
+
     return [d.date() for d in pd.date_range(first, last, freq=_PANDAS_FREQ[period])]
 
 
@@ -1295,6 +1363,8 @@ def _is_gov(types: pd.Series, leader: pd.Series) -> pd.Series:
 
 
 def _has_any(types: pd.Series, wanted: Sequence[str]) -> pd.Series:
+    import pandas as pd
+
     padded = "," + types.fillna("") + ","
     out = pd.Series(False, index=types.index)
     for w in wanted:
@@ -1304,6 +1374,8 @@ def _has_any(types: pd.Series, wanted: Sequence[str]) -> pd.Series:
 
 def _dedup_frame(ev: pd.DataFrame) -> pd.DataFrame:
     """One event per day, directed dyad and CAMEO code (the lowest event id stands for it)."""
+    import pandas as pd
+
     order = pd.to_numeric(ev["event_id"], errors="coerce")
     ev = ev.assign(_o=order).sort_values(["_o", "event_id"], kind="stable")
     return ev.drop_duplicates(["sqldate", "actor1_iso3", "actor2_iso3", "cameo_code"]) \
@@ -1327,6 +1399,8 @@ def _record_indicators(store: Any, src: str, q: DyadQuery) -> tuple[pd.DataFrame
     Rows cover every period from the first to the last with any event of the source in the
     window; a period without any event of the source (a gap in the store) is a row with NULL
     counts and coverage 0, never zeros. Returns (rows, why-empty)."""
+    import pandas as pd
+
     con = store.con
     where, params = _window(q)
     params = [src, *params]
@@ -1418,6 +1492,8 @@ def _record_indicators(store: Any, src: str, q: DyadQuery) -> tuple[pd.DataFrame
 def record_source_frame(out: pd.DataFrame, src: str, q: DyadQuery) -> pd.DataFrame:
     """The indicator table of an ICEWS-style source (no Goldstein weighting, tone or mentions
     in these records: NaN/NULL, never 0), labelled with its source and coverage unit."""
+    import pandas as pd
+
     out["goldstein_weighted"] = float("nan")
     out["avg_tone"] = float("nan")
     out["mentions"] = pd.NA
@@ -1429,6 +1505,8 @@ def record_source_frame(out: pd.DataFrame, src: str, q: DyadQuery) -> pd.DataFra
 
 def _finish(out: pd.DataFrame) -> pd.DataFrame:
     """Derived ratios (NULL where undefined or where the period has no data)."""
+    import pandas as pd
+
     ints = ["events", "events_before_dedup", *QUADS.values(), "volume_a", "volume_b",
             "gov_contacts", "mentions"]
     for c in ints:
@@ -1451,6 +1529,8 @@ def _finish(out: pd.DataFrame) -> pd.DataFrame:
 
 def _dyad_year_indicators(store: Any, q: DyadQuery) -> tuple[pd.DataFrame, str]:
     """Indicators from the published ICEWS dyad-year quad counts (``icews_dyad_year``)."""
+    import pandas as pd
+
     if q.period != "year":
         return pd.DataFrame(), ("the dyad-year aggregates hold yearly counts only; use "
                                 "--period year")
@@ -1525,8 +1605,6 @@ def _gdelt_coverage(store: Any, periods: Sequence[date], q: DyadQuery) -> dict[d
     store holds (2.0 when it holds any 2.0 file)."""
     import bisect
 
-    from bilat.sources.gdelt import expected_files
-
     version, stems, slots = memo_value(store, "gdelt_files", lambda: _gdelt_files(store))
     out: dict[date, tuple] = {}
     for p in periods:
@@ -1538,6 +1616,8 @@ def _gdelt_coverage(store: Any, periods: Sequence[date], q: DyadQuery) -> dict[d
             present = bisect.bisect_right(slots, stop) - bisect.bisect_left(slots, first)
             out[p] = (present, 96 * ((hi - lo).days + 1))
         else:
+            from bilat.sources.gdelt import expected_files
+
             want = {n.split(".", 1)[0] for n in expected_files(lo, hi, version)}
             out[p] = (len(want & stems), len(want))
     return out
@@ -1556,38 +1636,65 @@ def _gdelt_files(store: Any) -> tuple[int, set[str], list[str]]:
     return version, stems, slots
 
 
-def _with_gdelt_coverage(store: Any, df: pd.DataFrame, q: DyadQuery) -> pd.DataFrame:
-    periods = tuple(sorted(set(df["period"])))
+def with_gdelt_coverage(store: Any, rows: Rows, q: DyadQuery) -> Rows:
+    """GDELT indicator rows (:func:`gdelt_table`) with their source and the files present and
+    expected in each period (:func:`_gdelt_coverage`); counts become nullable (``Int64``)
+    like every source's."""
+    periods = tuple(sorted(set(rows["period"])))
     cov = memo_value(store, ("gdelt_coverage", periods, q.period, q.start, q.end),
                      lambda: _gdelt_coverage(store, periods, q))
-    df = df.copy()
-    df["coverage_present"] = [cov[p][0] for p in df["period"]]
-    df["coverage_expected"] = [cov[p][1] for p in df["period"]]
-    df["coverage_unit"] = "files present/expected"
-    df["source"] = "gdelt"
-    counts = ["events", "events_before_dedup", *QUADS.values(), "volume_a", "volume_b",
-              "gov_contacts", "mentions", "net_cooperation"]
-    df[counts] = df[counts].astype("Int64")
-    return df
+    cols = dict(rows.columns)
+    cols["coverage_present"] = [cov[p][0] for p in rows["period"]]
+    cols["coverage_expected"] = [cov[p][1] for p in rows["period"]]
+    cols["coverage_unit"] = ["files present/expected"] * len(rows)
+    cols["source"] = ["gdelt"] * len(rows)
+    return type(rows)(cols, _gdelt_kinds(list(cols), counts="Int64"), rows.attrs)
+
+
+def _share_value(cov: float | None) -> float:
+    """Coverage to 4 decimals (NumPy's rounding: scaled, rounded half to even, scaled back),
+    except a share below 0.001 (one 15-minute GDELT file in a year is 0.00003): that keeps its
+    digits, so that some coverage never reads as 0. Missing → NaN."""
+    if cov is None or cov != cov:
+        return float("nan")
+    cov = float(cov)
+    return cov if cov < 0.001 else round(cov * 10000.0) / 10000.0
 
 
 def _share(cov: pd.Series) -> pd.Series:
-    """Coverage to 4 decimals, except a share below 0.001 (one 15-minute GDELT file in a
-    year is 0.00003): that keeps its digits, so that some coverage never reads as 0."""
-    cov = cov.astype("float64")
-    return cov.where(cov < 0.001, cov.round(4))
+    """:func:`_share_value` of each value, as a float column."""
+    import pandas as pd
+
+    return pd.Series([_share_value(None if v != v else v) for v in cov.astype("float64")],
+                     index=cov.index, dtype="float64")
 
 
-def _flags(df: pd.DataFrame, min_events: int) -> pd.DataFrame:
-    exp = pd.to_numeric(df["coverage_expected"], errors="coerce")
-    pres = pd.to_numeric(df["coverage_present"], errors="coerce")
-    df["coverage"] = _share(pres / exp.where(exp > 0))
-    df["partial"] = (df["coverage"].fillna(0) < 1).astype(bool)
-    ev = pd.to_numeric(df["events"], errors="coerce")
-    df["low_n"] = (ev.isna() | (ev < min_events)).astype(bool)
-    df["derived"] = df["source"].isin(DERIVED_SOURCES)
-    df["min_events"] = min_events
-    return df
+def _flags(rows: Rows, min_events: int) -> Rows:
+    """Coverage share, ``partial`` (coverage < 1 or unknown), ``low_n`` (fewer than
+    ``min_events`` events, or none known), ``derived`` and ``min_events`` for each row."""
+    def share(pres: Any, exp: Any) -> float:
+        if pres is None or exp is None or not exp > 0:
+            return float("nan")
+        return _share_value(pres / exp)
+
+    cols = dict(rows.columns)
+    kinds = dict(rows.kinds)
+    cov = [share(p, e) for p, e in zip(rows["coverage_present"], rows["coverage_expected"],
+                                       strict=True)]
+    cols["coverage"] = cov
+    cols["partial"] = [not (c == c and c >= 1) for c in cov]
+    cols["low_n"] = [e is None or e < min_events for e in rows["events"]]
+    cols["derived"] = [s in DERIVED_SOURCES for s in rows["source"]]
+    cols["min_events"] = [min_events] * len(rows)
+    kinds.update(coverage="float64", partial="bool", low_n="bool", derived="bool",
+                 min_events="int64")
+    return type(rows)(cols, kinds, rows.attrs)
+
+
+#: Kinds of :func:`indicators`' columns, every source alike (:class:`bilat.rows.Rows`).
+_SOURCE_KINDS = _gdelt_kinds(["source", "dyad", "direction", "a", "b", "period", *INDICATORS,
+                              "dedup", "coverage_present", "coverage_expected",
+                              "coverage_unit"], counts="Int64")
 
 
 def indicators(
@@ -1621,6 +1728,22 @@ def indicators(
     and notes come from the catalogue store, so the columns are the same. ``source`` must then
     be ``gdelt`` (or ``all``, meaning GDELT).
     """
+    return indicator_rows(store, a, b, refs=refs, period=period, direction=direction,
+                          actor_type=actor_type, dedup=dedup, start=start, end=end,
+                          versions=versions, indicator=indicator, source=source,
+                          min_events=min_events).to_pandas()
+
+
+def indicator_rows(
+    store: Any, a: str, b: str, *, refs: Sequence[tuple[str, str]] = (),
+    period: str = "month", direction: str = "both", actor_type: str | Sequence[str] | None = None,
+    dedup: str = "none", start: str | date | None = None, end: str | date | None = None,
+    versions: Sequence[int] = (), indicator: str | None = None, source: str = "gdelt",
+    min_events: int = MIN_EVENTS,
+) -> Rows:
+    """:func:`indicators` as :class:`bilat.rows.Rows` (``attrs["notes"]`` as well): the one
+    computation, which ``bilat events indicators`` prints without importing pandas when the
+    dyad-day layer answers (GDELT; ICEWS and the event path still build frames inside)."""
     kw = dict(refs=refs, period=period, direction=direction, actor_type=actor_type,
               dedup=dedup, start=start, end=end, versions=versions, indicator=indicator,
               min_events=min_events)
@@ -1642,7 +1765,7 @@ def _indicators(
     dedup: str = "none", start: str | date | None = None, end: str | date | None = None,
     versions: Sequence[int] = (), indicator: str | None = None, source: str = "gdelt",
     min_events: int = MIN_EVENTS,
-) -> pd.DataFrame:
+) -> Rows:
     """:func:`indicators` with ``meta``, the embedded store for coverage, flags and the other
     sources, and ``store``, which computes the GDELT table (``meta`` itself, or Spark)."""
     _check(source, [*SOURCES, "all"], "--source")
@@ -1666,7 +1789,7 @@ def _indicators(
         from bilat.sources.gdelt import ensure_events_view
 
         ensure_events_view(meta)  # E009 saying how to load GDELT
-    frames: list[pd.DataFrame] = []
+    frames: list[Rows] = []
     notes: list[str] = [f"{s}: left out, --dedup root is GDELT's IsRootEvent (use --dedup "
                         "daily or none to see it)" for s in root_only
                         if _source_present(meta, s)]
@@ -1690,12 +1813,10 @@ def _indicators(
         if fast is not None:
             df, why = fast
         elif s == "gdelt":
-            df = gdelt_indicators(store, a, b, refs=refs, period=period, direction=direction,
-                                  actor_type=actor_type, dedup=dedup, start=start, end=end,
-                                  versions=versions)
+            df = _gdelt_rows(store, q)
             why = no_gdelt_events_why(q) if df.empty else ""
             if not df.empty:
-                df = _with_gdelt_coverage(meta, df, q)
+                df = with_gdelt_coverage(meta, df, q)
         elif s == "icews-dyad-year":
             df, why = _dyad_year_indicators(meta, q)
         else:
@@ -1703,18 +1824,21 @@ def _indicators(
         if df.empty:
             notes.append(f"{s}: {why}")
             continue
-        frames.append(_with_file_days(meta, s, df, q, notes))
+        if s == "icews":  # a pandas frame (ICEWS paths): coverage by the days files cover
+            df = _with_file_days(meta, s, df, q, notes)
+        frames.append(df if type(df).__name__ == "Rows" else _source_rows(df))
     if not frames:
         raise error("E150", source=source if source != "all" else "stored",
                     dyad=", ".join(f"{x}–{y}" for x, y in q.pairs), span=_span_text(q),
                     why="; ".join(notes))
-    out = _flags(pd.concat(frames, ignore_index=True), min_events)
+    from bilat.rows import Rows
+
+    out = _flags(Rows.concat([f.select(list(_SOURCE_KINDS)) for f in frames]), min_events)
     order = {f"{x}–{y}": i for i, (x, y) in enumerate(q.pairs)}  # main pair first, then refs
     src_order = {s: i for i, s in enumerate(SOURCES)}
-    out = out.sort_values(
-        ["dyad", "direction", "period", "source"],
-        key=lambda c: c.map(order) if c.name == "dyad" else c.map(src_order)
-        if c.name == "source" else c, kind="stable")
+    dyad, direction, per, src = out["dyad"], out["direction"], out["period"], out["source"]
+    out = out.take(sorted(range(len(out)), key=lambda i: (
+        order[dyad[i]], direction[i], per[i], src_order[src[i]])))
     cols = ["source", "dyad", "direction", "a", "b", "period", *INDICATORS, "dedup",
             "coverage", "coverage_present", "coverage_expected", "coverage_unit", "partial",
             "low_n", "min_events", "derived"]
@@ -1724,9 +1848,17 @@ def _indicators(
                 "coverage_expected", "coverage_unit", "partial", "low_n", "min_events",
                 "derived"]
         cols = list(dict.fromkeys(cols))
-    out = out[cols].reset_index(drop=True)
+    out = out.select(cols)
     out.attrs["notes"] = notes
     return out
+
+
+def _source_rows(df: pd.DataFrame) -> Rows:
+    """A source's indicator frame (ICEWS, quadruple sets, dyad-year: built with pandas) as
+    :class:`bilat.rows.Rows` in :data:`_SOURCE_KINDS`."""
+    from bilat.rows import Rows
+
+    return Rows.from_pandas(df[list(_SOURCE_KINDS)], _SOURCE_KINDS)
 
 
 def no_gdelt_events_why(q: DyadQuery) -> str:
@@ -1819,6 +1951,8 @@ def _contact_events(store: Any, q: DyadQuery, source: str, countries: Sequence[s
 
 def _contact_rows(ev: pd.DataFrame, q: DyadQuery) -> pd.DataFrame:
     """One row per source, dyad, day and kind from the contact events ``ev``."""
+    import pandas as pd
+
     cols = ["source", "dyad", "date", "kind", "events", "event_ids", "codes", "actors", "via",
             "derived"]
     frames = []
@@ -1894,6 +2028,8 @@ def _contacts(
     end: str | date | None = None, min_events: int = MIN_EVENTS, compare: bool = False,
 ) -> pd.DataFrame:
     """:func:`contacts` with ``meta``, the embedded store for coverage and other series."""
+    import pandas as pd
+
     _check(period, list(PERIODS), "--period")
     _check(source, [*RECORD_SOURCES, "all"], "--source")
     if not isinstance(min_events, int) or isinstance(min_events, bool) or min_events < 0:
@@ -2039,6 +2175,8 @@ def _drop_empty_runs(grid: list[date], present: dict[date, int], period: str
 
 
 def _period_start(d: date, period: str) -> date:
+    import pandas as pd
+
     ts = pd.Timestamp(d)
     if period == "day":
         return d
@@ -2054,6 +2192,8 @@ def _period_start(d: date, period: str) -> date:
 def _series_frame(df: Any, q: DyadQuery, source: str, basis: str, count_cols: Sequence[str]
                   ) -> tuple[pd.DataFrame | None, str]:
     """Another module's per-period series → rows in :func:`contacts` form (main pair only)."""
+    import pandas as pd
+
     if df is None or len(df) == 0:
         return None, f"{source}: no rows for {q.pairs[0][0]}–{q.pairs[0][1]}"
     df = pd.DataFrame(df)
@@ -2113,6 +2253,8 @@ def _engagement_rows(store: Any, q: DyadQuery) -> tuple[pd.DataFrame | None, str
 
 
 def _corpus_rows(store: Any, q: DyadQuery) -> tuple[pd.DataFrame | None, str]:
+    import pandas as pd
+
     try:
         from bilat.text import contacts as mod
     except ImportError:
@@ -2156,6 +2298,8 @@ def chart(df: pd.DataFrame, indicator: str | None = None, path: Any = None) -> A
     in the line (never drawn across); partial periods (``partial``) are hollow points. Saved
     as self-contained HTML (or .json/.png/.svg) when ``path`` is given.
     """
+    import pandas as pd
+
     from bilat.report.charts import coverage_chart, save_chart
 
     indicator = indicator or ("events_per_1k_a" if "events_per_1k_a" in df.columns
@@ -2203,6 +2347,8 @@ def chart(df: pd.DataFrame, indicator: str | None = None, path: Any = None) -> A
 
 def _guess_period(periods: pd.Series) -> str | None:
     """The period unit of a column of period starts (for filling gaps), or None."""
+    import pandas as pd
+
     days = sorted(set(pd.to_datetime(periods).dt.date))
     if len(days) < 2:
         return None

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pragma: no cover - imported by the readers, so CONTACT_CODES is cheap
+    import pandas as pd
 
 #: QuadClass codes used by GDELT (field ``QuadClass``).
 QUAD_CLASSES: dict[int, str] = {
@@ -36,6 +38,8 @@ CONTACT_CODES: tuple[str, ...] = ("036", "040", "041", "042", "043", "044", "045
 
 
 def _read(name: str, dtype: dict[str, object]) -> pd.DataFrame:
+    import pandas as pd
+
     path = resources.files("bilat.reference") / "data" / name
     with path.open("r", encoding="utf-8") as fh:
         return pd.read_csv(fh, dtype=dtype, keep_default_na=False)

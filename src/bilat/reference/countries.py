@@ -46,10 +46,14 @@ import re
 import unicodedata
 from functools import cache
 from importlib import resources
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from bilat.errors import error
+
+if TYPE_CHECKING:  # pragma: no cover - pandas is imported by the functions returning frames
+    import pandas as pd
+
+    from bilat.rows import Rows
 
 #: Schemes :func:`to_iso3` and :func:`iso3_map` understand.
 SCHEMES: tuple[str, ...] = (
@@ -78,18 +82,45 @@ def load_countries() -> pd.DataFrame:
     return _table().copy()
 
 
+#: Columns of ``countries.csv`` that hold whole numbers (empty: missing); ``historical`` is a
+#: boolean; every other column is text ("" when empty, never missing).
+_INT_COLUMNS = ("iso_numeric", "cow_num", "un_member_since", "un_member_until")
+
+
+@cache
+def _records() -> tuple[dict[str, Any], ...]:
+    """The CSV read once per process, as typed dicts (no pandas: reference lookups are part
+    of every command's start-up)."""
+    import csv
+
+    with resources.files("bilat.reference").joinpath("data/countries.csv").open(
+        encoding="utf-8", newline=""
+    ) as fh:
+        # every field is text: "NA" is Namibia's ISO2 code, not a missing value
+        rows = list(csv.DictReader(fh))
+    for row in rows:
+        row["historical"] = {"true": True, "false": False}[row["historical"]]
+        for col in _INT_COLUMNS:
+            row[col] = int(row[col]) if row[col] != "" else None
+    return tuple(rows)
+
+
+def _kinds() -> dict[str, str]:
+    """Column kinds of the crosswalk (see :class:`bilat.rows.Rows`), in the CSV's order."""
+    return {c: "Int64" if c in _INT_COLUMNS else "bool" if c == "historical" else "str"
+            for c in _records()[0]}
+
+
+def _rows(records: Any) -> Rows:
+    from bilat.rows import Rows
+
+    return Rows.from_records(records, _kinds())
+
+
 @cache
 def _table() -> pd.DataFrame:
-    """The CSV read once per process."""
-    with resources.files("bilat.reference").joinpath("data/countries.csv").open(
-        encoding="utf-8"
-    ) as fh:
-        # keep_default_na=False: "NA" is Namibia's ISO2 code, not a missing value.
-        df = pd.read_csv(fh, dtype=str, keep_default_na=False)
-    df["historical"] = df["historical"].map({"true": True, "false": False}).astype(bool)
-    for col in ("iso_numeric", "cow_num", "un_member_since", "un_member_until"):
-        df[col] = pd.to_numeric(df[col].replace("", None)).astype("Int64")
-    return df
+    """The crosswalk as a DataFrame (text columns as text, codes as nullable integers)."""
+    return _rows(_records()).to_pandas()
 
 
 def normalise_name(value: str) -> str:
@@ -122,7 +153,6 @@ def _code_key(scheme: str, value: str | int | float) -> str | None:
 @cache
 def _maps() -> dict[str, dict[str, str]]:
     """Key → iso3 for every scheme; a key claimed by two different codes is a data error."""
-    df = _table()
     maps: dict[str, dict[str, str]] = {s: {} for s in SCHEMES if s != "auto"}
 
     def put(scheme: str, key: str | None, iso3: str) -> None:
@@ -132,18 +162,19 @@ def _maps() -> dict[str, dict[str, str]]:
         if old != iso3:
             raise ValueError(f"countries.csv: {scheme} key {key!r} maps to {old} and {iso3}")
 
-    for row in df.itertuples(index=False):
-        put("iso3", row.iso3, row.iso3)
-    for row in df.itertuples(index=False):
-        put("iso3", row.entity, row.iso3)
+    rows = _records()
+    for row in rows:
+        put("iso3", row["iso3"], row["iso3"])
+    for row in rows:
+        put("iso3", row["entity"], row["iso3"])
         for scheme in _CODE_SCHEMES:
-            for code in str(getattr(row, scheme)).split("|"):
-                put(scheme, _code_key(scheme, code) if code else None, row.iso3)
-        if not pd.isna(row.cow_num):
-            put("cow_num", str(int(row.cow_num)), row.iso3)
-        for name in [row.name, *str(row.aliases).split("|")]:
+            for code in str(row[scheme]).split("|"):
+                put(scheme, _code_key(scheme, code) if code else None, row["iso3"])
+        if row["cow_num"] is not None:
+            put("cow_num", str(row["cow_num"]), row["iso3"])
+        for name in [row["name"], *str(row["aliases"]).split("|")]:
             if name:
-                put("name", normalise_name(name), row.iso3)
+                put("name", normalise_name(name), row["iso3"])
     return maps
 
 
@@ -254,26 +285,44 @@ def country_name(iso3: str) -> str:
 @cache
 def _names() -> dict[str, str]:
     """iso3 → name, from the current state's row when a former state maps to the same code."""
-    df = _table().sort_values("historical", kind="stable", ascending=False)
-    return dict(zip(df["iso3"], df["name"], strict=True))
+    rows = sorted(_records(), key=lambda r: not r["historical"])  # stable: current rows last
+    return {r["iso3"]: r["name"] for r in rows}
 
 
 def countries(search: str | None = None) -> pd.DataFrame:
-    """The crosswalk, optionally only rows whose codes, name or aliases contain ``search``."""
-    df = load_countries()
+    """The crosswalk, optionally only rows whose codes, name or aliases contain ``search``
+    (index: the rows' positions in :func:`load_countries`)."""
     if not search:
-        return df
+        return load_countries()
+    import pandas as pd
+
+    rows, positions = _search(search)
+    df = rows.to_pandas()
+    df.index = pd.Index(positions, dtype="int64")
+    return df
+
+
+def countries_rows(search: str | None = None) -> Rows:
+    """:func:`countries` as :class:`bilat.rows.Rows` (no pandas; ``bilat countries``)."""
+    return _rows(_records()) if not search else _search(search)[0]
+
+
+def _search(search: str) -> tuple[Rows, list[int]]:
+    """Rows whose code (ISO, FIPS, CAMEO, COW abbreviation, COW or ISO number) equals
+    ``search`` in any case, or whose name or an alias contains it (from three characters on:
+    "ch" would match half the world), and their positions in the table."""
     needle = normalise_name(search)
     code = search.strip().upper()
     text_cols = ["entity", "iso3", "iso2", "fips", "cameo", "cow_abbr"]
-    by_code = df[text_cols].apply(lambda col: col.str.upper().str.split("|")).apply(
-        lambda col: col.map(lambda parts: code in parts)
-    ).any(axis=1)
-    by_num = df["cow_num"].astype("string").eq(code) | df["iso_numeric"].astype("string").eq(
-        code
-    )
-    # Names match on substrings only from three characters on: "ch" would match half the world.
-    names = (df["name"] + "|" + df["aliases"]).map(
-        lambda s: len(needle) >= 3 and any(needle in normalise_name(n) for n in s.split("|") if n)
-    )
-    return df[by_code | by_num.fillna(False) | names].copy()
+
+    def hit(r: dict[str, Any]) -> bool:
+        if any(code in r[c].upper().split("|") for c in text_cols):
+            return True
+        if any(r[c] is not None and str(r[c]) == code for c in ("cow_num", "iso_numeric")):
+            return True
+        return len(needle) >= 3 and any(needle in normalise_name(n) for n in
+                                         f"{r['name']}|{r['aliases']}".split("|") if n)
+
+    records = _records()
+    positions = [i for i, r in enumerate(records) if hit(r)]
+    return _rows([records[i] for i in positions]), positions

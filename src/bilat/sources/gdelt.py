@@ -74,14 +74,16 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from bilat.config import resolve_mirror
 from bilat.errors import BilatError, error
 from bilat.sources.core import _BAD_ROWS_DDL, check_on_bad_rows, mirror_file
 from bilat.store import Store, dyad_day
+
+if TYPE_CHECKING:  # pragma: no cover - pandas is imported by the functions building frames,
+    # so the query path (views, coverage) does not load it
+    import pandas as pd
 
 # ----------------------------------------------------------------------------- formats
 _ACTOR = [
@@ -212,6 +214,7 @@ def read_gdelt(path: str | Path) -> pd.DataFrame:
     For notebooks and checks; bulk loading goes through :func:`ingest`. Bad rows raise.
     """
     import duckdb
+    import pandas as pd
 
     con = duckdb.connect()
     tmp = Path(tempfile.mkdtemp(prefix="bilat-read-"))
@@ -270,6 +273,8 @@ class IngestReport:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per file: file, status, layout, rows, skipped, reason."""
+        import pandas as pd
+
         return pd.DataFrame(
             [vars(f) for f in self.files],
             columns=["file", "status", "layout", "rows", "skipped", "reason",
@@ -1500,6 +1505,8 @@ def quarantine(store: Store, kind: str | None = _KIND) -> pd.DataFrame:
     ``kind``, ``source_file``, ``line``, ``reason``, ``raw_line`` and ``set_aside_at``. Rows
     quarantined by older bilat versions (table ``gdelt_quarantine``) are included.
     """
+    import pandas as pd
+
     con = store.con
     parts = []
     params: list[str] = []
@@ -1561,6 +1568,8 @@ class FetchReport:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per expected file: name, day, status (ingested/already/missing/failed…), rows."""
+        import pandas as pd
+
         by_file = {f.file: f for f in (self.ingest.files if self.ingest else [])}
         missing = set(self.missing)
         rows = []

@@ -60,6 +60,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from bilat.indicators.events import DyadQuery
+    from bilat.rows import Rows
     from bilat.store import Store
 
 #: Sources the layer summarises (GDELT parts, ICEWS files).
@@ -593,27 +594,19 @@ def _gdelt_sql(q: DyadQuery, code_of: dict[str, str]) -> tuple[str, list[Any]]:
     return f"SELECT {cols} FROM ({sql}) ORDER BY dyad, direction, period", params
 
 
-def _gdelt(store: Store, q: DyadQuery) -> tuple[pd.DataFrame, str]:
+def _gdelt(store: Store, q: DyadQuery) -> tuple[Rows, str]:
     """The table :func:`bilat.indicators.events.gdelt_indicators` gives, from the aggregate
-    (one DuckDB query), with the GDELT coverage columns ``indicators`` adds."""
-    import pandas as pd
-
+    (one DuckDB query), with the GDELT coverage columns ``indicators`` adds; plain Python rows
+    (:class:`bilat.rows.Rows`): this path never imports pandas."""
     from bilat.indicators import events as ev
 
     countries = sorted({c for pair in q.pairs for c in pair})
     code_of = {code: c for c in countries for code in _codes(c)}
     sql, params = _gdelt_sql(q, code_of)
-    df = store.con.execute(sql, params).df()
-    if df.empty:
-        return df, ev.no_gdelt_events_why(q)
-    df["period"] = pd.to_datetime(df["period"]).dt.date
-    order = {f"{x}–{y}": i for i, (x, y) in enumerate(q.pairs)}
-    df = df.sort_values(["dyad", "direction", "period"], key=lambda c: c.map(order)
-                        if c.name == "dyad" else c, kind="stable")
-    counts = [*ev.QUADS.values(), "events", "events_before_dedup", "volume_a", "volume_b",
-              "gov_contacts", "mentions", "net_cooperation"]
-    df[counts] = df[counts].fillna(0).astype("int64")  # one block operation, not twelve
-    return ev._with_gdelt_coverage(store, df.reset_index(drop=True), q), ""
+    rows = ev.fetch_rows(store.con.execute(sql, params))
+    if rows.empty:
+        return rows, ev.no_gdelt_events_why(q)
+    return ev.with_gdelt_coverage(store, ev.gdelt_table(rows, q), q), ""
 
 
 def _icews(store: Store, q: DyadQuery, src: str = "icews") -> tuple[pd.DataFrame, str]:
@@ -667,10 +660,11 @@ def _icews(store: Store, q: DyadQuery, src: str = "icews") -> tuple[pd.DataFrame
     return ev.record_source_frame(pd.concat(frames, ignore_index=True), src, q), ""
 
 
-def read(store: Any, source: str, q: DyadQuery) -> tuple[pd.DataFrame, str] | None:
+def read(store: Any, source: str, q: DyadQuery) -> tuple[pd.DataFrame | Rows, str] | None:
     """Indicator rows for ``source`` and ``q`` from the dyad-day aggregate, as
-    :func:`bilat.indicators.events.indicators` builds them per source (rows, why-empty), or
-    ``None`` when the aggregate cannot answer exactly (the caller reads the events)."""
+    :func:`bilat.indicators.events.indicators` builds them per source (rows, why-empty:
+    GDELT as :class:`bilat.rows.Rows`, ICEWS as a DataFrame), or ``None`` when the
+    aggregate cannot answer exactly (the caller reads the events)."""
     if not applies(store, source, q):
         return None
     return _gdelt(store, q) if source == "gdelt" else _icews(store, q)
