@@ -158,3 +158,33 @@ def test_rule_text_equals_pysbd_text() -> None:
                     for _ in range(rng.randrange(1, 30)))
         for rule in rules:
             assert seg._RuleText(s).apply(rule) == Text(s).apply(rule)
+
+
+def _sentences_uncached(text: str, language: str) -> list[tuple[int, int]]:
+    """Sentences computed on the whole document, paragraph by paragraph, as before the
+    per-paragraph cache (the rules see the document itself, not a paragraph copy)."""
+    out = []
+    for para in seg.paragraphs(text):
+        if language in seg._CJK:
+            spans = seg._cjk_sentences(para.text, para.start)
+        else:
+            plain = para.text.replace("\u00a0", " ").replace("\n", " ")
+            pieces = seg._segmenter(language).segment(plain)
+            spans = seg._post_rules(text, seg._locate(plain, pieces, para.start))
+        out.extend((s, e) for s, e in spans if e > s)
+    return out
+
+
+def test_paragraph_cache_equals_whole_document(shared_data) -> None:
+    """Sentences remembered per paragraph (with the characters before it) are those computed
+    on the whole document: real readouts, and paragraphs repeated after different endings."""
+    texts = [(p.read_text(encoding="utf-8"), p.stem.split("_")[1])
+             for p in sorted((shared_data / "texts" / "readouts").glob("*/*.txt"))]
+    crafted = ["Итоги за 5\nг. Москва приняла делегацию. Далее 7 тыс.\nРуб. Итоги.",
+               "In 2021 the U.S.\nThe sides met. No. 5\n\nThe sides met. No. 5",
+               "5 млрд долл.\n\nТоварооборот вырос. 2021 г.\nВ Москве прошли переговоры."]
+    texts += [(t, lang) for t in crafted for lang in ("ru", "en")]
+    seg._paragraph_spans.cache_clear()
+    for text, language in texts + texts:  # the second round is served from the cache
+        got = [(s.start, s.end) for s in seg.sentences(text, language)]
+        assert got == _sentences_uncached(text, language)

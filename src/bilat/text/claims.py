@@ -198,6 +198,7 @@ def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
+@lru_cache(maxsize=16384)  # per claim text: statements repeat sentences
 def stance_of(text: str, language: str = "en") -> tuple[str | None, str | None]:
     """The strongest stance cue in ``text`` and the words that carried it."""
     for stance, pattern in _STANCE_CUES[_lang(language)]:
@@ -207,6 +208,7 @@ def stance_of(text: str, language: str = "en") -> tuple[str | None, str | None]:
     return None, None
 
 
+@lru_cache(maxsize=16384)  # per claim text: statements repeat sentences
 def modality_of(text: str, language: str = "en") -> tuple[str | None, str | None]:
     """The first commitment form in ``text`` (see :data:`bilat.text.model.MODALITIES`)."""
     best: tuple[int, str, str] | None = None
@@ -217,6 +219,7 @@ def modality_of(text: str, language: str = "en") -> tuple[str | None, str | None
     return (best[1], best[2]) if best else (None, None)
 
 
+@lru_cache(maxsize=16384)  # per claim text: statements repeat sentences
 def negated_in(text: str, language: str = "en") -> bool:
     """Whether a negation governs ``text`` (fixed phrases like "not only" do not count)."""
     neg, fixed = _NEGATION[_lang(language)]
@@ -226,6 +229,7 @@ def negated_in(text: str, language: str = "en") -> bool:
     return bool(_rx(neg).search(cleaned))
 
 
+@lru_cache(maxsize=16384)  # per claim text: statements repeat sentences
 def opposes_in(text: str, language: str = "en") -> bool:
     """Whether the claim states opposition ("opposes", "выступает против", "反对")."""
     return bool(_rx(_OPPOSES[_lang(language)]).search(text))

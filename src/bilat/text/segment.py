@@ -518,7 +518,24 @@ def sentences(text: str, language: str = "en") -> list[Span]:
     return out
 
 
+#: Characters before a paragraph that its sentence rules may look at (the look-behinds of
+#: ``_FORCED_END`` reach back at most six characters and a word boundary).
+_LOOKBACK = 8
+
+
 def _paragraph_sentences(text: str, para: Span, language: str) -> list[Span]:
+    before = text[max(0, para.start - _LOOKBACK):para.start]
+    at = para.start
+    return [Span(at + s, at + e, para.text[s:e])
+            for s, e in _paragraph_spans(para.text, language, before)]
+
+
+@lru_cache(maxsize=8192)
+def _paragraph_spans(ptext: str, language: str, before: str) -> tuple[tuple[int, int], ...]:
+    """Sentences of one paragraph as offsets into it, remembered per paragraph text and the
+    few characters before it (the rules see nothing else of the document)."""
+    text = before + ptext
+    para = Span(len(before), len(text), ptext)
     if language in _CJK or (language not in _PYSBD_LANGS and _mostly_cjk(para.text)):
         spans = _cjk_sentences(para.text, para.start)
     else:
@@ -527,7 +544,7 @@ def _paragraph_sentences(text: str, para: Span, language: str) -> list[Span]:
         plain = para.text.replace("\u00a0", " ").replace("\n", " ")
         pieces = _segmenter(language).segment(plain)
         spans = _post_rules(text, _locate(plain, pieces, para.start))
-    return [Span(s, e, text[s:e]) for s, e in spans if e > s]
+    return tuple((s - para.start, e - para.start) for s, e in spans if e > s)
 
 
 def _mostly_cjk(text: str) -> bool:
@@ -614,8 +631,20 @@ def claim_spans(
     (the lexicon's issue finder), ", and <verb> …" also splits when the two parts concern
     different issues ("supports China on Taiwan …, and opposes interference …").
     """
+    parts = _claim_parts(sentence.text, language, actor_alt, issues_of)
+    if parts is None:
+        return [sentence]
+    return [Span(sentence.start + s, sentence.start + e, sentence.text[s:e]) for s, e in parts]
+
+
+@lru_cache(maxsize=16384)
+def _claim_parts(
+    text: str, language: str, actor_alt: str,
+    issues_of: Callable[[str], tuple[str, ...]] | None,
+) -> tuple[tuple[int, int], ...] | None:
+    """The claims of a sentence as offsets into it (None: the sentence is one claim);
+    remembered per sentence text (statements of a series repeat most of their sentences)."""
     lang = language if language in _CONJ else "en"
-    text = sentence.text
     conj = _CONJ[lang]
     new_clause = _new_clause_re(lang, actor_alt)
     cuts: list[tuple[int, int]] = []  # (end of left part, start of right part), relative
@@ -639,19 +668,19 @@ def claim_spans(
             if left_issues and right_issues and not (left_issues & right_issues):
                 cuts.append((m.start(), m.end()))
     if not cuts:
-        return [sentence]
-    out: list[Span] = []
+        return None
+    out: list[tuple[int, int]] = []
     pos = 0
     for left_end, right_start in cuts:
         span = _trimmed(text, pos, left_end)
         if span:
-            out.append(Span(sentence.start + span.start, sentence.start + span.end, span.text))
+            out.append((span.start, span.end))
         pos = right_start
     # the right-hand part keeps its conjunction out, but keeps the closing punctuation
     span = _trimmed(text, pos, len(text))
     if span:
-        out.append(Span(sentence.start + span.start, sentence.start + span.end, span.text))
-    return out
+        out.append((span.start, span.end))
+    return tuple(out)
 
 
 @lru_cache(maxsize=8)
