@@ -351,3 +351,53 @@ def test_exhaustive_flag_and_mode(monkeypatch) -> None:  # noqa: ANN001
     with blocking.exhaustive_mode(False):
         assert blocking.usable(FeatureAligner(), 1)
     assert blocking.exhaustive()
+
+
+def _ratio_upper_dense(la, lb, shared) -> np.ndarray:  # noqa: ANN001
+    """The token-set-ratio bound over the whole matrix at once (the formulas of
+    :func:`blocking.ratio_upper` without its blocks of sharing pairs)."""
+    ua = [tuple(sorted(set(t))) for t in la]
+    ub = [tuple(sorted(set(t))) for t in lb]
+
+    def hist(sets) -> np.ndarray:  # noqa: ANN001
+        return np.array([np.bincount(np.frombuffer("".join(t).encode("utf-32-le"),
+                                                   dtype=np.uint32) % blocking.RATIO_BUCKETS,
+                                     minlength=blocking.RATIO_BUCKETS) for t in sets],
+                        dtype=float).reshape(len(sets), blocking.RATIO_BUCKETS)
+
+    ha, hb = hist(ua), hist(ub)
+    smin = np.minimum(ha[:, None, :], hb[None, :, :]).sum(axis=2)
+    n_i = np.array([[float(len(set(x) & set(y))) for y in ub] for x in ua])
+    l_i = np.array([[float(sum(len(t) for t in set(x) & set(y))) for y in ub] for x in ua])
+    ka = np.array([len(t) for t in ua], dtype=float)[:, None]
+    kb = np.array([len(t) for t in ub], dtype=float)[None, :]
+    lna, lnb = ha.sum(axis=1)[:, None], hb.sum(axis=1)[None, :]
+    da, db = ka - n_i, kb - n_i
+    sect = l_i + n_i - 1.0
+    ab = np.where(da > 0, lna - l_i + da - 1.0, 0.0)
+    ba = np.where(db > 0, lnb - l_i + db - 1.0, 0.0)
+    sab, sba = sect + 1.0 + ab, sect + 1.0 + ba
+    lcs = np.minimum(np.minimum(ab, ba), np.maximum(smin - l_i + np.minimum(da, db) - 1.0, 0.0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        result = 1.0 - (ab + ba - 2.0 * lcs) / np.maximum(sab + sba, 1.0)
+        r_ab = 1.0 - (1.0 + ab) / np.maximum(sect + sab, 1.0)
+        r_ba = 1.0 - (1.0 + ba) / np.maximum(sect + sba, 1.0)
+    out = np.maximum(np.maximum(result, r_ab), r_ba)
+    out = np.where((da == 0) | (db == 0), 1.0, out)
+    out = np.minimum(1.0, out + blocking.MARGIN)
+    return np.where(shared & (n_i > 0), out, 0.0)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=FIXTURE)
+@given(a=picks, b=picks, lang=st.sampled_from(["en", "ru", "zh"]), block=st.integers(1, 9))
+def test_token_set_ratio_bound_in_blocks_equals_whole_matrix(real_sentences, a, b, lang,  # noqa: ANN001
+                                                              block, monkeypatch) -> None:  # noqa: ANN001
+    """Computed for sharing pairs only, in blocks of any size: the same values to the bit."""
+    sents = real_sentences[lang]
+    la = [tokens(sents[k % len(sents)], lang) for k in a]
+    lb = [tokens(sents[k % len(sents)], lang) for k in b]
+    shared = np.array([[bool(set(x) & set(y)) for y in lb] for x in la]).reshape(len(la),
+                                                                                len(lb))
+    monkeypatch.setattr(blocking, "_RATIO_BLOCK", block)
+    assert np.array_equal(blocking.ratio_upper(la, lb, shared),
+                          _ratio_upper_dense(la, lb, shared))

@@ -281,10 +281,6 @@ def ratio_upper(la: Sequence[Sequence[str]], lb: Sequence[Sequence[str]],
             len(sets), RATIO_BUCKETS)
 
     ha, hb = hist(ua), hist(ub_)
-    smin = np.zeros(shared.shape)
-    for c in range(RATIO_BUCKETS):
-        if ha[:, c].any() and hb[:, c].any():
-            smin += np.minimum(ha[:, c][:, None], hb[:, c][None, :])
     if counted is None:
         vocab: dict[Any, int] = {}
         ia, ib = _ids(ua, vocab), _ids(ub_, vocab)
@@ -292,24 +288,39 @@ def ratio_upper(la: Sequence[Sequence[str]], lb: Sequence[Sequence[str]],
         n_i, l_i = overlaps_multi(ia, ib, [None, lengths])
     else:
         n_i, l_i = counted  # shared tokens, their letters (exact counts and integer sums)
-    ka = np.array([len(t) for t in ua], dtype=float)[:, None]
-    kb = np.array([len(t) for t in ub_], dtype=float)[None, :]
-    lna = ha.sum(axis=1)[:, None]  # letters of each claim's distinct tokens
-    lnb = hb.sum(axis=1)[None, :]
-    da, db = ka - n_i, kb - n_i
-    sect = l_i + n_i - 1.0
-    ab = np.where(da > 0, lna - l_i + da - 1.0, 0.0)
-    ba = np.where(db > 0, lnb - l_i + db - 1.0, 0.0)
-    sab, sba = sect + 1.0 + ab, sect + 1.0 + ba
-    lcs = np.minimum(np.minimum(ab, ba), np.maximum(smin - l_i + np.minimum(da, db) - 1.0, 0.0))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        result = 1.0 - (ab + ba - 2.0 * lcs) / np.maximum(sab + sba, 1.0)
-        r_ab = 1.0 - (1.0 + ab) / np.maximum(sect + sab, 1.0)
-        r_ba = 1.0 - (1.0 + ba) / np.maximum(sect + sba, 1.0)
-    out = np.maximum(np.maximum(result, r_ab), r_ba)
-    out = np.where((da == 0) | (db == 0), 1.0, out)
-    out = np.minimum(1.0, out + MARGIN)
-    return np.where(shared & (n_i > 0), out, 0.0)
+    # computed for the pairs that share a token only, a block at a time (the others get 0):
+    # every step is elementwise, and the histogram minima are sums of whole numbers (exact
+    # in any order), so each value is the one the whole-matrix computation gives
+    result = np.zeros(shared.shape)
+    rows, cols = np.nonzero(shared & (n_i > 0))
+    ka_all = np.array([len(t) for t in ua], dtype=float)
+    kb_all = np.array([len(t) for t in ub_], dtype=float)
+    lna_all = ha.sum(axis=1)  # letters of each claim's distinct tokens
+    lnb_all = hb.sum(axis=1)
+    for at in range(0, len(rows), _RATIO_BLOCK):
+        i, j = rows[at:at + _RATIO_BLOCK], cols[at:at + _RATIO_BLOCK]
+        smin = np.minimum(ha[i], hb[j]).sum(axis=1)
+        ni, li = n_i[i, j], l_i[i, j]
+        ka, kb, lna, lnb = ka_all[i], kb_all[j], lna_all[i], lnb_all[j]
+        da, db = ka - ni, kb - ni
+        sect = li + ni - 1.0
+        ab = np.where(da > 0, lna - li + da - 1.0, 0.0)
+        ba = np.where(db > 0, lnb - li + db - 1.0, 0.0)
+        sab, sba = sect + 1.0 + ab, sect + 1.0 + ba
+        lcs = np.minimum(np.minimum(ab, ba),
+                         np.maximum(smin - li + np.minimum(da, db) - 1.0, 0.0))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            full = 1.0 - (ab + ba - 2.0 * lcs) / np.maximum(sab + sba, 1.0)
+            r_ab = 1.0 - (1.0 + ab) / np.maximum(sect + sab, 1.0)
+            r_ba = 1.0 - (1.0 + ba) / np.maximum(sect + sba, 1.0)
+        out = np.maximum(np.maximum(full, r_ab), r_ba)
+        out = np.where((da == 0) | (db == 0), 1.0, out)
+        result[i, j] = np.minimum(1.0, out + MARGIN)
+    return result
+
+
+#: Pairs per block of :func:`ratio_upper` (32 histogram buckets each).
+_RATIO_BLOCK = 65536
 
 
 # ------------------------------------------------------------------------------ lazy search
