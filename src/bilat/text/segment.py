@@ -523,11 +523,17 @@ def sentences(text: str, language: str = "en") -> list[Span]:
 _LOOKBACK = 8
 
 
+#: Paragraphs up to this length are remembered (longer ones rarely recur and would hold a
+#: lot of text in the cache).
+_CACHED_PARAGRAPH = 5000
+
+
 def _paragraph_sentences(text: str, para: Span, language: str) -> list[Span]:
     before = text[max(0, para.start - _LOOKBACK):para.start]
     at = para.start
-    return [Span(at + s, at + e, para.text[s:e])
-            for s, e in _paragraph_spans(para.text, language, before)]
+    find = _paragraph_spans if len(para.text) <= _CACHED_PARAGRAPH else \
+        _paragraph_spans.__wrapped__
+    return [Span(at + s, at + e, para.text[s:e]) for s, e in find(para.text, language, before)]
 
 
 @lru_cache(maxsize=8192)
