@@ -8,7 +8,8 @@ instead). For each N: claim extraction (cold), the comparison with the claims al
 (``_claims_of`` remembers them) with blocking (:mod:`bilat.text.blocking`): first call (the
 claims' comparison tokens and register topics not yet remembered) and again; then with every
 pair scored (``BILAT_EXHAUSTIVE``), the ratio of the second blocked call to it, and whether every
-label, counterpart and score is the same. Blocking is forced at every size here (below
+label, counterpart and score is the same; "cold" is extraction plus the first call (what a
+fresh comparison of two new documents costs). Blocking is forced at every size here (below
 ``MIN_PAIRS`` pairs ``compare_readouts`` scores every pair).
 
 Lineage (``LineageModel.fit``): a series of S statements (default 15) of C sentences each
@@ -90,6 +91,7 @@ def bench_compare(sizes: list[int], paragraph: int, exhaustive_above: int) -> No
     print(f"## compare_readouts: 2 × N English sentences "
           f"({'one paragraph' if paragraph <= 0 else f'a paragraph every {paragraph}'})")
     print("N | claims | extraction s wall/CPU | blocked, 1st call s wall/CPU | "
+          "cold (extraction + 1st call) s wall/CPU | "
           "blocked s wall/CPU | pairs scored | every pair s wall/CPU | ratio | same result | load")
     for n in sizes:
         da = document_from_text(build(usa, n, paragraph), side="USA", date="2021-12-07",
@@ -111,6 +113,7 @@ def bench_compare(sizes: list[int], paragraph: int, exhaustive_above: int) -> No
             tail = "– | – | –"
         print(f"{n} | {len(claims[0])} + {len(claims[1])} | {ext_w:.2f} / {ext_c:.2f} | "
               f"{cw:.2f} / {cc:.2f} | "
+              f"{ext_w + cw:.2f} / {ext_c + cc:.2f} | "
               f"{fw:.2f} / {fc:.2f} | "
               f"{done:,} of {pairs:,} | {tail} | {load()}")
         sys.stdout.flush()
@@ -177,9 +180,10 @@ def bench_lineage(statements: int, claims: int) -> None:
             labels[cl.label] = labels.get(cl.label, 0) + 1
     print(f"\n## lineage: {statements} statements × {claims} sentences "
           f"({n_claims:,} claims, {len(pool):,} real sentences in the pool)")
-    print("extraction s wall/CPU | blocked fit s wall/CPU | every pair s wall/CPU | ratio | "
-          "same result | labels | load")
-    print(f"{ew:.2f} / {ec:.2f} | {fw:.2f} / {fc:.2f} | {sw:.2f} / {sc:.2f} | {sw / fw:.1f}× | "
+    print("extraction s wall/CPU | blocked fit s wall/CPU | cold (extraction + fit) s wall/CPU | "
+          "every pair s wall/CPU | ratio | same result | labels | load")
+    print(f"{ew:.2f} / {ec:.2f} | {fw:.2f} / {fc:.2f} | {ew + fw:.2f} / {ec + fc:.2f} | "
+          f"{sw:.2f} / {sc:.2f} | {sw / fw:.1f}× | "
           f"{'yes' if same else 'NO'} | {labels} | {load()}")
 
 
