@@ -73,6 +73,12 @@ def test_crimea_resolution_is_a_core_issue_split(real) -> None:  # type: ignore[
 
 def test_readout_evidence_points_into_the_texts(real) -> None:  # type: ignore[no-untyped-def]
     st, rep = real
+    # --years limits every pillar: the mirror's readouts (2021-2025) are outside 1992-2019,
+    # said as such (loaded, nothing to load), never counted
+    out = rep.pillar("readouts")
+    assert out.status == "missing" and not out.evidence and out.load_command == ""
+    assert "dated 1992–2019" in out.note
+    rep = report(st, "RUS", "CHN", pillars=["readouts", "statements", "material"])
     ev = rep.evidence_by_id("readouts.unconfirmed")
     assert ev.coverage["n"] == 4  # the four complete RUS–CHN pairs of the mirror
     assert ev.verified

@@ -244,6 +244,7 @@ def collect_votes(ctx: Context) -> PillarResult:
     lo, hi = max(lo, held[0]), min(hi, held[1])
     if lo > hi:
         res.note = f"the store holds UN votes for {held[0]}–{held[1]} only"
+        res.load_command = ""  # loaded, just not for the years asked
         return res
     yrs = f"{lo}-{hi}"
     refs = [f"{x}-{y}" for x, y in ctx.refs]
@@ -288,13 +289,20 @@ def collect_votes(ctx: Context) -> PillarResult:
            "years_with_votes": int(len(pair_years)), "thin": nvotes[ctx.pair] < 100,
            "note": f"common recorded votes (yes/no/abstain) of {ctx.pair}; absences excluded; "
                    f"UN GA roll calls held {held[0]}–{held[1]}"}
-    before = {d: pooled[d][pooled[d]["year"] < ctx.split_year] for d in dyads}
+    # the step is measured over windows of equal length on either side of the split (the
+    # years from the split to the end against as many years before it), so a long-run drift
+    # since the 1990s is not read as a step at the split year
+    b_lo = max(lo, ctx.split_year - max(1, hi - ctx.split_year + 1))
+    before = {d: pooled[d][(pooled[d]["year"] >= b_lo) & (pooled[d]["year"] < ctx.split_year)]
+              for d in dyads}
     after = {d: pooled[d][pooled[d]["year"] >= ctx.split_year] for d in dyads}
     kb = {d: _kappa_from_counts(before[d]) for d in dyads}
     ka = {d: _kappa_from_counts(after[d]) for d in dyads}
 
     def trend(d: str) -> dict[str, Any]:
         return {"split_year": ctx.split_year, "before": kb[d], "after": ka[d],
+                "window_before": f"{b_lo}–{ctx.split_year - 1}",
+                "window_after": f"{ctx.split_year}–{hi}",
                 "n_before": int(before[d]["n"].sum()), "n_after": int(after[d]["n"].sum()),
                 "change": None if kb[d] is None or ka[d] is None else ka[d] - kb[d]}
 
@@ -334,9 +342,9 @@ def collect_votes(ctx: Context) -> PillarResult:
     t = trend(ctx.pair)
     res.evidence.append(Evidence(
         id="votes.trend", pillar="votes", kind="votes.trend_2014",
-        title=f"Change in {ctx.pair} kappa from before {ctx.split_year} to {ctx.split_year} on, "
-              "against the yardsticks' change",
-        value=step_pair, unit="Δ kappa", period=f"{lo}–{ctx.split_year - 1} vs "
+        title=f"Change in {ctx.pair} kappa from {b_lo}–{ctx.split_year - 1} to "
+              f"{ctx.split_year}–{hi} (equal windows), against the yardsticks' change",
+        value=step_pair, unit="Δ kappa", period=f"{b_lo}–{ctx.split_year - 1} vs "
         f"{ctx.split_year}–{hi}", source="UN GA roll calls (unvotes, Voeten)",
         measures={"step_vs_yardstick": None if step_pair is None or step_y is None
                   else step_pair - step_y, "step": step_pair},
@@ -488,12 +496,16 @@ def collect_events(ctx: Context) -> PillarResult:
         df = events.indicators(ctx.store, ctx.a, ctx.b, **kw)
     except Exception as exc:  # noqa: BLE001 - no event data: say so, with the load command
         res.note = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
+        if _event_sources(ctx.store):  # loaded: nothing for these years or this pair
+            res.load_command = ""
         return res
     notes = df.attrs.get("notes") if hasattr(df, "attrs") else None
     if notes:
         res.note = "; ".join(map(str, notes))[:600]
     if not len(df):
         res.note = res.note or "no events of the pair or its yardsticks"
+        if _event_sources(ctx.store):
+            res.load_command = ""
         return res
     df = df.copy()
     if "source" not in df.columns:
@@ -523,6 +535,10 @@ def collect_events(ctx: Context) -> PillarResult:
                 source=src if "source" in params else None))
     if not res.evidence:
         res.note = (res.note + " " if res.note else "") + f"no events of {ctx.pair}"
+        if _event_sources(ctx.store):  # loaded: the pair has none, nothing to load
+            res.load_command = ""
+            res.note += (" in the stored event sources"
+                         + (f" for {ctx.years[0]}–{ctx.years[1]}" if ctx.years else ""))
         return res
     res.status = "ok" if not all(e.coverage.get("thin") for e in res.evidence) else "thin"
     res.load_command = "" if res.status == "ok" else res.load_command
@@ -622,6 +638,13 @@ MIN_COVERED_DAYS = 60
 MAX_COVERAGE_RATIO = 1.5
 
 
+def _year_days(y: Any) -> float:
+    """Days in year ``y`` (365 or 366); NaN for a missing year."""
+    if y is None or pd.isna(y):
+        return math.nan
+    return 366.0 if date(int(y), 12, 31).timetuple().tm_yday == 366 else 365.0
+
+
 def _series_trend(ctx: Context, s: pd.Series, key: str, what: str, pillar: str,
                   ids: dict[str, Any] | None = None, days: pd.Series | None = None
                   ) -> Evidence | None:
@@ -633,6 +656,8 @@ def _series_trend(ctx: Context, s: pd.Series, key: str, what: str, pillar: str,
     > :data:`MAX_COVERAGE_RATIO`) or under :data:`MIN_COVERED_DAYS` covered days are flagged
     thin (not comparable: rated N)."""
     s = s.dropna()
+    if ctx.years:  # --years limits every pillar
+        s = s[(s.index >= ctx.years[0]) & (s.index <= ctx.years[1])]
     if days is not None:
         days = days.reindex(s.index)
         s = s[days.fillna(0) > 0]
@@ -640,8 +665,7 @@ def _series_trend(ctx: Context, s: pd.Series, key: str, what: str, pillar: str,
     if not len(s) or s.sum() == 0 or len(s) < 2:
         return None
     if days is None:
-        days = pd.Series([366.0 if date(int(y), 12, 31).timetuple().tm_yday == 366 else 365.0
-                          for y in s.index], index=s.index)
+        days = pd.Series([_year_days(y) for y in s.index], index=s.index)
     years = sorted(int(y) for y in s.index)
     mid = years[len(years) // 2]
     before, after = s.index < mid, s.index >= mid
@@ -652,7 +676,7 @@ def _series_trend(ctx: Context, s: pd.Series, key: str, what: str, pillar: str,
 
     def share(mask: Any) -> float:
         yrs = [int(y) for y in s.index[mask]]
-        full = sum(366 if date(y, 12, 31).timetuple().tm_yday == 366 else 365 for y in yrs)
+        full = sum(_year_days(y) for y in yrs)
         return float(days[mask].sum()) / full if full else 0.0
 
     c_early, c_late = share(before), share(after)
@@ -728,9 +752,8 @@ def _contacts_evidence(ctx: Context, fn: Callable[..., Any], key: str, what: str
         days = None
         if "coverage" in part:
             cov = pd.to_numeric(part["coverage"], errors="coerce").to_numpy()
-            yd = [366.0 if date(int(y), 12, 31).timetuple().tm_yday == 366 else 365.0
-                  if pd.notna(y) else math.nan for y in years.to_numpy()]
-            days = pd.Series(cov * np.asarray(yd), index=years.to_numpy())
+            days = pd.Series(cov * np.asarray([_year_days(y) for y in years.to_numpy()]),
+                             index=years.to_numpy())
             days = days[pd.notna(days.index)].groupby(level=0).sum(min_count=1)
         ids = {}
         if "event_ids" in part:
@@ -780,9 +803,14 @@ def collect_material(ctx: Context) -> PillarResult:
     rows = []
     for (ind, fam), part in d.groupby(["indicator", "family"], sort=True):
         how = MATERIAL_INDICATORS[str(ind)]
-        agg = "max" if how == "max" else "sum"
+        # "sum": the two directions of a flow add up; "as is": an undirected figure, so rows of
+        # one dyad-year in one family are the same quantity in different reports (IMF DOTS: each
+        # side's own report) and are averaged, never added; "max": a pledge either way
+        agg = {"max": "max", "sum": "sum"}.get(how, "mean")
         g = part.groupby(["dyad", "year"]).agg(value=("value", lambda v, agg=agg: (
-            v.max() if agg == "max" else v.sum(min_count=1))), percentile=("percentile", "mean"),
+            v.max() if agg == "max" else v.sum(min_count=1) if agg == "sum" else v.mean())),
+            reports=("source", lambda r: sorted({str(x) for x in r})),
+            percentile=("percentile", "mean"),
             unit=("unit", "first"), rows=("rows", lambda r: [x for v in r if isinstance(
                 v, list | tuple | np.ndarray) for x in v][:50])).reset_index()
         g["indicator"], g["family"] = ind, fam
@@ -820,12 +848,16 @@ def _material_evidence(ctx: Context, res: PillarResult, ind: str, fam: str,
     yrs = sorted(int(y) for y in pair["year"])
     common = set(yrs)
     level, step = {}, {}
+    # equal windows either side of the split: the pair's years from the split to its last year
+    # against as many years before (a long-run trend is not a step at the split year)
+    k = max(1, yrs[-1] - ctx.split_year + 1)
+    w_b, w_a = (ctx.split_year - k, ctx.split_year - 1), (ctx.split_year, yrs[-1])
     for d in ctx.dyads():
         s = g[(g["dyad"] == d) & g["year"].isin(common)]["value"].dropna()
         level[d] = _f(s.mean()) if len(s) else None
         full = g[(g["dyad"] == d)].dropna(subset=["value"])
-        b = _f(full[full["year"] < ctx.split_year]["value"].mean())
-        a = _f(full[full["year"] >= ctx.split_year]["value"].mean())
+        b = _f(full[full["year"].between(*w_b)]["value"].mean())
+        a = _f(full[full["year"].between(*w_a)]["value"].mean())
         step[d] = None if not b or not a or b < 0 or a < 0 else a / b - 1
     # the pair's growth beyond the yardsticks': exp(mean log-ratio difference) - 1, so one
     # yardstick starting near zero cannot swamp the comparison
@@ -835,8 +867,14 @@ def _material_evidence(ctx: Context, res: PillarResult, ind: str, fam: str,
         (1 + step[ctx.pair]) / (1 + ystep) - 1
     unit = str(pair["unit"].dropna().iloc[0]) if pair["unit"].notna().any() else ind
     pct = _f(pair["percentile"].mean())
+    reports = sorted({x for v in pair.get("reports", []) for x in v})
+    how = MATERIAL_INDICATORS.get(ind)
+    note = f"dyad-years with data ({fam})"
+    if how == "as is" and len(reports) > 1:
+        note += ("; each year the mean of the reports held (" + "; ".join(reports) +
+                 "), never their sum")
     cov = {"n": len(yrs), "first": yrs[0], "last": yrs[-1], "thin": len(yrs) < 3,
-           "gaps": _gap_years(pair["year"]), "note": f"dyad-years with data ({fam})"}
+           "gaps": _gap_years(pair["year"]), "note": note}
     prov = {"rows": [x for v in pair["rows"] for x in v][:200],
             "query": f"bilat material indicators {ctx.a} {ctx.b} --indicator {ind}"}
     key = re.sub(r"[^a-z0-9_]+", "_", f"{ind}_{fam}".lower()).strip("_")
@@ -850,20 +888,22 @@ def _material_evidence(ctx: Context, res: PillarResult, ind: str, fam: str,
         yardsticks={d: level[d] for d in ctx.dyads()[1:]}, percentile=pct, coverage=cov,
         provenance=prov,
     ))
-    n_b = int((pair["year"] < ctx.split_year).sum())
-    n_a = int((pair["year"] >= ctx.split_year).sum())
+    n_b = int(pair["year"].between(*w_b).sum())
+    n_a = int(pair["year"].between(*w_a).sum())
     if step[ctx.pair] is not None and n_b and n_a and MATERIAL_INDICATORS.get(ind) != "max":
         res.evidence.append(Evidence(
             id=f"material.{key}.step_2014", pillar="material", kind=f"material.{key}.step_2014",
-            title=f"{ind} ({fam}) of {ctx.pair}: change from before {ctx.split_year} to "
-                  f"{ctx.split_year} on, against the yardsticks' change",
-            value=step[ctx.pair], unit="relative change", period=f"{yrs[0]}–{yrs[-1]}",
+            title=f"{ind} ({fam}) of {ctx.pair}: change from {w_b[0]}–{w_b[1]} to "
+                  f"{w_a[0]}–{w_a[1]} (equal windows), against the yardsticks' change",
+            value=step[ctx.pair], unit="relative change",
+            period=f"{w_b[0]}–{w_b[1]} vs {w_a[0]}–{w_a[1]}",
             source=fam, measures={"relative_step": beyond, "step": step[ctx.pair],
                                   "yardstick_step": ystep},
             yardsticks={d: step[d] for d in ctx.dyads()[1:]},
             coverage={**cov, "n": min(n_b, n_a), "thin": min(n_b, n_a) < 3,
                       "note": "n = the smaller of the years before and after the split"},
-            trend={"split_year": ctx.split_year, "n_before": n_b, "n_after": n_a},
+            trend={"split_year": ctx.split_year, "n_before": n_b, "n_after": n_a,
+                   "window_before": f"{w_b[0]}–{w_b[1]}", "window_after": f"{w_a[0]}–{w_a[1]}"},
             provenance=prov,
         ))
 
@@ -893,8 +933,15 @@ def collect_contacts(ctx: Context) -> PillarResult:
                     ids = {"documents": [x for v in df[f"{col}_doc_ids"].dropna()
                                          for x in (v if isinstance(v, list | tuple | np.ndarray)
                                                    else str(v).split(";")) if str(x).strip()]}
+                # the days of each year the corpus covers (its own coverage share): a year
+                # with a few weeks of items is not set against whole years, and a year the
+                # corpus does not cover is a gap, never zero contacts
+                cov = pd.to_numeric(df[f"{col}_coverage"], errors="coerce").to_numpy()
+                days = pd.Series(cov * np.asarray([_year_days(y) for y in years.to_numpy()]),
+                                 index=years.to_numpy())
+                days = days[pd.notna(days.index)].groupby(level=0).sum(min_count=1)
                 ev = _series_trend(ctx, s, f"corpus.{re.sub(r'[^a-z0-9]+', '_', col.lower())}",
-                                   f"official-text corpus {col}", "contacts", ids)
+                                   f"official-text corpus {col}", "contacts", ids, days)
                 if ev is not None:
                     found.append(ev)
     except ImportError:
@@ -970,10 +1017,20 @@ def _pair_docs(store: Store, kind: str) -> pd.DataFrame:
         "FROM documents WHERE kind = ? ORDER BY date, event, side", [kind]).df()
 
 
-def readout_pairs_of(store: Store, a: str, b: str) -> tuple[list[list[str]], pd.DataFrame]:
+def _in_years(docs: pd.DataFrame, years: tuple[int, int] | None) -> pd.DataFrame:
+    """The documents dated inside ``years`` (inclusive); all of them when ``years`` is None.
+    An undated document is outside any range asked for."""
+    if years is None or not len(docs):
+        return docs
+    y = pd.to_datetime(docs["date"].astype("string"), errors="coerce").dt.year
+    return docs[y.between(years[0], years[1])]
+
+
+def readout_pairs_of(store: Store, a: str, b: str, years: tuple[int, int] | None = None
+                     ) -> tuple[list[list[str]], pd.DataFrame]:
     """Stored readout pairs of the dyad (doc ids per event, A's then B's) and the events with
-    one side's account only."""
-    docs = _pair_docs(store, "readout")
+    one side's account only; ``years`` (inclusive) keeps the documents dated in them."""
+    docs = _in_years(_pair_docs(store, "readout"), years)
     if not len(docs):
         return [], docs
     docs = docs[docs["side"].isin([a, b]) & docs["event"].notna()]
@@ -998,10 +1055,13 @@ def collect_readouts(ctx: Context) -> PillarResult:
     res = PillarResult("readouts", "Readouts of the same call or meeting", "missing",
                        load_command="bilat fetch all --mirror DIR (texts/readouts) or "
                        "bilat documents add FILE --side A --event KEY")
-    pairs, single = readout_pairs_of(ctx.store, ctx.a, ctx.b)
+    pairs, single = readout_pairs_of(ctx.store, ctx.a, ctx.b, ctx.years)
     res.artefacts["one_side_only"] = single
     if not pairs:
+        if ctx.years and readout_pairs_of(ctx.store, ctx.a, ctx.b)[0]:
+            res.load_command = ""
         res.note = (f"no readout pair of {ctx.pair} in the store"
+                    + (f" dated {ctx.years[0]}–{ctx.years[1]}" if ctx.years else "")
                     + (f" ({single['event'].nunique()} events with one side's account only)"
                        if len(single) else ""))
         return res
@@ -1107,7 +1167,7 @@ def collect_statements(ctx: Context) -> PillarResult:
     res = PillarResult("statements", "Joint statements", "missing",
                        load_command=f"bilat documents add FILE --kind statement --party {ctx.a} "
                        f"--party {ctx.b} --date YYYY-MM-DD (two or more statements)")
-    docs = _pair_docs(ctx.store, "statement")
+    docs = _in_years(_pair_docs(ctx.store, "statement"), ctx.years)
     if len(docs):
         docs = docs[docs["parties"].map(
             lambda ps: ps is not None and {ctx.a, ctx.b} <= set(ps))]

@@ -387,6 +387,37 @@ def _reliance(rep: Report) -> str:
     return ""
 
 
+#: A hypothesis rated (not N) on fewer than this share of the items the most-rated hypothesis
+#: is rated on "predicts little": Heuer's score counts inconsistencies only, so its lead is
+#: partly an artefact of saying less, and the bottom line says so.
+PREDICTS_LITTLE = 0.67
+
+
+def _caveats(rep: Report, names: dict[str, str]) -> list[str]:
+    """Sentences that qualify the ranking itself: a pair with no declared partnership on record
+    (no readout pair, no joint statement), and a leader that predicts little."""
+    out = []
+    declared = {p.pillar for p in rep.pillars if p.status in ("ok", "thin")
+                and p.pillar in ("readouts", "statements")}
+    if not declared:
+        out.append(f"The three readings presume a declared partnership, and the store holds no "
+                   f"readout pair and no joint statement of {rep.pair}: the ranking says which "
+                   "reading the votes, events and material ties contradict least, not that the "
+                   "two states are partners, and the 'exaggerated' reading cannot be checked "
+                   "against any declaration.")
+    rated = {h: sum(1 for r in rep.ach.rows if r.cells.get(h) is not None
+                    and r.cells[h].rating != "N") for h in names}
+    most = max(rated.values(), default=0)
+    lead = rep.ach.scores.ranking[0] if rep.ach.scores.ranking else None
+    if lead is not None and most and rated[lead] < PREDICTS_LITTLE * most:
+        out.append(f"{names[lead]} ({lead}) predicts something on only {rated[lead]} of "
+                   f"{len(rep.ach.rows)} items (" + ", ".join(
+                       f"{h} {n}" for h, n in rated.items() if h != lead) + "); Heuer's score "
+                   "counts inconsistencies only, so a reading that predicts little is hard to "
+                   "contradict: its lead is partly an artefact of saying less.")
+    return out
+
+
 def bottom_line(rep: Report) -> str:
     """One paragraph from the figures: ranking, posterior, robustness, key items, gaps."""
     s = rep.ach.scores
@@ -402,6 +433,7 @@ def bottom_line(rep: Report) -> str:
             + ", ".join(f"{names[h]} ({h}, {s.posterior[h]:.0%}, inconsistency "
                         f"{s.inconsistency[h]:.1f})" for h in rk[1:]) + ".")
     parts.append(lead)
+    parts.extend(_caveats(rep, names))
     rel = _reliance(rep)
     if rel:
         parts.append(rel)

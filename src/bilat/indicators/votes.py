@@ -792,6 +792,12 @@ def _notes(df: pd.DataFrame) -> pd.Series:
                       "(no variation)" for c, k in zip(cat, n[flat], strict=True)]
     yn = ~none & ~flat & df["agree_yn"].isna().to_numpy()
     note[yn] = "agree_yn undefined: no vote where both voted yes or no"
+    if "share_without_vote" in df.columns:
+        unk = df["share_without_vote"].isna().to_numpy() & (df["n_rollcalls"].fillna(0)
+                                                              .to_numpy() > 0)
+        extra = ("share_without_vote unknown: the source lists recorded votes only, not the "
+                 "resolutions adopted without a vote")
+        note[unk] = [f"{x}; {extra}" if x else extra for x in note[unk]]
     return pd.Series(note, index=df.index, dtype=object)
 
 
@@ -855,7 +861,12 @@ def _periods_frame(store: Store, rng: Any, issue: str | None, by: str, body: str
     ).to_pandas()
     for c in ("n_rollcalls", "n_modality", "n_without_vote"):  # NULL sums: NaN on any engine
         agg[c] = pd.to_numeric(agg[c])
-    known = agg["n_modality"] > 0
+    # known only where the record lists adoptions without a vote for the period: a source of
+    # recorded votes alone (unvotes, the UNDL voting-data scrape) marks every roll call it has
+    # as recorded, and its zero adoptions without a vote mean "not listed", not "none" (the
+    # GA adopts most resolutions without a vote in every session)
+    known = (agg["n_modality"] > 0) & (agg["n_without_vote"] > 0)
+    agg["n_without_vote"] = agg["n_without_vote"].where(known)
     agg["share_without_vote"] = np.where(
         known, agg["n_without_vote"] / agg["n_modality"].where(known, 1), np.nan
     )
@@ -1058,8 +1069,8 @@ def affinity(
         out[c] = out[c].fillna(0).astype("int64")
     out["vote_ids"] = out["vote_ids"].map(lambda v: list(v) if isinstance(v, list | np.ndarray)
                                           else [])
-    out["note"] = _notes(out)
     out = out.merge(periods, on="period", how="left")
+    out["note"] = _notes(out)
     if out["n"].sum() == 0 and len(periods) == 0:
         with _catalogue(store) as meta:
             raise _no_votes(meta, _what(asked[0], rng, issue), body)
