@@ -250,7 +250,10 @@ def test_a_mostly_confirmed_turn_confirms_its_weakly_matched_claims() -> None:
     assert results[2].label == "unconfirmed_attribution"
 
 
-def test_attribution_threshold_applies_to_attributed_claims_only() -> None:
+def test_attribution_threshold_applies_to_attributed_claims_only(monkeypatch) -> None:
+    # thresholds alone: the matter-by-matter confirmation (COVERAGE) would confirm the
+    # attribution whatever the threshold (every matter of it is in the other text)
+    monkeypatch.setattr(readouts_mod, "COVERAGE", False)
     chn = ("国家主席习近平同美国总统拜登通电话。\n\n"
            "拜登表示，美方愿同中方加强沟通，管控分歧。\n\n"
            "习近平指出，中方愿同美方加强沟通，管控分歧。")

@@ -85,6 +85,7 @@ from bilat.text.align import (
     concepts,
     get_aligner,
     is_event_frame,
+    plain_spaces,
     register_topics,
     speaker_compatible,
 )
@@ -366,7 +367,7 @@ _INTENSIFIER = {
 
 def intensified(c: Claim) -> str | None:
     """The intensifier that firms up the claim's position ("firmly", "твёрдо", "坚定"), if any."""
-    m = _INTENSIFIER.get(c.language or "en", _INTENSIFIER["en"]).search(c.text)
+    m = _INTENSIFIER.get(c.language or "en", _INTENSIFIER["en"]).search(plain_spaces(c.text))
     return m.group(0).lower() if m else None
 
 
@@ -540,7 +541,7 @@ def is_discussion(c: Claim) -> bool:
     no stance, no commitment)."""
     return (not c.attributed or c.speaker_side == "BOTH") and c.stance is None \
         and c.modality in (None, "agreed") and not c.negated \
-        and bool(_DISCUSSED.search(c.text))
+        and bool(_DISCUSSED.search(plain_spaces(c.text)))
 
 
 def _discussion_matches(
@@ -765,6 +766,101 @@ def _turn_labels(
                          f"{len(members)}); closest claim {other.claim_id} scores {score:.2f}"]
             r.confidence = min(r.confidence, 0.5)
             r.confidence_reason = "confirmed as part of a speech the other readout summarises"
+
+
+#: Whether an unconfirmed attribution whose every specific matter the other side's own text
+#: reports is confirmed (see :func:`_coverage_labels`).
+COVERAGE = True
+#: Concepts that say how something was said or framed, not what: agreement, consensus,
+#: schedules, accounts, candour, appreciation, follow-up, principles, models, "joint",
+#: "challenges", "regional", "community", and the stance words "support" / "oppose" (a
+#: position is judged by the stance rules). With :data:`~bilat.text.align.GENERIC_CONCEPTS`
+#: they are not matters of their own for :func:`specific_matters`.
+FRAMING_CONCEPTS = frozenset({
+    "~agree", "~consensus", "~schedule", "~account", "~turbulence", "~joint", "~principle",
+    "~model", "~candid", "~constructive", "~appreciate", "~followup", "~regional",
+    "~community", "~support", "~oppose"})
+#: A matter reported by at most this many claims of the other text is a specific point of it;
+#: one reported by more is a topic of the whole conversation (COVID in a call during the
+#: pandemic), too broad to confirm a claim alone (see :func:`_coverage_labels`).
+SPECIFIC_MAX = 2
+
+
+def specific_matters(c: Claim, lex: Lexicon, sides: set[str]) -> frozenset[str]:
+    """What a claim is specifically about, in any language: its issues (the compared states
+    not counted) and its bilingual concepts beyond the register's commonplaces and framing
+    words (:data:`~bilat.text.align.GENERIC_CONCEPTS`, :data:`FRAMING_CONCEPTS`); numbers
+    left out (a figure is judged by the figure rule)."""
+    found = {t for t in bridge_tokens(c.text, c.language or "en")
+             if t.startswith("~") and t not in GENERIC_CONCEPTS and t not in FRAMING_CONCEPTS}
+    return frozenset(found | {"issue:" + k for k in _topic_issues(c, lex, sides)})
+
+
+def _coverage_labels(
+    results: list[ClaimResult], claims: dict[str, list[Claim]], documents: Sequence[Document],
+    lex: Lexicon, sides: set[str], wording: tuple[bool, bool] = (True, False),
+) -> None:
+    """An attribution left unconfirmed whose every specific matter (:func:`specific_matters`,
+    at least one) the other side's own text reports — in claims of that side, of both sides
+    or of its narrator — is confirmed by that text: one readout gives in several sentences
+    ("同意…合作。同意…对话。") what the other names in one, or in one sentence what the other
+    spreads over several, so no single pair of sentences scores high although every point is
+    there. At least one of its matters must be a specific point of the other text (reported
+    by at most :data:`SPECIFIC_MAX` of its claims), not only a topic of the whole conversation.
+    The counterpart is the claim of the other text that reports most of those matters.
+    Only where the aligner used does not read wording (``wording``: for the same language,
+    across languages; the default ``auto`` reads wording in one language only):
+    within one language the wording is compared, and a point that no sentence of the other
+    text words alike is evidence of an unconfirmed attribution.
+    A claim with a figure stays as it is (the figure rule), and so does one with no specific
+    matter (a general statement is checked by its wording alone)."""
+    by_doc = {d.doc_id: d for d in documents}
+    cache: dict[str, frozenset[str]] = {}
+
+    def matters(c: Claim) -> frozenset[str]:
+        if c.claim_id not in cache:
+            cache[c.claim_id] = specific_matters(c, lex, sides)
+        return cache[c.claim_id]
+
+    for r in results:
+        c = r.claim
+        if r.label != "unconfirmed_attribution" or has_figure(c.text):
+            continue
+        own = matters(c)
+        if not own:
+            continue
+        for doc in documents:
+            if doc.doc_id == c.doc_id or not doc.side or doc.side == by_doc[c.doc_id].side:
+                continue
+            if c.speaker_side not in ("BOTH", doc.side) or (
+                    wording[0] if doc.language == c.language else wording[1]):
+                # in one language the wording is compared, and a point no sentence of the
+                # other text words alike is unconfirmed: matters alone are too coarse there
+                continue
+            # what the other text says for its own side, for both sides or as its narrator
+            voiced = [d for d in claims[doc.doc_id]
+                      if not d.attributed or d.speaker_side in (doc.side, "BOTH")]
+            covering = [d for d in voiced if matters(d) & own]
+            reported: set[str] = set()
+            for d in covering:
+                reported |= matters(d) & own
+            if reported != own or not any(
+                    sum(m in matters(d) for d in covering) <= SPECIFIC_MAX for m in own):
+                # a matter missing, or only the conversation's topics in common
+                continue
+            if STANCE_NEEDS_STANCE and c.stance is not None and not any(
+                    d.stance is not None for d in covering):
+                continue  # a position attributed needs a position stated (rule above)
+            cand = max(covering, key=lambda d: len(matters(d) & own))
+            r.label, r.flags = "shared", [f for f in r.flags if f != "unconfirmed"]
+            r.counterpart, r.counterpart_doc = cand.claim_id, doc.doc_id
+            shown = ", ".join(sorted(m.split(":")[-1].lstrip("~") for m in own))
+            r.reasons = [f"every matter it names ({shown}) is reported by the {doc.side} "
+                         f"readout itself; closest claim {cand.claim_id}"]
+            r.confidence = min(r.confidence, 0.5)
+            r.confidence_reason = ("confirmed matter by matter across several claims of the "
+                                   "other readout, not by one sentence")
+            break
 
 
 #: How far back (in claims) a content-free transcript sentence looks for its context.
@@ -1021,6 +1117,10 @@ def compare_readouts(
         _sandwich_labels(results, raws, divergent_threshold)
     if TURN_SHARE:
         _turn_labels(results, best, divergent_threshold)
+    if COVERAGE:
+        # (same language, across languages): whether the aligner used there reads wording
+        _coverage_labels(results, claims, documents, lex, present_sides, wording=(
+            lexical.reads_wording, chosen is not None and chosen.reads_wording))
     _context_labels(results)
 
     coverage = {d.doc_id: sorted({i for c in claims[d.doc_id] for i in c.issues})
