@@ -373,7 +373,7 @@ def test_an_agreement_listed_alone_is_confirmed_matter_by_matter(monkeypatch) ->
     r = next(r for r in cmp.results if r.claim.text.startswith("双方就开展两国公共卫生"))
     assert r.label == "shared" and "every matter it names" in r.reasons[0]
     assert "unconfirmed" not in r.flags and r.confidence <= 0.5
-    assert {"agriculture", "food", "health"} <= set(r.reasons[0].split("(")[1].split(")")[0]
+    assert {"food", "health"} <= set(r.reasons[0].split("(")[1].split(")")[0]
                                                    .replace(" ", "").split(","))
     other = next(c for c in cmp.claims[r.counterpart_doc] if c.claim_id == r.counterpart)
     assert "food" in other.text
@@ -418,3 +418,51 @@ def test_matter_by_matter_is_not_used_within_one_language() -> None:
              and r.claim.speaker_side == "BOTH")
     assert r.label == "unconfirmed_attribution"
     assert not [r for r in cmp.results if r.reasons and "every matter" in r.reasons[0]]
+
+
+def test_a_narrators_discussion_report_is_shared_above_the_discussion_score() -> None:
+    # a confirmed report of discussion scored DISCUSSION_SCORE (0.45) and fell short of any
+    # shared threshold above it: its score is now at least the threshold
+    rus = document_from_text("Vladimir Putin had a telephone conversation with Xi Jinping.\n\n"
+                             "The situation around Ukraine was discussed.\n\nPutin thanked Xi "
+                             "for the greetings.", side="RUS", language="en", date=DATE)
+    chn = document_from_text("国家主席习近平同俄罗斯总统普京通电话。\n\n双方就乌克兰局势交换意见。",
+                             side="CHN", language="zh", date=DATE)
+    for ts in (0.45, 0.60, 0.70):
+        cmp = compare_readouts([rus, chn], shared_threshold=ts, attribution_threshold=0.30)
+        r = next(r for r in cmp.results if r.claim.text.startswith("The situation"))
+        assert not r.claim.attributed and r.label == "shared", ts
+        assert r.score >= ts
+
+
+def test_ying_yue_is_not_should() -> None:
+    # 应约 (at the request of), 应邀 (at the invitation of), 应对 (respond to) are not 应
+    # (should): the Chinese event frame is then a discussion report like any other
+    from bilat.text.claims import modality_of
+
+    assert modality_of("国家主席习近平应约同美国总统拜登通电话", "zh")[0] is None
+    assert modality_of("共同应对气候变化", "zh")[0] is None
+    assert modality_of("应邀出席开幕式", "zh")[0] is None
+    assert modality_of("双方应该加强合作", "zh")[0] == "should"
+    assert modality_of("中美应当相互尊重", "zh")[0] == "should"
+
+
+def test_an_issue_and_its_twin_concept_are_one_matter() -> None:
+    from bilat.text.lexicon import load_lexicon
+    from bilat.text.readouts import specific_matters
+
+    lex = load_lexicon()
+    zh = _one(_claims("同意中美人文交流十分重要。", "CHN", "zh"), "人文交流")
+    en = _one(_claims("They noted the importance of ties between the people of the two "
+                      "countries.", "USA", "en"), "ties")
+    assert "people_to_people" in zh.issues and "people_to_people" not in en.issues
+    # the issue of the Chinese claim and the concept of the English one are one matter
+    assert specific_matters(zh, lex, {"CHN", "USA"}) == specific_matters(en, lex, {"CHN", "USA"})
+    assert specific_matters(zh, lex, {"CHN", "USA"}) == {"~people"}
+
+
+def test_ransomware_is_a_cyber_security_issue() -> None:
+    c = _one(_claims("The two leaders discussed ransomware attacks.", "USA", "en"), "ransomware")
+    assert "cybersecurity" in c.issues
+    c = _one(_claims("双方就打击勒索软件交换意见。", "CHN", "zh"), "勒索软件")
+    assert "cybersecurity" in c.issues

@@ -245,6 +245,15 @@ def plain_spaces(text: str) -> str:
     return text.translate(_SPACES)
 
 
+@lru_cache(maxsize=1)
+def issue_twins() -> dict[str, str]:
+    """Issue key → the concept of ``data/concepts.json`` naming the same matter (its
+    ``issue_twins``: ``cybersecurity`` → ``~cyber``, ``covid`` → ``~health``, …)."""
+    raw = json.loads(resources.files("bilat.text").joinpath("data/concepts.json").read_text(
+        encoding="utf-8"))
+    return dict(raw.get("issue_twins", {}))
+
+
 @lru_cache(maxsize=8192)
 def concepts(text: str) -> frozenset[str]:
     """Register concepts (``~olympics``, ``~conflict``, …) a text carries, in any language

@@ -85,6 +85,7 @@ from bilat.text.align import (
     concepts,
     get_aligner,
     is_event_frame,
+    issue_twins,
     plain_spaces,
     register_topics,
     speaker_compatible,
@@ -547,12 +548,14 @@ def is_discussion(c: Claim) -> bool:
 def _discussion_matches(
     documents: Sequence[Document], claims: dict[str, list[Claim]],
     raws: dict[tuple[str, str], Any], best: dict[str, tuple[float, Claim | None]],
-    lex: Lexicon, sides: set[str],
+    lex: Lexicon, sides: set[str], floor: float = 0.0,
 ) -> None:
     """A claim that only reports a discussion is confirmed by any claim of the other readout
     that reports the discussion of the same matter (its issues, or any discussion when it
     names none): the labelling rule "a topic discussed is shared with any unit reporting
-    discussion of that topic". The counterpart is the best-scoring such claim."""
+    discussion of that topic". The counterpart is the best-scoring such claim; the report
+    scores at least ``max(DISCUSSION_SCORE, floor)`` (``floor``: the shared threshold, so a
+    confirmed report is shared whatever threshold is chosen)."""
     for (a_id, b_id), raw in raws.items():
         for rows, cols, mat in ((claims[a_id], claims[b_id], raw),
                                 (claims[b_id], claims[a_id], raw.T)):
@@ -561,7 +564,7 @@ def _discussion_matches(
             for x, c in enumerate(rows):
                 # a report already scored above what a confirmed discussion gets keeps its score
                 # (the gate is the discussion score, not a shared threshold: CV may pick any)
-                if not is_discussion(c) or best[c.claim_id][0] >= DISCUSSION_GATE:
+                if not is_discussion(c) or best[c.claim_id][0] >= max(DISCUSSION_GATE, floor):
                     continue
                 topics = _topic_issues(c, lex, sides)
                 if not col_disc:  # once per direction, not once per claim
@@ -587,9 +590,9 @@ def _discussion_matches(
                 if other is not None and score >= 0.30 and any(
                         cols[k].claim_id == other.claim_id for k in cand):
                     # its own best counterpart is a report of the same matter: keep it
-                    best[c.claim_id] = (DISCUSSION_SCORE, other)
+                    best[c.claim_id] = (max(DISCUSSION_SCORE, floor), other)
                 else:
-                    best[c.claim_id] = (max(DISCUSSION_SCORE, float(mat[x, y])), cols[y])
+                    best[c.claim_id] = (max(DISCUSSION_SCORE, floor, float(mat[x, y])), cols[y])
 
 
 def _regional(c: Claim, lex: Lexicon, sides: set[str]) -> bool:
@@ -788,12 +791,14 @@ SPECIFIC_MAX = 2
 
 def specific_matters(c: Claim, lex: Lexicon, sides: set[str]) -> frozenset[str]:
     """What a claim is specifically about, in any language: its issues (the compared states
-    not counted) and its bilingual concepts beyond the register's commonplaces and framing
-    words (:data:`~bilat.text.align.GENERIC_CONCEPTS`, :data:`FRAMING_CONCEPTS`); numbers
-    left out (a figure is judged by the figure rule)."""
+    not counted; an issue with a twin concept in ``data/concepts.json`` counts as that concept)
+    and its bilingual concepts beyond the register's commonplaces and framing words
+    (:data:`~bilat.text.align.GENERIC_CONCEPTS`, :data:`FRAMING_CONCEPTS`); numbers left out
+    (a figure is judged by the figure rule)."""
     found = {t for t in bridge_tokens(c.text, c.language or "en")
              if t.startswith("~") and t not in GENERIC_CONCEPTS and t not in FRAMING_CONCEPTS}
-    return frozenset(found | {"issue:" + k for k in _topic_issues(c, lex, sides)})
+    twins = issue_twins()  # an issue and its concept are one matter ("cyber security")
+    return frozenset(found | {twins.get(k, "issue:" + k) for k in _topic_issues(c, lex, sides)})
 
 
 def _coverage_labels(
@@ -1047,7 +1052,10 @@ def compare_readouts(
             for y, hit in enumerate(cols):
                 if hit is not None and hit[0] > best[cb[y].claim_id][0]:
                     best[cb[y].claim_id] = (hit[0], ca[hit[1]])
-    _discussion_matches(documents, claims, raws, best, lex, present_sides)
+    # a confirmed discussion report is shared whatever the shared threshold (it scores at
+    # least the threshold; with a threshold above DISCUSSION_SCORE it used to fall short)
+    _discussion_matches(documents, claims, raws, best, lex, present_sides,
+                        floor=shared_threshold)
 
     side_of = {d.doc_id: d.side for d in documents}
     results: list[ClaimResult] = []
