@@ -67,6 +67,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -795,10 +796,17 @@ def specific_matters(c: Claim, lex: Lexicon, sides: set[str]) -> frozenset[str]:
     and its bilingual concepts beyond the register's commonplaces and framing words
     (:data:`~bilat.text.align.GENERIC_CONCEPTS`, :data:`FRAMING_CONCEPTS`); numbers left out
     (a figure is judged by the figure rule)."""
-    found = {t for t in bridge_tokens(c.text, c.language or "en")
-             if t.startswith("~") and t not in GENERIC_CONCEPTS and t not in FRAMING_CONCEPTS}
     twins = issue_twins()  # an issue and its concept are one matter ("cyber security")
-    return frozenset(found | {twins.get(k, "issue:" + k) for k in _topic_issues(c, lex, sides)})
+    return _concept_matters(c.text, c.language or "en") | {
+        twins.get(k, "issue:" + k) for k in _topic_issues(c, lex, sides)}
+
+
+@lru_cache(maxsize=16384)
+def _concept_matters(text: str, language: str) -> frozenset[str]:
+    """The specific bilingual concepts of a text (see :func:`specific_matters`), remembered:
+    each claim is asked once per comparison it is in."""
+    return frozenset(t for t in bridge_tokens(text, language) if t.startswith("~")
+                     and t not in GENERIC_CONCEPTS and t not in FRAMING_CONCEPTS)
 
 
 def _coverage_labels(
