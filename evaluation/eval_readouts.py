@@ -290,7 +290,8 @@ def main_genuine(args: argparse.Namespace) -> int:
 
 #: The genuine CV grid: (shared, divergent, competition, attribution) thresholds; attribution
 #: None means the shared threshold applies to attributed claims too.
-GENUINE_GRID = list(itertools.product((0.25, 0.30, 0.35, 0.40, 0.45), (0.15, 0.20, 0.25),
+GENUINE_GRID = list(itertools.product((0.25, 0.30, 0.35, 0.40, 0.45, 0.50, 0.55, 0.60, 0.65, 0.70),
+                                      (0.15, 0.20, 0.25),
                                       (2.0, 4.0), (None, 0.25, 0.30, 0.35)))
 
 

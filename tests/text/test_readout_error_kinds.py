@@ -250,7 +250,10 @@ def test_a_mostly_confirmed_turn_confirms_its_weakly_matched_claims() -> None:
     assert results[2].label == "unconfirmed_attribution"
 
 
-def test_attribution_threshold_applies_to_attributed_claims_only() -> None:
+def test_attribution_threshold_applies_to_attributed_claims_only(monkeypatch) -> None:
+    # thresholds alone: the matter-by-matter confirmation (COVERAGE) would confirm the
+    # attribution whatever the threshold (every matter of it is in the other text)
+    monkeypatch.setattr(readouts_mod, "COVERAGE", False)
     chn = ("国家主席习近平同美国总统拜登通电话。\n\n"
            "拜登表示，美方愿同中方加强沟通，管控分歧。\n\n"
            "习近平指出，中方愿同美方加强沟通，管控分歧。")
@@ -272,3 +275,194 @@ def test_attribution_threshold_applies_to_attributed_claims_only() -> None:
     # the issuer's own claims keep the shared threshold
     assert labels["习近平指"] == {r.claim.text[:4]: r.label for r in high.results}[
         "习近平指"]
+
+
+# ----------------------------------------------------------------- round 3 (issue 13)
+def test_unicode_spaces_inside_a_formula_or_an_issue_are_spaces() -> None:
+    # the White House writes "key\u00a0senior\u00a0officials", "food\u00a0security"
+    nbsp = "key\u00a0senior\u00a0officials and global\u00a0food\u00a0security"
+    assert "~team" in concepts(nbsp) and "~team" in concepts(nbsp.replace("\u00a0", " "))
+    c = _one(_claims("The two leaders agreed to address global\u00a0food\u00a0security.",
+                     "USA", "en"), "agreed")
+    assert "agriculture" in c.issues
+    # offsets and text are the document's own (no-break spaces kept)
+    assert "\u00a0" in c.text
+
+
+def test_community_is_neither_joint_nor_communication() -> None:
+    assert "~joint" not in bridge_tokens("构建人类卫生健康共同体", "zh")
+    assert "~joint" in bridge_tokens("共同应对气候变化", "zh")
+    en = bridge_tokens("the international community supports a community of shared future",
+                       "en")
+    assert "~contact" not in en and "~community" in en
+    assert "~contact" in bridge_tokens("maintain open lines of communication", "en")
+
+
+def test_status_quo_is_not_taiwan_independence() -> None:
+    # "opposes unilateral changes to the status quo" is a different formula from
+    # "does not support Taiwan independence" (不支持台独): no shared concept between them
+    us = bridge_tokens("the United States opposes any unilateral changes to the status quo",
+                       "en")
+    zh = bridge_tokens("美方不支持台独", "zh")
+    assert "~statusquo" in us and "~independence" not in us
+    assert "~independence" in zh and not ({"~statusquo", "~independence"} & us & zh)
+    assert "~statusquo" in bridge_tokens("反对任何一方单方面改变现状", "zh")
+
+
+def test_a_long_fronted_phrase_before_a_joint_subject() -> None:
+    c = _one(_claims(
+        "Building on Joseph Biden's desire for the US-Russia relations to be based on mutual "
+        "respect, the presidents agreed to continue contacts on various levels.", "RUS", "en"),
+        "continue contacts")
+    assert c.speaker_side == "BOTH"
+
+
+def test_with_both_sides_emphasising_is_a_joint_claim() -> None:
+    c = _one(_claims("Vladimir Putin held talks with Joseph Biden.\n\nThe meeting also included "
+                     "an exchange of views on information security, with both sides "
+                     "emphasising the importance of the ongoing dialogue.", "RUS", "en"),
+             "information security")
+    assert (c.speaker_side, c.attributed) == ("BOTH", True)
+
+
+def test_support_in_a_trailing_relative_clause_is_that_sides_claim() -> None:
+    claims = _claims("Vladimir Putin held talks with Xi Jinping.\n\nThe President of Russia "
+                     "spoke about promoting the use of national currencies in mutual "
+                     "settlements, which the Chinese side supported.", "RUS", "en")
+    c = _one(claims, "national currencies")
+    assert (c.speaker_side, c.attributed) == ("CHN", True)
+    # without the relative clause it stays the issuer's own leader
+    c = _one(_claims("Vladimir Putin held talks with Xi Jinping.\n\nThe President of Russia "
+                     "spoke about promoting the use of national currencies.", "RUS", "en"),
+             "national currencies")
+    assert c.speaker_side == "RUS"
+
+
+def test_they_include_is_not_the_leaders() -> None:
+    claims = _claims("Vladimir Putin held talks with Xi Jinping.\n\nA package of documents was "
+                     "signed. They include an intergovernmental agreement on antimonopoly "
+                     "policy. They agreed to meet again.", "RUS", "en")
+    assert _one(claims, "They include").speaker_side == "RUS"
+    assert not _one(claims, "They include").attributed
+    assert _one(claims, "They agreed").speaker_side == "BOTH"
+
+
+_BALI_CHN = ("国家主席习近平同美国总统拜登在巴厘岛举行会晤。\n\n"
+             "拜登表示，美中应在气候变化、宏观经济稳定、公共卫生、粮食安全等全球性挑战上合作。"
+             "两国元首同意，双方外交团队保持战略沟通。同意两国财金团队就宏观经济政策问题开展对话。"
+             "双方就开展两国公共卫生、农业和粮食安全对话合作达成一致。")
+_BALI_USA = ("President Biden met with President Xi Jinping in Bali.\n\n"
+             "President Biden underscored that the United States and China must work together "
+             "to address transnational challenges such as climate change, global macroeconomic "
+             "stability, health security, and global food security. The two leaders agreed to "
+             "empower key senior officials to maintain communication on these issues.\n\n"
+             "President Biden raised concerns about human rights.")
+
+
+def test_an_agreement_listed_alone_is_confirmed_matter_by_matter(monkeypatch) -> None:
+    # one readout lists the agreements one by one, the other names the matters in one
+    # sentence (which Biden's account in the Chinese text matches best, so the agreements
+    # lose the competition for it): every matter of the Chinese claim is in the White House
+    # text
+    monkeypatch.setattr(readouts_mod, "COVERAGE", False)
+    r = next(r for r in _pair(_BALI_CHN, _BALI_USA).results
+             if r.claim.text.startswith("双方就开展两国公共卫生"))
+    assert (r.claim.speaker_side, r.label) == ("BOTH", "unconfirmed_attribution")
+    monkeypatch.setattr(readouts_mod, "COVERAGE", True)
+    cmp = _pair(_BALI_CHN, _BALI_USA)
+    r = next(r for r in cmp.results if r.claim.text.startswith("双方就开展两国公共卫生"))
+    assert r.label == "shared" and "every matter it names" in r.reasons[0]
+    assert "unconfirmed" not in r.flags and r.confidence <= 0.5
+    assert {"food", "health"} <= set(r.reasons[0].split("(")[1].split(")")[0]
+                                                   .replace(" ", "").split(","))
+    other = next(c for c in cmp.claims[r.counterpart_doc] if c.claim_id == r.counterpart)
+    assert "food" in other.text
+
+
+def test_matter_by_matter_needs_every_matter_and_a_specific_one(monkeypatch) -> None:
+    # thresholds no pair reaches: only the matter-by-matter rule can confirm here
+    strict = {"shared_threshold": 0.99, "attribution_threshold": 0.99}
+    r = next(r for r in _pair(_BALI_CHN, _BALI_USA, **strict).results
+             if r.claim.text.startswith("双方就开展两国公共卫生"))
+    assert r.label == "shared" and "every matter it names" in r.reasons[0]
+    # a matter the other text never names (nuclear) leaves the attribution unconfirmed
+    chn = _BALI_CHN.replace("双方就开展两国公共卫生、农业和粮食安全对话合作达成一致。",
+                            "双方就公共卫生和核安全对话合作达成一致。")
+    r = next(r for r in _pair(chn, _BALI_USA, **strict).results
+             if r.claim.text.startswith("双方就公共卫生"))
+    assert r.label == "unconfirmed_attribution"
+    # a topic of the whole conversation is not a specific point: health named by three
+    # claims of the other text does not confirm a claim whose only matter it is
+    usa = _BALI_USA + ("\n\nPresident Biden noted the pandemic and vaccines. He also raised "
+                       "health security in Africa.")
+    chn = _BALI_CHN.replace("双方就开展两国公共卫生、农业和粮食安全对话合作达成一致。",
+                            "双方同意就公共卫生达成一致。")
+    for most, label in ((2, "unconfirmed_attribution"), (3, "shared")):
+        monkeypatch.setattr(readouts_mod, "SPECIFIC_MAX", most)
+        r = next(r for r in _pair(chn, usa, **strict).results
+                 if r.claim.text.startswith("双方同意就公共卫生"))
+        assert r.label == label, most
+
+
+def test_matter_by_matter_is_not_used_within_one_language() -> None:
+    # in one language the wording is compared: matters alone never confirm there
+    a = document_from_text(
+        "President Biden spoke with President Putin.\n\nThe two leaders agreed to cooperate on "
+        "global food security.", side="USA", date=DATE)
+    b = document_from_text(
+        "Vladimir Putin had a telephone conversation with Joseph Biden.\n\nPutin spoke about "
+        "food security in Africa. Stability in Europe was discussed.", side="RUS", date=DATE)
+    cmp = compare_readouts([a, b], shared_threshold=0.99, attribution_threshold=0.99,
+                           divergent_threshold=0.99)
+    r = next(r for r in cmp.results if "food security" in r.claim.text
+             and r.claim.speaker_side == "BOTH")
+    assert r.label == "unconfirmed_attribution"
+    assert not [r for r in cmp.results if r.reasons and "every matter" in r.reasons[0]]
+
+
+def test_a_narrators_discussion_report_is_shared_above_the_discussion_score() -> None:
+    # a confirmed report of discussion scored DISCUSSION_SCORE (0.45) and fell short of any
+    # shared threshold above it: its score is now at least the threshold
+    rus = document_from_text("Vladimir Putin had a telephone conversation with Xi Jinping.\n\n"
+                             "The situation around Ukraine was discussed.\n\nPutin thanked Xi "
+                             "for the greetings.", side="RUS", language="en", date=DATE)
+    chn = document_from_text("国家主席习近平同俄罗斯总统普京通电话。\n\n双方就乌克兰局势交换意见。",
+                             side="CHN", language="zh", date=DATE)
+    for ts in (0.45, 0.60, 0.70):
+        cmp = compare_readouts([rus, chn], shared_threshold=ts, attribution_threshold=0.30)
+        r = next(r for r in cmp.results if r.claim.text.startswith("The situation"))
+        assert not r.claim.attributed and r.label == "shared", ts
+        assert r.score >= ts
+
+
+def test_ying_yue_is_not_should() -> None:
+    # 应约 (at the request of), 应邀 (at the invitation of), 应对 (respond to) are not 应
+    # (should): the Chinese event frame is then a discussion report like any other
+    from bilat.text.claims import modality_of
+
+    assert modality_of("国家主席习近平应约同美国总统拜登通电话", "zh")[0] is None
+    assert modality_of("共同应对气候变化", "zh")[0] is None
+    assert modality_of("应邀出席开幕式", "zh")[0] is None
+    assert modality_of("双方应该加强合作", "zh")[0] == "should"
+    assert modality_of("中美应当相互尊重", "zh")[0] == "should"
+
+
+def test_an_issue_and_its_twin_concept_are_one_matter() -> None:
+    from bilat.text.lexicon import load_lexicon
+    from bilat.text.readouts import specific_matters
+
+    lex = load_lexicon()
+    zh = _one(_claims("同意中美人文交流十分重要。", "CHN", "zh"), "人文交流")
+    en = _one(_claims("They noted the importance of ties between the people of the two "
+                      "countries.", "USA", "en"), "ties")
+    assert "people_to_people" in zh.issues and "people_to_people" not in en.issues
+    # the issue of the Chinese claim and the concept of the English one are one matter
+    assert specific_matters(zh, lex, {"CHN", "USA"}) == specific_matters(en, lex, {"CHN", "USA"})
+    assert specific_matters(zh, lex, {"CHN", "USA"}) == {"~people"}
+
+
+def test_ransomware_is_a_cyber_security_issue() -> None:
+    c = _one(_claims("The two leaders discussed ransomware attacks.", "USA", "en"), "ransomware")
+    assert "cybersecurity" in c.issues
+    c = _one(_claims("双方就打击勒索软件交换意见。", "CHN", "zh"), "勒索软件")
+    assert "cybersecurity" in c.issues

@@ -168,6 +168,9 @@ _ZH_CONCEPTS = {
     "~joint": "共同 联合",
     "~smear": "抹黑 污名 贴标签",
     "~confident": "相信 坚信 信心",
+    # 共同体 (community: 命运共同体, 卫生健康共同体) is not 共同 (joint): the longer word is
+    # tried first
+    "~community": "共同体",
 }
 _ZH_CONCEPT_RE = re.compile("|".join(sorted(
     (w for words in _ZH_CONCEPTS.values() for w in words.split()), key=len, reverse=True)))
@@ -232,10 +235,32 @@ def bridge_only() -> frozenset[str]:
     return frozenset(raw.get("bridge_only", ()))
 
 
+#: Unicode spaces (no-break, thin, ideographic …) read as a plain space before matching: the
+#: White House writes "key\u00a0senior\u00a0officials", which a formula "senior officials" of
+#: the lexicon would otherwise never match.
+_SPACES = {ord(c): " " for c in "\u00a0\u2007\u202f\u2009\u200a\u2002\u2003\u3000"}
+
+
+def plain_spaces(text: str) -> str:
+    """``text`` with every Unicode space character replaced by a plain space (same length)."""
+    return text.translate(_SPACES)
+
+
+@lru_cache(maxsize=1)
+def issue_twins() -> dict[str, str]:
+    """Issue key → the concept of ``data/concepts.json`` naming the same matter (its
+    ``issue_twins``: ``cybersecurity`` → ``~cyber``, ``covid`` → ``~health``, …)."""
+    raw = json.loads(resources.files("bilat.text").joinpath("data/concepts.json").read_text(
+        encoding="utf-8"))
+    return dict(raw.get("issue_twins", {}))
+
+
 @lru_cache(maxsize=8192)
 def concepts(text: str) -> frozenset[str]:
-    """Register concepts (``~olympics``, ``~conflict``, …) a text carries, in any language."""
+    """Register concepts (``~olympics``, ``~conflict``, …) a text carries, in any language
+    (Unicode spaces count as spaces)."""
     rxs, groups = _concept_scan()
+    text = plain_spaces(text)
     found: set[str] = set()
     for rx in rxs:  # the same matches as rx.finditer, tried only where they may start
         found.update(groups[m.lastgroup] for m in prefiltered(rx, text) if m.lastgroup)
@@ -258,6 +283,10 @@ def tokens(text: str, language: str = "en") -> list[str]:
         if w in stop or w[:6] in stop or len(w) < 2:
             continue
         stem = w[:6]
+        if w.startswith(("communit", "сообществ")):
+            # "community" is not "communication" (same six letters): its own concept
+            out.append("~community")
+            continue
         out.append(_CONCEPT_OF.get(stem, stem))
     return out
 
@@ -342,13 +371,14 @@ _TOPIC_RE = {k: re.compile(v, re.IGNORECASE) for k, v in REGISTER_TOPICS.items()
 @lru_cache(maxsize=16384)  # every claim is asked once per pair of documents it is in
 def register_topics(text: str) -> frozenset[str]:
     """Register moves a claim makes (relations_state, contacts, signing, greetings, …)."""
+    text = plain_spaces(text)
     return frozenset(k for k, rx in _TOPIC_RE.items() if rx.search(text))
 
 
 def is_event_frame(claim: Claim) -> bool:
     """The opening sentence that says who met or called whom ("X held talks with Y")."""
     return claim.sentence_index <= 1 and claim.paragraph_index == 0 \
-        and bool(_FRAME.search(claim.text))
+        and bool(_FRAME.search(plain_spaces(claim.text)))
 
 
 def issue_set(claim: Claim, lexicon: Lexicon) -> frozenset[str]:

@@ -36,6 +36,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bilat.text.align import plain_spaces
 from bilat.text.lexicon import Lexicon, Match, load_lexicon
 from bilat.text.model import Claim, Document
 from bilat.text.segment import Segment, segment
@@ -105,7 +106,9 @@ _MODALITY = {
     "zh": [("will", r"(?<!即)将(?!军)|必将|决心|(?<![社机大议开约晤])会(?![晤谈见议面长员谈])"),
            ("agreed", r"同意|一致认为|一致同意|商定|达成共识|达成一致"),
            ("ready_to", r"愿|准备"),
-           ("should", r"应|必须|需要"),
+           # 应约/应邀 (at the invitation of), 应对 (respond to), 相应, 反应, 适应, 供应: not
+           # "should"
+           ("should", r"(?<![相反适供效响回呼顺])应(?![约邀对用急变])|必须|需要"),
            ("hope", r"希望|期待|期望|呼吁|盼")],
 }
 _NEGATION = {
@@ -176,6 +179,29 @@ _TRAILING = {
     "ru": r"(?:отметил|подчеркнул|заявил|сказал|указал)\w*\s+(?:{actor})|"
           r"по словам (?:{actor})",
     "zh": r"(?:{actor})(?:表示|指出|强调|说)",
+}
+
+
+#: "They" followed by these verbs stands for things (documents, relations), not the leaders.
+_NOT_LEADERS_AFTER_THEY = re.compile(
+    r"\s+(?:include[sd]?|including|contain(?:s|ed)?|cover(?:s|ed)?|concern(?:s|ed)?|"
+    r"relate[sd]?|consist(?:s|ed)?)\b", re.IGNORECASE)
+#: A joint subject in an absolute construction of a narrator's sentence: "…, with both sides
+#: emphasising the importance of …" (the two sides say it).
+_WITH_BOTH = {
+    "en": re.compile(r",\s+with\s+(?P<cue>both sides|the two sides|the sides|both leaders|"
+                     r"the two leaders|the leaders|the two presidents|the presidents)\s+\w+ing\b",
+                     re.IGNORECASE),
+}
+#: A side's support given in a trailing relative clause: "…, which the Chinese side
+#: supported" (the claim reports that side's support, not only the subject's proposal).
+_WHICH_SUPPORTED = {
+    "en": re.compile(r",\s+(?:which|that|and)\s+(?P<who>[^,;]{2,40}?)\s+(?:(?:has|had|have)\s+)?"
+                     r"(?:fully\s+|firmly\s+|strongly\s+)?(?:supported|welcomed|endorsed|"
+                     r"backed|approved)\b[^,;]{0,40}[.;]?$", re.IGNORECASE),
+    "ru": re.compile(r",\s+(?:что|которое|которую|которые|и)\s+(?P<who>[^,;]{2,40}?)\s+"
+                     r"(?:полностью\s+|тв[её]рдо\s+)?(?:поддержал\w*|одобрил\w*|"
+                     r"приветствовал\w*)\b[^,;]{0,40}[.;]?$", re.IGNORECASE),
 }
 
 
@@ -266,7 +292,14 @@ def _subject(
 ) -> tuple[str, str | None, str, str] | None:
     """(name, side, kind, cue) of the clause subject, or None when there is none."""
     window = 14 if lang == "zh" else 80
-    m = _rx(r"^(?P<front>[^,;:，]{0,70}[,，]\s*)?(?:" + _BOTH[lang] + ")").match(text)
+    # a fronted phrase before a joint subject may be long in English and Russian ("Building on
+    # Joseph Biden's desire for the US-Russia relations to be based on mutual respect, the
+    # presidents agreed …")
+    front = 70 if lang == "zh" else 130
+    m = _rx(rf"^(?P<front>[^,;:，]{{0,{front}}}[,，]\s*)?(?:" + _BOTH[lang] + ")").match(text)
+    if m and lang == "en" and _NOT_LEADERS_AFTER_THEY.match(text[m.end():]) \
+            and m.group(0).strip().lower().endswith("they"):
+        m = None  # "They include an intergovernmental agreement …": the documents, not leaders
     # "他强调，双方应…" / "Xi said, the two sides…": the fronted part is an attribution
     speaker_first = bool(actors and actors[0].start <= 2 and actors[0].kind == "person") or \
         bool(_rx("^" + _PRONOUN[lang]).match(text))
@@ -501,8 +534,11 @@ def extract_claims(doc: Document, lexicon: Lexicon | None = None) -> list[Claim]
     last_person: dict[str | None, str] = {}
     last_any_person: tuple[str, str | None] | None = None
     # Lexicon hits are found once in the whole text, then handed to the claims they fall in.
-    doc_actors = lex.actor_spans(doc.text)
-    doc_issues = lex.issue_spans(doc.text)
+    # names, issues and cues are read with Unicode spaces as plain spaces (the White House
+    # writes "food\u00a0security"); same length, so every offset holds
+    plain = plain_spaces(doc.text)
+    doc_actors = lex.actor_spans(plain)
+    doc_issues = lex.issue_spans(plain)
     actor_starts = [h.start for h in doc_actors]
     issue_starts = [h.start for h in doc_issues]
     titles, own_leader = _title_map(doc, lang, doc_actors)
@@ -510,7 +546,7 @@ def extract_claims(doc: Document, lexicon: Lexicon | None = None) -> list[Claim]
     turns = _turns(doc.text, lang, doc_actors)
     segments = _cut_at_turns(segments, doc.text, turns)
     for index, seg in enumerate(segments):
-        text = seg.text
+        text = plain_spaces(seg.text)
         actors = _within(doc_actors, seg.start, seg.end, actor_starts)
         carried = False
         turn = _turn_at(turns, seg.start)
@@ -526,6 +562,18 @@ def extract_claims(doc: Document, lexicon: Lexicon | None = None) -> list[Claim]
                 found = (*found[:3], text[:label_len] + found[3])
         else:
             found = _subject(text, lang, lex, actors, doc.side)
+        if (found is None or found[1] in (None, doc.side)) and lang in _WHICH_SUPPORTED:
+            rel = _WHICH_SUPPORTED[lang].search(text)
+            who = [a for a in actors if rel and a.side and a.side != doc.side
+                   and rel.start("who") <= a.start < rel.end("who")]
+            if who:
+                # "The President of Russia spoke about …, which the Chinese side supported":
+                # the claim is that side's support
+                found = (who[0].key, who[0].side, who[0].kind, text[who[0].start:who[0].end])
+        if found is None and lang in _WITH_BOTH:
+            joint = _WITH_BOTH[lang].search(text)
+            if joint is not None:
+                found = ("both sides", "BOTH", "both", joint.group("cue"))
         addressed = _ZH_ADDRESSED.match(text) if lang == "zh" else None
         if addressed is not None:
             other = next((v for k, v in titles.items() if k.startswith("side:")
@@ -654,7 +702,7 @@ def extract_claims(doc: Document, lexicon: Lexicon | None = None) -> list[Claim]
             index=index,
             start=seg.start,
             end=seg.end,
-            text=text,
+            text=seg.text,
             sentence_index=seg.sentence_index,
             paragraph_index=seg.paragraph_index,
             speaker=speaker.name,
