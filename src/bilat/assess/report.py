@@ -399,8 +399,11 @@ def _caveats(rep: Report, names: dict[str, str]) -> list[str]:
     out = []
     declared = {p.pillar for p in rep.pillars if p.status in ("ok", "thin")
                 and p.pillar in ("readouts", "statements")}
+    collected = {p.pillar for p in rep.pillars}
     if not declared:
-        out.append(f"The three readings presume a declared partnership, and the store holds no "
+        held = ("the store holds" if {"readouts", "statements"} <= collected
+                else "this report weighs")
+        out.append(f"The three readings presume a declared partnership, and {held} no "
                    f"readout pair and no joint statement of {rep.pair}: the ranking says which "
                    "reading the votes, events and material ties contradict least, not that the "
                    "two states are partners, and the 'exaggerated' reading cannot be checked "

@@ -2,9 +2,11 @@
 
 A *claim of support* is a claim (:mod:`bilat.text.claims`) in a stored readout or joint
 statement of the pair whose stance is ``supports`` or ``firmly_supports`` (not negated), whose
-speaker is one side of the pair (the *supporter*; the other side is the *supported*), and which
-names one of the supported side's core issues (``bilat/reference/data/core_issues.toml``;
-the lexicon's ``crimea`` is counted as Russia's ``ukraine`` issue). For each such claim:
+speaker is one side of the pair (the *supporter*; the other side is the *supported*), which
+backs that side and not a process (:func:`supports_a_process`: "supports resolving it through
+negotiation" is support for talks), and which names one of the supported side's core issues
+(``bilat/reference/data/core_issues.toml``; the lexicon's ``crimea`` is counted as Russia's
+``ukraine`` issue). For each such claim:
 
 - **UN votes on the issue**: the General Assembly roll calls on that core issue of the supported
   side (titles matched by :func:`bilat.assess.evidence.core_issue_votes`) in the report's years,
@@ -26,6 +28,7 @@ verified original (see :mod:`bilat.sources.readout_pairs`) is flagged.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -43,6 +46,28 @@ MIN_SUPPORTER_EVENTS = 50
 MIN_SUPPORTER_EVENTS_PER_DAY = 0.5
 #: Claims of the same supporter, issue and stance dated up to this many days apart are one.
 MERGE_DAYS = 1
+#: Support for a *process* (talks, dialogue, a peace conference, de-escalation, a political
+#: settlement) is not support for the other side's position on its core issue: "China supports
+#: Russia and Ukraine solving the problem through negotiation" backs talks, not Russia. Such a
+#: claim counts only if it also names a stake of the supported side (its position, interests,
+#: security, sovereignty, efforts, measures).
+PROCESS_CUES = re.compile(
+    r"negotiat|\btalks\b|dialogue|peace (?:conference|process|talks|summit)|de-?escalat|"
+    r"cease-?fire|(?:political|diplomatic|peaceful) (?:settlement|solution|resolution)|"
+    r"mediat|переговор|диалог|мирн\w* (?:конференц|процесс|урегулирован|переговор)|"
+    r"деэскалац|прекращени\w* огня|политико-дипломатическ|урегулировани\w* путем|"
+    r"谈判|对话|和谈|和会|缓和|停火|政治解决|劝和促谈|和平解决|斡旋", re.IGNORECASE)
+STAKE_CUES = re.compile(
+    r"position|stance|interest|security|sovereignt|territorial integrity|efforts?\b|"
+    r"measures|actions|позици|интерес|безопасност|суверенитет|территориальн|усили|"
+    r"мер[ыау]|действи|立场|利益|安全|主权|领土完整|努力|举措|措施|行动", re.IGNORECASE)
+
+
+def supports_a_process(text: str) -> bool:
+    """True when a claim of support backs a process (talks, dialogue, a peace conference,
+    de-escalation…) and names no stake of a side (:data:`PROCESS_CUES`,
+    :data:`STAKE_CUES`); en, ru, zh."""
+    return bool(PROCESS_CUES.search(text)) and not STAKE_CUES.search(text)
 
 
 def support_claims(store: Store, a: str, b: str, core: dict[str, dict[str, list[str]]]
@@ -65,7 +90,7 @@ def support_claims(store: Store, a: str, b: str, core: dict[str, dict[str, list[
             continue
         doc = get_document(store, r.doc_id)
         for c in extract_claims(doc, lex):
-            if c.stance not in SUPPORT or c.negated:
+            if c.stance not in SUPPORT or c.negated or supports_a_process(c.text):
                 continue
             supporter = c.speaker_side if c.speaker_side in (a, b) else None
             if supporter is None:

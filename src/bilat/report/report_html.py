@@ -40,11 +40,14 @@ def _env() -> Environment:
     env = Environment(loader=PackageLoader("bilat.report", "templates"), autoescape=True,
                       finalize=lambda v: "—" if _clean(v) is None and v is not None else v)
     env.filters["num"] = _num
+    env.filters["ordinal"] = _ordinal
     env.filters["pct"] = lambda x: "—" if x is None else f"{x:.0%}"
     return env
 
 
 def _num(x: Any, spec: str = ".3g") -> str:
+    """A number for a table cell: "—" for missing; by default three significant digits, and
+    whole numbers with thousands separators from 1,000 up (never 8.56e+04)."""
     if x is None:
         return "—"
     try:
@@ -53,7 +56,21 @@ def _num(x: Any, spec: str = ".3g") -> str:
         return str(x)
     if f != f:
         return "—"
+    if spec == ".3g" and abs(f) >= 1000 and abs(f) != float("inf"):
+        return f"{f:,.0f}"
     return format(f, spec)
+
+
+def _ordinal(x: Any) -> str:
+    """62 → "62nd", 11 → "11th", 93 → "93rd"; "—" for missing (percentiles in the tables)."""
+    if x is None:
+        return "—"
+    try:
+        n = round(float(x))
+    except (TypeError, ValueError):
+        return str(x)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 @lru_cache(maxsize=1)
