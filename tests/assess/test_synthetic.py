@@ -65,5 +65,16 @@ def test_yardsticks_for_another_pair_are_each_sides_closest_partner() -> None:
         best = max((s for s in wide.columns if s not in (side, other)),
                    key=lambda s, side=side: kappa(side, s))
         assert partner == best
-    assert "derived from the data" in note
+    assert "derived from the data" in note and "no defence ally" in note
+    # with ATOP loaded, a defence ally is preferred to a closer voter (the closest voter may
+    # be a rival); the ally chosen is the highest-affinity one among the allies
+    st.con.execute("CREATE TABLE atop_dyad_year (ccode1 INTEGER, ccode2 INTEGER, iso3_1 VARCHAR, "
+                   "iso3_2 VARCHAR, year INTEGER, defense INTEGER)")
+    others = sorted((s for s in wide.columns if s not in ("CHN", "FRA")),
+                    key=lambda s: -kappa("CHN", s))
+    ally = others[-1]  # the farthest voter, made CHN's only defence ally
+    st.con.execute("INSERT INTO atop_dyad_year VALUES (1, 2, ?, 'CHN', 2018, 1), "
+                   "(1, 2, 'CHN', ?, 2017, 1)", [ally, others[0]])
+    refs, note = default_yardsticks(st, "CHN", "FRA")
+    assert refs[0] == ("CHN", ally) and "a defence ally of CHN in ATOP 2018" in note
     st.close()

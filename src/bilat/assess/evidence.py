@@ -358,6 +358,9 @@ def collect_votes(ctx: Context) -> PillarResult:
     vlist = votes.affinity_votes(ctx.store, ctx.a, ctx.b, years=yrs)
     core, core_src = _core_votes(ctx, votes, vlist, yrs)
     n_core = len(core)
+    # a side with no core issue in the mapping contributes no votes: say so, the share is then
+    # about the other side's core issues only
+    unmapped = [st for st in (ctx.a, ctx.b) if not load_core_issues().get(st)]
     splits = core[core["split"]]
     share = (len(splits) / n_core) if n_core else None
     top = splits.sort_values("date", ascending=False)
@@ -371,7 +374,10 @@ def collect_votes(ctx: Context) -> PillarResult:
                       pd.Timestamp(core["date"].min()).date()),
                   "last": None if not n_core else str(pd.Timestamp(core["date"].max()).date()),
                   "thin": n_core < 3, "note": "recorded votes of both on roll calls whose title "
-                  "names a core issue of either side"},
+                  "names a core issue of either side" + (
+                      f"; no core issue of {' or '.join(unmapped)} is mapped "
+                      "(bilat/reference/data/core_issues.toml): these are the other side's "
+                      "core issues only" if unmapped else "")},
         provenance={"vote_ids": [int(v) for v in splits["vote_id"]],
                     "symbols": [str(s) for s in splits["symbol"]]},
         details={"splits": [

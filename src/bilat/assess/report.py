@@ -155,17 +155,42 @@ def default_yardsticks(store: Store, a: str, b: str) -> tuple[list[tuple[str, st
         raise error("E604", pair=f"{a}–{b}", reason="no UN votes in the store to derive them "
                     "from (each side's highest-affinity partner)")
     yrs = f"{max(held[0], held[1] - 9)}-{held[1]}"
-    refs = []
+    refs, how = [], []
     for x, other in ((a, b), (b, a)):
         near = votes.nearest(store, x, years=yrs, method="kappa", min_votes=100)
         near = near[near["rank"].notna() & (near["b"] != other)]
         if not len(near):
             raise error("E604", pair=f"{a}–{b}", reason=f"no partner of {x} with 100+ common "
                         f"votes in {yrs}")
-        refs.append((x, str(near.iloc[0]["b"])))
+        allies, atop_year = defence_allies(store, x)
+        among = near[near["b"].isin(allies)]
+        if len(among):
+            refs.append((x, str(among.iloc[0]["b"])))
+            how.append(f"{x}–{refs[-1][1]} (a defence ally of {x} in ATOP {atop_year})")
+        else:
+            refs.append((x, str(near.iloc[0]["b"])))
+            how.append(f"{x}–{refs[-1][1]} ({x} has no defence ally in ATOP"
+                       + (f" {atop_year}" if atop_year else ", not loaded") +
+                       ": its closest voter, which may be no partner at all)")
     return refs, (f"yardsticks derived from the data: each side's highest-affinity UN partner "
-                  f"(Cohen's kappa, {yrs}, 100+ common votes): "
-                  + ", ".join(f"{x}–{y}" for x, y in refs))
+                  f"(Cohen's kappa, {yrs}, 100+ common votes) among its defence allies where "
+                  "it has any: " + ", ".join(how))
+
+
+def defence_allies(store: Store, x: str) -> tuple[set[str], int | None]:
+    """States with an ATOP defence pledge to or from ``x`` (ISO3) in the latest ATOP year the
+    store holds (table ``atop_dyad_year``), and that year; an empty set and None when ATOP is
+    not loaded. Leeds et al., ATOP v5.1 (2020)."""
+    if not store.has_table("atop_dyad_year"):
+        return set(), None
+    (last,) = store.con.execute("SELECT max(year) FROM atop_dyad_year").fetchone() or (None,)
+    if last is None:
+        return set(), None
+    rows = store.con.execute(
+        "SELECT DISTINCT CASE WHEN iso3_1 = ? THEN iso3_2 ELSE iso3_1 END FROM atop_dyad_year "
+        "WHERE year = ? AND defense = 1 AND (iso3_1 = ? OR iso3_2 = ?)",
+        [x, last, x, x]).fetchall()
+    return {str(r[0]) for r in rows if r[0] is not None}, int(last)
 
 
 def parse_years(value: str | tuple[int, int] | None) -> tuple[int, int] | None:
@@ -448,8 +473,7 @@ def bottom_line(rep: Report) -> str:
             f"{titles.get(p, p)} {v:.0%}" for p, v in list(shares.items())[:4]) + ".")
     if rep.yardsticks_derived:
         parts.append("The yardsticks are derived, not chosen: " + rep.yardstick_note
-                     + " — the closest voters at the UN, which need not be deep partners; "
-                     "name others with --ref.")
+                     + "; name others with --ref.")
     if rep.ach.close_call:
         parts.append("The lead is too small to call.")
     sens = rep.ach.sensitivity
@@ -480,9 +504,14 @@ def bottom_line(rep: Report) -> str:
     try:
         c = rep.evidence_by_id("votes.core_splits")
         if c.value is not None:
+            unmapped = [st for st in (rep.a, rep.b)
+                        if not c.details.get("by_state", {}).get(st, {}).get("votes")]
+            whose = ("either side's core issues" if not unmapped else
+                     f"{' and '.join(x for x in (rep.a, rep.b) if x not in unmapped)}'s core "
+                     f"issues (none of {' or '.join(unmapped)}'s in the record)"
+                     if len(unmapped) < 2 else "core issues")
             parts.append(f"They voted apart on {int(c.measures['splits'])} of "
-                         f"{int(c.measures['core_votes'])} recorded votes on either side's core "
-                         "issues.")
+                         f"{int(c.measures['core_votes'])} recorded votes on {whose}.")
     except KeyError:
         pass
     try:
@@ -504,5 +533,5 @@ def bottom_line(rep: Report) -> str:
     return " ".join(parts)
 
 
-__all__ = ["DEFAULT_YARDSTICKS", "Report", "bottom_line", "default_yardsticks", "parse_years",
-           "report"]
+__all__ = ["DEFAULT_YARDSTICKS", "Report", "bottom_line", "default_yardsticks", "defence_allies",
+           "parse_years", "report"]
