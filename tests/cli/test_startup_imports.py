@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bilat.sources import gdelt
+from bilat.sources import gdelt, icews
 from bilat.store import compact, open_store
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "gdelt"
@@ -36,6 +36,21 @@ def gdelt_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     try:
         gdelt.ingest(st, [p for p in sorted(FIX.iterdir()) if p.suffix in (".CSV", ".zip")])
         compact.compact(st)
+    finally:
+        st.close()
+    yield str(path)
+
+
+@pytest.fixture(scope="module")
+def mixed_store(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Iterator[str]:
+    """GDELT fixture files and four real ICEWS daily files: `--source all` reads both."""
+    path = tmp_path_factory.mktemp("startup") / "mixed.duckdb"
+    st = open_store(path)
+    try:
+        gdelt.ingest(st, [p for p in sorted(FIX.iterdir()) if p.suffix in (".CSV", ".zip")])
+        daily = sorted(shared_data.joinpath("icews", "bkitej-daily-2018-2019")
+                       .glob("*-icews-events.tab"))[:4]
+        icews.ingest_by_format(st, {"icews": daily})
     finally:
         st.close()
     yield str(path)
@@ -67,6 +82,13 @@ def test_events_indicators_on_the_dyad_day_layer_import_no_pandas(gdelt_store: s
     code, out, heavy = _run("--store", gdelt_store, "events", "indicators", "RUS", "CHN", *argv)
     assert code == 0 and "RUS" in out
     assert set(heavy) <= {"duckdb"}, heavy  # DuckDB answers; nothing else heavy loads
+
+
+def test_gdelt_and_icews_side_by_side_import_no_pandas(mixed_store: str) -> None:
+    code, out, heavy = _run("--store", mixed_store, "events", "indicators", "RUS", "CHN",
+                            "-f", "csv", "--period", "year")
+    assert code == 0 and "\ngdelt," in out and "\nicews," in out
+    assert set(heavy) <= {"duckdb"}, heavy
 
 
 def test_a_query_that_needs_rows_still_works(gdelt_store: str) -> None:

@@ -19,6 +19,86 @@ if TYPE_CHECKING:  # pragma: no cover - imported where used, so `bilat --help` s
     from bilat.rows import Rows
     from bilat.store import Store
 
+def _plain(annotation: Any, info: Any, value: Any) -> tuple[bool, Any]:
+    """``(True, value)`` when Typer's coercion of ``value`` to ``annotation`` would return it
+    unchanged (a ``str`` given as text, a ``bool``) or as plain as ``int("12")`` (an ``int``
+    without bounds, given as a whole number or ASCII digits); lists of those as a list.
+    ``(False, None)`` for anything else (Typer's adapter decides)."""
+    import typing
+
+    if getattr(info, "parser", None) is not None:
+        return False, None
+    if typing.get_origin(annotation) is list:
+        (item,) = typing.get_args(annotation) or (None,)
+        if not isinstance(value, list | tuple):
+            return False, None
+        done = [_plain(item, info, v) for v in value]
+        return (True, [v for _, v in done]) if all(ok for ok, _ in done) else (False, None)
+    if annotation is str and isinstance(value, str):
+        return True, value
+    if annotation is bool and isinstance(value, bool):
+        return True, value
+    if annotation is int and getattr(info, "min", None) is None \
+            and getattr(info, "max", None) is None:
+        if type(value) is int:
+            return True, value
+        digits = value[1:] if isinstance(value, str) and value[:1] == "-" else value
+        if isinstance(digits, str) and digits.isascii() and digits.isdigit():
+            return True, int(value)  # "12", "-3": what pydantic's lax int parsing gives
+    return False, None
+
+
+def _defer_typer_coercion() -> None:
+    """Typer (≥ 0.2x) coerces every parameter through a pydantic TypeAdapter, built when the
+    command runs: importing pydantic and building the adapters was ~0.12 s of every command.
+    Values that need no coercion (text given as text, the defaults) are passed through as
+    the adapters would return them; any other value is coerced by Typer's own adapter, built
+    then. Skipped (Typer's own behaviour) when Typer's internals are not the ones expected."""
+    try:
+        from dataclasses import dataclass
+
+        from typer import _coercion
+        from typer import core as typer_core
+    except ImportError:  # pragma: no cover - another Typer: its own coercion
+        return
+    param_cls = getattr(typer_core, "_TyperParameter", None)
+    base = getattr(_coercion, "RuntimeParam", None)
+    build = getattr(_coercion, "build_runtime_param", None)
+    if param_cls is None or base is None or build is None or \
+            getattr(param_cls, "_bilat_deferred", False) or \
+            not hasattr(param_cls, "get_runtime_param"):
+        return
+
+    @dataclass(frozen=True)
+    class Deferred(base):  # type: ignore[misc,valid-type]
+        descriptor: Any = None
+        built: dict = None  # type: ignore[assignment]  # Typer's param, once needed
+
+        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+            ok, same = _plain(self.annotation, self.parameter_info, value)
+            if ok:
+                return same
+            if "param" not in self.built:
+                self.built["param"] = build(self.descriptor)
+            return self.built["param"]._coerce_value(value, param=param, ctx=ctx)
+
+    def get_runtime_param(self: Any) -> Any:
+        if self._runtime_param is None:
+            desc = self.type_descriptor
+            if getattr(desc, "file_annotation", None) is not None:
+                self._runtime_param = build(desc)
+            else:
+                self._runtime_param = Deferred(parameter_info=desc.parameter_info,
+                                               annotation=desc.annotation, descriptor=desc,
+                                               built={})
+        return self._runtime_param
+
+    param_cls.get_runtime_param = get_runtime_param
+    param_cls._bilat_deferred = True
+
+
+_defer_typer_coercion()
+
 #: Data goes to stdout; progress, tables for people and messages go to stderr.
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)

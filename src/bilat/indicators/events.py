@@ -1327,34 +1327,60 @@ def _file_days(store: Any, src: str, periods: Sequence[date], q: DyadQuery
     return out
 
 
-def _with_file_days(store: Any, src: str, df: pd.DataFrame, q: DyadQuery,
-                    notes: list[str]) -> pd.DataFrame:
+def _with_file_days(store: Any, src: str, rows: Rows, q: DyadQuery,
+                    notes: list[str]) -> Rows:
     """Indicator rows of ``src`` with ICEWS coverage by the days its daily files cover
     (:func:`_file_days`), whichever path computed them (dyad-day layer or event records; both
     give NULL counts where no file covers a period), and a note naming the periods that hold
     only events backdated by later files."""
-    fd = _file_days(store, src, sorted(set(df["period"])), q) if len(df) else None
+    fd = _file_days(store, src, sorted(set(rows["period"])), q) if len(rows) else None
     if fd is None:
-        return df
-    df = df.copy()
-    df["coverage_present"] = [fd.get(p, 0) for p in df["period"]]
-    df["coverage_unit"] = "days its files cover"
-    none = (df["coverage_present"] == 0).to_numpy()
-    for c in INDICATORS:
-        if c in df.columns and none.any():  # no file covers it: NULL, never a count
-            df[c] = df[c].mask(none)
-    late = df[df["coverage_present"] == 0]  # a row exists: the source has events there
-    if len(late):
+        return rows
+    cols = dict(rows.columns)
+    present = [fd.get(p, 0) for p in rows["period"]]
+    cols["coverage_present"] = present
+    cols["coverage_unit"] = ["days its files cover"] * len(rows)
+    none = [n == 0 for n in present]
+    if any(none):  # no file covers it: NULL, never a count
+        for c in INDICATORS:
+            if c in cols:
+                missing = float("nan") if rows.kinds[c] == "float64" else None
+                cols[c] = [missing if z else v for v, z in zip(cols[c], none, strict=True)]
+    late = sorted({str(p) for p, z in zip(rows["period"], none, strict=True) if z})
+    if late:  # a row exists: the source has events there
         notes.append(f"{src}: events dated in periods no {src.upper()} file covers "
-                     f"({', '.join(sorted({str(p) for p in late['period']})[:6])}): late "
-                     "reports backdated by later files; NULL counts, coverage 0")
-    return df
+                     f"({', '.join(late[:6])}): late reports backdated by later files; NULL "
+                     "counts, coverage 0")
+    return type(rows)(cols, rows.kinds, rows.attrs)
 
 
 def _grid(first: date, last: date, period: str) -> list[date]:
-    import pandas as pd
+    """Every period start from ``first`` to ``last`` (both included; ``first`` rolled forward
+    to a start: a Monday, the 1st of a month, quarter or year), as
+    ``pandas.date_range(first, last, freq=_PANDAS_FREQ[period])`` gives them."""
+    from datetime import timedelta
 
-    return [d.date() for d in pd.date_range(first, last, freq=_PANDAS_FREQ[period])]
+    def months(d: date, n: int) -> date:
+        k = d.year * 12 + d.month - 1 + n
+        return date(k // 12, k % 12 + 1, 1)
+
+    if period in ("day", "week"):
+        days = 1 if period == "day" else 7
+        d = first + timedelta(days=(7 - first.weekday()) % 7 if period == "week" else 0)
+        out = []
+        while d <= last:
+            out.append(d)
+            d += timedelta(days=days)
+        return out
+    n = {"month": 1, "quarter": 3, "year": 12}[period]
+    d = date(first.year, 1 if n == 12 else (first.month - 1) // n * n + 1, 1)
+    if d < first:
+        d = months(d, n)
+    out = []
+    while d <= last:
+        out.append(d)
+        d = months(d, n)
+    return out
 
 
 def _is_gov(types: pd.Series, leader: pd.Series) -> pd.Series:
@@ -1486,45 +1512,56 @@ def _record_indicators(store: Any, src: str, q: DyadQuery) -> tuple[pd.DataFrame
     out["goldstein_mean"] = (pd.to_numeric(out["_gsum"], errors="coerce")
                              / gn.where(gn > 0)).astype("float64")
     out = out.drop(columns=["_gsum", "_gn"])
-    return record_source_frame(out, src, q), ""
+    return record_source_frame(_frame_rows(out), src, q), ""
 
 
-def record_source_frame(out: pd.DataFrame, src: str, q: DyadQuery) -> pd.DataFrame:
+def record_source_frame(out: Rows, src: str, q: DyadQuery) -> Rows:
     """The indicator table of an ICEWS-style source (no Goldstein weighting, tone or mentions
     in these records: NaN/NULL, never 0), labelled with its source and coverage unit."""
-    import pandas as pd
+    n = len(out)
+    cols = dict(out.columns)
+    kinds = dict(out.kinds)
+    nan = float("nan")
+    cols.update(goldstein_weighted=[nan] * n, avg_tone=[nan] * n, mentions=[None] * n,
+                coverage_unit=["days with data"] * n, source=[src] * n, dedup=[q.dedup] * n)
+    kinds.update(goldstein_weighted="float64", avg_tone="float64", mentions="Int64",
+                 coverage_unit="str", source="str", dedup="str")
+    return _finish(type(out)(cols, kinds, out.attrs))
 
-    out["goldstein_weighted"] = float("nan")
-    out["avg_tone"] = float("nan")
-    out["mentions"] = pd.NA
-    out["coverage_unit"] = "days with data"
-    out["source"] = src
-    out["dedup"] = q.dedup
-    return _finish(out)
 
-
-def _finish(out: pd.DataFrame) -> pd.DataFrame:
+def _finish(out: Rows) -> Rows:
     """Derived ratios (NULL where undefined or where the period has no data)."""
-    import pandas as pd
-
     ints = ["events", "events_before_dedup", *QUADS.values(), "volume_a", "volume_b",
             "gov_contacts", "mentions"]
+    nan = float("nan")
+    cols = dict(out.columns)
+    kinds = dict(out.kinds)
     for c in ints:
-        out[c] = pd.array(out[c], dtype="Int64")
-    f = {c: out[c].astype("Float64") for c in ints}
+        cols[c] = [None if v is None or v != v else int(v) for v in cols[c]]
+        kinds[c] = "Int64"
+
+    def per_1k(x: int | None, vol: int | None) -> float:
+        return x * 1000.0 / vol if x is not None and vol is not None and vol > 0 else nan
+
     for side in ("a", "b"):
-        vol = f[f"volume_{side}"].where(f[f"volume_{side}"] > 0)
-        out[f"events_per_1k_{side}"] = (f["events"] * 1000.0 / vol).astype("float64")
-        for name in QUADS.values():
-            out[f"{name}_per_1k_{side}"] = (f[name] * 1000.0 / vol).astype("float64")
-    coop = f["verbal_coop"] + f["material_coop"]
-    conflict = f["verbal_conflict"] + f["material_conflict"]
-    out["net_cooperation"] = pd.array((coop - conflict).round(), dtype="Int64")
-    ev = f["events"].where(f["events"] > 0)
-    out["net_cooperation_share"] = ((coop - conflict) / ev).astype("float64")
-    vc = f["verbal_coop"].where(f["verbal_coop"] > 0)
-    out["material_verbal_ratio"] = (f["material_coop"] / vc).astype("float64")
-    return out
+        vol = cols[f"volume_{side}"]
+        for name in ("events", *QUADS.values()):
+            out_name = "events_per_1k" if name == "events" else f"{name}_per_1k"
+            cols[f"{out_name}_{side}"] = [per_1k(x, v) for x, v in zip(cols[name], vol,
+                                                                          strict=True)]
+            kinds[f"{out_name}_{side}"] = "float64"
+    net, share, ratio = [], [], []
+    for e, vc, mc, vf, mf in zip(cols["events"], cols["verbal_coop"], cols["material_coop"],
+                                 cols["verbal_conflict"], cols["material_conflict"],
+                                 strict=True):
+        d = None if None in (vc, mc, vf, mf) else (vc + mc) - (vf + mf)
+        net.append(d)
+        share.append(d / e if d is not None and e is not None and e > 0 else nan)
+        ratio.append(mc / vc if mc is not None and vc is not None and vc > 0 else nan)
+    cols.update(net_cooperation=net, net_cooperation_share=share, material_verbal_ratio=ratio)
+    kinds.update(net_cooperation="Int64", net_cooperation_share="float64",
+                 material_verbal_ratio="float64")
+    return type(out)(cols, kinds, out.attrs)
 
 
 def _dyad_year_indicators(store: Any, q: DyadQuery) -> tuple[pd.DataFrame, str]:
@@ -1596,7 +1633,7 @@ def _dyad_year_indicators(store: Any, q: DyadQuery) -> tuple[pd.DataFrame, str]:
     out["coverage_unit"] = "year as published"
     out["source"] = "icews-dyad-year"
     out["dedup"] = q.dedup
-    return _finish(out), ""
+    return _finish(_frame_rows(out)), ""
 
 
 def _gdelt_coverage(store: Any, periods: Sequence[date], q: DyadQuery) -> dict[date, tuple]:
@@ -1824,16 +1861,15 @@ def _indicators(
         if df.empty:
             notes.append(f"{s}: {why}")
             continue
-        if s == "icews":  # a pandas frame (ICEWS paths): coverage by the days files cover
-            df = _with_file_days(meta, s, df, q, notes)
-        frames.append(df if type(df).__name__ == "Rows" else _source_rows(df))
+        frames.append(_with_file_days(meta, s, df, q, notes))
     if not frames:
         raise error("E150", source=source if source != "all" else "stored",
                     dyad=", ".join(f"{x}–{y}" for x, y in q.pairs), span=_span_text(q),
                     why="; ".join(notes))
     from bilat.rows import Rows
 
-    out = _flags(Rows.concat([f.select(list(_SOURCE_KINDS)) for f in frames]), min_events)
+    both = Rows.concat([f.select(list(_SOURCE_KINDS)) for f in frames])
+    out = _flags(Rows(both.columns, _SOURCE_KINDS), min_events)
     order = {f"{x}–{y}": i for i, (x, y) in enumerate(q.pairs)}  # main pair first, then refs
     src_order = {s: i for i, s in enumerate(SOURCES)}
     dyad, direction, per, src = out["dyad"], out["direction"], out["period"], out["source"]
@@ -1853,12 +1889,12 @@ def _indicators(
     return out
 
 
-def _source_rows(df: pd.DataFrame) -> Rows:
-    """A source's indicator frame (ICEWS, quadruple sets, dyad-year: built with pandas) as
-    :class:`bilat.rows.Rows` in :data:`_SOURCE_KINDS`."""
+def _frame_rows(df: pd.DataFrame) -> Rows:
+    """A source's indicator frame built with pandas (ICEWS records, dyad-year) as
+    :class:`bilat.rows.Rows`, its columns in the indicator tables' kinds."""
     from bilat.rows import Rows
 
-    return Rows.from_pandas(df[list(_SOURCE_KINDS)], _SOURCE_KINDS)
+    return Rows.from_pandas(df, _gdelt_kinds([str(c) for c in df.columns], counts="Int64"))
 
 
 def no_gdelt_events_why(q: DyadQuery) -> str:

@@ -57,8 +57,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
-
     from bilat.indicators.events import DyadQuery
     from bilat.rows import Rows
     from bilat.store import Store
@@ -455,10 +453,10 @@ def _typed(q: DyadQuery) -> str:
         for n in (1, 2))
 
 
-def _cells(store: Store, source: str, q: DyadQuery, code_of: dict[str, str]) -> pd.DataFrame:
-    """Dyad sums per period and (actor 1, actor 2) query country, typed and root-filtered."""
-    import pandas as pd
-
+def _cells(store: Store, source: str, q: DyadQuery, code_of: dict[str, str]
+           ) -> list[dict[str, Any]]:
+    """Dyad sums per period and (actor 1, actor 2) query country (``c1``, ``c2``), typed and
+    root-filtered; a sum over no kept rows is None."""
     from bilat.indicators.events import QUADS
 
     where, params = _where(source, q)
@@ -466,7 +464,7 @@ def _cells(store: Store, source: str, q: DyadQuery, code_of: dict[str, str]) -> 
     keep = f"{typed} AND is_root = 1" if q.dedup == "root" else typed
     quads = ", ".join(f"sum(events) FILTER (WHERE {keep} AND quad_class = {k}) AS {name}"
                       for k, name in QUADS.items())
-    df = store.con.execute(f"""
+    cur = store.con.execute(f"""
         SELECT {_period_sql(q.period)} AS period, actor1_code, actor2_code,
                sum(events) FILTER (WHERE {keep}) AS events,
                sum(events) FILTER (WHERE {typed}) AS events_before_dedup, {quads},
@@ -477,28 +475,25 @@ def _cells(store: Store, source: str, q: DyadQuery, code_of: dict[str, str]) -> 
                sum(contacts) FILTER (WHERE {keep}) AS gov_contacts,
                sum(tone_sum) FILTER (WHERE {keep}) AS _tsum,
                sum(tone_n) FILTER (WHERE {keep}) AS _tn
-        FROM {_dyad_rows(where, q, code_of)} GROUP BY ALL""", params).df()
-    df["c1"] = df["actor1_code"].map(code_of)
-    df["c2"] = df["actor2_code"].map(code_of)
-    df["period"] = pd.to_datetime(df["period"]).dt.date
-    return df
+        FROM {_dyad_rows(where, q, code_of)} GROUP BY ALL""", params)
+    names = [d[0] for d in cur.description]
+    cells = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+    for c in cells:
+        c["c1"], c["c2"] = code_of.get(c["actor1_code"]), code_of.get(c["actor2_code"])
+    return cells
 
 
 def _volumes(store: Store, source: str, q: DyadQuery, code_of: dict[str, str]
              ) -> dict[tuple[str, date], int]:
-    import pandas as pd
-
     where, params = _where(source, q)
     if q.dedup == "root":
         where.append("is_root = 1")
-    df = store.con.execute(
-        f"SELECT {_period_sql(q.period)} AS period, country, sum(events) AS volume "
-        f"FROM {_country_rows(where, code_of)} GROUP BY ALL", params).df()
-    df["period"] = pd.to_datetime(df["period"]).dt.date
-    df["c"] = df["country"].map(code_of)
     out: dict[tuple[str, date], int] = {}
-    for (c, p), v in df.groupby(["c", "period"])["volume"].sum().items():
-        out[(c, p)] = int(v)
+    for period, country, volume in store.con.execute(
+            f"SELECT {_period_sql(q.period)} AS period, country, sum(events) AS volume "
+            f"FROM {_country_rows(where, code_of)} GROUP BY ALL", params).fetchall():
+        key = (code_of[country], period)
+        out[key] = out.get(key, 0) + int(volume)
     return out
 
 
@@ -506,17 +501,17 @@ _SUMS = ("events", "events_before_dedup", "verbal_coop", "material_coop", "verba
          "material_conflict", "_gsum", "_gn", "_gw", "mentions", "gov_contacts", "_tsum", "_tn")
 
 
-def _directions(q: DyadQuery, a: str, b: str, cells: pd.DataFrame
-                ) -> list[tuple[str, pd.DataFrame]]:
-    ab = (cells.c1 == a) & (cells.c2 == b)
-    ba = (cells.c1 == b) & (cells.c2 == a)
+def _directions(q: DyadQuery, a: str, b: str, cells: list[dict[str, Any]]
+                ) -> list[tuple[str, list[dict[str, Any]]]]:
+    ab = [c for c in cells if c["c1"] == a and c["c2"] == b]
+    ba = [c for c in cells if c["c1"] == b and c["c2"] == a]
     chosen = []
     if q.direction in ("both", "directed", "a2b"):
-        chosen.append((f"{a}→{b}", cells[ab]))
+        chosen.append((f"{a}→{b}", ab))
     if q.direction in ("both", "directed", "b2a"):
-        chosen.append((f"{b}→{a}", cells[ba]))
+        chosen.append((f"{b}→{a}", ba))
     if q.direction in ("both", "undirected"):
-        chosen.append((f"{a}–{b}", cells[ab | ba]))
+        chosen.append((f"{a}–{b}", [c for c in cells if (c["c1"], c["c2"]) in ((a, b), (b, a))]))
     return chosen
 
 
@@ -609,11 +604,12 @@ def _gdelt(store: Store, q: DyadQuery) -> tuple[Rows, str]:
     return ev.with_gdelt_coverage(store, ev.gdelt_table(rows, q), q), ""
 
 
-def _icews(store: Store, q: DyadQuery, src: str = "icews") -> tuple[pd.DataFrame, str]:
-    """The table ``_record_indicators`` gives for ICEWS, from the aggregate."""
-    import pandas as pd
-
+def _icews(store: Store, q: DyadQuery, src: str = "icews") -> tuple[Rows, str]:
+    """The table ``_record_indicators`` gives for ICEWS, from the aggregate (plain Python
+    rows: this path never imports pandas). Every period from the first to the last day of
+    ICEWS data in the window; a period without any (a gap) has NULL counts, never 0."""
     from bilat.indicators import events as ev
+    from bilat.rows import Rows
 
     con = store.con
     where, params = _where(src, q)
@@ -621,50 +617,56 @@ def _icews(store: Store, q: DyadQuery, src: str = "icews") -> tuple[pd.DataFrame
     cov = con.execute(
         f"SELECT {per} AS period, count(DISTINCT sqldate) AS days FROM dyad_day_volume "
         f"WHERE {' AND '.join(where)} AND country IS NULL GROUP BY 1 ORDER BY 1",
-        params).df()
-    if cov.empty:
+        params).fetchall()
+    if not cov:
         rng = con.execute("SELECT min(sqldate), max(sqldate), sum(events) FROM dyad_day_volume "
                           "WHERE source = ? AND country IS NULL", [src]).fetchall()[0]
         why = (f"the store's {src} events run from {ev._to_day(int(rng[0]))} to "
                f"{ev._to_day(int(rng[1]))}" if rng[2] else f"the store holds no {src} events")
-        return pd.DataFrame(), why
-    cov["period"] = pd.to_datetime(cov["period"]).dt.date
+        return Rows({}, {}), why
     countries = sorted({c for pair in q.pairs for c in pair})
     code_of = {c: c for c in countries}
     cells = _cells(store, src, q, code_of)
     volume = _volumes(store, src, q, code_of)
-    grid = ev._grid(cov["period"].min(), cov["period"].max(), q.period)
-    days = dict(zip(cov["period"], cov["days"], strict=True))
-    has = [days.get(p, 0) > 0 for p in grid]
-    expected = [ev._days_in(p, q) for p in grid]
-    frames = []
+    grid = ev._grid(cov[0][0], cov[-1][0], q.period)
+    days = {p: n for p, n in cov}
+    counts = ("events", *ev.QUADS.values(), "gov_contacts", "events_before_dedup")
+    records = []
     for a, b in q.pairs:
         for label, part in _directions(q, a, b, cells):
-            m = part.groupby("period")[list(_SUMS)].sum().reindex(grid)
-            frame = pd.DataFrame({"dyad": f"{a}–{b}", "direction": label, "a": a, "b": b,
-                                  "period": grid})
-            for c in ("events", *ev.QUADS.values(), "gov_contacts", "events_before_dedup"):
-                vals = m[c].fillna(0).to_numpy()
-                frame[c] = pd.array([int(v) if h else pd.NA for v, h in
-                                     zip(vals, has, strict=True)], dtype="Int64")
-            gn = m["_gn"].fillna(0).to_numpy()
-            frame["goldstein_mean"] = (m["_gsum"].to_numpy() / pd.Series(gn).where(gn > 0)
-                                       .to_numpy()).astype("float64")
-            for side, c in (("a", a), ("b", b)):
-                frame[f"volume_{side}"] = pd.array(
-                    [volume.get((c, p), 0) if h else pd.NA for p, h in
-                     zip(grid, has, strict=True)], dtype="Int64")
-            frame["coverage_present"] = [int(days.get(p, 0)) for p in grid]
-            frame["coverage_expected"] = expected
-            frames.append(frame)
-    return ev.record_source_frame(pd.concat(frames, ignore_index=True), src, q), ""
+            by_period: dict[date, list[dict[str, Any]]] = {}
+            for c in part:
+                by_period.setdefault(c["period"], []).append(c)
+            for p in grid:
+                has = days.get(p, 0) > 0
+                here = by_period.get(p, [])
+
+                def total(col: str, here: list[dict[str, Any]] = here) -> Any:
+                    vals = [c[col] for c in here if c[col] is not None]
+                    return sum(vals) if vals else (0 if here else None)
+
+                rec: dict[str, Any] = {"dyad": f"{a}–{b}", "direction": label, "a": a, "b": b,
+                                       "period": p}
+                for c in counts:
+                    rec[c] = int(total(c) or 0) if has else None
+                gsum, gn = total("_gsum"), total("_gn") or 0
+                rec["goldstein_mean"] = gsum / gn if gn > 0 else float("nan")
+                rec["volume_a"] = volume.get((a, p), 0) if has else None
+                rec["volume_b"] = volume.get((b, p), 0) if has else None
+                rec["coverage_present"] = int(days.get(p, 0))
+                rec["coverage_expected"] = ev._days_in(p, q)
+                records.append(rec)
+    names = ["dyad", "direction", "a", "b", "period", *counts, "goldstein_mean", "volume_a",
+             "volume_b", "coverage_present", "coverage_expected"]
+    return ev.record_source_frame(Rows.from_records(
+        records, ev._gdelt_kinds(names, counts="Int64")), src, q), ""
 
 
-def read(store: Any, source: str, q: DyadQuery) -> tuple[pd.DataFrame | Rows, str] | None:
+def read(store: Any, source: str, q: DyadQuery) -> tuple[Rows, str] | None:
     """Indicator rows for ``source`` and ``q`` from the dyad-day aggregate, as
-    :func:`bilat.indicators.events.indicators` builds them per source (rows, why-empty:
-    GDELT as :class:`bilat.rows.Rows`, ICEWS as a DataFrame), or ``None`` when the
-    aggregate cannot answer exactly (the caller reads the events)."""
+    :func:`bilat.indicators.events.indicators` builds them per source (rows as
+    :class:`bilat.rows.Rows`, why-empty), or ``None`` when the aggregate cannot answer
+    exactly (the caller reads the events). Never imports pandas."""
     if not applies(store, source, q):
         return None
     return _gdelt(store, q) if source == "gdelt" else _icews(store, q)
