@@ -16,7 +16,8 @@ from bilat.sources import gdelt, icews
 from bilat.store import compact, open_store
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "gdelt"
-HEAVY = ("pandas", "ibis", "numpy", "pyarrow", "duckdb", "altair", "lingua", "trafilatura")
+HEAVY = ("pandas", "ibis", "numpy", "pyarrow", "duckdb", "altair", "lingua", "trafilatura",
+         "pydantic")  # pydantic: Typer's coercion, needed only for values it must convert
 _PROBE = """
 import json, sys
 from bilat.cli import main
@@ -75,7 +76,8 @@ def test_countries_imports_neither_pandas_nor_duckdb(fmt: str) -> None:
 @pytest.mark.parametrize("argv", [
     [],  # the default: every source the store holds, by month, table for people
     ["-f", "json", "--period", "year", "--direction", "undirected"],
-    ["-f", "csv", "--dedup", "root", "--ref", "USA", "GBR", "--source", "gdelt"],
+    ["-f", "csv", "--dedup", "root", "--ref", "USA", "GBR", "--source", "gdelt",
+     "--min-events", "3", "--gdelt-version", "2"],
 ])
 def test_events_indicators_on_the_dyad_day_layer_import_no_pandas(gdelt_store: str,
                                                                   argv: list[str]) -> None:
@@ -97,3 +99,13 @@ def test_a_query_that_needs_rows_still_works(gdelt_store: str) -> None:
     code, out, _heavy = _run("--store", gdelt_store, "events", "indicators", "RUS", "CHN",
                              "--dedup", "daily", "-f", "csv")
     assert code == 0 and out.startswith("source,dyad,direction")
+
+
+def test_values_typer_must_convert_still_go_through_typer(gdelt_store: str) -> None:
+    """The deferred coercion (bilat.cli._base) passes plain values through; anything else is
+    Typer's: a bad number is still its one-line usage error (E028)."""
+    proc = subprocess.run([sys.executable, "-c", _PROBE.format(heavy=HEAVY), "--store",
+                           gdelt_store, "events", "indicators", "RUS", "CHN", "--min-events",
+                           "ten"], capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 2
+    assert "[E028] Invalid value for '--min-events'" in proc.stderr
