@@ -180,6 +180,7 @@ class Errors:
     E507 = "A and B are the same state {value!r}; a dyad needs two different states (e.g. RUS CHN)"
     E508 = "{what}; {fix}"
     E509 = "unknown pillar {value!r}; valid: {options}"
+    E510 = "no material data for {years}: the loaded pillars cover {held}; ask for years inside them (bilat material coverage lists each table's years)"
 
     # --- E700–E749: the local web app (bilat.web, `bilat serve`) -------------------------------
     E700 = "no page {value!r} on this server; start from the home page / (pages: {options})"

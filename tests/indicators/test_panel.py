@@ -78,7 +78,12 @@ def test_votes_pillar_joined(mstore: Store, rus_chn: pd.DataFrame) -> None:
     row = rus_chn[(rus_chn.dyad == "RUS–CHN") & (rus_chn.year == 2014)].iloc[0]
     assert row.coverage_votes == "data"
     assert row.votes_n == v.n.iloc[0] and row.votes_agree == pytest.approx(v.agree.iloc[0])
-    assert rus_chn[(rus_chn.year == 2013)].coverage_votes.eq("no rows").all()
+    # the store's roll calls are of 2014 only: 2013 is outside the votes' coverage, which
+    # is not the same as a loaded year without a common vote
+    (lo, hi), = mstore.con.execute(
+        "SELECT min(year), max(year) FROM un_rollcalls WHERE body = 'GA'").fetchall()
+    assert not lo <= 2013 <= hi
+    assert rus_chn[(rus_chn.year == 2013)].coverage_votes.eq("outside coverage").all()
 
 
 def test_all_dyads_year_and_errors(mstore: Store, rus_chn: pd.DataFrame) -> None:
@@ -130,3 +135,26 @@ def test_events_pillar_in_the_asked_order(tmp_path: Path) -> None:
                                                              want.volume_b)
     finally:
         st.close()
+
+
+def test_material_years_outside_every_table_are_refused_and_edges_noted(
+        mstore: Store) -> None:
+    from bilat.errors import BilatError
+    from bilat.indicators import material as mat
+
+    cov = mat.coverage(mstore)
+    cov = cov[cov["loaded"]]
+    first = int(cov["first_year"].min())
+    with pytest.raises(BilatError) as exc:
+        mat.indicators(mstore, "RUS", "CHN", years=f"{first - 20}-{first - 10}")
+    assert exc.value.code == "E510"
+    # trade asked past the end of the IMF and COW tables: the rows stop, and a note says
+    # which years are not covered (no data, not zero)
+    last = int(cov[cov["pillar"] == "trade"]["last_year"].max())
+    df = mat.indicators(mstore, "RUS", "CHN", years=f"{last - 1}-{last + 3}", pillars="trade")
+    assert int(df["year"].max()) <= last
+    assert any(f"{last + 1}–{last + 3} asked but not covered" in n for n in df.attrs["notes"])
+    # a panel over such years still joins the other pillars
+    p = bi.panel(mstore, "RUS", "CHN", years=f"{first - 20}-{first - 10}",
+                 pillars=["votes", "trade"])
+    assert set(p["coverage_trade"]) <= {"outside coverage", "not loaded"}

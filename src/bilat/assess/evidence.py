@@ -798,6 +798,8 @@ def collect_material(ctx: Context) -> PillarResult:
         df = material.indicators(ctx.store, ctx.a, ctx.b, **kw)
     except Exception as exc:  # noqa: BLE001 - no material data loaded
         res.note = str(exc).splitlines()[0][:300]
+        if getattr(exc, "code", "") == "E510":  # loaded, not for these years
+            res.load_command = ""
         return res
     if not isinstance(df, pd.DataFrame) or not len(df):
         res.note = "no material data for the pair or its yardsticks"

@@ -171,6 +171,8 @@ def indicators(
     try:
         df = material.indicators(store, a, b, refs=refs, years=years, pillars=pillar or None,
                                  indicator=indicator, percentiles=not no_percentiles)
+        for note in df.attrs.get("notes", []):
+            err.print(f"note: {note}", markup=False)
         if df.empty:
             err.print("no material data for these dyads and years (see `bilat material "
                       "coverage` for what is loaded)", markup=False)

@@ -729,7 +729,35 @@ def indicators(
     df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     if ind is not None and not df.empty:
         df = df[df["indicator"] == ind]
-    return _finish(df, pairs, store, details=details)
+    out = _finish(df, pairs, store, details=details)
+    if rng is not None:
+        notes, held = _years_outside(store, pil, rng)
+        if out.empty and held and not any(lo <= rng[1] and hi >= rng[0]
+                                          for _, lo, hi in held):
+            raise error("E510", years=f"{rng[0]}–{rng[1]}", held="; ".join(
+                f"{t} {lo}–{hi}" for t, lo, hi in held))
+        out.attrs["notes"] = notes
+    return out
+
+
+def _years_outside(store: Any, pillars: Sequence[str], rng: tuple[int, int]
+                   ) -> tuple[list[str], list[tuple[str, int, int]]]:
+    """For each loaded table of ``pillars``: a note when the years asked reach past the years
+    it holds (an empty stretch is not a zero), and (table, first, last) of each."""
+    cov = coverage(store)
+    cov = cov[cov["pillar"].isin(list(pillars)) & cov["loaded"]]
+    notes, held = [], []
+    for r in cov.itertuples():
+        if r.first_year is None or r.last_year is None:
+            continue
+        lo, hi = int(r.first_year), int(r.last_year)
+        held.append((str(r.table), lo, hi))
+        out = [f"{a}–{b}" if a != b else str(a) for a, b in (
+            (rng[0], min(rng[1], lo - 1)), (max(rng[0], hi + 1), rng[1])) if a <= b]
+        if out:
+            notes.append(f"{r.pillar} ({r.table}) holds {lo}–{hi}: "
+                         f"{' and '.join(out)} asked but not covered (no data, not zero)")
+    return notes, held
 
 
 def all_dyads(store: Any, year: int, *, pillars: Sequence[str] | str | None = None,

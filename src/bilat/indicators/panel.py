@@ -245,8 +245,10 @@ def _event_years(store: Any) -> set[int]:
             stem = str(key).replace("\\", "/").rsplit("/", 1)[-1].split(".", 1)[0]
             if stem.isdigit() and len(stem) in (4, 6, 8, 14):
                 named.add(int(stem[:4]))
-        if named:  # the span from the first to the last file (a year between: no rows)
-            years.update(range(min(named), max(named) + 1))
+        # a year is covered when a file of that year is stored (GDELT publishes a file per
+        # day or quarter of an hour; a store holding a few sample files covers only their
+        # years, the years between them are outside coverage, not "no rows")
+        years.update(named)
     if "icews_events" in have or "events" in have:
         with contextlib.suppress(Exception):  # no canonical event view: no years
             for lo, hi in con.execute(
@@ -294,9 +296,14 @@ def panel(
                         fix="give A B (e.g. RUS CHN), or --all-dyads --year YYYY")
         rng = material.parse_years(years if year is None else int(year))
         pairs = material._pairs(a, b, refs)
-        long = material.indicators(store, a, b, refs=pairs[1:], years=rng, pillars=mat,
-                                   percentiles=percentiles, details=False) if mat else \
-            pd.DataFrame(columns=material.COLUMNS)
+        try:
+            long = material.indicators(store, a, b, refs=pairs[1:], years=rng, pillars=mat,
+                                       percentiles=percentiles, details=False) if mat else \
+                pd.DataFrame(columns=material.COLUMNS)
+        except BilatError as exc:  # years outside every material table: the other pillars
+            if exc.code != "E510":  # may still hold them (coverage says "outside coverage")
+                raise
+            long = pd.DataFrame(columns=material.COLUMNS)
     wide, ids = _wide_material(long, percentiles)
     keys = ["dyad", "a", "b", "year"]
     frames: list[tuple[str, pd.DataFrame | None]] = []
@@ -338,6 +345,13 @@ def panel(
     return out[front + rest].reset_index(drop=True)
 
 
+def _vote_span(store: Any) -> tuple[int, int] | None:
+    """First and last year of the stored General Assembly roll calls (None when none)."""
+    lo, hi = store.con.execute(
+        "SELECT min(year), max(year) FROM un_rollcalls WHERE body = 'GA'").fetchone()
+    return None if lo is None else (int(lo), int(hi))
+
+
 def _coverage(store: Any, df: pd.DataFrame, want: list[str]) -> pd.DataFrame:
     """Add ``coverage_<pillar>``: data / no rows / outside coverage / not loaded."""
     df = df.copy()
@@ -347,7 +361,7 @@ def _coverage(store: Any, df: pd.DataFrame, want: list[str]) -> pd.DataFrame:
         has = df[cols].notna().any(axis=1) if cols else pd.Series(False, index=df.index)
         if p == "votes":
             tables: tuple[str, ...] = ("un_votes",)
-            span = None
+            span = _vote_span(store) if "un_rollcalls" in have else None
         elif p == "events":
             tables = tuple(_EVENT_TABLES)
             span = None
