@@ -119,3 +119,19 @@ def test_table_numbers_and_percentile_ordinals() -> None:
     assert _num(85588.2) == "85,588" and _num(0.30123) == "0.301" and _num(None) == "—"
     assert [_ordinal(x) for x in (62, 92, 11, 12, 13, 21, 101, 0.4)] == [
         "62nd", "92nd", "11th", "12th", "13th", "21st", "101st", "0th"]
+
+
+def test_one_flow_in_two_tables_of_one_publication_is_counted_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from bilat.indicators import material
+
+    rows = [{"dyad": "RUS–CHN", "a": "RUS", "b": "CHN", "year": y, "direction": "RUS→CHN",
+             "indicator": "pipeline_gas_bcm", "value": v, "unit": "bcm", "percentile": None,
+             "rows": [], "source": "EI Statistical Review 2024: Gas - Trade movements"}
+            for y, v in ((2021, 7.6), (2022, 14.7), (2023, 21.3))]
+    rows.append({**rows[-1], "source": "EI Statistical Review 2024: Gas trade - pipeline"})
+    monkeypatch.setattr(material, "indicators", lambda *a, **k: pd.DataFrame(rows))
+    monkeypatch.setattr(material, "coverage", lambda *a, **k: pd.DataFrame())
+    res = ev_mod.collect_material(Context(None, "RUS", "CHN", []))  # type: ignore[arg-type]
+    (level,) = [e for e in res.evidence if e.id.endswith(".level")]
+    assert level.source == "EI Statistical Review 2024"
+    assert level.value == pytest.approx((7.6 + 14.7 + 21.3) / 3)  # 2023 once, not twice

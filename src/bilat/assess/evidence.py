@@ -805,12 +805,17 @@ def collect_material(ctx: Context) -> PillarResult:
         res.note = "no material data for the pair or its yardsticks"
         return res
     d = df[df["indicator"].isin(list(MATERIAL_INDICATORS))].copy()
-    d["family"] = d["source"].astype(str).str.split(",").str[0].str.strip()
+    # the source family: "IMF DOTS" of "IMF DOTS, CHN report", "EI Statistical Review 2024" of
+    # "EI Statistical Review 2024: Gas - Trade movements" (one publication, several tables)
+    d["family"] = d["source"].astype(str).str.split(r"[,:]", regex=True).str[0].str.strip()
     d["value"] = pd.to_numeric(d["value"], errors="coerce")
     d["percentile"] = pd.to_numeric(d.get("percentile"), errors="coerce")
     rows = []
     for (ind, fam), part in d.groupby(["indicator", "family"], sort=True):
         how = MATERIAL_INDICATORS[str(ind)]
+        if how != "as is":  # one flow or pledge in two tables of one publication is one
+            part = part.sort_values("source", kind="stable").drop_duplicates(
+                ["dyad", "year", "direction"])
         # "sum": the two directions of a flow add up; "as is": an undirected figure, so rows of
         # one dyad-year in one family are the same quantity in different reports (IMF DOTS: each
         # side's own report) and are averaged, never added; "max": a pledge either way
