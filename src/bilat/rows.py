@@ -108,9 +108,9 @@ class Rows:
         data: dict[str, Any] = {}
         for name, values in self.columns.items():
             kind = self.kinds[name]
-            if kind == "str":  # as pandas infers text (no rows: object, as DuckDB gives)
+            if kind == "str":  # as pandas infers text
                 data[name] = pd.Series(values, dtype=pd.StringDtype(na_value=float("nan"))
-                                       if values and _default_str() else object)
+                                       if _default_str() else object)
             elif kind in ("Int64", "boolean"):
                 data[name] = pd.array(values, dtype=kind)
             elif kind == "float64":

@@ -630,7 +630,10 @@ def gdelt_table(rows: Rows, q: DyadQuery) -> Rows:
         cols[c] = [0 if v is None or v != v else int(v) for v in cols[c]]
     dyad, direction, period = cols["dyad"], cols["direction"], cols["period"]
     idx = sorted(range(len(dyad)), key=lambda i: (order[dyad[i]], direction[i], period[i]))
-    return type(rows)(cols, _gdelt_kinds(list(cols)), rows.attrs).take(idx)
+    kinds = _gdelt_kinds(list(cols))
+    if not idx:  # no rows: text columns are object columns, as DuckDB's DataFrames have them
+        kinds = {n: "object" if k == "str" else k for n, k in kinds.items()}
+    return type(rows)(cols, kinds, rows.attrs).take(idx)
 
 
 def _gdelt_rows(store: Any, q: DyadQuery) -> Rows:
