@@ -1840,7 +1840,7 @@ def _indicators(
         raise error("E150", source=source, dyad=f"{q.pairs[0][0]}–{q.pairs[0][1]}",
                     span=_span_text(q), why=f"the store holds no {source} data; load it with "
                     f"`bilat fetch {source} --mirror DIR` or `bilat events ingest FILE`")
-    if any(s in RECORD_SOURCES for s in present):
+    if any(s in ("icews", "icews-tkg") for s in present):  # their records: view `events`
         refresh_event_view(meta)
     for s in wanted:
         if s not in present:
