@@ -227,3 +227,99 @@ def test_copy_found_by_the_background_hash_is_not_stored_twice(tmp_path: Path) -
     assert [f.status for f in report.files] == ["already"]
     assert bad.name in report.files[0].reason and _ids(store) == before
     store.close()
+
+
+# (column, value out of the field's domain) — each must be found by the writer's statistics
+# or the distinct-dates test of the fast path, and give what the row-by-row filter gives
+_OUT_OF_DOMAIN = [
+    ("GLOBALEVENTID", "0"), ("GLOBALEVENTID", "0x10"), ("SQLDATE", "20210229"),
+    ("SQLDATE", ""), ("MonthYear", "1000000"), ("Year", "+2022"), ("IsRootEvent", ""),
+    ("QuadClass", "5"), ("QuadClass", "10"), ("IsRootEvent", "\u0661"),
+    ("GoldsteinScale", "nan"), ("GoldsteinScale", "-inf"),
+    ("NumMentions", "201.5"), ("NumArticles", "2147483648"), ("AvgTone", "100.5"),
+    ("Actor1Geo_Type", "07"), ("Actor2Geo_Lat", "nan"), ("ActionGeo_Long", "-181"),
+    ("DATEADDED", "20220204120060"), ("DATEADDED", ""), ("DATEADDED", "20990101000000"),
+    ("DATEADDED", "202202041200e2"),
+    ("SQLDATE", "20220207"),  # three days after DATEADDED
+]
+
+
+def test_one_digit_columns_have_one_digit_domains() -> None:
+    """The length test of :func:`gdelt._strict_int` holds only for these domains."""
+    for c in gdelt._ONE_DIGIT:
+        lo, hi, _required = gdelt.DOMAINS[c]
+        assert 0 <= lo <= hi <= 9 and gdelt.column_type(c) == "INTEGER"
+
+
+def _parse_both(monkeypatch: pytest.MonkeyPatch, files: list[Path], folder: Path
+                ) -> tuple[dict[bool, tuple[list, list, dict]], list[bool]]:
+    """Parse ``files`` (quarantine) with the domain told from the writer's statistics and
+    with the row-by-row filter (:func:`gdelt._parse`, no store needed): the rows each kept,
+    the bad rows (file, line, reason, raw) and rows written per file, and what the
+    statistics test answered."""
+    verdicts: list[bool] = []
+    real = gdelt._domain_clean
+
+    def spy(*a: object, **k: object) -> bool:
+        verdicts.append(real(*a, **k))
+        return verdicts[-1]
+
+    monkeypatch.setattr(gdelt, "_domain_clean", spy)
+    cols = ", ".join(f'"{c}"' for c in gdelt.STORE_COLUMNS)
+    batch = []
+    for f in files:
+        layout, first = gdelt._sniff(f, f, "quarantine")
+        batch.append(gdelt._Prepared(f, f, f.name, "", layout, first, [],
+                                     gdelt._digest(f)[2]))
+    out = {}
+    con = duckdb.connect()
+    for fast in (True, False):
+        monkeypatch.setattr(gdelt, "DOMAIN_FROM_STATS", fast)
+        parts, bad, written = gdelt._parse(con, batch, "quarantine", folder)
+        kept = con.execute(f"SELECT {cols} FROM read_parquet({gdelt._files(parts)}) "
+                           "ORDER BY ALL").fetchall() if parts else []
+        for part in parts:
+            gdelt._rm(part)
+        out[fast] = (kept, [b[:4] for b in bad], written)
+    con.close()
+    return out, verdicts
+
+
+@pytest.mark.parametrize(("column", "value"), _OUT_OF_DOMAIN)
+def test_statistics_path_sets_aside_what_the_row_filter_does(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, column: str, value: str) -> None:
+    rows = _rows(12)
+    rows[5][gdelt.FIELDS_V2.index(column)] = value
+    f = tmp_path / "20220204123000.export.CSV"
+    f.write_bytes(("\n".join("\t".join(r) for r in rows) + "\n").encode())
+    out, verdicts = _parse_both(monkeypatch, [f], tmp_path)
+    assert out[True] == out[False]
+    kept, bad, _written = out[True]
+    assert [b[1] for b in bad] == [6] and len(kept) == 11
+    assert verdicts == [False]  # found by the statistics / distinct dates, not by chance
+
+
+def test_statistics_path_clean_batch_is_written_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A clean batch (two files, one of them also holding reader rejects) is accepted by the
+    statistics test and stored exactly as the row filter stores it."""
+    rows = _rows(30)
+    bad = [r[:] for r in rows[20:]]
+    bad[3] = bad[3][:40]  # too few fields: rejected by the reader, not a domain question
+    a = tmp_path / "20220204123000.export.CSV"
+    b = tmp_path / "20220204124500.export.CSV"
+    a.write_bytes(("\n".join("\t".join(r) for r in rows[:20]) + "\n").encode())
+    b.write_bytes(("\n".join("\t".join(r) for r in bad) + "\n").encode())
+    out, verdicts = _parse_both(monkeypatch, [a, b], tmp_path)
+    assert out[True] == out[False]
+    assert verdicts == [True] and len(out[True][0]) == 29 and len(out[True][1]) == 1
+    # and through the whole ingest: stored as the row filter stores it
+    stored = {}
+    for fast in (True, False):
+        monkeypatch.setattr(gdelt, "DOMAIN_FROM_STATS", fast)
+        store = open_store(":memory:")
+        report = gdelt.ingest(store, [a, b], on_bad_rows="quarantine")
+        stored[fast] = (_ids(store), gdelt.quarantine(store)["line"].tolist(),
+                        report.to_frame().values.tolist())
+        store.close()
+    assert stored[True] == stored[False] and len(stored[True][0]) == 29
