@@ -88,7 +88,7 @@ from bilat.text.align import (
     register_topics,
     speaker_compatible,
 )
-from bilat.text.claims import extract_claims
+from bilat.text.claims import extract_claims, speaker_spans
 from bilat.text.documents import get_document, load_document, require_supported, with_meta
 from bilat.text.event_dates import apply_event_dates
 from bilat.text.lexicon import Lexicon, load_lexicon
@@ -306,7 +306,8 @@ def infer_side(doc: Document, lexicon: Lexicon | None = None) -> tuple[str, str]
         return None
     group = "a" if m.group("a") is not None else "b"
     before = (m.start(group), m.end(group))
-    actors = [a for a in lex.actor_spans(head) if a.kind in ("person", "title")]
+    actors = [a for a in speaker_spans(head, lang, lex, doc.date)
+              if a.kind in ("person", "title")]
     first = [a for a in actors if before[0] <= a.start < before[1]]
     after = [a for a in actors if a.start >= before[1]]
     if not first or not after:

@@ -82,16 +82,26 @@ def _trimmed(text: str, start: int, end: int) -> Span | None:
 _LINE_END = re.compile(r"[.!?。！？…:;：；\"”’»)\]）】」』]\s*$")
 
 
+#: A line ending in a word that cannot end a sentence (a preposition, conjunction, article) or
+#: a comma: the sentence goes on in the next line whatever its case.
+_DANGLING = re.compile(r"(?:,|(?<!\w)(?:с|со|и|в|во|на|по|к|ко|о|об|от|у|за|из|для|при|между|"
+                       r"а|но|of|the|with|and|to|for|in|on|by|at|a|an|between|from))$",
+                       re.IGNORECASE)
+
+
 def _soft_break(before: str, after: str) -> bool:
     """Whether a single line break between two lines is a hard wrap inside a sentence.
 
-    It is when the first line does not end a sentence and either the next line starts in lower
+    It is when the first line does not end a sentence and either ends in a comma or a word that
+    cannot end one (:data:`_DANGLING`), or the next line starts in lower
     case (``Russia\nfirmly supports``), or the first line is long enough to have been wrapped
     (50+ characters; 20+ Han characters for Chinese, where the next line starts with Han).
     """
     b, a = before.rstrip(), after.lstrip()
     if not b or not a or _LINE_END.search(b):
         return False
+    if _DANGLING.search(b):
+        return True  # "разговор Владимира Путина с\nПредседателем КНР", "President of\nthe"
     if re.match(r"[a-zа-яё]", a):
         return True
     if re.match(r"[\u4e00-\u9fff]", a) and re.search(r"[\u4e00-\u9fff，、]$", b):
