@@ -627,6 +627,23 @@ def _turn_at(turns: list[tuple[int, int, _Speaker]], pos: int) -> _Speaker | Non
     return found
 
 
+def _journalist_at(turns: list[tuple[int, int, _Speaker]], pos: int) -> _Speaker | None:
+    """The journalist's turn ("Question:") a position falls in, else None."""
+    found = None
+    for start, speech, speaker in turns:
+        if speech <= pos or start <= pos < speech:
+            found = speaker if speaker.kind == "issuer" else None
+        else:
+            break
+    return found
+
+
+#: "they continue to claim …", "they allege …": others (officials, the media) talked about,
+#: not the two leaders.
+_THEY_CLAIM = re.compile(r"^(?:[^,]{0,40},\s*)?they\s+(?:\w+\s+){0,2}?(?:claim|claims|claimed|"
+                         r"allege\w*|insist\w*|keep saying|spread\w*|accuse\w*)\b", re.IGNORECASE)
+
+
 def _turn_speech_start(turns: list[tuple[int, int, _Speaker]], pos: int) -> int:
     """Where the speech of the turn holding ``pos`` starts."""
     start = 0
@@ -668,6 +685,33 @@ def _cut_at_turns(segments: list[Segment], text: str,
     return out
 
 
+def _without_heading(segments: list[Segment], text: str) -> list[Segment]:
+    """Segments of a statement with its heading (title and date lines; see
+    :func:`bilat.text.lineage.heading_span`) left out: they are not claims."""
+    from bilat.text.lineage import heading_span
+
+    found = heading_span(text)
+    if found is None:
+        return segments
+    heads, body = found
+    head_end = heads[-1][1]
+    if _rx(r"[\s\u00a0]*$").match(text, head_end) is None and \
+            re.search(r"(?:,|(?<!\w)(?:с|и|в|на|of|the|with|and))$", text[:head_end].rstrip()):
+        return segments  # a wrapped first sentence, not a heading
+    out: list[Segment] = []
+    for seg in segments:
+        if seg.end <= body:
+            continue
+        if seg.start < body:
+            piece = text[body:seg.end].strip()
+            if not piece:
+                continue
+            s0 = text.index(piece, body)
+            seg = Segment(s0, s0 + len(piece), piece, seg.sentence_index, seg.paragraph_index)
+        out.append(seg)
+    return out
+
+
 # ------------------------------------------------------------------------------- claims
 def extract_claims(doc: Document, lexicon: Lexicon | None = None) -> list[Claim]:
     """Claims of ``doc`` with offsets, speaker, issues, stance, modality and negation."""
@@ -686,6 +730,8 @@ def extract_claims(doc: Document, lexicon: Lexicon | None = None) -> list[Claim]
     issue_starts = [h.start for h in doc_issues]
     titles, own_leader = _title_map(doc, lang, doc_actors)
     generic = _rx(_GENERIC_TITLE[lang])
+    if doc.kind == "statement":
+        segments = _without_heading(segments, doc.text)
     turns = _turns(doc.text, lang, doc_actors)
     quotes = _quoted_speakers(doc.text, lang, doc_actors, actor_starts)
     segments = _cut_at_turns(segments, doc.text, turns)
@@ -762,11 +808,23 @@ def extract_claims(doc: Document, lexicon: Lexicon | None = None) -> list[Claim]
             # China's coordination…" in a speech: the turn's speaker talking about countries,
             # not a side speaking ("the Chinese side", "the two leaders" still are)
             found = None
+        asking = _journalist_at(turns, seg.start)
+        if asking is None and turn is None and re.search(r"[?？]\W{0,3}$", text):
+            # a question ("If President Biden knew …, why did he …?") is not a claim of a
+            # leader named inside it: the narrator's (or the journalist's) words
+            asking = _Speaker("question", doc.side, False, "?", seg.paragraph_index, "issuer")
+        elif asking is not None:
+            asking = _Speaker("journalist", doc.side, False, asking.cue, seg.paragraph_index,
+                              "issuer")
+        if found is not None and found[2] == "both" and _THEY_CLAIM.match(text):
+            found = None
         quoted = next((q for q in quotes if q[0] <= seg.start < q[1]), None)
         if quoted is not None:
             # a sentence inside a quotation whose speaker is named after it ("“…。…。”普京说。")
             found = (quoted[2].key, quoted[2].side, quoted[2].kind, quoted[3])
-        if turn is not None and found is None and not (pronoun and last_any_person):
+        if asking is not None:
+            speaker = asking
+        elif turn is not None and found is None and not (pronoun and last_any_person):
             # first-person speech in a transcript: whoever holds the turn says it; a briefing
             # turn ("Yury Ushakov: … President Biden said …") still names other speakers
             speaker = turn

@@ -386,6 +386,15 @@ LANGUAGE_NAMES = {
 }
 
 
+def check_language(value: str) -> str:
+    """A user-set language code (``--language``), lower-cased; E370 unless bilat analyses it
+    (:data:`SUPPORTED`)."""
+    code = value.strip().lower()
+    if code not in SUPPORTED:
+        raise error("E370", value=value, options=", ".join(SUPPORTED))
+    return code
+
+
 def require_supported(doc: Document) -> None:
     """Raise E319 unless bilat analyses the document's language (:data:`SUPPORTED`)."""
     if doc.language not in SUPPORTED:
@@ -795,7 +804,8 @@ def with_meta(doc: Document, **meta: Any) -> Document:
 
 
 __all__ = [
-    "KINDS", "LANGUAGES", "LANGUAGE_NAMES", "SUPPORTED", "add_document", "clean_text",
+    "KINDS", "LANGUAGES", "LANGUAGE_NAMES", "SUPPORTED", "add_document", "check_language",
+    "clean_text",
     "content_text", "decode_bytes", "require_supported",
     "detect_language", "glyph_code_share", "safe_terminal",
     "document_from_text", "fetch_document", "get_document", "list_documents", "load_document",

@@ -638,8 +638,9 @@ def _context_labels(results: list[ClaimResult]) -> None:
             continue
         for prev in reversed(results[max(0, k - CONTEXT_WINDOW):k]):
             p = prev.claim
-            if p.doc_id != c.doc_id or p.speaker_side != c.speaker_side:
-                break
+            if p.doc_id != c.doc_id or p.speaker_side != c.speaker_side or \
+                    (p.extra or {}).get("speaker_kind") != "turn":
+                break  # the speech ends where the turn does (not into the event frame)
             if is_content_free(p):
                 continue
             if prev.label == "shared":

@@ -446,11 +446,33 @@ _FORCED_END = re.compile(
     r"And|However|Also|Then|There)\b)")
 
 
+#: After "2025 г.": a capitalised word in an oblique case ("посетил … 2025 г. Российскую
+#: Федерацию") is the object of the sentence going on, not the start of a new one.
+_OBLIQUE_WORD = re.compile(r"[А-ЯЁ]\w*(?:ую|юю|ому|ему|ыми|ими|ию|ией)(?!\w)")
+#: A word that looks like a Russian finite verb or short participle (a sentence has one).
+_RU_VERB = re.compile(r"(?<!\w)\w{2,}(?:л|ла|ло|ли|лся|лась|лось|лись|ет|ёт|ут|ют|ит|ят|ат|"
+                      r"ется|ётся|ются|ится|ятся|ено|ены|ена|ана|ано|аны|ать|ять|ить|еть|ться)"
+                      r"(?!\w)", re.IGNORECASE)
+
+
+def _year_runs_on(text: str, m: re.Match[str], end: int) -> bool:
+    """Whether a forced end after a year's "г."/"гг." would cut one sentence in two: the next
+    word is in an oblique case, or the rest up to its end has no verb."""
+    if not re.search(r"гг?\.$", text[max(0, m.start() - 3):m.start()]):
+        return False
+    rest = text[m.end():end]
+    stop = re.search(r"[.!?…]", rest)
+    piece = rest[:stop.start()] if stop else rest
+    return bool(_OBLIQUE_WORD.match(rest)) or not _RU_VERB.search(piece)
+
+
 def _force_ends(text: str, spans: list[list[int]]) -> list[list[int]]:
     out: list[list[int]] = []
     for s0, e0 in spans:
         pos = s0
         for m in _FORCED_END.finditer(text, s0, e0):
+            if _year_runs_on(text, m, e0):
+                continue
             if m.start() > pos:
                 out.append([pos, m.start()])
             pos = m.end()
