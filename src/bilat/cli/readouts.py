@@ -120,7 +120,7 @@ def compare(
             # a user-set language: read the document with it instead of the detected one
             sources[i] = _with_language(specs[i][0], lang, store, mirror)
         cmp = compare_readouts(
-            sources, store=store,  # type: ignore[arg-type] sides=sides, dates=dates, lexicon=lex,
+            sources, store=store, sides=sides, dates=dates, lexicon=lex,  # type: ignore[arg-type]
             aligner=aligner, force=force, max_days=max_days, mirror=mirror,
             shared_threshold=shared_threshold, attribution_threshold=attribution_threshold,
         )

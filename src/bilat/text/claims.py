@@ -389,8 +389,8 @@ _NAME_AFTER_TITLE = {
                      r"\s+)*[A-Z][\w'’-]+){0,4})"),
     "ru": re.compile(r"^,?\s+(?P<n>(?:[А-ЯЁ]\.\s?){0,2}[А-ЯЁ][\w'’-]+(?:\s+(?:" +
                      _NAME_PARTICLES + r"\s+)*[А-ЯЁ][\w'’-]+){0,4})"),
-    "zh": re.compile(r"^(?P<n>[\u4e00-\u9fff·]{2,10}?)(?=表示|说|指出|强调|通电话|通话|会谈|会见|举行|"
-                     r"[，。、：；]|和|与|同|在|就|应|时|的|也|还|对|称|认为|感谢|祝贺|介绍|宣布|提出|"
+    "zh": re.compile(r"^(?P<n>[\u4e00-\u9fff·]{2,10}?)(?=表示|说|指出|强调|通电话|通话|会谈|"
+                     r"会见|举行|[，。、：；]|和|与|同|在|就|应|时|的|也|还|对|称|认为|感谢|祝贺|介绍|宣布|提出|"
                      r"重申|欢迎|邀请|共同|出席|并|等|先生|阁下|将|已|曾|是|致|发表|访问|抵达|一行|"
                      r"向|回答|答|$)"),
 }
@@ -459,6 +459,12 @@ def speaker_spans(text: str, language: str | None, lex: Lexicon,
             not any(h.start < e and s < h.end for h in extra)
 
     for m in find_leaders(text, lang, when):
+        inside = [h for h in base if h.start < m.end and m.start < h.end]
+        if inside and all(h.kind == "side" and m.start <= h.start and h.end <= m.end
+                          for h in inside):
+            # a shorter country name inside a longer one ("印度" in "印度尼西亚总统"): the
+            # title + country is the better reading
+            base = [h for h in base if h not in inside]
         if not free(m.start, m.end):
             continue
         after = _NAME_AFTER_TITLE[lang].match(text[m.end:])
@@ -584,8 +590,8 @@ _AGENT_WORD = re.compile(r"\b(?:sides?|leaders?|presidents?|heads?|delegations?|
                          re.IGNORECASE)
 #: A transcript turn: "President of Russia Vladimir Putin:", "Xi Jinping(retranslated):",
 #: "Yury Ushakov:", "Question:" (a speaker label and a colon, then the speech).
-_TURN = re.compile(r"(?:^|(?<=[\s.!?*>]))(?P<label>(?:(?:[A-ZА-ЯЁ]\.\s?)*[A-ZА-ЯЁ](?:[\w'’-]|\.(?=\w))*"
-                   r"\s+(?:(?:of|the|for)\s+)*){0,12}?(?:[A-ZА-ЯЁ]\.\s?)*[A-ZА-ЯЁ](?:[\w'’-]|\.(?=\w))*"
+_TURN = re.compile(r"(?:^|(?<=[\s.!?*>]))(?P<label>(?:(?:[A-ZА-ЯЁ]\.\s?)*"
+                   r"[A-ZА-ЯЁ](?:[\w'’-]|\.(?=\w))*\s+(?:(?:of|the|for)\s+)*){0,12}?(?:[A-ZА-ЯЁ]\.\s?)*[A-ZА-ЯЁ](?:[\w'’-]|\.(?=\w))*"
                    r"(?:\s*\((?:retranslated|через переводчика)\))?):\s+"
                    r"(?=[A-ZА-ЯЁ«\"“])")
 #: A heading before a transcript turn ("Beginning of Russia-China talks"): a few words with no
@@ -672,6 +678,11 @@ def _cut_at_turns(segments: list[Segment], text: str,
         pos = seg.start
         for start, speech, _ in cuts:
             piece = text[pos:start].strip()
+            tail = re.search(r"(?<=[.!?*])\s*\**\s*([A-ZА-ЯЁ][^.!?*]{0,80})$", piece)
+            if tail and _HEADING.match(tail.group(1)):
+                # "… for the period to 2027.*** Beginning of Russian-Chinese talks": the
+                # heading of the next turn is cut off the sentence before it
+                piece = piece[:tail.start()].strip()
             if piece and not _HEADING.match(piece):
                 s0 = text.index(piece, pos)
                 out.append(Segment(s0, s0 + len(piece), piece, seg.sentence_index,
