@@ -66,6 +66,8 @@ def test_a_leader_outside_the_lexicon_is_the_speaker(text, side, lang, fragments
     ("Xi Jinping held talks with President of Indonesia Joko Widodo.\n\n"
      "Joko Widodo said that Indonesia values the partnership. Widodo also invited Xi Jinping.",
      "en"),
+    ("Xi Jinping met Indonesian President Joko Widodo.\n\n"
+     "Widodo said Indonesia supports the Global Development Initiative.", "en"),
     ("国家主席习近平同印度尼西亚总统佐科会谈。\n\n佐科表示，印尼高度重视两国伙伴关系。", "zh"),
 ])
 def test_any_state_of_the_crosswalk_not_just_brazil(text, lang) -> None:
@@ -73,6 +75,12 @@ def test_any_state_of_the_crosswalk_not_just_brazil(text, lang) -> None:
     later = [c for c in claims[1:]]
     assert later and all(c.speaker_side == IDN and c.attributed for c in later), \
         [(c.text, c.speaker_side) for c in later]
+
+
+def test_a_russian_name_after_an_instrumental_title_is_shown_in_the_nominative() -> None:
+    _, claims = _claims(RU_BRA, RUS, "ru")
+    c = _holding(claims, "готова к посредничеству")
+    assert c.speaker.split()[0] == "Луис" and "Лула" in c.speaker.split()
 
 
 def test_the_title_hit_and_the_name_after_it() -> None:
@@ -183,6 +191,14 @@ def test_a_journalists_question_is_not_the_leaders_claim() -> None:
         assert not c.attributed and c.speaker_side == RUS and c.speaker_side != "BOTH", \
             (c.text, c.speaker)
     assert _holding(claims, "agreed to continue").speaker_side == "BOTH"
+
+
+def test_they_for_documents_is_not_both_sides() -> None:
+    text = ("A package of documents has been adopted. They include an intergovernmental "
+            "agreement on cooperation in anti-monopoly legislation. They agreed to meet again.")
+    _, claims = _claims(text, RUS, "en")
+    assert _holding(claims, "They include").speaker_side == RUS
+    assert _holding(claims, "They agreed").speaker_side == "BOTH"
 
 
 def test_a_question_outside_a_transcript_is_the_narrators() -> None:

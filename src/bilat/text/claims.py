@@ -401,6 +401,20 @@ _NOT_NAME = {"The", "This", "That", "These", "He", "She", "They", "It", "In", "O
              "По", "С", "Во", "Также", "При"}
 
 
+def _ru_nominative(name: str) -> str:
+    """A Russian name after an instrumental title ("с Президентом Бразилии Луисом Инасиу Лулой
+    да Силвой") put back in the nominative ("Луис Инасиу Лула да Силва"), word by word."""
+    out = []
+    for w in name.split():
+        if len(w) > 3 and w[:1].isupper():
+            for end, repl in (("ом", ""), ("ем", "й"), ("ой", "а"), ("ей", "я")):
+                if w.endswith(end):
+                    w = w[:-len(end)] + repl
+                    break
+        out.append(w)
+    return " ".join(out)
+
+
 def _surname_rx(word: str, lang: str) -> str:
     """A pattern for one word of a name in later mentions (Russian: any case ending)."""
     if lang == "ru" and len(word) > 3:
@@ -480,6 +494,9 @@ def speaker_spans(text: str, language: str | None, lex: Lexicon,
             s = m.end + after.start("n")
             e = s + len(name)
             if free(s, e):
+                if lang == "ru" and person is None and re.search(r"(?:ом|ем)$",
+                                                                 text[m.start:m.end].split()[0]):
+                    name = _ru_nominative(name)  # the display name; offsets stay on the text
                 key = person or name
                 extra.append(Match(key, s, e, m.state, "person"))
                 names.setdefault(name, (key, m.state))
@@ -645,9 +662,11 @@ def _journalist_at(turns: list[tuple[int, int, _Speaker]], pos: int) -> _Speaker
 
 
 #: "they continue to claim …", "they allege …": others (officials, the media) talked about,
-#: not the two leaders.
+#: not the two leaders; "They include an agreement on …": things (documents), not people.
 _THEY_CLAIM = re.compile(r"^(?:[^,]{0,40},\s*)?they\s+(?:\w+\s+){0,2}?(?:claim|claims|claimed|"
-                         r"allege\w*|insist\w*|keep saying|spread\w*|accuse\w*)\b", re.IGNORECASE)
+                         r"allege\w*|insist\w*|keep saying|spread\w*|accuse\w*|include\w*|"
+                         r"contain\w*|cover\w*|concern\w*|were signed|are signed)\b",
+                         re.IGNORECASE)
 
 
 def _turn_speech_start(turns: list[tuple[int, int, _Speaker]], pos: int) -> int:
