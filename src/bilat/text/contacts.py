@@ -285,7 +285,8 @@ def _title_regex(lang: str) -> re.Pattern[str]:
     dem = "|".join(re.escape(d) for d in sorted(_EN_DEMONYMS, key=len, reverse=True))
     return re.compile(
         rf"(?P<title>{titles}) of (?:the )?(?P<country>{'|'.join(alts)})(?![\w])"
-        rf"|(?<![\w.])(?P<dem>{dem}) (?P<title2>President|Prime Minister|Premier|Chancellor)\b")
+        rf"|(?<![\w.])(?P<dem>{dem}) "
+        rf"(?P<title2>President|Prime Minister|Premier|Chancellor|King|Emir|Crown Prince)\b")
 
 
 @cache
