@@ -156,6 +156,7 @@ class Errors:
     E360 = "no account of a {a}-{b} leader contact within {days} day(s) of {date} in the stored corpora{detail}; widen --days, or import the other side's corpus for that period"
     E361 = "no contact of {a} and {b} has accounts from both sides in the stored corpora{detail}; import both sides' corpora for an overlapping period (e.g. xwlb and kremlin-en for 2021-10 to 2022-06)"
     E362 = "invalid years {value!r}; use YYYY or YYYY-YYYY within {lo}-{hi}"
+    E370 = "--language {value!r} is not a language bilat analyses; valid: {options} (give the language of the text when its detection is wrong)"
 
     # --- E4xx: joint-statement lineage ---------------------------------------------------------
     # (owned by bilat.text.lineage)

@@ -34,10 +34,12 @@ def test_pairs_follow_date_and_medium(store) -> None:
     pairs = pair_accounts(store, "CHN", "RUS")
     got = {(str(d)[:10], a, b) for d, a, b in zip(pairs["event_date"], pairs["kind_a"],
                                                   pairs["kind_b"], strict=True)}
-    # the subset holds CCTV and Kremlin accounts of these five contacts
+    # the subset holds CCTV and Kremlin accounts of these five contacts; the Kremlin's item of
+    # 2025-05-08 only announces the talks ("будут обсуждены … Планируется подписание"), so it
+    # is no account of them (issue 13, fault 7)
     assert got == {("2021-12-15", "video", "video"), ("2022-02-04", "talks", "talks"),
                    ("2022-02-25", "call", "call"), ("2022-06-15", "call", "call"),
-                   ("2025-02-24", "call", "call"), ("2025-05-08", "talks", "talks")}
+                   ("2025-02-24", "call", "call")}
     assert (pairs["days_apart"] <= 1).all()
     alone = unpaired(store, "CHN", "RUS")
     # 2024-05-16 is CCTV's alone, and the Kremlin files do not cover it: a gap, not a silence
@@ -47,13 +49,13 @@ def test_pairs_follow_date_and_medium(store) -> None:
 
 def test_compare_all_counts_unconfirmed_per_direction(store) -> None:
     res = compare_all(store, "CHN", "RUS")
-    assert len(res.pairs) == 6 and res.pairs["claims_a"].notna().all()
+    assert len(res.pairs) == 5 and res.pairs["claims_a"].notna().all()
     for r in res.pairs.itertuples(index=False):
         n_a = ((res.unconfirmed["event_date"] == r.event_date)
                & (res.unconfirmed["direction"] == "CHN->RUS")).sum()
         assert n_a >= r.unconfirmed_a
     per = res.by_period("year").set_index("period")
-    assert per["contacts_compared"].sum() == 6
+    assert per["contacts_compared"].sum() == 5
     assert per["CHN->RUS"].sum() == res.pairs["unconfirmed_a"].sum()
 
 

@@ -87,9 +87,13 @@ def compare(
     attribution_threshold: float = typer.Option(
         0.30, "--attribution-threshold", help="The same for claims a readout attributes to "
         "the other side or to both (0-1)."),
+    language: list[str] = typer.Option([], "--language", "-l", help="Language (en, ru, zh) "
+                                       "of each document, in order, when its detection is "
+                                       "wrong; repeat."),
     mirror: Path | None = MirrorOption,
 ) -> None:
     """Label every claim shared / divergent / one-sided / unconfirmed attribution."""
+    from bilat.text.documents import check_language
     from bilat.text.readouts import compare_readouts
 
     if fmt not in COMPARE_FORMATS:
@@ -109,9 +113,14 @@ def compare(
     needs_store = any(not re.match(r"^https?://", s) and not Path(s).expanduser().is_file()
                       for s, _, _ in specs)
     store = get_store(write=False) if needs_store else None
+    languages = [check_language(v) for v in language[: len(specs)]]
     try:
+        sources: list[object] = [s for s, _, _ in specs]
+        for i, lang in enumerate(languages):
+            # a user-set language: read the document with it instead of the detected one
+            sources[i] = _with_language(specs[i][0], lang, store, mirror)
         cmp = compare_readouts(
-            [s for s, _, _ in specs], store=store, sides=sides, dates=dates, lexicon=lex,
+            sources, store=store, sides=sides, dates=dates, lexicon=lex,  # type: ignore[arg-type]
             aligner=aligner, force=force, max_days=max_days, mirror=mirror,
             shared_threshold=shared_threshold, attribution_threshold=attribution_threshold,
         )
@@ -142,6 +151,17 @@ def compare(
             except OSError as exc:
                 raise error("E005", path=output, reason=exc.strerror or str(exc)) from exc
             err.print(f"wrote {output}")
+
+
+def _with_language(src: str, language: str, store: object, mirror: Path | None) -> object:
+    """The document ``src`` (file, URL or stored id) read as ``language``."""
+    from bilat.text.documents import get_document, load_document, with_meta
+
+    if re.match(r"^https?://", src) or Path(src).expanduser().is_file():
+        return load_document(src, mirror=mirror, language=language)
+    if store is None:
+        raise error("E315", value=src)
+    return with_meta(get_document(store, src), language=language)  # type: ignore[arg-type]
 
 
 def _write(text: str, output: Path | None) -> None:
@@ -253,6 +273,8 @@ def add(
     title: str | None = typer.Option(None, "--title"),
     party: list[str] = typer.Option([], "--party", help="State the document is about; repeat."),
     encoding: str | None = typer.Option(None, "--encoding", help="Force a text encoding."),
+    language: str | None = typer.Option(None, "--language", "-l", help="Language of the text "
+                                        "(en, ru, zh) when its detection is wrong."),
     mirror: Path | None = MirrorOption,
 ) -> None:
     """Read a document and store it (a changed text at the same address is a new version).
@@ -261,13 +283,14 @@ def add(
     telephone conversation with …", "国家主席习近平…同…通电话", "… spoke today with …"), with a
     note; otherwise a warning says attributions cannot be checked.
     """
-    from bilat.text.documents import LANGUAGE_NAMES, SUPPORTED, add_document
+    from bilat.text.documents import LANGUAGE_NAMES, SUPPORTED, add_document, check_language
 
+    lang = check_language(language) if language else None
     store = get_store(write=True)
     try:
         doc = add_document(store, source, side=side, date=date, kind=kind, event=event,
                            issuer=issuer, title=title, parties=party, encoding=encoding,
-                           mirror=mirror)
+                           mirror=mirror, language=lang)
     finally:
         store.close()
     for note in doc.notes:

@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 
 from bilat.text.align import plain_spaces
@@ -355,6 +356,10 @@ def _trailing(text: str, lang: str, lex: Lexicon, actors: list[Match]) -> Match 
     """A speaker named after the content: "…, Putin said", "по словам Путина"."""
     alt = _actor_alternation(lex)
     m = _rx(_TRAILING[lang].format(actor=alt)).search(text)
+    if not m and lang != "zh" and any(h.kind == "person" for h in actors):
+        # a leader the lexicon does not know ("…, Lula said"): any name, if it is a hit
+        m = re.compile(_TRAILING[lang].format(
+            actor=r"[A-ZА-ЯЁ][\w'’.-]*(?:\s+[A-ZА-ЯЁ][\w'’.-]*){0,4}")).search(text)
     if not m:
         return None
     for hit in actors:
@@ -406,6 +411,194 @@ def _within(hits: list[Match], start: int, end: int,
     return out
 
 
+# ------------------------------------------------------------------------------- other leaders
+#: Lower-case particles inside a personal name ("Lula da Silva", "bin Salman", "von der Leyen").
+_NAME_PARTICLES = r"(?:da|de|do|dos|das|del|della|di|van|von|der|den|bin|al|el|la|le|ibn|" \
+                  r"да|де|дос|ду|ван|фон|дер|бин|аль|эль)"
+#: The personal name right after a title + country ("President of Brazil Luiz Inácio Lula da
+#: Silva", "Президентом Бразилии Луисом Инасиу Лулой да Силвой", "巴西总统卢拉表示").
+_NAME_AFTER_TITLE = {
+    "en": re.compile(r"^,?\s+(?P<n>[A-Z][\w'’-]+(?:\s+(?:" + _NAME_PARTICLES +
+                     r"\s+)*[A-Z][\w'’-]+){0,4})"),
+    "ru": re.compile(r"^,?\s+(?P<n>(?:[А-ЯЁ]\.\s?){0,2}[А-ЯЁ][\w'’-]+(?:\s+(?:" +
+                     _NAME_PARTICLES + r"\s+)*[А-ЯЁ][\w'’-]+){0,4})"),
+    "zh": re.compile(r"^(?P<n>[\u4e00-\u9fff·]{2,10}?)(?=表示|说|指出|强调|通电话|通话|会谈|"
+                     r"会见|举行|[，。、：；]|和|与|同|在|就|应|时|的|也|还|对|称|认为|感谢|祝贺|介绍|宣布|提出|"
+                     r"重申|欢迎|邀请|共同|出席|并|等|先生|阁下|将|已|曾|是|致|发表|访问|抵达|一行|"
+                     r"向|回答|答|$)"),
+}
+#: Capitalised words after a title that open the next clause, not a name.
+_NOT_NAME = {"The", "This", "That", "These", "He", "She", "They", "It", "In", "On", "At", "And",
+             "But", "During", "As", "For", "With", "Mr", "Mrs", "Ms", "His", "Her", "Both", "We",
+             "I", "Our", "Its", "After", "Before", "Also", "Он", "Она", "Они", "В", "На", "И",
+             "По", "С", "Во", "Также", "При"}
+
+
+def _ru_nominative(name: str) -> str:
+    """A Russian name after an instrumental title ("с Президентом Бразилии Луисом Инасиу Лулой
+    да Силвой") put back in the nominative ("Луис Инасиу Лула да Силва"), word by word."""
+    out = []
+    for w in name.split():
+        if len(w) > 3 and w[:1].isupper():
+            for end, repl in (("ом", ""), ("ем", "й"), ("ой", "а"), ("ей", "я")):
+                if w.endswith(end):
+                    w = w[:-len(end)] + repl
+                    break
+        out.append(w)
+    return " ".join(out)
+
+
+def _surname_rx(word: str, lang: str) -> str:
+    """A pattern for one word of a name in later mentions (Russian: any case ending)."""
+    if lang == "ru" and len(word) > 3:
+        stem = re.sub(r"(?:ой|ей|ым|им|ом|ем|ою|ую|а|я|у|ю|е|ы|и)$", "", word)
+        return rf"(?<!\w){re.escape(stem)}\w{{0,3}}(?!\w)"
+    if lang == "zh":
+        return re.escape(word)
+    return rf"(?<![\w-]){re.escape(word)}(?![\w-])"
+
+
+def _name_words(name: str, lang: str) -> list[str]:
+    """The name and the words of it a later mention may use alone ("Lula", "Silva")."""
+    if lang == "zh":
+        return [name, *[w for w in name.split("·") if len(w) >= 2 and w != name]]
+    words = [w for w in re.split(r"\s+", name) if w[:1].isupper() and len(w) >= 3
+             and not re.fullmatch(r"(?:[A-ZА-ЯЁ]\.\s?)+", w)]
+    return [name, *[w.split(".")[-1] for w in words if w != name]]
+
+
+@lru_cache(maxsize=1)
+def _leaders_table() -> tuple[tuple[str, str, tuple[str, ...], object, object], ...]:
+    """(name, iso3, spellings, start, end) of bilat's leaders reference (English names)."""
+    from bilat.reference.leaders import load_leaders
+
+    out = []
+    for row in load_leaders().itertuples(index=False):
+        names = tuple(dict.fromkeys([row.name, *[a for a in row.aliases.split("|") if a]]))
+        out.append((row.name, row.iso3, names, row.start, row.end))
+    return tuple(out)
+
+
+def speaker_spans(text: str, language: str | None, lex: Lexicon,
+                  day: date | None = None) -> list[Match]:
+    """Actors of ``text``: the lexicon's hits plus leaders of any state recognised generally.
+
+    Beyond the lexicon's leaders, a person is recognised by title + country in any language
+    (:func:`bilat.text.contacts.find_leaders`: "President of the Federative Republic of
+    Brazil", "Brazilian President", "巴西总统", "Президентом Бразилии") with the name that
+    follows it ("… Luiz Inácio Lula da Silva", "巴西总统卢拉"), by a name of bilat's leaders
+    reference (:mod:`bilat.reference.leaders`, English spellings, inside the holder's term when
+    the date is known), and afterwards by the same name or one word of it alone ("Lula said",
+    "卢拉说", "Лула заявил"; Russian in any case). A title + country without a name is a
+    ``title`` hit of that state (its leader is whoever was named with it). Hits overlapping
+    the lexicon's are left out; offsets are into ``text``, in order of start.
+    """
+    from bilat.text.contacts import find_leaders
+
+    lang = _lang(language)
+    base = lex.actor_spans(text)
+    extra: list[Match] = []
+    names: dict[str, tuple[str, str]] = {}  # surface name → (key, side)
+    when = day or date.today()
+
+    def free(s: int, e: int) -> bool:
+        return not any(h.start < e and s < h.end for h in base) and \
+            not any(h.start < e and s < h.end for h in extra)
+
+    for m in find_leaders(text, lang, when):
+        inside = [h for h in base if h.start < m.end and m.start < h.end]
+        if inside and all(h.kind == "side" and m.start <= h.start and h.end <= m.end
+                          for h in inside):
+            # a shorter country name inside a longer one ("印度" in "印度尼西亚总统"): the
+            # title + country is the better reading
+            base = [h for h in base if h not in inside]
+        if not free(m.start, m.end):
+            continue
+        after = _NAME_AFTER_TITLE[lang].match(text[m.end:])
+        person = m.name if not m.name.startswith(("head of", "head_of")) else None
+        name = None
+        if after is not None:
+            words = after.group("n").split()
+            if words and words[0] not in _NOT_NAME:
+                name = after.group("n")
+        # the title itself: a title hit of that state
+        extra.append(Match(f"the leader of {m.state}", m.start, m.end, m.state, "title"))
+        if name is not None:
+            s = m.end + after.start("n")
+            e = s + len(name)
+            if free(s, e):
+                if lang == "ru" and person is None and re.search(r"(?:ом|ем)$",
+                                                                 text[m.start:m.end].split()[0]):
+                    name = _ru_nominative(name)  # the display name; offsets stay on the text
+                key = person or name
+                extra.append(Match(key, s, e, m.state, "person"))
+                names.setdefault(name, (key, m.state))
+    if lang == "en":
+        for name, iso3, spellings, start, end in _leaders_table():
+            if day is not None and not (start <= day <= end):  # type: ignore[operator]
+                continue
+            for spelling in spellings:
+                if spelling in text and spelling not in names:
+                    names[spelling] = (name, iso3)
+    for surface, (key, side) in list(names.items()):
+        for word in _name_words(surface, lang):
+            for m in re.finditer(_surname_rx(word, lang), text):
+                if free(m.start(), m.end()):
+                    extra.append(Match(key, m.start(), m.end(), side, "person"))
+    if not extra:
+        return base
+    return sorted([*base, *extra], key=lambda h: (h.start, -h.end))
+
+
+# ------------------------------------------------------------------------------- quotations
+_QUOTE_PAIRS = {"“": "”", "«": "»", "「": "」", "『": "』", '"': '"', "„": "“"}
+_SAY_EN = r"(?:said|says|added|noted|stressed|continued|stated|emphasi[sz]ed|underlined|" \
+          r"pointed out|remarked|declared|told \w+)"
+_SAY_RU = r"(?:сказал|отметил|подчеркнул|заявил|добавил|указал|констатировал|пояснил|" \
+          r"продолжил|заключил|резюмировал)\w*"
+#: What may stand between a closing quote and the speaker named after it, and after him.
+_QUOTE_TAIL = {
+    "en": (re.compile(r"[,.]?\s*(?:" + _SAY_EN + r"\s+)?(?:the\s+)?", re.IGNORECASE),
+           re.compile(r"\s+" + _SAY_EN + r"\b", re.IGNORECASE), _SAY_EN),
+    "ru": (re.compile(r"[,.]?\s*[—–-]?\s*(?:" + _SAY_RU + r"\s+)?", re.IGNORECASE),
+           re.compile(r"\s+" + _SAY_RU, re.IGNORECASE), _SAY_RU),
+    "zh": (re.compile(r"[，,]?\s*"),
+           re.compile(r"(?:还|也|则|随后|接着)?(?:说|表示|指出|强调|称|补充说|回答说|答道)"), ""),
+}
+
+
+def _quoted_speakers(text: str, lang: str, actors: list[Match],
+                     starts: list[int]) -> list[tuple[int, int, Match, str]]:
+    """Quotations followed by their speaker: (open, close, speaker hit, cue) in text order.
+
+    "“俄方坚定支持…。俄方反对…。”普京说。", '"Russia supports … . Russia opposes …," Putin
+    said.', "«…», — сказал Путин": every sentence inside the quotation is the named speaker's.
+    """
+    gap, verb_after, verb = _QUOTE_TAIL[lang]
+    out: list[tuple[int, int, Match, str]] = []
+    pos = 0
+    while True:
+        m = re.compile("[" + re.escape("".join(_QUOTE_PAIRS)) + "]").search(text, pos)
+        if m is None:
+            return out
+        o = m.start()
+        close = text.find(_QUOTE_PAIRS[m.group(0)], o + 1)
+        if close < 0:
+            return out
+        pos = close + 1
+        g = gap.match(text, close + 1)
+        if g is None:
+            continue
+        i = bisect_left(starts, g.end())
+        if i >= len(actors) or actors[i].start != g.end():
+            continue
+        hit = actors[i]
+        said_before = lang != "zh" and bool(re.search(verb, g.group(0), re.IGNORECASE))
+        if not (said_before or verb_after.match(text, hit.end)):
+            continue
+        out.append((o, close, hit, text[close + 1:hit.end].strip(" ,.—–-，")))
+
+
 def _issuer_speaker(doc: Document, lex: Lexicon, paragraph: int) -> _Speaker:
     name = doc.issuer or lex.side_label(doc.side) or "issuer"
     return _Speaker(name, doc.side, False, "", paragraph, "issuer")
@@ -447,9 +640,13 @@ _AGENT_WORD = re.compile(r"\b(?:sides?|leaders?|presidents?|heads?|delegations?|
                          re.IGNORECASE)
 #: A transcript turn: "President of Russia Vladimir Putin:", "Xi Jinping(retranslated):",
 #: "Yury Ushakov:", "Question:" (a speaker label and a colon, then the speech).
-_TURN = re.compile(r"(?:^|(?<=[\s.!?*>]))(?P<label>(?:[A-ZА-ЯЁ][\w'’.-]*\s+){0,12}?"
-                   r"[A-ZА-ЯЁ][\w'’.-]*(?:\s*\((?:retranslated|через переводчика)\))?):\s+"
+_TURN = re.compile(r"(?:^|(?<=[\s.!?*>]))(?P<label>(?:(?:[A-ZА-ЯЁ]\.\s?)*"
+                   r"[A-ZА-ЯЁ](?:[\w'’-]|\.(?=\w))*\s+(?:(?:of|the|for)\s+)*){0,12}?(?:[A-ZА-ЯЁ]\.\s?)*[A-ZА-ЯЁ](?:[\w'’-]|\.(?=\w))*"
+                   r"(?:\s*\((?:retranslated|через переводчика)\))?):\s+"
                    r"(?=[A-ZА-ЯЁ«\"“])")
+#: A heading before a transcript turn ("Beginning of Russia-China talks"): a few words with no
+#: sentence end.
+_HEADING = re.compile(r"^\W*(?:\S+\s+){0,9}\S*[^\s.!?…:;\"”»)\]]$")
 
 
 def _turns(text: str, lang: str, actors: list[Match]) -> list[tuple[int, int, _Speaker]]:
@@ -486,6 +683,25 @@ def _turn_at(turns: list[tuple[int, int, _Speaker]], pos: int) -> _Speaker | Non
     return found
 
 
+def _journalist_at(turns: list[tuple[int, int, _Speaker]], pos: int) -> _Speaker | None:
+    """The journalist's turn ("Question:") a position falls in, else None."""
+    found = None
+    for start, speech, speaker in turns:
+        if speech <= pos or start <= pos < speech:
+            found = speaker if speaker.kind == "issuer" else None
+        else:
+            break
+    return found
+
+
+#: "they continue to claim …", "they allege …": others (officials, the media) talked about,
+#: not the two leaders; "They include an agreement on …": things (documents), not people.
+_THEY_CLAIM = re.compile(r"^(?:[^,]{0,40},\s*)?they\s+(?:\w+\s+){0,2}?(?:claim|claims|claimed|"
+                         r"allege\w*|insist\w*|keep saying|spread\w*|accuse\w*|include\w*|"
+                         r"contain\w*|cover\w*|concern\w*|were signed|are signed)\b",
+                         re.IGNORECASE)
+
+
 def _turn_speech_start(turns: list[tuple[int, int, _Speaker]], pos: int) -> int:
     """Where the speech of the turn holding ``pos`` starts."""
     start = 0
@@ -497,28 +713,65 @@ def _turn_speech_start(turns: list[tuple[int, int, _Speaker]], pos: int) -> int:
 
 def _cut_at_turns(segments: list[Segment], text: str,
                   turns: list[tuple[int, int, _Speaker]]) -> list[Segment]:
-    """Segments split where a transcript turn starts inside them (lost paragraph breaks)."""
+    """Segments split where a transcript turn starts inside them (lost paragraph breaks).
+
+    The speaker label ("President of Russia Vladimir Putin:") is not part of any claim, nor is
+    a heading right before it ("Beginning of Russia-China talks"): each claim of a turn starts
+    with its speech.
+    """
     if not turns:
         return segments
     out: list[Segment] = []
     for seg in segments:
-        cuts = [t for t in turns if seg.start < t[0] < seg.end]
+        cuts = [t for t in turns if seg.start <= t[0] < seg.end]
         if not cuts:
             out.append(seg)
             continue
         pos = seg.start
-        for start, _, _ in cuts:
+        for start, speech, _ in cuts:
             piece = text[pos:start].strip()
-            if piece:
+            tail = re.search(r"(?<=[.!?*])\s*\**\s*([A-ZА-ЯЁ][^.!?*]{0,80})$", piece)
+            if tail and _HEADING.match(tail.group(1)):
+                # "… for the period to 2027.*** Beginning of Russian-Chinese talks": the
+                # heading of the next turn is cut off the sentence before it
+                piece = piece[:tail.start()].strip()
+            if piece and not _HEADING.match(piece):
                 s0 = text.index(piece, pos)
                 out.append(Segment(s0, s0 + len(piece), piece, seg.sentence_index,
                                    seg.paragraph_index))
-            pos = start
+            pos = min(speech, seg.end)
         piece = text[pos:seg.end].strip()
         if piece:
             s0 = text.index(piece, pos)
             out.append(Segment(s0, s0 + len(piece), piece, seg.sentence_index,
                                seg.paragraph_index))
+    return out
+
+
+def _without_heading(segments: list[Segment], text: str) -> list[Segment]:
+    """Segments of a statement with its heading (title and date lines; see
+    :func:`bilat.text.lineage.heading_span`) left out: they are not claims."""
+    from bilat.text.lineage import heading_span
+
+    found = heading_span(text)
+    if found is None:
+        return segments
+    heads, body = found
+    head_end = heads[-1][1]
+    if _rx(r"[\s\u00a0]*$").match(text, head_end) is None and \
+            re.search(r"(?:,|(?<!\w)(?:с|и|в|на|of|the|with|and))$", text[:head_end].rstrip()):
+        return segments  # a wrapped first sentence, not a heading
+    out: list[Segment] = []
+    for seg in segments:
+        if seg.end <= body:
+            continue
+        if seg.start < body:
+            piece = text[body:seg.end].strip()
+            if not piece:
+                continue
+            s0 = text.index(piece, body)
+            seg = Segment(s0, s0 + len(piece), piece, seg.sentence_index, seg.paragraph_index)
+        out.append(seg)
     return out
 
 
@@ -537,13 +790,16 @@ def extract_claims(doc: Document, lexicon: Lexicon | None = None) -> list[Claim]
     # names, issues and cues are read with Unicode spaces as plain spaces (the White House
     # writes "food\u00a0security"); same length, so every offset holds
     plain = plain_spaces(doc.text)
-    doc_actors = lex.actor_spans(plain)
+    doc_actors = speaker_spans(plain, doc.language, lex, doc.date)
     doc_issues = lex.issue_spans(plain)
     actor_starts = [h.start for h in doc_actors]
     issue_starts = [h.start for h in doc_issues]
     titles, own_leader = _title_map(doc, lang, doc_actors)
     generic = _rx(_GENERIC_TITLE[lang])
+    if doc.kind == "statement":
+        segments = _without_heading(segments, doc.text)
     turns = _turns(doc.text, lang, doc_actors)
+    quotes = _quoted_speakers(doc.text, lang, doc_actors, actor_starts)
     segments = _cut_at_turns(segments, doc.text, turns)
     for index, seg in enumerate(segments):
         text = plain_spaces(seg.text)
@@ -630,7 +886,23 @@ def extract_claims(doc: Document, lexicon: Lexicon | None = None) -> list[Claim]
             # China's coordination…" in a speech: the turn's speaker talking about countries,
             # not a side speaking ("the Chinese side", "the two leaders" still are)
             found = None
-        if turn is not None and found is None and not (pronoun and last_any_person):
+        asking = _journalist_at(turns, seg.start)
+        if asking is None and turn is None and re.search(r"[?？]\W{0,3}$", text):
+            # a question ("If President Biden knew …, why did he …?") is not a claim of a
+            # leader named inside it: the narrator's (or the journalist's) words
+            asking = _Speaker("question", doc.side, False, "?", seg.paragraph_index, "issuer")
+        elif asking is not None:
+            asking = _Speaker("journalist", doc.side, False, asking.cue, seg.paragraph_index,
+                              "issuer")
+        if found is not None and found[2] == "both" and _THEY_CLAIM.match(text):
+            found = None
+        quoted = next((q for q in quotes if q[0] <= seg.start < q[1]), None)
+        if quoted is not None:
+            # a sentence inside a quotation whose speaker is named after it ("“…。…。”普京说。")
+            found = (quoted[2].key, quoted[2].side, quoted[2].kind, quoted[3])
+        if asking is not None:
+            speaker = asking
+        elif turn is not None and found is None and not (pronoun and last_any_person):
             # first-person speech in a transcript: whoever holds the turn says it; a briefing
             # turn ("Yury Ushakov: … President Biden said …") still names other speakers
             speaker = turn
@@ -727,4 +999,5 @@ def extract_claims(doc: Document, lexicon: Lexicon | None = None) -> list[Claim]
     return claims
 
 
-__all__ = ["extract_claims", "modality_of", "negated_in", "opposes_in", "stance_of"]
+__all__ = ["extract_claims", "modality_of", "negated_in", "opposes_in", "speaker_spans",
+           "stance_of"]

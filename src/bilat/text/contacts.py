@@ -161,7 +161,28 @@ _EN_DEMONYMS = {"Chinese": "CHN", "Russian": "RUS", "US": "USA", "U.S.": "USA",
                 "American": "USA", "French": "FRA", "German": "DEU", "Indian": "IND",
                 "Ukrainian": "UKR", "Belarusian": "BLR", "Kazakh": "KAZ", "Turkish": "TUR",
                 "Iranian": "IRN", "Brazilian": "BRA", "Japanese": "JPN", "British": "GBR",
-                "Italian": "ITA", "South African": "ZAF", "Israeli": "ISR", "Pakistani": "PAK"}
+                "Italian": "ITA", "South African": "ZAF", "Israeli": "ISR", "Pakistani": "PAK",
+                "Indonesian": "IDN", "Mexican": "MEX", "Argentine": "ARG", "Argentinian": "ARG",
+                "Egyptian": "EGY", "Saudi": "SAU", "Emirati": "ARE", "Qatari": "QAT",
+                "Vietnamese": "VNM", "South Korean": "KOR", "North Korean": "PRK",
+                "Mongolian": "MNG", "Uzbek": "UZB", "Kyrgyz": "KGZ", "Tajik": "TJK",
+                "Turkmen": "TKM", "Azerbaijani": "AZE", "Armenian": "ARM", "Georgian": "GEO",
+                "Serbian": "SRB", "Hungarian": "HUN", "Polish": "POL", "Spanish": "ESP",
+                "Portuguese": "PRT", "Canadian": "CAN", "Australian": "AUS", "Nigerian": "NGA",
+                "Ethiopian": "ETH", "Kenyan": "KEN", "Venezuelan": "VEN", "Cuban": "CUB",
+                "Nicaraguan": "NIC", "Chilean": "CHL", "Colombian": "COL", "Peruvian": "PER",
+                "Malaysian": "MYS", "Thai": "THA", "Singaporean": "SGP", "Philippine": "PHL",
+                "Filipino": "PHL", "Cambodian": "KHM", "Lao": "LAO", "Bangladeshi": "BGD",
+                "Sri Lankan": "LKA", "Nepalese": "NPL", "Afghan": "AFG", "Iraqi": "IRQ",
+                "Syrian": "SYR", "Jordanian": "JOR", "Lebanese": "LBN", "Algerian": "DZA",
+                "Moroccan": "MAR", "Tunisian": "TUN", "Libyan": "LBY", "Sudanese": "SDN",
+                "Angolan": "AGO", "Zimbabwean": "ZWE", "Finnish": "FIN", "Swedish": "SWE",
+                "Norwegian": "NOR", "Danish": "DNK", "Dutch": "NLD", "Belgian": "BEL",
+                "Austrian": "AUT", "Swiss": "CHE", "Greek": "GRC", "Czech": "CZE",
+                "Slovak": "SVK", "Romanian": "ROU", "Bulgarian": "BGR", "Croatian": "HRV",
+                "Moldovan": "MDA", "Lithuanian": "LTU", "Latvian": "LVA", "Estonian": "EST",
+                "Irish": "IRL", "Korean": "KOR", "Emirian": "ARE", "Omani": "OMN",
+                "Kuwaiti": "KWT", "Bahraini": "BHR", "Yemeni": "YEM", "Palestinian": "PSE"}
 _BLOCK_BEFORE = re.compile(
     r"(?:副|前|原|办公厅|(?:Vice|Deputy|former|Former|ex)[- ]|"
     r"(?:Aide|Adviser|Advisor|Envoy|Representative|Spokesperson|Spokesman|Office|"
@@ -264,7 +285,8 @@ def _title_regex(lang: str) -> re.Pattern[str]:
     dem = "|".join(re.escape(d) for d in sorted(_EN_DEMONYMS, key=len, reverse=True))
     return re.compile(
         rf"(?P<title>{titles}) of (?:the )?(?P<country>{'|'.join(alts)})(?![\w])"
-        rf"|(?<![\w.])(?P<dem>{dem}) (?P<title2>President|Prime Minister|Premier|Chancellor)\b")
+        rf"|(?<![\w.])(?P<dem>{dem}) "
+        rf"(?P<title2>President|Prime Minister|Premier|Chancellor|King|Emir|Crown Prince)\b")
 
 
 @cache
@@ -387,11 +409,35 @@ _NOT_CONTACT: dict[str, str] = {
           r"结束.{0,12}访问",
     "ru": r"[Сс]оболезновани|[Пп]оздравлени|[Пп]оздравил|[Пп]ослани|[Пп]риветстви|[Тт]елеграмм|"
           r"[Оо]бращени|посетит|проведет|проведут|состоится|состоятся|примет участие|[Аа]нонс|"
-          r"планируется",
+          r"планируется|будут обсужден|будет обсужден|ожидается|предстоит|предполагается",
     "en": r"(?i:condolence|greeting|\bmessage\b|congratulat|\bletter\b|\baddress(?:ed)? (?:to|by)"
           r"|\bwill (?:hold|visit|have|meet|take part|travel|pay)|\bis to (?:hold|visit|meet)"
-          r"|\bupcoming\b|\bscheduled\b|\bannounce)",
+          r"|\bupcoming\b|\bscheduled\b|\bannounce|\bit is expected\b|\b(?:is|are) expected to\b"
+          r"|\bwill be (?:discussed|signed|held|considered)\b|\b(?:is|are) planned\b)",
 }
+#: An item announcing a contact rather than reporting it: what "will be discussed", what "is
+#: planned" ("В Кремле началась беседа … Будут обсуждены … Планируется подписание …", "It is
+#: expected that during the talks …"). Looked for near the start of a short body.
+_ANNOUNCEMENT = {
+    "ru": re.compile(r"[Бб]уд(?:ут|ет) обсужден\w*|[Пп]ланируется (?:подписание|обсудить|принять)|"
+                     r"[Пп]редстоит обсудить|[Оо]жидается, что|[Пп]редполагается, что"),
+    "en": re.compile(r"(?i:\bit is expected that\b|\b(?:is|are) expected to (?:discuss|sign|"
+                     r"focus|address|exchange)|\bwill be discussed\b|\bare to be discussed\b|"
+                     r"\b(?:is|are) planned to be signed\b)"),
+}
+#: How far into the body, and how long a body, an announcement is looked for.
+ANNOUNCEMENT_WINDOW, ANNOUNCEMENT_MAX_CHARS = 700, 1500
+
+
+def is_announcement(body: str, language: str) -> bool:
+    """Whether a news item announces a contact (what will be discussed or signed) instead of
+    reporting what was said: an announcement marker (:data:`_ANNOUNCEMENT`) in the first
+    :data:`ANNOUNCEMENT_WINDOW` characters of a body of at most
+    :data:`ANNOUNCEMENT_MAX_CHARS` characters. Such an item is no readout of the contact."""
+    rx = _ANNOUNCEMENT.get(language if language in _ANNOUNCEMENT else "en")
+    text = body.strip()
+    return bool(rx is not None and len(text) <= ANNOUNCEMENT_MAX_CHARS
+                and rx.search(text[:ANNOUNCEMENT_WINDOW]))
 _MULTILATERAL = (r"三国|三方|多国|中俄蒙|中蒙俄|中俄印|中印俄|金砖国家领导人|领导人第.{1,4}次会晤|"
                  r"трехсторонн|трёхсторонн|(?i:trilateral|BRICS\+? (?:summit|meeting))")
 _IMPLIED_SUBJECT = {
@@ -571,6 +617,9 @@ def extract_contacts(
     if event is None:
         event = published or day
     multilateral = len(states) > 2 or bool(re.search(_MULTILATERAL, ev_sentence))
+    # an item announcing the talks (what will be discussed) is stored, not counted, and is
+    # therefore never taken as a side's readout of the contact
+    announced = section == "item" and is_announcement(text[body_start:], language)
     keep = states[:2] if not multilateral else states
     ordered = sorted(keep[:2])
     return [Contact(
@@ -579,8 +628,8 @@ def extract_contacts(
         roles=tuple(by_state[s].role for s in ordered),
         broadcast_date=day, event_date=event, date_basis=basis,
         sentence_start=evidence[0], sentence_end=evidence[1], sentence=ev_sentence,
-        section=section, counted=(kind in COUNTED_KINDS and not multilateral),
-        multilateral=multilateral)]
+        section=section, counted=(kind in COUNTED_KINDS and not multilateral and not announced),
+        multilateral=multilateral, extra={"announcement": True} if announced else {})]
 
 
 # ------------------------------------------------------------------------------- store
@@ -886,4 +935,5 @@ def contacts_json(df: pd.DataFrame) -> str:
 
 __all__ = ["BY", "COUNTED_KINDS", "KINDS", "LEADERS", "SOURCES", "Contact", "Leader",
            "Mention", "contact_kind", "contact_list", "contact_rows", "contacts", "coverage",
-           "episodes", "event_date_zh", "extract_contacts", "find_leaders", "lead_sentence"]
+           "episodes", "event_date_zh", "extract_contacts", "find_leaders", "is_announcement",
+           "lead_sentence"]

@@ -211,6 +211,11 @@ def decode_bytes(data: bytes, path: str | Path = "<bytes>", encoding: str | None
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
+#: A hard line break inside a Chinese sentence: the line has a clause mark (，、；) and ends
+#: mid-clause (Han or a clause mark, not 。！？), and the next line goes on in Han
+#: ("习近平指出，中方支持\n俄方维护…"). A headline has no clause mark, so it stays a line.
+_CJK_WRAP = re.compile(r"(?m)^(?P<line>[^\n]*[，、；][^\n]*?[\u4e00-\u9fff，、；])"
+                       r"[ \t\u3000]*\r?\n[ \t\u3000]*(?=[\u4e00-\u9fff“‘（《])")
 #: Share of U+FFFD replacement characters above which a text is refused (E318).
 MAX_REPLACEMENT_SHARE = 0.2
 
@@ -220,7 +225,8 @@ def clean_text(text: str, where: str | Path = "<text>") -> tuple[str, list[str]]
 
     HTML character references left in plain text (``&#39;``, ``&quot;``, ``&amp;#39;`` from
     a page escaped twice) are decoded; terminal escape sequences and other control characters
-    (C0 except tab, line feed, carriage return and form feed; DEL; C1) are removed. A text whose
+    (C0 except tab, line feed, carriage return and form feed; DEL; C1) are removed; a hard line
+    break inside a Chinese sentence is joined without a space (:data:`_CJK_WRAP`). A text whose
     non-space characters are mostly U+FFFD (a broken text layer or encoding) is refused (E318).
     """
     import html
@@ -245,6 +251,11 @@ def clean_text(text: str, where: str | Path = "<text>") -> tuple[str, list[str]]
     if escapes or controls:
         notes.append(f"removed {len(escapes)} terminal escape sequence(s) and {len(controls)} "
                      "other control character(s)")
+    wraps = _CJK_WRAP.findall(text)
+    if wraps:
+        # Chinese needs no space where a wrapped line is joined
+        text = _CJK_WRAP.sub(lambda m: m.group("line"), text)
+        notes.append(f"joined {len(wraps)} line break(s) inside Chinese sentences")
     visible = [ch for ch in text if not ch.isspace()]
     bad = sum(1 for ch in visible if ch == "\ufffd")
     if visible and bad / len(visible) > MAX_REPLACEMENT_SHARE:
@@ -373,6 +384,15 @@ LANGUAGE_NAMES = {
     "vi": "Vietnamese", "ar": "Arabic", "el": "Greek", "he": "Hebrew", "th": "Thai",
     "hi": "Hindi",
 }
+
+
+def check_language(value: str) -> str:
+    """A user-set language code (``--language``), lower-cased; E370 unless bilat analyses it
+    (:data:`SUPPORTED`)."""
+    code = value.strip().lower()
+    if code not in SUPPORTED:
+        raise error("E370", value=value, options=", ".join(SUPPORTED))
+    return code
 
 
 def require_supported(doc: Document) -> None:
@@ -784,7 +804,8 @@ def with_meta(doc: Document, **meta: Any) -> Document:
 
 
 __all__ = [
-    "KINDS", "LANGUAGES", "LANGUAGE_NAMES", "SUPPORTED", "add_document", "clean_text",
+    "KINDS", "LANGUAGES", "LANGUAGE_NAMES", "SUPPORTED", "add_document", "check_language",
+    "clean_text",
     "content_text", "decode_bytes", "require_supported",
     "detect_language", "glyph_code_share", "safe_terminal",
     "document_from_text", "fetch_document", "get_document", "list_documents", "load_document",

@@ -94,7 +94,7 @@ from bilat.text.align import (
     register_topics,
     speaker_compatible,
 )
-from bilat.text.claims import extract_claims
+from bilat.text.claims import extract_claims, speaker_spans
 from bilat.text.documents import get_document, load_document, require_supported, with_meta
 from bilat.text.event_dates import apply_event_dates
 from bilat.text.lexicon import Lexicon, load_lexicon
@@ -312,7 +312,8 @@ def infer_side(doc: Document, lexicon: Lexicon | None = None) -> tuple[str, str]
         return None
     group = "a" if m.group("a") is not None else "b"
     before = (m.start(group), m.end(group))
-    actors = [a for a in lex.actor_spans(head) if a.kind in ("person", "title")]
+    actors = [a for a in speaker_spans(head, lang, lex, doc.date)
+              if a.kind in ("person", "title")]
     first = [a for a in actors if before[0] <= a.start < before[1]]
     after = [a for a in actors if a.start >= before[1]]
     if not first or not after:
@@ -645,8 +646,9 @@ def _context_labels(results: list[ClaimResult]) -> None:
             continue
         for prev in reversed(results[max(0, k - CONTEXT_WINDOW):k]):
             p = prev.claim
-            if p.doc_id != c.doc_id or p.speaker_side != c.speaker_side:
-                break
+            if p.doc_id != c.doc_id or p.speaker_side != c.speaker_side or \
+                    (p.extra or {}).get("speaker_kind") != "turn":
+                break  # the speech ends where the turn does (not into the event frame)
             if is_content_free(p):
                 continue
             if prev.label == "shared":

@@ -82,16 +82,26 @@ def _trimmed(text: str, start: int, end: int) -> Span | None:
 _LINE_END = re.compile(r"[.!?。！？…:;：；\"”’»)\]）】」』]\s*$")
 
 
+#: A line ending in a word that cannot end a sentence (a preposition, conjunction, article) or
+#: a comma: the sentence goes on in the next line whatever its case.
+_DANGLING = re.compile(r"(?:,|(?<!\w)(?:с|со|и|в|во|на|по|к|ко|о|об|от|у|за|из|для|при|между|"
+                       r"а|но|of|the|with|and|to|for|in|on|by|at|a|an|between|from))$",
+                       re.IGNORECASE)
+
+
 def _soft_break(before: str, after: str) -> bool:
     """Whether a single line break between two lines is a hard wrap inside a sentence.
 
-    It is when the first line does not end a sentence and either the next line starts in lower
+    It is when the first line does not end a sentence and either ends in a comma or a word that
+    cannot end one (:data:`_DANGLING`), or the next line starts in lower
     case (``Russia\nfirmly supports``), or the first line is long enough to have been wrapped
     (50+ characters; 20+ Han characters for Chinese, where the next line starts with Han).
     """
     b, a = before.rstrip(), after.lstrip()
     if not b or not a or _LINE_END.search(b):
         return False
+    if _DANGLING.search(b):
+        return True  # "разговор Владимира Путина с\nПредседателем КНР", "President of\nthe"
     if re.match(r"[a-zа-яё]", a):
         return True
     if re.match(r"[\u4e00-\u9fff]", a) and re.search(r"[\u4e00-\u9fff，、]$", b):
@@ -436,11 +446,33 @@ _FORCED_END = re.compile(
     r"And|However|Also|Then|There)\b)")
 
 
+#: After "2025 г.": a capitalised word in an oblique case ("посетил … 2025 г. Российскую
+#: Федерацию") is the object of the sentence going on, not the start of a new one.
+_OBLIQUE_WORD = re.compile(r"[А-ЯЁ]\w*(?:ую|юю|ому|ему|ыми|ими|ию|ией)(?!\w)")
+#: A word that looks like a Russian finite verb or short participle (a sentence has one).
+_RU_VERB = re.compile(r"(?<!\w)\w{2,}(?:л|ла|ло|ли|лся|лась|лось|лись|ет|ёт|ут|ют|ит|ят|ат|"
+                      r"ется|ётся|ются|ится|ятся|ено|ены|ена|ана|ано|аны|ать|ять|ить|еть|ться)"
+                      r"(?!\w)", re.IGNORECASE)
+
+
+def _year_runs_on(text: str, m: re.Match[str], end: int) -> bool:
+    """Whether a forced end after a year's "г."/"гг." would cut one sentence in two: the next
+    word is in an oblique case, or the rest up to its end has no verb."""
+    if not re.search(r"гг?\.$", text[max(0, m.start() - 3):m.start()]):
+        return False
+    rest = text[m.end():end]
+    stop = re.search(r"[.!?…]", rest)
+    piece = rest[:stop.start()] if stop else rest
+    return bool(_OBLIQUE_WORD.match(rest)) or not _RU_VERB.search(piece)
+
+
 def _force_ends(text: str, spans: list[list[int]]) -> list[list[int]]:
     out: list[list[int]] = []
     for s0, e0 in spans:
         pos = s0
         for m in _FORCED_END.finditer(text, s0, e0):
+            if _year_runs_on(text, m, e0):
+                continue
             if m.start() > pos:
                 out.append([pos, m.start()])
             pos = m.end()
