@@ -244,13 +244,6 @@ _OUT_OF_DOMAIN = [
 ]
 
 
-def test_one_digit_columns_have_one_digit_domains() -> None:
-    """The length test of :func:`gdelt._strict_int` holds only for these domains."""
-    for c in gdelt._ONE_DIGIT:
-        lo, hi, _required = gdelt.DOMAINS[c]
-        assert 0 <= lo <= hi <= 9 and gdelt.column_type(c) == "INTEGER"
-
-
 def _parse_both(monkeypatch: pytest.MonkeyPatch, files: list[Path], folder: Path
                 ) -> tuple[dict[bool, tuple[list, list, dict]], list[bool]]:
     """Parse ``files`` (quarantine) with the domain told from the writer's statistics and

@@ -865,17 +865,8 @@ def _strict_int(c: str) -> str:
     third fewer instructions than casting twice."""
     t = column_type(c)
     v = f'"__v_{c}"'
-    if c in _ONE_DIGIT:  # one character that casts is one digit: no need to format it back
-        return (f'CASE WHEN "{c}" IS NULL THEN NULL WHEN strlen("{c}") = 1 THEN '
-                f'coalesce({v}, ({_SENTINEL[t]})::{t}) ELSE ({_SENTINEL[t]})::{t} END AS "{c}"')
     return (f'CASE WHEN "{c}" IS NULL OR {v}::VARCHAR = "{c}" THEN {v} '
             f'ELSE ({_SENTINEL[t]})::{t} END AS "{c}"')
-
-
-#: Integer columns whose whole domain is one digit (:data:`DOMAINS`): a value written with
-#: any other length is either out of the domain or not a plain integer, set aside either way.
-_ONE_DIGIT = frozenset({"IsRootEvent", "QuadClass", "Actor1Geo_Type", "Actor2Geo_Type",
-                        "ActionGeo_Type"})
 
 
 def _int_casts(layout: Layout) -> str:
