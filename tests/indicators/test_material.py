@@ -177,6 +177,26 @@ def test_imf_shown_per_reporter_never_blended(mstore: Store, shared_data: Path) 
         "IMF DOTS, CHN report (imports CIF)": cell("DOTS_40.xlsx", "Imports, CIF",
                                                    "Russian Federation"),
     }
+    def address(book: str, sheet: str, partner: str) -> str:
+        """The Excel address of the 2019 cell of ``partner`` (as the file has it)."""
+        d = pd.read_excel(shared_data / "trade_imf_dots" / book, sheet_name=sheet,
+                          header=None, engine="calamine")
+        col = [j for j, v in enumerate(d.iloc[6]) if v == 2019.0][0]
+        row = int(d.index[d[1] == partner][0])
+        letters = ""
+        n = col + 1
+        while n:
+            n, rem = divmod(n - 1, 26)
+            letters = chr(65 + rem) + letters
+        return f"{sheet}!{letters}{row + 1}"
+
+    # each figure cites its own cells, whole (the sheet names hold ", "), in a fixed order
+    r_exp = "imf:RUS/" + address("DOTS_162.xlsx", "Exports, FOB", "China, P.R.: Mainland")
+    c_imp = "imf:CHN/" + address("DOTS_40.xlsx", "Imports, CIF", "Russian Federation")
+    assert {tuple(r) for r in r2c.rows} == {(r_exp,), (c_imp,)}
+    tot = imf[(imf.indicator == "trade_musd") & imf.source.str.startswith("IMF DOTS, RUS")]
+    r_imp = "imf:RUS/" + address("DOTS_162.xlsx", "Imports, CIF", "China, P.R.: Mainland")
+    assert list(tot.rows.iloc[0]) == [r_exp, r_imp]
     dep = imf[(imf.indicator == "dependence") & (imf.direction == "RUS")].iloc[0]
     world = cell("DOTS_162.xlsx", "Exports, FOB", "World") + cell(
         "DOTS_162.xlsx", "Imports, CIF", "World")

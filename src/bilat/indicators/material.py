@@ -317,13 +317,19 @@ def _trade_imf_sql(years: tuple[int, int] | None, pf: Any = None, sf: Any = None
     WITH w AS (SELECT reporter_iso3 AS s, year,
                  sum(value_musd) FILTER (WHERE flow = 'exports_fob') AS wexp,
                  sum(value_musd) FILTER (WHERE flow = 'imports_cif') AS wimp,
-                 string_agg('imf:' || reporter_iso3 || '/' || sheet || '!' || cell, ',') AS wkey
+                 string_agg('imf:' || reporter_iso3 || '/' || sheet || '!' || cell, ','
+                            ORDER BY sheet, cell) AS wkey
                FROM imf_dots WHERE partner = 'World' AND {_yr(years)}
                  AND {(sf or _all1)('reporter_iso3')} GROUP BY ALL),
     b AS (SELECT reporter_iso3 AS s, partner_iso3 AS p, year,
                  sum(value_musd) FILTER (WHERE flow = 'exports_fob') AS exp,
                  sum(value_musd) FILTER (WHERE flow = 'imports_cif') AS imp,
-                 string_agg('imf:' || reporter_iso3 || '/' || sheet || '!' || cell, ',') AS key
+                 string_agg('imf:' || reporter_iso3 || '/' || sheet || '!' || cell, ','
+                            ORDER BY sheet, cell) AS key,
+                 string_agg('imf:' || reporter_iso3 || '/' || sheet || '!' || cell, ','
+                            ORDER BY sheet, cell) FILTER (WHERE flow = 'exports_fob') AS ekey,
+                 string_agg('imf:' || reporter_iso3 || '/' || sheet || '!' || cell, ','
+                            ORDER BY sheet, cell) FILTER (WHERE flow = 'imports_cif') AS ikey
           FROM imf_dots WHERE partner_iso3 IS NOT NULL AND partner_iso3 <> reporter_iso3
                AND {_yr(years)} AND {(pf or _all2)('reporter_iso3', 'partner_iso3')}
           GROUP BY ALL),
@@ -333,12 +339,13 @@ def _trade_imf_sql(years: tuple[int, int] | None, pf: Any = None, sf: Any = None
     SELECT least(s, p) AS s1, greatest(s, p) AS s2, year, s || '→' || p AS direction,
            'exports_musd' AS indicator, 'IMF DOTS, ' || s || ' report (exports FOB)' AS source,
            'IMF' AS family, exp AS value, 'million US$ (current)' AS unit,
-           NULL::DOUBLE AS denominator, NULL AS denominator_what, TRUE AS in_universe, key
+           NULL::DOUBLE AS denominator, NULL AS denominator_what, TRUE AS in_universe,
+           ekey AS key
     FROM dep
     UNION ALL
     SELECT least(s, p), greatest(s, p), year, p || '→' || s, 'exports_musd',
            'IMF DOTS, ' || s || ' report (imports CIF)', 'IMF', imp, 'million US$ (current)',
-           NULL, NULL, TRUE, key FROM dep
+           NULL, NULL, TRUE, ikey FROM dep
     UNION ALL
     SELECT least(s, p), greatest(s, p), year, '', 'trade_musd',
            'IMF DOTS, ' || s || ' report', 'IMF', exp + imp, 'million US$ (current)', NULL,
@@ -657,6 +664,9 @@ def _details(store: Any, df: pd.DataFrame) -> pd.Series:
     return out
 
 
+_ID_SEP = re.compile(r",(?! )")
+
+
 def _finish(df: pd.DataFrame, pairs: list[tuple[str, str]] | None, store: Any,
             details: bool = True) -> pd.DataFrame:
     """Orient rows to the dyads as asked, label directions, order columns."""
@@ -688,9 +698,11 @@ def _finish(df: pd.DataFrame, pairs: list[tuple[str, str]] | None, store: Any,
     if pairs is None:  # every dyad: keep the comma-joined ids (lists of 150k rows are slow)
         out["rows"] = out["key"]
     else:
+        # ids are joined with "," in SQL; an IMF sheet name holds ", " ("Exports, FOB"), so
+        # only a comma not followed by a space separates two ids
         out["rows"] = out["key"].map(lambda k: [] if k is None or (isinstance(k, float)
                                                                    and k != k)
-                                     else list(dict.fromkeys(str(k).split(","))))
+                                     else list(dict.fromkeys(_ID_SEP.split(str(k)))))
     out["detail"] = _details(store, out) if details else None
     out["year"] = out["year"].astype("int64")
     order = {f"{a}–{b}": i for i, (a, b) in enumerate(pairs or [])}
