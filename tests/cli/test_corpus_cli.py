@@ -89,6 +89,6 @@ def test_find_agenda_compare_all(shared_data: Path, monkeypatch, capsys) -> None
     assert "yardstick USA-GBR" in cap.err
     assert main(["readouts", "compare-all", "CHN", "RUS", "--show", "year", "-f", "csv"]) == 0
     per = pd.read_csv(io.StringIO(capsys.readouterr().out))
-    assert {"period", "contacts_compared", "CHN->RUS", "RUS->CHN"} <= set(per.columns)
+    assert {"period", "contacts_compared", "CHN→RUS", "RUS→CHN"} <= set(per.columns)
     assert main(["readouts", "compare-all", "CHN", "RUS", "--show", "nope"]) == 1
     _one_line_error(capsys, "E359")

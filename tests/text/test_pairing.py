@@ -52,11 +52,11 @@ def test_compare_all_counts_unconfirmed_per_direction(store) -> None:
     assert len(res.pairs) == 5 and res.pairs["claims_a"].notna().all()
     for r in res.pairs.itertuples(index=False):
         n_a = ((res.unconfirmed["event_date"] == r.event_date)
-               & (res.unconfirmed["direction"] == "CHN->RUS")).sum()
+               & (res.unconfirmed["direction"] == "CHN→RUS")).sum()
         assert n_a >= r.unconfirmed_a
     per = res.by_period("year").set_index("period")
     assert per["contacts_compared"].sum() == 5
-    assert per["CHN->RUS"].sum() == res.pairs["unconfirmed_a"].sum()
+    assert per["CHN→RUS"].sum() == res.pairs["unconfirmed_a"].sum()
 
 
 def test_no_pairs_is_one_line(shared_data: Path) -> None:

@@ -190,9 +190,9 @@ class CompareAll:
         per = p.dt.year.astype(str) if period == "year" else p.dt.strftime("%Y-%m")
         base = self.pairs.assign(period=per.to_numpy())
         out = base.groupby("period").agg(contacts_compared=("event_date", "size"),
-                                         **{f"{self.state_a}->{self.state_b}":
+                                         **{f"{self.state_a}→{self.state_b}":
                                             ("unconfirmed_a", "sum"),
-                                            f"{self.state_b}->{self.state_a}":
+                                            f"{self.state_b}→{self.state_a}":
                                             ("unconfirmed_b", "sum")})
         return out.reset_index()
 
@@ -204,7 +204,7 @@ def compare_all(store: Any, a: str, b: str, *, max_days: int = 1, aligner: str =
     ``pairs`` columns: those of :func:`pair_accounts` plus ``claims_a``/``claims_b``,
     ``shared``, ``divergent``, ``one_sided_a``/``one_sided_b``, ``unconfirmed_a`` (claims of
     ``a``'s readout attributing to ``b`` that ``b``'s account lacks) / ``unconfirmed_b``,
-    ``asymmetry``. ``unconfirmed`` rows: ``event_date``, ``direction`` (``CHN->RUS``),
+    ``asymmetry``. ``unconfirmed`` rows: ``event_date``, ``direction`` (``CHN→RUS``),
     ``doc_id``, ``start``, ``end``, ``text``, ``issues``, ``counterpart``, ``score``.
     E361 when no contact has accounts from both sides.
     """
@@ -242,7 +242,7 @@ def compare_all(store: Any, a: str, b: str, *, max_days: int = 1, aligner: str =
                 continue
             c = res.claim
             frm, to = (a, b) if c.doc_id == da.doc_id else (b, a)
-            details.append({"event_date": r.event_date, "direction": f"{frm}->{to}",
+            details.append({"event_date": r.event_date, "direction": f"{frm}→{to}",
                             "doc_id": c.doc_id, "start": c.start, "end": c.end,
                             "text": c.text, "speaker": c.speaker,
                             "issues": ",".join(c.issues), "label": res.label,
