@@ -135,3 +135,15 @@ def test_one_flow_in_two_tables_of_one_publication_is_counted_once(monkeypatch) 
     (level,) = [e for e in res.evidence if e.id.endswith(".level")]
     assert level.source == "EI Statistical Review 2024"
     assert level.value == pytest.approx((7.6 + 14.7 + 21.3) / 3)  # 2023 once, not twice
+
+
+def test_bottom_line_says_when_the_pair_votes_apart_more_than_chance(store) -> None:  # type: ignore[no-untyped-def]
+    rep = report(store, "RUS", "CHN", pillars=["votes"])
+    k = rep.evidence_by_id("votes.chance_corrected").value
+    assert k is not None
+    assert ("less often than chance" in rep.bottom_line) == (k < 0)
+    k_ev = rep.evidence_by_id("votes.chance_corrected")
+    k_ev.value = -abs(k) - 0.01  # the same report of a pair that votes apart
+    from bilat.assess.report import bottom_line
+
+    assert "less often than chance" in bottom_line(rep)

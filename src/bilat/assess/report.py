@@ -433,6 +433,15 @@ def _caveats(rep: Report, names: dict[str, str]) -> list[str]:
                    "reading the votes, events and material ties contradict least, not that the "
                    "two states are partners, and the 'exaggerated' reading cannot be checked "
                    "against any declaration.")
+    try:
+        k = rep.evidence_by_id("votes.chance_corrected")
+    except KeyError:
+        k = None
+    if k is not None and k.value is not None and k.value < 0:
+        out.append(f"At the UN {rep.pair} vote together less often than chance (kappa "
+                   f"{k.value:.2f}, {k.period}): that is rivalry, which none of the three "
+                   "readings describes; the ranking says only which reading the evidence "
+                   "contradicts least.")
     rated = {h: sum(1 for r in rep.ach.rows if r.cells.get(h) is not None
                     and r.cells[h].rating != "N") for h in names}
     most = max(rated.values(), default=0)
