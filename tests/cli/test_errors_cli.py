@@ -167,3 +167,14 @@ def test_a_ref_without_partner_is_named(capsys: pytest.CaptureFixture[str]) -> N
     assert code == 1
     _one_line(err, "E012")
     assert "'USA' has no partner" in err
+
+
+@pytest.mark.parametrize("command", [["fetch", "all"], ["fetch", "trade"], ["fetch", "gdelt"]])
+def test_a_missing_mirror_fails_before_the_store_is_created(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]) -> None:
+    store = tmp_path / "new.duckdb"
+    code, _, err = _run(capsys, "--store", str(store), *command, "--mirror",
+                        str(tmp_path / "no-such-mirror"))
+    assert code == 1
+    _one_line(err, "E003")
+    assert not store.exists() and not list(tmp_path.glob("new.duckdb*"))

@@ -178,6 +178,12 @@ def get_store(write: bool | None = None) -> Store:
         return _spark_store()  # type: ignore[return-value]
     if write is None:
         write = _command_writes()
+    if write:  # a bad --mirror / BILAT_MIRROR fails (E003) before the store is created
+        ctx = _current_context()
+        if ctx is not None and "mirror" in ctx.params:
+            from bilat.config import resolve_mirror
+
+            resolve_mirror(ctx.params.get("mirror"))
     return open_store(state.store, create=write)
 
 
