@@ -169,7 +169,9 @@ def test_a_ref_without_partner_is_named(capsys: pytest.CaptureFixture[str]) -> N
     assert "'USA' has no partner" in err
 
 
-@pytest.mark.parametrize("command", [["fetch", "all"], ["fetch", "trade"], ["fetch", "gdelt"]])
+@pytest.mark.parametrize("command", [
+    ["fetch", "all"], ["fetch", "trade"],
+    ["fetch", "gdelt", "--start", "2014-03-01", "--end", "2014-03-02"]])
 def test_a_missing_mirror_fails_before_the_store_is_created(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]) -> None:
     store = tmp_path / "new.duckdb"
