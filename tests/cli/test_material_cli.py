@@ -121,3 +121,15 @@ def test_dyads_panel_command(real_store: str, tmp_path: Path,
     code, _, err = run(capsys, "--store", real_store, "dyads", "panel", "RUS", "CHN",
                        "--all-dyads", "--year", "2005")
     assert code == 1 and "[E508]" in err
+
+
+def test_narrow_table_keeps_the_named_columns_not_others() -> None:
+    from bilat.cli._base import _cell, _fit_columns
+
+    data = {"dyad": ["RUS–CHN"] * 3, "year": [2014] * 3, "value": [51135.0, 0.1, 88350.3],
+            "source": ["IMF DOTS, CHN report", "COW trade v4.0", "IMF DOTS, RUS report"],
+            "unit": ["million US$ (current)"] * 3, "a": ["RUS"] * 3, "b": ["CHN"] * 3}
+    shown = _fit_columns(list(data), data, ["dyad", "year", "value", "source", "unit"], 50)
+    # "unit" does not fit: the narrow "a" and "b" are not shown in its place
+    assert shown[:4] == ["dyad", "year", "value", "source"] and "a" not in shown
+    assert _cell(51135.0).plain == "51,135" and _cell(0.1006).plain == "0.1006"

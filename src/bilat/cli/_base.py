@@ -338,13 +338,17 @@ def _fit_columns(names: list[Any], data: dict[Any, list[Any]], preferred: list[s
     order += [c for c in names if c not in order]
     shown: list[Any] = []
     used = 1
+    dropped_preferred = False
     for col in order:
+        if dropped_preferred and col not in preferred:
+            break  # a column the command names (source, unit) left out: no others instead
         sample = [len(_cell(v).plain) for v in data[col][:50]]
         need = min(max([len(str(col)), *sample]), 30) + 3
         if shown and used + need > width:
             if col in preferred and width - used >= 16:  # a wanted text column folds to fit
                 need = width - used
             else:
+                dropped_preferred = dropped_preferred or col in preferred
                 continue
         shown.append(col)
         used += need
@@ -391,5 +395,5 @@ def _cell(value: Any) -> Text:
     if isinstance(value, float):
         if value != value:  # NaN
             return Text("")
-        return Text(f"{value:.4g}" if abs(value) < 1e6 else f"{value:,.0f}")
+        return Text(f"{value:.4g}" if abs(value) < 1e3 else f"{value:,.0f}")  # no 5.114e+04
     return Text(str(value))

@@ -184,8 +184,8 @@ def indicators(
             shown = shown.assign(rows=shown["rows"].map(
                 lambda v: " ".join(v) if isinstance(v, list) else v))
         emit(shown, fmt, output, title=f"material ties {a}–{b}", columns=[
-            "dyad", "year", "direction", "indicator", "value", "percentile", "unit",
-            "source", "denominator"])
+            "dyad", "year", "direction", "indicator", "value", "source", "unit",
+            "percentile", "denominator"])  # source before percentile: it tells rows apart
     finally:
         store.close()
 
