@@ -316,3 +316,24 @@ def test_statistics_path_clean_batch_is_written_once(
                         report.to_frame().values.tolist())
         store.close()
     assert stored[True] == stored[False] and len(stored[True][0]) == 29
+
+
+def test_duckdb_without_return_stats_filters_every_row(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A DuckDB that does not know RETURN_STATS (before 1.4) gets the row-by-row filter: the
+    same rows kept and set aside."""
+    rows = _rows(12)
+    rows[5][gdelt.FIELDS_V2.index("QuadClass")] = "5"
+    f = tmp_path / "20220204123000.export.CSV"
+    f.write_bytes(("\n".join("\t".join(r) for r in rows) + "\n").encode())
+    store = open_store(":memory:")
+    want = gdelt.ingest(store, [f], on_bad_rows="quarantine").to_frame()
+    want_ids = _ids(store)
+    store.close()
+    monkeypatch.setattr(gdelt, "_PARQUET_STATS",
+                        gdelt.PARQUET_OPTIONS[:-1] + ", RETURN_STATS_UNKNOWN true)")
+    store = open_store(":memory:")
+    got = gdelt.ingest(store, [f], on_bad_rows="quarantine").to_frame()
+    assert got.equals(want) and _ids(store) == want_ids and len(want_ids) == 11
+    assert gdelt.quarantine(store)["line"].tolist() == [6]
+    store.close()

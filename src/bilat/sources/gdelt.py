@@ -784,22 +784,29 @@ def _load_group(con: Any, layout: Layout, group: list[_Prepared], folder: Path,
     bad_sql = _bad_values_sql(latest, layout.version)
     read = (f"SELECT {', '.join(select)} FROM (SELECT *, {_int_casts(layout)} FROM "
             f"read_csv({files}, columns={read_cols}, {_READ_OPTS}))")
-    if not DOMAIN_FROM_STATS:
-        con.execute(f"COPY (SELECT * FROM ({read}) WHERE NOT {bad_sql}) TO '{_sql_str(part)}' "
-                    f"{_PARQUET}")
-    else:
+    stats = None
+    if DOMAIN_FROM_STATS:
         # Written without the domain filter; the writer's statistics and the distinct dates
         # tell whether any row is out of the domain (never, for a clean file: no per-row
         # test). Only then is the part written again without those rows, which
         # _check_values names (the part is registered only after this, in the transaction).
-        stats = con.execute(f"COPY ({read}) TO '{_sql_str(part)}' {_PARQUET_STATS}").fetchall()
-        if _part_files(part) and not _domain_clean(con, stats, part, latest, layout.version):
-            kept = folder / f"{uuid.uuid4().hex}.tmp"
-            parts[parts.index(part)] = kept
-            con.execute(f"COPY (SELECT * FROM read_parquet({_files([part])}) WHERE NOT "
-                        f"{bad_sql}) TO '{_sql_str(kept)}' {_PARQUET}")
+        try:
+            stats = con.execute(f"COPY ({read}) TO '{_sql_str(part)}' {_PARQUET_STATS}"
+                                ).fetchall()
+        except Exception as exc:  # a DuckDB without RETURN_STATS: filter every row instead
+            if "return_stats" not in str(exc).lower():
+                raise
             _rm(part)
-            part = kept
+    if stats is None:
+        con.execute(f"COPY (SELECT * FROM ({read}) WHERE NOT {bad_sql}) TO '{_sql_str(part)}' "
+                    f"{_PARQUET}")
+    elif _part_files(part) and not _domain_clean(con, stats, part, latest, layout.version):
+        kept = folder / f"{uuid.uuid4().hex}.tmp"
+        parts[parts.index(part)] = kept
+        con.execute(f"COPY (SELECT * FROM read_parquet({_files([part])}) WHERE NOT "
+                    f"{bad_sql}) TO '{_sql_str(kept)}' {_PARQUET}")
+        _rm(part)
+        part = kept
     if not _part_files(part):  # every row was set aside: no data file written
         parts.remove(part)
         _rm(part)
