@@ -320,8 +320,8 @@ def test_statistics_path_clean_batch_is_written_once(
 
 def test_duckdb_without_return_stats_filters_every_row(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A DuckDB that does not know RETURN_STATS (before 1.4) gets the row-by-row filter: the
-    same rows kept and set aside."""
+    """A DuckDB whose COPY does not know RETURN_STATS (older releases) gets the row-by-row
+    filter: the same rows kept and set aside."""
     rows = _rows(12)
     rows[5][gdelt.FIELDS_V2.index("QuadClass")] = "5"
     f = tmp_path / "20220204123000.export.CSV"

@@ -991,7 +991,9 @@ def _domain_clean(con: Any, stats: list[tuple[Any, ...]], part: Path, latest: in
                 return False
             try:
                 nulls = int(st.get("null_count", "-1"))
-                nans = int(st.get("nan_count", "0"))
+                # a DOUBLE's NaNs are outside min and max: their count must be given
+                nans = int(st["nan_count"] if column_type(c) == "DOUBLE"
+                           else st.get("nan_count", "0"))
                 values = rows - nulls - nans
                 if nulls < 0 or nans or (required and nulls):
                     return False
