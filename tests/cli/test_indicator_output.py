@@ -145,8 +145,9 @@ def test_the_command_prints_the_library_table(store_path: str, case: dict[str, A
     else:
         period = case.get("period", "month")
         src = case.get("source", "all")
+        # one dyad asked: "dyad" is in the title, not among the columns the command names
         want = _emitted(capsys, df, "table", columns=[
-            "source", "dyad", "direction", "period", "events", "coverage", "partial", "low_n",
+            "source", "direction", "period", "events", "coverage", "partial", "low_n",
             "events_per_1k_a", "verbal_coop", "material_coop", "verbal_conflict",
             "material_conflict", "goldstein_mean", "net_cooperation", "material_verbal_ratio",
             "gov_contacts", "avg_tone", "volume_a", "volume_b"], title=(

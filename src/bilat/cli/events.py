@@ -207,6 +207,8 @@ def indicators(
     cols = _TABLE_COLUMNS if indicator is None else \
         ["source", "dyad", "direction", "period", indicator, "coverage", "partial", "low_n",
          "events"]
+    if not refs:  # one dyad: it is in the title, and the flags need the room in a terminal
+        cols = [c for c in cols if c != "dyad"]
     emit(rows, fmt, output, title=f"{a}–{b} event indicators per {period} (source: {source}; "
          f"dedup: {dedup}; low_n: fewer than {min_events} events)", columns=cols)
     _notes(rows)
