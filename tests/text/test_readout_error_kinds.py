@@ -466,3 +466,119 @@ def test_ransomware_is_a_cyber_security_issue() -> None:
     assert "cybersecurity" in c.issues
     c = _one(_claims("双方就打击勒索软件交换意见。", "CHN", "zh"), "勒索软件")
     assert "cybersecurity" in c.issues
+
+
+# ----------------------------------------------------------------- round 4 (issue 13)
+def _own_score_between(chn: str, usa: str, fragment: str) -> float:
+    r = next(r for r in _pair(chn, usa, shared_threshold=0.0, attribution_threshold=0.0)
+             .results if r.claim.text.startswith(fragment))
+    return r.score
+
+
+def test_cross_language_pairs_have_their_own_shared_threshold() -> None:
+    # the features aligner (across languages) and the lexical aligner (within one) score on
+    # different scales: each has its default, and an explicit shared threshold sets both
+    chn = ("国家主席习近平同美国总统拜登通电话。\n\n"
+           "习近平指出，中方坚定支持应对气候变化的国际合作，愿同美方共同推动巴黎协定实施。")
+    usa = ("President Biden spoke today with President Xi Jinping.\n\n"
+           "President Xi said China firmly supports international cooperation on climate "
+           "change and the implementation of the Paris Agreement.")
+    s = _own_score_between(chn, usa, "习近平指出")
+    assert 0.0 < s < 1.0
+    hi, lo = min(1.0, s + 0.05), max(0.0, s - 0.05)
+
+    def label(**kw: float) -> str:
+        return next(r.label for r in _pair(chn, usa, **kw).results
+                    if r.claim.text.startswith("习近平指出"))
+
+    assert label(cross_language_threshold=hi) != "shared"
+    assert label(cross_language_threshold=lo) == "shared"
+    # an explicit shared threshold applies across languages too, unless the cross-language
+    # one is given as well
+    assert label(shared_threshold=lo) == "shared"
+    assert label(shared_threshold=hi) != "shared"
+    assert label(shared_threshold=hi, cross_language_threshold=lo) == "shared"
+    # the default across languages is CROSS_LANGUAGE_THRESHOLD, not SHARED_THRESHOLD
+    expected = "shared" if s >= readouts_mod.CROSS_LANGUAGE_THRESHOLD else "one_sided"
+    assert label() in (expected, "divergent")
+    # within one language the cross-language threshold plays no part
+    a = document_from_text("President Biden spoke with President Putin.\n\nThe presidents "
+                           "discussed strategic stability and arms control.", side="USA",
+                           date=DATE)
+    b = document_from_text("Vladimir Putin had a telephone conversation with Joseph Biden."
+                           "\n\nThe presidents discussed strategic stability and arms control.",
+                           side="RUS", date=DATE)
+    r1 = [r.label for r in compare_readouts([a, b], cross_language_threshold=0.99).results]
+    r2 = [r.label for r in compare_readouts([a, b], cross_language_threshold=0.0).results]
+    assert r1 == r2
+
+
+def test_bad_cross_language_threshold_is_refused() -> None:
+    import pytest
+
+    from bilat.errors import BilatError
+
+    with pytest.raises(BilatError, match="cross-language-threshold"):
+        _pair("习近平同拜登通电话。", "President Biden spoke with President Xi.",
+              cross_language_threshold=1.5)
+
+
+_CONTACT_CHN = ("国家主席习近平同美国总统拜登通电话。\n\n"
+                "习近平指出，中美关系十分重要。\n\n"
+                "两国元首同意继续保持经常性联系。")
+_CONTACT_USA = ("President Biden spoke today with President Xi Jinping.\n\n"
+                "President Biden raised concerns about human rights.\n\n"
+                "The leaders agreed to keep lines of communication open.")
+
+
+def test_a_commitment_to_further_contact_is_confirmed_by_the_others(monkeypatch) -> None:
+    # "同意继续保持经常性联系" against "agreed to keep lines of communication open": the
+    # commonplace shares only generic concepts, so no threshold a pair reaches confirms it
+    strict = {"shared_threshold": 0.99, "attribution_threshold": 0.99}
+
+    def contact(chn: str = _CONTACT_CHN, usa: str = _CONTACT_USA):
+        return next(r for r in _pair(chn, usa, **strict).results
+                    if r.claim.text.startswith("两国元首同意"))
+
+    monkeypatch.setattr(readouts_mod, "CONTACT", False)
+    r = contact()
+    assert (r.claim.speaker_side, r.label) == ("BOTH", "unconfirmed_attribution")
+    monkeypatch.setattr(readouts_mod, "CONTACT", True)
+    r = contact()
+    assert r.label == "shared" and "further contact" in r.reasons[0]
+    assert r.confidence <= 0.5 and "unconfirmed" not in r.flags
+    # the other readout commits to no contact (a meeting schedule is not contact)
+    usa = _CONTACT_USA.replace("The leaders agreed to keep lines of communication open.",
+                               "The leaders agreed on the schedule of their next meeting.")
+    assert contact(usa=usa).label == "unconfirmed_attribution"
+    # a contact concept without a commitment form is not a commitment
+    usa = _CONTACT_USA.replace("The leaders agreed to keep lines of communication open.",
+                               "Communication between the militaries has been poor.")
+    assert contact(usa=usa).label == "unconfirmed_attribution"
+    # a matter beyond contact (climate change) is not confirmed by contact alone
+    chn = _CONTACT_CHN.replace("两国元首同意继续保持经常性联系。",
+                               "两国元首同意继续保持经常性联系，加强气候变化合作。")
+    assert contact(chn=chn).label == "unconfirmed_attribution"
+
+
+def test_a_commitment_to_contact_within_one_language_is_judged_by_wording() -> None:
+    a = document_from_text("President Biden spoke with President Putin.\n\nThe two leaders "
+                           "agreed to keep in touch.", side="USA", date=DATE)
+    b = document_from_text("Vladimir Putin had a telephone conversation with Joseph Biden.\n\n"
+                           "Putin said Russia will maintain communication on the matter.",
+                           side="RUS", date=DATE)
+    cmp = compare_readouts([a, b], shared_threshold=0.99, attribution_threshold=0.99,
+                           divergent_threshold=0.99)
+    r = next(r for r in cmp.results if "keep in touch" in r.claim.text)
+    assert r.label == "unconfirmed_attribution"
+
+
+def test_russian_v_svyazi_s_is_not_communication_nor_relations() -> None:
+    # "в связи с" (in connection with) and "в этой связи" (in this regard) are prepositional
+    # phrases built on "связь"; the word itself still means contact or ties
+    assert not {"~communication", "~relations"} & concepts(
+        "Подтверждён график встреч в связи с празднованием годовщины.")
+    assert not {"~communication", "~relations"} & concepts(
+        "В этой связи президенты договорились продолжить работу.")
+    assert "~communication" in concepts("Стороны будут поддерживать тесную связь.")
+    assert {"~communication", "~relations"} & concepts("Связи между странами развиваются.")
