@@ -254,6 +254,8 @@ def test_attribution_threshold_applies_to_attributed_claims_only(monkeypatch) ->
     # thresholds alone: the matter-by-matter confirmation (COVERAGE) would confirm the
     # attribution whatever the threshold (every matter of it is in the other text)
     monkeypatch.setattr(readouts_mod, "COVERAGE", False)
+    # and so would the contact rule of round 4 (a commitment to communication)
+    monkeypatch.setattr(readouts_mod, "CONTACT", False)
     chn = ("国家主席习近平同美国总统拜登通电话。\n\n"
            "拜登表示，美方愿同中方加强沟通，管控分歧。\n\n"
            "习近平指出，中方愿同美方加强沟通，管控分歧。")
@@ -582,3 +584,68 @@ def test_russian_v_svyazi_s_is_not_communication_nor_relations() -> None:
         "В этой связи президенты договорились продолжить работу.")
     assert "~communication" in concepts("Стороны будут поддерживать тесную связь.")
     assert {"~communication", "~relations"} & concepts("Связи между странами развиваются.")
+
+
+def test_contact_commitment_kept_or_maintained_counts_and_negation_does_not() -> None:
+    strict = {"shared_threshold": 0.99, "attribution_threshold": 0.99}
+
+    def label(usa_line: str) -> str:
+        usa = _CONTACT_USA.replace("The leaders agreed to keep lines of communication open.",
+                                   usa_line)
+        return next(r.label for r in _pair(_CONTACT_CHN, usa, **strict).results
+                    if r.claim.text.startswith("两国元首同意"))
+
+    # "stressed the importance of maintaining open lines of communication": no commitment
+    # form, but to keep/maintain contact is the commitment
+    assert label("The two leaders stressed the importance of maintaining open lines of "
+                 "communication.") == "shared"
+    # a negated contact claim commits to nothing
+    assert label("The two leaders did not agree to keep lines of communication "
+                 "open.") == "unconfirmed_attribution"
+    # a purpose of contact (mutual understanding, misjudgement, teams) is still contact; a
+    # new matter (climate) is not
+    chn = _CONTACT_CHN.replace("两国元首同意继续保持经常性联系。",
+                               "两国元首同意继续保持经常性联系，增进相互了解，避免误判。")
+    r = next(r for r in _pair(chn, _CONTACT_USA, **strict).results
+             if r.claim.text.startswith("两国元首同意"))
+    assert r.label == "shared"
+
+
+_BAND_CHN = ("国家主席习近平同俄罗斯总统普京通电话。\n\n"
+             "普京表示，俄方高度评价中方在乌克兰问题上的立场。")
+_BAND_RUS = ("Владимир Путин провёл телефонный разговор с Си Цзиньпином.\n\n"
+             "Владимир Путин подробно рассказал о ситуации на Украине.")
+
+
+def test_an_attribution_whose_counterpart_says_otherwise_is_unconfirmed(monkeypatch) -> None:
+    # labelling rule (precedence): an attribution to the other side whose closest claim of that
+    # side is on the same issue but says something else is an unconfirmed attribution, not a
+    # divergent one (the attributed words are not in that side's text)
+    def putin(**kw):
+        return next(r for r in _pair_ru(_BAND_CHN, _BAND_RUS, **kw).results
+                    if r.claim.text.startswith("普京表示"))
+
+    r = putin(shared_threshold=0.99, attribution_threshold=0.99, divergent_threshold=0.0)
+    assert r.claim.speaker_side == "RUS" and "ukraine" in r.claim.issues
+    assert r.label == "unconfirmed_attribution"
+    assert any("says something else" in x for x in r.reasons)
+    assert r.counterpart is None
+    monkeypatch.setattr(readouts_mod, "BAND_ATTRIBUTION", False)
+    r = putin(shared_threshold=0.99, attribution_threshold=0.99, divergent_threshold=0.0)
+    assert r.label == "divergent"
+
+
+def test_a_same_issue_attribution_is_not_confirmed_matter_by_matter() -> None:
+    # the matter-by-matter rule confirms an attribution whose matters the other text names;
+    # not one whose counterpart on that very issue says something else
+    r = next(r for r in _pair_ru(_BAND_CHN, _BAND_RUS, shared_threshold=0.99,
+                                 attribution_threshold=0.99, divergent_threshold=0.0).results
+             if r.claim.text.startswith("普京表示"))
+    assert r.label == "unconfirmed_attribution"
+    assert not (r.reasons and "every matter" in r.reasons[0])
+
+
+def _pair_ru(chn_text: str, rus_text: str, **kw):
+    chn = document_from_text(chn_text, side="CHN", language="zh", date=DATE)
+    rus = document_from_text(rus_text, side="RUS", language="ru", date=DATE)
+    return compare_readouts([chn, rus], **kw)

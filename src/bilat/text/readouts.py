@@ -821,6 +821,7 @@ def _concept_matters(text: str, language: str) -> frozenset[str]:
 def _coverage_labels(
     results: list[ClaimResult], claims: dict[str, list[Claim]], documents: Sequence[Document],
     lex: Lexicon, sides: set[str], wording: tuple[bool, bool] = (True, False),
+    skip: frozenset[str] = frozenset(),
 ) -> None:
     """An attribution left unconfirmed whose every specific matter (:func:`specific_matters`,
     at least one) the other side's own text reports — in claims of that side, of both sides
@@ -846,7 +847,8 @@ def _coverage_labels(
 
     for r in results:
         c = r.claim
-        if r.label != "unconfirmed_attribution" or has_figure(c.text):
+        if r.label != "unconfirmed_attribution" or has_figure(c.text) or c.claim_id in skip:
+            # (skip: its closest claim of that side is on the same issue and says otherwise)
             continue
         own = matters(c)
         if not own:
@@ -885,6 +887,9 @@ def _coverage_labels(
             break
 
 
+#: Round 4 of issue 13: an attribution whose closest claim of the attributed side is on the same
+#: issue with a low score is unconfirmed, not divergent (experiment).
+BAND_ATTRIBUTION = True
 #: Round 4 of issue 13: a commitment to further contact confirmed by the other readout's.
 CONTACT = True
 #: Concepts of a readout's commitment to keep in contact, talk again, negotiate or follow up
@@ -892,14 +897,20 @@ CONTACT = True
 #: teams to follow up", "instruct their representatives to engage in consultations"). A
 #: meeting ("~meet") is an event of its own (a date, a summit), not this commonplace.
 CONTACT_CONCEPTS = frozenset({"~communication", "~contact", "~negotiate", "~followup"})
+#: What such a commitment says it is for or who carries it, and no more than that: teams and
+#: working levels, mutual understanding, avoiding misjudgement, managing differences.
+CONTACT_PURPOSES = frozenset({"~team", "~understanding", "~misjudge", "~differences"})
 #: Commitment forms that make a contact claim a commitment (see :func:`_contact_labels`).
 CONTACT_MODALITIES = frozenset({"will", "agreed", "ready_to"})
+#: Concepts that make a contact claim a commitment too: agree, look forward, keep/maintain.
+CONTACT_FORMS = frozenset({"~agree", "~schedule", "~keep"})
 
 
 def _contact_commitment(c: Claim, text_concepts: frozenset[str]) -> bool:
-    return bool(text_concepts & CONTACT_CONCEPTS) and (
-        c.modality in CONTACT_MODALITIES or "~agree" in text_concepts
-        or "~schedule" in text_concepts)
+    """A contact concept with a commitment form (agreed, will, ready to; "agree", "look
+    forward", "keep/maintain"), not negated."""
+    return bool(text_concepts & CONTACT_CONCEPTS) and not c.negated and (
+        c.modality in CONTACT_MODALITIES or bool(text_concepts & CONTACT_FORMS))
 
 
 def _contact_labels(
@@ -924,7 +935,7 @@ def _contact_labels(
         toks = frozenset(bridge_tokens(c.text, c.language or "en"))
         if not _contact_commitment(c, toks):
             continue
-        if specific_matters(c, lex, sides) - CONTACT_CONCEPTS:
+        if specific_matters(c, lex, sides) - CONTACT_CONCEPTS - CONTACT_PURPOSES:
             continue  # a matter beyond contact is checked by the other rules
         for doc in documents:
             if doc.doc_id == c.doc_id or not doc.side or doc.side == by_doc[c.doc_id].side:
@@ -1174,6 +1185,7 @@ def compare_readouts(
 
     side_of = {d.doc_id: d.side for d in documents}
     results: list[ClaimResult] = []
+    banded: set[str] = set()  # attributions whose same-issue counterpart says something else
     for d in documents:
         for c in claims[d.doc_id]:
             score, other = best[c.claim_id]
@@ -1219,6 +1231,11 @@ def compare_readouts(
                     res.counterpart = res.counterpart_doc = None
                     res.reasons = [f"closest claim {other.claim_id} is on the same issue "
                                    f"(score {score:.2f}) but gives no figure"]
+                elif BAND_ATTRIBUTION and (foreign or joint):
+                    banded.add(c.claim_id)
+                    res.counterpart = res.counterpart_doc = None
+                    res.reasons = [f"closest claim {other.claim_id} is on the same issue "
+                                   f"(score {score:.2f}) but says something else"]
                 else:
                     res.label = "divergent"
                     res.reasons = [f"same issue, different content (score {score:.2f})"]
@@ -1248,7 +1265,8 @@ def compare_readouts(
     if COVERAGE:
         # (same language, across languages): whether the aligner used there reads wording
         _coverage_labels(results, claims, documents, lex, present_sides, wording=(
-            lexical.reads_wording, chosen is not None and chosen.reads_wording))
+            lexical.reads_wording, chosen is not None and chosen.reads_wording),
+            skip=frozenset(banded))
     if CONTACT:
         _contact_labels(results, claims, documents, lex, present_sides, wording=(
             lexical.reads_wording, chosen is not None and chosen.reads_wording))
