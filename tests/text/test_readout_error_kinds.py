@@ -649,3 +649,23 @@ def _pair_ru(chn_text: str, rus_text: str, **kw):
     chn = document_from_text(chn_text, side="CHN", language="zh", date=DATE)
     rus = document_from_text(rus_text, side="RUS", language="ru", date=DATE)
     return compare_readouts([chn, rus], **kw)
+
+
+def test_within_one_language_a_same_issue_attribution_stays_divergent() -> None:
+    # compared by wording, a low score on the same issue is the same matter worded otherwise
+    # (often a different strength): divergent, as before
+    a = document_from_text("President Biden spoke with President Putin.\n\nPresident Putin "
+                           "praised the American position on Ukraine.", side="USA", date=DATE)
+    b = document_from_text("Vladimir Putin had a telephone conversation with Joseph Biden.\n\n"
+                           "Vladimir Putin described the situation in Ukraine in detail.",
+                           side="RUS", date=DATE)
+    cmp = compare_readouts([a, b], shared_threshold=0.99, attribution_threshold=0.99,
+                           divergent_threshold=0.0)
+    r = next(r for r in cmp.results if "praised" in r.claim.text)
+    assert r.claim.speaker_side == "RUS" and "ukraine" in r.claim.issues
+    assert r.label == "divergent"
+    # the same texts aligned without reading wording: the precedence rule applies
+    cmp = compare_readouts([a, b], shared_threshold=0.99, attribution_threshold=0.99,
+                           divergent_threshold=0.0, aligner="features")
+    r = next(r for r in cmp.results if "praised" in r.claim.text)
+    assert r.label == "unconfirmed_attribution"

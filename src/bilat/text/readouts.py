@@ -1231,7 +1231,9 @@ def compare_readouts(
                     res.counterpart = res.counterpart_doc = None
                     res.reasons = [f"closest claim {other.claim_id} is on the same issue "
                                    f"(score {score:.2f}) but gives no figure"]
-                elif BAND_ATTRIBUTION and (foreign or joint):
+                elif BAND_ATTRIBUTION and (foreign or joint) and not (
+                        lexical.reads_wording if other.language == c.language
+                        else chosen is not None and chosen.reads_wording):
                     banded.add(c.claim_id)
                     res.counterpart = res.counterpart_doc = None
                     res.reasons = [f"closest claim {other.claim_id} is on the same issue "
