@@ -22,8 +22,9 @@ one-sided F1 and then applied to the held-out pair.
 the texts are read in place from the data mirror, ``$BILAT_MIRROR`` or ``../shared/data``) by
 language pair (zh↔en, ru↔zh, en↔en), with the speaker (side) of each labelled unit scored too,
 and prints the imitation set's figures beside them. With ``--cv`` the genuine figure is
-leave-one-pair-out over all genuine pairs: thresholds (shared, divergent, competition and the
-attribution threshold of attributed claims, :data:`GENUINE_GRID`) chosen on the other pairs by
+leave-one-pair-out over all genuine pairs: thresholds (shared — one for pairs of one language,
+one for pairs of two, chosen apart since round 4 —, divergent, competition and the attribution
+threshold of attributed claims, :data:`GENUINE_GRID`) chosen on the other pairs by
 the mean of unconfirmed-attribution F1, one-sided F1 and shared precision, applied to the
 held-out pair. ``evaluation/readouts/genuine/dump_errors.py`` writes every wrong unit of that run.
 
