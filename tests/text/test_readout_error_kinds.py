@@ -669,3 +669,18 @@ def test_within_one_language_a_same_issue_attribution_stays_divergent() -> None:
                            divergent_threshold=0.0, aligner="features")
     r = next(r for r in cmp.results if "praised" in r.claim.text)
     assert r.label == "unconfirmed_attribution"
+
+
+def test_to_engage_is_a_commitment_to_contact_across_languages_only() -> None:
+    # "They agreed to engage on both sets of issues openly" against "双方同意继续保持经常性联系":
+    # engaging (接触) is contact; the concept is bridge-only (not counted in English wording)
+    assert "~engage" in concepts("They agreed to engage on both sets of issues openly.")
+    assert "~engage" in concepts("美方愿同中方保持接触。")
+    assert "~engage" in bridge_only()
+    chn = ("国家主席习近平同美国总统拜登通电话。\n\n两国元首同意继续保持经常性联系。")
+    usa = ("President Biden spoke today with President Xi Jinping.\n\n"
+           "They agreed to engage on both sets of issues openly and straightforwardly.")
+    cmp = _pair(chn, usa, shared_threshold=0.99, attribution_threshold=0.99)
+    r = next(r for r in cmp.results if r.claim.text.startswith("They agreed"))
+    assert r.claim.speaker_side == "BOTH"
+    assert r.label == "shared" and "further contact" in r.reasons[0]

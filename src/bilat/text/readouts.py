@@ -896,7 +896,8 @@ CONTACT = True
 #: ("同意继续保持经常性联系", "agreed to keep lines of communication open", "tasked their
 #: teams to follow up", "instruct their representatives to engage in consultations"). A
 #: meeting ("~meet") is an event of its own (a date, a summit), not this commonplace.
-CONTACT_CONCEPTS = frozenset({"~communication", "~contact", "~negotiate", "~followup"})
+CONTACT_CONCEPTS = frozenset({"~communication", "~contact", "~negotiate", "~followup",
+                              "~engage"})
 #: What such a commitment says it is for or who carries it, and no more than that: teams and
 #: working levels, mutual understanding, avoiding misjudgement, managing differences.
 CONTACT_PURPOSES = frozenset({"~team", "~understanding", "~misjudge", "~differences"})
