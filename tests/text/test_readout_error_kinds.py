@@ -605,7 +605,7 @@ def test_contact_commitment_kept_or_maintained_counts_and_negation_does_not() ->
     # a purpose of contact (mutual understanding, misjudgement, teams) is still contact; a
     # new matter (climate) is not
     chn = _CONTACT_CHN.replace("两国元首同意继续保持经常性联系。",
-                               "两国元首同意继续保持经常性联系，增进相互了解，避免误判。")
+                               "两国元首同意继续保持经常性联系，增进相互了解，避免误判和冲突。")
     r = next(r for r in _pair(chn, _CONTACT_USA, **strict).results
              if r.claim.text.startswith("两国元首同意"))
     assert r.label == "shared"

@@ -899,8 +899,10 @@ CONTACT = True
 CONTACT_CONCEPTS = frozenset({"~communication", "~contact", "~negotiate", "~followup",
                               "~engage"})
 #: What such a commitment says it is for or who carries it, and no more than that: teams and
-#: working levels, mutual understanding, avoiding misjudgement, managing differences.
-CONTACT_PURPOSES = frozenset({"~team", "~understanding", "~misjudge", "~differences"})
+#: working levels, mutual understanding, avoiding misjudgement and conflict, managing
+#: differences.
+CONTACT_PURPOSES = frozenset({"~team", "~understanding", "~misjudge", "~differences",
+                              "~conflict"})
 #: Commitment forms that make a contact claim a commitment (see :func:`_contact_labels`).
 CONTACT_MODALITIES = frozenset({"will", "agreed", "ready_to"})
 #: Concepts that make a contact claim a commitment too: agree, look forward, keep/maintain.
