@@ -887,8 +887,10 @@ def _coverage_labels(
             break
 
 
-#: Round 4 of issue 13: an attribution whose closest claim of the attributed side is on the same
-#: issue with a low score is unconfirmed, not divergent (experiment).
+#: Round 4 of issue 13 (the labelling rules' precedence): an attribution whose closest claim of
+#: the attributed side is on the same issue but scores below the shared threshold is
+#: unconfirmed, not divergent ("same issue, different content"), where the aligner reads no
+#: wording; within one language the low band stays divergent.
 BAND_ATTRIBUTION = True
 #: Round 4 of issue 13: a commitment to further contact confirmed by the other readout's.
 CONTACT = True
