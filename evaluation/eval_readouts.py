@@ -22,8 +22,9 @@ one-sided F1 and then applied to the held-out pair.
 the texts are read in place from the data mirror, ``$BILAT_MIRROR`` or ``../shared/data``) by
 language pair (zh↔en, ru↔zh, en↔en), with the speaker (side) of each labelled unit scored too,
 and prints the imitation set's figures beside them. With ``--cv`` the genuine figure is
-leave-one-pair-out over all genuine pairs: thresholds (shared, divergent, competition and the
-attribution threshold of attributed claims, :data:`GENUINE_GRID`) chosen on the other pairs by
+leave-one-pair-out over all genuine pairs: thresholds (shared — one for pairs of one language,
+one for pairs of two, chosen apart since round 4 —, divergent, competition and the attribution
+threshold of attributed claims, :data:`GENUINE_GRID`) chosen on the other pairs by
 the mean of unconfirmed-attribution F1, one-sided F1 and shared precision, applied to the
 held-out pair. ``evaluation/readouts/genuine/dump_errors.py`` writes every wrong unit of that run.
 
@@ -289,40 +290,95 @@ def main_genuine(args: argparse.Namespace) -> int:
 
 
 #: The genuine CV grid: (shared, divergent, competition, attribution) thresholds; attribution
-#: None means the shared threshold applies to attributed claims too.
-GENUINE_GRID = list(itertools.product((0.25, 0.30, 0.35, 0.40, 0.45, 0.50, 0.55, 0.60, 0.65, 0.70),
-                                      (0.15, 0.20, 0.25),
+#: None means the shared threshold applies to attributed claims too. Each pair is run with one
+#: shared threshold for both of its scales; the folds then choose the same-language threshold
+#: (pairs of one language) and the cross-language threshold (the others) separately
+#: (:func:`choose_genuine`), so the grid of runs does not grow.
+GENUINE_SHARED = (0.25, 0.30, 0.35, 0.40, 0.45, 0.50, 0.55, 0.60, 0.65, 0.70)
+GENUINE_GRID = list(itertools.product(GENUINE_SHARED, (0.15, 0.20, 0.25),
                                       (2.0, 4.0), (None, 0.25, 0.30, 0.35)))
+
+
+def genuine_run(docs: list, config: tuple, aligner: str = "auto") -> Comparison:
+    """compare_readouts with one GENUINE_GRID config (its shared threshold for both scales)."""
+    ts, td, comp, at = config
+    return compare_readouts(docs, aligner=aligner, shared_threshold=ts,
+                            cross_language_threshold=ts, divergent_threshold=td,
+                            competition=comp, attribution_threshold=at)
+
+
+def is_cross(docs: list) -> bool:
+    """Whether the pair's documents are of different languages (the cross-language scale)."""
+    return len({d.language for d in docs}) > 1
+
+
+def _counts(pairs: list[tuple[str, str]]) -> list[int]:
+    out = []
+    for label in ("unconfirmed_attribution", "one_sided", "shared"):
+        out += [sum(1 for g, p in pairs if g == label and p == label),
+                sum(1 for g, p in pairs if g != label and p == label),
+                sum(1 for g, p in pairs if g == label and p != label)]
+    return out
+
+
+def _objective(c: list[int]) -> float:
+    def f1(tp: int, fp: int, fn: int) -> float:
+        return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+    sp = c[6] / (c[6] + c[7]) if c[6] + c[7] else 0.0
+    return (f1(*c[0:3]) + f1(*c[3:6]) + sp) / 3
+
+
+def choose_genuine(preds: dict[tuple, list[list[tuple[str, str]]]],
+                   cross: list[bool]) -> list[tuple]:
+    """For each held-out pair k, the config chosen on the other pairs: (shared threshold of
+    same-language pairs, cross-language threshold, divergent, competition, attribution), by the
+    mean of unconfirmed-attribution F1, one-sided F1 and shared precision."""
+    import numpy as np
+
+    keys = list(preds)
+    rest = list(dict.fromkeys(k[1:] for k in keys))
+    cnt = {k: np.array([_counts(p) for p in preds[k]]) for k in keys}  # pairs × 9
+    same_ix = np.array([not c for c in cross])
+    chosen = []
+    for k in range(len(cross)):
+        keep = np.ones(len(cross), bool)
+        keep[k] = False
+        best, best_val = None, -1.0
+        for r in rest:
+            s_same = {t: cnt[(t, *r)][keep & same_ix].sum(0) for t in GENUINE_SHARED}
+            s_cross = {t: cnt[(t, *r)][keep & ~same_ix].sum(0) for t in GENUINE_SHARED}
+            for t1 in GENUINE_SHARED:
+                for t2 in GENUINE_SHARED:
+                    v = _objective(list(s_same[t1] + s_cross[t2]))
+                    if v > best_val + 1e-12:
+                        best, best_val = (t1, t2, *r), v
+        chosen.append(best)
+    return chosen
 
 
 def cross_validate_genuine(loaded: list, aligner: str) -> None:
     """Leave-one-pair-out over the genuine pairs (thresholds picked on the others)."""
     preds: dict[tuple, list[list[tuple[str, str]]]] = {}
-    for ts, td, comp, at in GENUINE_GRID:
-        preds[(ts, td, comp, at)] = [
-            _gold_pred(compare_readouts(docs, aligner=aligner, shared_threshold=ts,
-                                        divergent_threshold=td, competition=comp,
-                                        attribution_threshold=at), data, docs)
-            for _, data, docs in loaded]
-
-    def objective(pairs: list[tuple[str, str]]) -> float:
-        return (prf(pairs, "unconfirmed_attribution")[2] + prf(pairs, "one_sided")[2]
-                + prf(pairs, "shared")[0]) / 3
-
+    for g in GENUINE_GRID:
+        preds[g] = [_gold_pred(genuine_run(docs, g, aligner), data, docs)
+                    for _, data, docs in loaded]
+    cross = [is_cross(docs) for _, _, docs in loaded]
     held: list[tuple[str, str]] = []
     by_lang: dict[str, list[tuple[str, str]]] = defaultdict(list)
     chosen: Counter[tuple] = Counter()
-    for k, (_, data, _) in enumerate(loaded):
-        best = max(preds, key=lambda c, k=k: objective(
-            [x for i, p in enumerate(preds[c]) if i != k for x in p]))
+    for k, ((_, data, _), best) in enumerate(zip(loaded, choose_genuine(preds, cross),
+                                                 strict=True)):
         chosen[best] += 1
-        held.extend(preds[best][k])
-        by_lang[data["language"]].extend(preds[best][k])
+        key = (best[1] if cross[k] else best[0], *best[2:])
+        held.extend(preds[key][k])
+        by_lang[data["language"]].extend(preds[key][k])
     report("GENUINE, leave-one-pair-out cross-validation (held-out pairs)", held)
     print("  " + _goals(held))
     for lang in sorted(by_lang):
         report(f"genuine {lang} pairs, held out", by_lang[lang])
-    print("  thresholds chosen (shared, divergent, competition, attribution): "
+    print("  thresholds chosen (same-language shared, cross-language shared, divergent, "
+          "competition, attribution): "
           + ", ".join(f"{c}x{n}" for c, n in chosen.most_common()))
 
 

@@ -254,6 +254,8 @@ def test_attribution_threshold_applies_to_attributed_claims_only(monkeypatch) ->
     # thresholds alone: the matter-by-matter confirmation (COVERAGE) would confirm the
     # attribution whatever the threshold (every matter of it is in the other text)
     monkeypatch.setattr(readouts_mod, "COVERAGE", False)
+    # and so would the contact rule of round 4 (a commitment to communication)
+    monkeypatch.setattr(readouts_mod, "CONTACT", False)
     chn = ("国家主席习近平同美国总统拜登通电话。\n\n"
            "拜登表示，美方愿同中方加强沟通，管控分歧。\n\n"
            "习近平指出，中方愿同美方加强沟通，管控分歧。")
@@ -466,3 +468,219 @@ def test_ransomware_is_a_cyber_security_issue() -> None:
     assert "cybersecurity" in c.issues
     c = _one(_claims("双方就打击勒索软件交换意见。", "CHN", "zh"), "勒索软件")
     assert "cybersecurity" in c.issues
+
+
+# ----------------------------------------------------------------- round 4 (issue 13)
+def _own_score_between(chn: str, usa: str, fragment: str) -> float:
+    r = next(r for r in _pair(chn, usa, shared_threshold=0.0, attribution_threshold=0.0)
+             .results if r.claim.text.startswith(fragment))
+    return r.score
+
+
+def test_cross_language_pairs_have_their_own_shared_threshold() -> None:
+    # the features aligner (across languages) and the lexical aligner (within one) score on
+    # different scales: each has its default, and an explicit shared threshold sets both
+    chn = ("国家主席习近平同美国总统拜登通电话。\n\n"
+           "习近平指出，中方坚定支持应对气候变化的国际合作，愿同美方共同推动巴黎协定实施。")
+    usa = ("President Biden spoke today with President Xi Jinping.\n\n"
+           "President Xi said China firmly supports international cooperation on climate "
+           "change and the implementation of the Paris Agreement.")
+    s = _own_score_between(chn, usa, "习近平指出")
+    assert 0.0 < s < 1.0
+    hi, lo = min(1.0, s + 0.05), max(0.0, s - 0.05)
+
+    def label(**kw: float) -> str:
+        return next(r.label for r in _pair(chn, usa, **kw).results
+                    if r.claim.text.startswith("习近平指出"))
+
+    assert label(cross_language_threshold=hi) != "shared"
+    assert label(cross_language_threshold=lo) == "shared"
+    # an explicit shared threshold applies across languages too, unless the cross-language
+    # one is given as well
+    assert label(shared_threshold=lo) == "shared"
+    assert label(shared_threshold=hi) != "shared"
+    assert label(shared_threshold=hi, cross_language_threshold=lo) == "shared"
+    # the default across languages is CROSS_LANGUAGE_THRESHOLD, not SHARED_THRESHOLD
+    expected = "shared" if s >= readouts_mod.CROSS_LANGUAGE_THRESHOLD else "one_sided"
+    assert label() in (expected, "divergent")
+    # within one language the cross-language threshold plays no part
+    a = document_from_text("President Biden spoke with President Putin.\n\nThe presidents "
+                           "discussed strategic stability and arms control.", side="USA",
+                           date=DATE)
+    b = document_from_text("Vladimir Putin had a telephone conversation with Joseph Biden."
+                           "\n\nThe presidents discussed strategic stability and arms control.",
+                           side="RUS", date=DATE)
+    r1 = [r.label for r in compare_readouts([a, b], cross_language_threshold=0.99).results]
+    r2 = [r.label for r in compare_readouts([a, b], cross_language_threshold=0.0).results]
+    assert r1 == r2
+
+
+def test_bad_cross_language_threshold_is_refused() -> None:
+    import pytest
+
+    from bilat.errors import BilatError
+
+    with pytest.raises(BilatError, match="cross-language-threshold"):
+        _pair("习近平同拜登通电话。", "President Biden spoke with President Xi.",
+              cross_language_threshold=1.5)
+
+
+_CONTACT_CHN = ("国家主席习近平同美国总统拜登通电话。\n\n"
+                "习近平指出，中美关系十分重要。\n\n"
+                "两国元首同意继续保持经常性联系。")
+_CONTACT_USA = ("President Biden spoke today with President Xi Jinping.\n\n"
+                "President Biden raised concerns about human rights.\n\n"
+                "The leaders agreed to keep lines of communication open.")
+
+
+def test_a_commitment_to_further_contact_is_confirmed_by_the_others(monkeypatch) -> None:
+    # "同意继续保持经常性联系" against "agreed to keep lines of communication open": the
+    # commonplace shares only generic concepts, so no threshold a pair reaches confirms it
+    strict = {"shared_threshold": 0.99, "attribution_threshold": 0.99}
+
+    def contact(chn: str = _CONTACT_CHN, usa: str = _CONTACT_USA):
+        return next(r for r in _pair(chn, usa, **strict).results
+                    if r.claim.text.startswith("两国元首同意"))
+
+    monkeypatch.setattr(readouts_mod, "CONTACT", False)
+    r = contact()
+    assert (r.claim.speaker_side, r.label) == ("BOTH", "unconfirmed_attribution")
+    monkeypatch.setattr(readouts_mod, "CONTACT", True)
+    r = contact()
+    assert r.label == "shared" and "further contact" in r.reasons[0]
+    assert r.confidence <= 0.5 and "unconfirmed" not in r.flags
+    # the other readout commits to no contact (a meeting schedule is not contact)
+    usa = _CONTACT_USA.replace("The leaders agreed to keep lines of communication open.",
+                               "The leaders agreed on the schedule of their next meeting.")
+    assert contact(usa=usa).label == "unconfirmed_attribution"
+    # a contact concept without a commitment form is not a commitment
+    usa = _CONTACT_USA.replace("The leaders agreed to keep lines of communication open.",
+                               "Communication between the militaries has been poor.")
+    assert contact(usa=usa).label == "unconfirmed_attribution"
+    # a matter beyond contact (climate change) is not confirmed by contact alone
+    chn = _CONTACT_CHN.replace("两国元首同意继续保持经常性联系。",
+                               "两国元首同意继续保持经常性联系，加强气候变化合作。")
+    assert contact(chn=chn).label == "unconfirmed_attribution"
+
+
+def test_a_commitment_to_contact_within_one_language_is_judged_by_wording() -> None:
+    a = document_from_text("President Biden spoke with President Putin.\n\nThe two leaders "
+                           "agreed to keep in touch.", side="USA", date=DATE)
+    b = document_from_text("Vladimir Putin had a telephone conversation with Joseph Biden.\n\n"
+                           "Putin said Russia will maintain communication on the matter.",
+                           side="RUS", date=DATE)
+    cmp = compare_readouts([a, b], shared_threshold=0.99, attribution_threshold=0.99,
+                           divergent_threshold=0.99)
+    r = next(r for r in cmp.results if "keep in touch" in r.claim.text)
+    assert r.label == "unconfirmed_attribution"
+
+
+def test_russian_v_svyazi_s_is_not_communication_nor_relations() -> None:
+    # "в связи с" (in connection with) and "в этой связи" (in this regard) are prepositional
+    # phrases built on "связь"; the word itself still means contact or ties
+    assert not {"~communication", "~relations"} & concepts(
+        "Подтверждён график встреч в связи с празднованием годовщины.")
+    assert not {"~communication", "~relations"} & concepts(
+        "В этой связи президенты договорились продолжить работу.")
+    assert "~communication" in concepts("Стороны будут поддерживать тесную связь.")
+    assert {"~communication", "~relations"} & concepts("Связи между странами развиваются.")
+
+
+def test_contact_commitment_kept_or_maintained_counts_and_negation_does_not() -> None:
+    strict = {"shared_threshold": 0.99, "attribution_threshold": 0.99}
+
+    def label(usa_line: str) -> str:
+        usa = _CONTACT_USA.replace("The leaders agreed to keep lines of communication open.",
+                                   usa_line)
+        return next(r.label for r in _pair(_CONTACT_CHN, usa, **strict).results
+                    if r.claim.text.startswith("两国元首同意"))
+
+    # "stressed the importance of maintaining open lines of communication": no commitment
+    # form, but to keep/maintain contact is the commitment
+    assert label("The two leaders stressed the importance of maintaining open lines of "
+                 "communication.") == "shared"
+    # a negated contact claim commits to nothing
+    assert label("The two leaders did not agree to keep lines of communication "
+                 "open.") == "unconfirmed_attribution"
+    # a purpose of contact (mutual understanding, misjudgement, teams) is still contact; a
+    # new matter (climate) is not
+    chn = _CONTACT_CHN.replace("两国元首同意继续保持经常性联系。",
+                               "两国元首同意继续保持经常性联系，增进相互了解，避免误判和冲突。")
+    r = next(r for r in _pair(chn, _CONTACT_USA, **strict).results
+             if r.claim.text.startswith("两国元首同意"))
+    assert r.label == "shared"
+
+
+_BAND_CHN = ("国家主席习近平同俄罗斯总统普京通电话。\n\n"
+             "普京表示，俄方高度评价中方在乌克兰问题上的立场。")
+_BAND_RUS = ("Владимир Путин провёл телефонный разговор с Си Цзиньпином.\n\n"
+             "Владимир Путин подробно рассказал о ситуации на Украине.")
+
+
+def test_an_attribution_whose_counterpart_says_otherwise_is_unconfirmed(monkeypatch) -> None:
+    # labelling rule (precedence): an attribution to the other side whose closest claim of that
+    # side is on the same issue but says something else is an unconfirmed attribution, not a
+    # divergent one (the attributed words are not in that side's text)
+    def putin(**kw):
+        return next(r for r in _pair_ru(_BAND_CHN, _BAND_RUS, **kw).results
+                    if r.claim.text.startswith("普京表示"))
+
+    r = putin(shared_threshold=0.99, attribution_threshold=0.99, divergent_threshold=0.0)
+    assert r.claim.speaker_side == "RUS" and "ukraine" in r.claim.issues
+    assert r.label == "unconfirmed_attribution"
+    assert any("says something else" in x for x in r.reasons)
+    assert r.counterpart is None
+    monkeypatch.setattr(readouts_mod, "BAND_ATTRIBUTION", False)
+    r = putin(shared_threshold=0.99, attribution_threshold=0.99, divergent_threshold=0.0)
+    assert r.label == "divergent"
+
+
+def test_a_same_issue_attribution_is_not_confirmed_matter_by_matter() -> None:
+    # the matter-by-matter rule confirms an attribution whose matters the other text names;
+    # not one whose counterpart on that very issue says something else
+    r = next(r for r in _pair_ru(_BAND_CHN, _BAND_RUS, shared_threshold=0.99,
+                                 attribution_threshold=0.99, divergent_threshold=0.0).results
+             if r.claim.text.startswith("普京表示"))
+    assert r.label == "unconfirmed_attribution"
+    assert not (r.reasons and "every matter" in r.reasons[0])
+
+
+def _pair_ru(chn_text: str, rus_text: str, **kw):
+    chn = document_from_text(chn_text, side="CHN", language="zh", date=DATE)
+    rus = document_from_text(rus_text, side="RUS", language="ru", date=DATE)
+    return compare_readouts([chn, rus], **kw)
+
+
+def test_within_one_language_a_same_issue_attribution_stays_divergent() -> None:
+    # compared by wording, a low score on the same issue is the same matter worded otherwise
+    # (often a different strength): divergent, as before
+    a = document_from_text("President Biden spoke with President Putin.\n\nPresident Putin "
+                           "praised the American position on Ukraine.", side="USA", date=DATE)
+    b = document_from_text("Vladimir Putin had a telephone conversation with Joseph Biden.\n\n"
+                           "Vladimir Putin described the situation in Ukraine in detail.",
+                           side="RUS", date=DATE)
+    cmp = compare_readouts([a, b], shared_threshold=0.99, attribution_threshold=0.99,
+                           divergent_threshold=0.0)
+    r = next(r for r in cmp.results if "praised" in r.claim.text)
+    assert r.claim.speaker_side == "RUS" and "ukraine" in r.claim.issues
+    assert r.label == "divergent"
+    # the same texts aligned without reading wording: the precedence rule applies
+    cmp = compare_readouts([a, b], shared_threshold=0.99, attribution_threshold=0.99,
+                           divergent_threshold=0.0, aligner="features")
+    r = next(r for r in cmp.results if "praised" in r.claim.text)
+    assert r.label == "unconfirmed_attribution"
+
+
+def test_to_engage_is_a_commitment_to_contact_across_languages_only() -> None:
+    # "They agreed to engage on both sets of issues openly" against "双方同意继续保持经常性联系":
+    # engaging (接触) is contact; the concept is bridge-only (not counted in English wording)
+    assert "~engage" in concepts("They agreed to engage on both sets of issues openly.")
+    assert "~engage" in concepts("美方愿同中方保持接触。")
+    assert "~engage" in bridge_only()
+    chn = ("国家主席习近平同美国总统拜登通电话。\n\n两国元首同意继续保持经常性联系。")
+    usa = ("President Biden spoke today with President Xi Jinping.\n\n"
+           "They agreed to engage on both sets of issues openly and straightforwardly.")
+    cmp = _pair(chn, usa, shared_threshold=0.99, attribution_threshold=0.99)
+    r = next(r for r in cmp.results if r.claim.text.startswith("They agreed"))
+    assert r.claim.speaker_side == "BOTH"
+    assert r.label == "shared" and "further contact" in r.reasons[0]

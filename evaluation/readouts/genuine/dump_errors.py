@@ -17,14 +17,15 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
-from bilat.text.readouts import compare_readouts  # noqa: E402
 from eval_readouts import (  # noqa: E402
     GENUINE,
     GENUINE_GRID,
     _gold_pred,
     _speaker_of,
+    choose_genuine,
+    genuine_run,
+    is_cross,
     load_genuine,
-    prf,
 )
 
 GRID = GENUINE_GRID
@@ -36,21 +37,15 @@ def main(out: str) -> None:
     cmps: dict[tuple, list] = {}
     preds: dict[tuple, list] = {}
     for g in GRID:
-        cmps[g] = [compare_readouts(docs, shared_threshold=g[0], divergent_threshold=g[1],
-                                    competition=g[2], attribution_threshold=g[3])
-                   for _, _, docs in loaded]
+        cmps[g] = [genuine_run(docs, g) for _, _, docs in loaded]
         preds[g] = [_gold_pred(c, data, docs) for c, (_, data, docs) in zip(cmps[g], loaded,
                                                                            strict=True)]
 
-    def objective(pairs: list) -> float:
-        return (prf(pairs, "unconfirmed_attribution")[2] + prf(pairs, "one_sided")[2]
-                + prf(pairs, "shared")[0]) / 3
-
+    cross = [is_cross(docs) for _, _, docs in loaded]
     rows = []
-    for k, (f, data, docs) in enumerate(loaded):
-        best = max(preds, key=lambda c, k=k: objective(
-            [x for i, p in enumerate(preds[c]) if i != k for x in p]))
-        cmp = cmps[best][k]
+    for k, ((f, data, docs), best) in enumerate(zip(loaded, choose_genuine(preds, cross),
+                                                    strict=True)):
+        cmp = cmps[(best[1] if cross[k] else best[0], *best[2:])][k]
         by_id = {c.claim_id: c for cs in cmp.claims.values() for c in cs}
         for lab in data["labels"]:
             doc = docs[lab["doc"]]

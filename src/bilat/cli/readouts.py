@@ -81,9 +81,14 @@ def compare(
     show: str = typer.Option("flagged", "--show", help="What the text output lists: flagged "
                              "(one-sided and unconfirmed), shared (matched pairs with scores), "
                              "matched (shared and divergent), all (every claim)."),
-    shared_threshold: float = typer.Option(
-        0.45, "--shared-threshold", help="Score a counterpart needs for a shared label "
-        "(0-1; default: chosen by cross-validation on the genuine pairs)."),
+    shared_threshold: float | None = typer.Option(
+        None, "--shared-threshold", help="Score a counterpart needs for a shared label "
+        "(0-1; default 0.45, chosen by cross-validation on the genuine pairs; given, it "
+        "applies across languages too)."),
+    cross_language_threshold: float | None = typer.Option(
+        None, "--cross-language-threshold", help="The same for documents in different "
+        "languages aligned without reading wording (0-1; default: --shared-threshold, else "
+        "0.45)."),
     attribution_threshold: float = typer.Option(
         0.30, "--attribution-threshold", help="The same for claims a readout attributes to "
         "the other side or to both (0-1)."),
@@ -123,6 +128,7 @@ def compare(
             sources, store=store, sides=sides, dates=dates, lexicon=lex,  # type: ignore[arg-type]
             aligner=aligner, force=force, max_days=max_days, mirror=mirror,
             shared_threshold=shared_threshold, attribution_threshold=attribution_threshold,
+            cross_language_threshold=cross_language_threshold,
         )
     finally:
         if store is not None:
