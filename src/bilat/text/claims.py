@@ -501,17 +501,36 @@ def speaker_spans(text: str, language: str | None, lex: Lexicon,
     names: dict[str, tuple[str, str]] = {}  # surface name → (key, side)
     when = day or date.today()
 
-    def free(s: int, e: int) -> bool:
-        return not any(h.start < e and s < h.end for h in base) and \
-            not any(h.start < e and s < h.end for h in extra)
+    # characters covered by a hit (base or extra): "free" = no hit overlaps [s, e); an empty
+    # hit (start == end) strictly inside a span blocks it too, as the overlap test says
+    occupied = bytearray(len(text) + 1)
+    empty: list[int] = []
 
+    def occupy(hits: list[Match]) -> None:
+        for h in hits:
+            if h.end > h.start:
+                occupied[h.start:h.end] = b"\x01" * (h.end - h.start)
+            else:
+                empty.append(h.start)
+
+    def free(s: int, e: int) -> bool:
+        if e <= s:  # an empty span: the overlap test by hand
+            return not any(h.start < e and s < h.end for h in (*base, *extra))
+        return occupied.find(1, s, e) < 0 and not any(s < x < e for x in empty)
+
+    occupy(base)
     for m in find_leaders(text, lang, when):
-        inside = [h for h in base if h.start < m.end and m.start < h.end]
+        inside = [h for h in base if h.start < m.end and m.start < h.end] \
+            if not free(m.start, m.end) else []
         if inside and all(h.kind == "side" and m.start <= h.start and h.end <= m.end
                           for h in inside):
             # a shorter country name inside a longer one ("印度" in "印度尼西亚总统"): the
             # title + country is the better reading
             base = [h for h in base if h not in inside]
+            occupied[:] = bytearray(len(text) + 1)
+            empty.clear()
+            occupy(base)
+            occupy(extra)
         if not free(m.start, m.end):
             continue
         after = _NAME_AFTER_TITLE[lang].match(text[m.end:])
@@ -523,6 +542,7 @@ def speaker_spans(text: str, language: str | None, lex: Lexicon,
                 name = after.group("n")
         # the title itself: a title hit of that state
         extra.append(Match(f"the leader of {m.state}", m.start, m.end, m.state, "title"))
+        occupy(extra[-1:])
         if name is not None:
             s = m.end + after.start("n")
             e = s + len(name)
@@ -532,6 +552,7 @@ def speaker_spans(text: str, language: str | None, lex: Lexicon,
                     name = _ru_nominative(name)  # the display name; offsets stay on the text
                 key = person or name
                 extra.append(Match(key, s, e, m.state, "person"))
+                occupy(extra[-1:])
                 names.setdefault(name, (key, m.state))
     if lang == "en":
         for name, iso3, spellings, start, end in _leaders_table():
@@ -545,6 +566,7 @@ def speaker_spans(text: str, language: str | None, lex: Lexicon,
             for m in re.finditer(_surname_rx(word, lang), text):
                 if free(m.start(), m.end()):
                     extra.append(Match(key, m.start(), m.end(), side, "person"))
+                    occupy(extra[-1:])
     if not extra:
         return base
     return sorted([*base, *extra], key=lambda h: (h.start, -h.end))
