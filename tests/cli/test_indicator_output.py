@@ -22,8 +22,8 @@ from bilat.cli import main
 from bilat.cli._base import emit
 from bilat.indicators import events as ev
 from bilat.report.export import write_frame
-from bilat.sources import gdelt, icews
 from bilat.store import Store, open_store
+from tests.cli.stores import mixed_store
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "gdelt"
 
@@ -65,16 +65,7 @@ def _kwargs(case: dict[str, Any]) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def store_path(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Iterator[str]:
     """GDELT fixture files (1.0 and 2.0) and twelve real ICEWS daily files in one store."""
-    path = tmp_path_factory.mktemp("output") / "mixed.duckdb"
-    st = open_store(path)
-    try:
-        gdelt.ingest(st, [p for p in sorted(FIX.iterdir()) if p.suffix in (".CSV", ".zip")])
-        daily = sorted(shared_data.joinpath("icews", "bkitej-daily-2018-2019")
-                       .glob("*-icews-events.tab"))[:12]
-        icews.ingest_by_format(st, {"icews": daily})
-    finally:
-        st.close()
-    yield str(path)
+    yield str(mixed_store(tmp_path_factory.mktemp("output") / "mixed.duckdb", shared_data, 12))
 
 
 @pytest.fixture(scope="module")

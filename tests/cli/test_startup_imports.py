@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from bilat.sources import gdelt, icews
+from bilat.sources import gdelt
 from bilat.store import compact, open_store
+from tests.cli.stores import mixed_store as build_mixed
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "gdelt"
 HEAVY = ("pandas", "ibis", "numpy", "pyarrow", "duckdb", "altair", "lingua", "trafilatura",
@@ -45,16 +46,7 @@ def gdelt_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def mixed_store(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Iterator[str]:
     """GDELT fixture files and four real ICEWS daily files: `--source all` reads both."""
-    path = tmp_path_factory.mktemp("startup") / "mixed.duckdb"
-    st = open_store(path)
-    try:
-        gdelt.ingest(st, [p for p in sorted(FIX.iterdir()) if p.suffix in (".CSV", ".zip")])
-        daily = sorted(shared_data.joinpath("icews", "bkitej-daily-2018-2019")
-                       .glob("*-icews-events.tab"))[:4]
-        icews.ingest_by_format(st, {"icews": daily})
-    finally:
-        st.close()
-    yield str(path)
+    yield str(build_mixed(tmp_path_factory.mktemp("startup") / "mixed.duckdb", shared_data, 4))
 
 
 def _run(*argv: str) -> tuple[int, str, list[str]]:

@@ -67,7 +67,7 @@ from __future__ import annotations
 import json
 import re
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -818,6 +818,22 @@ def _concept_matters(text: str, language: str) -> frozenset[str]:
                      and t not in GENERIC_CONCEPTS and t not in FRAMING_CONCEPTS)
 
 
+def _other_accounts(c: Claim, documents: Sequence[Document], by_doc: dict[str, Document],
+                    wording: tuple[bool, bool]) -> Iterator[Document]:
+    """The other side's readouts in which the attributed claim ``c`` may be confirmed by its
+    matters: a text of another side that ``c`` speaks for (that side or both), where the
+    wording is not compared (``wording``: same language, across languages) — in one language
+    the wording is compared, and a point no sentence of the other text words alike stays
+    unconfirmed: matters alone are too coarse there."""
+    for doc in documents:
+        if doc.doc_id == c.doc_id or not doc.side or doc.side == by_doc[c.doc_id].side:
+            continue
+        if c.speaker_side not in ("BOTH", doc.side) or (
+                wording[0] if doc.language == c.language else wording[1]):
+            continue
+        yield doc
+
+
 def _coverage_labels(
     results: list[ClaimResult], claims: dict[str, list[Claim]], documents: Sequence[Document],
     lex: Lexicon, sides: set[str], wording: tuple[bool, bool] = (True, False),
@@ -853,14 +869,7 @@ def _coverage_labels(
         own = matters(c)
         if not own:
             continue
-        for doc in documents:
-            if doc.doc_id == c.doc_id or not doc.side or doc.side == by_doc[c.doc_id].side:
-                continue
-            if c.speaker_side not in ("BOTH", doc.side) or (
-                    wording[0] if doc.language == c.language else wording[1]):
-                # in one language the wording is compared, and a point no sentence of the
-                # other text words alike is unconfirmed: matters alone are too coarse there
-                continue
+        for doc in _other_accounts(c, documents, by_doc, wording):
             # what the other text says for its own side, for both sides or as its narrator
             voiced = [d for d in claims[doc.doc_id]
                       if not d.attributed or d.speaker_side in (doc.side, "BOTH")]
@@ -942,12 +951,7 @@ def _contact_labels(
             continue
         if specific_matters(c, lex, sides) - CONTACT_CONCEPTS - CONTACT_PURPOSES:
             continue  # a matter beyond contact is checked by the other rules
-        for doc in documents:
-            if doc.doc_id == c.doc_id or not doc.side or doc.side == by_doc[c.doc_id].side:
-                continue
-            if c.speaker_side not in ("BOTH", doc.side) or (
-                    wording[0] if doc.language == c.language else wording[1]):
-                continue
+        for doc in _other_accounts(c, documents, by_doc, wording):
             cand = [d for d in claims[doc.doc_id]
                     if (not d.attributed or d.speaker_side in (doc.side, "BOTH"))
                     and _contact_commitment(d, frozenset(bridge_tokens(
