@@ -270,3 +270,45 @@ def test_language_option(tmp_path: Path, monkeypatch, capsys) -> None:
                  "--format", "json"]) == 0
     assert main(["documents", "add", str(a), "--language", "ja"]) != 0
     assert "E370" in capsys.readouterr().err
+
+
+def test_readouts_of_different_calls_are_warned_about() -> None:
+    from bilat.text.documents import document_from_text
+    from bilat.text.readouts import check_counterparts, compare_readouts
+
+    cn = document_from_text("国家主席习近平5月8日同印度总理莫迪通电话。习近平指出，中印是好邻居。",
+                            side="CHN", date="2025-05-08", language="zh")
+    ind = document_from_text("Prime Minister Narendra Modi spoke with President Vladimir Putin of "
+                             "the Russian Federation today. The two leaders discussed trade.",
+                             side="IND", date="2025-05-08", language="en")
+    same = document_from_text("Prime Minister Narendra Modi spoke with President Xi Jinping of "
+                              "China today. The two leaders discussed trade.",
+                              side="IND", date="2025-05-08", language="en")
+    warned = check_counterparts([cn, ind])
+    assert len(warned) == 1 and ind.doc_id in warned[0] and "RUS" in warned[0]
+    assert check_counterparts([cn, same]) == []
+    cmp = compare_readouts([cn, ind])
+    assert any("different calls" in n for n in cmp.notes)
+
+
+def test_reasons_tell_a_score_from_the_threshold() -> None:
+    from bilat.text.readouts import _apart
+
+    assert _apart(0.296, 0.30) == ("0.296", "0.300")
+    assert _apart(0.49, 0.30) == ("0.49", "0.30")
+    assert _apart(0.3, 0.3) == ("0.30", "0.30")
+
+
+def test_a_comparison_says_what_cleaning_changed() -> None:
+    from bilat.text.documents import document_from_text
+    from bilat.text.readouts import compare_readouts
+
+    a = document_from_text("Vladimir Putin had a telephone conversation with Xi Jinping. "
+                           "Putin said Russia&#39;s position is firm.", side="RUS",
+                           date="2022-02-25", language="en")
+    b = document_from_text("国家主席习近平同俄罗斯总统普京通电话。习近平指出，中方支持\n"
+                           "俄方同乌方通过谈判解决问题。", side="CHN", date="2022-02-25",
+                           language="zh")
+    notes = compare_readouts([a, b]).notes
+    assert any(n.startswith(f"{a.doc_id}: decoded 1 HTML") for n in notes)
+    assert any(n.startswith(f"{b.doc_id}: joined 1 line break") for n in notes)

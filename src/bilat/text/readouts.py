@@ -303,6 +303,17 @@ def infer_side(doc: Document, lexicon: Lexicon | None = None) -> tuple[str, str]
     the issuer's leader, and the text must name a leader of another side after it; anything
     else (a briefing "on the conversation between A and B", no leader named) is None.
     """
+    frame = opening_frame(doc, lexicon)
+    if frame is None:
+        return None
+    own, _others, cue = frame
+    return own, f"side {own} inferred from the opening words {cue[:80]!r}"
+
+
+def opening_frame(doc: Document, lexicon: Lexicon | None = None
+                  ) -> tuple[str, frozenset[str], str] | None:
+    """(issuing side, the other sides its opening names, the opening words) of a readout whose
+    first sentence says who spoke with whom (see :func:`infer_side`); None when it does not."""
     lex = lexicon or load_lexicon()
     lang = doc.language if doc.language in _ISSUER_FRAME else "en"
     head = doc.text.lstrip()[:400]
@@ -319,11 +330,33 @@ def infer_side(doc: Document, lexicon: Lexicon | None = None) -> tuple[str, str]
     if not first or not after:
         return None
     own = first[0]
-    others = {a.side for a in after if a.side and a.side != own.side}
+    others = frozenset(a.side for a in after if a.side and a.side != own.side)
     if not own.side or not others:
         return None
-    cue = head[m.start():m.end()].strip()
-    return own.side, f"side {own.side} inferred from the opening words {cue[:80]!r}"
+    return own.side, others, head[m.start():m.end()].strip()
+
+
+#: How the notes of :func:`bilat.text.documents.clean_text` begin (repeated in a comparison).
+CLEANING_NOTES = ("decoded ", "removed ", "joined ")
+
+
+def check_counterparts(docs: Sequence[Document], lexicon: Lexicon | None = None) -> list[str]:
+    """Warnings when a readout's opening names a conversation with a state that is not the side
+    of any other document compared ("Modi spoke with President Putin" against China's readout
+    of a Xi–Modi call): the texts may be accounts of different calls. Texts without such an
+    opening are not checked."""
+    out = []
+    for d in docs:
+        frame = opening_frame(d, lexicon)
+        if frame is None or d.side is None:
+            continue
+        own, others, cue = frame
+        rest = {x.side for x in docs if x is not d and x.side}
+        if rest and not rest & (others | {"BOTH"}) and own == d.side:
+            out.append(f"WARNING {d.doc_id}: its opening {cue[:80]!r} names a conversation of "
+                       f"{own} with {', '.join(sorted(others))}, not with "
+                       f"{', '.join(sorted(rest))}: the texts may be accounts of different calls")
+    return out
 
 
 def check_same_event(docs: Sequence[Document], max_days: int = 3) -> list[str]:
@@ -990,6 +1023,16 @@ CROSS_LANGUAGE_THRESHOLD = 0.45
 ATTRIBUTION_THRESHOLD = 0.30
 
 
+def _apart(x: float, y: float) -> tuple[str, str]:
+    """``x`` and ``y`` with two decimals, or as many more (up to 6) as it takes to tell them
+    apart when they differ ("0.296 below 0.300", never "0.30 below 0.30")."""
+    for d in range(2, 7):
+        a, b = f"{x:.{d}f}", f"{y:.{d}f}"
+        if a != b or x == y:
+            return a, b
+    return a, b
+
+
 def label_confidence(
     res: ClaimResult, shared_threshold: float, divergent_threshold: float,
     cross_language: bool = False,
@@ -1013,13 +1056,14 @@ def label_confidence(
     else:
         if s >= shared_threshold:  # a candidate clears the threshold yet is not the counterpart
             conf = 0.5
-            why.append(f"best candidate {s:.2f} clears the shared threshold "
-                       f"{shared_threshold:.2f} but is not taken as its counterpart (it matches "
+            a, b = _apart(s, shared_threshold)
+            why.append(f"best candidate {a} clears the shared threshold "
+                       f"{b} but is not taken as its counterpart (it matches "
                        "another claim better, or a speaker, stance or figure rule parts them)")
         else:
             conf = max(0.05, 1.0 - s / max(shared_threshold, 1e-9))
-            why.append(f"best candidate {s:.2f} below the shared threshold "
-                       f"{shared_threshold:.2f}")
+            a, b = _apart(s, shared_threshold)
+            why.append(f"best candidate {a} below the shared threshold {b}")
         if res.label == "unconfirmed_attribution":
             extra = res.claim.extra or {}
             cue = str(extra.get("speaker_cue") or "").split(",")[-1].strip().lower()
@@ -1120,6 +1164,10 @@ def compare_readouts(
             raise error("E314", doc=doc_id)
     documents, dated = apply_event_dates(documents, max_days, check=not force)
     notes = list(inferred) + dated + ([] if force else check_same_event(documents, max_days))
+    notes += check_counterparts(documents, lex)
+    # what cleaning changed in a text (entities decoded, line breaks joined, escapes removed)
+    notes += [f"{d.doc_id}: {n}" for d in documents for n in d.notes
+              if n.startswith(CLEANING_NOTES)]
     if force:
         notes.append("same-event check skipped (--force)")
     claims = {d.doc_id: _claims_of(d, lex) for d in documents}
