@@ -15,16 +15,17 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def _write_gdelt_fixtures() -> None:
-    """Generate the synthetic GDELT fixture files (seeded; not kept in git) before any test
-    module reads ``tests/fixtures/gdelt``."""
+    """Generate the synthetic GDELT fixture files (seeded or by rule; not kept in git) before
+    any test module reads ``tests/fixtures/gdelt`` or the lineage folder's event files."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location(
-        "bilat_gdelt_fixtures", FIXTURES / "gdelt" / "make_fixtures.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    module.ensure()
+    for folder in ("gdelt", "lineage"):
+        spec = importlib.util.spec_from_file_location(
+            f"bilat_{folder}_fixtures", FIXTURES / folder / "make_fixtures.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module.ensure()
 
 
 _write_gdelt_fixtures()
