@@ -851,6 +851,17 @@ def _concept_matters(text: str, language: str) -> frozenset[str]:
                      and t not in GENERIC_CONCEPTS and t not in FRAMING_CONCEPTS)
 
 
+def _confirm(r: ClaimResult, other: Claim, doc: Document, reason: str, why: str) -> None:
+    """Relabel an unconfirmed attribution ``r`` as shared with ``other`` of ``doc``, by a rule
+    that does not compare one pair of sentences: ``reason`` says which; confidence at most 0.5
+    (``why`` says why it is capped)."""
+    r.label, r.flags = "shared", [f for f in r.flags if f != "unconfirmed"]
+    r.counterpart, r.counterpart_doc = other.claim_id, doc.doc_id
+    r.reasons = [reason]
+    r.confidence = min(r.confidence, 0.5)
+    r.confidence_reason = why
+
+
 def _other_accounts(c: Claim, documents: Sequence[Document], by_doc: dict[str, Document],
                     wording: tuple[bool, bool]) -> Iterator[Document]:
     """The other side's readouts in which the attributed claim ``c`` may be confirmed by its
@@ -918,14 +929,11 @@ def _coverage_labels(
                     d.stance is not None for d in covering):
                 continue  # a position attributed needs a position stated (rule above)
             cand = max(covering, key=lambda d: len(matters(d) & own))
-            r.label, r.flags = "shared", [f for f in r.flags if f != "unconfirmed"]
-            r.counterpart, r.counterpart_doc = cand.claim_id, doc.doc_id
             shown = ", ".join(sorted(m.split(":")[-1].lstrip("~") for m in own))
-            r.reasons = [f"every matter it names ({shown}) is reported by the {doc.side} "
-                         f"readout itself; closest claim {cand.claim_id}"]
-            r.confidence = min(r.confidence, 0.5)
-            r.confidence_reason = ("confirmed matter by matter across several claims of the "
-                                   "other readout, not by one sentence")
+            _confirm(r, cand, doc, f"every matter it names ({shown}) is reported by the "
+                     f"{doc.side} readout itself; closest claim {cand.claim_id}",
+                     "confirmed matter by matter across several claims of the other readout, "
+                     "not by one sentence")
             break
 
 
@@ -992,13 +1000,10 @@ def _contact_labels(
             if not cand:
                 continue
             other = cand[0]
-            r.label, r.flags = "shared", [f for f in r.flags if f != "unconfirmed"]
-            r.counterpart, r.counterpart_doc = other.claim_id, doc.doc_id
-            r.reasons = [f"a commitment to further contact; the {doc.side} readout commits "
-                         f"to it too (claim {other.claim_id})"]
-            r.confidence = min(r.confidence, 0.5)
-            r.confidence_reason = ("confirmed as a commitment to further contact, a "
-                                   "commonplace both readouts state in their own words")
+            _confirm(r, other, doc, f"a commitment to further contact; the {doc.side} readout "
+                     f"commits to it too (claim {other.claim_id})",
+                     "confirmed as a commitment to further contact, a commonplace both "
+                     "readouts state in their own words")
             break
 
 
