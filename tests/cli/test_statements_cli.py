@@ -70,3 +70,18 @@ def test_text_to_unwritable_output_is_one_line_error(
     captured = capsys.readouterr()
     assert code == 1
     assert "E005" in captured.err and "Traceback" not in captured.err
+
+
+def test_language_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--language` states each DOC's language in order (as in `readouts compare`); a value
+    bilat does not analyse is one line, E370, naming the valid ones."""
+    from bilat.text.lineage import resolve_series
+
+    docs = resolve_series(SHORT[:2], languages=["ru"])
+    assert [d.language for d in docs] == ["ru", "en"]
+    assert _run(tmp_path, *SHORT, "--language", "ja") == 1
+    err = capsys.readouterr().err
+    assert "[E370]" in err and "'ja'" in err and len(err.strip().splitlines()) == 1
+    out = tmp_path / "lineage.json"
+    assert _run(tmp_path, *SHORT, "-l", "en", "-l", "en", "--format", "json", "-o", str(out)) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["summary"]["date"] == "2022-02-04"

@@ -69,6 +69,9 @@ def lineage_cmd(
     show_all: bool = typer.Option(False, "--all",
                                   help="Text format: show every later statement, not only "
                                        "the newest."),
+    language: list[str] = typer.Option([], "--language", "-l", help="Language (en, ru, zh) "
+                                       "of each DOC, in order, when its detection is wrong; "
+                                       "repeat."),
 ) -> None:
     """Label every claim of the newest statement new / reaffirmed / strengthened / weakened
     against all earlier ones (closest earlier counterpart, date the commitment first
@@ -97,7 +100,7 @@ def lineage_cmd(
         report = lineage(
             sources, store=store, dates=_split(date) or None, parties=party_list,
             watch=watch_list, window_weeks=window_weeks, events=events, readouts=readouts,
-            aligner=aligner,
+            aligner=aligner, languages=language,
         )
     finally:
         store.close()

@@ -869,31 +869,41 @@ def resolve_series(
     side: str = "JOINT",
     issuer: str | None = None,
     kind: str = "statement",
+    languages: Sequence[str | None] = (),
 ) -> list[Document]:
     """Documents from Document objects, file paths, ``FILE@YYYY-MM-DD`` or stored ids.
 
     ``dates`` gives one date per source, in order (or none); a date written into the source
-    (``@YYYY-MM-DD``) wins. Files are read with :func:`bilat.text.documents.load_document`;
-    stored ids with :func:`bilat.text.documents.get_document`.
+    (``@YYYY-MM-DD``) wins. ``languages`` gives the language (``en``, ``ru``, ``zh``) of the
+    first sources, in order, when its detection is wrong (``None`` keeps the detected one;
+    an unsupported value is E370). Files are read with
+    :func:`bilat.text.documents.load_document`; stored ids with
+    :func:`bilat.text.documents.get_document`.
     """
+    from bilat.text.documents import check_language
+
     if dates is not None and len(dates) and len(dates) != len(sources):
         raise error("E409", given=len(dates), count=len(sources))
+    langs = [check_language(v) if v else None for v in languages]
     out: list[Document] = []
     for k, src in enumerate(sources):
         given: Date | None = None
         if dates is not None and len(dates):
             d = dates[k]
             given = d if isinstance(d, Date) else _parse_date(str(d), where=str(src))
+        lang = langs[k] if k < len(langs) else None
         if isinstance(src, Document):
             doc = src
             if given is not None and doc.date != given:
                 doc = with_meta(doc, date=given)
+            if lang is not None and doc.language != lang:
+                doc = with_meta(doc, language=lang)
             out.append(doc)
             continue
         spec = _split_at(str(src))
         when = spec.date or given
         out.append(_load_one(spec.value, when, store=store, parties=parties, side=side,
-                             issuer=issuer, kind=kind))
+                             issuer=issuer, kind=kind, language=lang))
     return out
 
 
@@ -906,6 +916,7 @@ def _load_one(
     side: str,
     issuer: str | None,
     kind: str,
+    language: str | None = None,
 ) -> Document:
     from bilat.errors import BilatError
     from bilat.text import documents as docs_mod
@@ -917,6 +928,8 @@ def _load_one(
             meta["issuer"] = issuer
         if parties:
             meta["parties"] = tuple(parties)
+        if language:
+            meta["language"] = language
         return docs_mod.load_document(path, **meta)
     if store is None:
         raise error("E404", value=value, reason="no such file, and no store to look it up in")
@@ -926,6 +939,8 @@ def _load_one(
         raise error("E404", value=value, reason=f"no such file; {exc.message}") from exc
     if when is not None and doc.date != when:
         doc = with_meta(doc, date=when)
+    if language is not None and doc.language != language:
+        doc = with_meta(doc, language=language)
     return doc
 
 
@@ -1033,6 +1048,7 @@ def lineage(
     readouts: bool = True,
     events: bool = True,
     aligner: str = "lexical",
+    languages: Sequence[str | None] = (),
 ) -> LineageReport:
     """Lineage of a series of statements: labels, counterparts, first appearance, drops, omissions.
 
@@ -1043,6 +1059,8 @@ def lineage(
     sides' readouts dated within ``window_weeks`` of the newest statement and from the event
     data of those weeks against a baseline. ``aligner`` is passed to
     :func:`bilat.text.align.get_aligner` (``lexical`` default; ``embeddings`` optional).
+    ``languages`` states the language of the first documents, in order, when its detection is
+    wrong (see :func:`resolve_series`).
     """
     from bilat.text.lexicon import load_lexicon
     from bilat.text.omissions import find_omissions
@@ -1054,7 +1072,8 @@ def lineage(
     unknown = [w for w in watch if w not in lex.issues]
     if unknown:
         raise error("E405", value=unknown[0], options=", ".join(sorted(lex.issues)))
-    resolved = resolve_series(docs, store=store, dates=dates, parties=parties)
+    resolved = resolve_series(docs, store=store, dates=dates, parties=parties,
+                              languages=languages)
     series, found_parties, notes = check_series(resolved, parties=parties, lexicon=lex)
     model = LineageModel(thresholds, lexicon=lex, aligner=aligner).fit(series)
     focus_doc = series[-1]
