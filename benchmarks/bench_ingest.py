@@ -16,14 +16,18 @@ with :func:`bench_events.generate`, then, in ONE run and alternating rounds (bes
    (:func:`bilat.store.dyad_day.stage_gdelt`, then ``gdelt_volume`` and the layer's tables
    written and committed in one transaction of a fresh store): the floor of any ingest that
    keeps the layer, so ``COPY default ÷ this`` is the best ratio reachable with it;
-5. ``pandas``: ``read_csv`` of every field + ``to_parquet`` (``--pandas-rounds``, default 1).
+5. ``pandas``: ``read_csv`` of every field + ``to_parquet`` (``--pandas-rounds``, default 1);
+6. ``pyarrow parse-once`` (``--arrow``): the design tried for item 3 and not adopted — each
+   file parsed once by ``pyarrow.csv``, checked in Arrow compute, written by
+   ``pyarrow.parquet``, the dyad-day sums taken over the in-memory table
+   (:func:`arrow_pipeline`; a lower bound: no rejects, line naming or dedupe).
 
 Prints wall seconds, process CPU seconds (all threads; steadier than wall on a shared
 machine), rows/s, the ratios (ingest throughput / COPY throughput) and where the ingest's
 time went (:data:`bilat.sources.gdelt.STAGE_TIMES`) in its best round, with load averages.
 
 Usage: python benchmarks/bench_ingest.py [--rows 1000000] [--files 4] [--rounds 3]
-       [--threads 2] [--workdir DIR]
+       [--threads 2] [--workdir DIR] [--arrow]
 An older checkout is measured the same way with ``PYTHONPATH=<its src>`` (its writer settings
 are then taken as they were: zstd level 1, no DuckDB settings).
 """
@@ -141,6 +145,100 @@ def ingest(files: list[Path], store_dir: Path, threads: int) -> dict:
     return res
 
 
+def arrow_pipeline(files: list[Path], store_dir: Path, threads: int) -> dict:
+    """The design tried for issue 15 item 3 and not adopted (see benchmarks/README.md):
+    every file parsed ONCE by ``pyarrow.csv`` into memory (integer columns as text, ``""``
+    as NULL, no quoting, 61 GDELT 2.0 fields), strict integers checked in Arrow compute
+    (ASCII digits, no leading zero, cast in range: every integer column's domain is
+    non-negative, so a minus sign is out of the domain anyway), the :data:`gdelt.DOMAINS`
+    ranges, NULLs and NaNs from ``min_max``/``is_nan`` over the columns, the date rules on
+    the distinct (SQLDATE, DATEADDED) pairs, the part written by ``pyarrow.parquet`` (zstd
+    level 1, row groups of 262,144, two files in two threads), the dyad-day and volume sums by
+    DuckDB over the in-memory Arrow table (no Parquet read back), the SHA-256 in a thread,
+    and the same transaction as the floor. No rejects, line naming or dedupe: a lower bound
+    of an ingest built that way (a file failing a check would fall back to the strict path)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pcsv
+    import pyarrow.parquet as pq
+
+    pa.set_cpu_count(threads)
+    arrow_type = {"BIGINT": pa.int64(), "INTEGER": pa.int32(), "DOUBLE": pa.float64(),
+                  "VARCHAR": pa.string()}
+    fields = gdelt.FIELDS_V2
+    strict = {c for c in fields if gdelt.column_type(c) in ("BIGINT", "INTEGER")}
+    read_types = {c: pa.string() if c in strict else arrow_type[gdelt.column_type(c)]
+                  for c in fields}
+    _rm(store_dir)
+    store_dir.mkdir(parents=True)
+    st = open_store(store_dir / "arrow.duckdb")
+    con = st.con
+    con.execute(f"SET threads = {threads}")
+    part = store_dir / "part"
+    part.mkdir()
+    t, c = time.perf_counter(), _cpu()
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        hashes = [pool.submit(gdelt._digest, f) for f in files]  # noqa: SLF001
+        tables = []
+        for f in files:
+            tab = pcsv.read_csv(f, read_options=pcsv.ReadOptions(column_names=fields,
+                                                                 block_size=1 << 24),
+                                parse_options=pcsv.ParseOptions(
+                                    delimiter="\t", quote_char=False, escape_char=False,
+                                    double_quote=False),
+                                convert_options=pcsv.ConvertOptions(
+                                    column_types=read_types, null_values=[""],
+                                    strings_can_be_null=True))
+            cols = []
+            for name in fields:
+                col = tab[name]
+                if name in strict:
+                    ok = pc.and_(pc.ascii_is_decimal(col), pc.or_(
+                        pc.invert(pc.starts_with(col, "0")), pc.equal(pc.utf8_length(col), 1)))
+                    assert pc.all(ok).as_py() is not False, f"{f}: {name} not strict"
+                    col = pc.cast(col, arrow_type[gdelt.column_type(name)])
+                cols.append(col)
+            n = tab.num_rows
+            cols.append(pa.array(np.full(n, 2, np.int8)))
+            cols.append(pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, np.int32)),
+                                                       pa.array([f.name])).cast(pa.string()))
+            tables.append(pa.Table.from_arrays(cols, names=gdelt.STORE_COLUMNS))
+        batch = pa.concat_tables(tables)
+        for name, (lo, hi, required) in gdelt.DOMAINS.items():
+            col = batch[name]
+            assert not (required and col.null_count), name
+            mm = pc.min_max(col).as_py()
+            assert mm["min"] is None or lo <= mm["min"] and mm["max"] <= hi, name
+            if gdelt.column_type(name) == "DOUBLE":
+                assert not pc.any(pc.is_nan(col)).as_py(), name
+        con.register("__arrow_batch", batch)
+        bad = con.execute(
+            "SELECT count(*) FROM (SELECT DISTINCT SQLDATE, DATEADDED FROM __arrow_batch) "
+            f"WHERE {gdelt._bad_values_sql(gdelt._latest_added(), 2, dates_only=True)}"  # noqa: SLF001
+        ).fetchall()[0][0]
+        assert bad == 0
+        half = batch.num_rows // 2
+        list(pool.map(lambda i, sl: pq.write_table(
+            sl, part / f"data_{i}.parquet", compression="zstd", compression_level=1,
+            row_group_size=262144), [0, 1], [batch.slice(0, half), batch.slice(half)]))
+        gdelt._ensure_tables(st)  # noqa: SLF001
+        dyad_day.stage_gdelt(con, "__arrow_batch", part.name)
+        for h in hashes:
+            h.result()
+    with st.transaction():
+        gdelt._summarise_staged(con, part.name, dyad_day.staged_gdelt_volume(part.name))  # noqa: SLF001
+        dyad_day.store_gdelt_part(con, part.name)
+    res = {"wall": time.perf_counter() - t, "cpu": _cpu() - c, "load": os.getloadavg()[0],
+           "bytes": _size(store_dir)}
+    con.unregister("__arrow_batch")
+    st.close()
+    _rm(store_dir)
+    return res
+
+
 def pandas_copy(files: list[Path], out: Path) -> dict:
     """pandas ``read_csv`` of every field (as text), then ``to_parquet``."""
     import pandas as pd
@@ -164,6 +262,8 @@ def main() -> None:
     ap.add_argument("--pandas-rounds", type=int, default=1)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--arrow", action="store_true",
+                    help="also time the pyarrow parse-once pipeline (not adopted; README)")
     ap.add_argument("--workdir", type=Path, default=None,
                     help="keep the generated files here (default: a temp folder, removed)")
     args = ap.parse_args()
@@ -189,7 +289,7 @@ def main() -> None:
     floor = hasattr(dyad_day, "stage_gdelt")  # an older checkout may lack the layer
     runs: dict[str, list[dict]] = {"COPY default": [], "COPY, bilat's writer": [],
                                    "COPY + dyad-day layer": [], "bilat ingest": [],
-                                   "pandas": []}
+                                   "pyarrow parse-once": [], "pandas": []}
     try:
         for r in range(args.rounds):
             order = [("COPY default", lambda: copy_plain(files, work / "copy.parquet",
@@ -200,6 +300,9 @@ def main() -> None:
             if floor:
                 order.insert(2, ("COPY + dyad-day layer",
                                  lambda: copy_with_layer(files, work / "floor", args.threads)))
+            if args.arrow:
+                order.insert(2, ("pyarrow parse-once",
+                                 lambda: arrow_pipeline(files, work / "arrow", args.threads)))
             if r % 2:
                 order.reverse()
             if r < args.pandas_rounds:
