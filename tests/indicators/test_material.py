@@ -293,3 +293,27 @@ def test_percentile_is_the_midrank_share(values: list[int], asym: list[bool]) ->
         v, u = f(r.value), g.value.map(f)
         want = 100 * ((u < v).sum() + (u == v).sum() / 2) / len(g)
         assert got.percentile[i] == pytest.approx(want) and got.n_dyads[i] == len(g)
+
+
+def test_atop_zeros_only_while_both_states_exist(mstore: Store, shared_data: Path) -> None:
+    """ATOP lists allied dyad-years only: an absent year is a true zero only while both states
+    are system members (COW IGO's dyad-years list every pair of members; ATOP's own rows
+    count too), never for Eritrea before 1993 or South Sudan before 2011."""
+    igo = pd.read_csv(shared_data / "igo_cow" / "cow_igo_ndy.csv.gz")
+    atop = pd.read_csv(shared_data / "alliances_atop" / "atop_alliance.csv.gz")
+
+    def member(ccode: int) -> set[int]:
+        yrs = set(igo[(igo.ccode1 == ccode) | (igo.ccode2 == ccode)].year)
+        yrs |= set(atop[(atop.ccode1 == ccode) | (atop.ccode2 == ccode)].year)
+        if igo.year.max() in yrs:  # a member in the IGO data's last year stays one
+            yrs |= set(range(int(igo.year.max()) + 1, 2019))
+        return yrs
+
+    for (a, ca), (b, cb), years in ((("USA", 2), ("ERI", 531), (1985, 2005)),
+                                    (("USA", 2), ("SSD", 626), (2000, 2018))):
+        df = material.indicators(mstore, a, b, pillars="alliances", years=years,
+                                 percentiles=False)
+        got = set(df[df.indicator == "defense"].year)
+        want = {y for y in member(ca) & member(cb) if years[0] <= y <= years[1]}
+        assert want and got == want
+        assert min(got) > years[0]  # the early years are missing, never zero

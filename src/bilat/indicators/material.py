@@ -36,8 +36,10 @@ Indicators (pillar: indicator — definition):
   engagements), so a state that did not yet exist is never given a zero.
 - **alliances** (ATOP v5.1, 1815-2018, directed): ``defense``, ``offense``, ``neutral``,
   ``nonagg``, ``consul`` (A→B: 1 if A has that pledge towards B). Within the coverage an
-  absent dyad-year is 0. ATOP's treaty ids (``atopid``) are not in peacesciencer's file:
-  ``note`` says so; ``rows`` give the ATOP row.
+  absent dyad-year is 0 only while both states are members of the state system (years they
+  appear in COW IGO's dyad-years, which list every pair of members, or in ATOP itself);
+  before a state exists (Eritrea 1985) the year is missing, not 0. ATOP's treaty ids
+  (``atopid``) are not in peacesciencer's file: ``note`` says so; ``rows`` give the ATOP row.
 - **igos** (COW IGO v3.0, 1816-2014): ``shared_igos`` (A–B).
 - **exercises** (MME v7, 1980-2010): ``exercises``, ``bilateral`` (exactly the two states),
   ``multilateral`` (A–B; exercises starting that year with both among the participants);
@@ -538,6 +540,8 @@ def _fill_zeros(df: pd.DataFrame, pillar: str, pairs: list[tuple[str, str]],
     if lo > hi:
         return df
     first_seen = _first_years(store, pillar, {s for p in pairs for s in p})
+    member_years = (_member_years(store, {s for p in pairs for s in p}, hi)
+                    if pillar == "alliances" else {})
     add = []
     for a, b in pairs:
         s1, s2 = sorted((a, b))
@@ -569,7 +573,14 @@ def _fill_zeros(df: pd.DataFrame, pillar: str, pairs: list[tuple[str, str]],
                 continue  # a state the source never names: no zeros can be claimed
             first = max(lo, fa, fb)
         seen = set(zip(have["year"], have["direction"], have["indicator"], strict=True))
+        both = None
+        if pillar == "alliances":
+            # ATOP lists allied dyad-years only: an absent year is a true zero only while
+            # both states are members of the state system (Eritrea before 1993 is no zero)
+            both = member_years.get(a, set()) & member_years.get(b, set())
         for y in range(first, hi + 1):
+            if both is not None and y not in both:
+                continue
             for direction, ind, source, unit in spec:
                 if (y, direction, ind) not in seen:
                     add.append({"s1": s1, "s2": s2, "year": y, "direction": direction,
@@ -580,6 +591,41 @@ def _fill_zeros(df: pd.DataFrame, pillar: str, pairs: list[tuple[str, str]],
     if not add:
         return df
     return pd.concat([df, pd.DataFrame(add)], ignore_index=True)
+
+
+def _member_years(store: Any, states: set[str], last: int) -> dict[str, set[int]]:
+    """The years each state was a member of the state system, for ATOP's true zeros.
+
+    Membership is read from the COW IGO dyad-year data when stored (peacesciencer's
+    ``cow_igo_ndy`` lists every dyad of two system members each year, 1816-2014, zero counts
+    included: Pevehouse et al. 2020) and from ATOP itself (a state with an alliance that year
+    existed); a member in the IGO data's last year is taken to stay one up to ``last`` (ATOP
+    runs to 2018). Without the IGO data only years from a state's first ATOP year count.
+    """
+    lst = ", ".join(f"'{s}'" for s in sorted(states) if re.fullmatch(r"[A-Z]{3}", s))
+    if not lst:
+        return {}
+    have = _tables(store)
+    parts = []
+    for table in ("atop_dyad_year", "cow_igo_dyad_year"):
+        if table in have:
+            parts.append(f"SELECT iso3_1 AS s, year AS y FROM {table} WHERE iso3_1 IN ({lst}) "
+                         f"UNION SELECT iso3_2, year FROM {table} WHERE iso3_2 IN ({lst})")
+    if not parts:
+        return {}
+    out: dict[str, set[int]] = {}
+    for s, y in store.con.execute(" UNION ".join(parts)).fetchall():
+        out.setdefault(s, set()).add(int(y))
+    if "cow_igo_dyad_year" in have:
+        end = store.con.execute("SELECT max(year) FROM cow_igo_dyad_year").fetchone()[0]
+        if end is not None:
+            for yrs in out.values():
+                if int(end) in yrs:
+                    yrs.update(range(int(end) + 1, last + 1))
+    else:  # ATOP alone: from the first year the state appears in it
+        for s, yrs in out.items():
+            out[s] = set(range(min(yrs), last + 1))
+    return out
 
 
 def _first_years(store: Any, pillar: str, states: set[str]) -> dict[str, int]:
