@@ -94,3 +94,32 @@ def test_bad_inputs(tmp_path: Path, store) -> None:  # noqa: ANN001
     skip = ingest(store, arms_sipri.DELIVERIES, [cases["E503"]], on_bad_rows="skip")
     # the good row is deal 1 / 2016, already stored from trade_register.csv: not stored twice
     assert skip[0].rows_already_stored == 1 and sum(skip[0].bad_rows.values()) == 1
+
+
+def test_a_missing_export_stops_the_fetch_before_anything_is_stored(tmp_path: Path,
+                                                                     store) -> None:  # noqa: ANN001
+    """`bilat fetch arms` loads two exports: with one missing from the mirror, E011 comes
+    before the other is stored (not after, as a command that failed yet kept half)."""
+    (tmp_path / "arms_sipri").mkdir()
+    _register(tmp_path / "arms_sipri", "trade_register.csv", [ROW])
+    with pytest.raises(BilatError) as ei:
+        arms_sipri.fetch_sipri(store, mirror=tmp_path)
+    assert ei.value.code == "E011" and "trade-register.csv" in ei.value.one_line()
+    assert not store.has_table("sipri_deliveries") or store.con.execute(
+        "select count(*) from sipri_deliveries").fetchall()[0][0] == 0
+
+
+def test_a_failure_names_the_files_stored_before_it(tmp_path: Path, store) -> None:  # noqa: ANN001
+    """Each file is its own transaction: when the second fails, the note says the first was
+    stored and kept; an unchanged file stored with rows set aside says so when skipped."""
+    first = _register(tmp_path, "a.csv", [ROW, "2,Russia,China,Su-35"])
+    second = tmp_path / "b.csv"
+    second.write_text("")
+    with pytest.raises(BilatError) as ei:
+        ingest(store, arms_sipri.DELIVERIES, [first, second], on_bad_rows="quarantine")
+    line = ei.value.one_line()
+    assert ei.value.code == "E018" and "b.csv" in line
+    assert "1 file stored before this failure, kept: a.csv" in line
+    again = ingest(store, arms_sipri.DELIVERIES, [first])
+    assert again[0].status == "unchanged" and again[0].set_aside_before == 1
+    assert "1 of its rows were set aside when it was stored" in again[0].summary()

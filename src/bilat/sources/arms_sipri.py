@@ -55,7 +55,7 @@ from bilat.sources._material_common import (
     resolve_names,
     to_arrow,
 )
-from bilat.sources.core import BadRows, Source, fetch, require_columns
+from bilat.sources.core import BadRows, Source, fetch_group, require_columns
 
 CITATION = ("Stockholm International Peace Research Institute, SIPRI Arms Transfers Database, "
             "https://www.sipri.org/databases/armstransfers")
@@ -277,5 +277,4 @@ def fetch_sipri(store: Any, mirror: str | Path | None = None, *, on_bad_rows: st
                 **kw: Any) -> list[Any]:
     """Load both SIPRI exports from ``<mirror>/arms_sipri/`` (or, without a mirror, the pinned
     copies the mirror was taken from; SIPRI itself generates exports on request)."""
-    return (fetch(DELIVERIES, store, mirror=mirror, on_bad_rows=on_bad_rows, **kw)
-            + fetch(DEALS, store, mirror=mirror, on_bad_rows=on_bad_rows, **kw))
+    return fetch_group([DELIVERIES, DEALS], store, mirror=mirror, on_bad_rows=on_bad_rows, **kw)

@@ -377,10 +377,18 @@ class IngestResult:
     rows_already_stored: int = 0      #: same identity already stored from another file
     bad_rows: dict[str, int] = field(default_factory=dict)
     origin: str = ""
+    #: of an unchanged file: rows set aside (``--on-bad-rows skip|quarantine``) when it was
+    #: stored, which this run's policy does not revisit
+    set_aside_before: int = 0
 
     def summary(self) -> str:
         if self.status == "unchanged":
-            return f"{self.file}: unchanged (already stored), 0 rows added"
+            text = f"{self.file}: unchanged (already stored), 0 rows added"
+            if self.set_aside_before:
+                text += (f"; {self.set_aside_before:,} of its rows were set aside when it was "
+                         "stored (--on-bad-rows skip or quarantine; `bilat events quarantine` "
+                         "lists them)")
+            return text
         text = f"{self.file}: {self.rows_added:,} rows added"
         if self.rows_replaced:
             text += f", {self.rows_replaced:,} rows of the earlier version replaced"
@@ -459,22 +467,66 @@ def ingest(
     """
     policy = check_on_bad_rows(on_bad_rows)
     results: list[IngestResult] = []
-    for p in progress_bar(list(paths), f"loading {source.kind}", progress):
-        path = Path(p)
-        if not path.is_file():
-            raise error("E013", path=path, fmt=source.title or source.kind,
-                        reason="no such file")
-        sha = sha256_file(path)
-        res = IngestResult(source.kind, path.name, sha, origin=origin or str(path))
-        if store.already_ingested(source.kind, path.name, sha):
-            res.status = "unchanged"
+    try:
+        for p in progress_bar(list(paths), f"loading {source.kind}", progress):
+            path = Path(p)
+            if not path.is_file():
+                raise error("E013", path=path, fmt=source.title or source.kind,
+                            reason="no such file")
+            sha = sha256_file(path)
+            res = IngestResult(source.kind, path.name, sha, origin=origin or str(path))
+            if store.already_ingested(source.kind, path.name, sha):
+                res.status = "unchanged"
+                res.set_aside_before = _set_aside_before(store, source.kind, path.name, sha)
+                results.append(res)
+                continue
+            bad = BadRows(policy, path)
+            table = parse_file(source, path, bad)
+            res.bad_rows = bad.counts
+            _store_table(store, source, path, sha, table, bad, res)
             results.append(res)
-            continue
-        bad = BadRows(policy, path)
-        table = parse_file(source, path, bad)
-        res.bad_rows = bad.counts
-        _store_table(store, source, path, sha, table, bad, res)
-        results.append(res)
+    except BilatError as exc:
+        raise with_stored_note(exc, results) from exc
+    return results
+
+
+def _set_aside_before(store: Store, kind: str, key: str, sha256: str) -> int:
+    row = store.con.execute(
+        "SELECT max(skipped) FROM ingest_log WHERE kind = ? AND key = ? AND sha256 = ?",
+        [kind, key, sha256]).fetchone()
+    return int(row[0] or 0) if row else 0
+
+
+def with_stored_note(exc: BilatError, results: Sequence[IngestResult]) -> BilatError:
+    """``exc`` with a note naming the files this command had already stored (each file is
+    its own transaction: those stay, the failing one left nothing), so a failed command never
+    looks as if it stored nothing. Returns ``exc`` itself when none were stored."""
+    stored = [r.file for r in results if r.status != "unchanged"]
+    if not stored or "stored before this failure" in exc.message:
+        return exc
+    names = ", ".join(stored[:3]) + (f" and {len(stored) - 3} more" if len(stored) > 3 else "")
+    note = (f" ({len(stored)} file{'s' if len(stored) > 1 else ''} stored before this "
+            f"failure, kept: {names}; a re-run skips them)")
+    return BilatError(exc.code, exc.message + note, path=exc.path, line=exc.line)
+
+
+def fetch_group(sources: Sequence[Source], store: Store, *, mirror: str | Path | None = None,
+                on_bad_rows: str = "fail", **kw: Any) -> list[IngestResult]:
+    """:func:`fetch` several sources that are loaded as one (SIPRI's two exports): with a
+    mirror, every source's files are found first, so a missing one (E011) stops the command
+    before anything is stored; a later failure names what was stored before it."""
+    from bilat.config import resolve_mirror
+
+    folder = resolve_mirror(mirror)
+    if folder is not None:
+        for src in sources:
+            find_in_mirror(folder, src.mirror_dir, list(kw.get("files") or src.files))
+    results: list[IngestResult] = []
+    try:
+        for src in sources:
+            results += fetch(src, store, mirror=mirror, on_bad_rows=on_bad_rows, **kw)
+    except BilatError as exc:
+        raise with_stored_note(exc, results) from exc
     return results
 
 
@@ -634,7 +686,7 @@ def env_flag(name: str) -> bool:
 
 __all__ = [
     "ON_BAD_ROWS", "BadRow", "BadRows", "IngestResult", "Source", "check_on_bad_rows",
-    "download", "ensure_table", "fetch", "find_in_mirror", "ingest", "mirror_file",
+    "download", "ensure_table", "fetch", "fetch_group", "find_in_mirror", "ingest", "mirror_file",
     "mirror_url_path", "parse_file", "progress_bar", "read_rda", "require_columns",
     "results_frame", "sha256_file",
 ]
