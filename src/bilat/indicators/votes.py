@@ -197,11 +197,98 @@ def _signature(store: Store) -> tuple[Any, ...]:
             _exists(store, SCRAPE_TABLE))
 
 
+#: Two records of one roll call may differ on this many states' votes (at most; or 2 %), the
+#: sources' own disagreements (:func:`source_disagreements`); separate votes filed under one
+#: symbol with the same tally differ on far more.
+SAME_VOTES_TOLERANCE = (2, 0.02)
+
+
+def _bare(key: str) -> str:
+    """A resolution key without its part letter (``37/120K`` → ``37/120``)."""
+    return re.sub(r"[A-Z]+$", "", key)
+
+
+def _same_rollcall(store: Store, s: pd.DataFrame, u: pd.DataFrame, counted: pd.DataFrame,
+                   linked: set[int]) -> pd.DataFrame:
+    """Scrape records that are a stored roll call by symbol, tally and state votes, dates aside.
+
+    Voeten's dates are approximate (often the first day of the meeting's week or month; the
+    Library gives the day of adoption) and his ``para``/``amend`` flags are unreliable in the
+    1970s–80s, so neither may keep two copies of one roll call apart. A pair is one roll call
+    when (a) the resolution keys agree with any part letter set aside (``37/120K`` =
+    ``37/120K``, ``29/3349`` = ``29/3349C``, and letters the two sources assign differently,
+    as in 26/2775), (b) the counted yes/no/abstain of the stored roll call equal the scrape's
+    totals exactly and (c) where both record states' votes, they differ on at most
+    :data:`SAME_VOTES_TOLERANCE` of the states both record (yes/no/abstain). Separate votes
+    filed under one symbol (paragraph votes, lettered sections, revotes) fail (b) or (c).
+    Each stored roll call is first matched to one record, preferring the same letter, then the
+    fewest differing votes, then the nearest date. A further record with the same symbol (the
+    same letter, or a letter on one side only), tally and votes is the same roll call
+    published again and is linked to it as well (so it never enters the merged record a second
+    time), as is one whose roll call is already ``linked`` by record number. Two records the
+    Library files under *different* letters of one resolution (``50/38[A]``, ``50/38[B]``)
+    are sections voted separately even when their votes are identical: the second is not
+    folded into a roll call the first already stands for. Columns ``undl_id``, ``vote_id``,
+    ``link``.
+    """
+    cols = {"undl_id": pd.Series(dtype="int64"), "vote_id": pd.Series(dtype="int64"),
+            "link": pd.Series(dtype=str)}
+    s = s[s["key"].notna()]
+    u = u[u["key"].notna()]
+    if not len(s) or not len(u):
+        return pd.DataFrame(cols)
+    c = s.assign(bkey=s["key"].map(_bare)).merge(
+        u[["vote_id", "body", "key", "date"]].assign(bkey=u["key"].map(_bare)).merge(
+            counted, on="vote_id"),
+        on=["bkey", "body"], suffixes=("", "_u"))
+    c = c[(c["ty"] == c["uy"]) & (c["tn"] == c["un"]) & (c["ta"] == c["ua"])]
+    if not len(c):
+        return pd.DataFrame(cols)
+    con = store.con
+    con.register("_bilat_same_df", c[["undl_id", "vote_id"]])
+    try:
+        votes = con.execute(
+            f"""SELECT c.undl_id, c.vote_id, count(*) AS n_common,
+                       sum(CASE WHEN a.vote <> b.vote THEN 1 ELSE 0 END) AS n_diff
+                FROM _bilat_same_df c
+                JOIN {SCRAPE_TABLE} a ON a.undl_id = c.undl_id
+                JOIN un_votes b ON b.vote_id = c.vote_id AND b.iso3 = a.iso3
+                WHERE a.vote IN ('yes', 'no', 'abstain') AND b.vote IN ('yes', 'no', 'abstain')
+                GROUP BY ALL""").df()
+    finally:
+        con.unregister("_bilat_same_df")
+    c = c.merge(votes, on=["undl_id", "vote_id"], how="left").fillna(
+        {"n_common": 0, "n_diff": 0})
+    most, share = SAME_VOTES_TOLERANCE
+    c = c[c["n_diff"] <= np.maximum(most, share * c["n_common"])]
+    gap = (pd.to_datetime(c["date"]) - pd.to_datetime(c["date_u"])).abs().dt.days
+    c = c.assign(_letter=(c["key"] != c["key_u"]).astype(int), _gap=gap.fillna(99999))
+    c = c.sort_values(["_letter", "n_diff", "_gap", "undl_id", "vote_id"])
+    first: dict[int, int] = {}
+    taken = set(linked)
+    for undl_id, vote_id in zip(c["undl_id"], c["vote_id"], strict=True):
+        if undl_id not in first and vote_id not in taken:
+            first[undl_id] = vote_id
+            taken.add(vote_id)
+    again = c[~c["undl_id"].isin(first)
+              & ((c["key"] == c["key_u"]) | (c["key"] == c["bkey"]) | (c["key_u"] == c["bkey"]))
+              ].drop_duplicates("undl_id")
+    return pd.concat(
+        [pd.DataFrame({"undl_id": list(first), "vote_id": list(first.values()),
+                       "link": "resolution symbol and tally"}),
+         pd.DataFrame({"undl_id": again["undl_id"], "vote_id": again["vote_id"],
+                       "link": "resolution symbol and tally (published again)"})],
+        ignore_index=True).astype({"undl_id": "int64", "vote_id": "int64"})
+
+
 def _link(store: Store) -> pd.DataFrame:
     """Which scrape records are roll calls the unvotes/Voeten/UNDL tables already hold.
 
     Matched, in this order: (1) the same UN Digital Library record number (UNDL exports
-    stored by :mod:`bilat.sources.unvotes`); (2) the same resolution symbol, read into one
+    stored by :mod:`bilat.sources.unvotes`); (2) the same resolution symbol (part letter
+    aside), the same yes/no/abstain tally exactly and the same state votes, whatever the dates
+    and Voeten's ``para``/``amend`` flags say (:func:`_same_rollcall`); (2') the same
+    resolution symbol, read into one
     canonical key (``A/RES/1004(ES-II)`` = ``R/ES-2/1004``…; :func:`bilat.sources.undl_scrape.
     parse_symbol`), against final-passage roll calls only (not amendment or paragraph votes),
     whose counted yes/no/abstain agree with the scrape's totals within 15 % of the votes cast
@@ -261,19 +348,26 @@ def _link(store: Store) -> pd.DataFrame:
     if len(rec):
         out.append(rec[["undl_id", "vote_id"]].assign(link="record number"))
     done = set(rec["undl_id"])
-    # (2) symbol key
+
     def sc_key(x: Any) -> str | None:
         return re.sub(r"\s+", "", x).upper() if isinstance(x, str) and x.strip() else None
 
     s = s.assign(key=[(parse_symbol(y) or (None, None))[1] if b == "GA" else sc_key(y)
                       for b, y in zip(s["body"], s["symbol"], strict=True)])
+    u = u.assign(key=[(unres_key(x) or unres_key(y)) if b == "GA" else sc_key(y)
+                      for b, x, y in zip(u["body"], u["unres"], u["symbol"], strict=True)])
+    # (2) symbol and the same tally and state votes, whatever the dates say
+    same = _same_rollcall(store, s[~s["undl_id"].isin(done)], u, counted,
+                          set(rec["vote_id"]))
+    if len(same):
+        out.append(same)
+        done |= set(same["undl_id"])
+    # (2') symbol key, tallies within 15 %
     final = u[~(u["amend"].fillna(False).astype(bool) | u["para"].fillna(False).astype(bool))]
-    final = final.assign(key=[(unres_key(x) or unres_key(y)) if b == "GA" else sc_key(y)
-                              for b, x, y in zip(final["body"], final["unres"], final["symbol"],
-                                                 strict=True)])
     cand = s[~s["undl_id"].isin(done) & s["key"].notna()].merge(
-        final.dropna(subset=["key"])[["key", "vote_id", "body", "date"]], on=["key", "body"],
-        suffixes=("", "_u"))
+        final.dropna(subset=["key"]).loc[lambda f: ~f["vote_id"].isin(same["vote_id"]),
+                                         ["key", "vote_id", "body", "date"]],
+        on=["key", "body"], suffixes=("", "_u"))
     if len(cand):
         gap = (pd.to_datetime(cand["date"]) - pd.to_datetime(cand["date_u"])).abs()
         cand = close(cand.assign(_gap=gap.dt.days.fillna(99999))).sort_values(
@@ -282,7 +376,7 @@ def _link(store: Store) -> pd.DataFrame:
         done |= set(cand["undl_id"])
     # (2b) the same resolution written with and without a part letter (66/253 = 66/253A),
     # within 31 days, each side used once
-    used = set(cand["vote_id"]) if len(cand) else set()
+    used = (set(cand["vote_id"]) if len(cand) else set()) | set(same["vote_id"])
     s2 = s[~s["undl_id"].isin(done) & s["key"].notna()]
     f2 = final.dropna(subset=["key"])
     f2 = f2[~f2["vote_id"].isin(used)]
@@ -382,13 +476,15 @@ def merged(store: Store) -> None:
                 g AS (SELECT *, coalesce(nullif(regexp_extract(symbol,
                                  '^(A/RES/(?:ES-|S-)?\d+/\d+)', 1), ''), symbol,
                                  CAST(undl_id AS VARCHAR)) AS base FROM sig)
-                SELECT undl_id, date || '|' || base || '|' || sig AS grp,
+                SELECT undl_id, coalesce(CAST(date AS VARCHAR), '') || '|' || base || '|'
+                                || sig AS grp,
                        first_value(undl_id) OVER (PARTITION BY date, base, sig
                                                   ORDER BY length(symbol), undl_id) AS rep
                 FROM g""")
         held = ("SELECT undl_id FROM _bilat_scrape_groups WHERE undl_id <> rep OR grp IN "
                 "(SELECT grp FROM _bilat_scrape_groups WHERE undl_id IN "
-                "(SELECT undl_id FROM _bilat_link))")
+                "(SELECT undl_id FROM _bilat_link)) "
+                "OR undl_id IN (SELECT undl_id FROM _bilat_link)")
         if has_u:
             held += (f" UNION ALL SELECT vote_id - {UNDL_OFFSET} FROM un_rollcalls "
                      f"WHERE vote_id >= {UNDL_OFFSET}")
