@@ -184,6 +184,25 @@ def test_wrong_field_count_names_file_line_and_other_version(store: Store, tmp_p
     assert _count(store) == 0
 
 
+def test_a_file_cut_short_is_named_as_such(store: Store, tmp_path: Path) -> None:
+    """A last line without a line end and too few fields is a truncated file (an interrupted
+    download), not the other GDELT version; a short line elsewhere keeps the version hint."""
+    lines = _v2_lines()[:6]
+    cut = "\t".join(lines[-1].split("\t")[:57])  # 57 fields: GDELT 1.0's backfile count
+    path = tmp_path / "20220204130000.export.CSV"
+    path.write_bytes(("\n".join(lines[:-1] + [cut])).encode("utf-8"))  # no final line end
+    with pytest.raises(BilatError) as exc:
+        gdelt.ingest(store, [path])
+    msg = exc.value.one_line()
+    assert exc.value.code == "E101" and "20220204130000.export.CSV:6:" in msg
+    assert "cut short" in msg and "other GDELT version" not in msg
+    path.write_bytes(("\n".join(lines[:-1] + [cut]) + "\n").encode("utf-8"))
+    with pytest.raises(BilatError) as exc:
+        gdelt.ingest(store, [path])
+    assert "cut short" not in exc.value.one_line()
+    assert _count(store) == 0
+
+
 def test_unknown_field_count_on_first_line(store: Store, tmp_path: Path) -> None:
     bad = _write(tmp_path / "x.export.CSV", ["1\t2\t3"] * 3)
     with pytest.raises(BilatError) as exc:

@@ -1145,13 +1145,34 @@ def _check_values(batch: list[_Prepared], written: dict[str, int], reported: lis
     return out
 
 
+def _cut_short(path: Path, line: int) -> bool:
+    """Whether ``line`` (1-based) is the last line of ``path`` and the file does not end with
+    a line end: the mark of a truncated file, not of the other GDELT layout."""
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(0, 2)
+            if fh.tell() == 0:
+                return False
+            fh.seek(-1, 2)
+            if fh.read(1) == b"\n":
+                return False
+            fh.seek(0)
+            n = sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
+    except OSError:
+        return False
+    return line == n + 1
+
+
 def _reject_error(p: _Prepared, line: int, etype: str, column: str | None, raw: str,
                   message: str, layout: Layout) -> BilatError:
     if etype in ("MISSING COLUMNS", "TOO MANY COLUMNS"):
         found = raw.count("\t") + 1
         other = LAYOUTS.get(found)
         hint = ""
-        if other is not None:
+        if found < layout.n_fields and _cut_short(p.csv_path, line):
+            hint = (" — it is the file's last line and has no line end: the file was cut "
+                    "short (an interrupted download or copy); fetch it again")
+        elif other is not None:
             hint = f" — {found} fields is the {other.name} layout; is this file from the other "\
                    "GDELT version?" if other.version != layout.version else \
                    f" — {found} fields is the {other.name} layout"
