@@ -47,6 +47,7 @@ class Errors:
     E026 = "the store {path!s} is read-only ({reason}); this command writes to it: make it writable or copy it and give --store COPY"
     E027 = "{what} failed: {reason}; rerun with --traceback and report it if the input looks right"
     E028 = "{message}; see `{command} --help`"
+    E040 = "{value!r} names more than one state: give {options} as an ISO3 code or a longer name (`bilat countries {value}` lists each one's names)"
 
     # --- E1xx: event data (GDELT, CAMEO) -------------------------------------------------------
     # (owned by bilat.sources.gdelt / bilat.indicators.events)

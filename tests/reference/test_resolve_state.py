@@ -53,3 +53,18 @@ def test_long_values_are_cut_with_a_note() -> None:
     assert "(1000 characters, cut)" in msg and len(msg) < MAX_VALUE_CHARS + 200
     exact = "y" * MAX_VALUE_CHARS
     assert f"'{exact}'" in error("E008", value=exact).one_line()
+
+
+def test_a_name_of_two_states_is_asked_not_guessed() -> None:
+    """"Congo" is the Republic of the Congo in ISO and COW, and what many mean by the DR Congo:
+    a person typing it is asked (E040 naming both); longer names and codes resolve, and the
+    data crosswalk keeps the sources' reading."""
+    from bilat.errors import BilatError
+    from bilat.reference.countries import resolve_state, to_iso3
+
+    for typed in ("Congo", "congo", "the Congo"):
+        with pytest.raises(BilatError) as ei:
+            resolve_state(typed)
+        assert ei.value.code == "E040" and "COG" in str(ei.value) and "COD" in str(ei.value)
+    assert resolve_state("Congo-Brazzaville") == "COG" and resolve_state("DR Congo") == "COD"
+    assert resolve_state("cog") == "COG" and to_iso3("Congo") == "COG"

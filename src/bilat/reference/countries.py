@@ -228,15 +228,25 @@ def require_iso3(value: str | int | None, scheme: str = "auto") -> str:
     return found
 
 
+#: Names a person may type for either of two states (resolve_state asks which; data sources
+#: keep their own reading: "Congo" in COW, ICEWS and UN files is the Republic of the Congo).
+AMBIGUOUS_NAMES: dict[str, tuple[str, ...]] = {"congo": ("COG", "COD")}
+
+
 def resolve_state(value: str | None) -> str:
     """The ISO3 code a person meant by ``value``: ISO3 in any case, or a name or alias.
 
     The one resolver for every place a state is typed (positional ``A B``, ``@SIDE``,
-    ``--parties``, ``--ref``). Unknown values raise E008 with a did-you-mean: for two-letter
+    ``--parties``, ``--ref``). A name of two states (:data:`AMBIGUOUS_NAMES`: "Congo") is
+    E040 naming both. Unknown values raise E008 with a did-you-mean: for two-letter
     values the ISO2 and FIPS readings (``CH`` is Switzerland in ISO2, China in FIPS), for
     others the closest ISO3 codes and names.
     """
     text = "" if value is None else str(value).strip()
+    both = AMBIGUOUS_NAMES.get(normalise_name(text)) if text else None
+    if both:
+        raise error("E040", value=value,
+                    options=" or ".join(f"{c} ({country_name(c)})" for c in both))
     found = to_iso3(text) if text else None
     if found is not None:
         return found
