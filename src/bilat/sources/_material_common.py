@@ -75,7 +75,7 @@ def int_column(df: pd.DataFrame, column: str, bad: BadRows, path: Path, *,
     if hi is not None:
         badmask |= num.notna() & (num > hi)
     for _, r in df[badmask].iterrows():
-        bad.add(int(r["_line"]), f"bad {column} {r[column]!r}", _raw(r),
+        bad.add(int(r["_line"]), f"bad {column} {r[column]!r}", _raw(r, bad),
                 exc=error("E503", path=path, line=int(r["_line"]), value=r[column],
                           column=column, reason=f"expected a whole number"
                           f"{f' from {lo} to {hi}' if lo is not None else ''}"))
@@ -98,7 +98,7 @@ def num_column(df: pd.DataFrame, column: str, bad: BadRows, path: Path, *,
     if lo is not None:
         badmask |= num.notna() & (num < lo)
     for _, r in df[badmask].iterrows():
-        bad.add(int(r["_line"]), f"bad {column} {r[column]!r}", _raw(r),
+        bad.add(int(r["_line"]), f"bad {column} {r[column]!r}", _raw(r, bad),
                 exc=error("E503", path=path, line=int(r["_line"]), value=r[column],
                           column=column, reason="expected a number"
                           + (f" of at least {lo}" if lo is not None else "")))
@@ -107,8 +107,10 @@ def num_column(df: pd.DataFrame, column: str, bad: BadRows, path: Path, *,
     return df
 
 
-def _raw(r: pd.Series) -> str:
-    return "\t".join("" if pd.isna(v) else str(v) for k, v in r.items() if k != "_line")
+def _raw(r: pd.Series, bad: BadRows) -> str:
+    """The row's line as it stands in the file; the parsed row only where there is none."""
+    return bad.line_text(int(r["_line"])) or "\t".join(
+        "" if pd.isna(v) else str(v) for k, v in r.items() if k != "_line")
 
 
 def cow_states(df: pd.DataFrame, bad: BadRows, path: Path,
@@ -125,7 +127,7 @@ def cow_states(df: pd.DataFrame, bad: BadRows, path: Path,
         iso = codes.map(cmap)
         unknown = iso.isna() & ~codes.isin(list(COW_HISTORICAL))
         for _, r in df[unknown].iterrows():
-            bad.add(int(r["_line"]), f"unknown COW code {r[col]}", _raw(r),
+            bad.add(int(r["_line"]), f"unknown COW code {r[col]}", _raw(r, bad),
                     exc=error("E501", path=path, line=int(r["_line"]), value=r[col],
                               column=col, scheme="Correlates of War state code"))
         df = df[~unknown].copy()
@@ -158,7 +160,7 @@ def resolve_names(df: pd.DataFrame, column: str, bad: BadRows, path: Path, *,
         cache[v] = got
     unknown = values.map(lambda v: cache[v] is None)
     for _, r in df[unknown].iterrows():
-        bad.add(int(r["_line"]), f"unknown state {r[column]!r}", _raw(r),
+        bad.add(int(r["_line"]), f"unknown state {r[column]!r}", _raw(r, bad),
                 exc=error("E501", path=path, line=int(r["_line"]), value=r[column],
                           column=column, scheme=scheme))
     df = df[~unknown].copy()

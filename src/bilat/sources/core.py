@@ -284,6 +284,47 @@ def progress_bar(items: Sequence[Any], description: str, enabled: bool | None = 
 
 
 # ----------------------------------------------------------------------------- bad rows
+def physical_lines(path: str | Path, lines: Iterable[int]) -> dict[int, str]:
+    """The text of 1-based physical ``lines`` of a text file (plain, ``.gz`` or a one-member
+    ``.zip``), as they stand: line end removed, bytes that are not UTF-8 replaced. Lines the
+    file does not have, and files that are not text (spreadsheets, R data), give nothing."""
+    import gzip
+    import zipfile
+
+    want = set(lines)
+    out: dict[int, str] = {}
+    path = Path(path)
+    if not want or not path.is_file():
+        return out
+    name = path.name.lower()
+    if name.endswith((".xlsx", ".xls", ".rda", ".rdata", ".rds", ".parquet")):
+        return out
+    try:
+        if name.endswith(".gz"):
+            fh: Any = gzip.open(path, "rb")  # noqa: SIM115 - closed by the with below
+        elif name.endswith(".zip"):
+            zf = zipfile.ZipFile(path)
+            members = [m for m in zf.namelist() if not m.endswith("/")]
+            if len(members) != 1:
+                return out
+            fh = zf.open(members[0])
+        else:
+            fh = path.open("rb")  # noqa: SIM115
+        with fh:
+            last = max(want)
+            for i, data in enumerate(fh, start=1):
+                if i in want:
+                    if b"\x00" in data:
+                        return {}
+                    text = data.rstrip(b"\r\n").decode("utf-8", errors="replace")
+                    out[i] = text.removeprefix("\ufeff") if i == 1 else text
+                if i >= last:
+                    break
+    except (OSError, zipfile.BadZipFile, EOFError):
+        return {}
+    return out
+
+
 @dataclass
 class BadRow:
     """One row set aside: the file, its 1-based line (or sheet row), why, and the raw text."""
@@ -305,6 +346,7 @@ class BadRows:
         self.policy = check_on_bad_rows(policy)
         self.file = str(file)
         self.rows: list[BadRow] = []
+        self._lines: dict[int, str] = {}
 
     def add(self, line: int | None, reason: str, raw: str = "",
             exc: BilatError | None = None) -> None:
@@ -321,11 +363,27 @@ class BadRows:
         if not bool(mask.any()):
             return df
         bad = df[mask]
+        if raw is None and self.policy != "fail" and line_column in bad.columns:
+            self._lines.update(physical_lines(self.file, [int(x) for x in bad[line_column]
+                                                          if x is not None and x == x]))
         for _, r in bad.iterrows():
             line = r.get(line_column)
-            self.add(None if line is None else int(line), reason,
-                     raw(r) if raw else "\t".join("" if v is None else str(v) for v in r.values))
+            line = None if line is None or line != line else int(line)
+            text = raw(r) if raw else self._lines.get(line) if line is not None else None
+            if not text and not raw:  # not a text file: the row as read
+                text = "\t".join("" if v is None else str(v) for v in r.values)
+            self.add(line, reason, text)
         return df[~mask]
+
+    def line_text(self, line: int | None) -> str:
+        """The file's physical ``line`` as it stands (line end removed): the raw text a
+        quarantine keeps, never a row rebuilt from parsed values. '' when the file is not a
+        text file (a spreadsheet, R data) or has no such line."""
+        if line is None:
+            return ""
+        if line not in self._lines:
+            self._lines[line] = physical_lines(self.file, [line]).get(line, "")
+        return self._lines[line]
 
     @property
     def counts(self) -> dict[str, int]:

@@ -101,16 +101,17 @@ def parse_engagements(path: Path, bad: BadRows) -> Any:
     years = pd.to_numeric(df["year"], errors="coerce")
     badmask = dates.isna() | years.isna() | (dates.dt.year != years)
     for _, r in df[badmask].iterrows():
-        bad.add(int(r["_line"]), "bad date or year", f"{r['date']}\t{r['year']}", exc=error(
+        bad.add(int(r["_line"]), "bad date or year", bad.line_text(int(r["_line"])), exc=error(
             "E503", path=path, line=int(r["_line"]), value=f"{r['date']} / {r['year']}",
             column="date, year", reason="expected mm/dd/yy and the same year in 'year'"))
     df = df[~badmask].copy()
     df["_date"] = dates[~badmask].dt.date
     unknown = ~df["leader"].isin(list(TERMS))
     for _, r in df[unknown].iterrows():
-        bad.add(int(r["_line"]), f"unknown leader {r['leader']!r}", str(r["leader"]), exc=error(
-            "E503", path=path, line=int(r["_line"]), value=r["leader"], column="leader",
-            reason="valid: " + ", ".join(TERMS)))
+        bad.add(int(r["_line"]), f"unknown leader {r['leader']!r}",
+                bad.line_text(int(r["_line"])), exc=error(
+                    "E503", path=path, line=int(r["_line"]), value=r["leader"],
+                    column="leader", reason="valid: " + ", ".join(TERMS)))
     df = df[~unknown].copy()
     df = resolve_names(df, "country", bad, path, scheme="China Vitae country name",
                        out="iso3", special=lambda n: (_UK[n], "state") if n in _UK else None)

@@ -91,7 +91,8 @@ def parse_mme(path: Path, bad: BadRows) -> Any:
             if n not in cache:
                 cache[n] = to_iso3(n)
             if cache[n] is None:
-                bad.add(int(r["_line"]), f"unknown state {n!r}", ",".join(names), exc=error(
+                bad.add(int(r["_line"]), f"unknown state {n!r}",
+                        bad.line_text(int(r["_line"])) or ",".join(names), exc=error(
                     "E501", path=path, line=int(r["_line"]), value=n, column="StateA…StateAM",
                     scheme="MME participant name"))
                 ok = False

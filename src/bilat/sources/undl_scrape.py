@@ -343,7 +343,8 @@ def parse(path: Path, bad: BadRows) -> pa.Table:
     for r, why_text in reason.items():
         problems[keep[r][0]] = (why_text, keep[r][2]["raw"])
     for line in sorted(problems):
-        bad.add(line, *problems[line])
+        # the line as it stands in the file (every column, the rejected cell included)
+        bad.add(line, problems[line][0], bad.line_text(line) or problems[line][1])
 
     # melt: one row per attributable non-empty cell of the rows that passed
     rows_i, cols_i = np.nonzero(filled & ~debris[None, :] & ok[:, None])

@@ -81,7 +81,7 @@ def parse(path: Path, bad: BadRows) -> pa.Table:
     for row in reader:
         line = reader.line_num
         n += 1
-        raw = ",".join(str(v) for v in row.values())[:2000]
+        raw = bad.line_text(line) or ",".join(str(v) for v in row.values())[:2000]
         try:
             day = datetime.strptime(row["date"].strip(), "%m/%d/%Y").date()
         except (ValueError, AttributeError):

@@ -95,6 +95,7 @@ from bilat.sources.core import (
     check_on_bad_rows,
     find_in_mirror,
     mirror_file,
+    physical_lines,
     sha256_file,
 )
 from bilat.store import Store
@@ -266,11 +267,16 @@ class _Bad:
         self.counts[reason] = self.counts.get(reason, 0) + int(mask.sum())
         if self.mode == "quarantine":
             cols = df.attrs.get("raw_columns") or [c for c in df.columns if c != "_row"]
+            # the line as it stands in the file (never rebuilt from parsed values, which
+            # would show a rejected code such as 'maybe' as 'nan'); R data has no lines
+            text = physical_lines(self.path, [self.line_of(int(x)) for x in df[mask]["_row"]])
             for _, r in df[mask].iterrows():
                 line = self.line_of(int(r["_row"]))
                 cells = [r.get(c, r.get(_RENAMED.get(c, c))) for c in cols]
-                raw = r.get("_rawline")
-                if not isinstance(raw, str):  # a row of the header's length
+                raw = text.get(line)
+                if raw is None:
+                    raw = r.get("_rawline")
+                if not isinstance(raw, str):  # R data: the row as read
                     raw = ",".join("" if v is None else str(v) for v in cells)
                 self.rows.append((self.path.name, line, make(r, line).message, raw[:2000]))
         return df.loc[~mask]
