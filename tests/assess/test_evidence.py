@@ -32,7 +32,9 @@ def _kappa(a: pd.Series, b: pd.Series) -> float:
     return (po - pe) / (1 - pe)
 
 
-def _raw(shared_data: Path, x: str, y: str) -> tuple[float, float]:
+def _raw(shared_data: Path, x: str, y: str, exact: bool = False) -> tuple[float, float]:
+    """(Voeten's agree with abstention as half — or, ``exact``, the share of identical
+    votes — and Cohen's kappa) of x–y, 1992–2019, from the raw CSV rows."""
     v = pd.read_csv(shared_data / "unga" / "un_votes.csv")
     rc = pd.read_csv(shared_data / "unga" / "un_roll_calls.csv", usecols=["rcid", "date"])
     rc = rc[pd.to_datetime(rc["date"]).dt.year.between(1992, 2019)]
@@ -42,6 +44,8 @@ def _raw(shared_data: Path, x: str, y: str) -> tuple[float, float]:
     both = w[[codes[x], codes[y]]].dropna()
     a, b = both[codes[x]], both[codes[y]]
     dist = {("yes", "yes"): 0, ("no", "no"): 0, ("abstain", "abstain"): 0}
+    if exact:
+        return float((a == b).mean()), _kappa(a, b)
     d = [dist.get((p, q), 0.5 if "abstain" in (p, q) else 1.0) for p, q in zip(a, b, strict=True)]
     return 1 - sum(d) / len(d), _kappa(a, b)
 
@@ -51,7 +55,16 @@ def test_kappa_and_raw_agreement_against_the_raw_rows(real, shared_data: Path) -
     ev = rep.evidence_by_id("votes.chance_corrected")
     agree, kappa = _raw(shared_data, "RUS", "CHN")
     assert ev.value == pytest.approx(kappa, abs=1e-9)
-    assert ev.details["raw_agreement"]["RUS–CHN"] == pytest.approx(agree, abs=1e-9)
+    # Voeten's agree (abstention as half) is labelled as such; raw agreement is the share of
+    # identical votes (what kappa corrects for chance)
+    assert ev.details["agreement_half_abstention"]["RUS–CHN"] == pytest.approx(agree, abs=1e-9)
+    raw, _ = _raw(shared_data, "RUS", "CHN", exact=True)
+    assert ev.details["raw_agreement"]["RUS–CHN"] == pytest.approx(raw, abs=1e-9)
+    assert ev.measures["raw_agreement"] == pytest.approx(raw, abs=1e-9)
+    raw_y, _ = _raw(shared_data, "USA", "GBR", exact=True)
+    infl = rep.evidence_by_id("votes.raw_inflation")
+    assert infl.yardsticks["USA–GBR"] == pytest.approx(raw_y, abs=1e-9)
+    assert raw < agree  # an abstention against a vote is half agreement in agree, none in raw
     ag_y, k_y = _raw(shared_data, "USA", "GBR")
     assert ev.yardsticks["USA–GBR"] == pytest.approx(k_y, abs=1e-9)
     # the seeds' reversal: raw agreement above USA–GBR, kappa below it
@@ -76,7 +89,7 @@ def test_readout_evidence_points_into_the_texts(real) -> None:  # type: ignore[n
     # --years limits every pillar: the mirror's readouts (2021-2025) are outside 1992-2019,
     # said as such (loaded, nothing to load), never counted
     out = rep.pillar("readouts")
-    assert out.status == "missing" and not out.evidence and out.load_command == ""
+    assert out.status == "no data" and not out.evidence and out.load_command == ""
     assert "dated 1992–2019" in out.note
     rep = report(st, "RUS", "CHN", pillars=["readouts", "statements", "material"])
     ev = rep.evidence_by_id("readouts.unconfirmed")

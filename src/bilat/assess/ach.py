@@ -14,7 +14,9 @@ Given evidence items (:class:`bilat.assess.evidence.Evidence`) and a hypotheses 
   evidence consistent with a hypothesis is usually consistent with others too). Lowest first.
 - **Bayesian reading**: ``P(E_i | H) ∝ LR[rating]`` (the file's likelihood ratios), items
   treated as conditionally independent: ``posterior(H) ∝ prior(H) · Π_i LR[r_iH]^{w_i}``,
-  normalised over the hypotheses. The ranking follows the posterior.
+  normalised over the hypotheses. The ranking follows the posterior; Heuer's own criterion
+  (least inconsistency) may retain another reading, and the report says so when it does
+  (:func:`bilat.assess.report.leading`).
 - **Diagnosticity** per item: ``max_H LR / min_H LR`` (1 = non-diagnostic: rated alike under
   every hypothesis, so it cannot move the ranking; marked as such).
 - **Sensitivity**: leave-one-out (drop each item; which drops change the leading hypothesis)
@@ -292,8 +294,8 @@ def milestones(hs: HypothesisSet, evidence: Sequence[Evidence], rows: Sequence[R
                             "ratings_then": new}
         if best is not None:
             best["text"] = (f"If {best['measure']} of “{ev.title}” {best['direction']} "
-                            f"{best['threshold']:.3g} (now {x0:.3g}), the leading reading would "
-                            f"become {best['new_leader']}.")
+                            f"{best['threshold']:.3g} (now {x0:.3g}), the leading reading by "
+                            f"posterior would become {best['new_leader']}.")
             out.append(best)
     out.sort(key=lambda m: m["distance"] / (abs(m["now"]) + 1e-9))
     for h in hs.hypotheses:

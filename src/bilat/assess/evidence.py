@@ -85,7 +85,7 @@ class PillarResult:
 
     pillar: str
     title: str
-    status: str  #: ok | missing | thin | error
+    status: str  #: ok | missing (source not loaded) | no data (loaded, none here) | thin | error
     evidence: list[Evidence] = field(default_factory=list)
     note: str = ""
     load_command: str = ""
@@ -183,12 +183,113 @@ def _kappa_from_counts(df: pd.DataFrame) -> float | None:
     return None if pe >= 1 else (po - pe) / (1 - pe)
 
 
-def _vote_years(store: Store) -> tuple[int, int] | None:
-    if not _has_rows(store, "un_rollcalls"):
+#: How the report names the sources of the merged UN vote record (``votes.coverage``).
+VOTE_SOURCE_NAMES = {"unvotes": "unvotes/Voeten", "undl-scrape": "UN Digital Library scrape"}
+
+
+def _vote_coverage(store: Store) -> Any:
+    """The GA span of the merged UN vote record (:func:`bilat.indicators.votes.coverage`:
+    unvotes/Voeten + the UN Digital Library scrape, each roll call once); None when no vote
+    table is loaded or it holds no GA roll call."""
+    if not (_has_rows(store, "un_rollcalls") or _has_rows(store, "undl_scrape_votes")):
         return None
-    row = store.con.execute("SELECT min(year), max(year) FROM un_rollcalls "
-                            "WHERE body = 'GA'").fetchall()[0]
-    return None if row[0] is None else (int(row[0]), int(row[1]))
+    from bilat.indicators import votes
+
+    try:
+        cov = votes.coverage(store, "GA")
+    except Exception:  # noqa: BLE001 - a vote table without the merged record's columns
+        return None
+    return None if cov.first is None else cov
+
+
+def _vote_years(store: Store) -> tuple[int, int] | None:
+    """First and last year of the GA roll calls of the merged vote record (not of one
+    source: the Library scrape runs past unvotes' last year)."""
+    cov = _vote_coverage(store)
+    return None if cov is None else (int(cov.first.year), int(cov.last.year))
+
+
+def vote_source_label(cov: Any) -> str:
+    """``"UN GA roll calls, merged record (unvotes/Voeten 6,203; UN Digital Library scrape
+    799 roll calls)"`` from a :class:`bilat.indicators.votes.Coverage`."""
+    if cov is None or not cov.by_source:
+        return "UN GA roll calls"
+    parts = [f"{VOTE_SOURCE_NAMES.get(k, k)} {v:,}" for k, v in sorted(cov.by_source.items(),
+                                                                        key=lambda kv: -kv[1])]
+    return ("UN GA roll calls, merged record (" + "; ".join(parts) + " roll calls; "
+            "each roll call once)")
+
+
+def clipped_years(asked: tuple[int, int] | None, held: tuple[int, int]) -> list[tuple[int, int]]:
+    """The parts of the years asked that fall outside the years a source holds (inclusive
+    spans, earliest first); empty when nothing was asked or nothing is cut."""
+    if asked is None:
+        return []
+    out = []
+    if asked[0] < held[0]:
+        out.append((asked[0], min(asked[1], held[0] - 1)))
+    if asked[1] > held[1]:
+        out.append((max(asked[0], held[1] + 1), asked[1]))
+    return out
+
+
+def _span(a: int, b: int) -> str:
+    return str(a) if a == b else f"{a}–{b}"
+
+
+def clip_note(what: str, asked: tuple[int, int] | None, held: tuple[int, int],
+              held_text: str | None = None) -> str:
+    """``"UN votes: 2022–2024 asked but not held (the merged record holds GA roll calls
+    1946–2021): left out"``; empty when the years asked are all held."""
+    cut = clipped_years(asked, held)
+    if not cut:
+        return ""
+    return (f"{what}: {', '.join(_span(*c) for c in cut)} asked but not held ("
+            + (held_text or f"held {held[0]}–{held[1]}") + "): left out")
+
+
+def membership_reason(store: Store, states: Sequence[str], lo: int, hi: int) -> str:
+    """Why states cast no common recorded GA vote in ``lo``–``hi``: each side's first and last
+    recorded vote in the merged record and its UN seat (reference table: year of admission;
+    the China seat was the Republic of China's until 25 Oct 1971, GA res. 2758). Empty when
+    both sides voted in those years."""
+    from bilat.indicators import votes
+    from bilat.reference.countries import country_name, load_countries
+
+    try:
+        votes.merged(store)
+        span = {r[0]: (r[1], r[2]) for r in store.con.execute(
+            f"""SELECT v.iso3, min(r.date), max(r.date) FROM {votes.MERGED_VOTES} v
+                JOIN {votes.MERGED_ROLLCALLS} r USING (vote_id)
+                WHERE r.body = 'GA' AND v.vote IN ('yes', 'no', 'abstain')
+                  AND v.iso3 IN (SELECT unnest(?)) GROUP BY v.iso3""",
+            [list(states)]).fetchall()}
+    except Exception:  # noqa: BLE001 - no merged record: nothing to explain from
+        return ""
+    ref = load_countries()
+    ref = ref[ref["entity"] == ref["iso3"]].set_index("iso3")
+    out = []
+    for s in states:
+        first, last = span.get(s, (None, None))
+        since = ref["un_member_since"].get(s) if s in ref.index else None
+        until = ref["un_member_until"].get(s) if s in ref.index else None
+        if first is None:
+            out.append(f"{s} ({country_name(s)}) has no recorded GA vote in the store")
+            continue
+        day = f"{first.day} {first:%b %Y}"
+        if hi < first.year or lo < first.year:
+            seat = (" (the People's Republic took the China seat on 25 Oct 1971, GA res. "
+                    "2758; before that the seat and its votes were the Republic of China's, "
+                    "TWN)" if s == "CHN" else
+                    f" (a UN member from {int(since)})" if since is not None and not pd.isna(
+                        since) else "")
+            out.append(f"{s} casts no recorded GA vote before {day}{seat}" if hi < first.year
+                       else f"{s} votes only from {day}{seat}")
+        elif lo > last.year:
+            end = (f" (its UN seat ends {int(until)})" if until is not None
+                   and not pd.isna(until) else "")
+            out.append(f"{s} casts no recorded GA vote after {last.day} {last:%b %Y}{end}")
+    return "; ".join(out)
 
 
 def load_core_issues(path: str | Path | None = None) -> dict[str, dict[str, list[str]]]:
@@ -230,21 +331,28 @@ def core_issue_votes(vlist: pd.DataFrame, states: Sequence[str],
 
 
 def collect_votes(ctx: Context) -> PillarResult:
-    """UN General Assembly votes: kappa first (S, pi, raw agreement beside), raw-vs-corrected
-    gap, the step after the split year, splits on either side's core issues, ideal points."""
+    """UN General Assembly votes: kappa first (raw agreement — the share of identical votes —
+    and Voeten's agreement with abstention as half beside it), the raw-vs-corrected gap, the
+    step after the split year, splits on either side's core issues, ideal points."""
     from bilat.indicators import votes
 
     res = PillarResult("votes", "UN General Assembly votes", "missing",
                        load_command="bilat fetch unvotes --mirror DIR")
-    held = _vote_years(ctx.store)
-    if held is None:
+    vcov = _vote_coverage(ctx.store)
+    if vcov is None:
         res.note = "no UN votes in the store"
         return res
+    res.load_command = ""  # loaded: from here on, no data is "nothing for the pair/years"
+    held = (int(vcov.first.year), int(vcov.last.year))
+    held_text = (f"the merged record holds GA roll calls {vcov.first.day} {vcov.first:%b %Y} – "
+                 f"{vcov.last.day} {vcov.last:%b %Y}")
     lo, hi = ctx.years or (max(FIRST_YEAR, held[0]), held[1])
     lo, hi = max(lo, held[0]), min(hi, held[1])
+    clip = clip_note("UN votes", ctx.years, held, held_text)
+    if clip:
+        res.artefacts["clipped"] = [clip]
     if lo > hi:
-        res.note = f"the store holds UN votes for {held[0]}–{held[1]} only"
-        res.load_command = ""  # loaded, just not for the years asked
+        res.note = f"the store holds UN votes for {held[0]}–{held[1]} only ({held_text})"
         return res
     yrs = f"{lo}-{hi}"
     refs = [f"{x}-{y}" for x, y in ctx.refs]
@@ -253,10 +361,13 @@ def collect_votes(ctx: Context) -> PillarResult:
     dyads = ctx.dyads()
     pooled = {d: by_year[by_year["dyad"] == d] for d in dyads}
     if pooled[ctx.pair]["n"].sum() == 0:
-        res.note = f"no common recorded votes of {ctx.pair} in {lo}–{hi}"
+        why = membership_reason(ctx.store, [ctx.a, ctx.b], lo, hi)
+        res.note = f"no common recorded votes of {ctx.pair} in {lo}–{hi}" + (
+            f": {why}" if why else "")
         return res
     res.status = "ok"
-    res.load_command = ""
+    if clip:
+        res.note = clip
 
     def pooled_index(df: pd.DataFrame, index: str) -> float | None:
         n = df["n"].sum()
@@ -264,12 +375,17 @@ def collect_votes(ctx: Context) -> PillarResult:
             return None
         if index == "kappa":
             return _kappa_from_counts(df)
-        if index == "agree":  # 1 - mean distance: (same + partial/2) / n
+        if index == "agree":  # Voeten's agree, 1 - mean distance: (same + partial/2) / n
             return float((df["same"].sum() + df["partial"].sum() / 2) / n)
+        if index == "exact":  # raw agreement: the share of identical votes, same / n
+            return float(df["same"].sum() / n)
         return None
 
     kappa = {d: pooled_index(pooled[d], "kappa") for d in dyads}
     agree = {d: pooled_index(pooled[d], "agree") for d in dyads}
+    # raw agreement is the share of identical votes (what kappa corrects for chance); Voeten's
+    # agree index (an abstention against a yes or no counts half) is reported beside it
+    exact = {d: pooled_index(pooled[d], "exact") for d in dyads}
     nvotes = {d: int(pooled[d]["n"].sum()) for d in dyads}
     # all dyads over the same years: the pair's percentile (kappa, pairs with >= 100 votes)
     pct = None
@@ -282,13 +398,13 @@ def collect_votes(ctx: Context) -> PillarResult:
     except Exception as exc:  # noqa: BLE001 - a percentile is a courtesy; say why it is absent
         res.note = f"percentile not computed: {exc}"
     ymean_k = _mean([kappa[d] for d in dyads[1:]])
-    ymean_a = _mean([agree[d] for d in dyads[1:]])
+    ymean_a = _mean([exact[d] for d in dyads[1:]])
     vote_ids = sorted({int(v) for ids in pooled[ctx.pair]["vote_ids"] for v in ids})
     pair_years = pooled[ctx.pair][pooled[ctx.pair]["n"] > 0]["year"]
     cov = {"n": nvotes[ctx.pair], "first": int(pair_years.min()), "last": int(pair_years.max()),
            "years_with_votes": int(len(pair_years)), "thin": nvotes[ctx.pair] < 100,
            "note": f"common recorded votes (yes/no/abstain) of {ctx.pair}; absences excluded; "
-                   f"UN GA roll calls held {held[0]}–{held[1]}"}
+                   f"{held_text}" + (f"; {clip}" if clip else "")}
     # the step is measured over windows of equal length on either side of the split (the
     # years from the split to the end against as many years before it), so a long-run drift
     # since the 1990s is not read as a step at the split year
@@ -310,31 +426,36 @@ def collect_votes(ctx: Context) -> PillarResult:
         id="votes.chance_corrected", pillar="votes", kind="votes.chance_corrected",
         title=f"Chance-corrected UN vote affinity (Cohen's kappa) of {ctx.pair}",
         value=kappa[ctx.pair], unit="Cohen's kappa (−1…1; 0 = chance)", period=f"{lo}–{hi}",
-        source="UN GA roll calls (unvotes, Voeten)",
+        source=vote_source_label(vcov),
         measures={"ratio_to_yardstick": _ratio(kappa[ctx.pair], ymean_k), "kappa": kappa[ctx.pair],
-                  "agree": agree[ctx.pair]},
+                  "raw_agreement": exact[ctx.pair],
+                  "agreement_half_abstention": agree[ctx.pair]},
         yardsticks={d: kappa[d] for d in dyads[1:]}, percentile=pct, trend=trend(ctx.pair),
         coverage=cov,
         provenance={"vote_ids": vote_ids[:MAX_IDS], "n_vote_ids": len(vote_ids),
                     "list": "votes.csv"},
-        details={"raw_agreement": agree, "kappa": kappa, "common_votes": nvotes,
+        details={"raw_agreement": exact, "agreement_half_abstention": agree, "kappa": kappa,
+                 "common_votes": nvotes,
+                 "raw_agreement_is": "the share of identical votes (yes/no/abstain)",
+                 "agreement_half_abstention_is": "Voeten's agree: an abstention against a yes "
+                                                 "or no counts as half agreement",
                  "percentile_among": "dyads with >= 100 common votes over the same years"},
     ))
-    raw_ratio = _ratio(agree[ctx.pair], ymean_a)
+    raw_ratio = _ratio(exact[ctx.pair], ymean_a)
     k_ratio = _ratio(kappa[ctx.pair], ymean_k)
     res.evidence.append(Evidence(
         id="votes.raw_inflation", pillar="votes", kind="votes.raw_inflation",
-        title=f"Raw agreement against chance-corrected affinity of {ctx.pair}, both relative "
-              "to the yardsticks",
+        title=f"Raw agreement (share of identical votes) against chance-corrected affinity "
+              f"of {ctx.pair}, both relative to the yardsticks",
         value=None if raw_ratio is None or k_ratio is None else raw_ratio - k_ratio,
         unit="raw ratio − kappa ratio", period=f"{lo}–{hi}",
-        source="UN GA roll calls (unvotes, Voeten)",
+        source=vote_source_label(vcov),
         measures={"inflation": None if raw_ratio is None or k_ratio is None
                   else raw_ratio - k_ratio, "raw_ratio": raw_ratio, "kappa_ratio": k_ratio},
-        yardsticks={d: agree[d] for d in dyads[1:]}, coverage=cov,
+        yardsticks={d: exact[d] for d in dyads[1:]}, coverage=cov,
         provenance={"vote_ids": vote_ids[:MAX_IDS], "n_vote_ids": len(vote_ids),
                     "list": "votes.csv"},
-        details={"raw_agreement": agree, "kappa": kappa},
+        details={"raw_agreement": exact, "agreement_half_abstention": agree, "kappa": kappa},
     ))
     steps = {d: trend(d)["change"] for d in dyads}
     step_y = _mean([steps[d] for d in dyads[1:]])
@@ -345,7 +466,7 @@ def collect_votes(ctx: Context) -> PillarResult:
         title=f"Change in {ctx.pair} kappa from {b_lo}–{ctx.split_year - 1} to "
               f"{ctx.split_year}–{hi} (equal windows), against the yardsticks' change",
         value=step_pair, unit="Δ kappa", period=f"{b_lo}–{ctx.split_year - 1} vs "
-        f"{ctx.split_year}–{hi}", source="UN GA roll calls (unvotes, Voeten)",
+        f"{ctx.split_year}–{hi}", source=vote_source_label(vcov),
         measures={"step_vs_yardstick": None if step_pair is None or step_y is None
                   else step_pair - step_y, "step": step_pair},
         yardsticks={d: steps[d] for d in dyads[1:]}, trend=t,
@@ -368,7 +489,7 @@ def collect_votes(ctx: Context) -> PillarResult:
         id="votes.core_splits", pillar="votes", kind="votes.core_splits",
         title=f"Splits of {ctx.pair} on either side's core issues at the UN General Assembly",
         value=share, unit="share of core-issue votes", period=f"{lo}–{hi}",
-        source=f"UN GA roll calls (unvotes, Voeten); core issues: {core_src}",
+        source=f"{vote_source_label(vcov)}; core issues: {core_src}",
         measures={"split_share": share, "splits": float(len(splits)), "core_votes": float(n_core)},
         coverage={"n": n_core, "first": None if not n_core else str(
                       pd.Timestamp(core["date"].min()).date()),
@@ -379,7 +500,8 @@ def collect_votes(ctx: Context) -> PillarResult:
                       "(bilat/reference/data/core_issues.toml): these are the other side's "
                       "core issues only" if unmapped else "")},
         provenance={"vote_ids": [int(v) for v in splits["vote_id"]],
-                    "symbols": [str(s) for s in splits["symbol"]]},
+                    "symbols": [str(s) for s in splits["symbol"]],
+                    "core_vote_ids": [int(v) for v in core["vote_id"]]},
         details={"splits": [
             {"vote_id": int(r.vote_id), "symbol": r.symbol,
              "date": str(pd.Timestamp(r.date).date()),
@@ -395,17 +517,18 @@ def collect_votes(ctx: Context) -> PillarResult:
     # ideal points where the votes module offers them (issue 12)
     fn = getattr(votes, "idealpoints", None) or getattr(votes, "ideal_points", None)
     if fn is not None:
-        res.evidence.extend(_ideal_points(ctx, fn, lo, hi, res))
-    chart = by_year[["dyad", "year", "kappa", "agree", "n"]].dropna(subset=["year"]).copy()
+        res.evidence.extend(_ideal_points(ctx, fn, res))
+    chart = by_year[["dyad", "year", "kappa", "agree", "n"]].dropna(subset=["year"]).rename(
+        columns={"agree": "agreement_abstention_half"}).copy()
     chart["year"] = chart["year"].astype(int)
     res.chart = chart
     res.chart_spec = {"x": "year", "y": "kappa", "color": "dyad",
                       "title": "UN GA vote affinity by year: Cohen's kappa (chance-corrected)"}
-    res.coverage.append({"source": "UN GA roll calls (unvotes)", "first": held[0],
-                         "last": held[1], "rows": int(_count(ctx.store, "un_votes")),
-                         "gaps": _year_gaps(ctx.store),
+    res.coverage.append({"source": vote_source_label(vcov), "first": str(vcov.first),
+                         "last": str(vcov.last), "rows": _merged_votes(ctx.store),
+                         "gaps": _year_gaps(vcov.years),
                          "thin": "absences are excluded; resolutions adopted without a vote "
-                                 "are not in this source"})
+                                 "are not in this source" + (f"; {clip}" if clip else "")})
     return res
 
 
@@ -426,8 +549,33 @@ def _core_votes(ctx: Context, votes: Any, vlist: pd.DataFrame, yrs: str
     return core_issue_votes(vlist, [ctx.a, ctx.b]), "bilat/reference/data/core_issues.toml"
 
 
-def _ideal_points(ctx: Context, fn: Callable[..., Any], lo: int, hi: int,
-                  res: PillarResult) -> list[Evidence]:
+def _ideal_span(store: Store) -> tuple[int, int] | None:
+    """First and last year of Voeten's published ideal points held (the 'fp' estimate the
+    report reads); None when they are not loaded."""
+    from bilat.indicators import votes
+
+    try:
+        pts = votes.idealpoint_states(store)
+    except Exception:  # noqa: BLE001 - not loaded
+        return None
+    return None if pts.empty else (int(pts["year"].min()), int(pts["year"].max()))
+
+
+def _ideal_points(ctx: Context, fn: Callable[..., Any], res: PillarResult) -> list[Evidence]:
+    """Ideal-point distance over the ideal points' own span (they run past the roll calls
+    held: Voeten publishes estimates to 2024): the years asked, or from 1992 when none."""
+    span = _ideal_span(ctx.store)
+    asked = ctx.years
+    if span is not None and asked is not None:
+        clip = clip_note("ideal points", asked, span,
+                         f"Voeten's published estimates cover {span[0]}–{span[1]}")
+        if clip:
+            res.artefacts.setdefault("clipped", []).append(clip)
+        asked = (max(asked[0], span[0]), min(asked[1], span[1]))
+        if asked[0] > asked[1]:
+            res.note += (f" ideal points: none for {ctx.years[0]}–{ctx.years[1]} (Voeten's "
+                         f"published estimates cover {span[0]}–{span[1]}).")
+            return []
     try:
         kw: dict[str, Any] = {}
         params = inspect.signature(fn).parameters
@@ -435,30 +583,48 @@ def _ideal_points(ctx: Context, fn: Callable[..., Any], lo: int, hi: int,
             kw["refs"] = ctx.refs
         elif "ref" in params:
             kw["ref"] = [f"{x}-{y}" for x, y in ctx.refs]
-        if "years" in params:
-            kw["years"] = f"{lo}-{hi}"
+        if "years" in params and asked is not None:
+            kw["years"] = f"{asked[0]}-{asked[1]}"
         df = fn(ctx.store, ctx.a, ctx.b, **kw)
     except Exception as exc:  # noqa: BLE001 - another pillar's data may not be loaded
         res.note += f" ideal points: not available ({str(exc).splitlines()[0][:160]})"
         return []
     if not isinstance(df, pd.DataFrame) or "dyad" not in df.columns:
         return []
+    warnings = [str(w) for w in df.attrs.get("warnings", [])
+                if "ideal points end" not in str(w) and "ideal points start" not in str(w)]
+    if asked is None and "year" in df.columns:  # the report's default window starts in 1992
+        df = df[pd.to_numeric(df["year"], errors="coerce") >= FIRST_YEAR]
     col = next((c for c in ("distance", "ideal_distance", "idealpoint_distance")
                 if c in df.columns), None)
     if col is None:
         return []
+    pair_years = pd.to_numeric(df[(df["dyad"] == ctx.pair) & df[col].notna()]["year"],
+                               errors="coerce").dropna()
+    if not len(pair_years):
+        res.note += f" ideal points: no year in which both {ctx.a} and {ctx.b} have one."
+        return []
+    p_lo, p_hi = int(pair_years.min()), int(pair_years.max())
     dist = {d: _f(df[df["dyad"] == d][col].mean()) for d in ctx.dyads()}
     ymean = _mean([dist[d] for d in ctx.dyads()[1:]])
     n = int(df[(df["dyad"] == ctx.pair) & df[col].notna()].shape[0])
     return [Evidence(
         id="votes.ideal_distance", pillar="votes", kind="votes.ideal_distance",
         title=f"Ideal-point distance of {ctx.pair} (Bailey, Strezhnev & Voeten 2017), mean over "
-              "years", value=dist[ctx.pair], unit="ideal-point distance", period=f"{lo}–{hi}",
-        source="Voeten ideal points", measures={"closeness_ratio": _ratio(ymean, dist[ctx.pair])},
+              "years", value=dist[ctx.pair], unit="ideal-point distance",
+        period=f"{p_lo}–{p_hi}",
+        source="Voeten ideal points (published estimates"
+               + (f", {span[0]}–{span[1]})" if span else ")"),
+        measures={"closeness_ratio": _ratio(ymean, dist[ctx.pair])},
         yardsticks={d: dist[d] for d in ctx.dyads()[1:]},
         percentile=_f(df[df["dyad"] == ctx.pair]["percentile"].mean())
         if "percentile" in df.columns else None,
-        coverage={"n": n, "thin": n < 5, "note": "years with ideal points for both states"},
+        provenance={"state_years": [f"{x}:{int(y)}" for y in sorted(pair_years.unique())
+                                    for x in (ctx.a, ctx.b)]},
+        coverage={"n": n, "first": p_lo, "last": p_hi, "thin": n < 5,
+                  "note": f"years with ideal points for both states ({p_lo}–{p_hi}; the "
+                          "estimates run past the roll calls held)"
+                          + ("; " + "; ".join(warnings) if warnings else "")},
     )]
 
 
@@ -466,9 +632,19 @@ def _count(store: Store, table: str) -> int:
     return int(store.con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0])
 
 
-def _year_gaps(store: Store) -> str:
-    yrs = [r[0] for r in store.con.execute(
-        "SELECT DISTINCT year FROM un_rollcalls WHERE body = 'GA' ORDER BY 1").fetchall()]
+def _merged_votes(store: Store) -> int | None:
+    """State votes in the merged record (each roll call once)."""
+    from bilat.indicators import votes
+
+    try:
+        return int(store.con.execute(f"SELECT count(*) FROM {votes.MERGED_VOTES}").fetchall()[0][0])
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _year_gaps(years: Sequence[int]) -> str:
+    """Years between the first and last held with no roll call (``"1964"``), or ``"none"``."""
+    yrs = sorted({int(y) for y in years})
     if not yrs:
         return ""
     missing = sorted(set(range(yrs[0], yrs[-1] + 1)) - set(yrs))
@@ -501,7 +677,7 @@ def collect_events(ctx: Context) -> PillarResult:
     try:
         df = events.indicators(ctx.store, ctx.a, ctx.b, **kw)
     except Exception as exc:  # noqa: BLE001 - no event data: say so, with the load command
-        res.note = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
+        res.note = str(exc).splitlines()[0][:800] if str(exc) else type(exc).__name__
         if _event_sources(ctx.store):  # loaded: nothing for these years or this pair
             res.load_command = ""
         return res
@@ -1221,6 +1397,120 @@ def collect_statements(ctx: Context) -> PillarResult:
     return res
 
 
+# ============================================================================== no data
+#: Store tables whose rows mean a pillar's source is loaded (material: its indicator tables;
+#: contacts: the engagement records and the official-text corpora).
+PILLAR_TABLES: dict[str, tuple[str, ...]] = {
+    "votes": ("un_rollcalls", "undl_scrape_votes"),
+    "events": ("gdelt_parts", "gdelt_events", "event_records", "icews_events",
+               "icews_dyad_year", "icews_tkg_events", "events"),
+    "material": ("cow_trade", "imf_dots", "sipri_deliveries", "atop_dyad_year",
+                 "cow_igo_dyad_year", "mme_exercises", "energy_trade"),
+    "contacts": ("leader_engagements", "corpus_items"),
+}
+
+
+def source_loaded(store: Store, pillar: str) -> bool:
+    """True when the store holds the source(s) of ``pillar`` at all (for any pair or year):
+    a pillar without data for the pair is then "no data", not "missing" (nothing to load)."""
+    if store is None:
+        return False
+    if pillar in ("readouts", "statements"):
+        kind = "readout" if pillar == "readouts" else "statement"
+        return store.has_table("documents") and bool(store.con.execute(
+            "SELECT count(*) FROM documents WHERE kind = ?", [kind]).fetchall()[0][0])
+    return any(_has_rows(store, t) for t in PILLAR_TABLES.get(pillar, ()))
+
+
+def _spans(store: Store, sql: str) -> str:
+    try:
+        rows = store.con.execute(sql).fetchall()
+    except Exception:  # noqa: BLE001 - a table of another layout: no span to give
+        return ""
+    return ", ".join(f"{r[0]} {_span(int(r[1]), int(r[2]))}" for r in rows
+                     if r[1] is not None and r[2] is not None)
+
+
+def nothing_reason(ctx: Context, pillar: str) -> str:
+    """Why a loaded source holds nothing for the pair or the years asked, where it is known
+    from the data (UN membership, the sides a source covers, the years it spans); empty when
+    no reason is known beyond "no rows"."""
+    st, pair = ctx.store, {ctx.a, ctx.b}
+    yrs = ctx.years
+    if pillar == "votes":
+        held = _vote_years(st)
+        if held is None:
+            return ""
+        lo, hi = yrs or (max(FIRST_YEAR, held[0]), held[1])
+        return membership_reason(st, [ctx.a, ctx.b], max(lo, held[0]), min(hi, held[1]))
+    if pillar == "contacts":
+        out = []
+        if _has_rows(st, "leader_engagements"):
+            span = _spans(st, "SELECT 'cover', min(year), max(year) FROM leader_engagements")
+            if "CHN" not in pair:
+                out.append("China Vitae records the engagements of China's leaders only "
+                           f"(neither {ctx.a} nor {ctx.b} is CHN)")
+            elif yrs:
+                out.append(f"China Vitae engagements {span}")
+        if _has_rows(st, "corpus_items"):
+            try:
+                rows = st.con.execute(
+                    "SELECT side, string_agg(DISTINCT corpus, ', ' ORDER BY corpus) "
+                    "FROM corpus_items WHERE side IS NOT NULL GROUP BY side ORDER BY side"
+                ).fetchall()
+            except Exception:  # noqa: BLE001
+                rows = []
+            from bilat.text import contacts as tc
+
+            known = {getattr(x, "state", "") for x in getattr(tc, "LEADERS", ())} - {""}
+            sides = sorted({str(r[0]) for r in rows})
+            if not pair & set(sides):
+                out.append(f"no official-text corpus loaded is published by {ctx.a} or {ctx.b} "
+                           f"(the corpora are {', '.join(sides)}'s)")
+            unknown = sorted(pair - known) if known else []
+            if unknown:
+                out.append("contacts in the corpora are read for named leaders, and no leader "
+                           f"of {' or '.join(unknown)} is in the list")
+        return "; ".join(out)
+    if pillar in ("readouts", "statements"):
+        kind = "readout" if pillar == "readouts" else "statement"
+        try:
+            rows = st.con.execute(
+                "SELECT side, count(*), min(date), max(date) FROM documents WHERE kind = ? "
+                "GROUP BY side ORDER BY 2 DESC", [kind]).fetchall()
+        except Exception:  # noqa: BLE001
+            return ""
+        held = ", ".join(f"{r[0] or '?'} ({r[1]:,})" for r in rows[:6])
+        dates = [r for r in rows if r[2] is not None]
+        when = (f", dated {min(r[2] for r in dates)} – {max(r[3] for r in dates)}"
+                if dates else "")
+        return f"the {kind}s stored are by {held}{when}"
+    return ""  # events: the events module's own message names each source's span
+
+
+def settle_status(ctx: Context, res: PillarResult) -> PillarResult:
+    """A pillar the collector left "missing": "no data" (with the reason where one is known,
+    and no load command) when its source is loaded but holds nothing for the pair or the
+    years asked; "missing" with the load command only when the source is not loaded."""
+    if res.status != "missing":
+        return res
+    if not source_loaded(ctx.store, res.pillar):
+        return res
+    res.status = "no data"
+    res.load_command = ""
+    try:
+        why = nothing_reason(ctx, res.pillar)
+    except Exception:  # noqa: BLE001 - a reason is a courtesy; the status stands without it
+        why = ""
+    res.artefacts["why"] = why  # the short reason (the bottom line quotes it)
+    if why and why not in res.note:
+        res.note = (res.note.rstrip(". ") + ": " if res.note else "") + why
+    if not res.note:
+        res.note = (f"the source is loaded but holds nothing for {ctx.pair}"
+                    + (f" in {ctx.years[0]}–{ctx.years[1]}" if ctx.years else ""))
+    return res
+
+
 #: The collectors, in the order the report shows the pillars.
 COLLECTORS: dict[str, Callable[[Context], PillarResult]] = {
     "votes": collect_votes,
@@ -1232,7 +1522,9 @@ COLLECTORS: dict[str, Callable[[Context], PillarResult]] = {
 }
 
 
-__all__ = ["COLLECTORS", "Context", "Evidence", "PillarResult", "SPLIT_YEAR",
+__all__ = ["COLLECTORS", "Context", "Evidence", "PillarResult", "SPLIT_YEAR", "clip_note",
+           "clipped_years", "membership_reason", "nothing_reason", "settle_status",
+           "source_loaded", "vote_source_label",
            "collect_contacts", "collect_events", "collect_material", "collect_readouts",
            "collect_statements", "collect_votes", "core_issue_votes", "corpus_hashes",
            "genuine_hashes", "load_core_issues", "readout_pairs_of"]

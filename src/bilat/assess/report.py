@@ -35,6 +35,7 @@ from bilat.assess.evidence import (
     _jsonable,
     genuine_hashes,
     load_core_issues,
+    settle_status,
 )
 from bilat.assess.rules import HypothesisSet, load_hypotheses
 from bilat.errors import error
@@ -89,7 +90,19 @@ class Report:
 
     @property
     def missing(self) -> list[PillarResult]:
+        """Pillars whose source is not loaded (each with the command that loads it)."""
         return [p for p in self.pillars if p.status == "missing"]
+
+    @property
+    def no_data(self) -> list[PillarResult]:
+        """Pillars whose source is loaded but holds nothing for the pair or the years asked."""
+        return [p for p in self.pillars if p.status == "no data"]
+
+    @property
+    def clipped(self) -> list[str]:
+        """Notes naming the years asked (``--years``) that a source does not hold, and so left
+        out of its figures (e.g. UN votes past the merged record's last roll call)."""
+        return [c for p in self.pillars for c in p.artefacts.get("clipped", [])]
 
     def to_dict(self) -> dict[str, Any]:
         """Every figure, JSON-ready."""
@@ -105,6 +118,8 @@ class Report:
             "yardstick_note": self.yardstick_note,
             "yardsticks_derived": self.yardsticks_derived,
             "pillar_shares": pillar_shares(self),
+            "leading": leading(self),
+            "clipped": self.clipped,
             "years": list(self.years) if self.years else None,
             "bottom_line": self.bottom_line,
             "hypotheses_file": self.hypotheses_file,
@@ -134,7 +149,7 @@ class Report:
         for p in self.pillars:
             state = p.status.upper()
             extra = f"  (load: {p.load_command})" if p.status == "missing" and p.load_command \
-                else ""
+                else f"  ({p.note})" if p.status == "no data" and p.note else ""
             lines.append(f"  {p.title:<58} {state:<8} {len(p.evidence)} items{extra}")
         return lines
 
@@ -169,12 +184,28 @@ def default_yardsticks(store: Store, a: str, b: str) -> tuple[list[tuple[str, st
             how.append(f"{x}–{refs[-1][1]} (a defence ally of {x} in ATOP {atop_year})")
         else:
             refs.append((x, str(near.iloc[0]["b"])))
-            how.append(f"{x}–{refs[-1][1]} ({x} has no defence ally in ATOP"
-                       + (f" {atop_year}" if atop_year else ", not loaded") +
-                       ": its closest voter, which may be no partner at all)")
+            how.append(f"{x}–{refs[-1][1]} ({_no_ally(x, other, allies, atop_year)}: its "
+                       "closest voter, which may be no partner at all)")
     return refs, (f"yardsticks derived from the data: each side's highest-affinity UN partner "
                   f"(Cohen's kappa, {yrs}, 100+ common votes) among its defence allies where "
                   "it has any: " + ", ".join(how))
+
+
+def _no_ally(x: str, other: str, allies: set[str], atop_year: int | None) -> str:
+    """Why no defence ally of ``x`` can be its yardstick partner: none in ATOP, none but the
+    other side of the pair (excluded: the yardstick must not be the pair itself), or none
+    with enough common UN votes."""
+    if atop_year is None:
+        return f"{x} has no defence ally in ATOP, not loaded"
+    rest = sorted(allies - {other})
+    if not allies:
+        return f"{x} has no defence ally in ATOP {atop_year}"
+    if not rest:
+        return (f"{x} has no defence ally other than {other} (the pair itself) in ATOP "
+                f"{atop_year}")
+    shown = ", ".join(rest[:6]) + (f" and {len(rest) - 6} more" if len(rest) > 6 else "")
+    return (f"none of {x}'s defence allies in ATOP {atop_year} other than {other} ({shown}) "
+            "has 100+ common votes with it")
 
 
 def defence_allies(store: Store, x: str) -> tuple[set[str], int | None]:
@@ -251,6 +282,10 @@ def report(
                                f"{str(exc).splitlines()[0][:300] if str(exc) else ''}")
         res.seconds = time.perf_counter() - t
         seconds[name] = res.seconds
+        settle_status(ctx, res)  # loaded but nothing for the pair/years: "no data", not missing
+        for c in res.artefacts.get("clipped", []):
+            if c not in res.note:
+                res.note = (res.note.rstrip() + " " if res.note else "") + c + "."
         if res.status == "ok" and res.evidence and all(e.coverage.get("thin")
                                                        for e in res.evidence):
             res.status = "thin"  # every item below its minimum n or coverage: not rated
@@ -407,20 +442,81 @@ def _reliance(rep: Report) -> str:
     if shares:
         p, v = next(iter(shares.items()))
         if v >= DOMINANT_SHARE:
-            return (f"The lead rests almost entirely ({v:.0%}) on the {titles.get(p, p)} "
-                    "pillar; the other pillars barely separate the readings.")
+            return (f"The posterior lead rests almost entirely ({v:.0%}) on the "
+                    f"{titles.get(p, p)} pillar; the other pillars barely separate the "
+                    "readings.")
     return ""
 
 
 #: A hypothesis rated (not N) on fewer than this share of the items the most-rated hypothesis
-#: is rated on "predicts little": Heuer's score counts inconsistencies only, so its lead is
-#: partly an artefact of saying less, and the bottom line says so.
+#: is rated on "predicts little": Heuer's score counts inconsistencies only, so its low
+#: inconsistency is partly an artefact of saying less, and the bottom line says so.
 PREDICTS_LITTLE = 0.67
+
+
+def leading(rep: Report) -> dict[str, Any]:
+    """Which reading leads by each scoring rule, and whether the two agree.
+
+    ``criterion``: what "leads" refers to in the report (the Bayesian posterior, which orders
+    :attr:`~bilat.assess.ach.Scores.ranking`); ``posterior_leader``; ``heuer_ranking`` (least
+    weighted inconsistency first, Heuer's criterion: the hypothesis with the fewest
+    inconsistencies is retained; ties by posterior); ``heuer_leaders`` (every hypothesis with
+    the least inconsistency); ``agree`` (the posterior leader is among them); per hypothesis
+    the items rated consistent (C/CC) and inconsistent (I/II)."""
+    s = rep.ach.scores
+    if not s.ranking:
+        return {}
+    ids = list(s.ranking)
+    heuer = sorted(ids, key=lambda h: (round(s.inconsistency[h], 9), -s.posterior[h],
+                                       ids.index(h)))
+    least = round(s.inconsistency[heuer[0]], 9)
+    tied = [h for h in heuer if round(s.inconsistency[h], 9) == least]
+    cons = {h: sum(1 for r in rep.ach.rows if r.cells[h].rating in ("C", "CC")) for h in ids}
+    incons = {h: sum(1 for r in rep.ach.rows if r.cells[h].rating in ("I", "II")) for h in ids}
+    return {"criterion": "posterior", "posterior_leader": s.ranking[0],
+            "heuer_ranking": heuer, "heuer_leaders": tied, "agree": s.ranking[0] in tied,
+            "consistent_items": cons, "inconsistent_items": incons}
+
+
+def _lead_sentences(rep: Report, names: dict[str, str]) -> list[str]:
+    """The ranking by both rules, saying plainly when they disagree and what "leads" means."""
+    s = rep.ach.scores
+    rk = s.ranking
+    lg = leading(rep)
+    p0 = rk[0]
+    head = f"On the {len(rep.evidence)} evidence items the store holds for {rep.pair}, "
+    if lg["agree"]:
+        tie = [h for h in lg["heuer_leaders"] if h != p0]
+        return [head + f"{names[p0]} ({p0}) leads on both scoring rules: the highest Bayesian "
+                f"posterior, {s.posterior[p0]:.0%}, and the least Heuer inconsistency, "
+                f"{s.inconsistency[p0]:.1f}" + (f" (tied with {', '.join(tie)})" if tie else "")
+                + "; ahead of " + ", ".join(
+                    f"{names[h]} ({h}, posterior {s.posterior[h]:.0%}, inconsistency "
+                    f"{s.inconsistency[h]:.1f})" for h in rk[1:]) + "."]
+    h0 = lg["heuer_leaders"][0]
+    heuer_txt = " and ".join(f"{names[h]} ({h})" for h in lg["heuer_leaders"])
+    cons, inc = lg["consistent_items"], lg["inconsistent_items"]
+    return [
+        head + "the two scoring rules disagree. By the Bayesian posterior "
+        f"{names[p0]} ({p0}) leads with {s.posterior[p0]:.0%} (" + ", ".join(
+            f"{h} {s.posterior[h]:.0%}" for h in rk[1:]) + "); by Heuer's criterion — the "
+        "reading with the least inconsistency is retained — " + heuer_txt
+        + (" lead" if len(lg["heuer_leaders"]) > 1 else " leads")
+        + f" with inconsistency {s.inconsistency[h0]:.1f} against " + ", ".join(
+            f"{h} {s.inconsistency[h]:.1f}" for h in lg["heuer_ranking"]
+            if h not in lg["heuer_leaders"]) + ".",
+        f"{p0} is rated consistent on {cons[p0]} items and inconsistent on {inc[p0]}; {h0} "
+        f"consistent on {cons[h0]} and inconsistent on {inc[h0]}: the posterior rewards "
+        "consistent items, Heuer's score counts inconsistent ones only. Where this summary "
+        f"says \u201cleads\u201d, \u201cleading reading\u201d or \u201cranking\u201d it "
+        f"means the posterior; by Heuer's rule {h0} would be retained.",
+    ]
 
 
 def _caveats(rep: Report, names: dict[str, str]) -> list[str]:
     """Sentences that qualify the ranking itself: a pair with no declared partnership on record
-    (no readout pair, no joint statement), and a leader that predicts little."""
+    (no readout pair, no joint statement), a pair that votes apart more than chance, and a
+    reading that is least contradicted (Heuer) because it predicts little."""
     out = []
     declared = {p.pillar for p in rep.pillars if p.status in ("ok", "thin")
                 and p.pillar in ("readouts", "statements")}
@@ -429,10 +525,11 @@ def _caveats(rep: Report, names: dict[str, str]) -> list[str]:
         held = ("the store holds" if {"readouts", "statements"} <= collected
                 else "this report weighs")
         out.append(f"The three readings presume a declared partnership, and {held} no "
-                   f"readout pair and no joint statement of {rep.pair}: the ranking says which "
-                   "reading the votes, events and material ties contradict least, not that the "
-                   "two states are partners, and the 'exaggerated' reading cannot be checked "
-                   "against any declaration.")
+                   f"readout pair and no joint statement of {rep.pair}: the ranking compares "
+                   "the readings only on the votes, events and material ties (the posterior: "
+                   "which reading they make likeliest relative to the others; Heuer's score: "
+                   "which they contradict least), not that the two states are partners, and "
+                   "the 'exaggerated' reading cannot be checked against any declaration.")
     try:
         k = rep.evidence_by_id("votes.chance_corrected")
     except KeyError:
@@ -440,36 +537,64 @@ def _caveats(rep: Report, names: dict[str, str]) -> list[str]:
     if k is not None and k.value is not None and k.value < 0:
         out.append(f"At the UN {rep.pair} vote together less often than chance (kappa "
                    f"{k.value:.2f}, {k.period}): that is rivalry, which none of the three "
-                   "readings describes; the ranking says only which reading the evidence "
-                   "contradicts least.")
+                   "readings describes; the ranking says only which reading fits the evidence "
+                   "best relative to the others, not that any of them fits.")
     rated = {h: sum(1 for r in rep.ach.rows if r.cells.get(h) is not None
                     and r.cells[h].rating != "N") for h in names}
     most = max(rated.values(), default=0)
-    lead = rep.ach.scores.ranking[0] if rep.ach.scores.ranking else None
-    if lead is not None and most and rated[lead] < PREDICTS_LITTLE * most:
-        out.append(f"{names[lead]} ({lead}) predicts something on only {rated[lead]} of "
-                   f"{len(rep.ach.rows)} items (" + ", ".join(
-                       f"{h} {n}" for h, n in rated.items() if h != lead) + "); Heuer's score "
-                   "counts inconsistencies only, so a reading that predicts little is hard to "
-                   "contradict: its lead is partly an artefact of saying less.")
+    lg = leading(rep)
+    for h in lg.get("heuer_leaders", [])[:1]:
+        if most and rated[h] < PREDICTS_LITTLE * most:
+            out.append(f"{names[h]} ({h}), the least contradicted by Heuer's score, predicts "
+                       f"something on only {rated[h]} of {len(rep.ach.rows)} items (" + ", ".join(
+                           f"{x} {n}" for x, n in rated.items() if x != h) + "); Heuer's "
+                       "score counts inconsistencies only, so a reading that predicts little "
+                       "is hard to contradict: its low inconsistency is partly an artefact of "
+                       "saying less.")
     return out
 
 
+def _status_sentences(rep: Report) -> list[str]:
+    """Years asked but not held; pillars not loaded (to load), loaded with nothing for the pair
+    or the years (with the reason), failed, and thin."""
+    parts = []
+    if rep.clipped:
+        parts.append("Years asked but not held, left out: " + "; ".join(rep.clipped) + ".")
+    missing = [p.title for p in rep.pillars if p.status == "missing"]
+    failed = [p.title for p in rep.pillars if p.status == "error"]
+    nodata = [p for p in rep.pillars if p.status == "no data"]
+    thin = [p.title for p in rep.pillars if p.status == "thin"]
+    if missing:
+        parts.append("Not loaded in the store (not counted either way): " + "; ".join(missing)
+                     + ".")
+    if nodata:
+        parts.append(f"Loaded, but nothing for {rep.pair}"
+                     + (f" in {rep.years[0]}–{rep.years[1]}" if rep.years else "")
+                     + " (not counted either way; each reason in the pillar table): "
+                     + "; ".join(p.title.split(" (")[0] + (
+                         f" ({p.artefacts['why']})" if p.artefacts.get("why")
+                         and len(p.artefacts["why"]) <= 240 else "") for p in nodata) + ".")
+    if failed:
+        parts.append("Failed (not counted either way): " + "; ".join(failed) + ".")
+    if thin:
+        parts.append("Thin (weighted down): " + "; ".join(thin) + ".")
+    return parts
+
+
 def bottom_line(rep: Report) -> str:
-    """One paragraph from the figures: ranking, posterior, robustness, key items, gaps."""
+    """One paragraph from the figures: ranking by both rules, caveats, robustness, key items,
+    years left out, pillars missing and pillars with no data for the pair."""
     s = rep.ach.scores
     names = {h["id"]: h["name"] for h in rep.ach.hypotheses}
     rk = s.ranking
     parts = []
     if not rep.evidence:
-        return (f"The store holds no evidence on {rep.pair}: every pillar is missing. Load the "
-                "data with `bilat fetch all --mirror DIR` and run the report again.")
-    lead = (f"On the {len(rep.evidence)} evidence items the store holds for {rep.pair}, "
-            f"{names[rk[0]]} ({rk[0]}) leads with a posterior of {s.posterior[rk[0]]:.0%} "
-            f"(Heuer inconsistency {s.inconsistency[rk[0]]:.1f}), ahead of "
-            + ", ".join(f"{names[h]} ({h}, {s.posterior[h]:.0%}, inconsistency "
-                        f"{s.inconsistency[h]:.1f})" for h in rk[1:]) + ".")
-    parts.append(lead)
+        return " ".join([f"The store holds no evidence on {rep.pair}: no pillar has data for the "
+                         "pair" + (f" in {rep.years[0]}–{rep.years[1]}" if rep.years else "")
+                         + "; no reading can be ranked.", *_status_sentences(rep)]
+                        + (["Load the data with `bilat fetch all --mirror DIR` and run the "
+                            "report again."] if rep.missing and not rep.no_data else []))
+    parts.extend(_lead_sentences(rep, names))
     parts.extend(_caveats(rep, names))
     rel = _reliance(rep)
     if rel:
@@ -478,20 +603,20 @@ def bottom_line(rep: Report) -> str:
     if shares and not rel:
         titles = {"words_deeds": "Words against deeds",
                   **{p.pillar: p.title.split(" (")[0] for p in rep.pillars}}
-        parts.append(f"What separates {rk[0]} from {rk[1]}: " + ", ".join(
+        parts.append(f"What separates {rk[0]} from {rk[1]} in the posterior: " + ", ".join(
             f"{titles.get(p, p)} {v:.0%}" for p, v in list(shares.items())[:4]) + ".")
     if rep.yardsticks_derived:
         parts.append("The yardsticks are derived, not chosen: " + rep.yardstick_note
                      + "; name others with --ref.")
     if rep.ach.close_call:
-        parts.append("The lead is too small to call.")
+        parts.append("The posterior lead is too small to call.")
     sens = rep.ach.sensitivity
     if sens.robust:
-        parts.append("The ranking holds when any single item is left out and when every "
-                     "threshold is moved by the file's perturbation factors.")
+        parts.append("The posterior's leading reading holds when any single item is left out "
+                     "and when every threshold is moved by the file's perturbation factors.")
     else:
-        parts.append("The ranking is fragile: the leading reading changes when these items are "
-                     "dropped or re-rated: " + ", ".join(sens.flips) + ".")
+        parts.append("The ranking is fragile: the posterior's leading reading changes when "
+                     "these items are dropped or re-rated: " + ", ".join(sens.flips) + ".")
     try:
         k = rep.evidence_by_id("votes.chance_corrected")
         ys = ", ".join(f"{d} {_fmt(v)}" for d, v in k.yardsticks.items())
@@ -504,10 +629,10 @@ def bottom_line(rep: Report) -> str:
                       and (k.value or 0) > kap[d])
         parts.append(f"At the UN ({k.period}, {k.coverage.get('n'):,} common votes) the pair's "
                      f"chance-corrected affinity is kappa {_fmt(k.value)} against {ys} (above "
-                     f"{above_k} of {len(k.yardsticks)} yardsticks); raw agreement "
-                     f"({_fmt(raw.get(rep.pair))} against {rawys}) puts it above {above_raw} of "
-                     f"them" + (": raw agreement flatters the pair." if above_raw > above_k
-                                else "."))
+                     f"{above_k} of {len(k.yardsticks)} yardsticks); raw agreement, the share "
+                     f"of identical votes ({_fmt(raw.get(rep.pair))} against {rawys}), puts it "
+                     f"above {above_raw} of them" + (": raw agreement flatters the pair."
+                                                    if above_raw > above_k else "."))
     except KeyError:
         pass
     try:
@@ -532,15 +657,9 @@ def bottom_line(rep: Report) -> str:
                          f"{k} {v}" for k, v in u.details["by_direction"].items()) + ").")
     except KeyError:
         pass
-    missing = [p.title for p in rep.pillars if p.status in ("missing", "error")]
-    thin = [p.title for p in rep.pillars if p.status == "thin"]
-    if missing:
-        parts.append("Missing from the store (not counted either way): " + "; ".join(missing)
-                     + ".")
-    if thin:
-        parts.append("Thin (weighted down): " + "; ".join(thin) + ".")
+    parts.extend(_status_sentences(rep))
     return " ".join(parts)
 
 
 __all__ = ["DEFAULT_YARDSTICKS", "Report", "bottom_line", "default_yardsticks", "defence_allies",
-           "parse_years", "report"]
+           "leading", "parse_years", "report"]

@@ -135,6 +135,8 @@ def render_summary(rep: object, console: object) -> None:
     pil.add_column("note", overflow="fold", ratio=2)
     for p in rep.pillars:
         note = f"load: {p.load_command}" if p.status == "missing" and p.load_command else ""
+        if p.status == "no data":  # loaded, nothing for the pair/years: why, not what to load
+            note = p.note
         if p.status == "thin":
             note = "every item on thin data: not rated"
         pil.add_row(Text(p.title), Text(p.status.upper()), Text(str(len(p.evidence))),

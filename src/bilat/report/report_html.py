@@ -159,6 +159,47 @@ def _anchor(text: str) -> str:
     return "ev-" + re.sub(r"[^A-Za-z0-9_-]+", "-", text)
 
 
+#: Row ids shown per list in an evidence item (all of them are in report.json).
+IDS_SHOWN = 60
+#: What each provenance list of an evidence item holds, by key (label, then what one id is).
+PROV_LISTS: dict[str, str] = {
+    "rows": "source rows behind it (table:key)",
+    "documents": "documents behind it",
+    "state_years": "state-years of the published estimates behind it",
+    "core_vote_ids": "vote ids of the core-issue roll calls",
+}
+#: How a re-run command is labelled, per pillar (it must fit what the pillar's rows are).
+QUERY_LABEL: dict[str, str] = {
+    "events": "list the events of one year",
+    "material": "the same figures by year, with each row's source",
+    "votes": "list the votes",
+    "contacts": "list the contacts",
+}
+
+
+def _prov_lists(ev: Any, prov: dict[str, Any]) -> list[dict[str, Any]]:
+    """The id lists of one evidence item's provenance, labelled for its pillar: every list
+    is shown (first :data:`IDS_SHOWN` ids, the count, where the rest are); an empty list of
+    a material figure says the value is a true zero (the register holds no row)."""
+    out = []
+    for key, label in PROV_LISTS.items():
+        ids = prov.pop(key, None)
+        if ids is None:
+            continue
+        ids = [str(x) for x in ids]
+        if key == "rows" and ev.pillar == "contacts":
+            label = "engagement records behind it (file:line)"
+        item = {"key": key, "label": label, "ids": ids[:IDS_SHOWN], "n": len(ids),
+                "empty": ""}
+        if not ids and ev.pillar == "material":
+            item["empty"] = ("none: the source holds no row for the pair in these years; "
+                             "the value is the register's true zero (see the coverage note)")
+        elif not ids:
+            item["empty"] = "none"
+        out.append(item)
+    return out
+
+
 def view_model(rep: Any, links: dict[str, list[dict[str, str]]]) -> dict[str, Any]:
     """Plain data the template renders."""
     from bilat import __version__
@@ -184,15 +225,19 @@ def view_model(rep: Any, links: dict[str, list[dict[str, str]]]) -> dict[str, An
         ids = prov.pop("vote_ids", None)
         eids = prov.pop("event_ids", None)
         claims = prov.pop("claims", None)
+        lists = _prov_lists(ev, prov)
+        query = prov.pop("query", None)
         evidence.append({
             "id": ev.id, "anchor": _anchor(ev.id), "title": ev.title, "value": ev.value,
             "unit": ev.unit, "period": ev.period, "source": ev.source, "pillar": ev.pillar,
             "measures": ev.measures, "yardsticks": ev.yardsticks, "percentile": ev.percentile,
             "trend": ev.trend, "coverage": ev.coverage, "verified": ev.verified,
             "vote_ids": ids[:40] if ids else None, "n_vote_ids": len(ids) if ids else 0,
-            "event_ids": eids[:40] if eids else None,
+            "event_ids": eids[:IDS_SHOWN] if eids else None, "n_event_ids": len(eids or []),
             "claims": claims[:60] if claims else None, "n_claims": len(claims) if claims else 0,
-            "other_prov": prov, "details": ev.details,
+            "other_prov": prov, "details": ev.details, "prov_lists": lists,
+            "ids_shown": IDS_SHOWN, "query": query,
+            "query_label": QUERY_LABEL.get(ev.pillar, "re-run"),
         })
     charts = []
     pillars = []
@@ -201,7 +246,8 @@ def view_model(rep: Any, links: dict[str, list[dict[str, str]]]) -> dict[str, An
         cid = f"chart-{i}"
         if spec is not None:
             charts.append({"id": cid, "spec": _safe_json(spec)})
-        pillars.append({"name": p.pillar, "title": p.title, "status": p.status, "note": p.note,
+        pillars.append({"name": p.pillar, "title": p.title, "status": p.status,
+                        "status_class": p.status.replace(" ", "-"), "note": p.note,
                         "load_command": p.load_command, "chart_id": cid if spec else None,
                         "evidence": [_anchor(e.id) for e in p.evidence],
                         "findings": [{"anchor": _anchor(e.id), "title": e.title, "value": e.value,
@@ -213,6 +259,11 @@ def view_model(rep: Any, links: dict[str, list[dict[str, str]]]) -> dict[str, An
     wd = [{k: _clean(v) for k, v in r.items()}
           for r in rep.words_deeds.to_dict(orient="records")] if len(rep.words_deeds) else []
     cov = rep.coverage.to_dict(orient="records")
+    for c in cov:
+        c["status_class"] = str(c.get("status") or "").replace(" ", "-")
+    from bilat.assess.report import leading
+
+    lead = leading(rep)
     return {
         "version": __version__, "title": f"{rep.pair}: how deep is the partnership?",
         "question": rep.question, "bottom_line": rep.bottom_line, "pair": rep.pair,
@@ -223,6 +274,8 @@ def view_model(rep: Any, links: dict[str, list[dict[str, str]]]) -> dict[str, An
         "matrix": matrix, "evidence": evidence, "pillars": pillars, "charts": charts,
         "words_deeds": wd, "coverage": cov, "sensitivity": ach.sensitivity,
         "milestones": ach.milestones, "notes": ach.notes, "close_call": ach.close_call,
+        "leading": lead, "years": f"{rep.years[0]}–{rep.years[1]}" if rep.years else "",
+        "clipped": rep.clipped,
         "unverified": rep.unverified_texts, "links": links,
         "n_unverified": len(rep.unverified_texts),
         "unverified_head": rep.unverified_texts[:UNVERIFIED_SHOWN],
