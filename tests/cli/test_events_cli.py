@@ -45,7 +45,10 @@ def test_ingest_then_indicators_csv_with_reference_pairs(
     assert set(df["dyad"]) == {"RUS–CHN", "RUS–BLR", "USA–GBR"}
     with open_store(db) as st:
         lib = ev.indicators(st, "RUS", "CHN", refs=[("RUS", "BLR"), ("USA", "GBR")])
-    assert df["events"].tolist() == lib["events"].tolist()
+    # empty (NULL) periods print as empty cells, read back as NaN
+    assert df["events"].fillna(-1).astype(int).tolist() == \
+        lib["events"].fillna(-1).astype(int).tolist()
+    assert df["events"].isna().any()  # months no fixture file covers and no event is dated in
     assert {"volume_a", "volume_b", "goldstein_weighted", "gov_contacts"} <= set(df.columns)
 
     # re-ingest adds nothing
@@ -224,3 +227,24 @@ def test_empty_range_and_bad_icews_file_are_one_line(
     code, out, err = _run(capsys, "--store", db, "events", "ingest", str(bad))
     flat = " ".join(err.split())
     assert code == 1 and "[E142]" in flat and f"{bad.name} line 3" in flat.replace("\n", "")
+
+
+def test_ingest_of_an_unknown_layout_names_every_layout_events_ingest_reads(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A 3-column comma file is none of the layouts: the one-line error names them all
+    (GDELT 1.0/2.0, ICEWS Dataverse, quadruple sets, dyad-year), not GDELT's alone."""
+    weird = tmp_path / "weird.csv"
+    weird.write_text("a,b,c\n1,2,3\n", encoding="utf-8")
+    code, out, err = _run(capsys, "--store", db, "events", "ingest", str(weird))
+    assert code != 0 and out == ""
+    line = " ".join(err.split())
+    assert "[E152]" in line and "weird.csv" in line and "3 comma-separated" in line
+    for layout in ("GDELT exports", "ICEWS Dataverse files", "quadruple sets", "dyad-year"):
+        assert layout in line, layout
+    assert "Traceback" not in err
+    # a tab-separated file of 30 fields is none of the layouts either
+    bad = tmp_path / "20190101.export.CSV"
+    bad.write_text("\t".join(["x"] * 30) + "\n", encoding="utf-8")
+    code, _, err = _run(capsys, "--store", db, "events", "ingest", str(bad))
+    assert code != 0 and "[E152]" in err and "30 tab-separated" in " ".join(err.split())

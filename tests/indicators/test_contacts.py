@@ -1,8 +1,10 @@
-"""Event contacts per period (issue 16, item 2): a period no file of the source covers has
-NULL counts (never 0); runs of such periods are said once in a note instead of one row each;
-ICEWS coverage is the days its daily files publish (file names), so events backdated into a
-month without files do not make it look covered; GDELT coverage is counted without listing
-every 15-minute file name. Checked against the raw mirror files read here with pandas."""
+"""Event contacts per period under the one period rule (``events.SourcePeriods``, as the
+indicators): every period of a source's span is a row; a period that no file of the source
+covers and in which no event is dated has NULL counts (never 0), coverage 0, and a note names
+the runs of such periods; events (contacts) that later files backdate into a period no file
+covers are counted where they fall, with coverage 0. ICEWS coverage is the days its daily
+files publish (file names); GDELT coverage is counted without listing every 15-minute file
+name. Checked against the raw mirror files read here with pandas."""
 
 from __future__ import annotations
 
@@ -44,29 +46,21 @@ def st(shared_data: Path) -> Iterator[Store]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _runs(periods: list[int], present: set[int]) -> tuple[list[int], list[tuple[int, int]]]:
-    """Kept periods and left-out runs (two or more empty periods in a row), by hand."""
-    keep, gaps, run = [], [], []
-    for p in periods:
-        if p in present:
-            if len(run) >= 2:
-                gaps.append((run[0], run[-1]))
+def _empty_runs(periods: list, empty: set) -> list[tuple]:
+    """Runs of consecutive empty periods (first, last), by hand."""
+    runs: list[list] = []
+    for i, p in enumerate(periods):
+        if p in empty:
+            if runs and runs[-1][-1] == periods[i - 1] and i > 0:
+                runs[-1].append(p)
             else:
-                keep += run
-            run = []
-            keep.append(p)
-        else:
-            run.append(p)
-    if len(run) >= 2:
-        gaps.append((run[0], run[-1]))
-    else:
-        keep += run
-    return keep, gaps
+                runs.append([p])
+    return [(r[0], r[-1]) for r in runs]
 
 
-def test_gdelt_years_without_files_are_null_and_collapsed(st: Store, shared_data: Path,
-                                                          monkeypatch: pytest.MonkeyPatch
-                                                          ) -> None:
+def test_gdelt_years_without_files_or_events_are_null_rows(st: Store, shared_data: Path,
+                                                           monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
     from bilat.sources import gdelt
 
     # the 15-minute names are counted, never listed (listing 40 years took ~30-50 s)
@@ -75,31 +69,42 @@ def test_gdelt_years_without_files_are_null_and_collapsed(st: Store, shared_data
 
     monkeypatch.setattr(gdelt, "expected_files", refuse)
     df = events.contacts(st, "RUS", "CHN", period="year", source="gdelt", refs=[("RUS", "BLR")])
-    # independent: event years from the raw SQLDATE column, file years from the file names
-    sqldate = pd.concat([pd.read_csv(f, sep="\t", header=None, usecols=[1], dtype=str)[1]
-                         for f in _gdelt_files(shared_data)])
-    years = pd.to_numeric(sqldate.str[:4]).dropna().astype(int)
+    # independent: event years from the raw SQLDATE column (rows with an actor country, as
+    # the store's per-day volume summary keeps them), file years from the file names
+    raw = pd.concat([pd.read_csv(f, sep="\t", header=None, usecols=[1, 7, 17], dtype=str)
+                     for f in _gdelt_files(shared_data)])
+    raw = raw[raw[7].notna() | raw[17].notna()]
+    years = set(pd.to_numeric(raw[1].str[:4], errors="coerce").dropna().astype(int))
     slots = [f.name[:14] for f in _gdelt_files(shared_data) if f.name[:14].isdigit()]
     files_per_year = pd.Series([int(s[:4]) for s in slots]).value_counts().to_dict()
-    keep, gaps = _runs(list(range(years.min(), years.max() + 1)), set(files_per_year))
-    assert gaps and sorted({p.year for p in df["period"]}) == keep
-    notes = df.attrs["notes"]
-    for lo, hi in gaps:
-        assert f"gdelt: no GDELT files for {lo}–{hi} (rows left out)" in notes
+    span = list(range(min(years | set(files_per_year)), max(years | set(files_per_year)) + 1))
+    empty = {y for y in span if y not in years and y not in files_per_year}
+    for dyad in ("RUS–CHN", "RUS–BLR"):  # every year of the span, once per dyad
+        assert sorted(p.year for p in df.loc[df["dyad"] == dyad, "period"]) == span
+    assert empty  # the mirror's GDELT files leave whole years empty
+    notes = " ".join(df.attrs["notes"])
+    for lo, hi in _empty_runs(span, empty):
+        assert (str(lo) if lo == hi else f"{lo}..{hi}") in notes
+    assert "rows with empty (NULL) counts, coverage 0" in notes
     for r in df.itertuples():
         n_files = files_per_year.get(r.period.year, 0)
         days = 366 if pd.Timestamp(r.period).is_leap_year else 365
         assert (r.coverage_present, r.coverage_expected) == (n_files, 96 * days)
-        assert pd.isna(r.contacts) == (n_files == 0)  # no file: NULL, never 0
+        # nothing at all: NULL; events dated there (backdated) or a file: counted
+        assert pd.isna(r.contacts) == (r.period.year in empty)
         assert (r.coverage > 0) == (n_files > 0)  # one file in a year is not coverage 0
-    # a week grid prints only weeks with files (one row per dyad), not thousands of rows
-    wk = events.contacts(st, "RUS", "CHN", period="week", source="gdelt",
+    # months add up to the year, for every dyad
+    mo = events.contacts(st, "RUS", "CHN", period="month", source="gdelt",
                          refs=[("RUS", "BLR")])
-    weeks = {(pd.Timestamp(s[:8]) - pd.Timedelta(days=pd.Timestamp(s[:8]).weekday())).date()
-             for s in slots}
-    assert set(wk["period"]) <= weeks | {p for p in wk["period"] if pd.isna(
-        wk.loc[wk["period"] == p, "contacts"]).all()}
-    assert len(wk) <= 2 * (2 * len(weeks) + 1)
+    for dyad in ("RUS–CHN", "RUS–BLR"):
+        m = mo[mo["dyad"] == dyad]
+        y = df[df["dyad"] == dyad].set_index("period")
+        for year, part in m.groupby(m["period"].map(lambda p: p.year)):
+            total = y.loc[date(year, 1, 1), "contacts"]
+            if part["contacts"].isna().all():
+                assert pd.isna(total)
+            else:
+                assert part["contacts"].sum() == total
 
 
 def test_icews_coverage_is_the_days_its_files_cover(st: Store, shared_data: Path) -> None:
@@ -114,22 +119,27 @@ def test_icews_coverage_is_the_days_its_files_cover(st: Store, shared_data: Path
     month = events.contacts(st, "RUS", "CHN", period="month", source="icews")
     by = {r.period: r for r in month.itertuples()}
     sept, octo = by[date(2018, 9, 1)], by[date(2018, 10, 1)]
-    assert sept.coverage_present == 0 and sept.coverage == 0 and pd.isna(sept.contacts)
+    assert sept.coverage_present == 0 and sept.coverage == 0 and sept.partial
     assert octo.coverage_present == len(file_days) and octo.coverage_expected == 31
     assert octo.coverage_unit == "days its files cover" and not pd.isna(octo.contacts)
 
-    # per day: the days before the first file are one note, the missing 6 October one NULL row
+    # September: only late reports that October's files date back; counted where they fall
+    listing = events.contact_list(st, "RUS", "CHN", source="icews")
+    assert sept.contacts == sum(d < date(2018, 10, 1) for d in listing["date"])
+
+    # per day: every day of the span is a row; the missing 6 October (no file, no event
+    # dated) is NULL; days before the first file with backdated events are counted
     day = events.contacts(st, "RUS", "CHN", period="day", source="icews")
     last = dates.max().date()  # a file may carry an event of the next day
-    span = pd.date_range(first, last).date
-    keep, gaps = _runs(list(range(len(span))),
-                       {i for i, d in enumerate(span) if d in file_days})
-    assert list(day["period"]) == [span[i] for i in keep]
-    for lo, hi in gaps:
-        assert (f"icews: no ICEWS files for {span[lo].isoformat()}–{span[hi].isoformat()} "
-                "(rows left out)") in day.attrs["notes"]
+    span = list(pd.date_range(first, last).date)
+    dated = set(dates.dt.date)
+    assert list(day["period"]) == span
+    for r in day.itertuples():
+        assert pd.isna(r.contacts) == (r.period not in dated and r.period not in file_days)
+        assert r.coverage_present == (1 if r.period in file_days else 0)
     gap = day[day["period"] == date(2018, 10, 6)].iloc[0]
-    assert gap["coverage_present"] == 0 and pd.isna(gap["contacts"])
+    assert gap["coverage_present"] == 0
+    assert pd.isna(gap["contacts"]) == (date(2018, 10, 6) not in dated)
     # indicators read the same file days: September's late reports are counted (as in the
     # files) with coverage 0 and a note saying they are backdated
     ind = events.indicators(st, "RUS", "CHN", period="month", source="icews",

@@ -105,8 +105,26 @@ def rows() -> list[list[str]]:
     return raw_rows()
 
 
+def file_months() -> set[date]:
+    """Months the fixture files cover, from their names (YYYYMM backfile, YYYYMMDD daily,
+    YYYYMMDDHHMMSS 15-minute)."""
+    out = set()
+    for p in FILES:
+        stem = p.name.split(".", 1)[0]
+        out.add(date(int(stem[:4]), int(stem[4:6]), 1))
+    return out
+
+
+def with_events(df: pd.DataFrame) -> pd.DataFrame:
+    """The rows in which the dyad has events (the others are the period rule's 0/NULL rows)."""
+    return df[pd.to_numeric(df["events"], errors="coerce").fillna(0) > 0]
+
+
 def _check(df, want: dict) -> None:  # type: ignore[no-untyped-def]
-    got = {(r.direction, r.period): r for r in df.itertuples()}
+    """Rows with events equal ``want``; every other monthly row follows the one period rule:
+    0 where the fixtures hold any event dated in the month or a file covering it, NULL where
+    they hold neither; and the months run without a gap from the first to the last one."""
+    got = {(r.direction, r.period): r for r in with_events(df).itertuples()}
     assert set(got) == set(want)
     for key, values in want.items():
         row = got[key]
@@ -116,6 +134,19 @@ def _check(df, want: dict) -> None:  # type: ignore[no-untyped-def]
                 assert actual != actual or actual is None, (key, name)  # NaN / None
             else:
                 assert actual == pytest.approx(value), (key, name, actual, value)
+    if set(df["period"]) and all(p.day == 1 for p in df["period"]) and len(
+            {p.month for p in df["period"]}) > 1:  # a monthly table
+        dated = {month(r[SQLDATE]) for r in raw_rows()} | file_months()
+        rest = df.drop(with_events(df).index)
+        for r in rest.itertuples():
+            if r.period in dated:
+                assert r.events == 0 and r.coverage_present >= 0, (r.direction, r.period)
+            else:
+                assert pd.isna(r.events) and r.coverage == 0, (r.direction, r.period)
+        for d in set(df["direction"]):
+            ps = sorted(df.loc[df["direction"] == d, "period"])
+            assert len(ps) == len(set(ps)) == (ps[-1].year - ps[0].year) * 12 + \
+                ps[-1].month - ps[0].month + 1
 
 
 @pytest.mark.parametrize(("a", "b"), PAIRS)
@@ -126,7 +157,7 @@ def test_indicators_match_independent_count(loaded: Store, rows: list, a: str, b
     assert (df["events"] == df["events_before_dedup"]).all()
     # denominators: each side's whole event volume in the month
     va, vb = volumes(rows, a), volumes(rows, b)
-    for r in df.itertuples():
+    for r in with_events(df).itertuples():
         assert r.volume_a == va[r.period] and r.volume_b == vb[r.period]
         assert r.events_per_1k_a == pytest.approx(r.events * 1000 / va[r.period])
         assert r.material_coop_per_1k_b == pytest.approx(r.material_coop * 1000 / vb[r.period])
@@ -146,7 +177,7 @@ def test_dedup_matches_independent_count_and_reports_effect(
     df = ev.indicators(loaded, "RUS", "CHN", dedup=dedup)
     _check(df, expected(rows, "RUS", "CHN", dedup=dedup))
     raw = expected(rows, "RUS", "CHN")
-    for r in df.itertuples():
+    for r in with_events(df).itertuples():
         assert r.events_before_dedup == raw[(r.direction, r.period)]["events"]
     assert (df["events"] < df["events_before_dedup"]).any()
     assert set(df["dedup"]) == {dedup}
@@ -182,6 +213,7 @@ def test_directions_and_periods(loaded: Store, rows: list) -> None:
     for r in rows:
         if {r[A1C], r[A2C]} == {"USA", "GBR"}:
             by_year[int(r[SQLDATE][:4])] += 1
+    yearly = with_events(yearly)
     assert {p.year: n for p, n in zip(yearly["period"], yearly["events"], strict=True)} == dict(
         by_year)
     week = ev.indicators(loaded, "USA", "GBR", period="week")
@@ -202,7 +234,7 @@ def test_date_window_and_versions(loaded: Store, rows: list) -> None:
 
 def test_ids_are_the_events_behind_a_cell(loaded: Store, rows: list) -> None:
     df = ev.indicators(loaded, "RUS", "CHN", period="month", direction="a2b")
-    cell = df.sort_values("events").iloc[-1]
+    cell = with_events(df).sort_values("events").iloc[-1]
     at = f"{cell['period']:%Y-%m}"
     listed = ev.ids(loaded, "RUS", "CHN", at=at, direction="a2b")
     assert len(listed) == cell["events"]
@@ -234,7 +266,7 @@ def test_sql_compiles_for_three_dialects(loaded: Store) -> None:
     duck = ev.sql("RUS", "CHN", dialect="duckdb")
     gdelt.events_table(loaded)
     via_sql = loaded.con.execute(duck.rstrip(";\n")).df()
-    lib = ev.indicators(loaded, "RUS", "CHN")
+    lib = with_events(ev.indicators(loaded, "RUS", "CHN"))
     assert via_sql["events"].tolist() == lib["events"].tolist()
     with pytest.raises(BilatError):
         ev.sql("RUS", "CHN", dialect="oracle")

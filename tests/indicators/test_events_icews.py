@@ -39,7 +39,8 @@ def raw(shared_data: Path) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def covered(shared_data: Path) -> set[date]:
     """Months with at least one ICEWS daily file (``YYYYMMDD-icews-events.tab`` publishes that
-    day): events the files backdate into other months count as no coverage (NULL counts)."""
+    day): events the files backdate into other months are counted where they fall, with
+    coverage 0 (the one period rule)."""
     names = [f.name for f in shared_data.joinpath(*DAILY).glob("*-icews-events.tab")]
     return {date(int(n[:4]), int(n[4:6]), 1) for n in names}
 
@@ -57,12 +58,11 @@ def test_quad_counts_per_month_match_raw_rows(icews_full: Store, raw: pd.DataFra
         part = got[got.direction == direction].set_index("period")
         for m, row in want.iterrows():
             for q, name in ev.QUADS.items():
-                if m not in covered:  # only events backdated by later files: NULL
-                    assert pd.isna(part.loc[m, name]), (direction, m, name)
-                    continue
                 assert part.loc[m, name] == row.get(q, 0), (direction, m, name)
+            if m not in covered:  # only events backdated by later files: coverage 0
+                assert part.loc[m, "coverage"] == 0 and part.loc[m, "partial"]
         # every month of the slice with data is a row; months without dyad events are 0
-        assert part["events"].sum() == (mask & raw["month"].isin(covered)).sum()
+        assert part["events"].sum() == mask.sum()
 
 
 def test_rus_chn_totals_and_flags(icews_full: Store) -> None:  # noqa: F811
@@ -90,10 +90,8 @@ def test_volume_denominator_is_an_independent_count(icews_full: Store,  # noqa: 
               | (raw["Target Country"] == "Russian Federation")]
     want = rus.groupby("month").size()
     for m, n in want.items():
-        if m not in covered:
-            assert pd.isna(got.loc[m, "volume_a"])
-            continue
         assert got.loc[m, "volume_a"] == n
+        assert (got.loc[m, "coverage"] == 0) == (m not in covered)
 
 
 def test_contacts_match_an_independent_dedup(icews_full: Store,  # noqa: F811
@@ -123,10 +121,8 @@ def test_contacts_match_an_independent_dedup(icews_full: Store,  # noqa: F811
         .groupby("m").size()
     row = per_month.set_index("period")
     for m, n in want.items():
-        if m not in covered:
-            assert pd.isna(row.loc[m, "contacts"])
-            continue
-        assert row.loc[m, "contacts"] == n
+        assert row.loc[m, "contacts"] == n  # backdated contacts counted where they fall
+        assert (row.loc[m, "coverage"] == 0) == (m not in covered)
     assert (row["contacts"] == row[list(ev.KIND_COLUMNS.values())].sum(axis=1)).all()
 
 

@@ -114,7 +114,6 @@ def ingest(
     output: Path | None = OutputOption,
 ) -> None:
     """Ingest local event files into the store (atomic; re-ingesting adds nothing)."""
-    from bilat.sources import gdelt
     from bilat.sources.icews import split_by_format
 
     groups = split_by_format(files)
@@ -134,12 +133,36 @@ def ingest(
         if not files:
             return
         with _progress("ingest") as progress:
-            report = gdelt.ingest(store, files, on_bad_rows=on_bad_rows, progress=progress)
+            report = _ingest_gdelt(store, files, on_bad_rows, progress)
         emit(report.to_frame(), fmt, output, title="Ingested GDELT files")
         err.print(f"{report.rows:,} rows stored, {report.skipped:,} set aside "
                   f"({on_bad_rows})", markup=False)
     finally:
         store.close()
+
+
+def _ingest_gdelt(store: Any, files: list[Path], on_bad_rows: str, progress: Any) -> Any:
+    """:func:`bilat.sources.gdelt.ingest` for the files ``events ingest`` took for GDELT (no
+    ICEWS header, not a quadruple set, not .rda). A file GDELT cannot place by its field
+    count (E106) matched none of the layouts ``events ingest`` reads, so the error says so
+    and names them all (E152), not GDELT's alone."""
+    from bilat.errors import BilatError, error
+    from bilat.sources import gdelt
+
+    try:
+        return gdelt.ingest(store, files, on_bad_rows=on_bad_rows, progress=progress)
+    except BilatError as exc:
+        if exc.code != "E106":
+            raise
+        path = exc.path or (str(files[0]) if len(files) == 1 else "?")
+        try:
+            with open(path, encoding="utf-8", errors="replace") as fh:
+                first = fh.readline().rstrip("\r\n")
+        except OSError:
+            first = ""
+        found = (f"{first.count(chr(9)) + 1} tab-separated field(s), "
+                 f"{first.count(',') + 1} comma-separated; no ICEWS header")
+        raise error("E152", path=path, found=found) from None
 
 
 #: What the terminal table shows first; CSV/JSON/Parquet carry every column and denominator.

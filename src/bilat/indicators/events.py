@@ -42,7 +42,7 @@ import contextlib
 import os
 from collections.abc import Sequence
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -1297,14 +1297,11 @@ def _days_in(p: date, q: DyadQuery) -> int:
     return max((hi - lo).days + 1, 0)
 
 
-def _file_days(store: Any, src: str, periods: Sequence[date], q: DyadQuery
-               ) -> dict[date, int] | None:
-    """ICEWS coverage per period by the days its stored daily files cover, read from the
-    file names (``YYYYMMDD-icews-events.tab`` publishes that day), not by event dates: events
-    backdated into days no file covers (daily files carry late reports of earlier weeks) do
-    not make a period look covered. None for another source, or when any stored file is not
-    a daily file (a yearly Dataverse file is cut by event date: event days measure it)."""
-    import bisect
+def _icews_file_days(store: Any, src: str) -> list[date] | None:
+    """Days the stored ICEWS daily files publish, read from their names
+    (``YYYYMMDD-icews-events.tab``), sorted; None for another source, or when any stored file
+    is not a daily file (a yearly Dataverse file is cut by event date: event days measure
+    it)."""
     import re
 
     if src != "icews" or not _has(store, "ingest_log"):
@@ -1319,9 +1316,20 @@ def _file_days(store: Any, src: str, periods: Sequence[date], q: DyadQuery
                 days.add(datetime.strptime(m.group(1), "%Y%m%d").date())
                 continue
         return None
-    if not keys:
+    return sorted(days) if keys else None
+
+
+def _file_days(store: Any, src: str, periods: Sequence[date], q: DyadQuery
+               ) -> dict[date, int] | None:
+    """ICEWS coverage per period by the days its stored daily files cover
+    (:func:`_icews_file_days`), not by event dates: events backdated into days no file covers
+    (daily files carry late reports of earlier weeks) do not make a period look covered.
+    None for another source or when the files are not daily files."""
+    import bisect
+
+    daily = _icews_file_days(store, src)
+    if daily is None:
         return None
-    daily = sorted(days)
     out: dict[date, int] = {}
     for p in periods:
         lo, hi = _window_of(p, q)
@@ -1330,30 +1338,372 @@ def _file_days(store: Any, src: str, periods: Sequence[date], q: DyadQuery
     return out
 
 
-def _with_file_days(store: Any, src: str, rows: Rows, q: DyadQuery,
-                    notes: list[str]) -> Rows:
-    """Indicator rows of ``src`` with ICEWS coverage by the days its daily files cover
-    (:func:`_file_days`), whichever path computed them (dyad-day layer or event records; both
-    give NULL counts where no file covers a period), and a note naming the periods that hold
-    only events backdated by later files."""
-    fd = _file_days(store, src, sorted(set(rows["period"])), q) if len(rows) else None
-    if fd is None:
+# ----------------------------------------------------------------------------- one period rule
+@dataclass(frozen=True)
+class SourcePeriods:
+    """Where one event source has data, per period of a query's window: the one rule every
+    record source, granularity and series (indicators, contacts) follows.
+
+    ``grid``: every period from the first to the last one in which the source has anything
+    (a file covering a day, or an event dated there), clipped to the window — the source's
+    span. ``dated``: periods with at least one event of the source dated in them (whatever
+    file brought it: late reports are backdated). ``present``/``expected``/``unit``: the
+    period's coverage (GDELT: files present / files published; ICEWS daily files: days its
+    files cover / days; otherwise days with any event / days).
+
+    The rule: a period of the span is *counted* when it holds any event of the source or any
+    of its files covers it (counts, possibly 0, of the events dated there, so the months of a
+    year add up to the year); a period with neither is a row with NULL counts and coverage 0.
+    A counted period with coverage 0 holds only events that files of other periods date into
+    it (backdated); its rows are counted and flagged ``partial`` with coverage 0.
+    """
+
+    source: str
+    grid: tuple[date, ...]
+    dated: frozenset[date]
+    present: dict[date, int]
+    expected: dict[date, int]
+    unit: str
+    #: first and last event day of the source in each dated period (record sources other
+    #: than GDELT): the days a period's figures rest on
+    days: dict[date, tuple[date, date]] = field(default_factory=dict)
+
+    def counted(self, p: date) -> bool:
+        """Whether period ``p`` has counts (else NULL)."""
+        return p in self.dated or self.present.get(p, 0) > 0
+
+    def notes(self) -> list[str]:
+        """What the rule did in this window, in words: backdated-only periods and empty ones."""
+        out = []
+        late = [p for p in self.grid if p in self.dated and self.present.get(p, 0) == 0]
+        empty = [p for p in self.grid if not self.counted(p)]
+        what = {"gdelt": "GDELT file", "icews": "ICEWS file"}.get(self.source,
+                                                                     f"{self.source} data")
+        if late and self.unit != "days with data":
+            out.append(f"{self.source}: {len(late)} period(s) that no {what} covers hold only "
+                       f"late reports that later files date into them (backdated): "
+                       f"{_runs(late, self.grid)}; counted where they fall in every "
+                       "granularity (months add up to years), coverage 0")
+        if empty:
+            out.append(f"{self.source}: no {what} and no event for {_runs(empty, self.grid)} "
+                       "inside the source's span: rows with empty (NULL) counts, coverage 0")
+        return out
+
+
+def _runs(periods: Sequence[date], grid: Sequence[date]) -> str:
+    """Consecutive periods of ``grid`` as ranges ("2016-02..2018-02, 2018-04")."""
+    pos = {p: i for i, p in enumerate(grid)}
+    period = _guess_grid_period(grid)
+    spans: list[list[date]] = []
+    for p in sorted(periods):
+        if spans and pos[p] == pos[spans[-1][-1]] + 1:
+            spans[-1].append(p)
+        else:
+            spans.append([p])
+    labels = [_period_label(s[0], period) if len(s) == 1 else
+              f"{_period_label(s[0], period)}..{_period_label(s[-1], period)}" for s in spans]
+    return ", ".join(labels[:8]) + (f" and {len(labels) - 8} more" if len(labels) > 8 else "")
+
+
+def _guess_grid_period(grid: Sequence[date]) -> str:
+    if len(grid) < 2:
+        return "day" if grid and grid[0].day != 1 else "month"
+    gap = (grid[1] - grid[0]).days
+    return ("day" if gap == 1 else "week" if gap == 7 else "month" if gap < 32
+            else "quarter" if gap < 93 else "year")
+
+
+def _gdelt_file_span(stems: set[str]) -> tuple[date, date] | None:
+    """First and last day the stored GDELT files cover, from their names (2.0:
+    YYYYMMDDHHMMSS; 1.0: daily YYYYMMDD, monthly YYYYMM, yearly YYYY backfiles)."""
+    import calendar
+
+    days: list[date] = []
+    for s in stems:
+        if not s.isdigit():
+            continue
+        with contextlib.suppress(ValueError):
+            if len(s) in (8, 14):
+                days.append(datetime.strptime(s[:8], "%Y%m%d").date())
+            elif len(s) == 6:
+                y, m = int(s[:4]), int(s[4:])
+                days += [date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1])]
+            elif len(s) == 4:
+                days += [date(int(s), 1, 1), date(int(s), 12, 31)]
+    return (min(days), max(days)) if days else None
+
+
+def _gdelt_dated(meta: Any, store: Any, q: DyadQuery) -> dict[date, int]:
+    """Days with any GDELT event dated in them, per period of ``q`` (the store's per-day
+    volume summary when it has one; else the events, by Spark on a Spark store)."""
+    import duckdb
+
+    where, params = [], []
+    if q.start is not None:
+        where.append("SQLDATE >= ?")
+        params.append(q.start)
+    if q.end is not None:
+        where.append("SQLDATE <= ?")
+        params.append(q.end)
+    if q.versions:
+        where.append("gdelt_version IN (" + ", ".join(str(int(v)) for v in q.versions) + ")")
+    day = "strptime(CAST(SQLDATE AS VARCHAR), '%Y%m%d')::DATE"
+    per = _PERIOD_SQL[q.period].replace("event_date", day)
+    cond = " AND ".join(where) or "TRUE"
+    if _has(meta, "gdelt_volume") and memo_value(meta, "volume_summary", lambda: _summary(meta)):
+        sql_text = (f"SELECT {per} AS period, count(DISTINCT SQLDATE) FROM gdelt_volume "
+                    f"WHERE {cond} GROUP BY 1")
+        return {p: int(n) for p, n in meta.con.execute(sql_text, params).fetchall()}
+    if getattr(store, "engine", "duckdb") == "pyspark":
+        df = store.event_days(q.period, q.start, q.end)
+        return {p: int(n) for p, n in zip(df["period"], df["days"], strict=True)}
+    try:
+        rows = meta.con.execute(f"SELECT {per} AS period, count(DISTINCT SQLDATE) FROM "
+                                f"gdelt_events WHERE {cond} GROUP BY 1", params).fetchall()
+    except duckdb.Error:
+        return {}
+    return {p: int(n) for p, n in rows}
+
+
+def _summary(meta: Any) -> bool:
+    from bilat.sources.gdelt import volume_summary
+
+    return volume_summary(meta)
+
+
+def source_periods(meta: Any, store: Any, src: str, q: DyadQuery) -> SourcePeriods | None:
+    """The span, dated periods and coverage of record source ``src`` (gdelt, icews,
+    icews-tkg) in ``q``'s window (see :class:`SourcePeriods`); None when the source has
+    nothing in the window. ``meta`` answers from the embedded store; ``store`` may be Spark."""
+    import bisect
+
+    first_last: dict[date, tuple[date, date]] = {}
+    if src == "gdelt":
+        dated = _gdelt_dated(meta, store, q)
+        _, stems, _ = memo_value(meta, "gdelt_files", lambda: _gdelt_files(meta))
+        span = _gdelt_file_span(stems)
+    else:
+        where, params = _window(q)
+        per = _PERIOD_SQL[q.period]
+        found = meta.con.execute(
+            f"SELECT {per} AS period, count(DISTINCT event_date), min(event_date), "
+            f"max(event_date) FROM events WHERE {where} GROUP BY 1", [src, *params]).fetchall()
+        dated = {p: int(n) for p, n, _, _ in found}
+        first_last = {p: (lo, hi) for p, _, lo, hi in found}
+        daily = _icews_file_days(meta, src)
+        span = (daily[0], daily[-1]) if daily else None
+    dated = {(p.date() if isinstance(p, datetime) else p): n for p, n in dated.items() if n}
+    ends = list(dated)
+    if span is not None:  # the files' own span, clipped to the window
+        lo, hi = span
+        if q.start is not None:
+            lo = max(lo, _to_day(q.start) or lo)
+        if q.end is not None:
+            hi = min(hi, _to_day(q.end) or hi)
+        if lo <= hi:
+            ends += [_period_start(lo, q.period), _period_start(hi, q.period)]
+    if not ends:
+        return None
+    grid = tuple(_grid(min(ends), max(ends), q.period))
+    if src == "gdelt":
+        cov = _gdelt_coverage(meta, grid, q)
+        present = {p: int(cov[p][0]) for p in grid}
+        expected = {p: int(cov[p][1]) for p in grid}
+        unit = "files present/expected"
+    else:
+        daily = _icews_file_days(meta, src)
+        if daily is not None:
+            present = {}
+            for p in grid:
+                lo, hi = _window_of(p, q)
+                present[p] = (bisect.bisect_right(daily, hi) - bisect.bisect_left(daily, lo)
+                              if lo <= hi else 0)
+            unit = "days its files cover"
+        else:
+            present = {p: dated.get(p, 0) for p in grid}
+            unit = "days with data"
+        expected = {p: _days_in(p, q) for p in grid}
+    return SourcePeriods(src, grid, frozenset(dated), present, expected, unit, first_last)
+
+
+_ROW_COUNTS = ("events", "events_before_dedup", *QUADS.values(), "gov_contacts")
+
+
+def _gdelt_fill_volumes(meta: Any, q: DyadQuery, periods: Sequence[date]
+                        ) -> dict[tuple[str, date], int] | None:
+    """Denominators (events of each query country, any partner) of GDELT periods in which the
+    pair has no event, from the per-day volume summary; None where that summary is not exact
+    for ``q`` (:func:`local_path_applies`) or absent."""
+    if not periods or not local_path_applies(q) or not _has(meta, "gdelt_volume") \
+            or not memo_value(meta, "volume_summary", lambda: _summary(meta)):
+        return None
+    countries = sorted({c for pair in q.pairs for c in pair})
+    code_of = {cameo_codes(c)[0]: c for c in countries}
+    where, params = [f"country IN {_in(list(code_of))}"], []
+    if q.start is not None:
+        where.append("SQLDATE >= ?")
+        params.append(q.start)
+    if q.end is not None:
+        where.append("SQLDATE <= ?")
+        params.append(q.end)
+    if q.versions:
+        where.append("gdelt_version IN (" + ", ".join(str(int(v)) for v in q.versions) + ")")
+    if q.dedup == "root":
+        where.append("IsRootEvent = 1")
+    day = "strptime(CAST(SQLDATE AS VARCHAR), '%Y%m%d')::DATE"
+    per = _PERIOD_SQL[q.period].replace("event_date", day)
+    rows = meta.con.execute(f"SELECT {per}, country, sum(events) FROM gdelt_volume WHERE "
+                            f"{' AND '.join(where)} GROUP BY ALL", params).fetchall()
+    out = {(code_of[c], p.date() if isinstance(p, datetime) else p): int(n)
+           for p, c, n in rows}
+    return {(c, p): out.get((c, p), 0) for c in countries for p in periods}
+
+
+def _period_rule(sp: SourcePeriods | None, src: str, meta: Any, rows: Rows, q: DyadQuery,
+                 notes: list[str]) -> Rows:
+    """Indicator rows of record source ``src`` (from any path: the dyad-day layer, the Ibis
+    query, Spark or the event records) under the one period rule (:class:`SourcePeriods`):
+    one row per dyad, direction and period of the source's span; counts where the period is
+    counted (0 where the pair has no event there), NULL where the source has nothing; the
+    coverage of every row from :func:`source_periods` (``sp``)."""
+    if sp is None or not len(rows):
+        return rows
+    have = {(d, p): i for i, (d, p) in enumerate(zip(rows["direction"], rows["period"],
+                                                       strict=True))}
+    labels = []
+    for a, b in q.pairs:
+        if q.direction in ("both", "directed", "a2b"):
+            labels.append((f"{a}→{b}", a, b))
+        if q.direction in ("both", "directed", "b2a"):
+            labels.append((f"{b}→{a}", a, b))
+        if q.direction in ("both", "undirected"):
+            labels.append((f"{a}–{b}", a, b))
+    missing = [(lab, a, b, p) for lab, a, b in labels for p in sp.grid
+               if (lab, p) not in have]
+    zero_periods = sorted({p for _, _, _, p in missing if sp.counted(p)})
+    vols = None
+    if src == "gdelt":
+        vols = _gdelt_fill_volumes(meta, q, [p for p in zero_periods if p in sp.dated])
+        if vols is None and any(p in sp.dated for p in zero_periods):
+            notes.append("gdelt: periods in which the pair has no event are 0 with unknown "
+                         "denominators (volume_a/volume_b empty): the store's per-day volume "
+                         "summary is not exact for this query (--dedup daily or a country "
+                         "with several CAMEO codes)")
+    cols = {k: list(v) for k, v in rows.columns.items()}
+    nan = float("nan")
+    for lab, a, b, p in missing:
+        counted = sp.counted(p)
+        rec: dict[str, Any] = {"dyad": f"{a}–{b}", "a": a, "b": b, "direction": lab,
+                               "period": p, "source": src, "dedup": q.dedup,
+                               "coverage_unit": sp.unit}
+        for side, who in (("a", a), ("b", b)):
+            rec[f"volume_{side}"] = (None if not counted else 0 if p not in sp.dated
+                                     else None if vols is None else vols[(who, p)])
+        for c in _ROW_COUNTS:
+            rec[c] = 0 if counted else None
+        rec["net_cooperation"] = 0 if counted else None
+        rec["mentions"] = 0 if counted and src == "gdelt" else None
+        for c in cols:
+            if c in rec:
+                continue
+            if "_per_1k_" in c:  # 0 events per 1,000 of a known, positive volume
+                vol = rec[f"volume_{c[-1]}"]
+                rec[c] = 0.0 if counted and vol else nan
+            else:
+                rec[c] = nan if rows.kinds[c] == "float64" else None
+        for c in cols:
+            cols[c].append(rec[c])
+    grid = set(sp.grid)
+    keep = [i for i, p in enumerate(cols["period"]) if p in grid]
+    cols = {k: [v[i] for i in keep] for k, v in cols.items()}
+    cols["coverage_present"] = [sp.present.get(p, 0) for p in cols["period"]]
+    cols["coverage_expected"] = [sp.expected.get(p, _days_in(p, q)) for p in cols["period"]]
+    cols["coverage_unit"] = [sp.unit] * len(cols["period"])
+    kinds = dict(rows.kinds)
+    kinds.update(coverage_present="int64", coverage_expected="int64", coverage_unit="str")
+    notes += sp.notes()
+    return type(rows)(cols, kinds, rows.attrs)
+
+
+# ----------------------------------------------------------------------------- person → state
+#: Sources in which a named person counts for a state only through ``leaders.csv`` (the
+#: quadruple sets drop ICEWS's country fields).
+PERSON_MAPPED_SOURCES: tuple[str, ...] = ("icews-tkg",)
+#: What every count of such a source leaves out (said once per table).
+PERSON_NOTE = ("{src}: a named person counts for a state only as a head of state/government "
+               "or foreign minister in office listed in leaders.csv; events of other named "
+               "persons (ministers, spokespeople, legislators) carry no state and are not "
+               "counted, so {src} counts are lower bounds")
+
+
+@lru_cache(maxsize=1)
+def leader_coverage() -> dict[str, tuple[date, date]]:
+    """State (ISO3) → (first, last day) on which ``leaders.csv`` names both its head(s) of
+    state/government and its foreign minister, i.e. on which a person's contact of that state
+    can be read from the quadruple sets; the last day is the table's horizon. A state absent
+    here has no mapped persons at all (:mod:`bilat.reference.leaders`)."""
+    from bilat.reference.leaders import HORIZON, load_leaders
+
+    out: dict[str, tuple[date, date]] = {}
+    df = load_leaders()
+    for iso3, part in df.groupby("iso3"):
+        heads = part.loc[part["role"] != "foreign_minister", "start"]
+        fms = part.loc[part["role"] == "foreign_minister", "start"]
+        if len(heads) and len(fms):
+            out[str(iso3)] = (max(min(heads), min(fms)), HORIZON)
+    return out
+
+
+def _unmapped(a: str, b: str, p: date, q: DyadQuery,
+              sp: SourcePeriods | None = None) -> list[str]:
+    """States of A–B whose persons ``leaders.csv`` does not map on every day period ``p``'s
+    figures rest on (the source's first to last event day there, per ``sp``; else the
+    period within the window)."""
+    lo, hi = _window_of(p, q)
+    if sp is not None and p in sp.days:
+        lo, hi = max(lo, sp.days[p][0]), min(hi, sp.days[p][1])
+    cov = leader_coverage()
+    return [c for c in (a, b) if c not in cov or not (cov[c][0] <= lo and hi <= cov[c][1])]
+
+
+def _mapping_note(src: str, dyad: str, gaps: dict[str, list[date]], grid: Sequence[date],
+                  what: str) -> str:
+    """One note: which states' persons are not mapped in which periods, and what it means."""
+    cov = leader_coverage()
+    parts = []
+    for c, periods in sorted(gaps.items()):
+        span = (f"leaders.csv maps {c} from {cov[c][0]} to {cov[c][1]}" if c in cov
+                else f"{c} is not in leaders.csv")
+        parts.append(f"{c} in {_runs(periods, grid)} ({span})")
+    mapped = ", ".join(sorted(cov))
+    return (f"{src}: {dyad}: persons (heads of state/government, foreign ministers) of "
+            f"{'; '.join(parts)} are not mapped to their state, so their events are not "
+            f"counted and {what} is unknown (NULL), never 0; leaders.csv maps the persons of "
+            f"{mapped}")
+
+
+def _person_mapping(rows: Rows, src: str, q: DyadQuery, notes: list[str],
+                    sp: SourcePeriods | None = None) -> Rows:
+    """Quadruple-set indicator rows with ``gov_contacts`` NULL wherever a state of the dyad
+    has no mapped persons (:func:`leader_coverage`), and a note naming those states."""
+    if src not in PERSON_MAPPED_SOURCES or not len(rows):
         return rows
     cols = dict(rows.columns)
-    present = [fd.get(p, 0) for p in rows["period"]]
-    cols["coverage_present"] = present
-    cols["coverage_unit"] = ["days its files cover"] * len(rows)
-    none = [n == 0 for n in present]
-    if any(none):  # no file covers it: NULL, never a count
-        for c in INDICATORS:
-            if c in cols:
-                missing = float("nan") if rows.kinds[c] == "float64" else None
-                cols[c] = [missing if z else v for v, z in zip(cols[c], none, strict=True)]
-    late = sorted({str(p) for p, z in zip(rows["period"], none, strict=True) if z})
-    if late:  # a row exists: the source has events there
-        notes.append(f"{src}: events dated in periods no {src.upper()} file covers "
-                     f"({', '.join(late[:6])}): late reports backdated by later files; NULL "
-                     "counts, coverage 0")
+    gov = list(cols["gov_contacts"])
+    grid = sorted(set(rows["period"]))
+    gaps: dict[str, dict[str, list[date]]] = {}
+    for i, (a, b, p) in enumerate(zip(rows["a"], rows["b"], rows["period"], strict=True)):
+        miss = _unmapped(a, b, p, q, sp) if gov[i] is not None else []
+        if miss:
+            gov[i] = None
+            for c in miss:
+                lst = gaps.setdefault(f"{a}–{b}", {}).setdefault(c, [])
+                if p not in lst:
+                    lst.append(p)
+    cols["gov_contacts"] = gov
+    notes.append(PERSON_NOTE.format(src=src))
+    for dyad, g in gaps.items():
+        notes.append(_mapping_note(src, dyad, g, grid, "its gov_contacts"))
     return type(rows)(cols, rows.kinds, rows.attrs)
 
 
@@ -1864,7 +2214,10 @@ def _indicators(
         if df.empty:
             notes.append(f"{s}: {why}")
             continue
-        frames.append(_with_file_days(meta, s, df, q, notes))
+        if s != "icews-dyad-year":  # the one period rule (SourcePeriods)
+            sp = source_periods(meta, store, s, q)
+            df = _person_mapping(_period_rule(sp, s, meta, df, q, notes), s, q, notes, sp)
+        frames.append(df)
     if not frames:
         raise error("E150", source=source if source != "all" else "stored",
                     dyad=", ".join(f"{x}–{y}" for x, y in q.pairs), span=_span_text(q),
@@ -2079,47 +2432,33 @@ def _contacts(
     wanted = list(RECORD_SOURCES) if source == "all" else [source]
     notes: list[str] = []
     frames = []
-    per = _PERIOD_SQL[q.period]
     for src in wanted:
         if not _source_present(meta, src):
             notes.append(f"{src}: not in the store")
             continue
-        where, params = _window(q)
-        cov = store.event_days(q.period, q.start, q.end) if store is not meta else \
-            store.con.execute(
-                f"SELECT {per} AS period, count(DISTINCT event_date) AS days FROM events "
-                f"WHERE {where} GROUP BY 1 ORDER BY 1", [src, *params]).df()
-        if cov.empty:
+        sp = source_periods(meta, store, src, q)  # the one period rule (SourcePeriods)
+        if sp is None:
             notes.append(f"{src}: no events in the range")
             continue
-        cov["period"] = pd.to_datetime(cov["period"]).dt.date
-        grid = _grid(cov["period"].min(), cov["period"].max(), q.period)
-        days = dict(zip(cov["period"], cov["days"], strict=True))
-        # a period holds data when the source's files cover it (GDELT: files present; ICEWS:
-        # days its daily files publish), not when some backdated event falls in it
-        file_days = None
-        if src == "gdelt":
-            fc = _gdelt_coverage(meta, grid, q)
-            present = {p: fc[p][0] for p in grid}
-        else:
-            file_days = _file_days(meta, src, grid, q)
-            present = {p: int((file_days or days).get(p, 0)) for p in grid}
-        grid, gaps = _drop_empty_runs(grid, present, q.period)
-        what = {"gdelt": "GDELT files", "icews": "ICEWS files"}.get(src, f"{src} data")
-        notes += [f"{src}: no {what} for {g} (rows left out)" for g in gaps]
+        grid = list(sp.grid)
+        notes += sp.notes()
+        if src in PERSON_MAPPED_SOURCES:
+            notes.append(PERSON_NOTE.format(src=src))
         lst = listing[listing["source"] == src].copy()
         if len(lst):
             lst["period"] = [_period_start(d, q.period) for d in lst["date"]]
-            early = lst[[present.get(p, 0) == 0 for p in lst["period"]]]
-            if len(early):
-                shown = ", ".join(early["date"].astype(str).unique()[:5])
-                notes.append(f"{src}: {len(early)} contact(s) dated in periods no file of the "
-                             f"source covers (backdated; not counted): {shown}")
         rows = []
         for x, y in q.pairs:
             dy = lst[lst["dyad"] == f"{x}–{y}"] if len(lst) else lst
+            gaps: dict[str, list[date]] = {}
             for p in grid:
-                has = present.get(p, 0) > 0
+                has = sp.counted(p)
+                # a state whose persons are not mapped: the contact series is unknown
+                miss = _unmapped(x, y, p, q, sp) if has and src in PERSON_MAPPED_SOURCES \
+                    else []
+                for c in miss:
+                    gaps.setdefault(c, []).append(p)
+                has = has and not miss
                 cell = dy[dy["period"] == p] if len(dy) else dy
                 rec: dict[str, Any] = {"source": src, "dyad": f"{x}–{y}", "a": x, "b": y,
                                        "period": p}
@@ -2132,17 +2471,15 @@ def _contacts(
                 rec["events"] = int(cell["events"].sum()) if has and len(cell) else \
                     (0 if has else pd.NA)
                 rec["event_ids"] = ";".join(cell["event_ids"]) if len(cell) else ""
-                if src == "gdelt":
-                    rec["coverage_present"], rec["coverage_expected"] = fc[p]
-                    rec["coverage_unit"] = "files present/expected"
-                else:
-                    rec["coverage_present"] = present[p]
-                    rec["coverage_expected"] = _days_in(p, q)
-                    rec["coverage_unit"] = ("days its files cover" if file_days is not None
-                                            else "days with data")
+                rec["coverage_present"] = sp.present.get(p, 0)
+                rec["coverage_expected"] = sp.expected.get(p, 0)
+                rec["coverage_unit"] = sp.unit
                 rec["basis"] = CONTACT_BASIS
                 rows.append(rec)
-        if rows:  # every period left out (no file covers it): the notes say why
+            if gaps:
+                notes.append(_mapping_note(src, f"{x}–{y}", gaps, grid,
+                                           "its leader-contact series"))
+        if rows:
             frames.append(pd.DataFrame(rows))
     if compare:
         for extra, note in (_engagement_rows(meta, q), _corpus_rows(meta, q)):
@@ -2191,36 +2528,14 @@ def _period_label(p: date, period: str) -> str:
     return p.isoformat()
 
 
-def _drop_empty_runs(grid: list[date], present: dict[date, int], period: str
-                     ) -> tuple[list[date], list[str]]:
-    """``grid`` without runs of two or more periods that hold no data at all, and a label of
-    each run left out ("1983–2014"): a span with no files is said once, not printed as one
-    NULL row per period. A single empty period stays (a NULL row marks the gap)."""
-    keep: list[date] = []
-    gaps: list[str] = []
-    run: list[date] = []
-    for p in [*grid, None]:
-        if p is not None and present.get(p, 0) == 0:
-            run.append(p)
-            continue
-        if len(run) >= 2:
-            gaps.append(f"{_period_label(run[0], period)}–{_period_label(run[-1], period)}")
-        else:
-            keep += run
-        run = []
-        if p is not None:
-            keep.append(p)
-    return keep, gaps
-
-
 def _period_start(d: date, period: str) -> date:
-    import pandas as pd
+    """First day of the period (day; week from Monday; month; quarter; year) holding ``d``."""
+    from datetime import timedelta
 
-    ts = pd.Timestamp(d)
     if period == "day":
         return d
     if period == "week":
-        return (ts - pd.Timedelta(days=ts.weekday())).date()
+        return d - timedelta(days=d.weekday())
     if period == "month":
         return date(d.year, d.month, 1)
     if period == "quarter":
