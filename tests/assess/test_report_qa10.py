@@ -239,8 +239,11 @@ def test_bottom_line_says_when_the_posterior_and_heuer_disagree(fx) -> None:  # 
     assert "the two scoring rules disagree" in text
     names = {h["id"]: h["name"] for h in rep.ach.hypotheses}
     assert f"By the Bayesian posterior {names[post_lead]} ({post_lead}) leads" in text
-    assert f"({heuer_lead}) leads with inconsistency {incon[heuer_lead]:.1f}" in text
-    assert "it means the posterior" in text
+    assert (f"least inconsistency is retained — it is {names[heuer_lead]} ({heuer_lead}), with "
+            f"inconsistency {incon[heuer_lead]:.1f}") in text
+    assert "refer to the posterior" in text
+    # "leads" is said of the posterior leader only
+    assert re.findall(r"\((H\d)\) leads", text) == [post_lead]
     # no sentence says the ranking is by least contradiction when it is not
     assert "the ranking says which reading" not in text and "contradict least, not" not in text
     rep.bottom_line = text

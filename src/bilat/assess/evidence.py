@@ -1466,7 +1466,7 @@ def nothing_reason(ctx: Context, pillar: str) -> str:
             sides = sorted({str(r[0]) for r in rows})
             if not pair & set(sides):
                 out.append(f"no official-text corpus loaded is published by {ctx.a} or {ctx.b} "
-                           f"(the corpora are {', '.join(sides)}'s)")
+                           f"(those loaded are published by {', '.join(sides)})")
             unknown = sorted(pair - known) if known else []
             if unknown:
                 out.append("contacts in the corpora are read for named leaders, and no leader "

@@ -500,16 +500,15 @@ def _lead_sentences(rep: Report, names: dict[str, str]) -> list[str]:
         head + "the two scoring rules disagree. By the Bayesian posterior "
         f"{names[p0]} ({p0}) leads with {s.posterior[p0]:.0%} (" + ", ".join(
             f"{h} {s.posterior[h]:.0%}" for h in rk[1:]) + "); by Heuer's criterion — the "
-        "reading with the least inconsistency is retained — " + heuer_txt
-        + (" lead" if len(lg["heuer_leaders"]) > 1 else " leads")
-        + f" with inconsistency {s.inconsistency[h0]:.1f} against " + ", ".join(
+        "reading with the least inconsistency is retained — it is " + heuer_txt
+        + f", with inconsistency {s.inconsistency[h0]:.1f} against " + ", ".join(
             f"{h} {s.inconsistency[h]:.1f}" for h in lg["heuer_ranking"]
             if h not in lg["heuer_leaders"]) + ".",
         f"{p0} is rated consistent on {cons[p0]} items and inconsistent on {inc[p0]}; {h0} "
         f"consistent on {cons[h0]} and inconsistent on {inc[h0]}: the posterior rewards "
-        "consistent items, Heuer's score counts inconsistent ones only. Where this summary "
-        f"says \u201cleads\u201d, \u201cleading reading\u201d or \u201cranking\u201d it "
-        f"means the posterior; by Heuer's rule {h0} would be retained.",
+        "consistent items, Heuer's score counts inconsistent ones only. Elsewhere in this "
+        "summary \u201cleads\u201d, \u201cleading reading\u201d and \u201cranking\u201d "
+        f"refer to the posterior; by Heuer's rule {h0} would be retained.",
     ]
 
 
