@@ -169,7 +169,9 @@ def affinity(
     method: str = typer.Option(
         "all", "--method", "-m",
         help="kappa (Cohen, with weighted kappa_w), pi (Scott, with pi_w), s, s2, agreement, "
-        "coincidence or all. Chance-corrected indices lead; raw agreement is beside them. "
+        "coincidence or all. Chance-corrected indices lead; agreement is beside them: agree "
+        "(abstention as half, Voeten), agree_exact (the share of identical votes: 'raw "
+        "agreement' in the literature) and agree_yn (yes/no votes only). "
         "'all' shows each index once: the State Department's coincidence equals agree "
         "(abstention as half agreement) and coincidence_yn equals agree_yn by construction, "
         "so they are not repeated (ask for -m coincidence to see them under that name)."),
@@ -185,7 +187,7 @@ def affinity(
     chart: Path | None = typer.Option(None, "--chart", help="Also write a chart (.html/.json) of "
                                       "the first index (kappa unless -m says otherwise)."),
 ) -> None:
-    """Chance-corrected affinity (kappa, pi, S) of A and B, raw agreement beside.
+    """Chance-corrected affinity (kappa, pi, S) of A and B, agreement beside.
 
     Each figure carries n, a low_n flag and the vote ids behind it (CSV/JSON)."""
     from bilat.indicators import votes as V

@@ -2,7 +2,8 @@
 
 What this module answers, and the public functions the CLI and the partnership report call:
 
-- :func:`affinity` — kappa, pi and S first, raw agreement beside, per year, session (text:
+- :func:`affinity` — kappa, pi and S first, agreement beside (``agree``: abstention as half,
+  Voeten; ``agree_exact``: the share of identical votes), per year, session (text:
   ``ES-10`` stays ``ES-10``; sessions in time order), issue (column ``issue``, full names) or
   period, with reference dyads, ``n`` and a ``low_n`` flag; :func:`affinity_by_year` adds each
   dyad's percentile among all dyads of the year (the report's figure).
@@ -60,7 +61,11 @@ policy similarity for chance agreement", *Political Analysis* 19(3): 287–305)
     chance-corrected S: ``1 − D_o / D_e`` with ``D_o = Σ d_k / n`` and ``D_e = Σ_ij w_ij ·
     p_i q_j`` (kappa) or ``Σ_ij w_ij m_i m_j``, ``m = (p + q) / 2`` (pi), ``w_ij = |i − j|`` on
     the 0–1 scale. Häge shows S and agreement rates are inflated when both states vote yes on
-    most resolutions; these are not substitutable with the raw indices.
+    most resolutions; these are not substitutable with the uncorrected indices.
+
+"Raw agreement" in the affinity literature is ``agree_exact`` (the share of identical votes,
+kappa's ``p_o``); ``agree`` gives an abstention against a yes or no half credit and reads
+0.07–0.10 higher for most dyads (RUS–CHN 1992–2019: 0.83 against 0.71). Labels say which.
 
 Undefined values are NaN with a reason in ``note``: no common votes (``n = 0``); the
 chance-corrected indices when both states cast the same single category on every common vote
@@ -1127,10 +1132,14 @@ def affinity(
     only: the issue's full name), ``a``, ``b``, ``n`` (common recorded votes), ``low_n``
     (``n < min_n``: read the figure with care), the 3 × 3 table counts (``same``,
     ``partial``, ``opposite``, ``both_abstain``, each side's yes/abstain/no), the indices of
-    ``method`` — chance-corrected first (kappa, pi, S, then raw agreement; see the module
+    ``method`` — chance-corrected first (kappa, pi, S, then agreement; see the module
     docstring) —, ``n_rollcalls`` (recorded roll calls in the period), ``n_without_vote`` and
     ``share_without_vote`` (resolutions adopted without a vote, where the source records
-    them; not votes, left out of every index), ``first_date``/``last_date``, ``note`` and
+    them; not votes, left out of every index), ``first_date``/``last_date`` (of the pair's
+    common votes behind the figure, empty when there are none — not of the range asked),
+    ``note`` (why an index is undefined; the China seat before 25 Oct 1971, held by the
+    Republic of China (TWN); a former state's votes counted under its successor's code,
+    :func:`predecessors`) and
     ``vote_ids`` (the roll calls behind the figure; :func:`affinity_votes` lists them).
     Periods are in time order (sessions by their first vote). ``df.attrs["warnings"]`` lists
     coverage warnings (a range past the data names the last date held). E210 when there is
@@ -1165,8 +1174,14 @@ def affinity(
         out[c] = out[c].fillna(0).astype("int64")
     out["vote_ids"] = out["vote_ids"].map(lambda v: list(v) if isinstance(v, list | np.ndarray)
                                           else [])
-    out = out.merge(periods, on="period", how="left")
+    out = out.merge(periods.rename(columns={"first_date": "_p_first",
+                                            "last_date": "_p_last"}), on="period", how="left")
+    # first_date/last_date: the pair's common votes behind the figure, not the range asked
+    dates = _vote_dates(store, {int(i) for ids in out["vote_ids"] for i in ids})
+    out["first_date"] = out["vote_ids"].map(lambda v: min((dates[i] for i in v), default=None))
+    out["last_date"] = out["vote_ids"].map(lambda v: max((dates[i] for i in v), default=None))
     out["note"] = _notes(out)
+    out["note"] = _coverage_notes(out)
     if out["n"].sum() == 0 and len(periods) == 0:
         with _catalogue(store) as meta:
             raise _no_votes(meta, _what(asked[0], rng, issue), body)
@@ -1178,7 +1193,7 @@ def affinity(
         out["issue"] = out["period"].map(lambda c: ISSUES.get(c, UNCODED))
         cols.insert(2, "issue")
     if by == "session":
-        key = pd.to_datetime(out["first_date"])
+        key = pd.to_datetime(out["_p_first"])
     elif by == "issue":  # by full name, uncoded last
         key = out["issue"].map(lambda s: (s == UNCODED, s))
         key = key.map({k: i for i, k in enumerate(sorted(set(key)))})
@@ -1191,6 +1206,58 @@ def affinity(
     with _catalogue(store) as meta:
         res.attrs["warnings"] = coverage_warnings(meta, rng, body)
     return res
+
+
+def _vote_dates(store: Store, ids: set[int]) -> dict[int, Any]:
+    """Date of each roll call in ``ids`` (merged record)."""
+    if not ids:
+        return {}
+    rc = _table(store, "un_rollcalls")
+    df = rc.filter(rc.vote_id.isin(sorted(ids))).select("vote_id", "date").to_pandas()
+    return {int(k): (None if pd.isna(d) else pd.Timestamp(d).date())
+            for k, d in zip(df["vote_id"], df["date"], strict=True)}
+
+
+#: The day the PRC took the China seat (GA resolution 2758 (XXVI)); before it, the seat and
+#: its votes were the Republic of China's, stored under TWN.
+CHINA_SEAT = pd.Timestamp("1971-10-25").date()
+
+
+def predecessors() -> list[tuple[str, str, str, int | None]]:
+    """Former states whose UN votes the crosswalk files under a successor's code, as
+    ``(successor ISO3, former code, former name, last year as a UN member)``: USSR → RUS,
+    Czechoslovakia → CZE, Yugoslavia → SRB, West Germany → DEU, Yemen Arab Republic → YEM
+    (``reference/data/countries.csv``: historical rows whose ``iso3`` is another state's)."""
+    from bilat.reference.countries import load_countries
+
+    c = load_countries()
+    hist = c[c["historical"].astype(bool) & (c["entity"] != c["iso3"])]
+    return [(r.iso3, r.entity, r.name, None if pd.isna(r.un_member_until)
+             else int(r.un_member_until)) for r in hist.itertuples()]
+
+
+def _coverage_notes(df: pd.DataFrame) -> pd.Series:
+    """Add to ``note`` what the figure's votes are: the China seat before 25 Oct 1971 (the
+    Republic of China's, TWN), and a former state's votes counted under its successor's code
+    (as the crosswalk maps them; :func:`predecessors`). Uses the period's first roll call
+    (``_p_first``) and the pair's common votes (``first_date``)."""
+    preds = predecessors()
+    out = []
+    for a, b, p_first, first, note in zip(df["a"], df["b"], df["_p_first"], df["first_date"],
+                                          df["note"], strict=True):
+        extra = []
+        start = None if p_first is None or pd.isna(p_first) else pd.Timestamp(p_first).date()
+        first = None if first is None or pd.isna(first) else pd.Timestamp(first).date()
+        if "CHN" in (a, b) and start is not None and start < CHINA_SEAT:
+            extra.append("before 25 Oct 1971 the China seat was the Republic of China's (TWN): "
+                         "CHN has no votes before then"
+                         + (f"; the first common vote here is {first}" if first else ""))
+        for succ, code, name, until in preds:
+            if succ in (a, b) and first is not None and (until is None or first.year <= until):
+                extra.append(f"{succ}'s votes to {until} were cast by {name} ({code}), "
+                             f"counted under {succ} by continuity")
+        out.append("; ".join([x for x in [note or "", *extra] if x]))
+    return pd.Series(out, index=df.index, dtype=object)
 
 
 def _span(rng: tuple[int, int]) -> str:
@@ -1218,7 +1285,7 @@ def side_by_side(df: pd.DataFrame, index: str = "kappa") -> pd.DataFrame:
 
 def affinity_chart(df: pd.DataFrame, index: str = "kappa", title: str | None = None) -> Any:
     """One Vega-Lite line chart of ``index`` (default Cohen's kappa) over the periods, one line
-    per dyad; the tooltip carries n, S and raw agreement beside it."""
+    per dyad; the tooltip carries n, S and agreement (abstention as half) beside it."""
     from bilat.report.charts import time_chart
 
     extra = [c for c in ("s", "agree") if c in df.columns and c != index]
@@ -1227,10 +1294,11 @@ def affinity_chart(df: pd.DataFrame, index: str = "kappa", title: str | None = N
     if num.notna().all():
         data["period"] = num.astype(int)
     label = {"kappa": "Cohen's kappa", "pi": "Scott's pi", "s": "S score",
-             "agree": "raw agreement"}.get(index, index)
+             "agree": "agreement, abstention as half (Voeten)",
+             "agree_exact": "share of identical votes"}.get(index, index)
     return time_chart(data, x="period", y=index, color="dyad", tooltip=["n", *extra],
                       title=title or f"UN General Assembly voting: {label} (chance-corrected "
-                      "first; raw agreement in the tooltip)")
+                      "first; agreement, abstention as half, in the tooltip)")
 
 
 def affinity_votes(
@@ -1362,6 +1430,32 @@ class CoreIssue:
         if self.exclude and _compiled(self.exclude).search(text):
             return None
         return found.group(0)
+
+
+def _symbol_parts(unres: Any, symbol: Any) -> tuple[str | None, frozenset[str]]:
+    """A GA roll call's resolution key without its section letters, and those letters:
+    ``A/RES/75/254A-C`` → (``75/254``, {A, B, C}); ``R/37/120I`` → (``37/120``, {I});
+    ``A/RES/75/254 B`` or ``A/RES/32/105[M]`` likewise; ``A/RES/50/38[B-I]`` (section B,
+    part I) → (``50/38``, {B}); (None, ∅) when unreadable."""
+    from bilat.sources.undl_scrape import parse_symbol, unres_key
+
+    for text in (unres, symbol):
+        if not isinstance(text, str) or not text.strip():
+            continue
+        s = re.sub(r"\s+", "", text).upper()
+        m = re.fullmatch(r"(.*?/\d+(?:\([A-Z0-9-]+\))?)\[?([A-Z])-([A-Z]+)\]?", s)
+        if m:  # a range of sections (A-C), or a part of one section ([B-I]: B, part I)
+            key = unres_key(m[1]) or (parse_symbol(m[1]) or (None, None))[1]
+            if key:
+                if len(m[3]) == 1 and m[3] not in "IVX" and m[3] > m[2]:
+                    return _bare(key), frozenset(chr(c) for c in range(ord(m[2]),
+                                                                       ord(m[3]) + 1))
+                return _bare(key), frozenset(m[2])
+        key = unres_key(s) or (parse_symbol(s) or (None, None))[1]
+        if key:
+            b = _bare(key)
+            return b, frozenset([key[len(b):]]) if key != b else frozenset()
+    return None, frozenset()
 
 
 def _norm_symbol(symbol: str) -> str:
@@ -1763,7 +1857,10 @@ def search(
 ) -> pd.DataFrame:
     """Roll calls by words in the title/description/agenda (``text``: every word must occur,
     case-insensitive) or by resolution ``symbol`` (``A/RES/68/262``; older forms such as
-    ``R/68/262`` or ``A/RES/1004(ES-II)`` find the same resolution), with each of ``states``'
+    ``R/68/262`` or ``A/RES/1004(ES-II)`` find the same resolution; a symbol without a
+    section letter finds every lettered section too — ``A/RES/75/254`` finds
+    ``A/RES/75/254A-C`` —, and ``A/RES/75/254B`` finds that section, inside a range
+    ``A-C`` as well), with each of ``states``'
     vote as a column named by its ISO3 code (empty: no vote recorded).
 
     Columns: ``vote_id``, ``body``, ``symbol``, ``date``, ``session`` (text), ``full_title``
@@ -1803,8 +1900,14 @@ def search(
         key = (parse_symbol(symbol) or (None, unres_key(symbol)))[1]
         hit = df["symbol"].map(lambda s: isinstance(s, str) and _norm_symbol(s) == want)
         if key:
-            hit |= df.apply(lambda r: r["body"] == "GA" and (
-                (unres_key(r["unres"]) or unres_key(r["symbol"])) == key), axis=1)
+            ga = df["body"] == "GA"
+            parts = [_symbol_parts(u, s) if g else (None, frozenset())
+                     for g, u, s in zip(ga, df["unres"], df["symbol"], strict=True)]
+            base, letters = _bare(key), key[len(_bare(key)):]
+            # the base symbol finds every lettered section (75/254 → 75/254A-C, 75/254 A…);
+            # a lettered one finds that section, also inside a range such as A-C
+            hit |= pd.Series([b == base and (not letters or letters in ls)
+                              for b, ls in parts], index=df.index) & ga
         df = df[hit]
     if len(df):
         ids = list(df["vote_id"])
@@ -1858,9 +1961,10 @@ def affinity_by_year(
     each dyad among **all** dyads of that year (the report's vote figure).
 
     Columns: ``dyad``, ``year``, ``a``, ``b``, ``n``, ``low_n``, ``kappa``, ``pi``, ``s``,
-    ``agree`` (raw, beside), ``percentile`` (share of that year's dyads with at least
-    ``min_n`` common votes whose ``index`` is at or below this dyad's, 0–100; NaN when the
-    dyad's figure is undefined or low_n), ``n_dyads`` (dyads ranked that year), ``vote_ids``.
+    ``agree`` (agreement, abstention as half — Voeten; beside), ``percentile`` (share of
+    that year's dyads with at least ``min_n`` common votes whose ``index`` is at or below
+    this dyad's, 0–100; NaN when the dyad's figure is undefined or low_n), ``n_dyads``
+    (dyads ranked that year), ``vote_ids``.
     ``refs``: ``("RUS", "BLR")`` or ``"USA-GBR"``. ``df.attrs["warnings"]``: coverage.
     """
     if index not in INDEX_COLS:
