@@ -794,6 +794,36 @@ def _event_evidence(ctx: Context, res: PillarResult, src: str, df: pd.DataFrame)
             prov["event_ids"] = ids
         except Exception:  # noqa: BLE001, S110 - ids are listed by the command above
             pass
+    elif src in ("icews", "icews-tkg") and n <= MAX_IDS:
+        # the ICEWS records (event ids; file:line for the quadruple sets) behind the figure
+        try:
+            from bilat.indicators import events
+
+            ids = []
+            for y in sorted(pair["year"].unique()):
+                got = events.record_ids(ctx.store, ctx.a, ctx.b, at=str(int(y)),
+                                        period="year", source=src)
+                ids += [_id(str(v)) for v in got["event_id"]]
+            prov["event_ids"] = ids
+            prov["query"] = (f"bilat events ids {ctx.a} {ctx.b} --source {src} --period year "
+                             "--at YEAR")
+        except Exception:  # noqa: BLE001, S110 - ids are listed by the command above
+            pass
+    elif src == "icews-dyad-year" and _has_rows(ctx.store, "icews_dyad_year"):
+        # aggregated counts: the dyad-year rows of the file behind the figure (file:line)
+        try:
+            yrs = sorted(int(y) for y in pair["year"].unique())
+            got = ctx.store.con.execute(
+                "SELECT source_file, line FROM icews_dyad_year WHERE year BETWEEN ? AND ? AND "
+                "((source_iso3 = ? AND target_iso3 = ?) OR (source_iso3 = ? AND "
+                "target_iso3 = ?)) ORDER BY year, line",
+                [yrs[0], yrs[-1], ctx.a, ctx.b, ctx.b, ctx.a]).fetchall()
+            prov["rows"] = [f"{f}:{line}" for f, line in got][:MAX_IDS]
+            prov["query"] = (f"bilat events indicators {ctx.a} {ctx.b} --source icews-dyad-year "
+                             "--period year --direction both")
+            prov["query_label"] = "the same counts by year and direction"
+        except Exception:  # noqa: BLE001, S110 - the counts are listed by the command above
+            pass
     key = re.sub(r"[^a-z0-9]+", "_", src.lower())
     res.evidence.append(Evidence(
         id=f"events.{key}.material_verbal", pillar="events", kind="events.material_verbal",

@@ -188,7 +188,9 @@ def _prov_lists(ev: Any, prov: dict[str, Any]) -> list[dict[str, Any]]:
             continue
         ids = [str(x) for x in ids]
         if key == "rows" and ev.pillar == "contacts":
-            label = "engagement records behind it (file:line)"
+            label = "China Vitae engagement records behind it"
+        elif key == "rows" and ev.pillar == "events":
+            label = "dyad-year rows of the source file behind it (file:line)"
         item = {"key": key, "label": label, "ids": ids[:IDS_SHOWN], "n": len(ids),
                 "empty": ""}
         if not ids and ev.pillar == "material":
@@ -227,6 +229,7 @@ def view_model(rep: Any, links: dict[str, list[dict[str, str]]]) -> dict[str, An
         claims = prov.pop("claims", None)
         lists = _prov_lists(ev, prov)
         query = prov.pop("query", None)
+        qlabel = prov.pop("query_label", None)
         evidence.append({
             "id": ev.id, "anchor": _anchor(ev.id), "title": ev.title, "value": ev.value,
             "unit": ev.unit, "period": ev.period, "source": ev.source, "pillar": ev.pillar,
@@ -237,7 +240,7 @@ def view_model(rep: Any, links: dict[str, list[dict[str, str]]]) -> dict[str, An
             "claims": claims[:60] if claims else None, "n_claims": len(claims) if claims else 0,
             "other_prov": prov, "details": ev.details, "prov_lists": lists,
             "ids_shown": IDS_SHOWN, "query": query,
-            "query_label": QUERY_LABEL.get(ev.pillar, "re-run"),
+            "query_label": qlabel or QUERY_LABEL.get(ev.pillar, "re-run"),
         })
     charts = []
     pillars = []
