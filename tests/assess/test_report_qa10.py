@@ -331,3 +331,42 @@ def test_context_of_a_pillar_without_store_is_missing() -> None:
     out = settle_status(Context(None, "RUS", "CHN", []), res)  # type: ignore[arg-type]
     assert out.status == "missing" and out.load_command == "bilat fetch unvotes"
 
+
+
+# ------------------------------------ finding 12: event items list the ICEWS ids behind them
+def test_icews_items_list_the_event_ids_behind_them(shared_data, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import zipfile
+
+    from bilat.sources import icews
+    from bilat.store import open_store
+    from tests.sources.test_icews import DAILY, HEADER, raw_rows
+
+    raw = raw_rows(str(shared_data.joinpath(*DAILY)))
+    rows = raw[raw["Event Date"].between("2019-01-01", "2019-01-31")]
+    f = tmp_path / "events.2019.jan.tab.zip"
+    lines = ["\t".join(r) for r in rows[list(icews.FIELDS)].itertuples(index=False)]
+    with zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("events.2019.jan.tab", "\n".join([HEADER, *lines]) + "\n")
+    st = open_store(":memory:")
+    try:
+        icews.ingest_icews(st, [f], progress=False)
+        rep = report(st, "RUS", "CHN", refs=[("USA", "GBR")], pillars=["events"])
+    finally:
+        st.close()
+    # independent: the Event IDs of rows between Russia and China, either way, in the raw rows
+    names = {"Russian Federation": "RUS", "China": "CHN"}
+    src = rows["Source Country"].map(names)
+    tgt = rows["Target Country"].map(names)
+    want = set(rows[(src.notna() & tgt.notna() & (src != tgt))]["Event ID"].astype(int))
+    items = [e for e in rep.evidence if e.id.startswith("events.icews.")
+             and "contacts" not in e.id]
+    assert items and want
+    for e in items:
+        got = e.provenance["event_ids"]
+        assert sorted(got) == sorted(want) and e.coverage["n"] == len(want)
+        assert "--source icews" in e.provenance["query"]
+    html = render_report_html(rep)
+    block = html[html.index(f'id="ev-{re.sub(r"[^A-Za-z0-9_-]+", "-", items[0].id)}"'):]
+    block = block[:block.index("</div>")]
+    assert f"event ids ({min(len(want), 60)}" in block
+    assert str(sorted(want)[0]) in block and "list the events of one year" in block
