@@ -346,3 +346,28 @@ def test_unmapped_state_gives_unknown_leader_contacts_never_zero(
     # the mapped pair in the same store keeps its counts
     assert ev.contacts(st, "IND", "PAK", period="year",
                        source="icews-tkg")["contacts"].notna().all()
+
+
+def test_rows_read_with_an_older_leaders_table_are_not_taken_as_zero(
+        ind_pak: tuple[Store, Path]) -> None:
+    """The state of a person is derived at ingest: rows stored with an older leaders.csv
+    (here: Imran Khan's rows without a state, as the six-state table left them) make the
+    pair's leader contacts unknown, with a note saying to load the sets again."""
+    from bilat.sources import icews_tkg
+
+    _, path = ind_pak
+    st = open_store(":memory:")
+    try:
+        icews_tkg.ingest_icews_tkg(st, [path], progress=False)
+        for n in (1, 2):
+            st.con.execute(f"UPDATE icews_tkg_events SET actor{n}_iso3 = NULL, "
+                           f"actor{n}_via = NULL, actor{n}_leader = NULL "
+                           f"WHERE actor{n}_name = 'Imran Khan'")
+        ev.forget(st)
+        assert ev.stale_person_states(st, ["IND", "PAK"]) == frozenset({"PAK"})
+        con = ev.contacts(st, "IND", "PAK", period="year", source="icews-tkg")
+        assert con["contacts"].isna().all()
+        assert any("older leaders.csv" in n and "PAK" in n for n in con.attrs["notes"])
+        assert ev.stale_person_states(st, ["IND", "BRA"]) == frozenset()
+    finally:
+        st.close()

@@ -1654,8 +1654,39 @@ def leader_coverage() -> dict[str, tuple[date, date]]:
     return out
 
 
+def stale_person_states(store: Any, states: Sequence[str]) -> frozenset[str]:
+    """Those of ``states`` whose leaders.csv persons the store's quadruple-set rows left
+    without a state on a day of their term: rows read with an older leaders.csv (the state
+    is derived at ingest, and an unchanged file is not read again). Their persons count as
+    not mapped."""
+    def compute() -> frozenset[str]:
+        if not _has(store, "icews_tkg_events"):
+            return frozenset()
+        from bilat.reference.leaders import load_leaders
+
+        values = []
+        table = load_leaders()
+        for r in table[table["iso3"].isin(list(states))].itertuples(index=False):
+            for n in dict.fromkeys([r.name, *[x for x in r.aliases.split("|") if x]]):
+                values.append((n, r.iso3, r.start, r.end))
+        if not values:
+            return frozenset()
+        found = store.con.execute(
+            "WITH l(name, iso3, lo, hi) AS (SELECT * FROM (VALUES "
+            + ", ".join(["(?, ?, ?, ?)"] * len(values)) + ")) "
+            "SELECT DISTINCT l.iso3 FROM (SELECT actor1_name AS name, event_date FROM "
+            "icews_tkg_events WHERE actor1_iso3 IS NULL UNION ALL SELECT actor2_name, "
+            "event_date FROM icews_tkg_events WHERE actor2_iso3 IS NULL) e JOIN l ON "
+            "e.name = l.name WHERE e.event_date BETWEEN l.lo AND l.hi",
+            [v for row in values for v in row]).fetchall()
+        return frozenset(str(r[0]) for r in found)
+
+    return memo_value(store, ("stale_person_states", tuple(sorted(states))), compute)
+
+
 def _unmapped(a: str, b: str, p: date, q: DyadQuery,
-              sp: SourcePeriods | None = None) -> list[str]:
+              sp: SourcePeriods | None = None, stale: frozenset[str] = frozenset()
+              ) -> list[str]:
     """States of A–B whose persons ``leaders.csv`` does not map on every day period ``p``'s
     figures rest on (the source's first to last event day there, per ``sp``; else the
     period within the window)."""
@@ -1663,16 +1694,19 @@ def _unmapped(a: str, b: str, p: date, q: DyadQuery,
     if sp is not None and p in sp.days:
         lo, hi = max(lo, sp.days[p][0]), min(hi, sp.days[p][1])
     cov = leader_coverage()
-    return [c for c in (a, b) if c not in cov or not (cov[c][0] <= lo and hi <= cov[c][1])]
+    return [c for c in (a, b) if c not in cov or c in stale
+            or not (cov[c][0] <= lo and hi <= cov[c][1])]
 
 
 def _mapping_note(src: str, dyad: str, gaps: dict[str, list[date]], grid: Sequence[date],
-                  what: str) -> str:
+                  what: str, stale: frozenset[str] = frozenset()) -> str:
     """One note: which states' persons are not mapped in which periods, and what it means."""
     cov = leader_coverage()
     parts = []
     for c, periods in sorted(gaps.items()):
-        span = (f"leaders.csv maps {c} from {cov[c][0]} to {cov[c][1]}" if c in cov
+        span = (f"this store's {src} rows were read with an older leaders.csv that did not "
+                f"map {c}: load the sets again into a new store" if c in stale
+                else f"leaders.csv maps {c} from {cov[c][0]} to {cov[c][1]}" if c in cov
                 else f"{c} is not in leaders.csv")
         parts.append(f"{c} in {_runs(periods, grid)} ({span})")
     mapped = ", ".join(sorted(cov))
@@ -1682,7 +1716,7 @@ def _mapping_note(src: str, dyad: str, gaps: dict[str, list[date]], grid: Sequen
             f"{mapped}")
 
 
-def _person_mapping(rows: Rows, src: str, q: DyadQuery, notes: list[str],
+def _person_mapping(meta: Any, rows: Rows, src: str, q: DyadQuery, notes: list[str],
                     sp: SourcePeriods | None = None) -> Rows:
     """Quadruple-set indicator rows with ``gov_contacts`` NULL wherever a state of the dyad
     has no mapped persons (:func:`leader_coverage`), and a note naming those states."""
@@ -1692,8 +1726,9 @@ def _person_mapping(rows: Rows, src: str, q: DyadQuery, notes: list[str],
     gov = list(cols["gov_contacts"])
     grid = sorted(set(rows["period"]))
     gaps: dict[str, dict[str, list[date]]] = {}
+    stale = stale_person_states(meta, sorted({c for pair in q.pairs for c in pair}))
     for i, (a, b, p) in enumerate(zip(rows["a"], rows["b"], rows["period"], strict=True)):
-        miss = _unmapped(a, b, p, q, sp) if gov[i] is not None else []
+        miss = _unmapped(a, b, p, q, sp, stale) if gov[i] is not None else []
         if miss:
             gov[i] = None
             for c in miss:
@@ -1703,7 +1738,7 @@ def _person_mapping(rows: Rows, src: str, q: DyadQuery, notes: list[str],
     cols["gov_contacts"] = gov
     notes.append(PERSON_NOTE.format(src=src))
     for dyad, g in gaps.items():
-        notes.append(_mapping_note(src, dyad, g, grid, "its gov_contacts"))
+        notes.append(_mapping_note(src, dyad, g, grid, "its gov_contacts", stale))
     return type(rows)(cols, rows.kinds, rows.attrs)
 
 
@@ -2216,7 +2251,8 @@ def _indicators(
             continue
         if s != "icews-dyad-year":  # the one period rule (SourcePeriods)
             sp = source_periods(meta, store, s, q)
-            df = _person_mapping(_period_rule(sp, s, meta, df, q, notes), s, q, notes, sp)
+            df = _person_mapping(meta, _period_rule(sp, s, meta, df, q, notes), s, q, notes,
+                                 sp)
         frames.append(df)
     if not frames:
         raise error("E150", source=source if source != "all" else "stored",
@@ -2442,6 +2478,8 @@ def _contacts(
             continue
         grid = list(sp.grid)
         notes += sp.notes()
+        stale = (stale_person_states(meta, sorted({c for pair in q.pairs for c in pair}))
+                 if src in PERSON_MAPPED_SOURCES else frozenset())
         if src in PERSON_MAPPED_SOURCES:
             notes.append(PERSON_NOTE.format(src=src))
         lst = listing[listing["source"] == src].copy()
@@ -2454,8 +2492,8 @@ def _contacts(
             for p in grid:
                 has = sp.counted(p)
                 # a state whose persons are not mapped: the contact series is unknown
-                miss = _unmapped(x, y, p, q, sp) if has and src in PERSON_MAPPED_SOURCES \
-                    else []
+                miss = _unmapped(x, y, p, q, sp, stale) if has and src in \
+                    PERSON_MAPPED_SOURCES else []
                 for c in miss:
                     gaps.setdefault(c, []).append(p)
                 has = has and not miss
@@ -2478,7 +2516,7 @@ def _contacts(
                 rows.append(rec)
             if gaps:
                 notes.append(_mapping_note(src, f"{x}–{y}", gaps, grid,
-                                           "its leader-contact series"))
+                                           "its leader-contact series", stale))
         if rows:
             frames.append(pd.DataFrame(rows))
     if compare:
