@@ -244,7 +244,12 @@ def test_ingest_of_an_unknown_layout_names_every_layout_events_ingest_reads(
         assert layout in line, layout
     assert "Traceback" not in err
     # a tab-separated file of 30 fields is none of the layouts either
-    bad = tmp_path / "20190101.export.CSV"
+    bad = tmp_path / "thirty.tsv"
     bad.write_text("\t".join(["x"] * 30) + "\n", encoding="utf-8")
     code, _, err = _run(capsys, "--store", db, "events", "ingest", str(bad))
     assert code != 0 and "[E152]" in err and "30 tab-separated" in " ".join(err.split())
+    # a file named as a GDELT export keeps GDELT's own message (the field counts it has)
+    gd = tmp_path / "20190101.export.CSV"
+    gd.write_text("\t".join(["x"] * 30) + "\n", encoding="utf-8")
+    code, _, err = _run(capsys, "--store", db, "events", "ingest", str(gd))
+    assert code != 0 and "[E106]" in err and "61" in err

@@ -144,8 +144,11 @@ def ingest(
 def _ingest_gdelt(store: Any, files: list[Path], on_bad_rows: str, progress: Any) -> Any:
     """:func:`bilat.sources.gdelt.ingest` for the files ``events ingest`` took for GDELT (no
     ICEWS header, not a quadruple set, not .rda). A file GDELT cannot place by its field
-    count (E106) matched none of the layouts ``events ingest`` reads, so the error says so
-    and names them all (E152), not GDELT's alone."""
+    count (E106) and whose name is not a GDELT export's (``YYYYMMDD[HHMMSS].export.CSV``,
+    ``YYYY[MM].zip``) matched none of the layouts ``events ingest`` reads, so the error says
+    so and names them all (E152), not GDELT's alone."""
+    import re
+
     from bilat.errors import BilatError, error
     from bilat.sources import gdelt
 
@@ -155,6 +158,9 @@ def _ingest_gdelt(store: Any, files: list[Path], on_bad_rows: str, progress: Any
         if exc.code != "E106":
             raise
         path = exc.path or (str(files[0]) if len(files) == 1 else "?")
+        if re.fullmatch(r"\d{4,14}(\.export)?\.csv(\.zip)?|\d{4,6}\.zip", Path(path).name,
+                        flags=re.IGNORECASE):
+            raise  # named as a GDELT export: GDELT's own message (57/58/61 fields)
         try:
             with open(path, encoding="utf-8", errors="replace") as fh:
                 first = fh.readline().rstrip("\r\n")
