@@ -684,3 +684,34 @@ def test_to_engage_is_a_commitment_to_contact_across_languages_only() -> None:
     r = next(r for r in cmp.results if r.claim.text.startswith("They agreed"))
     assert r.claim.speaker_side == "BOTH"
     assert r.label == "shared" and "further contact" in r.reasons[0]
+
+
+# ----------------------------------------------------------------- round 5 (issue 13)
+def test_a_listed_discussion_is_not_confirmed_by_a_conversation_wide_topic(monkeypatch) -> None:
+    # "They also discussed military cooperation, vaccines and the opening of borders" against
+    # a leader's remark on the pandemic, which the other readout repeats in several claims
+    usa = ("President Biden spoke today with President Xi Jinping.\n\n"
+           "They also discussed military cooperation, mutual recognition of vaccines and the "
+           "opening of borders.\n\n"
+           "President Biden raised concerns about human rights.")
+    chn = ("国家主席习近平同美国总统拜登通电话。\n\n"
+           "习近平指出，新冠肺炎疫情仍在全球蔓延。\n\n"
+           "习近平强调，各国应当共同抗击新冠肺炎疫情。\n\n"
+           "习近平表示，疫情防控是当务之急。\n\n"
+           "习近平指出，中方愿同美方加强沟通。")
+    kw = {"shared_threshold": 0.40, "cross_language_threshold": 0.70,
+          "divergent_threshold": 0.20, "attribution_threshold": 0.30}
+
+    def report(chn_text: str) -> str:
+        return next(r.label for r in _pair(chn_text, usa, **kw).results
+                    if r.claim.text.startswith("They also discussed"))
+
+    monkeypatch.setattr(readouts_mod, "DISCUSSION_LISTS", False)
+    assert report(chn) == "shared"
+    monkeypatch.setattr(readouts_mod, "DISCUSSION_LISTS", True)
+    assert report(chn) == "unconfirmed_attribution"
+    # the pandemic as one specific point of the other readout confirms the report
+    one = ("国家主席习近平同美国总统拜登通电话。\n\n"
+           "习近平指出，新冠肺炎疫情仍在全球蔓延。\n\n"
+           "习近平指出，中方愿同美方加强沟通。")
+    assert report(one) == "shared"

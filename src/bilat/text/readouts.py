@@ -66,7 +66,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -603,6 +603,8 @@ def _discussion_matches(
                                 (claims[b_id], claims[a_id], raw.T)):
             col_disc: list[bool] = []
             col_topics: list[set[str]] = []
+            col_matters: list[frozenset[str]] = []
+            col_count: Counter[str] = Counter()
             for x, c in enumerate(rows):
                 # a report already scored above what a confirmed discussion gets keeps its score
                 # (the gate is the discussion score, not a shared threshold: CV may pick any)
@@ -612,12 +614,25 @@ def _discussion_matches(
                 if not col_disc:  # once per direction, not once per claim
                     col_disc = [is_discussion(d) for d in cols]
                     col_topics = [_topic_issues(d, lex, sides) for d in cols]
+                    col_matters = [specific_matters(d, lex, sides) for d in cols]
+                own = specific_matters(c, lex, sides)
+                # a report listing several matters ("discussed military-technical cooperation,
+                # mutual recognition of vaccines and the opening of borders") is confirmed by
+                # a report of the other readout sharing one of them, but by a leader's account
+                # only through a specific point of the other readout ("…denuclearization of the
+                # Korean Peninsula"), not a topic of the whole conversation ("the pandemic is
+                # still spreading", said in several of its claims)
+                listed = DISCUSSION_LISTS and len(own) >= 2
+                if listed and not col_count:
+                    for m in col_matters:
+                        col_count.update(m)
                 # a general report ("the leaders exchanged views on bilateral relations and
                 # international issues") is confirmed by another general report, not by the
                 # discussion of one specific matter
                 regional = not topics and "~regional" in concepts(c.text)
                 cand = [y for y, d in enumerate(cols)
-                        if (col_disc[y] or d.attributed)
+                        if (col_disc[y] or (d.attributed and not (listed and not any(
+                            col_count[m] <= SPECIFIC_MAX for m in own & col_matters[y]))))
                         and (not topics or topics & col_topics[y])
                         and (topics or (col_disc[y] and (
                             DISCUSSION_ANY or not col_topics[y]))
@@ -650,6 +665,10 @@ REGIONAL_ISSUES = frozenset({"korean_peninsula", "middle_east", "central_asia", 
                              "dprk", "ukraine", "crimea", "arctic"})
 
 
+#: Round 5 of issue 13: a discussion report naming several specific matters is confirmed by a
+#: leader's account (not a report) only through a matter that is a specific point of the other
+#: readout (at most :data:`SPECIFIC_MAX` of its claims), not a topic of the whole conversation.
+DISCUSSION_LISTS = True
 #: Score given to a discussion report confirmed by the other readout's report of that matter.
 DISCUSSION_SCORE = 0.45
 #: A discussion report already scoring this much keeps its own counterpart (the score a
