@@ -715,3 +715,27 @@ def test_a_listed_discussion_is_not_confirmed_by_a_conversation_wide_topic(monke
            "习近平指出，新冠肺炎疫情仍在全球蔓延。\n\n"
            "习近平指出，中方愿同美方加强沟通。")
     assert report(one) == "shared"
+
+
+def test_a_disavowal_is_not_confirmed_matter_by_matter_through_conflict(monkeypatch) -> None:
+    # the "noes" ("美方不寻求改变中国的体制…无意同中国发生冲突") against the White House's
+    # "competition does not veer into conflict": avoiding conflict is a commonplace, not a matter
+    chn = ("国家主席习近平同美国总统拜登举行视频会晤。\n\n"
+           "拜登表示，美方不寻求改变中国的体制，无意同中国发生冲突。\n\n"
+           "习近平指出，中方愿同美方加强沟通。")
+    usa = ("President Biden met virtually with President Xi Jinping.\n\n"
+           "President Biden noted the need for guardrails so that competition does not veer "
+           "into conflict.\n\n"
+           "President Biden raised concerns about human rights.")
+    strict = {"shared_threshold": 0.99, "attribution_threshold": 0.99}
+
+    def noes() -> str:
+        readouts_mod._concept_matters.cache_clear()
+        return next(r.label for r in _pair(chn, usa, **strict).results
+                    if r.claim.text.startswith("拜登表示"))
+
+    monkeypatch.setattr(readouts_mod, "COMMONPLACE_MATTERS", frozenset())
+    assert noes() == "shared"  # matter by matter, through "conflict" alone
+    monkeypatch.setattr(readouts_mod, "COMMONPLACE_MATTERS", frozenset({"~conflict"}))
+    assert noes() == "unconfirmed_attribution"
+    readouts_mod._concept_matters.cache_clear()

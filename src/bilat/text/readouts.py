@@ -845,6 +845,11 @@ FRAMING_CONCEPTS = frozenset({
     "~agree", "~consensus", "~schedule", "~account", "~turbulence", "~joint", "~principle",
     "~model", "~candid", "~constructive", "~appreciate", "~followup", "~regional",
     "~community", "~support", "~oppose"})
+#: Round 5 of issue 13: commonplaces of the register that name no matter of their own: avoiding
+#: "conflict" ("competition should not veer into conflict", "无意同中国发生冲突") is said of
+#: every rivalry; a conflict that is a matter (Ukraine) carries its issue. Not a specific matter
+#: for :func:`specific_matters`, so a disavowal is not confirmed matter by matter through it.
+COMMONPLACE_MATTERS = frozenset({"~conflict"})
 #: A matter reported by at most this many claims of the other text is a specific point of it;
 #: one reported by more is a topic of the whole conversation (COVID in a call during the
 #: pandemic), too broad to confirm a claim alone (see :func:`_coverage_labels`).
@@ -867,7 +872,8 @@ def _concept_matters(text: str, language: str) -> frozenset[str]:
     """The specific bilingual concepts of a text (see :func:`specific_matters`), remembered:
     each claim is asked once per comparison it is in."""
     return frozenset(t for t in bridge_tokens(text, language) if t.startswith("~")
-                     and t not in GENERIC_CONCEPTS and t not in FRAMING_CONCEPTS)
+                     and t not in GENERIC_CONCEPTS and t not in FRAMING_CONCEPTS
+                     and t not in COMMONPLACE_MATTERS)
 
 
 def _confirm(r: ClaimResult, other: Claim, doc: Document, reason: str, why: str) -> None:
