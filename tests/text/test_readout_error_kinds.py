@@ -563,16 +563,30 @@ def test_a_commitment_to_further_contact_is_confirmed_by_the_others(monkeypatch)
     assert contact(chn=chn).label == "unconfirmed_attribution"
 
 
-def test_a_commitment_to_contact_within_one_language_is_judged_by_wording() -> None:
+def test_a_commitment_to_contact_within_one_language(monkeypatch) -> None:
+    # round 4 left it to the wording within one language; round 5 applies the contact rule
+    # there too ("instruct their representatives to engage in meaningful consultations"
+    # against "tasked their teams to follow up": no word in common)
     a = document_from_text("President Biden spoke with President Putin.\n\nThe two leaders "
                            "agreed to keep in touch.", side="USA", date=DATE)
-    b = document_from_text("Vladimir Putin had a telephone conversation with Joseph Biden.\n\n"
-                           "Putin said Russia will maintain communication on the matter.",
-                           side="RUS", date=DATE)
-    cmp = compare_readouts([a, b], shared_threshold=0.99, attribution_threshold=0.99,
-                           divergent_threshold=0.99)
-    r = next(r for r in cmp.results if "keep in touch" in r.claim.text)
-    assert r.label == "unconfirmed_attribution"
+
+    def label(rus: str) -> str:
+        b = document_from_text("Vladimir Putin had a telephone conversation with Joseph "
+                               f"Biden.\n\n{rus}", side="RUS", date=DATE)
+        cmp = compare_readouts([a, b], shared_threshold=0.99, attribution_threshold=0.99,
+                               divergent_threshold=0.99)
+        return next(r.label for r in cmp.results if "keep in touch" in r.claim.text)
+
+    committed = "The presidents agreed to maintain communication on the matter."
+    monkeypatch.setattr(readouts_mod, "CONTACT_SAME_LANGUAGE", False)
+    assert label(committed) == "unconfirmed_attribution"
+    monkeypatch.setattr(readouts_mod, "CONTACT_SAME_LANGUAGE", True)
+    assert label(committed) == "shared"
+    # within one language a joint commitment needs a joint one: one side's offer is not both
+    assert label("Putin said Russia will maintain communication on the matter.") == \
+        "unconfirmed_attribution"
+    # no commitment to contact in the other readout: still unconfirmed
+    assert label("The presidents said the talks had been poor.") == "unconfirmed_attribution"
 
 
 def test_russian_v_svyazi_s_is_not_communication_nor_relations() -> None:
@@ -739,3 +753,54 @@ def test_a_disavowal_is_not_confirmed_matter_by_matter_through_conflict(monkeypa
     monkeypatch.setattr(readouts_mod, "COMMONPLACE_MATTERS", frozenset({"~conflict"}))
     assert noes() == "unconfirmed_attribution"
     readouts_mod._concept_matters.cache_clear()
+
+
+def _speech_claim(k: int, paragraph: int, text: str, kind: str = "person",
+                  stance: str | None = None):
+    from bilat.text.model import Claim
+    return Claim(doc_id="chn", index=k, start=10 * k, end=10 * k + 9, text=text,
+                 sentence_index=k, paragraph_index=paragraph, speaker="Vladimir Putin",
+                 speaker_side="RUS", issues=("trade",), stance=stance, attributed=True,
+                 language="zh",
+                 extra={"speaker_kind": kind, "speaker_cue": "普京"})
+
+
+def test_a_mostly_confirmed_reported_speech_confirms_its_weak_claims(monkeypatch) -> None:
+    # "普京表示，…" and the sentences that continue it in one paragraph: one speech, which the
+    # Kremlin's text confirms for the most part; a sentence of it scoring above the divergent
+    # threshold (but below the attribution threshold) is part of that confirmed speech
+    from bilat.text.model import Claim
+    texts = ["俄中经贸合作稳步推进。", "两国贸易额创历史新高。", "能源合作成果丰硕。",
+             "俄方愿同中方深化经贸合作。"]
+    other = Claim(doc_id="rus", index=0, start=0, end=9, text="Trade is growing.",
+                  sentence_index=0, paragraph_index=0, speaker="Vladimir Putin",
+                  speaker_side="RUS", issues=("trade",), attributed=True, language="en")
+
+    def run(kinds: tuple[str, ...], paragraphs: tuple[int, ...] = (2, 2, 2, 2),
+            stance: str | None = None) -> str:
+        monkeypatch.setattr(readouts_mod, "TURN_KINDS", kinds)
+        claims = [_speech_claim(k, p, t, stance=stance if k == 3 else None)
+                  for k, (p, t) in enumerate(zip(paragraphs, texts, strict=True))]
+        results = [readouts_mod.ClaimResult(c, "CHN", "shared", counterpart=other.claim_id,
+                                            counterpart_doc="rus", score=0.6,
+                                            confidence=0.8) for c in claims[:3]]
+        weak = readouts_mod.ClaimResult(claims[3], "CHN", "unconfirmed_attribution",
+                                        score=0.25, flags=["unconfirmed"], confidence=0.6)
+        results.append(weak)
+        best = {c.claim_id: (0.6, other) for c in claims[:3]}
+        best[claims[3].claim_id] = (0.25, other)
+        readouts_mod._turn_labels(results, best, floor=0.20)
+        return weak.label
+
+    assert run(("turn",)) == "unconfirmed_attribution"  # round 4: transcript turns only
+    assert run(("turn", "person")) == "shared"
+    # another paragraph is another speech: the weak claim alone is not confirmed by it
+    assert run(("turn", "person"), paragraphs=(2, 2, 2, 3)) == "unconfirmed_attribution"
+    # a position stated in the reported speech needs a counterpart of its own
+    assert run(("turn", "person"), stance="supports") == "unconfirmed_attribution"
+
+
+def test_in_particular_is_not_attending() -> None:
+    # "in particular, the Afghan problem": six letters "partic" are not "participate"
+    assert "~attend" not in tokens("We discussed, in particular, the Afghan problem.")
+    assert "~attend" in tokens("He will participate in the summit.")

@@ -287,6 +287,8 @@ def tokens(text: str, language: str = "en") -> list[str]:
             # "community" is not "communication" (same six letters): its own concept
             out.append("~community")
             continue
+        if w.startswith("particul"):
+            continue  # "in particular" is not "participate" (same six letters)
         out.append(_CONCEPT_OF.get(stem, stem))
     return out
 

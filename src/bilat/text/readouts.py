@@ -796,6 +796,9 @@ def _sandwich_labels(
 #: Share of a transcript turn's claims (with content) that must be shared for the turn to count
 #: as confirmed speech (see :func:`_turn_labels`); ``TURN_SHARE = 0`` switches it off.
 TURN_SHARE = 0.5
+#: Speaker kinds whose claims form one speech for :func:`_turn_labels`: a transcript turn, and
+#: (round 5 of issue 13) a named leader's reported speech, one paragraph at a time.
+TURN_KINDS: tuple[str, ...] = ("turn", "person")
 
 
 def _turn_labels(
@@ -807,13 +810,21 @@ def _turn_labels(
     a claim of it left an unconfirmed attribution is shared with its best counterpart when that
     scores at least ``floor`` (the divergent threshold). A summary keeps a speech's points in
     fewer, longer sentences, so single sentences of the record score low against it although
-    the speech is confirmed. A claim with a figure its counterpart lacks stays unconfirmed."""
-    turns: dict[tuple[str, str | None, str | None], list[ClaimResult]] = {}
+    the speech is confirmed. A claim with a figure its counterpart lacks stays unconfirmed.
+    Since round 5 of issue 13 a leader's speech reported by the other readout ("普京表示，…" and
+    the sentences that continue it in one paragraph, :data:`TURN_KINDS`) is one speech too; a
+    position it states ("中方支持俄方在叙利亚问题上…的努力") is not confirmed that way."""
+    turns: dict[tuple[str, str | None, str | None, int], list[ClaimResult]] = {}
     for r in results:
         extra = r.claim.extra or {}
-        if extra.get("speaker_kind") != "turn" or is_content_free(r.claim):
+        kind = extra.get("speaker_kind")
+        if kind not in TURN_KINDS or is_content_free(r.claim) or (
+                kind != "turn" and not r.claim.attributed):
             continue
-        key = (r.claim.doc_id, r.claim.speaker_side, str(extra.get("speaker_cue")))
+        # a turn is one speech; a leader's reported speech ("普京表示，…" and the sentences
+        # that continue it) is one speech per paragraph
+        key = (r.claim.doc_id, r.claim.speaker_side, str(extra.get("speaker_cue")),
+               -1 if kind == "turn" else r.claim.paragraph_index)
         turns.setdefault(key, []).append(r)
     for members in turns.values():
         shared = sum(r.label == "shared" for r in members)
@@ -823,6 +834,9 @@ def _turn_labels(
             score, other = best.get(r.claim.claim_id, (0.0, None))
             if r.label != "unconfirmed_attribution" or other is None or score < floor:
                 continue
+            if r.claim.stance is not None and (r.claim.extra or {}).get(
+                    "speaker_kind") != "turn":
+                continue  # a position in a reported speech needs a counterpart of its own
             if has_figure(r.claim.text) and not has_figure(other.text):
                 continue
             r.label, r.flags = "shared", [f for f in r.flags if f != "unconfirmed"]
@@ -980,6 +994,10 @@ CONTACT_CONCEPTS = frozenset({"~communication", "~contact", "~negotiate", "~foll
 #: differences.
 CONTACT_PURPOSES = frozenset({"~team", "~understanding", "~misjudge", "~differences",
                               "~conflict"})
+#: Round 5 of issue 13: the contact rule within one language too (the Kremlin's "instruct their
+#: representatives to engage in meaningful consultations" against the White House's "tasked
+#: their teams to follow up": one commonplace, worded with no word in common).
+CONTACT_SAME_LANGUAGE = True
 #: Commitment forms that make a contact claim a commitment (see :func:`_contact_labels`).
 CONTACT_MODALITIES = frozenset({"will", "agreed", "ready_to"})
 #: Concepts that make a contact claim a commitment too: agree, look forward, keep/maintain.
@@ -1018,8 +1036,13 @@ def _contact_labels(
         if specific_matters(c, lex, sides) - CONTACT_CONCEPTS - CONTACT_PURPOSES:
             continue  # a matter beyond contact is checked by the other rules
         for doc in _other_accounts(c, documents, by_doc, wording):
+            # within one language a joint commitment needs a joint one (or the narrator's):
+            # the wording would decide there otherwise, and one side's own offer of talks is
+            # not the two agreeing to them
+            speakers = (doc.side, "BOTH") if doc.language != c.language or \
+                c.speaker_side != "BOTH" else ("BOTH",)
             cand = [d for d in claims[doc.doc_id]
-                    if (not d.attributed or d.speaker_side in (doc.side, "BOTH"))
+                    if (not d.attributed or d.speaker_side in speakers)
                     and _contact_commitment(d, frozenset(bridge_tokens(
                         d.text, d.language or "en")))]
             if not cand:
@@ -1358,7 +1381,8 @@ def compare_readouts(
             skip=frozenset(banded))
     if CONTACT:
         _contact_labels(results, claims, documents, lex, present_sides, wording=(
-            lexical.reads_wording, chosen is not None and chosen.reads_wording))
+            lexical.reads_wording and not CONTACT_SAME_LANGUAGE,
+            chosen is not None and chosen.reads_wording))
     _context_labels(results)
 
     coverage = {d.doc_id: sorted({i for c in claims[d.doc_id] for i in c.issues})
