@@ -804,3 +804,38 @@ def test_in_particular_is_not_attending() -> None:
     # "in particular, the Afghan problem": six letters "partic" are not "participate"
     assert "~attend" not in tokens("We discussed, in particular, the Afghan problem.")
     assert "~attend" in tokens("He will participate in the summit.")
+
+
+def test_a_figure_in_a_confirmed_speech_is_checked_against_the_others_figures(
+        monkeypatch) -> None:
+    # the Kremlin's "our trade … exceeded US$100 billion" in Xi's mostly confirmed turn: its best
+    # counterpart gives no figure, but CCTV's "双边贸易额…首次突破千亿美元大关" does
+    from bilat.text.model import Claim
+    texts = ["Our trade is growing.", "Energy cooperation is strong.", "Our ties are good.",
+             "Trade exceeded US$100 billion."]
+    mine = [_speech_claim(k, 1, t, kind="turn") for k, t in enumerate(texts)]
+    plain = Claim(doc_id="rus", index=0, start=0, end=9, text="中俄务实合作展现出巨大优势。",
+                  sentence_index=0, paragraph_index=0, issues=("trade",), language="zh")
+    figure = Claim(doc_id="rus", index=1, start=10, end=19, text="双边贸易额首次突破千亿美元大关。",
+                   sentence_index=1, paragraph_index=0, issues=("trade",), language="zh")
+    claims = {"chn": mine, "rus": [plain, figure]}
+
+    def run(figures: bool, figure_score: float = 0.30) -> readouts_mod.ClaimResult:
+        monkeypatch.setattr(readouts_mod, "TURN_FIGURES", figures)
+        results = [readouts_mod.ClaimResult(c, "RUS", "shared", counterpart=plain.claim_id,
+                                            counterpart_doc="rus", score=0.6, confidence=0.8)
+                   for c in mine[:3]]
+        weak = readouts_mod.ClaimResult(mine[3], "RUS", "unconfirmed_attribution", score=0.32,
+                                        flags=["unconfirmed"], confidence=0.6)
+        results.append(weak)
+        best = {c.claim_id: (0.6, plain) for c in mine[:3]}
+        best[mine[3].claim_id] = (0.32, plain)
+        raws = {("chn", "rus"): np.array([[0.6, 0.1]] * 3 + [[0.32, figure_score]])}
+        readouts_mod._turn_labels(results, best, 0.20, claims, raws)
+        return weak
+
+    assert run(False).label == "unconfirmed_attribution"  # the figure rule alone
+    r = run(True)
+    assert r.label == "shared" and r.counterpart == figure.claim_id
+    # the claim with a figure scores below the divergent threshold: still unconfirmed
+    assert run(True, figure_score=0.10).label == "unconfirmed_attribution"

@@ -796,13 +796,43 @@ def _sandwich_labels(
 #: Share of a transcript turn's claims (with content) that must be shared for the turn to count
 #: as confirmed speech (see :func:`_turn_labels`); ``TURN_SHARE = 0`` switches it off.
 TURN_SHARE = 0.5
+#: Round 5 of issue 13: a claim with a figure in a confirmed speech whose best counterpart gives
+#: none is compared with the other readout's best claim that gives a figure
+#: (:func:`_figure_counterpart`).
+TURN_FIGURES = True
 #: Speaker kinds whose claims form one speech for :func:`_turn_labels`: a transcript turn, and
 #: (round 5 of issue 13) a named leader's reported speech, one paragraph at a time.
 TURN_KINDS: tuple[str, ...] = ("turn", "person")
 
 
+def _figure_counterpart(c: Claim, other_doc: str, claims: dict[str, list[Claim]],
+                        raws: dict[tuple[str, str], Any]) -> tuple[float, Claim] | None:
+    """The best-scoring claim of ``other_doc`` that gives a figure, for a claim ``c`` with a
+    figure (None when there is none): a figure is checked against the other readout's figures
+    ("our trade … exceeded US$100 billion" against "双边贸易额…首次突破千亿美元大关", not the
+    better-scoring "中俄务实合作展现出巨大政治优势")."""
+    cols = claims.get(other_doc, [])
+    k = next((i for i, x in enumerate(claims.get(c.doc_id, [])) if x.claim_id == c.claim_id),
+             None)
+    if k is None or not cols:
+        return None
+    if (c.doc_id, other_doc) in raws:
+        row = raws[(c.doc_id, other_doc)][k]
+    elif (other_doc, c.doc_id) in raws:
+        row = raws[(other_doc, c.doc_id)][:, k]
+    else:
+        return None
+    figs = [j for j, d in enumerate(cols) if has_figure(d.text)]
+    if not figs:
+        return None
+    j = max(figs, key=lambda x: float(row[x]))
+    return float(row[j]), cols[j]
+
+
 def _turn_labels(
     results: list[ClaimResult], best: dict[str, tuple[float, Claim | None]], floor: float,
+    claims: dict[str, list[Claim]] | None = None,
+    raws: dict[tuple[str, str], Any] | None = None,
 ) -> None:
     """A transcript turn of the other side's leader (the Kremlin's record of Xi's opening
     remarks) that the other readout confirms for the most part (at least :data:`TURN_SHARE` of
@@ -838,7 +868,12 @@ def _turn_labels(
                     "speaker_kind") != "turn":
                 continue  # a position in a reported speech needs a counterpart of its own
             if has_figure(r.claim.text) and not has_figure(other.text):
-                continue
+                # round 5: the other readout's best claim that gives a figure, if close enough
+                hit = _figure_counterpart(r.claim, other.doc_id, claims, raws) \
+                    if TURN_FIGURES and claims is not None and raws is not None else None
+                if hit is None or hit[0] < floor:
+                    continue
+                score, other = hit
             r.label, r.flags = "shared", [f for f in r.flags if f != "unconfirmed"]
             r.counterpart, r.counterpart_doc = other.claim_id, other.doc_id
             r.reasons = [f"part of a transcript turn whose claims are mostly shared ({shared} of "
@@ -1373,7 +1408,7 @@ def compare_readouts(
     if SANDWICH:
         _sandwich_labels(results, raws, divergent_threshold)
     if TURN_SHARE:
-        _turn_labels(results, best, divergent_threshold)
+        _turn_labels(results, best, divergent_threshold, claims, raws)
     if COVERAGE:
         # (same language, across languages): whether the aligner used there reads wording
         _coverage_labels(results, claims, documents, lex, present_sides, wording=(
