@@ -839,3 +839,17 @@ def test_a_figure_in_a_confirmed_speech_is_checked_against_the_others_figures(
     assert r.label == "shared" and r.counterpart == figure.claim_id
     # the claim with a figure scores below the divergent threshold: still unconfirmed
     assert run(True, figure_score=0.10).label == "unconfirmed_attribution"
+
+
+def test_chinese_numerals_of_counts_are_bridge_numbers() -> None:
+    # "第三十七次会晤" against "our 37th meeting since 2013": the count in Chinese numerals
+    from bilat.text.align import zh_number
+    assert [zh_number(x) for x in ("三十七", "二十", "一百零五", "十二", "两千")] == \
+        [37, 20, 105, 12, 2000]
+    assert "37" in bridge_tokens("这也是2013年以来我们的第三十七次会晤。", "zh")
+    assert "80" in bridge_tokens("共同纪念世界反法西斯战争胜利八十周年。", "zh")
+    # "十分" (very), "两国" (the two countries), "百年变局" are no counts
+    toks = bridge_tokens("两国关系十分重要，世界百年变局加速演进。", "zh")
+    assert not {t for t in toks if t.isdigit()}
+    # English text is read as before
+    assert "37" in bridge_tokens("our 37th meeting since 2013", "en")
