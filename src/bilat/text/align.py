@@ -287,14 +287,54 @@ def tokens(text: str, language: str = "en") -> list[str]:
             # "community" is not "communication" (same six letters): its own concept
             out.append("~community")
             continue
+        if w.startswith("particul"):
+            continue  # "in particular" is not "participate" (same six letters)
         out.append(_CONCEPT_OF.get(stem, stem))
     return out
 
 
+#: A number written in Chinese numerals where it counts something: after 第 (an ordinal,
+#: "第三十七次会晤", the 37th meeting) or before a measure word (次, 周年, 届, 年); "十分"
+#: (very), "百年变局" and "两国" are not numbers of this kind.
+_ZH_NUMBER = re.compile(r"(?:(?<=第)[零一二三四五六七八九十百千两]+|"
+                        r"[零一二三四五六七八九十百千两]{2,})(?=次|周年|届|年)")
+_ZH_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
+
+
+def zh_number(numeral: str) -> int | None:
+    """The value of a Chinese numeral below 10,000 ("三十七" → 37, "一百零五" → 105); None for
+    digit-by-digit writing ("二零二一", a year)."""
+    total, digit = 0, None
+    for ch in numeral:
+        if ch == "零" and total:
+            continue  # a placeholder inside a number ("一百零五")
+        if ch in _ZH_DIGIT:
+            if digit is not None:
+                return None  # "二零" (digit by digit, a year): not a count
+            digit = _ZH_DIGIT[ch]
+        elif ch in "十百千":
+            total += (1 if digit is None else digit) * {"十": 10, "百": 100, "千": 1000}[ch]
+            digit = None
+        else:
+            return None
+    return total + (digit or 0)
+
+
 def bridge_tokens(text: str, language: str = "en") -> set[str]:
-    """Language-independent tokens: shared concepts (``~agree``) and numbers of 2+ digits."""
+    """Language-independent tokens: shared concepts (``~agree``) and numbers of 2+ digits
+    (Chinese numerals of counts and ordinals too: "第三十七次" gives "37")."""
     toks = set(tokens(text, language)) | concepts(text)
-    return {t for t in toks if t.startswith("~")} | set(re.findall(r"\d{2,}", text))
+    numbers = set(re.findall(r"\d{2,}", text))
+    if ZH_NUMBERS and language == "zh":
+        for m in _ZH_NUMBER.finditer(text):
+            value = zh_number(m.group(0))
+            if value is not None and value >= 10:
+                numbers.add(str(value))
+    return {t for t in toks if t.startswith("~")} | numbers
+
+
+#: Round 5 of issue 13: Chinese numerals of counts and ordinals are bridge numbers.
+ZH_NUMBERS = True
 
 
 def _idf(token_lists: Sequence[Sequence[str]]) -> dict[str, float]:

@@ -66,7 +66,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -603,6 +603,8 @@ def _discussion_matches(
                                 (claims[b_id], claims[a_id], raw.T)):
             col_disc: list[bool] = []
             col_topics: list[set[str]] = []
+            col_matters: list[frozenset[str]] = []
+            col_count: Counter[str] = Counter()
             for x, c in enumerate(rows):
                 # a report already scored above what a confirmed discussion gets keeps its score
                 # (the gate is the discussion score, not a shared threshold: CV may pick any)
@@ -612,12 +614,25 @@ def _discussion_matches(
                 if not col_disc:  # once per direction, not once per claim
                     col_disc = [is_discussion(d) for d in cols]
                     col_topics = [_topic_issues(d, lex, sides) for d in cols]
+                    col_matters = [specific_matters(d, lex, sides) for d in cols]
+                own = specific_matters(c, lex, sides)
+                # a report listing several matters ("discussed military-technical cooperation,
+                # mutual recognition of vaccines and the opening of borders") is confirmed by
+                # a report of the other readout sharing one of them, but by a leader's account
+                # only through a specific point of the other readout ("…denuclearization of the
+                # Korean Peninsula"), not a topic of the whole conversation ("the pandemic is
+                # still spreading", said in several of its claims)
+                listed = DISCUSSION_LISTS and len(own) >= 2
+                if listed and not col_count:
+                    for m in col_matters:
+                        col_count.update(m)
                 # a general report ("the leaders exchanged views on bilateral relations and
                 # international issues") is confirmed by another general report, not by the
                 # discussion of one specific matter
                 regional = not topics and "~regional" in concepts(c.text)
                 cand = [y for y, d in enumerate(cols)
-                        if (col_disc[y] or d.attributed)
+                        if (col_disc[y] or (d.attributed and not (listed and not any(
+                            col_count[m] <= SPECIFIC_MAX for m in own & col_matters[y]))))
                         and (not topics or topics & col_topics[y])
                         and (topics or (col_disc[y] and (
                             DISCUSSION_ANY or not col_topics[y]))
@@ -650,6 +665,10 @@ REGIONAL_ISSUES = frozenset({"korean_peninsula", "middle_east", "central_asia", 
                              "dprk", "ukraine", "crimea", "arctic"})
 
 
+#: Round 5 of issue 13: a discussion report naming several specific matters is confirmed by a
+#: leader's account (not a report) only through a matter that is a specific point of the other
+#: readout (at most :data:`SPECIFIC_MAX` of its claims), not a topic of the whole conversation.
+DISCUSSION_LISTS = True
 #: Score given to a discussion report confirmed by the other readout's report of that matter.
 DISCUSSION_SCORE = 0.45
 #: A discussion report already scoring this much keeps its own counterpart (the score a
@@ -777,10 +796,43 @@ def _sandwich_labels(
 #: Share of a transcript turn's claims (with content) that must be shared for the turn to count
 #: as confirmed speech (see :func:`_turn_labels`); ``TURN_SHARE = 0`` switches it off.
 TURN_SHARE = 0.5
+#: Round 5 of issue 13: a claim with a figure in a confirmed speech whose best counterpart gives
+#: none is compared with the other readout's best claim that gives a figure
+#: (:func:`_figure_counterpart`).
+TURN_FIGURES = True
+#: Speaker kinds whose claims form one speech for :func:`_turn_labels`: a transcript turn, and
+#: (round 5 of issue 13) a named leader's reported speech, one paragraph at a time.
+TURN_KINDS: tuple[str, ...] = ("turn", "person")
+
+
+def _figure_counterpart(c: Claim, other_doc: str, claims: dict[str, list[Claim]],
+                        raws: dict[tuple[str, str], Any]) -> tuple[float, Claim] | None:
+    """The best-scoring claim of ``other_doc`` that gives a figure, for a claim ``c`` with a
+    figure (None when there is none): a figure is checked against the other readout's figures
+    ("our trade … exceeded US$100 billion" against "双边贸易额…首次突破千亿美元大关", not the
+    better-scoring "中俄务实合作展现出巨大政治优势")."""
+    cols = claims.get(other_doc, [])
+    k = next((i for i, x in enumerate(claims.get(c.doc_id, [])) if x.claim_id == c.claim_id),
+             None)
+    if k is None or not cols:
+        return None
+    if (c.doc_id, other_doc) in raws:
+        row = raws[(c.doc_id, other_doc)][k]
+    elif (other_doc, c.doc_id) in raws:
+        row = raws[(other_doc, c.doc_id)][:, k]
+    else:
+        return None
+    figs = [j for j, d in enumerate(cols) if has_figure(d.text)]
+    if not figs:
+        return None
+    j = max(figs, key=lambda x: float(row[x]))
+    return float(row[j]), cols[j]
 
 
 def _turn_labels(
     results: list[ClaimResult], best: dict[str, tuple[float, Claim | None]], floor: float,
+    claims: dict[str, list[Claim]] | None = None,
+    raws: dict[tuple[str, str], Any] | None = None,
 ) -> None:
     """A transcript turn of the other side's leader (the Kremlin's record of Xi's opening
     remarks) that the other readout confirms for the most part (at least :data:`TURN_SHARE` of
@@ -788,13 +840,21 @@ def _turn_labels(
     a claim of it left an unconfirmed attribution is shared with its best counterpart when that
     scores at least ``floor`` (the divergent threshold). A summary keeps a speech's points in
     fewer, longer sentences, so single sentences of the record score low against it although
-    the speech is confirmed. A claim with a figure its counterpart lacks stays unconfirmed."""
-    turns: dict[tuple[str, str | None, str | None], list[ClaimResult]] = {}
+    the speech is confirmed. A claim with a figure its counterpart lacks stays unconfirmed.
+    Since round 5 of issue 13 a leader's speech reported by the other readout ("普京表示，…" and
+    the sentences that continue it in one paragraph, :data:`TURN_KINDS`) is one speech too; a
+    position it states ("中方支持俄方在叙利亚问题上…的努力") is not confirmed that way."""
+    turns: dict[tuple[str, str | None, str | None, int], list[ClaimResult]] = {}
     for r in results:
         extra = r.claim.extra or {}
-        if extra.get("speaker_kind") != "turn" or is_content_free(r.claim):
+        kind = extra.get("speaker_kind")
+        if kind not in TURN_KINDS or is_content_free(r.claim) or (
+                kind != "turn" and not r.claim.attributed):
             continue
-        key = (r.claim.doc_id, r.claim.speaker_side, str(extra.get("speaker_cue")))
+        # a turn is one speech; a leader's reported speech ("普京表示，…" and the sentences
+        # that continue it) is one speech per paragraph
+        key = (r.claim.doc_id, r.claim.speaker_side, str(extra.get("speaker_cue")),
+               -1 if kind == "turn" else r.claim.paragraph_index)
         turns.setdefault(key, []).append(r)
     for members in turns.values():
         shared = sum(r.label == "shared" for r in members)
@@ -804,8 +864,16 @@ def _turn_labels(
             score, other = best.get(r.claim.claim_id, (0.0, None))
             if r.label != "unconfirmed_attribution" or other is None or score < floor:
                 continue
+            if r.claim.stance is not None and (r.claim.extra or {}).get(
+                    "speaker_kind") != "turn":
+                continue  # a position in a reported speech needs a counterpart of its own
             if has_figure(r.claim.text) and not has_figure(other.text):
-                continue
+                # round 5: the other readout's best claim that gives a figure, if close enough
+                hit = _figure_counterpart(r.claim, other.doc_id, claims, raws) \
+                    if TURN_FIGURES and claims is not None and raws is not None else None
+                if hit is None or hit[0] < floor:
+                    continue
+                score, other = hit
             r.label, r.flags = "shared", [f for f in r.flags if f != "unconfirmed"]
             r.counterpart, r.counterpart_doc = other.claim_id, other.doc_id
             r.reasons = [f"part of a transcript turn whose claims are mostly shared ({shared} of "
@@ -826,6 +894,11 @@ FRAMING_CONCEPTS = frozenset({
     "~agree", "~consensus", "~schedule", "~account", "~turbulence", "~joint", "~principle",
     "~model", "~candid", "~constructive", "~appreciate", "~followup", "~regional",
     "~community", "~support", "~oppose"})
+#: Round 5 of issue 13: commonplaces of the register that name no matter of their own: avoiding
+#: "conflict" ("competition should not veer into conflict", "无意同中国发生冲突") is said of
+#: every rivalry; a conflict that is a matter (Ukraine) carries its issue. Not a specific matter
+#: for :func:`specific_matters`, so a disavowal is not confirmed matter by matter through it.
+COMMONPLACE_MATTERS = frozenset({"~conflict"})
 #: A matter reported by at most this many claims of the other text is a specific point of it;
 #: one reported by more is a topic of the whole conversation (COVID in a call during the
 #: pandemic), too broad to confirm a claim alone (see :func:`_coverage_labels`).
@@ -848,7 +921,8 @@ def _concept_matters(text: str, language: str) -> frozenset[str]:
     """The specific bilingual concepts of a text (see :func:`specific_matters`), remembered:
     each claim is asked once per comparison it is in."""
     return frozenset(t for t in bridge_tokens(text, language) if t.startswith("~")
-                     and t not in GENERIC_CONCEPTS and t not in FRAMING_CONCEPTS)
+                     and t not in GENERIC_CONCEPTS and t not in FRAMING_CONCEPTS
+                     and t not in COMMONPLACE_MATTERS)
 
 
 def _confirm(r: ClaimResult, other: Claim, doc: Document, reason: str, why: str) -> None:
@@ -955,6 +1029,10 @@ CONTACT_CONCEPTS = frozenset({"~communication", "~contact", "~negotiate", "~foll
 #: differences.
 CONTACT_PURPOSES = frozenset({"~team", "~understanding", "~misjudge", "~differences",
                               "~conflict"})
+#: Round 5 of issue 13: the contact rule within one language too (the Kremlin's "instruct their
+#: representatives to engage in meaningful consultations" against the White House's "tasked
+#: their teams to follow up": one commonplace, worded with no word in common).
+CONTACT_SAME_LANGUAGE = True
 #: Commitment forms that make a contact claim a commitment (see :func:`_contact_labels`).
 CONTACT_MODALITIES = frozenset({"will", "agreed", "ready_to"})
 #: Concepts that make a contact claim a commitment too: agree, look forward, keep/maintain.
@@ -993,8 +1071,13 @@ def _contact_labels(
         if specific_matters(c, lex, sides) - CONTACT_CONCEPTS - CONTACT_PURPOSES:
             continue  # a matter beyond contact is checked by the other rules
         for doc in _other_accounts(c, documents, by_doc, wording):
+            # within one language a joint commitment needs a joint one (or the narrator's):
+            # the wording would decide there otherwise, and one side's own offer of talks is
+            # not the two agreeing to them
+            speakers = (doc.side, "BOTH") if doc.language != c.language or \
+                c.speaker_side != "BOTH" else ("BOTH",)
             cand = [d for d in claims[doc.doc_id]
-                    if (not d.attributed or d.speaker_side in (doc.side, "BOTH"))
+                    if (not d.attributed or d.speaker_side in speakers)
                     and _contact_commitment(d, frozenset(bridge_tokens(
                         d.text, d.language or "en")))]
             if not cand:
@@ -1325,7 +1408,7 @@ def compare_readouts(
     if SANDWICH:
         _sandwich_labels(results, raws, divergent_threshold)
     if TURN_SHARE:
-        _turn_labels(results, best, divergent_threshold)
+        _turn_labels(results, best, divergent_threshold, claims, raws)
     if COVERAGE:
         # (same language, across languages): whether the aligner used there reads wording
         _coverage_labels(results, claims, documents, lex, present_sides, wording=(
@@ -1333,7 +1416,8 @@ def compare_readouts(
             skip=frozenset(banded))
     if CONTACT:
         _contact_labels(results, claims, documents, lex, present_sides, wording=(
-            lexical.reads_wording, chosen is not None and chosen.reads_wording))
+            lexical.reads_wording and not CONTACT_SAME_LANGUAGE,
+            chosen is not None and chosen.reads_wording))
     _context_labels(results)
 
     coverage = {d.doc_id: sorted({i for c in claims[d.doc_id] for i in c.issues})
