@@ -48,6 +48,7 @@ from rapidfuzz import fuzz
 from bilat.errors import error
 from bilat.text.lexicon import Lexicon, load_lexicon
 from bilat.text.model import Claim
+from bilat.text.prefilter import CharMap
 from bilat.text.prefilter import finditer as prefiltered
 
 #: Aligner names accepted by :func:`get_aligner` and ``--aligner``.
@@ -243,7 +244,10 @@ _SPACES = {ord(c): " " for c in "\u00a0\u2007\u202f\u2009\u200a\u2002\u2003\u300
 
 def plain_spaces(text: str) -> str:
     """``text`` with every Unicode space character replaced by a plain space (same length)."""
-    return text.translate(_SPACES)
+    return _TO_SPACE(text)
+
+
+_TO_SPACE = CharMap(_SPACES)  # type: ignore[arg-type]
 
 
 @lru_cache(maxsize=1)

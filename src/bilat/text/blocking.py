@@ -445,6 +445,33 @@ class LazyScores:
             return 0, 0.0
         return int(need[v == best].min()), float(best)
 
+    def best_among(self, i: int, cols: Sequence[int]) -> tuple[int, float]:
+        """(the first column of ``cols`` (in their order) where row ``i`` is highest, that
+        score), as ``max(cols, key=lambda k: m[i, k])`` with the score: only the pairs whose
+        bound can reach the best found are scored (ties included, so the first is found);
+        when no listed pair shares a key, every score is 0 and the first column is given."""
+        order = np.asarray(cols, dtype=np.int64)
+        if not len(order):
+            raise ValueError("best_among() of an empty list of columns")
+        up = self.upper[i, order]
+        keyed = np.flatnonzero(up > 0.0)  # positions in ``cols``; the others score 0
+        if not len(keyed):
+            return int(order[0]), 0.0
+        by_bound = keyed[np.argsort(-up[keyed], kind="stable")]
+        best = -1.0
+        k = 0
+        while k < len(by_bound) and up[by_bound[k]] >= best:
+            chunk = by_bound[k:k + self.FIRST]
+            v = self.values(np.full(len(chunk), i), order[chunk])
+            best = max(best, float(v.max()))
+            k += self.FIRST
+        if not best > 0.0:
+            return int(order[0]), 0.0
+        reach = keyed[up[keyed] >= best]  # every listed pair that can score ``best``
+        v = self.values(np.full(len(reach), i), order[reach])
+        first = int(reach[v == best].min())  # the earliest position in ``cols``
+        return int(order[first]), best
+
     def best_reaching(self, i: int, threshold: float) -> tuple[int, float] | None:
         """(first index of row ``i``'s maximum, maximum) when the maximum is ≥ ``threshold``
         (> 0), else None; only pairs whose bound reaches the threshold are scored."""
@@ -526,6 +553,16 @@ class LazyScores:
         ok = v >= threshold
         cols, v = cols[ok], v[ok]
         return [int(cols[k]) for k in np.lexsort((cols, -v))]
+
+
+def best_among(scores: LazyScores | np.ndarray, i: int, cols: Sequence[int]) -> tuple[int, float]:
+    """``y = max(cols, key=lambda k: scores[i, k])`` and ``float(scores[i, y])`` for a full
+    score matrix or a :class:`LazyScores` (scored only where the bound can reach the best:
+    :meth:`LazyScores.best_among`)."""
+    if isinstance(scores, LazyScores):
+        return scores.best_among(i, cols)
+    y = max(cols, key=lambda k: scores[i, k])
+    return y, float(scores[i, y])
 
 
 def best_with_competition(scores: LazyScores, competition: float) -> list[tuple[float, int] | None]:

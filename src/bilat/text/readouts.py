@@ -603,6 +603,13 @@ def _discussion_matches(
                                 (claims[b_id], claims[a_id], raw.T)):
             col_disc: list[bool] = []
             col_topics: list[set[str]] = []
+            col_regional: dict[int, bool] = {}  # _regional of a column, once per direction
+
+            def regional_at(y: int, d: Claim, memo: dict[int, bool] = col_regional) -> bool:
+                if y not in memo:
+                    memo[y] = _regional(d, lex, sides)
+                return memo[y]
+
             for x, c in enumerate(rows):
                 # a report already scored above what a confirmed discussion gets keeps its score
                 # (the gate is the discussion score, not a shared threshold: CV may pick any)
@@ -624,17 +631,18 @@ def _discussion_matches(
                             # "exchanged views on regional challenges" is confirmed by a report
                             # or a leader's account of regional matters ("就乌克兰危机、朝鲜半岛
                             # 局势交换了意见", "习近平阐述了中方在乌克兰危机问题上的立场")
-                            or (regional and _regional(d, lex, sides)))]
+                            or (regional and regional_at(y, d)))]
                 if not cand:
                     continue
-                y = max(cand, key=lambda k: mat[x, k])
+                # the first best of the candidates (scored only where it can be reached)
+                y, y_score = blocking.best_among(mat, x, cand)
                 score, other = best[c.claim_id]
                 if other is not None and score >= 0.30 and any(
                         cols[k].claim_id == other.claim_id for k in cand):
                     # its own best counterpart is a report of the same matter: keep it
                     best[c.claim_id] = (max(DISCUSSION_SCORE, floor), other)
                 else:
-                    best[c.claim_id] = (max(DISCUSSION_SCORE, floor, float(mat[x, y])), cols[y])
+                    best[c.claim_id] = (max(DISCUSSION_SCORE, floor, y_score), cols[y])
 
 
 def _regional(c: Claim, lex: Lexicon, sides: set[str]) -> bool:

@@ -21,6 +21,8 @@ cross a paragraph boundary and carry no leading or trailing whitespace.
 from __future__ import annotations
 
 import re
+import re._constants as _c
+import re._parser as _parser
 import types
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,7 +35,7 @@ from pysbd.lists_item_replacer import ListItemReplacer
 from pysbd.processor import Processor
 from pysbd.utils import Rule, TextSpan
 
-from bilat.text.prefilter import exact_starts, fold, scan_at
+from bilat.text.prefilter import CharMap, exact_starts, fold, scan_at
 
 #: Languages pysbd has rules for; others are segmented with the English rules.
 _PYSBD_LANGS = {"en", "ru", "fr", "de", "es", "ar", "it", "nl", "pl", "el", "da", "fa", "hy",
@@ -168,7 +170,7 @@ def _skip_repeats(base: type) -> type:
                     continue
                 rx = _compiled(rf"(?:^|\s|\r|\n){stripped}", re.IGNORECASE)
                 if spaced is None:
-                    spaced = fold(text).translate(_SPACES)
+                    spaced = _TO_SPACE(fold(text))
                 found = _abbreviations_found(rx, stripped, text, spaced)
                 if not found:
                     continue
@@ -274,6 +276,7 @@ def _sub_periods(txt: str, abbr: str, pattern: str, leading_space: bool) -> str:
 #: (tests/text/test_segment_fast.py checks the list against every code point).
 _SPACES = dict.fromkeys([*range(9, 14), *range(28, 33), 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B),
                          0x2028, 0x2029, 0x202F, 0x205F, 0x3000], " ")
+_TO_SPACE = CharMap(_SPACES)  # type: ignore[arg-type]
 
 
 def _abbreviations_found(rx: re.Pattern[str], abbr: str, text: str, spaced: str) -> list[str]:
@@ -466,11 +469,30 @@ def _year_runs_on(text: str, m: re.Match[str], end: int) -> bool:
     return bool(_OBLIQUE_WORD.match(rest)) or not _RU_VERB.search(piece)
 
 
+def _forced_ends_in(text: str, start: int, end: int) -> list[re.Match[str]]:
+    """``list(_FORCED_END.finditer(text, start, end))``, the pattern tried only right after a
+    full stop: the look-behind of each of its branches ends in ``\\.``, so a match starts
+    after a "." (``match(text, pos, end)`` sees the text before ``pos``, as ``finditer`` does;
+    a match is never empty). tests/text/test_segment_fast.py compares with ``finditer``."""
+    out: list[re.Match[str]] = []
+    pos = start
+    dot = text.find(".", max(start - 1, 0), end)
+    while dot >= 0:
+        at = dot + 1
+        if at >= pos:
+            m = _FORCED_END.match(text, at, end)
+            if m is not None:
+                out.append(m)
+                pos = m.end()
+        dot = text.find(".", at, end)
+    return out
+
+
 def _force_ends(text: str, spans: list[list[int]]) -> list[list[int]]:
     out: list[list[int]] = []
     for s0, e0 in spans:
         pos = s0
-        for m in _FORCED_END.finditer(text, s0, e0):
+        for m in _forced_ends_in(text, s0, e0):
             if _year_runs_on(text, m, e0):
                 continue
             if m.start() > pos:
@@ -496,7 +518,7 @@ def _rejoin_days(text: str, spans: list[list[int]]) -> list[list[int]]:
         span = list(span)
         if out:
             m = _DAY_START.match(text, span[0])
-            if m and _MONTH_END.search(text[out[-1][0]:out[-1][1]]):
+            if m and _MONTH_END_AT.search(text[out[-1][0]:out[-1][1]]):
                 out[-1][1] = m.end()
                 rest = _trimmed(text, m.end(), span[1])
                 if rest is None:
@@ -506,15 +528,55 @@ def _rejoin_days(text: str, spans: list[list[int]]) -> list[list[int]]:
     return out
 
 
+class _AtEnd:
+    """``rx.search(s)`` for a pattern that ends in ``\\s*$`` after a part of bounded width
+    (``_TITLES``, ``_INITIALS``, …), tried only where a match can start.
+
+    A match's bounded part ends where the rest of ``s`` is whitespace (``\\s*`` and ``$``
+    take it), so at or after ``len(s.rstrip())`` (``str.rstrip`` strips what ``\\s`` matches),
+    and it starts at most its width before that. ``search(s, pos)`` sees the text before
+    ``pos`` (look-behinds, ``\\b``) and ``^`` only at 0, as the full search does; a pattern
+    of another shape is searched in full."""
+
+    def __init__(self, rx: re.Pattern[str]):
+        self.rx = rx
+        self.width: int | None = None
+        tree = _parser.parse(rx.pattern, rx.flags)
+        if len(tree) > 2 and _is_spaces(tree[-2]) and tree[-1] == (_c.AT, _c.AT_END):
+            width = tree[:-2].getwidth()[1]
+            if width < _c.MAXREPEAT:
+                self.width = width
+
+    def search(self, s: str) -> re.Match[str] | None:
+        if self.width is None:
+            return self.rx.search(s)
+        return self.rx.search(s, max(0, len(s.rstrip()) - self.width))
+
+
+def _is_spaces(item: tuple[object, object]) -> bool:
+    """Whether a parse item is ``\\s*``."""
+    op, av = item
+    if op is not _c.MAX_REPEAT:
+        return False
+    lo, hi, sub = av  # type: ignore[misc]
+    return lo == 0 and hi == _c.MAXREPEAT and list(sub) == [
+        (_c.IN, [(_c.CATEGORY, _c.CATEGORY_SPACE)])]
+
+
+_TITLES_AT, _INITIALS_AT = _AtEnd(_TITLES), _AtEnd(_INITIALS)
+_ABBREV_JOIN_AT, _ABBREV_MAYBE_AT = _AtEnd(_ABBREV_JOIN), _AtEnd(_ABBREV_MAYBE)
+_MONTH_END_AT = _AtEnd(_MONTH_END)
+
+
 def _post_rules(text: str, spans: list[list[int]]) -> list[list[int]]:
     merged: list[list[int]] = []
     for span in _rejoin_days(text, spans):
         if merged:
             prev = text[merged[-1][0]:merged[-1][1]]
             cur = text[span[0]:span[1]]
-            if (_STARTS_LOWER.match(cur) or _TITLES.search(prev) or _INITIALS.search(prev)
-                    or re.fullmatch(r"[\W\d]+", cur) or _ABBREV_JOIN.search(prev)
-                    or (_ABBREV_MAYBE.search(prev) and re.match(r"[\d(«\"“]*[\da-zа-яё]",
+            if (_STARTS_LOWER.match(cur) or _TITLES_AT.search(prev) or _INITIALS_AT.search(prev)
+                    or re.fullmatch(r"[\W\d]+", cur) or _ABBREV_JOIN_AT.search(prev)
+                    or (_ABBREV_MAYBE_AT.search(prev) and re.match(r"[\d(«\"“]*[\da-zа-яё]",
                                                                 cur))):
                 merged[-1][1] = span[1]
                 continue
