@@ -326,7 +326,98 @@ class _ListItems(ListItemReplacer):  # type: ignore[misc]
         if key in done:
             return
         done.add(key)
+        if _FAST_SUBS and regex == ListItemReplacer.NUMBERED_LIST_REGEX_2:
+            self.text = _sub_list_number(self.text, regex, each, replacement)
+            return
         super().substitute_found_list_items(regex, each, strip, replacement)
+
+
+def _sub_list_number(text: str, regex: str, each: int, replacement: str) -> str:
+    """pysbd's ``substitute_found_list_items`` for its ``NUMBERED_LIST_REGEX_2`` ("N." after a
+    space, a dash, "⁃" or at the start): "N." becomes "N" + ``replacement`` where N is
+    ``each``, every other match is kept (no match holds a space to strip).
+
+    A match is one or two digits and "." with a space, dash, "⁃" or the start right before
+    its digits, so it starts where ``str(each)`` occurs and no match can start inside
+    another: trying the pattern only there finds the matches ``re.sub`` would change. The
+    replacement has the length of the match; all are read on the unchanged text, as in
+    ``re.sub``.
+    """
+    rx = _compiled(regex, 0)
+    number = str(each)
+    pieces: list[str] = []
+    prev = 0
+    at = text.find(number)
+    while at >= 0:
+        m = rx.match(text, at)
+        if m is not None and m.group().strip(".])") == number:
+            pieces.append(text[prev:at])
+            pieces.append(f"{each}{replacement}")
+            prev = m.end()
+        at = text.find(number, max(at + 1, prev))
+    if not pieces:
+        return text
+    pieces.append(text[prev:])
+    return "".join(pieces)
+
+
+def _positions(text: str, char: str) -> list[int]:
+    """Every index of ``char`` in ``text``."""
+    out: list[int] = []
+    at = text.find(char)
+    while at >= 0:
+        out.append(at)
+        at = text.find(char, at + 1)
+    return out
+
+
+def _before_periods(text: str, back: tuple[int, ...]) -> list[int]:
+    """Positions ``k`` characters before each "." (``k`` in ``back``), ascending."""
+    return sorted({d - k for d in _positions(text, ".") for k in back if d - k >= 0})
+
+
+def _runs_before_parens(text: str) -> list[int]:
+    """Where the run of a-z letters right before each ")" starts (non-empty runs only)."""
+    out: list[int] = []
+    for d in _positions(text, ")"):
+        p = d
+        while p > 0 and "a" <= text[p - 1] <= "z":
+            p -= 1
+        if p < d:
+            out.append(p)
+    return out
+
+
+def _before_parens(text: str) -> list[int]:
+    return sorted({d - k for d in _positions(text, ")") for k in (1, 2) if d - k >= 0})
+
+
+#: pysbd's list patterns whose ``findall`` is done by trying the pattern only where a match
+#: can start (:func:`bilat.text.prefilter.scan_at`): every match ends right before a "." or
+#: ")" its look-ahead requires, and is one or two digits (with one space before, in one
+#: pattern), one letter, or a run of a-z letters that starts after "(", a space or the start.
+_LIST_STARTS: dict[str, Callable[[str], list[int]]] = {
+    ListItemReplacer.ALPHABETICAL_LIST_WITH_PERIODS: lambda t: _before_periods(t, (1,)),
+    ListItemReplacer.ALPHABETICAL_LIST_WITH_PARENS: _runs_before_parens,
+    ListItemReplacer.NUMBERED_LIST_REGEX_1: lambda t: _before_periods(t, (1, 2, 3)),
+    ListItemReplacer.NUMBERED_LIST_PARENS_REGEX: _before_parens,
+}
+
+
+class _ListRe:
+    """The ``re`` module as pysbd's list-scanning methods see it: ``findall`` of the patterns
+    of :data:`_LIST_STARTS` tried only where a match can start (same list: the patterns have
+    no groups and no empty match); everything else is ``re`` itself."""
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(re, name)
+
+    @staticmethod
+    def findall(pattern: str, string: str, flags: int = 0) -> list[str]:
+        starts = _LIST_STARTS.get(pattern) if _FAST_SUBS and not flags else None
+        if starts is None:
+            return re.findall(pattern, string, flags)
+        return [m.group() for m in scan_at(_compiled(pattern, 0), string, starts(string))]
 
 
 class _RuleText(str):
@@ -357,6 +448,12 @@ def _rebound(fn: Callable[..., object], **names: object) -> Callable[..., object
     scope.update(names)
     return types.FunctionType(fn.__code__, scope, fn.__name__, fn.__defaults__,
                               fn.__closure__)
+
+
+# pysbd's list scans, with ``findall`` of :class:`_ListRe`
+_ListItems.scan_lists = _rebound(ListItemReplacer.scan_lists, re=_ListRe())
+_ListItems.iterate_alphabet_array = _rebound(ListItemReplacer.iterate_alphabet_array,
+                                             re=_ListRe())
 
 
 #: pysbd's processor, unchanged but for two names its methods look up: ``ListItemReplacer`` is
