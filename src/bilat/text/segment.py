@@ -30,6 +30,8 @@ from functools import lru_cache
 
 import pysbd
 from pysbd.abbreviation_replacer import AbbreviationReplacer
+from pysbd.between_punctuation import BetweenPunctuation
+from pysbd.exclamation_words import ExclamationWords
 from pysbd.lang.russian import Russian
 from pysbd.lists_item_replacer import ListItemReplacer
 from pysbd.processor import Processor
@@ -155,6 +157,11 @@ def _skip_repeats(base: type) -> type:
     """
 
     class Replacer(base):  # type: ignore[misc, valid-type]
+        # the whole-paragraph passes of ``replace`` through _RuleText / _fast_sub
+        replace = _rebound(base.replace, Text=_RuleText, re=_FastRe())
+        replace_abbreviation_as_sentence_boundary = _rebound(
+            base.replace_abbreviation_as_sentence_boundary, re=_FastRe())
+
         def search_for_abbreviations_in_string(self, text: str) -> str:
             # pysbd's loop, with its patterns compiled once (pysbd builds two new pattern
             # strings per abbreviation, more than ``re``'s cache holds, so every paragraph
@@ -420,6 +427,90 @@ class _ListRe:
         return [m.group() for m in scan_at(_compiled(pattern, 0), string, starts(string))]
 
 
+#: Texts at least this long get :func:`_fast_sub` (a shorter one is scanned by ``re`` as fast).
+_FAST_SUB_MIN = 2000
+
+
+@lru_cache(maxsize=1024)
+def _sub_starts(pattern: str) -> tuple[str, ...] | None:
+    """Literal starts of a case-sensitive pattern (:func:`bilat.text.prefilter.exact_starts`)."""
+    found = exact_starts(pattern)
+    return None if found is None else tuple(sorted(found))
+
+
+def _start_positions(pattern: str, string: str) -> list[int] | None:
+    """Where a match of ``pattern`` may start in ``string`` (ascending), or None: no literal
+    starts, or a short text (scanned in full)."""
+    starts = _sub_starts(pattern) if len(string) >= _FAST_SUB_MIN else None
+    if starts is None:
+        return None
+    positions: set[int] = set()
+    for lit in starts:
+        at = string.find(lit)
+        while at >= 0:
+            positions.add(at)
+            at = string.find(lit, at + 1)
+    return sorted(positions)
+
+
+def _fast_sub(pattern: str, repl: str | Callable[[re.Match[str]], str], string: str) -> str:
+    """``re.sub(pattern, repl, string)``, the pattern tried only where one of its literal
+    starts occurs (found with ``str.find``; every match starts with one of them), as
+    :func:`bilat.text.prefilter.scan_at` does for ``finditer``: the same matches, replaced
+    as ``re.sub`` replaces them (a template by ``Match.expand``, which reads it as ``sub``
+    does). A pattern without literal starts, a short text, or an empty match: ``re.sub``.
+    pysbd runs ~40 such passes over a whole paragraph, most of them changing nothing."""
+    positions = _start_positions(pattern, string)
+    if positions is None:
+        return re.sub(pattern, repl, string)
+    if not positions:
+        return str(string)
+    rx = _compiled(pattern, 0)
+    found = scan_at(rx, string, positions)
+    if any(m.end() == m.start() for m in found):
+        return re.sub(pattern, repl, string)
+    if not found:
+        return str(string)
+    pieces: list[str] = []
+    prev = 0
+    for m in found:
+        pieces.append(string[prev:m.start()])
+        pieces.append(m.expand(repl) if isinstance(repl, str) else repl(m))
+        prev = m.end()
+    pieces.append(string[prev:])
+    return "".join(pieces)
+
+
+class _FastRe:
+    """The ``re`` module as pysbd's processor sees it: ``sub`` over a long text without flags
+    is :func:`_fast_sub`; everything else is ``re`` itself."""
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(re, name)
+
+    @staticmethod
+    def sub(pattern: str, repl: str | Callable[[re.Match[str]], str], string: str,
+            count: int = 0, flags: int = 0) -> str:
+        if count or flags or not isinstance(pattern, str):
+            return re.sub(pattern, repl, string, count=count, flags=flags)
+        return _fast_sub(pattern, repl, string)
+
+    @staticmethod
+    def search(pattern: str, string: str, flags: int = 0) -> re.Match[str] | None:
+        """``re.search``: the leftmost match is at the first start position where the pattern
+        matches (a match starts only at one)."""
+        positions = _start_positions(pattern, string) if isinstance(pattern, str) and \
+            not flags else None
+        if positions is None:
+            return re.search(pattern, string, flags)
+        rx = _compiled(pattern, 0)
+        for q in positions:
+            m = rx.match(string, q)
+            if m is not None:
+                return m
+        return None
+
+
 class _RuleText(str):
     """pysbd's ``Text`` whose ``apply`` skips a rule that cannot match: one whose pattern (not
     case-insensitive) starts, after any look-around, with literal text none of which occurs
@@ -432,7 +523,7 @@ class _RuleText(str):
             needles = _rule_needles(rule.pattern)
             if needles is not None and not any(n in out for n in needles):
                 continue
-            out = re.sub(rule.pattern, rule.replacement, out)
+            out = _fast_sub(rule.pattern, rule.replacement, out)
         return out
 
 
@@ -456,13 +547,25 @@ _ListItems.iterate_alphabet_array = _rebound(ListItemReplacer.iterate_alphabet_a
                                              re=_ListRe())
 
 
+#: pysbd's passes over text between quotes and parentheses, with ``re`` as :class:`_FastRe`
+_FastBetween = type("_FastBetween", (BetweenPunctuation,), {
+    name: _rebound(getattr(BetweenPunctuation, name), re=_FastRe())
+    for name in dir(BetweenPunctuation) if name.startswith("sub_punctuation_between_")})
+_FastExclamation = type("_FastExclamation", (ExclamationWords,), {
+    "apply_rules": classmethod(_rebound(ExclamationWords.apply_rules.__func__, re=_FastRe()))})
+
+
 #: pysbd's processor, unchanged but for two names its methods look up: ``ListItemReplacer`` is
 #: :class:`_ListItems` and ``Text`` is :class:`_RuleText` (the sentence-level rules are
 #: applied per sentence, ~25 ``re.sub`` each, most of them unable to match).
 _Processor = type("_Processor", (Processor,), {
-    name: _rebound(getattr(Processor, name), ListItemReplacer=_ListItems, Text=_RuleText)
+    name: _rebound(getattr(Processor, name), ListItemReplacer=_ListItems, Text=_RuleText,
+                   re=_FastRe(), BetweenPunctuation=_FastBetween,
+                   ExclamationWords=_FastExclamation)
     for name in ("process", "split_into_segments", "post_process_segments", "process_text",
-                 "replace_numbers", "sentence_boundary_punctuation")})
+                 "replace_numbers", "sentence_boundary_punctuation",
+                 "replace_continuous_punctuation", "replace_periods_before_numeric_references",
+                 "check_for_parens_between_quotes", "between_punctuation_processor")})
 
 
 class _Segmenter(pysbd.Segmenter):  # type: ignore[misc]
