@@ -297,8 +297,13 @@ def tokens(text: str, language: str = "en") -> list[str]:
 
 def bridge_tokens(text: str, language: str = "en") -> set[str]:
     """Language-independent tokens: shared concepts (``~agree``) and numbers of 2+ digits."""
+    return set(_bridge_tokens(text, language))
+
+
+@lru_cache(maxsize=16384)  # per claim text: asked for by several steps of a comparison
+def _bridge_tokens(text: str, language: str) -> frozenset[str]:
     toks = set(tokens(text, language)) | concepts(text)
-    return {t for t in toks if t.startswith("~")} | set(re.findall(r"\d{2,}", text))
+    return frozenset({t for t in toks if t.startswith("~")} | set(re.findall(r"\d{2,}", text)))
 
 
 def _idf(token_lists: Sequence[Sequence[str]]) -> dict[str, float]:

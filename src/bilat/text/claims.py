@@ -40,6 +40,7 @@ from functools import lru_cache
 from bilat.text.align import plain_spaces
 from bilat.text.lexicon import Lexicon, Match, load_lexicon
 from bilat.text.model import Claim, Document
+from bilat.text.prefilter import alternation, narrowed
 from bilat.text.segment import Segment, segment
 
 # ------------------------------------------------------------------------------- cues
@@ -269,7 +270,8 @@ def _actor_alternation(lexicon: Lexicon) -> str:
     for actor in lexicon.actors:
         for lang_pats in actor.patterns.values():
             pats.extend(lang_pats)
-    return "|".join(f"(?:{p})" for p in pats)
+    # "(?:p1)|(?:p2)|…", remembered so that a text can narrow it to the names it holds
+    return alternation(pats)
 
 
 def _is_lead_in(prefix: str, lang: str) -> bool:
@@ -352,9 +354,12 @@ def _reported_speaker(text: str, lang: str, actors: list[Match]) -> Match | None
     return None
 
 
-def _trailing(text: str, lang: str, lex: Lexicon, actors: list[Match]) -> Match | None:
-    """A speaker named after the content: "…, Putin said", "по словам Путина"."""
-    alt = _actor_alternation(lex)
+def _trailing(text: str, lang: str, lex: Lexicon, actors: list[Match],
+              alt: str | None = None) -> Match | None:
+    """A speaker named after the content: "…, Putin said", "по словам Путина". ``alt``: the
+    lexicon's actor alternation narrowed to a text that holds ``text`` (same matches in it:
+    :func:`bilat.text.prefilter.narrowed`)."""
+    alt = _actor_alternation(lex) if alt is None else alt
     m = _rx(_TRAILING[lang].format(actor=alt)).search(text)
     if not m and lang != "zh" and any(h.kind == "person" for h in actors):
         # a leader the lexicon does not know ("…, Lula said"): any name, if it is a hit
@@ -855,6 +860,7 @@ def extract_claims(doc: Document, lexicon: Lexicon | None = None) -> list[Claim]
     # names, issues and cues are read with Unicode spaces as plain spaces (the White House
     # writes "food\u00a0security"); same length, so every offset holds
     plain = plain_spaces(doc.text)
+    trailing_alt: str | None = None
     doc_actors = speaker_spans(plain, doc.language, lex, doc.date)
     doc_issues = lex.issue_spans(plain)
     actor_starts = [h.start for h in doc_actors]
@@ -982,7 +988,9 @@ def extract_claims(doc: Document, lexicon: Lexicon | None = None) -> list[Claim]
             speaker = _Speaker(last_any_person[0], last_any_person[1], True,
                                pronoun.group(0), seg.paragraph_index, "person")
         else:
-            trailing = _trailing(text, lang, lex, actors)
+            if trailing_alt is None:  # the names the document can hold (same matches)
+                trailing_alt = narrowed(_actor_alternation(lex), plain)
+            trailing = _trailing(text, lang, lex, actors, trailing_alt)
             if trailing is not None:
                 speaker = _Speaker(trailing.key, trailing.side, True, text[
                     trailing.start:trailing.end], seg.paragraph_index, trailing.kind)

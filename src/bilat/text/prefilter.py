@@ -108,6 +108,7 @@ def fold(text: str) -> str:
     return _FOLD_CANON(low)
 
 
+@lru_cache(maxsize=8192)
 def literal_starts(pattern: str, flags: int = re.IGNORECASE) -> frozenset[str] | None:
     """Folded literal strings one of which every match of ``pattern`` starts with, or None
     when no such non-empty set could be read (the pattern must then be scanned in full)."""
@@ -290,5 +291,82 @@ def scan_at(rx: re.Pattern[str], text: str, positions: Iterable[int]) -> list[re
     return out
 
 
-__all__ = ["CharMap", "Prefilter", "exact_starts", "finditer", "fold", "fold_char",
-           "literal_starts", "scan_at"]
+class Alternation:
+    """The alternatives of a regex alternation ``(?:p1)|(?:p2)|…`` (see :func:`alternation`),
+    narrowed for a text to those that can match somewhere in it.
+
+    An alternative whose literal starts (case-folded, :func:`literal_starts`) occur nowhere
+    in the folded text cannot match at any position of it or of any part of it, inside a
+    larger pattern or alone, so a pattern built with the narrowed alternation (in the same
+    order) finds exactly the matches of the pattern built with all of them, in that text
+    and its substrings. None left: ``(?!)``, which never matches. A large alternation (the
+    lexicon's speakers and sides, ~300 patterns) costs tens of milliseconds to compile; a
+    text names a few of them. After :data:`MAX_VARIANTS` distinct narrowed alternations the
+    whole one is given (each variant is compiled by its user: a corpus of many texts must not
+    compile one per text).
+    """
+
+    MAX_VARIANTS = 32
+
+    def __init__(self, patterns: Sequence[str]):
+        self.patterns = tuple(patterns)
+        self.joined = "|".join(f"(?:{p})" for p in self.patterns)
+        self._automaton: ahocorasick.Automaton | None = None
+        self._always: set[int] = set()
+        self._variants: set[str] = set()
+
+    def _build(self) -> ahocorasick.Automaton | None:
+        by_start: dict[str, set[int]] = {}
+        for i, p in enumerate(self.patterns):
+            starts = literal_starts(p)
+            words = [w.split(DIGIT, 1)[0] for w in starts] if starts is not None else [""]
+            if "" in words:
+                self._always.add(i)  # no literal start (or a digit first): always kept
+                continue
+            for w in words:
+                by_start.setdefault(w, set()).add(i)
+        if not by_start:
+            return None
+        automaton = ahocorasick.Automaton()
+        for w, ids in by_start.items():
+            automaton.add_word(w, tuple(sorted(ids)))
+        automaton.make_automaton()
+        return automaton
+
+    def narrowed(self, text: str) -> str:
+        """The alternation of the patterns that can match in ``text`` (see the class)."""
+        if len(self._variants) >= self.MAX_VARIANTS:
+            return self.joined
+        if self._automaton is None:
+            self._automaton = self._build()
+        ids = set(self._always)
+        if self._automaton is not None and text:
+            for _, found in self._automaton.iter(fold(text)):
+                ids.update(found)
+        if len(ids) == len(self.patterns):
+            return self.joined
+        out = "|".join(f"(?:{self.patterns[i]})" for i in sorted(ids)) or "(?!)"
+        self._variants.add(out)
+        return out
+
+
+_ALTERNATIONS: dict[str, Alternation] = {}
+
+
+def alternation(patterns: Sequence[str]) -> str:
+    """``"|".join(f"(?:{p})" for p in patterns)``, remembered so that :func:`narrowed` can
+    narrow it for a text."""
+    alt = Alternation(patterns)
+    _ALTERNATIONS.setdefault(alt.joined, alt)
+    return alt.joined
+
+
+def narrowed(joined: str, text: str) -> str:
+    """``joined`` (made by :func:`alternation`) narrowed to the alternatives that can match
+    somewhere in ``text`` (:meth:`Alternation.narrowed`); any other string is given back."""
+    alt = _ALTERNATIONS.get(joined)
+    return joined if alt is None else alt.narrowed(text)
+
+
+__all__ = ["Alternation", "CharMap", "Prefilter", "alternation", "exact_starts", "finditer",
+           "fold", "fold_char", "literal_starts", "narrowed", "scan_at"]

@@ -406,7 +406,12 @@ _INTENSIFIER = {
 
 def intensified(c: Claim) -> str | None:
     """The intensifier that firms up the claim's position ("firmly", "твёрдо", "坚定"), if any."""
-    m = _INTENSIFIER.get(c.language or "en", _INTENSIFIER["en"]).search(plain_spaces(c.text))
+    return _intensifier(c.text, c.language or "en")
+
+
+@lru_cache(maxsize=16384)  # per claim text: asked for again for every pair it is in
+def _intensifier(text: str, language: str) -> str | None:
+    m = _INTENSIFIER.get(language, _INTENSIFIER["en"]).search(plain_spaces(text))
     return m.group(0).lower() if m else None
 
 
@@ -447,6 +452,7 @@ _FIGURE = re.compile(r"(?<!\d)(?!(?:19|20)\d\d(?!\d))\d[\d.,]*(?!\d|st\b|nd\b|rd
                      r"процент\w*)|[亿万]|百分", re.IGNORECASE)
 
 
+@lru_cache(maxsize=16384)  # per claim text: asked for again by the context rules
 def has_figure(text: str) -> bool:
     """Whether ``text`` gives a figure (an amount, a count, a share)."""
     return bool(_FIGURE.search(text))

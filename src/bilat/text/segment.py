@@ -24,6 +24,7 @@ import re
 import re._constants as _c
 import re._parser as _parser
 import types
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -37,7 +38,7 @@ from pysbd.lists_item_replacer import ListItemReplacer
 from pysbd.processor import Processor
 from pysbd.utils import Rule, TextSpan
 
-from bilat.text.prefilter import CharMap, exact_starts, fold, scan_at
+from bilat.text.prefilter import CharMap, exact_starts, fold, narrowed, scan_at
 
 #: Languages pysbd has rules for; others are segmented with the English rules.
 _PYSBD_LANGS = {"en", "ru", "fr", "de", "es", "ar", "it", "nl", "pl", "el", "da", "fa", "hy",
@@ -923,6 +924,7 @@ def claim_spans(
     language: str = "en",
     actor_alt: str = "",
     issues_of: Callable[[str], tuple[str, ...]] | None = None,
+    clause_re: re.Pattern[str] | None = None,
 ) -> list[Span]:
     """Split one sentence into claims (see the module docstring); offsets stay absolute.
 
@@ -930,23 +932,48 @@ def claim_spans(
     a new clause; semicolons always split when both sides are clause-sized. With ``issues_of``
     (the lexicon's issue finder), ", and <verb> …" also splits when the two parts concern
     different issues ("supports China on Taiwan …, and opposes interference …").
+    ``clause_re``: the new-clause pattern of ``actor_alt`` narrowed to a text that holds the
+    sentence (same matches in it; :func:`segment` gives it), else built from ``actor_alt``.
     """
-    parts = _claim_parts(sentence.text, language, actor_alt, issues_of)
+    parts = _claim_parts(sentence.text, language, actor_alt, issues_of, clause_re)
     if parts is None:
         return [sentence]
     return [Span(sentence.start + s, sentence.start + e, sentence.text[s:e]) for s, e in parts]
 
 
-@lru_cache(maxsize=16384)
+#: Claims of a sentence remembered per (text, language, actor alternation, issue finder): the
+#: new-clause pattern a caller hands over only narrows the alternation to what the text can
+#: match, so it does not change the result and is not part of the key.
+_PARTS: OrderedDict[tuple[object, ...], tuple[tuple[int, int], ...] | None] = OrderedDict()
+_PARTS_SIZE = 16384
+
+
 def _claim_parts(
     text: str, language: str, actor_alt: str,
     issues_of: Callable[[str], tuple[str, ...]] | None,
+    clause_re: re.Pattern[str] | None = None,
 ) -> tuple[tuple[int, int], ...] | None:
     """The claims of a sentence as offsets into it (None: the sentence is one claim);
     remembered per sentence text (statements of a series repeat most of their sentences)."""
+    key = (text, language, actor_alt, issues_of)
+    if key in _PARTS:
+        _PARTS.move_to_end(key)
+        return _PARTS[key]
+    found = _claim_parts_of(text, language, actor_alt, issues_of, clause_re)
+    _PARTS[key] = found
+    if len(_PARTS) > _PARTS_SIZE:
+        _PARTS.popitem(last=False)
+    return found
+
+
+def _claim_parts_of(
+    text: str, language: str, actor_alt: str,
+    issues_of: Callable[[str], tuple[str, ...]] | None,
+    clause_re: re.Pattern[str] | None,
+) -> tuple[tuple[int, int], ...] | None:
     lang = language if language in _CONJ else "en"
     conj = _CONJ[lang]
-    new_clause = _new_clause_re(lang, actor_alt)
+    new_clause = clause_re if clause_re is not None else _new_clause_re(lang, actor_alt)
     cuts: list[tuple[int, int]] = []  # (end of left part, start of right part), relative
     for m in conj.finditer(text):
         left_start = cuts[-1][1] if cuts else 0
@@ -1002,9 +1029,13 @@ def segment(
     """Claims of a whole text, with their sentence and paragraph indexes."""
     out: list[Segment] = []
     sent_index = 0
+    clause_re: re.Pattern[str] | None = None
+    if actor_alt:  # the alternation narrowed to the names this text can hold (same matches)
+        lang = language if language in _CONJ else "en"
+        clause_re = _new_clause_re(lang, narrowed(actor_alt, text))
     for p_index, para in enumerate(paragraphs(text)):
         for sent in _paragraph_sentences(text, para, language):
-            for part in claim_spans(sent, language, actor_alt, issues_of):
+            for part in claim_spans(sent, language, actor_alt, issues_of, clause_re):
                 out.append(Segment(part.start, part.end, part.text, sent_index, p_index))
             sent_index += 1
     return out
