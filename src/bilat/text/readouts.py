@@ -610,6 +610,7 @@ def _discussion_matches(
             col_disc: list[bool] = []
             col_topics: list[set[str]] = []
             col_regional: dict[int, bool] = {}  # _regional of a column, once per direction
+            eligible: list[tuple[int, Claim]] = []  # columns reporting a discussion or attributed
 
             def regional_at(y: int, d: Claim, memo: dict[int, bool] = col_regional) -> bool:
                 if y not in memo:
@@ -625,13 +626,13 @@ def _discussion_matches(
                 if not col_disc:  # once per direction, not once per claim
                     col_disc = [is_discussion(d) for d in cols]
                     col_topics = [_topic_issues(d, lex, sides) for d in cols]
+                    eligible = [(y, d) for y, d in enumerate(cols) if col_disc[y] or d.attributed]
                 # a general report ("the leaders exchanged views on bilateral relations and
                 # international issues") is confirmed by another general report, not by the
                 # discussion of one specific matter
                 regional = not topics and "~regional" in concepts(c.text)
-                cand = [y for y, d in enumerate(cols)
-                        if (col_disc[y] or d.attributed)
-                        and (not topics or topics & col_topics[y])
+                cand = [y for y, d in eligible
+                        if (not topics or topics & col_topics[y])
                         and (topics or (col_disc[y] and (
                             DISCUSSION_ANY or not col_topics[y]))
                             # "exchanged views on regional challenges" is confirmed by a report

@@ -176,10 +176,10 @@ def _skip_repeats(base: type) -> type:
                 stripped = abbr.strip()
                 if stripped not in lowered:
                     continue
-                rx = _compiled(rf"(?:^|\s|\r|\n){stripped}", re.IGNORECASE)
                 if spaced is None:
                     spaced = _TO_SPACE(fold(text))
-                found = _abbreviations_found(rx, stripped, text, spaced)
+                found = _abbreviations_found(rf"(?:^|\s|\r|\n){stripped}", stripped, text,
+                                             spaced)
                 if not found:
                     continue
                 if "{" not in text and not stripped.isdigit():
@@ -287,8 +287,8 @@ _SPACES = dict.fromkeys([*range(9, 14), *range(28, 33), 0x85, 0xA0, 0x1680, *ran
 _TO_SPACE = CharMap(_SPACES)  # type: ignore[arg-type]
 
 
-def _abbreviations_found(rx: re.Pattern[str], abbr: str, text: str, spaced: str) -> list[str]:
-    r"""``rx.findall(text)`` for pysbd's ``(?:^|\s|\r|\n){abbr}`` (case-insensitive).
+def _abbreviations_found(pattern: str, abbr: str, text: str, spaced: str) -> list[str]:
+    r"""``re.findall(pattern, text, re.IGNORECASE)`` for pysbd's ``(?:^|\s|\r|\n){abbr}``.
 
     A match starts at 0 or at a whitespace character followed by the abbreviation, whose
     letters before its first ``.`` (a wildcard in pysbd's pattern) are literal: so it starts
@@ -299,15 +299,18 @@ def _abbreviations_found(rx: re.Pattern[str], abbr: str, text: str, spaced: str)
     """
     head = abbr.split(".", 1)[0]
     if not head or not re.fullmatch(r"[\w-]+", head):
-        return list(rx.findall(text))
+        return list(_compiled(pattern, re.IGNORECASE).findall(text))
     needle = " " + fold(head)
-    positions = [0]
+    # at 0 only where the text starts with the letters (``^``) or a space and them
+    positions = [0] if spaced.startswith(needle[1:]) or spaced.startswith(needle) else []
     at = spaced.find(needle)
     while at >= 0:
         if at:
             positions.append(at)
         at = spaced.find(needle, at + 1)
-    return [m.group(0) for m in scan_at(rx, text, positions)]
+    if not positions:
+        return []  # no match: the pattern is not even compiled
+    return [m.group(0) for m in scan_at(_compiled(pattern, re.IGNORECASE), text, positions)]
 
 
 @lru_cache(maxsize=4096)
