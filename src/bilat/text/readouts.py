@@ -611,6 +611,7 @@ def _discussion_matches(
             col_topics: list[set[str]] = []
             col_regional: dict[int, bool] = {}  # _regional of a column, once per direction
             eligible: list[tuple[int, Claim]] = []  # columns reporting a discussion or attributed
+            cand_of: dict[tuple[frozenset[str], bool], list[int]] = {}  # same matter, same list
 
             def regional_at(y: int, d: Claim, memo: dict[int, bool] = col_regional) -> bool:
                 if y not in memo:
@@ -631,7 +632,9 @@ def _discussion_matches(
                 # international issues") is confirmed by another general report, not by the
                 # discussion of one specific matter
                 regional = not topics and "~regional" in concepts(c.text)
-                cand = [y for y, d in eligible
+                key = (frozenset(topics), regional)
+                if key not in cand_of:
+                    cand_of[key] = [y for y, d in eligible
                         if (not topics or topics & col_topics[y])
                         and (topics or (col_disc[y] and (
                             DISCUSSION_ANY or not col_topics[y]))
@@ -639,6 +642,7 @@ def _discussion_matches(
                             # or a leader's account of regional matters ("就乌克兰危机、朝鲜半岛
                             # 局势交换了意见", "习近平阐述了中方在乌克兰危机问题上的立场")
                             or (regional and regional_at(y, d)))]
+                cand = cand_of[key]
                 if not cand:
                     continue
                 # the first best of the candidates (scored only where it can be reached)
