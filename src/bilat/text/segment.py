@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import re._constants as _c
 import re._parser as _parser
+import threading
 import types
 from collections import OrderedDict
 from collections.abc import Callable
@@ -949,6 +950,7 @@ def claim_spans(
 #: match, so it does not change the result and is not part of the key.
 _PARTS: OrderedDict[tuple[object, ...], tuple[tuple[int, int], ...] | None] = OrderedDict()
 _PARTS_SIZE = 16384
+_PARTS_LOCK = threading.Lock()
 
 
 def _claim_parts(
@@ -959,13 +961,15 @@ def _claim_parts(
     """The claims of a sentence as offsets into it (None: the sentence is one claim);
     remembered per sentence text (statements of a series repeat most of their sentences)."""
     key = (text, language, actor_alt, issues_of)
-    if key in _PARTS:
-        _PARTS.move_to_end(key)
-        return _PARTS[key]
+    with _PARTS_LOCK:
+        if key in _PARTS:
+            _PARTS.move_to_end(key)
+            return _PARTS[key]
     found = _claim_parts_of(text, language, actor_alt, issues_of, clause_re)
-    _PARTS[key] = found
-    if len(_PARTS) > _PARTS_SIZE:
-        _PARTS.popitem(last=False)
+    with _PARTS_LOCK:
+        _PARTS[key] = found
+        if len(_PARTS) > _PARTS_SIZE:
+            _PARTS.popitem(last=False)
     return found
 
 
