@@ -326,3 +326,19 @@ def test_ratio_bound_with_repeated_token_sets() -> None:
     lengths = np.array([float(len(t)) for t in vocab])
     counted = blocking.overlaps_multi(ia, ib, [None, lengths])
     assert np.array_equal(blocking.ratio_upper(la, lb, shared, counted), dense)
+
+
+ABBR_TOKENS = ["No", "NO", "no", "No.", "NO.", "nO.", "St", "ST.", "st.", "Mr", "MR.", "İ.",
+               "i.", "I.", "Gen", "gen.", "Jan", "JAN.", "u.s", "U.S.", "e.g", "г", "Г.", "ст",
+               "Ст.", "word", "Word.", " ", "\n", "5", "(", "The"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(ABBR_TOKENS), min_size=3, max_size=80),
+       st.sampled_from(["en", "ru"]))
+def test_abbreviation_pass_case_variants_equal_pysbd(tokens: list[str], language: str) -> None:
+    """Abbreviations never followed by "." (in any case) are skipped by the fast pass: the
+    same pieces as pysbd, with case variants and a dotted capital I."""
+    text = " ".join(tokens)
+    assert seg._segmenter(language).segment(text) == \
+        seg._segmenter(language, fast=False).segment(text)

@@ -179,6 +179,11 @@ def _skip_repeats(base: type) -> type:
                     continue
                 if spaced is None:
                     spaced = _TO_SPACE(fold(text))
+                if stripped.isalnum() and fold(stripped) + "." not in spaced:
+                    # every rescan of a letters-and-digits abbreviation replaces a "." right
+                    # after it (as found, in any case: folded, as its case-insensitive match);
+                    # none in the line (the rescans only remove full stops): nothing to do
+                    continue
                 found = _abbreviations_found(rf"(?:^|\s|\r|\n){stripped}", stripped, text,
                                              spaced)
                 if not found:
