@@ -342,3 +342,15 @@ def test_abbreviation_pass_case_variants_equal_pysbd(tokens: list[str], language
     text = " ".join(tokens)
     assert seg._segmenter(language).segment(text) == \
         seg._segmenter(language, fast=False).segment(text)
+
+
+def test_register_topics_equal_search(real_texts) -> None:
+    """Register topics through the prefilter: the topics whose pattern ``search`` finds."""
+    from bilat.text import align
+
+    pieces = [s.text for text, lang in real_texts[:20] for s in seg.sentences(text, lang)]
+    pieces += ["Thanks\u00a0to you", "THANK YOU", "congratulated", "ſigned", "K", ""]
+    for text in pieces:
+        plain = align.plain_spaces(text)
+        want = frozenset(k for k, rx in align._TOPIC_RE.items() if rx.search(plain))
+        assert align.register_topics.__wrapped__(text) == want

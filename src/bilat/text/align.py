@@ -48,7 +48,7 @@ from rapidfuzz import fuzz
 from bilat.errors import error
 from bilat.text.lexicon import Lexicon, load_lexicon
 from bilat.text.model import Claim
-from bilat.text.prefilter import CharMap
+from bilat.text.prefilter import CharMap, Prefilter, literal_starts
 from bilat.text.prefilter import finditer as prefiltered
 
 #: Aligner names accepted by :func:`get_aligner` and ``--aligner``.
@@ -382,7 +382,16 @@ _TOPIC_RE = {k: re.compile(v, re.IGNORECASE) for k, v in REGISTER_TOPICS.items()
 def register_topics(text: str) -> frozenset[str]:
     """Register moves a claim makes (relations_state, contacts, signing, greetings, …)."""
     text = plain_spaces(text)
-    return frozenset(k for k, rx in _TOPIC_RE.items() if rx.search(text))
+    # the same matches as each rx.search, tried only where one may start (prefilter)
+    found = _topic_scan().finditer(text)
+    return frozenset(k for k, hits in zip(_TOPIC_RE, found, strict=True) if hits)
+
+
+@lru_cache(maxsize=1)
+def _topic_scan() -> Prefilter:
+    """The register-topic patterns scanned from their literal starts (one pass per text)."""
+    rxs = list(_TOPIC_RE.values())
+    return Prefilter(rxs, [literal_starts(rx.pattern, rx.flags & re.IGNORECASE) for rx in rxs])
 
 
 def is_event_frame(claim: Claim) -> bool:
