@@ -378,7 +378,6 @@ _TOPIC_RE = {k: re.compile(v, re.IGNORECASE) for k, v in REGISTER_TOPICS.items()
 
 
 @lru_cache(maxsize=16384)  # every claim is asked once per pair of documents it is in
-@lru_cache(maxsize=16384)  # per claim text: asked for by several steps of a comparison
 def register_topics(text: str) -> frozenset[str]:
     """Register moves a claim makes (relations_state, contacts, signing, greetings, …)."""
     text = plain_spaces(text)
