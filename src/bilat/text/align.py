@@ -48,6 +48,7 @@ from rapidfuzz import fuzz
 from bilat.errors import error
 from bilat.text.lexicon import Lexicon, load_lexicon
 from bilat.text.model import Claim
+from bilat.text.prefilter import CharMap, Prefilter, literal_starts
 from bilat.text.prefilter import finditer as prefiltered
 
 #: Aligner names accepted by :func:`get_aligner` and ``--aligner``.
@@ -243,7 +244,10 @@ _SPACES = {ord(c): " " for c in "\u00a0\u2007\u202f\u2009\u200a\u2002\u2003\u300
 
 def plain_spaces(text: str) -> str:
     """``text`` with every Unicode space character replaced by a plain space (same length)."""
-    return text.translate(_SPACES)
+    return _TO_SPACE(text)
+
+
+_TO_SPACE = CharMap(_SPACES)  # type: ignore[arg-type]
 
 
 @lru_cache(maxsize=1)
@@ -323,14 +327,19 @@ def zh_number(numeral: str) -> int | None:
 def bridge_tokens(text: str, language: str = "en") -> set[str]:
     """Language-independent tokens: shared concepts (``~agree``) and numbers of 2+ digits
     (Chinese numerals of counts and ordinals too: "第三十七次" gives "37")."""
+    return set(_bridge_tokens(text, language, ZH_NUMBERS))
+
+
+@lru_cache(maxsize=16384)  # per claim text: asked for by several steps of a comparison
+def _bridge_tokens(text: str, language: str, zh_numbers: bool) -> frozenset[str]:
     toks = set(tokens(text, language)) | concepts(text)
     numbers = set(re.findall(r"\d{2,}", text))
-    if ZH_NUMBERS and language == "zh":
+    if zh_numbers and language == "zh":
         for m in _ZH_NUMBER.finditer(text):
             value = zh_number(m.group(0))
             if value is not None and value >= 10:
                 numbers.add(str(value))
-    return {t for t in toks if t.startswith("~")} | numbers
+    return frozenset({t for t in toks if t.startswith("~")} | numbers)
 
 
 #: Round 5 of issue 13: Chinese numerals of counts and ordinals are bridge numbers.
@@ -412,7 +421,16 @@ _TOPIC_RE = {k: re.compile(v, re.IGNORECASE) for k, v in REGISTER_TOPICS.items()
 def register_topics(text: str) -> frozenset[str]:
     """Register moves a claim makes (relations_state, contacts, signing, greetings, …)."""
     text = plain_spaces(text)
-    return frozenset(k for k, rx in _TOPIC_RE.items() if rx.search(text))
+    # the same matches as each rx.search, tried only where one may start (prefilter)
+    found = _topic_scan().finditer(text)
+    return frozenset(k for k, hits in zip(_TOPIC_RE, found, strict=True) if hits)
+
+
+@lru_cache(maxsize=1)
+def _topic_scan() -> Prefilter:
+    """The register-topic patterns scanned from their literal starts (one pass per text)."""
+    rxs = list(_TOPIC_RE.values())
+    return Prefilter(rxs, [literal_starts(rx.pattern, rx.flags & re.IGNORECASE) for rx in rxs])
 
 
 def is_event_frame(claim: Claim) -> bool:

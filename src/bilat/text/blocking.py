@@ -275,31 +275,53 @@ def ratio_upper(la: Sequence[Sequence[str]], lb: Sequence[Sequence[str]],
     share a token (others get 0, as their wording is never compared)."""
     ua = [_distinct(tuple(t)) for t in la]
     ub_ = [_distinct(tuple(t)) for t in lb]
+    # the bound of a pair depends on its two token sets only: it is computed once per pair of
+    # distinct sets (formulaic sentences recur) and spread to the claims that carry them
+    kinds_a: dict[tuple[str, ...], int] = {}
+    kinds_b: dict[tuple[str, ...], int] = {}
+    ka_of = np.array([kinds_a.setdefault(u, len(kinds_a)) for u in ua], dtype=np.int64)
+    kb_of = np.array([kinds_b.setdefault(u, len(kinds_b)) for u in ub_], dtype=np.int64)
+    sets_a, sets_b = list(kinds_a), list(kinds_b)
+    if counted is None:
+        vocab: dict[Any, int] = {}
+        ia, ib = _ids(sets_a, vocab), _ids(sets_b, vocab)
+        lengths = np.array([float(len(t)) for t in vocab])
+        n_i, l_i = overlaps_multi(ia, ib, [None, lengths])
+        n_full = n_i[ka_of][:, kb_of]
+    else:
+        # shared tokens, their letters (exact counts and integer sums) of the claims' pairs:
+        # equal for equal token sets, so read at the first claim of each set
+        n_full, l_full = counted
+        rep_a = np.unique(ka_of, return_index=True)[1]
+        rep_b = np.unique(kb_of, return_index=True)[1]
+        n_i, l_i = n_full[np.ix_(rep_a, rep_b)], l_full[np.ix_(rep_a, rep_b)]
+    sub = _ratio_bound(sets_a, sets_b, n_i, l_i)
+    return np.where(shared & (n_full > 0), sub[ka_of][:, kb_of], 0.0)
+
+
+def _ratio_bound(ua: list[tuple[str, ...]], ub_: list[tuple[str, ...]], n_i: np.ndarray,
+                 l_i: np.ndarray) -> np.ndarray:
+    """:func:`ratio_upper` of every pair of the distinct token sets ``ua`` × ``ub_`` that share
+    a token (``n_i`` > 0; others 0), given their shared tokens and letters."""
 
     def hist(sets: list[tuple[str, ...]]) -> np.ndarray:
-        return np.array([_histogram(toks) for toks in sets]).reshape(
+        return np.array([_histogram(toks) for toks in sets], dtype=np.int64).reshape(
             len(sets), RATIO_BUCKETS)
 
     ha, hb = hist(ua), hist(ub_)
-    if counted is None:
-        vocab: dict[Any, int] = {}
-        ia, ib = _ids(ua, vocab), _ids(ub_, vocab)
-        lengths = np.array([float(len(t)) for t in vocab])
-        n_i, l_i = overlaps_multi(ia, ib, [None, lengths])
-    else:
-        n_i, l_i = counted  # shared tokens, their letters (exact counts and integer sums)
     # computed for the pairs that share a token only, a block at a time (the others get 0):
     # every step is elementwise, and the histogram minima are sums of whole numbers (exact
-    # in any order), so each value is the one the whole-matrix computation gives
-    result = np.zeros(shared.shape)
-    rows, cols = np.nonzero(shared & (n_i > 0))
+    # in any order and type), so each value is the one the whole-matrix computation gives
+    result = np.zeros(n_i.shape)
+    rows, cols = np.nonzero(n_i > 0)
     ka_all = np.array([len(t) for t in ua], dtype=float)
     kb_all = np.array([len(t) for t in ub_], dtype=float)
-    lna_all = ha.sum(axis=1)  # letters of each claim's distinct tokens
-    lnb_all = hb.sum(axis=1)
+    lna_all = ha.sum(axis=1).astype(float)  # letters of each claim's distinct tokens
+    lnb_all = hb.sum(axis=1).astype(float)
+    ha, hb = ha.astype(np.int32), hb.astype(np.int32)
     for at in range(0, len(rows), _RATIO_BLOCK):
         i, j = rows[at:at + _RATIO_BLOCK], cols[at:at + _RATIO_BLOCK]
-        smin = np.minimum(ha[i], hb[j]).sum(axis=1)
+        smin = np.minimum(ha[i], hb[j]).sum(axis=1, dtype=np.int64).astype(float)
         ni, li = n_i[i, j], l_i[i, j]
         ka, kb, lna, lnb = ka_all[i], kb_all[j], lna_all[i], lnb_all[j]
         da, db = ka - ni, kb - ni
@@ -445,6 +467,30 @@ class LazyScores:
             return 0, 0.0
         return int(need[v == best].min()), float(best)
 
+    def best_among(self, i: int, cols: Sequence[int]) -> tuple[int, float]:
+        """(the first column of ``cols`` (in their order) where row ``i`` is highest, that
+        score), as ``max(cols, key=lambda k: m[i, k])`` with the score: only the pairs whose
+        bound can reach the best found are scored (ties included, so the first is found);
+        when no listed pair shares a key, every score is 0 and the first column is given."""
+        order = np.asarray(cols, dtype=np.int64)
+        if not len(order):
+            raise ValueError("best_among() of an empty list of columns")
+        up = self.upper[i, order]
+        keyed = np.flatnonzero(up > 0.0)  # positions in ``cols``; the others score 0
+        if not len(keyed):
+            return int(order[0]), 0.0
+        u = up[keyed]
+        k = self.FIRST
+        top = keyed[np.argpartition(-u, k - 1)[:k]] if k < len(keyed) else keyed
+        found = float(self.values(np.full(len(top), i), order[top]).max())
+        reach = keyed[u >= found]  # every listed pair that can score the best (ties included)
+        v = self.values(np.full(len(reach), i), order[reach])
+        best = float(v.max())
+        if not best > 0.0:
+            return int(order[0]), 0.0
+        first = int(reach[v == best].min())  # the earliest position in ``cols``
+        return int(order[first]), best
+
     def best_reaching(self, i: int, threshold: float) -> tuple[int, float] | None:
         """(first index of row ``i``'s maximum, maximum) when the maximum is ≥ ``threshold``
         (> 0), else None; only pairs whose bound reaches the threshold are scored."""
@@ -526,6 +572,16 @@ class LazyScores:
         ok = v >= threshold
         cols, v = cols[ok], v[ok]
         return [int(cols[k]) for k in np.lexsort((cols, -v))]
+
+
+def best_among(scores: LazyScores | np.ndarray, i: int, cols: Sequence[int]) -> tuple[int, float]:
+    """``y = max(cols, key=lambda k: scores[i, k])`` and ``float(scores[i, y])`` for a full
+    score matrix or a :class:`LazyScores` (scored only where the bound can reach the best:
+    :meth:`LazyScores.best_among`)."""
+    if isinstance(scores, LazyScores):
+        return scores.best_among(i, cols)
+    y = max(cols, key=lambda k: scores[i, k])
+    return y, float(scores[i, y])
 
 
 def best_with_competition(scores: LazyScores, competition: float) -> list[tuple[float, int] | None]:

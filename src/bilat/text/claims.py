@@ -32,7 +32,7 @@ Fields of each :class:`~bilat.text.model.Claim` yielded by :func:`extract_claims
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -40,6 +40,7 @@ from functools import lru_cache
 from bilat.text.align import plain_spaces
 from bilat.text.lexicon import Lexicon, Match, load_lexicon
 from bilat.text.model import Claim, Document
+from bilat.text.prefilter import alternation, narrowed
 from bilat.text.segment import Segment, segment
 
 # ------------------------------------------------------------------------------- cues
@@ -269,7 +270,8 @@ def _actor_alternation(lexicon: Lexicon) -> str:
     for actor in lexicon.actors:
         for lang_pats in actor.patterns.values():
             pats.extend(lang_pats)
-    return "|".join(f"(?:{p})" for p in pats)
+    # "(?:p1)|(?:p2)|…", remembered so that a text can narrow it to the names it holds
+    return alternation(pats)
 
 
 def _is_lead_in(prefix: str, lang: str) -> bool:
@@ -352,9 +354,12 @@ def _reported_speaker(text: str, lang: str, actors: list[Match]) -> Match | None
     return None
 
 
-def _trailing(text: str, lang: str, lex: Lexicon, actors: list[Match]) -> Match | None:
-    """A speaker named after the content: "…, Putin said", "по словам Путина"."""
-    alt = _actor_alternation(lex)
+def _trailing(text: str, lang: str, lex: Lexicon, actors: list[Match],
+              alt: str | None = None) -> Match | None:
+    """A speaker named after the content: "…, Putin said", "по словам Путина". ``alt``: the
+    lexicon's actor alternation narrowed to a text that holds ``text`` (same matches in it:
+    :func:`bilat.text.prefilter.narrowed`)."""
+    alt = _actor_alternation(lex) if alt is None else alt
     m = _rx(_TRAILING[lang].format(actor=alt)).search(text)
     if not m and lang != "zh" and any(h.kind == "person" for h in actors):
         # a leader the lexicon does not know ("…, Lula said"): any name, if it is a hit
@@ -427,6 +432,38 @@ _NAME_AFTER_TITLE = {
                      r"重申|欢迎|邀请|共同|出席|并|等|先生|阁下|将|已|曾|是|致|发表|访问|抵达|一行|"
                      r"向|回答|答|$)"),
 }
+#: The same patterns tried at an offset of the whole text (``match(text, pos)``) instead of on
+#: a copy of the rest of it: without their leading ``^`` (which only holds at the real start),
+#: and they look at nothing before the offset (no look-behind, no ``\b`` first), so the match
+#: is the same, shifted by the offset. None: tried on the copy.
+_NAME_AFTER_AT = {lang: re.compile(rx.pattern[1:], rx.flags) if rx.pattern.startswith("^")
+                  and "(?<" not in rx.pattern and not rx.pattern.startswith(("^\\b", "^\\B"))
+                  else None for lang, rx in _NAME_AFTER_TITLE.items()}
+
+
+def _name_after(lang: str, text: str, at: int) -> tuple[str, int] | None:
+    """(the name, its offset in ``text``) of ``_NAME_AFTER_TITLE[lang].match(text[at:])``."""
+    rx = _NAME_AFTER_AT[lang]
+    if rx is None:
+        m = _NAME_AFTER_TITLE[lang].match(text[at:])
+        return None if m is None else (m.group("n"), at + m.start("n"))
+    m = rx.match(text, at)
+    return None if m is None else (m.group("n"), m.start("n"))
+
+
+def _overlapping(hits: list[Match], ends: list[int], start: int, end: int) -> list[Match]:
+    """``[h for h in hits if h.start < end and start < h.end]`` for ``hits`` in order of start
+    whose ends are in order too (the lexicon's actor hits, which never overlap; ``ends`` their
+    ends), found by bisection instead of a pass over every hit."""
+    out: list[Match] = []
+    for i in range(bisect_right(ends, start), len(hits)):
+        h = hits[i]
+        if h.start >= end:
+            break
+        out.append(h)
+    return out
+
+
 #: Capitalised words after a title that open the next clause, not a name.
 _NOT_NAME = {"The", "This", "That", "These", "He", "She", "They", "It", "In", "On", "At", "And",
              "But", "During", "As", "For", "With", "Mr", "Mrs", "Ms", "His", "Her", "Both", "We",
@@ -518,33 +555,44 @@ def speaker_spans(text: str, language: str | None, lex: Lexicon,
             return not any(h.start < e and s < h.end for h in (*base, *extra))
         return occupied.find(1, s, e) < 0 and not any(s < x < e for x in empty)
 
+    def ordered(hits: list[Match]) -> list[int] | None:  # their ends, if in order like starts
+        ends = [h.end for h in hits]
+        return ends if all(hits[k].start <= hits[k + 1].start and ends[k] <= ends[k + 1]
+                           for k in range(len(hits) - 1)) else None
+
     occupy(base)
+    base_ends = ordered(base)
     for m in find_leaders(text, lang, when):
-        inside = [h for h in base if h.start < m.end and m.start < h.end] \
-            if not free(m.start, m.end) else []
+        if free(m.start, m.end):
+            inside = []
+        elif base_ends is not None:
+            inside = _overlapping(base, base_ends, m.start, m.end)
+        else:
+            inside = [h for h in base if h.start < m.end and m.start < h.end]
         if inside and all(h.kind == "side" and m.start <= h.start and h.end <= m.end
                           for h in inside):
             # a shorter country name inside a longer one ("印度" in "印度尼西亚总统"): the
             # title + country is the better reading
             base = [h for h in base if h not in inside]
+            base_ends = ordered(base)
             occupied[:] = bytearray(len(text) + 1)
             empty.clear()
             occupy(base)
             occupy(extra)
         if not free(m.start, m.end):
             continue
-        after = _NAME_AFTER_TITLE[lang].match(text[m.end:])
+        after = _name_after(lang, text, m.end)
         person = m.name if not m.name.startswith(("head of", "head_of")) else None
         name = None
         if after is not None:
-            words = after.group("n").split()
+            words = after[0].split()
             if words and words[0] not in _NOT_NAME:
-                name = after.group("n")
+                name = after[0]
         # the title itself: a title hit of that state
         extra.append(Match(f"the leader of {m.state}", m.start, m.end, m.state, "title"))
         occupy(extra[-1:])
         if name is not None:
-            s = m.end + after.start("n")
+            s = after[1]
             e = s + len(name)
             if free(s, e):
                 if lang == "ru" and person is None and re.search(r"(?:ом|ем)$",
@@ -812,6 +860,7 @@ def extract_claims(doc: Document, lexicon: Lexicon | None = None) -> list[Claim]
     # names, issues and cues are read with Unicode spaces as plain spaces (the White House
     # writes "food\u00a0security"); same length, so every offset holds
     plain = plain_spaces(doc.text)
+    trailing_alt: str | None = None
     doc_actors = speaker_spans(plain, doc.language, lex, doc.date)
     doc_issues = lex.issue_spans(plain)
     actor_starts = [h.start for h in doc_actors]
@@ -939,7 +988,9 @@ def extract_claims(doc: Document, lexicon: Lexicon | None = None) -> list[Claim]
             speaker = _Speaker(last_any_person[0], last_any_person[1], True,
                                pronoun.group(0), seg.paragraph_index, "person")
         else:
-            trailing = _trailing(text, lang, lex, actors)
+            if trailing_alt is None:  # the names the document can hold (same matches)
+                trailing_alt = narrowed(_actor_alternation(lex), plain)
+            trailing = _trailing(text, lang, lex, actors, trailing_alt)
             if trailing is not None:
                 speaker = _Speaker(trailing.key, trailing.side, True, text[
                     trailing.start:trailing.end], seg.paragraph_index, trailing.kind)

@@ -59,6 +59,7 @@ from typing import Any
 import pandas as pd
 
 from bilat.errors import error
+from bilat.text.prefilter import Prefilter, literal_starts
 
 KINDS = ("video", "call", "talks", "meeting", "visit", "press")
 #: Kinds counted as leader contacts (press conferences are part of a meeting, not one).
@@ -268,22 +269,43 @@ def _ru_pattern(name: str) -> str:
 
 @cache
 def _title_regex(lang: str) -> re.Pattern[str]:
-    names = _country_names(lang)
+    return re.compile(_title_pattern(lang, _country_names(lang)))
+
+
+@cache
+def _title_scan(lang: str) -> Prefilter:
+    """:func:`_title_regex` scanned from its literal starts (titles, demonyms): read from the
+    same pattern with one ``\\w`` for the country names (the starts end before the names:
+    too many to expand), not from the full pattern, whose parse costs as much as its compile."""
+    cut = _title_pattern(lang, None)
+    return Prefilter([_title_regex(lang)], [literal_starts(cut, 0)])
+
+
+@cache
+def _name_scan(lang: str) -> Prefilter:
+    """:func:`_name_regex` scanned from its literal starts (the leaders' names)."""
+    rx = _name_regex(lang)
+    return Prefilter([rx], [literal_starts(rx.pattern, 0)])
+
+
+def _title_pattern(lang: str, names: dict[str, str] | None) -> str:
+    """The title + country pattern; ``names`` None: ``\\w`` in place of the country names."""
     if lang == "ru":
-        alts = sorted({_ru_pattern(n) for n in names}, key=len, reverse=True)
+        alts = sorted({_ru_pattern(n) for n in names}, key=len, reverse=True) \
+            if names is not None else [r"\w"]
         country = "(?P<country>" + "|".join(alts) + r")(?!\w)"
         prefix = (r"(?:(?:Исламской |Федеративной |Социалистической |Арабской |Объединенной )?"
                   r"(?:Республики|Государства|Королевства|Султаната|Эмирата) )?")
         titles = "|".join(f"(?:{p})" for p, _ in _RU_TITLES)
-        return re.compile(rf"(?P<title>{titles})\s+{prefix}{country}")
+        return rf"(?P<title>{titles})\s+{prefix}{country}"
+    alts = sorted((re.escape(n) for n in names), key=len, reverse=True) \
+        if names is not None else [r"\w"]
     if lang == "zh":
-        alts = sorted((re.escape(n) for n in names), key=len, reverse=True)
         titles = "|".join(sorted(_ZH_TITLES, key=len, reverse=True))
-        return re.compile(rf"(?P<country>{'|'.join(alts)})(?:联邦|国家)?(?P<title>{titles})")
-    alts = sorted((re.escape(n) for n in names), key=len, reverse=True)
+        return rf"(?P<country>{'|'.join(alts)})(?:联邦|国家)?(?P<title>{titles})"
     titles = "|".join(re.escape(t) for t in sorted(_EN_TITLES, key=len, reverse=True))
     dem = "|".join(re.escape(d) for d in sorted(_EN_DEMONYMS, key=len, reverse=True))
-    return re.compile(
+    return (
         rf"(?P<title>{titles}) of (?:the )?(?P<country>{'|'.join(alts)})(?![\w])"
         rf"|(?<![\w.])(?P<dem>{dem}) "
         rf"(?P<title2>President|Prime Minister|Premier|Chancellor|King|Emir|Crown Prince)\b")
@@ -337,7 +359,7 @@ def find_leaders(text: str, language: str, day: date) -> list[Mention]:
     lang = language if language in ("zh", "ru", "en") else "en"
     norm = text.replace("ё", "е") if lang == "ru" else text
     found: list[Mention] = []
-    for m in _name_regex(lang).finditer(norm):
+    for m in _name_scan(lang).finditer(norm)[0]:  # = _name_regex(lang).finditer(norm)
         idx = int(next(k for k, v in m.groupdict().items() if v is not None)[1:])
         ld = LEADERS[idx]
         role = ld.role_on(day)
@@ -345,7 +367,7 @@ def find_leaders(text: str, language: str, day: date) -> list[Mention]:
             continue
         if role is not None and not _BLOCK_BEFORE.search(norm[max(0, m.start() - 40):m.start()]):
             found.append(Mention(ld.state, role, ld.name, m.start(), m.end()))
-    for m in _title_regex(lang).finditer(norm):
+    for m in _title_scan(lang).finditer(norm)[0]:  # = _title_regex(lang).finditer(norm)
         before = norm[max(0, m.start() - 40):m.start()]
         if _BLOCK_BEFORE.search(before):
             continue

@@ -406,7 +406,12 @@ _INTENSIFIER = {
 
 def intensified(c: Claim) -> str | None:
     """The intensifier that firms up the claim's position ("firmly", "твёрдо", "坚定"), if any."""
-    m = _INTENSIFIER.get(c.language or "en", _INTENSIFIER["en"]).search(plain_spaces(c.text))
+    return _intensifier(c.text, c.language or "en")
+
+
+@lru_cache(maxsize=16384)  # per claim text: asked for again for every pair it is in
+def _intensifier(text: str, language: str) -> str | None:
+    m = _INTENSIFIER.get(language, _INTENSIFIER["en"]).search(plain_spaces(text))
     return m.group(0).lower() if m else None
 
 
@@ -447,6 +452,7 @@ _FIGURE = re.compile(r"(?<!\d)(?!(?:19|20)\d\d(?!\d))\d[\d.,]*(?!\d|st\b|nd\b|rd
                      r"процент\w*)|[亿万]|百分", re.IGNORECASE)
 
 
+@lru_cache(maxsize=16384)  # per claim text: asked for again by the context rules
 def has_figure(text: str) -> bool:
     """Whether ``text`` gives a figure (an amount, a count, a share)."""
     return bool(_FIGURE.search(text))
@@ -605,6 +611,16 @@ def _discussion_matches(
             col_topics: list[set[str]] = []
             col_matters: list[frozenset[str]] = []
             col_count: Counter[str] = Counter()
+            col_regional: dict[int, bool] = {}  # _regional of a column, once per direction
+            eligible: list[tuple[int, Claim]] = []  # columns reporting a discussion or attributed
+            # same matter, same list: (topics, regional, the listed matters or None)
+            cand_of: dict[tuple[frozenset[str], bool, frozenset[str] | None], list[int]] = {}
+
+            def regional_at(y: int, d: Claim, memo: dict[int, bool] = col_regional) -> bool:
+                if y not in memo:
+                    memo[y] = _regional(d, lex, sides)
+                return memo[y]
+
             for x, c in enumerate(rows):
                 # a report already scored above what a confirmed discussion gets keeps its score
                 # (the gate is the discussion score, not a shared threshold: CV may pick any)
@@ -615,6 +631,7 @@ def _discussion_matches(
                     col_disc = [is_discussion(d) for d in cols]
                     col_topics = [_topic_issues(d, lex, sides) for d in cols]
                     col_matters = [specific_matters(d, lex, sides) for d in cols]
+                    eligible = [(y, d) for y, d in enumerate(cols) if col_disc[y] or d.attributed]
                 own = specific_matters(c, lex, sides)
                 # a report listing several matters ("discussed military-technical cooperation,
                 # mutual recognition of vaccines and the opening of borders") is confirmed by
@@ -630,26 +647,31 @@ def _discussion_matches(
                 # international issues") is confirmed by another general report, not by the
                 # discussion of one specific matter
                 regional = not topics and "~regional" in concepts(c.text)
-                cand = [y for y, d in enumerate(cols)
-                        if (col_disc[y] or (d.attributed and not (listed and not any(
-                            col_count[m] <= SPECIFIC_MAX for m in own & col_matters[y]))))
+                key = (frozenset(topics), regional, own if listed else None)
+                if key not in cand_of:
+                    cand_of[key] = [
+                        y for y, d in eligible
+                        if (col_disc[y] or not (listed and not any(
+                            col_count[m] <= SPECIFIC_MAX for m in own & col_matters[y])))
                         and (not topics or topics & col_topics[y])
                         and (topics or (col_disc[y] and (
                             DISCUSSION_ANY or not col_topics[y]))
                             # "exchanged views on regional challenges" is confirmed by a report
                             # or a leader's account of regional matters ("就乌克兰危机、朝鲜半岛
                             # 局势交换了意见", "习近平阐述了中方在乌克兰危机问题上的立场")
-                            or (regional and _regional(d, lex, sides)))]
+                            or (regional and regional_at(y, d)))]
+                cand = cand_of[key]
                 if not cand:
                     continue
-                y = max(cand, key=lambda k: mat[x, k])
+                # the first best of the candidates (scored only where it can be reached)
+                y, y_score = blocking.best_among(mat, x, cand)
                 score, other = best[c.claim_id]
                 if other is not None and score >= 0.30 and any(
                         cols[k].claim_id == other.claim_id for k in cand):
                     # its own best counterpart is a report of the same matter: keep it
                     best[c.claim_id] = (max(DISCUSSION_SCORE, floor), other)
                 else:
-                    best[c.claim_id] = (max(DISCUSSION_SCORE, floor, float(mat[x, y])), cols[y])
+                    best[c.claim_id] = (max(DISCUSSION_SCORE, floor, y_score), cols[y])
 
 
 def _regional(c: Claim, lex: Lexicon, sides: set[str]) -> bool:

@@ -21,19 +21,25 @@ cross a paragraph boundary and carry no leading or trailing whitespace.
 from __future__ import annotations
 
 import re
+import re._constants as _c
+import re._parser as _parser
+import threading
 import types
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
 import pysbd
 from pysbd.abbreviation_replacer import AbbreviationReplacer
+from pysbd.between_punctuation import BetweenPunctuation
+from pysbd.exclamation_words import ExclamationWords
 from pysbd.lang.russian import Russian
 from pysbd.lists_item_replacer import ListItemReplacer
 from pysbd.processor import Processor
 from pysbd.utils import Rule, TextSpan
 
-from bilat.text.prefilter import exact_starts, fold, scan_at
+from bilat.text.prefilter import CharMap, exact_starts, fold, narrowed, scan_at
 
 #: Languages pysbd has rules for; others are segmented with the English rules.
 _PYSBD_LANGS = {"en", "ru", "fr", "de", "es", "ar", "it", "nl", "pl", "el", "da", "fa", "hy",
@@ -153,6 +159,11 @@ def _skip_repeats(base: type) -> type:
     """
 
     class Replacer(base):  # type: ignore[misc, valid-type]
+        # the whole-paragraph passes of ``replace`` through _RuleText / _fast_sub
+        replace = _rebound(base.replace, Text=_RuleText, re=_FastRe())
+        replace_abbreviation_as_sentence_boundary = _rebound(
+            base.replace_abbreviation_as_sentence_boundary, re=_FastRe())
+
         def search_for_abbreviations_in_string(self, text: str) -> str:
             # pysbd's loop, with its patterns compiled once (pysbd builds two new pattern
             # strings per abbreviation, more than ``re``'s cache holds, so every paragraph
@@ -166,10 +177,15 @@ def _skip_repeats(base: type) -> type:
                 stripped = abbr.strip()
                 if stripped not in lowered:
                     continue
-                rx = _compiled(rf"(?:^|\s|\r|\n){stripped}", re.IGNORECASE)
                 if spaced is None:
-                    spaced = fold(text).translate(_SPACES)
-                found = _abbreviations_found(rx, stripped, text, spaced)
+                    spaced = _TO_SPACE(fold(text))
+                if stripped.isalnum() and fold(stripped) + "." not in spaced:
+                    # every rescan of a letters-and-digits abbreviation replaces a "." right
+                    # after it (as found, in any case: folded, as its case-insensitive match);
+                    # none in the line (the rescans only remove full stops): nothing to do
+                    continue
+                found = _abbreviations_found(rf"(?:^|\s|\r|\n){stripped}", stripped, text,
+                                             spaced)
                 if not found:
                     continue
                 if "{" not in text and not stripped.isdigit():
@@ -274,10 +290,11 @@ def _sub_periods(txt: str, abbr: str, pattern: str, leading_space: bool) -> str:
 #: (tests/text/test_segment_fast.py checks the list against every code point).
 _SPACES = dict.fromkeys([*range(9, 14), *range(28, 33), 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B),
                          0x2028, 0x2029, 0x202F, 0x205F, 0x3000], " ")
+_TO_SPACE = CharMap(_SPACES)  # type: ignore[arg-type]
 
 
-def _abbreviations_found(rx: re.Pattern[str], abbr: str, text: str, spaced: str) -> list[str]:
-    r"""``rx.findall(text)`` for pysbd's ``(?:^|\s|\r|\n){abbr}`` (case-insensitive).
+def _abbreviations_found(pattern: str, abbr: str, text: str, spaced: str) -> list[str]:
+    r"""``re.findall(pattern, text, re.IGNORECASE)`` for pysbd's ``(?:^|\s|\r|\n){abbr}``.
 
     A match starts at 0 or at a whitespace character followed by the abbreviation, whose
     letters before its first ``.`` (a wildcard in pysbd's pattern) are literal: so it starts
@@ -288,15 +305,18 @@ def _abbreviations_found(rx: re.Pattern[str], abbr: str, text: str, spaced: str)
     """
     head = abbr.split(".", 1)[0]
     if not head or not re.fullmatch(r"[\w-]+", head):
-        return list(rx.findall(text))
+        return list(_compiled(pattern, re.IGNORECASE).findall(text))
     needle = " " + fold(head)
-    positions = [0]
+    # at 0 only where the text starts with the letters (``^``) or a space and them
+    positions = [0] if spaced.startswith(needle[1:]) or spaced.startswith(needle) else []
     at = spaced.find(needle)
     while at >= 0:
         if at:
             positions.append(at)
         at = spaced.find(needle, at + 1)
-    return [m.group(0) for m in scan_at(rx, text, positions)]
+    if not positions:
+        return []  # no match: the pattern is not even compiled
+    return [m.group(0) for m in scan_at(_compiled(pattern, re.IGNORECASE), text, positions)]
 
 
 @lru_cache(maxsize=4096)
@@ -323,7 +343,182 @@ class _ListItems(ListItemReplacer):  # type: ignore[misc]
         if key in done:
             return
         done.add(key)
+        if _FAST_SUBS and regex == ListItemReplacer.NUMBERED_LIST_REGEX_2:
+            self.text = _sub_list_number(self.text, regex, each, replacement)
+            return
         super().substitute_found_list_items(regex, each, strip, replacement)
+
+
+def _sub_list_number(text: str, regex: str, each: int, replacement: str) -> str:
+    """pysbd's ``substitute_found_list_items`` for its ``NUMBERED_LIST_REGEX_2`` ("N." after a
+    space, a dash, "⁃" or at the start): "N." becomes "N" + ``replacement`` where N is
+    ``each``, every other match is kept (no match holds a space to strip).
+
+    A match is one or two digits and "." with a space, dash, "⁃" or the start right before
+    its digits, so it starts where ``str(each)`` occurs and no match can start inside
+    another: trying the pattern only there finds the matches ``re.sub`` would change. The
+    replacement has the length of the match; all are read on the unchanged text, as in
+    ``re.sub``.
+    """
+    rx = _compiled(regex, 0)
+    number = str(each)
+    pieces: list[str] = []
+    prev = 0
+    at = text.find(number)
+    while at >= 0:
+        m = rx.match(text, at)
+        if m is not None and m.group().strip(".])") == number:
+            pieces.append(text[prev:at])
+            pieces.append(f"{each}{replacement}")
+            prev = m.end()
+        at = text.find(number, max(at + 1, prev))
+    if not pieces:
+        return text
+    pieces.append(text[prev:])
+    return "".join(pieces)
+
+
+def _positions(text: str, char: str) -> list[int]:
+    """Every index of ``char`` in ``text``."""
+    out: list[int] = []
+    at = text.find(char)
+    while at >= 0:
+        out.append(at)
+        at = text.find(char, at + 1)
+    return out
+
+
+def _before_periods(text: str, back: tuple[int, ...]) -> list[int]:
+    """Positions ``k`` characters before each "." (``k`` in ``back``), ascending."""
+    return sorted({d - k for d in _positions(text, ".") for k in back if d - k >= 0})
+
+
+def _runs_before_parens(text: str) -> list[int]:
+    """Where the run of a-z letters right before each ")" starts (non-empty runs only)."""
+    out: list[int] = []
+    for d in _positions(text, ")"):
+        p = d
+        while p > 0 and "a" <= text[p - 1] <= "z":
+            p -= 1
+        if p < d:
+            out.append(p)
+    return out
+
+
+def _before_parens(text: str) -> list[int]:
+    return sorted({d - k for d in _positions(text, ")") for k in (1, 2) if d - k >= 0})
+
+
+#: pysbd's list patterns whose ``findall`` is done by trying the pattern only where a match
+#: can start (:func:`bilat.text.prefilter.scan_at`): every match ends right before a "." or
+#: ")" its look-ahead requires, and is one or two digits (with one space before, in one
+#: pattern), one letter, or a run of a-z letters that starts after "(", a space or the start.
+_LIST_STARTS: dict[str, Callable[[str], list[int]]] = {
+    ListItemReplacer.ALPHABETICAL_LIST_WITH_PERIODS: lambda t: _before_periods(t, (1,)),
+    ListItemReplacer.ALPHABETICAL_LIST_WITH_PARENS: _runs_before_parens,
+    ListItemReplacer.NUMBERED_LIST_REGEX_1: lambda t: _before_periods(t, (1, 2, 3)),
+    ListItemReplacer.NUMBERED_LIST_PARENS_REGEX: _before_parens,
+}
+
+
+class _ListRe:
+    """The ``re`` module as pysbd's list-scanning methods see it: ``findall`` of the patterns
+    of :data:`_LIST_STARTS` tried only where a match can start (same list: the patterns have
+    no groups and no empty match); everything else is ``re`` itself."""
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(re, name)
+
+    @staticmethod
+    def findall(pattern: str, string: str, flags: int = 0) -> list[str]:
+        starts = _LIST_STARTS.get(pattern) if _FAST_SUBS and not flags else None
+        if starts is None:
+            return re.findall(pattern, string, flags)
+        return [m.group() for m in scan_at(_compiled(pattern, 0), string, starts(string))]
+
+
+#: Texts at least this long get :func:`_fast_sub` (a shorter one is scanned by ``re`` as fast).
+_FAST_SUB_MIN = 2000
+
+
+@lru_cache(maxsize=1024)
+def _sub_starts(pattern: str) -> tuple[str, ...] | None:
+    """Literal starts of a case-sensitive pattern (:func:`bilat.text.prefilter.exact_starts`)."""
+    found = exact_starts(pattern)
+    return None if found is None else tuple(sorted(found))
+
+
+def _start_positions(pattern: str, string: str) -> list[int] | None:
+    """Where a match of ``pattern`` may start in ``string`` (ascending), or None: no literal
+    starts, or a short text (scanned in full)."""
+    starts = _sub_starts(pattern) if len(string) >= _FAST_SUB_MIN else None
+    if starts is None:
+        return None
+    positions: set[int] = set()
+    for lit in starts:
+        at = string.find(lit)
+        while at >= 0:
+            positions.add(at)
+            at = string.find(lit, at + 1)
+    return sorted(positions)
+
+
+def _fast_sub(pattern: str, repl: str | Callable[[re.Match[str]], str], string: str) -> str:
+    """``re.sub(pattern, repl, string)``, the pattern tried only where one of its literal
+    starts occurs (found with ``str.find``; every match starts with one of them), as
+    :func:`bilat.text.prefilter.scan_at` does for ``finditer``: the same matches, replaced
+    as ``re.sub`` replaces them (a template by ``Match.expand``, which reads it as ``sub``
+    does). A pattern without literal starts, a short text, or an empty match: ``re.sub``.
+    pysbd runs ~40 such passes over a whole paragraph, most of them changing nothing."""
+    positions = _start_positions(pattern, string)
+    if positions is None:
+        return re.sub(pattern, repl, string)
+    if not positions:
+        return str(string)
+    rx = _compiled(pattern, 0)
+    found = scan_at(rx, string, positions)
+    if any(m.end() == m.start() for m in found):
+        return re.sub(pattern, repl, string)
+    if not found:
+        return str(string)
+    pieces: list[str] = []
+    prev = 0
+    for m in found:
+        pieces.append(string[prev:m.start()])
+        pieces.append(m.expand(repl) if isinstance(repl, str) else repl(m))
+        prev = m.end()
+    pieces.append(string[prev:])
+    return "".join(pieces)
+
+
+class _FastRe:
+    """The ``re`` module as pysbd's processor sees it: ``sub`` over a long text without flags
+    is :func:`_fast_sub`; everything else is ``re`` itself."""
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(re, name)
+
+    @staticmethod
+    def sub(pattern: str, repl: str | Callable[[re.Match[str]], str], string: str,
+            count: int = 0, flags: int = 0) -> str:
+        if count or flags or not isinstance(pattern, str):
+            return re.sub(pattern, repl, string, count=count, flags=flags)
+        return _fast_sub(pattern, repl, string)
+
+    @staticmethod
+    def search(pattern: str, string: str, flags: int = 0) -> re.Match[str] | None:
+        """``re.search``: the leftmost match is at the first start position where the pattern
+        matches (a match starts only at one)."""
+        positions = _start_positions(pattern, string) if isinstance(pattern, str) and \
+            not flags else None
+        if positions is None:
+            return re.search(pattern, string, flags)
+        rx = _compiled(pattern, 0)
+        for q in positions:
+            m = rx.match(string, q)
+            if m is not None:
+                return m
+        return None
 
 
 class _RuleText(str):
@@ -338,7 +533,7 @@ class _RuleText(str):
             needles = _rule_needles(rule.pattern)
             if needles is not None and not any(n in out for n in needles):
                 continue
-            out = re.sub(rule.pattern, rule.replacement, out)
+            out = _fast_sub(rule.pattern, rule.replacement, out)
         return out
 
 
@@ -356,13 +551,31 @@ def _rebound(fn: Callable[..., object], **names: object) -> Callable[..., object
                               fn.__closure__)
 
 
+# pysbd's list scans, with ``findall`` of :class:`_ListRe`
+_ListItems.scan_lists = _rebound(ListItemReplacer.scan_lists, re=_ListRe())
+_ListItems.iterate_alphabet_array = _rebound(ListItemReplacer.iterate_alphabet_array,
+                                             re=_ListRe())
+
+
+#: pysbd's passes over text between quotes and parentheses, with ``re`` as :class:`_FastRe`
+_FastBetween = type("_FastBetween", (BetweenPunctuation,), {
+    name: _rebound(getattr(BetweenPunctuation, name), re=_FastRe())
+    for name in dir(BetweenPunctuation) if name.startswith("sub_punctuation_between_")})
+_FastExclamation = type("_FastExclamation", (ExclamationWords,), {
+    "apply_rules": classmethod(_rebound(ExclamationWords.apply_rules.__func__, re=_FastRe()))})
+
+
 #: pysbd's processor, unchanged but for two names its methods look up: ``ListItemReplacer`` is
 #: :class:`_ListItems` and ``Text`` is :class:`_RuleText` (the sentence-level rules are
 #: applied per sentence, ~25 ``re.sub`` each, most of them unable to match).
 _Processor = type("_Processor", (Processor,), {
-    name: _rebound(getattr(Processor, name), ListItemReplacer=_ListItems, Text=_RuleText)
+    name: _rebound(getattr(Processor, name), ListItemReplacer=_ListItems, Text=_RuleText,
+                   re=_FastRe(), BetweenPunctuation=_FastBetween,
+                   ExclamationWords=_FastExclamation)
     for name in ("process", "split_into_segments", "post_process_segments", "process_text",
-                 "replace_numbers", "sentence_boundary_punctuation")})
+                 "replace_numbers", "sentence_boundary_punctuation",
+                 "replace_continuous_punctuation", "replace_periods_before_numeric_references",
+                 "check_for_parens_between_quotes", "between_punctuation_processor")})
 
 
 class _Segmenter(pysbd.Segmenter):  # type: ignore[misc]
@@ -466,11 +679,30 @@ def _year_runs_on(text: str, m: re.Match[str], end: int) -> bool:
     return bool(_OBLIQUE_WORD.match(rest)) or not _RU_VERB.search(piece)
 
 
+def _forced_ends_in(text: str, start: int, end: int) -> list[re.Match[str]]:
+    """``list(_FORCED_END.finditer(text, start, end))``, the pattern tried only right after a
+    full stop: the look-behind of each of its branches ends in ``\\.``, so a match starts
+    after a "." (``match(text, pos, end)`` sees the text before ``pos``, as ``finditer`` does;
+    a match is never empty). tests/text/test_segment_fast.py compares with ``finditer``."""
+    out: list[re.Match[str]] = []
+    pos = start
+    dot = text.find(".", max(start - 1, 0), end)
+    while dot >= 0:
+        at = dot + 1
+        if at >= pos:
+            m = _FORCED_END.match(text, at, end)
+            if m is not None:
+                out.append(m)
+                pos = m.end()
+        dot = text.find(".", at, end)
+    return out
+
+
 def _force_ends(text: str, spans: list[list[int]]) -> list[list[int]]:
     out: list[list[int]] = []
     for s0, e0 in spans:
         pos = s0
-        for m in _FORCED_END.finditer(text, s0, e0):
+        for m in _forced_ends_in(text, s0, e0):
             if _year_runs_on(text, m, e0):
                 continue
             if m.start() > pos:
@@ -496,7 +728,7 @@ def _rejoin_days(text: str, spans: list[list[int]]) -> list[list[int]]:
         span = list(span)
         if out:
             m = _DAY_START.match(text, span[0])
-            if m and _MONTH_END.search(text[out[-1][0]:out[-1][1]]):
+            if m and _MONTH_END_AT.search(text[out[-1][0]:out[-1][1]]):
                 out[-1][1] = m.end()
                 rest = _trimmed(text, m.end(), span[1])
                 if rest is None:
@@ -506,15 +738,55 @@ def _rejoin_days(text: str, spans: list[list[int]]) -> list[list[int]]:
     return out
 
 
+class _AtEnd:
+    """``rx.search(s)`` for a pattern that ends in ``\\s*$`` after a part of bounded width
+    (``_TITLES``, ``_INITIALS``, …), tried only where a match can start.
+
+    A match's bounded part ends where the rest of ``s`` is whitespace (``\\s*`` and ``$``
+    take it), so at or after ``len(s.rstrip())`` (``str.rstrip`` strips what ``\\s`` matches),
+    and it starts at most its width before that. ``search(s, pos)`` sees the text before
+    ``pos`` (look-behinds, ``\\b``) and ``^`` only at 0, as the full search does; a pattern
+    of another shape is searched in full."""
+
+    def __init__(self, rx: re.Pattern[str]):
+        self.rx = rx
+        self.width: int | None = None
+        tree = _parser.parse(rx.pattern, rx.flags)
+        if len(tree) > 2 and _is_spaces(tree[-2]) and tree[-1] == (_c.AT, _c.AT_END):
+            width = tree[:-2].getwidth()[1]
+            if width < _c.MAXREPEAT:
+                self.width = width
+
+    def search(self, s: str) -> re.Match[str] | None:
+        if self.width is None:
+            return self.rx.search(s)
+        return self.rx.search(s, max(0, len(s.rstrip()) - self.width))
+
+
+def _is_spaces(item: tuple[object, object]) -> bool:
+    """Whether a parse item is ``\\s*``."""
+    op, av = item
+    if op is not _c.MAX_REPEAT:
+        return False
+    lo, hi, sub = av  # type: ignore[misc]
+    return lo == 0 and hi == _c.MAXREPEAT and list(sub) == [
+        (_c.IN, [(_c.CATEGORY, _c.CATEGORY_SPACE)])]
+
+
+_TITLES_AT, _INITIALS_AT = _AtEnd(_TITLES), _AtEnd(_INITIALS)
+_ABBREV_JOIN_AT, _ABBREV_MAYBE_AT = _AtEnd(_ABBREV_JOIN), _AtEnd(_ABBREV_MAYBE)
+_MONTH_END_AT = _AtEnd(_MONTH_END)
+
+
 def _post_rules(text: str, spans: list[list[int]]) -> list[list[int]]:
     merged: list[list[int]] = []
     for span in _rejoin_days(text, spans):
         if merged:
             prev = text[merged[-1][0]:merged[-1][1]]
             cur = text[span[0]:span[1]]
-            if (_STARTS_LOWER.match(cur) or _TITLES.search(prev) or _INITIALS.search(prev)
-                    or re.fullmatch(r"[\W\d]+", cur) or _ABBREV_JOIN.search(prev)
-                    or (_ABBREV_MAYBE.search(prev) and re.match(r"[\d(«\"“]*[\da-zа-яё]",
+            if (_STARTS_LOWER.match(cur) or _TITLES_AT.search(prev) or _INITIALS_AT.search(prev)
+                    or re.fullmatch(r"[\W\d]+", cur) or _ABBREV_JOIN_AT.search(prev)
+                    or (_ABBREV_MAYBE_AT.search(prev) and re.match(r"[\d(«\"“]*[\da-zа-яё]",
                                                                 cur))):
                 merged[-1][1] = span[1]
                 continue
@@ -661,6 +933,7 @@ def claim_spans(
     language: str = "en",
     actor_alt: str = "",
     issues_of: Callable[[str], tuple[str, ...]] | None = None,
+    clause_re: re.Pattern[str] | None = None,
 ) -> list[Span]:
     """Split one sentence into claims (see the module docstring); offsets stay absolute.
 
@@ -668,23 +941,51 @@ def claim_spans(
     a new clause; semicolons always split when both sides are clause-sized. With ``issues_of``
     (the lexicon's issue finder), ", and <verb> …" also splits when the two parts concern
     different issues ("supports China on Taiwan …, and opposes interference …").
+    ``clause_re``: the new-clause pattern of ``actor_alt`` narrowed to a text that holds the
+    sentence (same matches in it; :func:`segment` gives it), else built from ``actor_alt``.
     """
-    parts = _claim_parts(sentence.text, language, actor_alt, issues_of)
+    parts = _claim_parts(sentence.text, language, actor_alt, issues_of, clause_re)
     if parts is None:
         return [sentence]
     return [Span(sentence.start + s, sentence.start + e, sentence.text[s:e]) for s, e in parts]
 
 
-@lru_cache(maxsize=16384)
+#: Claims of a sentence remembered per (text, language, actor alternation, issue finder): the
+#: new-clause pattern a caller hands over only narrows the alternation to what the text can
+#: match, so it does not change the result and is not part of the key.
+_PARTS: OrderedDict[tuple[object, ...], tuple[tuple[int, int], ...] | None] = OrderedDict()
+_PARTS_SIZE = 16384
+_PARTS_LOCK = threading.Lock()
+
+
 def _claim_parts(
     text: str, language: str, actor_alt: str,
     issues_of: Callable[[str], tuple[str, ...]] | None,
+    clause_re: re.Pattern[str] | None = None,
 ) -> tuple[tuple[int, int], ...] | None:
     """The claims of a sentence as offsets into it (None: the sentence is one claim);
     remembered per sentence text (statements of a series repeat most of their sentences)."""
+    key = (text, language, actor_alt, issues_of)
+    with _PARTS_LOCK:
+        if key in _PARTS:
+            _PARTS.move_to_end(key)
+            return _PARTS[key]
+    found = _claim_parts_of(text, language, actor_alt, issues_of, clause_re)
+    with _PARTS_LOCK:
+        _PARTS[key] = found
+        if len(_PARTS) > _PARTS_SIZE:
+            _PARTS.popitem(last=False)
+    return found
+
+
+def _claim_parts_of(
+    text: str, language: str, actor_alt: str,
+    issues_of: Callable[[str], tuple[str, ...]] | None,
+    clause_re: re.Pattern[str] | None,
+) -> tuple[tuple[int, int], ...] | None:
     lang = language if language in _CONJ else "en"
     conj = _CONJ[lang]
-    new_clause = _new_clause_re(lang, actor_alt)
+    new_clause = clause_re if clause_re is not None else _new_clause_re(lang, actor_alt)
     cuts: list[tuple[int, int]] = []  # (end of left part, start of right part), relative
     for m in conj.finditer(text):
         left_start = cuts[-1][1] if cuts else 0
@@ -740,9 +1041,13 @@ def segment(
     """Claims of a whole text, with their sentence and paragraph indexes."""
     out: list[Segment] = []
     sent_index = 0
+    clause_re: re.Pattern[str] | None = None
+    if actor_alt:  # the alternation narrowed to the names this text can hold (same matches)
+        lang = language if language in _CONJ else "en"
+        clause_re = _new_clause_re(lang, narrowed(actor_alt, text))
     for p_index, para in enumerate(paragraphs(text)):
         for sent in _paragraph_sentences(text, para, language):
-            for part in claim_spans(sent, language, actor_alt, issues_of):
+            for part in claim_spans(sent, language, actor_alt, issues_of, clause_re):
                 out.append(Segment(part.start, part.end, part.text, sent_index, p_index))
             sent_index += 1
     return out
