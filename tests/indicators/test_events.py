@@ -123,7 +123,8 @@ def with_events(df: pd.DataFrame) -> pd.DataFrame:
 def _check(df, want: dict) -> None:  # type: ignore[no-untyped-def]
     """Rows with events equal ``want``; every other monthly row follows the one period rule:
     0 where the fixtures hold any event dated in the month or a file covering it, NULL where
-    they hold neither; and the months run without a gap from the first to the last one."""
+    they hold neither; the months of the files' span run without a gap, and outside it only
+    months with a dated event are rows."""
     got = {(r.direction, r.period): r for r in with_events(df).itertuples()}
     assert set(got) == set(want)
     for key, values in want.items():
@@ -143,10 +144,15 @@ def _check(df, want: dict) -> None:  # type: ignore[no-untyped-def]
                 assert r.events == 0 and r.coverage_present >= 0, (r.direction, r.period)
             else:
                 assert pd.isna(r.events) and r.coverage == 0, (r.direction, r.period)
+        # the files' span without a gap, plus months outside it holding a dated event
+        files = sorted(file_months())
+        span, d = set(), files[0]
+        while d <= files[-1]:
+            span.add(d)
+            d = date(d.year + d.month // 12, d.month % 12 + 1, 1)
         for d in set(df["direction"]):
-            ps = sorted(df.loc[df["direction"] == d, "period"])
-            assert len(ps) == len(set(ps)) == (ps[-1].year - ps[0].year) * 12 + \
-                ps[-1].month - ps[0].month + 1
+            ps = list(df.loc[df["direction"] == d, "period"])
+            assert len(ps) == len(set(ps)) and set(ps) == span | dated, d
 
 
 @pytest.mark.parametrize(("a", "b"), PAIRS)

@@ -67,10 +67,17 @@ def _rule_rows(df: pd.DataFrame, counts: dict[date, int], dated: set[date],
                covered: set[date], col: str = "events") -> None:
     """Every monthly row against the independent count: counted (``counts``, 0 if absent)
     where an event is dated or a file covers the month, NULL with coverage 0 elsewhere; the
-    months run without a gap."""
-    months = sorted(set(df["period"]))
-    assert len(months) == (months[-1].year - months[0].year) * 12 + months[-1].month \
-        - months[0].month + 1
+    months of the files' span run without a gap, and outside it only months with a dated
+    event are rows (an event dated decades before the files is no reason for empty rows)."""
+    def run(lo: date, hi: date) -> set[date]:
+        out, d = set(), lo
+        while d <= hi:
+            out.add(d)
+            d = date(d.year + d.month // 12, d.month % 12 + 1, 1)
+        return out
+
+    span = covered or dated
+    assert set(df["period"]) == run(min(span), max(span)) | dated
     for r in df.itertuples():
         value = getattr(r, col)
         if r.period in dated or r.period in covered:

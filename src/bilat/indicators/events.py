@@ -1344,9 +1344,10 @@ class SourcePeriods:
     """Where one event source has data, per period of a query's window: the one rule every
     record source, granularity and series (indicators, contacts) follows.
 
-    ``grid``: every period from the first to the last one in which the source has anything
-    (a file covering a day, or an event dated there), clipped to the window — the source's
-    span. ``dated``: periods with at least one event of the source dated in them (whatever
+    ``grid``: every period of the source's files' span (first to last file day, clipped to
+    the window), plus any period outside it in which an event is dated (a backdated event is
+    a row of its own period; the decades between are not filled with empty rows).
+    ``dated``: periods with at least one event of the source dated in them (whatever
     file brought it: late reports are backdated). ``present``/``expected``/``unit``: the
     period's coverage (GDELT: files present / files published; ICEWS daily files: days its
     files cover / days; otherwise days with any event / days).
@@ -1367,6 +1368,8 @@ class SourcePeriods:
     #: first and last event day of the source in each dated period (record sources other
     #: than GDELT): the days a period's figures rest on
     days: dict[date, tuple[date, date]] = field(default_factory=dict)
+    #: the query's period (day, week, month, quarter, year)
+    period: str = ""
 
     def counted(self, p: date) -> bool:
         """Whether period ``p`` has counts (else NULL)."""
@@ -1382,21 +1385,22 @@ class SourcePeriods:
         if late and self.unit != "days with data":
             out.append(f"{self.source}: {len(late)} period(s) that no {what} covers hold only "
                        f"late reports that later files date into them (backdated): "
-                       f"{_runs(late, self.grid)}; counted where they fall in every "
+                       f"{_runs(late, self.grid, self.period)}; counted where they fall in every "
                        "granularity (months add up to years), coverage 0")
         if empty:
-            out.append(f"{self.source}: no {what} and no event for {_runs(empty, self.grid)} "
+            runs = _runs(empty, self.grid, self.period)
+            out.append(f"{self.source}: no {what} and no event for {runs} "
                        "inside the source's span: rows with empty (NULL) counts, coverage 0")
         return out
 
 
-def _runs(periods: Sequence[date], grid: Sequence[date]) -> str:
-    """Consecutive periods of ``grid`` as ranges ("2016-02..2018-02, 2018-04")."""
-    pos = {p: i for i, p in enumerate(grid)}
-    period = _guess_grid_period(grid)
+def _runs(periods: Sequence[date], grid: Sequence[date], period: str | None = None) -> str:
+    """Consecutive periods as ranges ("2016-02..2018-02, 2018-04"): a run joins periods that
+    follow each other in the calendar, never two far apart that the grid has side by side."""
+    period = period or _guess_grid_period(grid)
     spans: list[list[date]] = []
     for p in sorted(periods):
-        if spans and pos[p] == pos[spans[-1][-1]] + 1:
+        if spans and _grid(spans[-1][-1], p, period)[1:] == [p]:
             spans[-1].append(p)
         else:
             spans.append([p])
@@ -1408,7 +1412,7 @@ def _runs(periods: Sequence[date], grid: Sequence[date]) -> str:
 def _guess_grid_period(grid: Sequence[date]) -> str:
     if len(grid) < 2:
         return "day" if grid and grid[0].day != 1 else "month"
-    gap = (grid[1] - grid[0]).days
+    gap = min((b - a).days for a, b in zip(grid, grid[1:], strict=False))
     return ("day" if gap == 1 else "week" if gap == 7 else "month" if gap < 32
             else "quarter" if gap < 93 else "year")
 
@@ -1493,18 +1497,23 @@ def source_periods(meta: Any, store: Any, src: str, q: DyadQuery) -> SourcePerio
         daily = _icews_file_days(meta, src)
         span = (daily[0], daily[-1]) if daily else None
     dated = {(p.date() if isinstance(p, datetime) else p): n for p, n in dated.items() if n}
-    ends = list(dated)
-    if span is not None:  # the files' own span, clipped to the window
+    periods: set[date] = set(dated)
+    if span is not None:  # the files' own span, clipped to the window: every period a row
         lo, hi = span
         if q.start is not None:
             lo = max(lo, _to_day(q.start) or lo)
         if q.end is not None:
             hi = min(hi, _to_day(q.end) or hi)
         if lo <= hi:
-            ends += [_period_start(lo, q.period), _period_start(hi, q.period)]
-    if not ends:
+            periods.update(_grid(_period_start(lo, q.period), _period_start(hi, q.period),
+                                 q.period))
+    elif dated:  # no file list: from the first to the last dated period
+        periods.update(_grid(min(dated), max(dated), q.period))
+    if not periods:
         return None
-    grid = tuple(_grid(min(ends), max(ends), q.period))
+    # events dated outside the files' span (GDELT rows about 1982 in a 2019 file) are rows of
+    # their own periods, not a reason to fill the decades between with empty rows
+    grid = tuple(sorted(periods))
     if src == "gdelt":
         cov = _gdelt_coverage(meta, grid, q)
         present = {p: int(cov[p][0]) for p in grid}
@@ -1523,7 +1532,8 @@ def source_periods(meta: Any, store: Any, src: str, q: DyadQuery) -> SourcePerio
             present = {p: dated.get(p, 0) for p in grid}
             unit = "days with data"
         expected = {p: _days_in(p, q) for p in grid}
-    return SourcePeriods(src, grid, frozenset(dated), present, expected, unit, first_last)
+    return SourcePeriods(src, grid, frozenset(dated), present, expected, unit, first_last,
+                         q.period)
 
 
 _ROW_COUNTS = ("events", "events_before_dedup", *QUADS.values(), "gov_contacts")
