@@ -77,15 +77,21 @@ def test_gdelt_years_without_files_or_events_are_null_rows(st: Store, shared_dat
     years = set(pd.to_numeric(raw[1].str[:4], errors="coerce").dropna().astype(int))
     slots = [f.name[:14] for f in _gdelt_files(shared_data) if f.name[:14].isdigit()]
     files_per_year = pd.Series([int(s[:4]) for s in slots]).value_counts().to_dict()
-    span = list(range(min(years | set(files_per_year)), max(years | set(files_per_year)) + 1))
+    # the files' span without a gap, plus the years outside it in which an event is dated
+    file_span = list(range(min(files_per_year), max(files_per_year) + 1))
+    span = sorted(set(file_span) | years)
     empty = {y for y in span if y not in years and y not in files_per_year}
     for dyad in ("RUS–CHN", "RUS–BLR"):  # every year of the span, once per dyad
         assert sorted(p.year for p in df.loc[df["dyad"] == dyad, "period"]) == span
-    assert empty  # the mirror's GDELT files leave whole years empty
+    outside = set(span) - set(file_span)
+    assert outside  # backdated events outside the files' span are rows of their own years,
+    # and the years between them are not rows at all (not 33 years of empty ones)
+    assert len(span) < max(span) - min(span) + 1
     notes = " ".join(df.attrs["notes"])
-    for lo, hi in _empty_runs(span, empty):
+    for lo, hi in _empty_runs(file_span, empty):
         assert (str(lo) if lo == hi else f"{lo}..{hi}") in notes
-    assert "rows with empty (NULL) counts, coverage 0" in notes
+    if empty:
+        assert "rows with empty (NULL) counts, coverage 0" in notes
     for r in df.itertuples():
         n_files = files_per_year.get(r.period.year, 0)
         days = 366 if pd.Timestamp(r.period).is_leap_year else 365
@@ -127,12 +133,12 @@ def test_icews_coverage_is_the_days_its_files_cover(st: Store, shared_data: Path
     listing = events.contact_list(st, "RUS", "CHN", source="icews")
     assert sept.contacts == sum(d < date(2018, 10, 1) for d in listing["date"])
 
-    # per day: every day of the span is a row; the missing 6 October (no file, no event
-    # dated) is NULL; days before the first file with backdated events are counted
+    # per day: every day of the files' span is a row; the missing 6 October (no file, no
+    # event dated) is NULL; days outside it with backdated events are rows, counted; days
+    # outside it with nothing are not rows
     day = events.contacts(st, "RUS", "CHN", period="day", source="icews")
-    last = dates.max().date()  # a file may carry an event of the next day
-    span = list(pd.date_range(first, last).date)
     dated = set(dates.dt.date)
+    span = sorted(set(pd.date_range(min(file_days), max(file_days)).date) | dated)
     assert list(day["period"]) == span
     for r in day.itertuples():
         assert pd.isna(r.contacts) == (r.period not in dated and r.period not in file_days)

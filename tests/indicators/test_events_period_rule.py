@@ -15,7 +15,6 @@ upstream rows), not taken from bilat.
 from __future__ import annotations
 
 import csv
-import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -90,15 +89,10 @@ def _rule_rows(df: pd.DataFrame, counts: dict[date, int], dated: set[date],
 
 # ----------------------------------------------------------------------------- GDELT
 def _gdelt_raw() -> list[list[str]]:
-    rows = []
-    for p in GDELT_FILES:
-        if p.suffix == ".zip":
-            with zipfile.ZipFile(p) as zf:
-                text = zf.read(zf.namelist()[0]).decode()
-        else:
-            text = p.read_text(encoding="utf-8")
-        rows += [line.split("\t") for line in text.splitlines() if line]
-    return rows
+    from tests.indicators.test_events import FILES, raw_rows
+
+    assert FILES == GDELT_FILES  # the same fixture files, read the same way
+    return raw_rows()
 
 
 @pytest.fixture(scope="module")

@@ -1437,12 +1437,11 @@ def _gdelt_file_span(stems: set[str]) -> tuple[date, date] | None:
     return (min(days), max(days)) if days else None
 
 
-def _gdelt_dated(meta: Any, store: Any, q: DyadQuery) -> dict[date, int]:
-    """Days with any GDELT event dated in them, per period of ``q`` (the store's per-day
-    volume summary when it has one; else the events, by Spark on a Spark store)."""
-    import duckdb
-
-    where, params = [], []
+def _gdelt_window(q: DyadQuery) -> tuple[list[str], list[Any]]:
+    """SQL conditions and parameters of ``q``'s window on GDELT rows: SQLDATE from
+    ``q.start`` to ``q.end`` and the GDELT versions asked."""
+    where: list[str] = []
+    params: list[Any] = []
     if q.start is not None:
         where.append("SQLDATE >= ?")
         params.append(q.start)
@@ -1451,6 +1450,15 @@ def _gdelt_dated(meta: Any, store: Any, q: DyadQuery) -> dict[date, int]:
         params.append(q.end)
     if q.versions:
         where.append("gdelt_version IN (" + ", ".join(str(int(v)) for v in q.versions) + ")")
+    return where, params
+
+
+def _gdelt_dated(meta: Any, store: Any, q: DyadQuery) -> dict[date, int]:
+    """Days with any GDELT event dated in them, per period of ``q`` (the store's per-day
+    volume summary when it has one; else the events, by Spark on a Spark store)."""
+    import duckdb
+
+    where, params = _gdelt_window(q)
     day = "strptime(CAST(SQLDATE AS VARCHAR), '%Y%m%d')::DATE"
     per = _PERIOD_SQL[q.period].replace("event_date", day)
     cond = " AND ".join(where) or "TRUE"
@@ -1549,15 +1557,8 @@ def _gdelt_fill_volumes(meta: Any, q: DyadQuery, periods: Sequence[date]
         return None
     countries = sorted({c for pair in q.pairs for c in pair})
     code_of = {cameo_codes(c)[0]: c for c in countries}
-    where, params = [f"country IN {_in(list(code_of))}"], []
-    if q.start is not None:
-        where.append("SQLDATE >= ?")
-        params.append(q.start)
-    if q.end is not None:
-        where.append("SQLDATE <= ?")
-        params.append(q.end)
-    if q.versions:
-        where.append("gdelt_version IN (" + ", ".join(str(int(v)) for v in q.versions) + ")")
+    where, params = _gdelt_window(q)
+    where.insert(0, f"country IN {_in(list(code_of))}")
     if q.dedup == "root":
         where.append("IsRootEvent = 1")
     day = "strptime(CAST(SQLDATE AS VARCHAR), '%Y%m%d')::DATE"
