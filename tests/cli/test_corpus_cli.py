@@ -92,3 +92,33 @@ def test_find_agenda_compare_all(shared_data: Path, monkeypatch, capsys) -> None
     assert {"period", "contacts_compared", "CHN→RUS", "RUS→CHN"} <= set(per.columns)
     assert main(["readouts", "compare-all", "CHN", "RUS", "--show", "nope"]) == 1
     _one_line_error(capsys, "E359")
+
+
+def test_compare_all_counts_each_label_per_side(shared_data: Path, monkeypatch, capsys) -> None:
+    """QA11 finding 5: shared and divergent per side like one_sided and unconfirmed, each
+    side's labels summing to its claims; the default table shows both unconfirmed columns."""
+    from bilat.text.documents import get_document
+    from bilat.text.readouts import compare_readouts
+
+    path = corpus_store_path(shared_data)
+    monkeypatch.setenv("BILAT_STORE", str(path))
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["readouts", "compare-all", "CHN", "RUS", "-f", "csv"]) == 0
+    df = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert "shared" not in df.columns and "divergent" not in df.columns
+    for s in ("a", "b"):
+        parts = df[[f"shared_{s}", f"divergent_{s}", f"one_sided_{s}", f"unconfirmed_{s}"]]
+        assert (parts.sum(axis=1) == df[f"claims_{s}"]).all()
+    # an independent recount from the per-claim table of each pair's comparison
+    with open_store(path) as st:
+        for r in df.itertuples(index=False):
+            cmp = compare_readouts([get_document(st, r.doc_a), get_document(st, r.doc_b)],
+                                   store=st, sides=["CHN", "RUS"], force=True)
+            per = cmp.to_frame().groupby(["doc_id", "label"]).size()
+            for s, doc in (("a", r.doc_a), ("b", r.doc_b)):
+                for label in ("shared", "divergent"):
+                    assert getattr(r, f"{label}_{s}") == per.get((doc, label), 0)
+    assert main(["readouts", "compare-all", "CHN", "RUS"]) == 0
+    out = capsys.readouterr().out
+    assert "unconfirmed_a" in out and "unconfirmed_b" in out
+    assert "shared_a" in out and "shared_b" in out

@@ -848,6 +848,9 @@ def _event_evidence(ctx: Context, res: PillarResult, src: str, df: pd.DataFrame)
 #: of each year the source covers) differs by more than this factor, are not comparable.
 MIN_COVERED_DAYS = 60
 MAX_COVERAGE_RATIO = 1.5
+#: A year at the start or end of a contacts trend needs this many covered days to open or
+#: close its span (about a month of a daily programme); thinner edge years are left out.
+MIN_YEAR_DAYS = 30
 
 
 def _year_days(y: Any) -> float:
@@ -866,13 +869,27 @@ def _series_trend(ctx: Context, s: pd.Series, key: str, what: str, pillar: str,
     whole year). Each half's rate is Σ contacts / Σ covered days × 30, so a year covered for
     three months is not set against whole years; halves with very different coverage (ratio
     > :data:`MAX_COVERAGE_RATIO`) or under :data:`MIN_COVERED_DAYS` covered days are flagged
-    thin (not comparable: rated N)."""
+    thin (not comparable: rated N). The span (label and halves) starts at the first and ends
+    at the last year with at least :data:`MIN_YEAR_DAYS` covered days; thinner years before or
+    after are left out and named in the note (``coverage["left_out_years"]``: year -> days)."""
     s = s.dropna()
     if ctx.years:  # --years limits every pillar
         s = s[(s.index >= ctx.years[0]) & (s.index <= ctx.years[1])]
     if days is not None:
         days = days.reindex(s.index)
         s = s[days.fillna(0) > 0]
+        days = days[s.index]
+    left_out: dict[int, float] = {}
+    if days is not None and len(s):
+        # the span starts and ends at years with meaningful coverage: an edge year covered
+        # under MIN_YEAR_DAYS days (one day file of 2016) does not open or close the label
+        order = sorted(s.index)
+        ok = [y for y in order if float(days[y]) >= MIN_YEAR_DAYS]
+        if ok:
+            left_out = {int(y): float(days[y]) for y in order if y < ok[0] or y > ok[-1]}
+        else:
+            left_out = {int(y): float(days[y]) for y in order}
+        s = s[[int(y) not in left_out for y in s.index]]
         days = days[s.index]
     if not len(s) or s.sum() == 0 or len(s) < 2:
         return None
@@ -921,7 +938,13 @@ def _series_trend(ctx: Context, s: pd.Series, key: str, what: str, pillar: str,
                   "note": f"{int(s.sum())} contacts in {len(years)} years with data, "
                           f"{d_early + d_late:,.0f} covered days (rates per 30 covered days; "
                           "years without data are gaps, not zeros)"
-                          + (f"; thin: {'; '.join(reasons)}" if reasons else "")},
+                          + (f"; the span starts and ends at years with at least "
+                             f"{MIN_YEAR_DAYS} covered days; left out: " + ", ".join(
+                                 f"{y} ({d:.0f} covered day{'' if round(d) == 1 else 's'})"
+                                 for y, d in left_out.items())
+                             if left_out else "")
+                          + (f"; thin: {'; '.join(reasons)}" if reasons else ""),
+                  "left_out_years": left_out},
         provenance=ids or {},
         details={"per_year": per_year,
                  "covered_days": {int(k): float(v) for k, v in days.items()}},
@@ -1266,18 +1289,80 @@ def readout_pairs_of(store: Store, a: str, b: str, years: tuple[int, int] | None
     return pairs, (pd.concat(single) if single else docs.head(0))
 
 
+_MONTHS = (r"(?:January|February|March|April|May|June|July|August|September|October|"
+           r"November|December|января|февраля|марта|апреля|мая|июня|июля|августа|сентября|"
+           r"октября|ноября|декабря)")
+#: Dates are no figures: "on February 4", "4 февраля", "2021年12月15日", "in 2022".
+_DATES = re.compile(rf"\b{_MONTHS}\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{_MONTHS}|"
+                    r"\d{1,4}\s*[年月日号]|\b(?:19|20)\d{2}\b", re.IGNORECASE)
+
+
+def figure_only(c: Any) -> bool:
+    """Whether a claim's only content is a figure: it gives a number, an amount or a share
+    (:func:`bilat.text.readouts.has_figure`) and takes no stance and states no opposition
+    ("As you have pointed out, it reached US$123 billion in November."). Such a claim reports
+    a statistic, not the other side's support: a different figure is a divergence of fact, not
+    an attribution of support, so it is never *substantive* evidence for H3."""
+    from bilat.text.readouts import has_figure
+
+    return bool(has_figure(_DATES.sub(" ", c.text)) and not c.stance and not c.opposes)
+
+
+def substantive_claim(c: Any) -> bool:
+    """A flagged claim that counts as a *substantive* attribution of support: it takes a
+    stance, states opposition or names an issue beyond the ceremonial ones
+    (:data:`GENERIC_ISSUES`), and its content is not only a figure (:func:`figure_only`)."""
+    return bool((c.stance or c.opposes or set(c.issues) - GENERIC_ISSUES)
+                and not figure_only(c))
+
+
+#: How the readouts pillar reads its figures (``details["about"]`` of its evidence).
+READOUTS_ABOUT = (
+    "Pairs: bilat.text.pairing.readout_pairs, the same pairing as `bilat readouts compare-all` "
+    "(corpus contacts both sides' corpora report, plus curated readout pairs of other "
+    "contacts), within the report's years. Flagged: claims labelled unconfirmed_attribution or "
+    "flagged overstated. Substantive: flagged claims with a stance, an opposition or a "
+    "non-ceremonial issue, except claims whose only content is a figure (a trade total, a "
+    "count: a statistic, not an attribution of support). A side's text that is a transcript "
+    "of the leaders' public remarks (bilat.text.pairing.is_transcript) cannot confirm what was "
+    "said in private: the pairs holding one are named.")
+
+
+def transcript_sentence(n: int, n_pairs: int) -> str:
+    """"1 of the 5 pairs compares a transcript of the public opening remarks, which cannot
+    confirm what was said in private" (the readouts pillar's caveat, also in the bottom line)."""
+    if n == 1:
+        return (f"1 of the {n_pairs} pairs compares a transcript of the public opening "
+                "remarks, which cannot confirm what was said in private")
+    return (f"{n} of the {n_pairs} pairs compare a transcript of the public opening remarks, "
+            "which cannot confirm what was said in private")
+
+
 def collect_readouts(ctx: Context) -> PillarResult:
     """Every stored readout pair of the dyad compared claim by claim (bilat.text.readouts):
-    unconfirmed attributions per pair and direction, and each side's unmatched share."""
+    unconfirmed attributions per pair and direction, and each side's unmatched share.
+
+    The pairs are :func:`bilat.text.pairing.readout_pairs` within ``ctx.years`` — the same as
+    ``bilat readouts compare-all`` — each compared as ``compare-all`` does. ``measures``:
+    ``substantive`` (flagged claims that are :func:`substantive_claim`), ``total`` (every
+    flagged claim), both also ``per_pair``. Pairs where one side's text is a transcript of
+    remarks (:func:`bilat.text.pairing.is_transcript`) are listed in
+    ``details["transcript_pairs"]`` and named in the coverage note."""
+    from bilat.text.pairing import is_transcript, readout_pairs
     from bilat.text.readouts import compare_readouts
 
     res = PillarResult("readouts", "Readouts of the same call or meeting", "missing",
                        load_command="bilat fetch all --mirror DIR (texts/readouts) or "
                        "bilat documents add FILE --side A --event KEY")
-    pairs, single = readout_pairs_of(ctx.store, ctx.a, ctx.b, ctx.years)
+    pairs = readout_pairs(ctx.store, ctx.a, ctx.b, years=ctx.years)
+    _, single = readout_pairs_of(ctx.store, ctx.a, ctx.b, ctx.years)
+    if len(single) and len(pairs):
+        taken = [pd.Timestamp(d) for d in pairs["event_date"] if d is not None]
+        sd = pd.to_datetime(single["date"].astype("string"), errors="coerce")
+        single = single[[pd.isna(d) or all(abs((d - t).days) > 1 for t in taken) for d in sd]]
     res.artefacts["one_side_only"] = single
-    if not pairs:
-        if ctx.years and readout_pairs_of(ctx.store, ctx.a, ctx.b)[0]:
+    if not len(pairs):
+        if ctx.years and len(readout_pairs(ctx.store, ctx.a, ctx.b)):
             res.load_command = ""
         res.note = (f"no readout pair of {ctx.pair} in the store"
                     + (f" dated {ctx.years[0]}–{ctx.years[1]}" if ctx.years else "")
@@ -1286,11 +1371,19 @@ def collect_readouts(ctx: Context) -> PillarResult:
         return res
     genuine = genuine_hashes(ctx.store)
     comps = []
-    for ids in pairs:
+    used: list[dict[str, Any]] = []
+    for p in pairs.itertuples(index=False):
+        ids = [p.doc_a, p.doc_b]
         try:
-            comps.append(compare_readouts(ids, store=ctx.store, force=True))
+            cmp = compare_readouts(ids, store=ctx.store, sides=[ctx.a, ctx.b], force=True)
         except Exception as exc:  # noqa: BLE001 - one pair failing must not hide the others
             res.note += f" pair {'/'.join(ids)}: {str(exc).splitlines()[0][:160]}."
+            continue
+        comps.append(cmp)
+        da, db = cmp.documents[0], cmp.documents[1]
+        transcript = [d.side for d in (da, db) if is_transcript(d, cmp.claims.get(d.doc_id))]
+        used.append({"date": str(p.event_date), "doc_a": p.doc_a, "doc_b": p.doc_b,
+                     "basis": p.basis, "event": p.event, "transcript": transcript})
     if not comps:
         return res
     res.artefacts["comparisons"] = comps
@@ -1300,9 +1393,9 @@ def collect_readouts(ctx: Context) -> PillarResult:
     rows = []
     unmatched = []
     verified = True
-    for cmp in comps:
-        event = cmp.documents[0].event
-        when = cmp.documents[0].date
+    for cmp, u in zip(comps, used, strict=True):
+        event = cmp.documents[0].event or u["event"] or f"{u['date']} contact"
+        when = u["date"]
         for d in cmp.documents:
             if d.sha256 not in genuine:
                 verified = False
@@ -1315,7 +1408,7 @@ def collect_readouts(ctx: Context) -> PillarResult:
                 unconf[f"{side} readout → {other}"] = unconf.get(f"{side} readout → {other}",
                                                                  0) + 1
                 c = r.claim
-                subst = bool(c.stance or c.opposes or set(c.issues) - GENERIC_ISSUES)
+                subst = substantive_claim(c)
                 if subst:
                     substantive[f"{side} readout → {other}"] = substantive.get(
                         f"{side} readout → {other}", 0) + 1
@@ -1323,32 +1416,43 @@ def collect_readouts(ctx: Context) -> PillarResult:
                                     "side": side, "attributed_to": c.speaker_side,
                                     "label": r.label, "flags": r.flags, "issues": list(c.issues),
                                     "stance": c.stance, "substantive": subst,
+                                    "figure_only": figure_only(c),
                                     "text": c.text, "event": event, "reason": "; ".join(r.reasons)})
         for d in cmp.documents:
             unmatched.append(cmp.unmatched_share[d.doc_id])
         rows.append({"event": event, "date": str(when), **{f"unconfirmed_in_{k}": v
                                                           for k, v in per.items()},
-                     "asymmetry": cmp.asymmetry})
+                     "asymmetry": cmp.asymmetry, "doc_a": u["doc_a"], "doc_b": u["doc_b"],
+                     "basis": u["basis"], "transcript": u["transcript"]})
     n_pairs = len(comps)
     total = sum(unconf.values())
-    dates = sorted(str(c.documents[0].date) for c in comps)
+    dates = sorted(u["date"] for u in used)
+    tr = [u for u in used if u["transcript"]]
     cov = {"n": n_pairs, "first": dates[0], "last": dates[-1], "thin": n_pairs < 3,
-           "note": f"{n_pairs} readout pairs of {ctx.pair}; "
-                   f"{single['event'].nunique() if len(single) else 0} events with one side's "
-                   "account only are not comparable"}
+           "pairs": [f"{u['date']} {u['doc_a']}/{u['doc_b']}" for u in used],
+           "transcript_pairs": len(tr),
+           "note": f"{n_pairs} readout pairs of {ctx.pair} (the pairs of `bilat readouts "
+                   f"compare-all`: " + ", ".join(f"{u['date']} {u['doc_a']}/{u['doc_b']}"
+                                                  for u in used) + "); "
+                   + (transcript_sentence(len(tr), n_pairs) + " ("
+                      + ", ".join(f"{'/'.join(u['transcript'])} {u['date']}" for u in tr)
+                      + "); " if tr else "")
+                   + f"{single['event'].nunique() if len(single) else 0} events with one "
+                   "side's account only are not comparable"}
     n_sub = sum(substantive.values())
     claims_prov.sort(key=lambda c: not c["substantive"])  # substantive ones first
     res.evidence.append(Evidence(
         id="readouts.unconfirmed", pillar="readouts", kind="readouts.unconfirmed",
         title=f"Substantive unconfirmed attributions in the stored {ctx.pair} readout pairs "
-              "(claims with a stance or an issue that one side attributes to the other and the "
-              "other's own readout lacks)",
+              "(claims with a stance or an issue, not only a figure, that one side attributes "
+              "to the other and the other's own readout lacks)",
         value=n_sub / n_pairs, unit="per readout pair", period=f"{dates[0]}–{dates[-1]}",
         source="stored readouts (bilat.text.readouts)",
         measures={"per_pair": n_sub / n_pairs, "substantive": float(n_sub),
                   "all_per_pair": total / n_pairs, "total": float(total)},
         coverage=cov, provenance={"claims": claims_prov},
-        details={"by_direction": substantive, "by_direction_all": unconf, "pairs": rows},
+        details={"by_direction": substantive, "by_direction_all": unconf, "pairs": rows,
+                 "transcript_pairs": [u["date"] for u in tr], "about": READOUTS_ABOUT},
         verified=verified,
     ))
     res.evidence.append(Evidence(
@@ -1362,6 +1466,8 @@ def collect_readouts(ctx: Context) -> PillarResult:
     ))
     res.status = "ok" if n_pairs >= 3 else "thin"
     res.load_command = ""
+    if tr:
+        res.note = (res.note + " " if res.note else "") + cov["note"].split("); ")[1] + ")."
     res.chart = _readout_chart(rows, ctx)
     res.chart_spec = {"x": "event", "y": "unconfirmed", "color": "readout", "mark": "bar",
                       "title": "Unconfirmed attributions per readout pair, by whose readout"}

@@ -36,6 +36,7 @@ from bilat.assess.evidence import (
     genuine_hashes,
     load_core_issues,
     settle_status,
+    transcript_sentence,
 )
 from bilat.assess.rules import HypothesisSet, load_hypotheses
 from bilat.errors import error
@@ -649,11 +650,17 @@ def bottom_line(rep: Report) -> str:
         pass
     try:
         u = rep.evidence_by_id("readouts.unconfirmed")
-        parts.append(f"Across {u.coverage.get('n')} stored readout pairs, "
-                     f"{int(u.measures['substantive'])} claims with a stance or an issue "
+        n_u = int(u.coverage.get("n") or 0)
+        parts.append(f"Across {n_u} stored readout pairs ("
+                     + ", ".join(p.split(" ")[0] for p in u.coverage.get("pairs", [])) + "), "
+                     f"{int(u.measures['substantive'])} claims with a stance or an issue (not a "
+                     "figure alone) "
                      f"(of {int(u.measures['total'])} flagged in all) attribute to the other "
                      "side what its own readout does not say (" + ", ".join(
-                         f"{k} {v}" for k, v in u.details["by_direction"].items()) + ").")
+                         f"{k} {v}" for k, v in u.details["by_direction"].items()) + ")"
+                     + (f"; {transcript_sentence(len(u.details['transcript_pairs']), n_u)} ("
+                        + ", ".join(u.details["transcript_pairs"]) + ")"
+                        if u.details.get("transcript_pairs") else "") + ".")
     except KeyError:
         pass
     parts.extend(_status_sentences(rep))

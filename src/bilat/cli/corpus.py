@@ -199,8 +199,8 @@ def compare_all_cmd(
         err.print(Text(f"note: {note}", style="dim"))
     if show == "pairs":
         emit(res.pairs, output_format, output, title=f"{a}-{b} readouts compared",
-             columns=["event_date", "kind_a", "doc_a", "doc_b", "unconfirmed_a",
-                      "unconfirmed_b", "asymmetry"])
+             columns=["event_date", "unconfirmed_a", "unconfirmed_b", "shared_a",
+                      "shared_b", "asymmetry", "doc_a", "doc_b"])
     elif show == "unconfirmed":
         emit(res.unconfirmed, output_format, output, title="unconfirmed attributions",
              columns=["event_date", "direction", "doc_id", "start", "end", "text"])

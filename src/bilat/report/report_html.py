@@ -330,7 +330,8 @@ def save_report(rep: Any, out: str | Path) -> dict[str, Path]:
                                                "side's core issues"})
         if p.pillar == "readouts":
             for cmp in p.artefacts.get("comparisons", []):
-                ev = cmp.documents[0].event or cmp.documents[0].doc_id
+                d0 = cmp.documents[0]
+                ev = d0.event or (f"{d0.date}-{d0.doc_id}" if d0.date else d0.doc_id)
                 name = "readouts-" + re.sub(r"[^A-Za-z0-9_.-]+", "-", str(ev)) + ".html"
                 save_readouts_html(cmp, folder / name, title=f"Readouts: {ev}")
                 written[name] = folder / name

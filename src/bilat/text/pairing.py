@@ -10,7 +10,9 @@ account of an episode is the document of its most substantive report (talks/call
 before meeting, meeting before visit; then the longest text).
 
 :func:`find_readouts` lists every account of a pair's contact near a date (``bilat readouts
-find``); :func:`pair_accounts` pairs them over all stored contacts; :func:`compare_all` runs
+find``); :func:`pair_accounts` pairs them over all stored contacts; :func:`readout_pairs` adds
+the curated readout pairs (both texts stored under one event key) of contacts no corpus pairs
+— the one pairing the report and ``compare-all`` share; :func:`compare_all` runs
 :func:`bilat.text.readouts.compare_readouts` over every pair (``bilat readouts compare-all``)
 and returns, per pair, the claim counts by label and asymmetry, and per *direction* (which
 side's readout attributes to which) the **unconfirmed attributions**: claims one readout
@@ -140,6 +142,101 @@ def pair_accounts(store: Any, a: str, b: str, max_days: int = 1) -> pd.DataFrame
     return out
 
 
+def _event_pairs(store: Any, a: str, b: str) -> pd.DataFrame:
+    """Curated readout pairs: documents of kind ``readout`` stored with an ``event`` key
+    (``texts/readouts``, ``bilat documents add --event``) holding both sides' texts; one row
+    per event, the first stored text of each side."""
+    if not store.has_table("documents"):
+        return pd.DataFrame()
+    docs = store.con.execute(
+        "SELECT doc_id, side, date, event, kind, title, source_url FROM documents "
+        "WHERE kind = 'readout' AND event IS NOT NULL AND side IN (?, ?) "
+        "ORDER BY event, date, doc_id", [a, b]).df()
+    rows = []
+    for ev, g in docs.groupby("event", sort=True):
+        if not {a, b} <= set(g["side"]):
+            continue
+        ma, mb = g[g["side"] == a].iloc[0], g[g["side"] == b].iloc[0]
+        da, db = pd.Timestamp(ma["date"]), pd.Timestamp(mb["date"])
+        rows.append({
+            "event_date": (da if pd.notna(da) else db).date() if pd.notna(da) or pd.notna(db)
+            else None, "kind_a": "readout", "kind_b": "readout",
+            "doc_a": ma["doc_id"], "doc_b": mb["doc_id"], "series_a": "readouts",
+            "series_b": "readouts", "title_a": ma["title"], "title_b": mb["title"],
+            "url_a": ma["source_url"], "url_b": mb["source_url"],
+            "days_apart": abs((da - db).days) if pd.notna(da) and pd.notna(db) else None,
+            "reports_a": "", "reports_b": "", "event": ev})
+    return pd.DataFrame(rows)
+
+
+def readout_pairs(store: Any, a: str, b: str, *, years: tuple[int, int] | None = None,
+                  max_days: int = 1) -> pd.DataFrame:
+    """The stored pairs of ``a``'s and ``b``'s readouts of one contact: what
+    ``bilat readouts compare-all`` and the report's readouts pillar both compare.
+
+    Two kinds of pair, one row per contact: a **corpus contact** (:func:`pair_accounts`: both
+    corpora report it) and a **curated readout pair** (both sides' texts stored under one
+    ``event`` key, e.g. ``texts/readouts``). A curated pair dated within ``max_days`` of a
+    corpus contact is the same contact and is left out (the corpus pair is kept). ``years``
+    (inclusive) keeps the contacts dated in them; an undated pair is outside any range.
+
+    Columns: those of :func:`pair_accounts` plus ``basis`` (``corpus contact`` or ``readout
+    pair``) and ``event`` (the curated event key, else None); sorted by ``event_date``.
+    Empty (no columns) when no contact has both sides' readouts.
+    """
+    a, b = a.upper(), b.upper()
+    corpus = pair_accounts(store, a, b, max_days) if (
+        store.has_table("corpus_items") and store.has_table("corpus_contacts")) \
+        else pd.DataFrame()
+    if len(corpus):
+        corpus = corpus.assign(basis="corpus contact", event=None)
+    curated = _event_pairs(store, a, b)
+    if len(curated):
+        curated = curated.assign(basis="readout pair")
+        if len(corpus):
+            taken = list(corpus["event_date"])
+            keep = [d is None or all(abs((d - t).days) > max_days for t in taken)
+                    for d in curated["event_date"]]
+            curated = curated[keep]
+    parts = [p for p in (corpus, curated) if len(p)]
+    if not parts:
+        return pd.DataFrame()
+    out = pd.concat(parts, ignore_index=True)
+    if years is not None:
+        y = pd.to_datetime(out["event_date"], errors="coerce").dt.year
+        out = out[y.between(years[0], years[1])]
+    out = out.sort_values("event_date", kind="stable").reset_index(drop=True)
+    out.attrs["state_a"], out.attrs["state_b"] = a, b
+    return out
+
+
+#: Share of a text's claims in transcript turns from which it is a transcript of remarks.
+TRANSCRIPT_SHARE = 0.9
+
+
+def is_transcript(doc: Any, claims: Any = None) -> bool:
+    """Whether a stored readout is a transcript of the leaders' remarks (the Kremlin's record
+    of the public opening remarks of talks) rather than a summary readout: the document is of
+    kind ``transcript``, or at least :data:`TRANSCRIPT_SHARE` of its claims are speech in
+    transcript turns ("President of Russia Vladimir Putin: …"; ``claim.extra["speaker_kind"]
+    == "turn"``, see :mod:`bilat.text.claims`). A page that summarises the talks before the
+    remarks (the Kremlin's 2022-02-04 "Russian-Chinese talks": 15 of 57 claims are summary)
+    is a readout; the Kremlin's 2021-12-15 page (one lead line, then the opening remarks: 59 of
+    61 claims in turns) is a transcript. ``claims``: the document's claims when already extracted.
+    Such a text records only what was said in public: it cannot confirm or deny what the other
+    side's readout reports of the talks held in private."""
+    if getattr(doc, "kind", None) == "transcript":
+        return True
+    if claims is None:
+        from bilat.text.claims import extract_claims
+
+        claims = extract_claims(doc)
+    if not claims:
+        return False
+    turns = sum(1 for c in claims if (c.extra or {}).get("speaker_kind") == "turn")
+    return turns >= TRANSCRIPT_SHARE * len(claims)
+
+
 def unpaired(store: Any, a: str, b: str, max_days: int = 1) -> pd.DataFrame:
     """Contact episodes one side reports with no account from the other side's corpus,
     with whether the other side's corpus covers that day at all (a gap is not a silence)."""
@@ -201,10 +298,14 @@ def compare_all(store: Any, a: str, b: str, *, max_days: int = 1, aligner: str =
                 lexicon: Any = None) -> CompareAll:
     """Compare the two sides' accounts of every contact both corpora report (see module doc).
 
-    ``pairs`` columns: those of :func:`pair_accounts` plus ``claims_a``/``claims_b``,
-    ``shared``, ``divergent``, ``one_sided_a``/``one_sided_b``, ``unconfirmed_a`` (claims of
-    ``a``'s readout attributing to ``b`` that ``b``'s account lacks) / ``unconfirmed_b``,
-    ``asymmetry``. ``unconfirmed`` rows: ``event_date``, ``direction`` (``CHN→RUS``),
+    The pairs are :func:`readout_pairs` (the same as the report's readouts pillar).
+    ``pairs`` columns: those of :func:`readout_pairs` plus, per side (``_a`` for ``a``'s
+    readout, ``_b`` for ``b``'s), ``claims``, ``shared``, ``divergent``, ``one_sided`` and
+    ``unconfirmed`` (claims of that side's readout attributing to the other side what the
+    other's account lacks), so that ``claims_a = shared_a + divergent_a + one_sided_a +
+    unconfirmed_a`` (and the same for ``_b``); ``transcript_a``/``transcript_b`` (that side's
+    text is a transcript of remarks, :func:`is_transcript`); ``asymmetry``.
+    ``unconfirmed`` rows: ``event_date``, ``direction`` (``CHN→RUS``),
     ``doc_id``, ``start``, ``end``, ``text``, ``issues``, ``counterpart``, ``score``.
     E361 when no contact has accounts from both sides.
     """
@@ -212,8 +313,11 @@ def compare_all(store: Any, a: str, b: str, *, max_days: int = 1, aligner: str =
     from bilat.text.readouts import compare_readouts
 
     a, b = a.upper(), b.upper()
-    pairs = pair_accounts(store, a, b, max_days)
+    pairs = readout_pairs(store, a, b, max_days=max_days)
     if pairs.empty:
+        from bilat.text.corpus import require_tables
+
+        require_tables(store)  # E358: nothing imported (no corpus, no readout pair)
         sides = ", ".join(sorted(store.con.execute(
             "SELECT DISTINCT side FROM corpus_items WHERE side IS NOT NULL").df()["side"]))
         raise error("E361", a=a, b=b, detail=f" (corpora stored for: {sides or 'none'})")
@@ -231,10 +335,13 @@ def compare_all(store: Any, a: str, b: str, *, max_days: int = 1, aligner: str =
         counts = cmp.counts().set_index("doc_id")
         ca, cb = counts.loc[da.doc_id], counts.loc[db.doc_id]
         rec = {"claims_a": int(ca["claims"]), "claims_b": int(cb["claims"]),
-               "shared": int(ca["shared"]), "divergent": int(ca["divergent"] + cb["divergent"]),
+               "shared_a": int(ca["shared"]), "shared_b": int(cb["shared"]),
+               "divergent_a": int(ca["divergent"]), "divergent_b": int(cb["divergent"]),
                "one_sided_a": int(ca["one_sided"]), "one_sided_b": int(cb["one_sided"]),
                "unconfirmed_a": int(ca["unconfirmed_attribution"]),
                "unconfirmed_b": int(cb["unconfirmed_attribution"]),
+               "transcript_a": is_transcript(da, cmp.claims.get(da.doc_id)),
+               "transcript_b": is_transcript(db, cmp.claims.get(db.doc_id)),
                "asymmetry": round(float(cmp.asymmetry), 4)}
         stats.append(rec)
         for res in cmp.results:
@@ -251,7 +358,11 @@ def compare_all(store: Any, a: str, b: str, *, max_days: int = 1, aligner: str =
     unconf = pd.DataFrame(details, columns=["event_date", "direction", "doc_id", "start", "end",
                                             "text", "speaker", "issues", "label",
                                             "counterpart", "score"])
-    return CompareAll(a, b, out, unconf, unpaired(store, a, b, max_days), notes)
+    alone = unpaired(store, a, b, max_days) if store.has_table("corpus_contacts") else \
+        pd.DataFrame(columns=["event_date", "reported_by", "kind", "doc_id", "title",
+                              "other_side_covered"])
+    return CompareAll(a, b, out, unconf, alone, notes)
 
 
-__all__ = ["CompareAll", "compare_all", "find_readouts", "pair_accounts", "unpaired"]
+__all__ = ["CompareAll", "compare_all", "find_readouts", "is_transcript", "pair_accounts",
+           "readout_pairs", "unpaired"]
