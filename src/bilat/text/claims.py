@@ -82,12 +82,26 @@ _STANCE_CUES: dict[str, list[tuple[str, str]]] = {
         ("notes", r"注意到|留意到|知悉"),
     ],
 }
+#: Opposition cues. Legal style opposes by acting against and by calling a measure wrongful:
+#: "противодействуют применению односторонних принудительных мер … и считают их введение
+#: международно-противоправным … деянием", "counteract … measures", "regard … as unlawful",
+#: "反制". Countering a measure or policy of others is opposition; countering threats or
+#: terrorism ("противодействовать вызовам и угрозам", the noun "противодействие терроризму")
+#: is a field of cooperation, not a stance, and is left out.
 _OPPOSES = {
     "en": r"\b(?:oppos(?:e|es|ed|ing)|reject(?:s|ed|ing)?|condemn\w*|(?:is|are|was|were|stands?|"
-          r"firmly|resolutely) against)\b",
+          r"firmly|resolutely) against|counteract(?:s|ed|ing)?\s+(?:[\w-]+\s+){0,3}?(?:measures|"
+          r"sanctions|interference|attempts|pressure|polic(?:y|ies)|use|application|unilateral|"
+          r"coercive)|(?:consider|regard|deem)\w*\s+"
+          r"(?:\w+\s+){0,6}?(?:as\s+)?(?:internationally\s+)?(?:wrongful|unlawful|illegal|"
+          r"illegitimate))\b",
     "ru": r"(?<!\w)(?:выступа\w* против|против\b|отверга\w*|отвергл\w*|осужда\w*|"
-          r"неприемлем\w*)",
-    "zh": r"反对|抵制|谴责|拒绝",
+          r"неприемлем\w*|противодейств(?:у|ова)\w*\s+(?:[\w-]+\s+){0,3}?(?:применени|введени|"
+          r"мер|санкци|вмешательств|политик|попытк|давлени|расширени|размещени|односторонн|"
+          r"принудительн)\w*|(?:счита\w*|считал\w*|признаю\w*|"
+          r"призна\w*)\s+(?:[\w-]+\s+){0,6}?(?:международно-)?(?:противоправн\w*|"
+          r"незаконн\w*|нелегитимн\w*))",
+    "zh": r"反对|抵制|谴责|拒绝|反制",
 }
 _MODALITY = {
     "en": [("will", r"\b(?:will|shall|determined to|committed to|are to|is to)\b"),

@@ -594,6 +594,7 @@ def _discussion_matches(
     raws: dict[tuple[str, str], Any], best: dict[str, tuple[float, Claim | None]],
     lex: Lexicon, sides: set[str], floor: float = 0.0,
     floors: dict[tuple[str, str], float] | None = None,
+    via: dict[str, str] | None = None,
 ) -> None:
     """A claim that only reports a discussion is confirmed by any claim of the other readout
     that reports the discussion of the same matter (its issues, or any discussion when it
@@ -601,7 +602,8 @@ def _discussion_matches(
     discussion of that topic". The counterpart is the best-scoring such claim; the report
     scores at least ``max(DISCUSSION_SCORE, floor)`` (``floor``: the shared threshold, so a
     confirmed report is shared whatever threshold is chosen; ``floors`` gives it per pair of
-    documents, e.g. the cross-language threshold)."""
+    documents, e.g. the cross-language threshold). ``via`` (if given) gets ``"discussion"``
+    for every claim whose score this check set."""
     base = floor
     for (a_id, b_id), raw in raws.items():
         floor = (floors or {}).get((a_id, b_id), base)
@@ -672,6 +674,8 @@ def _discussion_matches(
                     best[c.claim_id] = (max(DISCUSSION_SCORE, floor), other)
                 else:
                     best[c.claim_id] = (max(DISCUSSION_SCORE, floor, y_score), cols[y])
+                if via is not None:
+                    via[c.claim_id] = "discussion"
 
 
 def _regional(c: Claim, lex: Lexicon, sides: set[str]) -> bool:
@@ -1191,6 +1195,90 @@ def label_confidence(
     return min(1.0, max(0.0, conf)), "; ".join(why)
 
 
+#: What each check that gives a claim its score does (said once per reason).
+_CHECK_NOTES = {
+    "similarity": "of wording or concepts, less a competition penalty that differs by "
+                  "direction when another claim of one readout matches better",
+    "the discussion check": "a report that a matter was discussed is confirmed by the other "
+                            "readout's report of the same matter, whatever the wording",
+    "a placement rule": "its place in a speech or between shared claims; see its first reason",
+    "the attribution check": "what is attributed to a side is checked against that side's "
+                             "own claims",
+}
+
+
+def _check_of(r: ClaimResult, via: dict[str, str]) -> str:
+    """Which check gave a claim its score (a key of :data:`_CHECK_NOTES`)."""
+    first = r.reasons[0] if r.reasons else ""
+    if via.get(r.claim.claim_id) == "discussion" and first.startswith("counterpart "):
+        return "the discussion check"
+    if first.startswith(("between ", "part of a transcript turn", "no content of its own",
+                         "every matter it names", "a commitment to further contact")):
+        return "a placement rule"
+    return "similarity"
+
+
+def _explain_counterpart_labels(results: list[ClaimResult],
+                                best: dict[str, tuple[float, Claim | None]],
+                                via: dict[str, str], thresholds: dict[str, float]) -> None:
+    """Say so in a claim's reasons when its counterpart carries another label.
+
+    Labels are given from each claim's side: its own best score against its own threshold
+    (0.30 for a claim attributed to the other side or to both, else the shared threshold), a
+    discussion report by the discussion check, an attribution by the attribution check. So
+    RUS:6 may be shared with CHN:8 while CHN:8, which says more than RUS:6, is an unconfirmed
+    attribution. The labels stay as they are; the reason of each side names the other's label
+    and which check each score is, so the two are not read as a contradiction. A claim that
+    another claim takes as its counterpart without taking it back gets the same note."""
+    by_id = {r.claim.claim_id: r for r in results}
+    for r in results:
+        cid = r.counterpart
+        cp = by_id.get(cid) if cid else None
+        if cp is None or cp.label == r.label:
+            continue
+        me = r.claim.claim_id
+        mine = _check_of(r, via)
+        cp_best, cp_other = best.get(cid, (cp.score, None))
+        pair = cp_other is not None and cp_other.claim_id == me
+        t_me, t_cp = thresholds.get(me), thresholds.get(cid)
+        if cp.label == "unconfirmed_attribution":
+            side = cp.claim.speaker_side
+            whose = "both sides'" if side == "BOTH" else f"{side}'s"
+            what = (f"it says more than this claim (the attribution to {side} is checked "
+                    f"against {whose} own claims, where its best "
+                    + (f"is this claim at {cp.score:.2f}" if pair else f"scores {cp.score:.2f}")
+                    + f", below the attribution threshold {t_cp:.2f})" if t_cp is not None
+                    else ")")
+        elif cp.label == "one_sided":
+            what = ("from its side this pair scores " if pair else
+                    "from its side its best candidate scores ") + f"{cp_best:.2f}" + (
+                f", below its threshold {t_cp:.2f}" if t_cp is not None else "")
+        elif cp.label == "divergent":
+            what = "from its side the pair differs: " + (cp.reasons[0] if cp.reasons else
+                                                         "form or content")
+        else:  # shared (with this claim or another)
+            what = ("it is shared with " + ("this claim" if cp.counterpart == me else
+                                            str(cp.counterpart)) +
+                    f" at {cp.score:.2f}" + (f" against its threshold {t_cp:.2f}"
+                                             if t_cp is not None else ""))
+        clause = f"{cid} itself is {cp.label}: {what}"
+        if abs(cp.score - r.score) >= 0.005:
+            cp_check = ("the attribution check" if cp.label == "unconfirmed_attribution"
+                        else _check_of(cp, via))
+            against = f" against {cp_other.claim_id}" if not pair and cp_other else ""
+            notes = "; ".join(f"{k}: {_CHECK_NOTES[k]}" for k in dict.fromkeys((mine, cp_check)))
+            clause += (f"; this claim's {r.score:.2f} is {mine}, {cid}'s {cp.score:.2f}{against} "
+                       f"is {cp_check} ({notes})")
+        elif t_me is not None and t_cp is not None and abs(t_me - t_cp) >= 0.005:
+            clause += (f"; the same score {r.score:.2f} is held against this claim's threshold "
+                       f"{t_me:.2f} and {cid}'s {t_cp:.2f} (0.30 for a claim attributed to the "
+                       "other side or to both)")
+        r.reasons.append(clause)
+        if cp.counterpart != me:
+            cp.reasons.append(f"{me} ({r.label}) takes this claim as its counterpart at "
+                              f"{r.score:.2f} by {mine} ({_CHECK_NOTES[mine]})")
+
+
 def compare_readouts(
     docs: Sequence[Document | str | Path],
     *,
@@ -1347,12 +1435,14 @@ def compare_readouts(
                     best[cb[y].claim_id] = (hit[0], ca[hit[1]])
     # a confirmed discussion report is shared whatever the shared threshold (it scores at
     # least the threshold; with a threshold above DISCUSSION_SCORE it used to fall short)
+    via: dict[str, str] = {}  # claims whose score is not a similarity: which check set it
     _discussion_matches(documents, claims, raws, best, lex, present_sides,
-                        floor=shared_threshold, floors=floors)
+                        floor=shared_threshold, floors=floors, via=via)
 
     side_of = {d.doc_id: d.side for d in documents}
     results: list[ClaimResult] = []
     banded: set[str] = set()  # attributions whose same-issue counterpart says something else
+    thresholds: dict[str, float] = {}  # each claim's shared threshold
     for d in documents:
         for c in claims[d.doc_id]:
             score, other = best[c.claim_id]
@@ -1368,6 +1458,7 @@ def compare_readouts(
                          default=shared_threshold)
             st = attribution_threshold if (attribution_threshold is not None
                                            and (foreign or joint)) else own_t
+            thresholds[c.claim_id] = st
             res = ClaimResult(c, d.side, "one_sided", score=score)
             shared_issue = other is not None and bool(
                 _topic_issues(c, lex, present_sides) & _topic_issues(other, lex, present_sides))
@@ -1441,6 +1532,7 @@ def compare_readouts(
             lexical.reads_wording and not CONTACT_SAME_LANGUAGE,
             chosen is not None and chosen.reads_wording))
     _context_labels(results)
+    _explain_counterpart_labels(results, best, via, thresholds)
 
     coverage = {d.doc_id: sorted({i for c in claims[d.doc_id] for i in c.issues})
                 for d in documents}

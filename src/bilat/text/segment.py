@@ -10,7 +10,18 @@ cross a paragraph boundary and carry no leading or trailing whitespace.
   previous one (Russian ``т.е.``, ``т.д.``, ``в т.ч.``, ``г.``), initials (``В.В. Путин``) and
   titles (``Mr.``, ``Dr.``) are joined to the name that follows. Chinese is segmented by its
   own rule: a sentence ends at 。！？!? or an ellipsis, together with any closing quote or
-  bracket that follows (”’」』）》), so ``普京表示：“……。”`` stays whole.
+  bracket that follows (”’」』）》), so ``普京表示：“……。”`` stays whole. Scraped texts glue
+  paragraphs: a full stop glued to a capitalised word ends a sentence ("механизмов.Президенты",
+  and the line holding it is not a heading), an item number glued to the sentence before
+  opens the next one ("…доверия.2. Договаривающиеся …"), and "1 (один)\nгод" (a number with
+  its amount in words) does not end one at the line break.
+- :func:`article_headings`: "Статья 34", "Article 5", "第三条" are sentences of their own, cut
+  from the text glued to them ("Статья 341. Договаривающиеся" = article 34, item 1), and are
+  not claims. The characters of a text that are in no claim are of these kinds only: a
+  statement's title lines (:func:`bilat.text.lineage.heading_span`), article headings, the
+  connective between two claims of one sentence (", и", "; and", "，") and a transcript
+  speaker label ("Yury Ushakov:"); tests/text/test_claim_coverage.py checks it over every
+  genuine readout and statement of the mirror.
 - :func:`claim_spans`: the claims of one sentence. A sentence is split where it carries several
   claims: at ``;``/``；`` between clauses, and at ``, and``/``, while``/``, и``/``, а``/``，``
   when what follows opens a new clause with its own subject (a named speaker, a side, "the two
@@ -95,6 +106,37 @@ _DANGLING = re.compile(r"(?:,|(?<!\w)(?:с|со|и|в|во|на|по|к|ко|о|
                        re.IGNORECASE)
 
 
+#: A number with its amount in words in brackets ("1 (один)", "2 (two)"), legal style: the
+#: closing bracket does not end the sentence ("не позднее чем за 1 (один)\nгод").
+_NUMBER_IN_WORDS = re.compile(r"\d\s*\((?:[^\W\d_]+[\s-]?){1,4}\)\s*$")
+#: A full stop glued to the capitalised word after it ("механизмов.Президенты",
+#: "Беларуси.Главы"): a sentence end with its space lost (two lower-case letters before the
+#: stop keep initials "В.В.Путина" and abbreviations "г.Минск", "т.ч." out).
+#: (The stop comes first in the pattern, the look-behind after it, so a search only stops
+#: at punctuation.)
+_GLUED_END = re.compile(r"[.!?…](?<=[a-zа-яё]{2}.)(?=[A-ZА-ЯЁ][a-zа-яё])")
+#: Where glued sentences are cut: after a glued full stop, and before an item number glued
+#: to the sentence before it ("…доверия.2. Договаривающиеся Стороны …").
+_GLUED_CUT = re.compile(_GLUED_END.pattern + r"|[.;](?<=[a-zа-яё)»”\"].)(?=\d{1,2}\.[\s\u00a0]*"
+                        r"[A-ZА-ЯЁ])")
+#: A line that is only a number glued to a word ("40Договаривающиеся"): an article number
+#: whose heading word ended the line before.
+_GLUED_NUMBER_LINE = re.compile(r"\d{1,3}[A-ZА-ЯЁ][a-zа-яё]+")
+
+#: An article heading of a treaty or statement: "Статья 34", "Article 5", "第三条" (the word
+#: and its number; in scraped texts often glued to what follows: "Статья 40Договаривающиеся",
+#: "Статья 341. Договаривающиеся" = article 34, item 1). It is not a claim.
+#: It opens a line or follows a sentence end, and no lower-case word follows it ("Article 51
+#: of the UN Charter" is a reference in a sentence, not a heading).
+_ARTICLE = re.compile(r"(?:(?<![^\s.!?:;…»\"”)])(?:Статья|СТАТЬЯ|Article|ARTICLE)[\s\u00a0]*"
+                      r"(?P<n>\d{1,3})(?!\d)(?:[\s\u00a0]+(?P<item>\d{1,2})(?=\.\s))?"
+                      r"(?![\s\u00a0]*[a-zа-яё(])"
+                      r"|(?<![^\s。！？；：”])第[一二三四五六七八九十百零〇\d]{1,6}条)")
+
+
+_ARTICLE_WORDS = ("Статья", "СТАТЬЯ", "Article", "ARTICLE", "条")
+
+
 def _soft_break(before: str, after: str) -> bool:
     """Whether a single line break between two lines is a hard wrap inside a sentence.
 
@@ -104,8 +146,14 @@ def _soft_break(before: str, after: str) -> bool:
     (50+ characters; 20+ Han characters for Chinese, where the next line starts with Han).
     """
     b, a = before.rstrip(), after.lstrip()
-    if not b or not a or _LINE_END.search(b):
+    if not b or not a:
         return False
+    if _LINE_END.search(b) and not _NUMBER_IN_WORDS.search(b):
+        return False
+    if _GLUED_END.search(b) or _GLUED_NUMBER_LINE.fullmatch(b):
+        # "…санкционных механизмов.Президенты Российской\nФедерации …": paragraphs glued by
+        # a scraper; the line is short because a sentence starts inside it, not a heading
+        return True
     if _DANGLING.search(b):
         return True  # "разговор Владимира Путина с\nПредседателем КНР", "President of\nthe"
     if re.match(r"[a-zа-яё]", a):
@@ -815,11 +863,85 @@ def _cjk_sentences(text: str, base: int) -> list[list[int]]:
 
 
 def sentences(text: str, language: str = "en") -> list[Span]:
-    """Sentences of ``text`` with exact offsets, never crossing a paragraph."""
+    """Sentences of ``text`` with exact offsets, never crossing a paragraph.
+
+    An article heading (:func:`article_headings`) is a sentence of its own, cut from the text
+    it is glued to."""
+    heads = article_headings(text)
     out: list[Span] = []
     for para in paragraphs(text):
-        out.extend(_paragraph_sentences(text, para, language))
+        out.extend(_with_headings(text, _paragraph_sentences(text, para, language), heads))
     return out
+
+
+def article_headings(text: str) -> list[Span]:
+    """Article headings of a treaty or statement ("Статья 34", "Article 5", "第三条"), with
+    exact offsets; they are not claims.
+
+    A scraped text glues a heading to its first item number and to the text after it:
+    "Статья 341. Договаривающиеся …" is article 34, item 1; "Статья 40Договаривающиеся …" is
+    article 40. The number is read against the article before it: "341" after article 33 is 34
+    and its item "1." (the heading is "Статья 34"); without a sequence to go by the digits are
+    taken as written. Returns the headings in text order (word and number, nothing after).
+    """
+    out: list[Span] = []
+    if not any(word in text for word in _ARTICLE_WORDS):
+        return out  # (a substring test is much faster than the pattern's scan)
+    prev = 0
+    for m in _ARTICLE.finditer(text):
+        digits = m.group("n")
+        if digits is None:  # 第…条
+            out.append(Span(m.start(), m.end(), m.group(0)))
+            continue
+        end = m.end("n")
+        number = int(digits)
+        expected = str(prev + 1)
+        if number != prev + 1 and m.group("item") is None and digits.startswith(expected) \
+                and digits[len(expected):] == "1" and re.match(r"\.\s", text[end:end + 2]):
+            end = m.start("n") + len(expected)
+            number = prev + 1
+        prev = number
+        out.append(Span(m.start(), end, text[m.start():end]))
+    return out
+
+
+def _with_headings(text: str, spans: list[Span], heads: list[Span]) -> list[Span]:
+    """Sentences with each article heading cut out as a sentence of its own; an item number
+    left between a heading and its text ("1.") goes to the text after it."""
+    if not heads:
+        return spans
+    out: list[Span] = []
+    for sp in spans:
+        inside = [h for h in heads if sp.start <= h.start < sp.end]
+        pos = sp.start
+        for h in inside:
+            piece = _trimmed(text, pos, h.start)
+            if piece:
+                out.append(piece)
+            out.append(h)
+            pos = h.end
+        piece = _trimmed(text, pos, sp.end)
+        if piece:
+            out.append(piece)
+    merged: list[Span] = []
+    carry: int | None = None
+    for k, sp in enumerate(out):
+        if carry is not None:
+            sp = Span(carry, sp.end, text[carry:sp.end])
+            carry = None
+        nxt = out[k + 1] if k + 1 < len(out) else None
+        if re.fullmatch(r"\d{1,2}[.)]", sp.text) and merged and merged[-1] in heads \
+                and nxt is not None and nxt not in heads \
+                and "\n\n" not in text[sp.end:nxt.start]:
+            carry = sp.start
+            continue
+        merged.append(sp)
+    return merged
+
+
+def is_article_heading(span_text: str) -> bool:
+    """Whether a sentence is only an article heading ("Статья 34", "Article 5", "第三条")."""
+    return _ARTICLE.fullmatch(span_text) is not None
 
 
 #: Characters before a paragraph that its sentence rules may look at (the look-behinds of
@@ -853,8 +975,34 @@ def _paragraph_spans(ptext: str, language: str, before: str) -> tuple[tuple[int,
         # replacement keeps every offset
         plain = para.text.replace("\u00a0", " ").replace("\n", " ")
         pieces = _segmenter(language).segment(plain)
-        spans = _post_rules(text, _locate(plain, pieces, para.start))
+        spans = _split_glued(text, _post_rules(text, _locate(plain, pieces, para.start)))
     return tuple((s - para.start, e - para.start) for s, e in spans if e > s)
+
+
+def _split_glued(text: str, spans: list[list[int]]) -> list[list[int]]:
+    """Sentences cut where a full stop is glued to the capitalised word after it
+    ("…санкционных механизмов.Президенты Российской Федерации …": :data:`_GLUED_END`)."""
+    out: list[list[int]] = []
+    for s0, e0 in spans:
+        pos = s0
+        # the look-ahead may see a little past the end (an item number, spaces, a capital)
+        for m in _GLUED_CUT.finditer(text, s0, min(len(text), e0 + 40)):
+            if m.start() >= e0:
+                break
+            if m.end() - pos > 1 and text[pos:m.end()].strip():
+                out.append([pos, m.end()])
+                pos = m.end()
+        out.append([pos, e0])
+    merged: list[list[int]] = []
+    carry: int | None = None
+    for k, (s0, e0) in enumerate(out):
+        if carry is not None:
+            s0, carry = carry, None
+        if k + 1 < len(out) and re.fullmatch(r"\d{1,2}[.)]", text[s0:e0].strip()):
+            carry = s0  # an item number ("2.") opens the sentence after it
+            continue
+        merged.append([s0, e0])
+    return merged
 
 
 def _mostly_cjk(text: str) -> bool:
@@ -1045,8 +1193,12 @@ def segment(
     if actor_alt:  # the alternation narrowed to the names this text can hold (same matches)
         lang = language if language in _CONJ else "en"
         clause_re = _new_clause_re(lang, narrowed(actor_alt, text))
+    heads = article_headings(text)
     for p_index, para in enumerate(paragraphs(text)):
-        for sent in _paragraph_sentences(text, para, language):
+        for sent in _with_headings(text, _paragraph_sentences(text, para, language), heads):
+            if heads and sent in heads:  # an article heading is a sentence, not a claim
+                sent_index += 1
+                continue
             for part in claim_spans(sent, language, actor_alt, issues_of, clause_re):
                 out.append(Segment(part.start, part.end, part.text, sent_index, p_index))
             sent_index += 1
