@@ -1240,15 +1240,23 @@ def _source_present(store: Any, source: str) -> bool:
     return _has(store, "icews_dyad_year")
 
 
-def _window(q: DyadQuery) -> tuple[str, list[Any]]:
-    where, params = ["source = ?"], []
+def _dates(q: DyadQuery, column: str) -> tuple[list[str], list[Any]]:
+    """SQL conditions and parameters for ``q``'s window on ``column`` (``q.start`` to
+    ``q.end``, each optional)."""
+    where: list[str] = []
+    params: list[Any] = []
     if q.start is not None:
-        where.append("sqldate >= ?")
+        where.append(f"{column} >= ?")
         params.append(q.start)
     if q.end is not None:
-        where.append("sqldate <= ?")
+        where.append(f"{column} <= ?")
         params.append(q.end)
-    return " AND ".join(where), params
+    return where, params
+
+
+def _window(q: DyadQuery) -> tuple[str, list[Any]]:
+    where, params = _dates(q, "sqldate")
+    return " AND ".join(["source = ?", *where]), params
 
 
 def _in(values: Sequence[str]) -> str:
@@ -1440,14 +1448,7 @@ def _gdelt_file_span(stems: set[str]) -> tuple[date, date] | None:
 def _gdelt_window(q: DyadQuery) -> tuple[list[str], list[Any]]:
     """SQL conditions and parameters of ``q``'s window on GDELT rows: SQLDATE from
     ``q.start`` to ``q.end`` and the GDELT versions asked."""
-    where: list[str] = []
-    params: list[Any] = []
-    if q.start is not None:
-        where.append("SQLDATE >= ?")
-        params.append(q.start)
-    if q.end is not None:
-        where.append("SQLDATE <= ?")
-        params.append(q.end)
+    where, params = _dates(q, "SQLDATE")
     if q.versions:
         where.append("gdelt_version IN (" + ", ".join(str(int(v)) for v in q.versions) + ")")
     return where, params
@@ -2371,12 +2372,9 @@ def _contact_events(store: Any, q: DyadQuery, source: str, countries: Sequence[s
     if source != "all":
         where.append("source = ?")
         params.append(source)
-    if q.start is not None:
-        where.append("sqldate >= ?")
-        params.append(q.start)
-    if q.end is not None:
-        where.append("sqldate <= ?")
-        params.append(q.end)
+    dates, date_params = _dates(q, "sqldate")
+    where += dates
+    params += date_params
     cin = _in(countries)
     gov = ("(list_contains(string_split(coalesce({n}_types, ''), ','), 'GOV') "
            "OR {n}_leader IS NOT NULL)")
