@@ -43,3 +43,14 @@ def real_votes(shared_data: Path) -> Iterator[Store]:
     st = open_store(real_votes_store_path(shared_data))
     yield st
     st.close()
+
+
+@pytest.fixture(scope="module")
+def full(shared_data: Path) -> Iterator[Store]:
+    """The full UN-votes store (unvotes, the UN Digital Library scrape, both ideal-point files,
+    the veto list), opened once per module that asks for it."""
+    from tests.indicators.test_votes_merged import full_votes_store_path
+
+    st = open_store(full_votes_store_path(shared_data))
+    yield st
+    st.close()

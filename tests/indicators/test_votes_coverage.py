@@ -14,17 +14,9 @@ import pytest
 
 from bilat.indicators import votes as V
 from bilat.sources import undl_scrape as S
-from bilat.store import Store, open_store
-from tests.indicators.test_votes_merged import full_votes_store_path
+from bilat.store import Store
 
 CROSSWALK = Path(V.__file__).parents[1] / "reference" / "data" / "countries.csv"
-
-
-@pytest.fixture(scope="module")
-def full(shared_data: Path) -> Store:
-    st = open_store(full_votes_store_path(shared_data))
-    yield st
-    st.close()
 
 
 @pytest.fixture(scope="module")

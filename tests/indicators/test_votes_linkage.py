@@ -17,15 +17,7 @@ from bilat.indicators import votes as V
 from bilat.sources import undl_scrape as S
 from bilat.sources import unvotes as U
 from bilat.store import Store, open_store
-from tests.indicators.test_votes_merged import full_votes_store_path
 from tests.sources.test_undl_scrape import GA, STATES, scrape_csv, write
-
-
-@pytest.fixture(scope="module")
-def full(shared_data: Path) -> Store:
-    st = open_store(full_votes_store_path(shared_data))
-    yield st
-    st.close()
 
 
 def _kappa(x: np.ndarray, y: np.ndarray) -> float:

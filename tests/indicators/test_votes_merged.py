@@ -47,13 +47,6 @@ def full_votes_store_path(shared_data: Path) -> Path:
     return _BUILT[key]
 
 
-@pytest.fixture(scope="module")
-def full(shared_data: Path) -> Store:
-    st = open_store(full_votes_store_path(shared_data))
-    yield st
-    st.close()
-
-
 # ----------------------------------------------------------------------------- merged record
 def test_no_roll_call_counted_twice(full: Store) -> None:
     V.merged(full)
