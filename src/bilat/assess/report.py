@@ -653,9 +653,9 @@ def bottom_line(rep: Report) -> str:
         n_u = int(u.coverage.get("n") or 0)
         parts.append(f"Across {n_u} stored readout pairs ("
                      + ", ".join(p.split(" ")[0] for p in u.coverage.get("pairs", [])) + "), "
-                     f"{int(u.measures['substantive'])} claims with a stance or an issue (not a "
-                     "figure alone) "
-                     f"(of {int(u.measures['total'])} flagged in all) attribute to the other "
+                     f"{int(u.measures['substantive'])} claims with a stance or an issue, not a "
+                     "figure alone "
+                     f"(of {int(u.measures['total'])} flagged in all), attribute to the other "
                      "side what its own readout does not say (" + ", ".join(
                          f"{k} {v}" for k, v in u.details["by_direction"].items()) + ")"
                      + (f"; {transcript_sentence(len(u.details['transcript_pairs']), n_u)} ("
