@@ -354,3 +354,143 @@ def test_register_topics_equal_search(real_texts) -> None:
         plain = align.plain_spaces(text)
         want = frozenset(k for k, rx in align._TOPIC_RE.items() if rx.search(plain))
         assert align.register_topics.__wrapped__(text) == want
+
+
+# ------------------------------------------------------------------------------ lineage
+def _kremlin_series(shared_data, statements: int, claims_each: int) -> list:  # noqa: ANN001
+    """A series built as benchmarks/bench_text_scale.py builds it: each statement carries the
+    last 70 % of the previous one (identical claims recur) and adds real Kremlin sentences."""
+    from bilat.text.documents import document_from_text
+
+    csv.field_size_limit(10_000_000)
+    path = shared_data / "texts" / "kremlin-en-2021-2022" / "press_release_data" / "putin.csv"
+    pool: list[str] = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            for s in re.split(r"(?<=[.!?])\s+", row.get("body") or ""):
+                s = " ".join(s.split())
+                if 60 <= len(s) <= 300 and s not in pool and s[0].isupper():
+                    pool.append(s)
+            if len(pool) > statements * claims_each:
+                break
+    keep = int(claims_each * 0.7)
+    texts = [pool[:claims_each]]
+    at = claims_each
+    for _ in range(1, statements):
+        add = claims_each - keep
+        texts.append(texts[-1][-keep:] + pool[at:at + add])
+        at += add
+    return [document_from_text("\n\n".join(t), side="JOINT", date=f"{2000 + k}-07-16",
+                               language="en", parties=("CHN", "RUS"), kind="statement")
+            for k, t in enumerate(texts)]
+
+
+@pytest.fixture(scope="module")
+def lineage_series(shared_data) -> list[list]:  # noqa: ANN001
+    """Series to check the lineage's fast paths on: the evaluation series (English), the two
+    genuine Russian statements, and a generated Kremlin series with recurring claims."""
+    import json
+    from pathlib import Path
+
+    from bilat.text.documents import document_from_text, load_document
+
+    repo = Path(__file__).resolve().parents[2]
+    data = json.loads((repo / "evaluation" / "statements" / "series" / "rus_chn_en.json")
+                      .read_text(encoding="utf-8"))
+    evaluation = [document_from_text(d["text"], side="JOINT", date=d["date"], kind="statement",
+                                     parties=("RUS", "CHN"), language=d.get("language"))
+                  for d in sorted(data["documents"], key=lambda d: d["date"])]
+    genuine = [load_document(shared_data / "texts" / "statements" / name, side="JOINT",
+                             kind="statement", date=date.fromisoformat(name[:10]),
+                             parties=("RUS", "BLR"))
+               for name in ("2025-01-17_RUS-IRN_ru.txt", "2025-03-13_RUS-BLR_ru.txt")]
+    return [evaluation, genuine, _kremlin_series(shared_data, 6, 40)]
+
+
+def test_lineage_scores_of_all_earlier_statements_at_once_equal_pairwise(lineage_series) -> None:  # noqa: ANN001
+    """One statement against all earlier ones (lineage_scores_many, via _matrices): the same
+    exact scores as each pair alone (lineage_scores) and as every pair scored (_combine), bounds
+    above them and zero exactly where no token is shared."""
+    from bilat.text.lineage import LineageModel
+
+    for docs in lineage_series:
+        model = LineageModel().fit(docs)
+        ids = [d.doc_id for d in docs]
+        for k in range(1, len(ids)):
+            batch = model._matrices(ids[k], ids[:k])
+            for d in ids[:k]:
+                fast = batch[d].lazy
+                alone = model._matrix(ids[k], d).lazy
+                with blocking.exhaustive_mode(True):
+                    dense = np.array(model._matrix(ids[k], d).rows)
+                assert fast is not None and alone is not None
+                ii, jj = np.nonzero(np.ones(dense.shape, dtype=bool))
+                assert np.array_equal(fast.values(ii, jj).reshape(dense.shape), dense)
+                assert np.array_equal(alone.values(ii, jj).reshape(dense.shape), dense)
+                assert (fast.upper >= dense).all()
+                assert np.array_equal(fast.upper > 0, alone.upper > 0)
+
+
+def test_lineage_fit_equals_every_pair_scored_and_pairwise(lineage_series, monkeypatch) -> None:  # noqa: ANN001
+    """Every label, counterpart, similarity, chain and dropped claim of the fast fit equals
+    the fit with every pair scored (BILAT_EXHAUSTIVE) and the one matrix per pair of
+    statements; so does the lineage of a statement added to a fitted series (transform)."""
+    from bilat.text.lineage import LineageModel
+
+    for docs in lineage_series:
+        fast = LineageModel().fit(docs).lineages_
+        with blocking.exhaustive_mode(True):
+            slow = LineageModel().fit(docs).lineages_
+        with monkeypatch.context() as m:
+            m.setattr(LineageModel, "_matrices", lambda self, new, olds: {
+                d: self._matrix(new, d) for d in olds})
+            pairwise = LineageModel().fit(docs).lineages_
+        assert fast == slow == pairwise
+        later = LineageModel().fit(docs[:-1]).transform(docs[-1])
+        with blocking.exhaustive_mode(True):
+            assert later == LineageModel().fit(docs[:-1]).transform(docs[-1])
+
+
+def test_pair_idf_equals_align_idf(lineage_series) -> None:  # noqa: ANN001
+    """The wording IDF of two statements from their document frequencies equals
+    align._idf over their claims' token lists, token by token and to the bit."""
+    from collections import Counter
+
+    from bilat.text.align import _idf
+    from bilat.text.lineage import LineageModel
+
+    docs = lineage_series[2]
+    model = LineageModel().fit(docs)
+    lists = [[blocking._tokens(c.text, c.language or "en") for c in model.claims_[d.doc_id]]
+             for d in docs[:2]]
+    dfs = []
+    for ls in lists:
+        df: Counter[str] = Counter()
+        for t in ls:
+            df.update(set(t))
+        dfs.append(dict(df))
+    want = _idf([list(t) for t in lists[0] + lists[1]])
+    got = blocking._PairIdf(len(lists[0]) + len(lists[1]), dfs[0], dfs[1])
+    assert {t: got[t] for t in want} == want
+    with pytest.raises(KeyError):
+        got["no-such-token"]
+
+
+def test_paragraph_members_equal_the_scan(lineage_series, monkeypatch) -> None:  # noqa: ANN001
+    """Claims found per paragraph by bisection equal the scan of every claim per paragraph,
+    also when paragraphs overlap or are empty (the scan is then used)."""
+    from bilat.text import lineage as lin
+
+    def scan(doc, lineage):  # noqa: ANN001, ANN202
+        return [tuple(k for k, cl in enumerate(lineage) if a <= cl.claim.start < b)
+                for a, b in lin._paragraph_spans(doc)]
+
+    for docs in lineage_series:
+        model = lin.LineageModel().fit(docs)
+        for doc, st_ in zip(docs[1:], model.lineages_, strict=True):
+            assert [p.claims for p in st_.paragraphs] == scan(doc, st_.claims)
+    doc, st_ = lineage_series[2][-1], model.lineages_[-1]
+    spans = lin._paragraph_spans(doc)
+    odd = [*spans[:3], (spans[1][0], spans[2][1]), (spans[4][0], spans[4][0]), *spans[4:]]
+    monkeypatch.setattr(lin, "_paragraph_spans", lambda d: odd)
+    assert [p.claims for p in lin._paragraphs(doc, st_.claims)] == scan(doc, st_.claims)

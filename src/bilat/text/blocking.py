@@ -844,35 +844,36 @@ def _speaker_zero(ca: Sequence[Claim], cb: Sequence[Claim], side_a: str | None,
 
 
 # ------------------------------------------------------------------------------ lineage
-def lineage_scores(aligner: Aligner, cos: np.ndarray, new: Sequence[Claim],
-                   old: Sequence[Claim]) -> LazyScores:
-    """The lineage similarity ``clip(0.5·cosine + 0.5·wording, 0, 1)`` of
-    :meth:`bilat.text.lineage.LineageModel._combine` with the lexical aligner's wording
-    (:meth:`bilat.text.align.LexicalAligner.lexical`), as a :class:`LazyScores`. ``cos`` is the
-    dense cosine matrix (cheap: one product of the statements' unit vectors)."""
+@lru_cache(maxsize=65536)
+def _idf_value(n_lists: int, count: int) -> float:
+    """The wording IDF of a token in ``count`` of ``n_lists`` claims: ``log(1 + n/c)``, the
+    value :func:`bilat.text.align._idf` gives (it depends on the two integers only)."""
+    return math.log(1.0 + n_lists / count)
+
+
+def _lineage_exact(cos: np.ndarray, la: Sequence[tuple[str, ...]],
+                   lb: Sequence[tuple[str, ...]], idf_of: Callable[[], dict[str, float]],
+                   sets: tuple[list[set[str]], list[set[str]]] | None = None,
+                   joined: tuple[list[str], list[str]] | None = None,
+                   kinds: tuple[list[int], list[int]] | None = None,
+                   ) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """The exact lineage similarity of pairs ``(ii[k], jj[k])``: ``clip(0.5·cos + 0.5·wording,
+    0, 1)`` with the wording of :meth:`bilat.text.align.LexicalAligner.lexical` (its own scalar
+    code) under the IDF ``idf_of()`` (built on first need). ``sets``, ``joined``, ``kinds``:
+    the claims' token sets, joined tokens and token-list ids when already at hand."""
     from bilat.text import align
 
-    _fresh_token_table()
-    la = [_tokens(c.text, c.language or "en") for c in new]
-    lb = [_tokens(c.text, c.language or "en") for c in old]
     # per claim text, remembered across the statements of a series: its token set (built as
     # LexicalAligner.lexical builds it, so sums run in the same order), joined tokens, ids
-    sa, sb = [_token_set(t) for t in la], [_token_set(t) for t in lb]
-    # align._idf(la + lb), counting the remembered sets instead of building them again
-    df: Counter[str] = Counter()
-    for toks in (*sa, *sb):
-        df.update(toks)
-    n_lists = max(len(la) + len(lb), 1)
-    idf = {t: math.log(1.0 + n_lists / c) for t, c in df.items()}
+    sa, sb = sets or ([_token_set(t) for t in la], [_token_set(t) for t in lb])
+    joined_a, joined_b = joined or ([_joined(t) for t in la], [_joined(t) for t in lb])
+    kind_a, kind_b = kinds or ([_kind(t) for t in la], [_kind(t) for t in lb])
     # Σ idf of each claim's token set, once per claim (fsum is exactly rounded: the same
     # value align._weighted_dice sums for every pair)
     tot_a: dict[int, float] = {}
     tot_b: dict[int, float] = {}
-    joined_a = [_joined(t) for t in la]
-    joined_b = [_joined(t) for t in lb]
-    kind_a = [_kind(t) for t in la]
-    kind_b = [_kind(t) for t in lb]
     seen: dict[tuple[int, int], float] = {}
+    look: list[Callable[[str], float]] = []  # the IDF's lookup, once built
 
     def wording(i: int, j: int) -> float:
         """LexicalAligner.lexical for one pair (its own scalar code), once per distinct pair."""
@@ -888,14 +889,17 @@ def lineage_scores(aligner: Aligner, cos: np.ndarray, new: Sequence[Claim],
             found = 0.0
             both = x & y
             if both:
-                # align._weighted_dice(x, y, idf) with the two sets' sums remembered
+                if not look:
+                    look.append(idf_of().__getitem__)
+                # align._weighted_dice(x, y, idf) with the two sets' sums remembered (every
+                # token of the two statements has its IDF: the lookup never falls back)
                 ta = tot_a.get(i)
                 if ta is None:
-                    ta = tot_a[i] = math.fsum(idf.get(t, 1.0) for t in x)
+                    ta = tot_a[i] = math.fsum(map(look[0], x))
                 tb = tot_b.get(j)
                 if tb is None:
-                    tb = tot_b[j] = math.fsum(idf.get(t, 1.0) for t in y)
-                inter = math.fsum(idf.get(t, 1.0) for t in both)
+                    tb = tot_b[j] = math.fsum(map(look[0], y))
+                inter = math.fsum(map(look[0], both))
                 total = ta + tb
                 dice = 2.0 * inter / total if total else 0.0
                 ratio = align.fuzz.token_set_ratio(joined_a[i], joined_b[j]) / 100.0
@@ -906,6 +910,28 @@ def lineage_scores(aligner: Aligner, cos: np.ndarray, new: Sequence[Claim],
     def exact(ii: np.ndarray, jj: np.ndarray) -> np.ndarray:
         lex = np.array([wording(int(i), int(j)) for i, j in zip(ii, jj, strict=True)])
         return np.clip(0.5 * cos[ii, jj] + 0.5 * lex, 0.0, 1.0)
+
+    return exact
+
+
+def lineage_scores(aligner: Aligner, cos: np.ndarray, new: Sequence[Claim],
+                   old: Sequence[Claim]) -> LazyScores:
+    """The lineage similarity ``clip(0.5·cosine + 0.5·wording, 0, 1)`` of
+    :meth:`bilat.text.lineage.LineageModel._combine` with the lexical aligner's wording
+    (:meth:`bilat.text.align.LexicalAligner.lexical`), as a :class:`LazyScores`. ``cos`` is the
+    dense cosine matrix (cheap: one product of the statements' unit vectors).
+    :func:`lineage_scores_many` gives the same scores for one statement against several."""
+    _fresh_token_table()
+    la = [_tokens(c.text, c.language or "en") for c in new]
+    lb = [_tokens(c.text, c.language or "en") for c in old]
+    sa, sb = [_token_set(t) for t in la], [_token_set(t) for t in lb]
+    # align._idf(la + lb), counting the remembered sets instead of building them again
+    df: Counter[str] = Counter()
+    for toks in (*sa, *sb):
+        df.update(toks)
+    n_lists = max(len(la) + len(lb), 1)
+    idf = {t: math.log(1.0 + n_lists / c) for t, c in df.items()}
+    exact = _lineage_exact(cos, la, lb, lambda: idf, sets=(sa, sb))
 
     ids_a, ids_b = [_token_ids(t) for t in la], [_token_ids(t) for t in lb]
     weights = np.zeros(len(_TOKEN_ID))
@@ -925,6 +951,141 @@ def lineage_scores(aligner: Aligner, cos: np.ndarray, new: Sequence[Claim],
     return LazyScores(ub, exact)
 
 
+class _LineageText:
+    """What the lineage scores need of one statement's claims, kept across the statements of a
+    series (:func:`lineage_scores_many`): token lists, token sets, joined tokens, token-list
+    ids and the document frequency of each token (claims of the statement that carry it)."""
+
+    __slots__ = ("df", "joined", "kinds", "lists", "sets")
+
+    def __init__(self, claims: Sequence[Claim]) -> None:
+        self.lists = [_tokens(c.text, c.language or "en") for c in claims]
+        self.sets = [_token_set(t) for t in self.lists]
+        self.joined = [_joined(t) for t in self.lists]
+        self.kinds = [_kind(t) for t in self.lists]
+        df: Counter[str] = Counter()
+        for toks in self.sets:
+            df.update(toks)
+        self.df = dict(df)
+
+
+class _PairIdf(dict):
+    """The wording IDF of two statements (:func:`bilat.text.align._idf` over their claims' token
+    lists): ``log(1 + n/c)`` with ``c`` the claims of either statement that carry the token,
+    computed on first lookup from the statements' document frequencies ``df_a``, ``df_b``."""
+
+    def __init__(self, n_lists: int, df_a: dict[str, int], df_b: dict[str, int]) -> None:
+        super().__init__()
+        self.n_lists, self.df_a, self.df_b = n_lists, df_a, df_b
+
+    def __missing__(self, token: str) -> float:
+        count = self.df_a.get(token, 0) + self.df_b.get(token, 0)
+        if not count:
+            raise KeyError(token)
+        value = self[token] = _idf_value(self.n_lists, count)
+        return value
+
+
+def lineage_scores_many(aligner: Aligner, cos: Sequence[np.ndarray], new: Sequence[Claim],
+                        olds: Sequence[Sequence[Claim]], *,
+                        keys: tuple[Any, Sequence[Any]] | None = None,
+                        memo: dict[Any, Any] | None = None) -> list[LazyScores]:
+    """:func:`lineage_scores` of ``new`` against each claim list of ``olds`` (``cos[d]``: the
+    dense cosine matrix against ``olds[d]``), with the bounds of every pair computed at once:
+    one inverted index joins the new claims' tokens with those of all earlier claims, and the
+    wording IDF of each pair of statements (:func:`bilat.text.align._idf` over the two) comes
+    from the statements' document frequencies. The exact scores are those of
+    :func:`lineage_scores` (the same scalar code under the same IDF; the bounds differ only in
+    the rounding of their sums, covered by :data:`MARGIN`), so every search gives the same
+    answers. ``keys`` (the new statement's key, the earlier ones') with ``memo`` (a dict the
+    caller keeps) remember each statement's token data across calls."""
+    _fresh_token_table()
+    if memo is None or keys is None:
+        memo, keys = {}, (object(), [object() for _ in olds])
+
+    def info(key: Any, claims: Sequence[Claim]) -> _LineageText:
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = _LineageText(claims)
+        return found
+
+    a = info(keys[0], new)
+    bs = [info(k, o) for k, o in zip(keys[1], olds, strict=True)]
+    n, sizes = len(new), [len(o) for o in olds]
+    out: list[LazyScores] = []
+    total_m = sum(sizes)
+    if not n or not total_m:
+        return [lineage_scores(aligner, c, new, o) for c, o in zip(cos, olds, strict=True)]
+    k = len(olds)
+    ids_a = [_token_ids(t) for t in a.lists]
+    ids_b = [_token_ids(t) for b in bs for t in b.lists]
+    ia = np.repeat(np.arange(n), [len(r) for r in ids_a])
+    jb = np.repeat(np.arange(total_m), [len(r) for r in ids_b])
+    ga = np.fromiter((t for r in ids_a for t in r), dtype=np.int64, count=len(ia))
+    gb = np.fromiter((t for r in ids_b for t in r), dtype=np.int64, count=len(jb))
+    # a local vocabulary: the tokens of this statement and the earlier ones
+    uniq, inv = np.unique(np.concatenate([ga, gb]), return_inverse=True)
+    ta, tb = inv[:len(ga)], inv[len(ga):]
+    n_tok = len(uniq)
+    doc_of = np.repeat(np.arange(k), sizes)  # statement of each earlier claim
+    dinc = doc_of[jb]
+    df_new = np.bincount(ta, minlength=n_tok).astype(float)
+    df_old = np.bincount(dinc * n_tok + tb, minlength=k * n_tok).reshape(k, n_tok)
+    n_lists = (n + np.asarray(sizes, dtype=float))[:, None]
+    # the pair IDF log(1 + n/c) of each token for each earlier statement (a bound: the
+    # rounding of log1p against math.log is far below MARGIN); tokens absent from a pair
+    # never weigh
+    with np.errstate(divide="ignore", invalid="ignore"):
+        weights = np.log1p(n_lists / np.maximum(df_new[None, :] + df_old, 1.0))
+    # Σ of each claim's token weights under each pair's IDF (bincount, not a BLAS product:
+    # small products are not worth threads on a shared machine)
+    owner = (np.arange(k)[:, None] * n + ia[None, :]).ravel()
+    tot_a = np.bincount(owner, weights=weights[:, ta].ravel(), minlength=k * n).reshape(k, n).T
+    tot_b = np.bincount(jb, weights=weights[dinc, tb], minlength=total_m)
+    # inverted index over the earlier claims' tokens: pairs sharing a token, and what they share
+    order = np.argsort(tb, kind="stable")
+    bk, bj = tb[order], jb[order]
+    lo = np.searchsorted(bk, ta, side="left")
+    cnt = np.searchsorted(bk, ta, side="right") - lo
+    live = cnt > 0
+    ai, ak, lo, cnt = ia[live], ta[live], lo[live], cnt[live]
+    n_inc = int(cnt.sum())
+    offset = np.repeat(lo - (np.cumsum(cnt) - cnt), cnt) + np.arange(n_inc)
+    pi, pj = np.repeat(ai, cnt), bj[offset]
+    tok = np.repeat(ak, cnt)
+    pair = pi * total_m + pj
+    size = n * total_m
+    lengths = np.array([_TOKEN_LEN[g] for g in uniq.tolist()])
+    inter = np.bincount(pair, weights=weights[doc_of[pj], tok], minlength=size)
+    n_shared = np.bincount(pair, minlength=size).astype(float).reshape(n, total_m)
+    letters = np.bincount(pair, weights=lengths[tok], minlength=size).reshape(n, total_m)
+    shared = n_shared > 0
+    total = tot_a[:, doc_of] + tot_b[None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dice = np.where(total > 0, 2.0 * inter.reshape(n, total_m)
+                        / np.where(total > 0, total, 1.0), 0.0)
+    lb_all = [t for b in bs for t in b.lists]
+    lex_ub = np.where(shared, 0.75 * np.minimum(1.0, dice + MARGIN)
+                      + 0.25 * ratio_upper(a.lists, lb_all, shared, (n_shared, letters)), 0.0)
+    at = 0
+    for d, (b, m) in enumerate(zip(bs, sizes, strict=True)):
+        cols = slice(at, at + m)
+        at += m
+        ub = np.clip(0.5 * cos[d] + 0.5 * lex_ub[:, cols], 0.0, 1.0)
+        ub = np.where(ub > 0.0, ub + MARGIN, 0.0)
+        ub[~shared[:, cols]] = 0.0  # no shared token: wording 0 and cosine 0 (the invariant)
+
+        def idf_of(b: _LineageText = b, m: int = m) -> dict[str, float]:
+            """align._idf over the two statements' token lists, from their frequencies (each
+            token's value computed when first asked for)."""
+            return _PairIdf(max(n + m, 1), a.df, b.df)
+
+        exact = _lineage_exact(cos[d], a.lists, b.lists, idf_of, sets=(a.sets, b.sets),
+                               joined=(a.joined, b.joined), kinds=(a.kinds, b.kinds))
+        out.append(LazyScores(ub, exact))
+    return out
+
+
 def usable(aligner: Aligner, pairs: int | None = None) -> bool:
     """Whether blocking applies: the built-in lexical or features aligner, not turned off, and
     (when ``pairs`` is given) at least :data:`MIN_PAIRS` pairs — below that, scoring every pair
@@ -938,5 +1099,5 @@ def usable(aligner: Aligner, pairs: int | None = None) -> bool:
 
 __all__ = ["EXHAUSTIVE_ENV", "INVARIANT", "MARGIN", "MIN_PAIRS", "LazyScores",
            "best_with_competition", "check_invariant", "exhaustive", "exhaustive_mode",
-           "lineage_scores", "overlaps", "overlaps_multi", "pair_keys", "ratio_upper",
-           "readout_scores", "usable"]
+           "lineage_scores", "lineage_scores_many", "overlaps", "overlaps_multi", "pair_keys",
+           "ratio_upper", "readout_scores", "usable"]

@@ -46,6 +46,7 @@ Output, :class:`LineageReport` (``to_json()``, ``to_dict()``), per statement and
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -371,6 +372,8 @@ class LineageModel:
         self._vocab = {t: k for k, t in enumerate(sorted(self.idf_))}
         self._cache: dict[str, np.ndarray] = {}
         self._words: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._texts: dict[str, Any] = {}  # blocking's token data per statement
+        self._refs: dict[tuple[Any, ...], ClaimRef] = {}
 
     def _vectors(self, claims: Sequence[Claim]) -> np.ndarray:
         """Unit rows of IDF-weighted (1 + log tf) counts over the series vocabulary."""
@@ -418,17 +421,42 @@ class LineageModel:
         new, old = self.claims_[new_id], self.claims_[old_id]
         if not new or not old:
             return _Scores([[] for _ in new])
+        cos = self._cos(new_id, old_id)
+        if self._blocked():
+            return _Scores(None, blocking.lineage_scores(self.aligner_, cos, new, old))
+        return _Scores(self._combine(cos, new, old))
+
+    def _blocked(self) -> bool:
+        """Whether only the pairs that can decide a label are scored (:mod:`blocking`)."""
+        from bilat.text import blocking
+
+        th = self.thresholds
+        return (self.aligner_.reads_wording and blocking.usable(self.aligner_)
+                and min(th.match, th.related, th.dropped) > 0.0)
+
+    def _cos(self, new_id: str, old_id: str) -> np.ndarray:
+        """The series-IDF cosine of every claim pair of two fitted statements."""
         (wa, va), (wb, vb) = self._doc_words(new_id), self._doc_words(old_id)
         # only the words both statements use add to a dot product: the product over them alone
         # (the series vocabulary runs to thousands of words, a statement's to a few hundred)
         _, ka, kb = np.intersect1d(wa, wb, assume_unique=True, return_indices=True)
         # (einsum, not BLAS: small products are not worth threads on a shared machine)
-        cos = np.einsum("ik,jk->ij", va[:, ka], vb[:, kb])
-        th = self.thresholds
-        if (self.aligner_.reads_wording and blocking.usable(self.aligner_)
-                and min(th.match, th.related, th.dropped) > 0.0):
-            return _Scores(None, blocking.lineage_scores(self.aligner_, cos, new, old))
-        return _Scores(self._combine(cos, new, old))
+        return np.einsum("ik,jk->ij", va[:, ka], vb[:, kb])
+
+    def _matrices(self, new_id: str, old_ids: Sequence[str]) -> dict[str, _Scores]:
+        """:meth:`_matrix` of one statement against each earlier one (same scores), with the
+        blocking bounds of all pairs computed at once
+        (:func:`bilat.text.blocking.lineage_scores_many`)."""
+        from bilat.text import blocking
+
+        new = self.claims_[new_id]
+        olds = [self.claims_[d] for d in old_ids]
+        if not self._blocked() or not new or not all(olds):
+            return {d: self._matrix(new_id, d) for d in old_ids}
+        cos = [self._cos(new_id, d) for d in old_ids]
+        lazy = blocking.lineage_scores_many(self.aligner_, cos, new, olds,
+                                            keys=(new_id, list(old_ids)), memo=self._texts)
+        return {d: _Scores(None, m) for d, m in zip(old_ids, lazy, strict=True)}
 
     def _combine(self, cos: np.ndarray, new: Sequence[Claim],
                  old: Sequence[Claim]) -> list[list[float]]:
@@ -439,6 +467,15 @@ class LineageModel:
             cos = 0.5 * cos + 0.5 * np.asarray(self.aligner_.lexical(new, old), dtype=float)
         return np.clip(cos, 0.0, 1.0).tolist()
 
+    def _ref(self, claim: Claim, doc: Document) -> ClaimRef:
+        """:meth:`ClaimRef.of`, made once per claim (references are immutable)."""
+        key = (doc.doc_id, doc.date, claim.index, claim.start, claim.end,
+               claim.paragraph_index, claim.text)
+        found = self._refs.get(key)
+        if found is None:
+            found = self._refs[key] = ClaimRef.of(claim, doc)
+        return found
+
     def _origin(self, ref: ClaimRef) -> tuple[ClaimRef, ...]:
         """The chain of counterparts behind ``ref`` (``ref`` first, origin last)."""
         key = f"{ref.doc_id}:{ref.index}"
@@ -448,10 +485,10 @@ class LineageModel:
         th = self.thresholds
         lex = self.lexicon
         new_claims = self.claims_[doc.doc_id]
-        mats = {d.doc_id: self._matrix(doc.doc_id, d.doc_id) for d in earlier}
+        mats = self._matrices(doc.doc_id, [d.doc_id for d in earlier])
         out: list[ClaimLineage] = []
         for i, c in enumerate(new_claims):
-            ref = ClaimRef.of(c, doc)
+            ref = self._ref(c, doc)
             issues_c = set(lex.expand(c.issues)) if lex else set(c.issues)
             chosen: tuple[Document, Claim, float] | None = None
             related: tuple[Document, Claim, float, int, str | None] | None = None
@@ -482,7 +519,7 @@ class LineageModel:
             change: str | None = None
             if chosen is not None:
                 d, o, sim = chosen
-                counterpart = ClaimRef.of(o, d)
+                counterpart = self._ref(o, d)
                 if o.negated != c.negated:
                     label, change = "new", "negation reversed"
                 else:
@@ -490,7 +527,7 @@ class LineageModel:
                     label = {1: "strengthened", -1: "weakened", 0: "reaffirmed"}[sign]
             elif related is not None:
                 d, o, sim, sign, change = related
-                counterpart = ClaimRef.of(o, d)
+                counterpart = self._ref(o, d)
                 label = "strengthened" if sign > 0 else "weakened"
             else:
                 label = "new"
@@ -507,7 +544,7 @@ class LineageModel:
                         break
                     hit = row.best_reaching(i, th.match) if row.m else None
                     if hit is not None:
-                        first = ClaimRef.of(self.claims_[d.doc_id][hit[0]], d)
+                        first = self._ref(self.claims_[d.doc_id][hit[0]], d)
                         break
             out.append(ClaimLineage(
                 label=label, claim=ref, issues=tuple(c.issues), stance=c.stance,
@@ -548,7 +585,7 @@ class LineageModel:
         groups: dict[tuple[str, int], list[tuple[Document, int, Claim]]] = {}
         for d in pool:
             for j, o in enumerate(self.claims_[d.doc_id]):
-                origin = self._origin(ClaimRef.of(o, d))[-1]
+                origin = self._origin(self._ref(o, d))[-1]
                 groups.setdefault((origin.doc_id, origin.index), []).append((d, j, o))
         found: dict[tuple[str, int], DroppedClaim] = {}
         # each earlier claim's closest claim of the new text, asked only when needed
@@ -565,11 +602,11 @@ class LineageModel:
         for root in gone:
             d, j, o = groups[root][-1]  # latest appearance (docs in date order)
             best, best_sim = mats[d.doc_id].col_best(j)
-            ref = ClaimRef.of(o, d)
+            ref = self._ref(o, d)
             found[root] = DroppedClaim(
                 claim=ref, issues=tuple(o.issues), scope=scope,
                 first_appeared=self._origin(ref)[-1], last_seen=ref,
-                closest=None if best is None else ClaimRef.of(new_claims[best], doc),
+                closest=None if best is None else self._ref(new_claims[best], doc),
                 similarity=round(best_sim, 4), stance=o.stance, modality=o.modality,
                 opposes=bool(o.opposes),
             )
@@ -676,11 +713,21 @@ def _paragraph_spans(doc: Document) -> list[tuple[int, int]]:
 
 
 def _paragraphs(doc: Document, lineage: list[ClaimLineage]) -> list[ParagraphLineage]:
+    from bisect import bisect_right
+
     spans = _paragraph_spans(doc)
+    disjoint = all(a[0] < a[1] <= b[0] for a, b in itertools.pairwise(spans))
+    by_span: dict[int, list[int]] = {}
+    if disjoint:  # sorted, non-overlapping paragraphs: each claim start in one at most
+        starts = [a for a, _ in spans]
+        for k, cl in enumerate(lineage):
+            at = bisect_right(starts, cl.claim.start) - 1
+            if at >= 0 and cl.claim.start < spans[at][1]:
+                by_span.setdefault(at, []).append(k)
     out = []
     for idx, (start, end) in enumerate(spans):
-        members = tuple(k for k, cl in enumerate(lineage)
-                        if start <= cl.claim.start < end)
+        members = tuple(by_span.get(idx, ())) if disjoint else tuple(
+            k for k, cl in enumerate(lineage) if start <= cl.claim.start < end)
         labels = Counter(lineage[k].label for k in members)
         out.append(ParagraphLineage(idx, start, end, members, dict(labels)))
     return out
