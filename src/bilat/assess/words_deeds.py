@@ -6,7 +6,19 @@ speaker is one side of the pair (the *supporter*; the other side is the *support
 backs that side and not a process (:func:`supports_a_process`: "supports resolving it through
 negotiation" is support for talks), and which names one of the supported side's core issues
 (``bilat/reference/data/core_issues.toml``; the lexicon's ``crimea`` is counted as Russia's
-``ukraine`` issue). For each such claim:
+``ukraine`` issue), and whose *target* is the supported side or that side's position on the
+issue (:func:`support_target`). The target is read from what the support is *for* (the words
+after the support cue, or between 对 and 表示支持 in Chinese): the first state named there as
+the one supported decides; the partner ("supports Russia's position", "支持中方…") makes it a
+claim of support; a third state named as the one supported ("support for Ukraine's sovereignty
+and territorial integrity", "the territorial integrity of Ukraine", "supports Taiwan",
+"поддержку Украине", "支持乌克兰主权") does not: support of a third party against the partner
+is not support of the partner. The issue's country named only as the topic ("on the Taiwan
+question", "по украинскому вопросу", "在台湾问题上", "台湾是中国…的一部分") names no one
+supported; with no state named as supported, the claim backs the issue as the partner holds it
+(the partner's position) and counts. Claims not counted for their target are listed in the
+table's ``attrs["not_counted"]`` (claim id, text, target, reason). ``years`` keeps claims dated
+in those years (an undated claim is then not counted: it cannot be placed). For each claim:
 
 - **UN votes on the issue**: the General Assembly roll calls on that core issue of the supported
   side (titles matched by :func:`bilat.assess.evidence.core_issue_votes`) in the report's years,
@@ -70,9 +82,108 @@ def supports_a_process(text: str) -> bool:
     return bool(PROCESS_CUES.search(text)) and not STAKE_CUES.search(text)
 
 
-def support_claims(store: Store, a: str, b: str, core: dict[str, dict[str, list[str]]]
-                   ) -> list[dict[str, Any]]:
-    """Claims of support on the other side's core issues in the pair's stored texts."""
+#: Words that make an issue-country mention the *topic* of the support, not the one supported
+#: ("on the Ukraine issue", "по украинскому вопросу", "在台湾问题上").
+_TOPIC_BEFORE = {
+    "en": re.compile(r"(?:\b(?:on|over|regarding|concerning|about|around|in|into|toward|towards|"
+                     r"re)\s+(?:the\s+)?|related to\s+(?:the\s+)?|regard to\s+(?:the\s+)?)$",
+                     re.IGNORECASE),
+    "ru": re.compile(r"\b(?:на|по|вокруг|о|об|в|во|относительно|касательно|отношении|"
+                     r"связи с|ситуаци\w*|вопрос\w*|кризис\w*|конфликт\w*)\s+$", re.IGNORECASE),
+    "zh": re.compile(r"(?:在|就|关于|对于|涉|围绕|有关)$"),
+}
+_TOPIC_AFTER = {
+    "en": re.compile(r"^\w*\s*(?:-related|issues?|questions?|problems?|crisis|crises|situation|"
+                     r"conflict|war|settlement|matters?|affairs|file|dossier|talks|dispute|"
+                     r"independence|separatis\w*|region)\b", re.IGNORECASE),
+    "ru": re.compile(r"^\w*\s*(?:вопрос|кризис|проблем|конфликт|урегулирован|ситуаци|"
+                     r"сепаратизм|независимост)", re.IGNORECASE),
+    "zh": re.compile(r"^(?:问题|危机|局势|冲突|事务|地区|独立|是|为|属于|自古)"),
+}
+#: Russian forms of a place named as topic: an adjective ("украинского …") is the topic unless
+#: it qualifies a stake of the place ("украинского народа").
+_RU_ADJ = re.compile(r"^[а-яё]+(?:ск|иньск)\w*$", re.IGNORECASE)
+_RU_ADJ_STAKE = re.compile(r"^\s*(?:народ|правительств|власт|государств|суверенитет)",
+                           re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[;；。]")
+#: Issue hits that name a policy, an agreement or a relation, not the place itself ("one-China
+#: policy", "cross-strait", "一个中国", "涉台", "Minsk agreements", "одного Китая").
+_NOT_A_PLACE = re.compile(r"one[- ]china|cross-strait|一个中国|一中|台独|^涉|minsk|минск|"
+                          r"одного|единого", re.IGNORECASE)
+
+
+def _object_span(text: str, lang: str) -> tuple[int, int] | None:
+    """Where the thing supported is written: after the support cue up to the clause's end, or
+    (Chinese) between 对 and the cue in "对…表示支持"; None without a support cue."""
+    from bilat.text.claims import stance_of
+
+    stance, cue = stance_of(text, lang)
+    if stance not in SUPPORT or not cue:
+        return None
+    at = text.find(cue)
+    if at < 0:
+        return None
+    if lang == "zh":
+        head = text[:at]
+        cut = max(head.rfind(x) for x in "，,；;。")
+        dui = head.rfind("对")
+        if dui > cut and at - dui <= 60 and re.search(r"表示\s*$", head):
+            return dui + 1, at
+    end = _CLAUSE_END.search(text, at + len(cue))
+    return at, end.start() if end else len(text)
+
+
+def support_target(text: str, language: str | None, supporter: str, supported: str,
+                   issue_key: str | None = None) -> tuple[str, str | None]:
+    """Whom a claim of support backs: ``("partner", ISO3)`` when the supported side (its
+    position, efforts, interests …) is named as the one supported, or when no state is (the
+    issue as the partner holds it); ``("third", ISO3)`` when another state is named as the one
+    supported (a state name of the lexicon, a person or title of that state, or the issue's
+    country in a non-topic form: "Ukraine's", "of Ukraine", "for/to/with Ukraine", "supports
+    Ukraine", "Украины/Украине/Украину", "支持乌克兰主权"), the first such name deciding.
+    The issue's country as the topic ("on the Ukraine issue", "в связи с Украиной",
+    "在台湾问题上", "台湾是中国领土…") names no one supported. en, ru, zh."""
+    from bilat.text.lexicon import load_lexicon
+
+    lang = language if language in ("en", "ru", "zh") else "en"
+    span = _object_span(text, lang)
+    if span is None:
+        return "partner", supported
+    lo, hi = span
+    obj = text[lo:hi]
+    lex = load_lexicon()
+    named: list[tuple[int, str]] = []
+    for m in lex.actor_spans(obj):
+        if m.side and m.side not in ("BOTH",):
+            named.append((m.start, m.side))
+    for m in lex.issue_spans(obj):
+        country = lex.country(m.key)
+        if not country or country in (supporter, supported):
+            continue
+        before, after, word = obj[:m.start], obj[m.end:], obj[m.start:m.end]
+        if _NOT_A_PLACE.search(word) or any(x.side == supported for x in lex.actor_spans(word)):
+            continue
+        if _TOPIC_BEFORE[lang].search(before) or _TOPIC_AFTER[lang].search(after):
+            continue
+        if lang == "ru" and _RU_ADJ.match(word) and not _RU_ADJ_STAKE.match(after):
+            continue
+        named.append((m.start, country))
+    for _, side in sorted(named):
+        if side == supported:
+            return "partner", supported
+        if side == supporter:
+            continue
+        return "third", side
+    return "partner", supported
+
+
+def support_claims(store: Store, a: str, b: str, core: dict[str, dict[str, list[str]]],
+                   *, years: tuple[int, int] | None = None,
+                   not_counted: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Claims of support on the other side's core issues in the pair's stored texts whose
+    target is the other side or its position (:func:`support_target`), dated in ``years``
+    (inclusive first and last year; None: all). Claims left out for their target or date are
+    appended to ``not_counted`` when given (claim id, doc id, offsets, text, reason)."""
     from bilat.text.claims import extract_claims
     from bilat.text.documents import get_document
     from bilat.text.lexicon import load_lexicon
@@ -88,6 +199,16 @@ def support_claims(store: Store, a: str, b: str, core: dict[str, dict[str, list[
         parties = set(r.parties) if r.parties is not None else set()
         if not ({a, b} <= parties or (r.side in (a, b) and not parties)):
             continue
+        dated = _blank(r.date)
+        if years is not None and (dated is None
+                                  or not years[0] <= pd.Timestamp(dated).year <= years[1]):
+            if not_counted is not None:
+                not_counted.append({"doc_id": r.doc_id, "claim_id": None, "start": None,
+                                    "end": None, "text": None, "target": None,
+                                    "reason": "undated text" if dated is None else
+                                    f"dated {pd.Timestamp(dated).date()}, outside the years "
+                                    f"{years[0]}–{years[1]}"})
+            continue
         doc = get_document(store, r.doc_id)
         for c in extract_claims(doc, lex):
             if c.stance not in SUPPORT or c.negated or supports_a_process(c.text):
@@ -97,12 +218,24 @@ def support_claims(store: Store, a: str, b: str, core: dict[str, dict[str, list[
                 continue
             supported = b if supporter == a else a
             issues = {ALIASES.get(i, i) for i in c.issues} & set(core.get(supported, {}))
+            if not issues:
+                continue
+            kind, target = support_target(c.text, c.language or doc.language, supporter,
+                                          supported)
+            if kind != "partner":
+                if not_counted is not None:
+                    not_counted.append({
+                        "doc_id": c.doc_id, "claim_id": c.claim_id, "start": c.start,
+                        "end": c.end, "text": c.text, "target": target,
+                        "reason": f"supports {target}, a third party, not {supported} or "
+                                  f"{supported}'s position on {', '.join(sorted(issues))}"})
+                continue
             for issue in sorted(issues):
                 out.append({"doc_id": c.doc_id, "sha256": r.sha256, "start": c.start,
                             "end": c.end, "text": c.text, "doc_side": r.side, "kind": r.kind,
                             "event": r.event, "date": r.date, "supporter": supporter,
                             "supported": supported, "issue": issue, "stance": c.stance,
-                            "claim_id": c.claim_id})
+                            "target": target, "claim_id": c.claim_id})
     return out
 
 
@@ -225,13 +358,36 @@ def _events_on(store: Store, supporter: str, supported: str, country: str | None
 
 def table(store: Store, a: str, b: str, *, votes_list: pd.DataFrame | None,
           core: dict[str, dict[str, list[str]]], genuine: set[str],
-          window_days: int = 365) -> pd.DataFrame:
+          window_days: int = 365,
+          years: str | tuple[int, int] | None = None) -> pd.DataFrame:
     """The words-against-deeds table: one row per claim of support and issue (see module),
-    the same claim in several texts counted once (:func:`dedupe_claims`)."""
+    the same claim in several texts counted once (:func:`dedupe_claims`).
+
+    ``years``: ``"1980-1989"``, ``"2014"`` or an inclusive (first, last) pair: only claims
+    dated in those years (the report's ``years=``), and only the UN votes of those years (when
+    ``votes_list`` has a ``date`` or ``year`` column). Columns: date (ISO), supporter,
+    supported, issue, stance, text, doc_id, start, end (character offsets), doc_side, kind,
+    event, verified, votes, votes_with, apart, backed_share (with / (with + apart), NULL
+    without votes), symbols_apart, votes_note, events (per source; NULL when missing or thin),
+    events_by_quad, event_ids, events_note, claim_id, n_sources, sources, target (the side
+    supported). ``attrs["not_counted"]``: claims left out (third-party target, outside the
+    years) with the reason; ``attrs["years"]``: the years applied. E605 for malformed years."""
     from bilat.assess.evidence import core_issue_votes
+    from bilat.periods import year_range
     from bilat.text.lexicon import load_lexicon
 
-    claims = dedupe_claims(support_claims(store, a, b, core), genuine, _pair_hashes(store))
+    rng = years if isinstance(years, tuple) else year_range(years, malformed="E605")
+    skipped: list[dict[str, Any]] = []
+    claims = dedupe_claims(support_claims(store, a, b, core, years=rng, not_counted=skipped),
+                           genuine, _pair_hashes(store))
+    if rng is not None and votes_list is not None and len(votes_list):
+        when = None
+        if "year" in votes_list.columns:
+            when = pd.to_numeric(votes_list["year"], errors="coerce")
+        elif "date" in votes_list.columns:
+            when = pd.to_datetime(votes_list["date"], errors="coerce").dt.year
+        if when is not None:
+            votes_list = votes_list[(when >= rng[0]) & (when <= rng[1])]
     lex = load_lexicon()
     cv = None
     if votes_list is not None and len(votes_list):
@@ -271,9 +427,11 @@ def table(store: Store, a: str, b: str, *, votes_list: pd.DataFrame | None,
     cols = ["date", "supporter", "supported", "issue", "stance", "text", "doc_id", "start", "end",
             "doc_side", "kind", "event", "verified", "votes", "with_", "apart", "backed_share",
             "symbols_apart", "votes_note", "events", "events_by_quad", "event_ids",
-            "events_note", "claim_id", "n_sources", "sources"]
-    df = pd.DataFrame(rows, columns=cols)
-    return df.rename(columns={"with_": "votes_with"})
+            "events_note", "claim_id", "n_sources", "sources", "target"]
+    df = pd.DataFrame(rows, columns=cols).rename(columns={"with_": "votes_with"})
+    df.attrs["not_counted"] = [x for x in skipped if x.get("claim_id") is not None]
+    df.attrs["years"] = rng
+    return df
 
 
-__all__ = ["ALIASES", "SUPPORT", "dedupe_claims", "support_claims", "table"]
+__all__ = ["ALIASES", "SUPPORT", "dedupe_claims", "support_claims", "support_target", "table"]
