@@ -314,6 +314,24 @@ def _trade_cow_sql(years: tuple[int, int] | None, pf: Any = None, sf: Any = None
     """
 
 
+#: An IMF partner name normalised in SQL as :func:`bilat.reference.countries.normalise_name`
+#: does for the names DOTS writes ("Yemen Arab Rep." → "yemen arab republic").
+_IMF_NORM = ("trim(regexp_replace(lower(replace(replace(partner, 'Rep.', 'Republic'), "
+             "'.', '')), '[^a-z0-9]+', ' ', 'g'))")
+
+
+def _imf_residual_sql() -> str:
+    """True for an IMF row naming a former state after its last year (the USSR in 1992):
+    the former territory's residual, never the successor's trade (stores loaded before the
+    parser marked such rows ``former state residual`` hold them under the successor)."""
+    from bilat.reference.countries import residual_rule
+
+    cases = " ".join(f"WHEN '{n}' THEN {int(y)}" for n, y in residual_rule()
+                     if re.fullmatch(r"[a-z0-9 ]+", n))
+    return (f"(partner_kind = 'former state residual' OR coalesce(year > CASE {_IMF_NORM} "
+            f"{cases} END, FALSE))")
+
+
 def _trade_imf_sql(years: tuple[int, int] | None, pf: Any = None, sf: Any = None) -> str:
     return f"""
     WITH w AS (SELECT reporter_iso3 AS s, year,
@@ -334,6 +352,7 @@ def _trade_imf_sql(years: tuple[int, int] | None, pf: Any = None, sf: Any = None
                             ORDER BY sheet, cell) FILTER (WHERE flow = 'imports_cif') AS ikey
           FROM imf_dots WHERE partner_iso3 IS NOT NULL AND partner_iso3 <> reporter_iso3
                AND {_yr(years)} AND {(pf or _all2)('reporter_iso3', 'partner_iso3')}
+               AND NOT {_imf_residual_sql()}
           GROUP BY ALL),
     dep AS (SELECT b.*, w.wexp + w.wimp AS total, (b.exp + b.imp) / nullif(w.wexp + w.wimp, 0)
                    AS dependence, b.key || ',' || w.wkey AS dkey
@@ -788,6 +807,7 @@ def indicators(
     if ind is not None and not df.empty:
         df = df[df["indicator"] == ind]
     out = _finish(df, pairs, store, details=details)
+    _continuity_notes(store, out, pairs, rng)
     if rng is not None:
         notes, held = _years_outside(store, pil, rng)
         if out.empty and held and not any(lo <= rng[1] and hi >= rng[0]
@@ -796,6 +816,62 @@ def indicators(
                 f"{t} {lo}–{hi}" for t, lo, hi in held))
         out.attrs["notes"] = notes
     return out
+
+
+def _add_note(out: pd.DataFrame, mask: Any, text: str) -> None:
+    """Append ``text`` to the note of the rows in ``mask`` (``; ``-separated, no repeats)."""
+    for i in out.index[mask]:
+        old = out.at[i, "note"]
+        old = "" if old is None or (isinstance(old, float) and old != old) else str(old)
+        if text not in old:
+            out.at[i, "note"] = f"{old}; {text}" if old else text
+
+
+def _continuity_notes(store: Any, out: pd.DataFrame, pairs: list[tuple[str, str]],
+                      rng: tuple[int, int] | None) -> None:
+    """Notes on successor continuity (in place): a row of a year in which a side is a former
+    state counted as its successor ("RUS in 1985 is the Soviet Union (SUN) …", from
+    :func:`bilat.reference.countries.continuity_note`), and IMF rows of a reporter-year whose
+    former-state residual row ("USSR" in the United States' 1992 report) was left out of
+    the successor (with its values and cells)."""
+    from bilat.reference.countries import continuity_note
+
+    if out.empty:
+        return
+    for side in ("a", "b"):
+        for (st, yr), idx in out.groupby([side, "year"]).groups.items():
+            note = continuity_note(str(st), int(yr))
+            if note:
+                _add_note(out, out.index.isin(idx), note)
+    if not _has(store, "imf_dots"):
+        return
+    states = sorted({s for p in pairs for s in p})
+    lst = ", ".join(f"'{s}'" for s in states if re.fullmatch(r"[A-Z]{3}", s))
+    if not lst:
+        return
+    res = store.con.execute(
+        f"SELECT reporter_iso3, partner, year, flow, value_musd, sheet, cell FROM imf_dots "
+        f"WHERE reporter_iso3 IN ({lst}) AND {_yr(rng)} AND {_imf_residual_sql()} "
+        f"ORDER BY year, flow").df()
+    if res.empty:
+        return
+    from bilat.reference.countries import former_state
+    from bilat.sources.imf_dots import imf_former
+
+    for (rep, partner, yr), g in res.groupby(["reporter_iso3", "partner", "year"]):
+        f = imf_former(str(partner)) or former_state(str(partner))
+        if f is None:
+            continue
+        succ = f["successor"]
+        vals = ", ".join(f"{'exports' if r.flow == 'exports_fob' else 'imports'} "
+                         f"{r.value_musd:g} (imf:{rep}/{r.sheet}!{r.cell})" for r in g.itertuples())
+        text = (f"{rep} report {int(yr)}: its '{partner}' row ({vals}) is the former "
+                f"{f['name']}'s unallocated residual after {f['last_year']}, not added to "
+                f"{succ}")
+        m = (out["year"] == int(yr)) & out["source"].astype(str).str.startswith(
+            f"IMF DOTS, {rep}") & ((out["a"] == succ) | (out["b"] == succ)) & (
+            (out["a"] == rep) | (out["b"] == rep))
+        _add_note(out, m, text)
 
 
 def _years_outside(store: Any, pillars: Sequence[str], rng: tuple[int, int]

@@ -336,3 +336,82 @@ def _search(search: str) -> tuple[Rows, list[int]]:
     records = _records()
     positions = [i for i, r in enumerate(records) if hit(r)]
     return _rows([records[i] for i in positions]), positions
+
+
+# ----------------------------------------------------------------------- successor continuity
+#: Names on a former state's row that denote a later state than the row's own end year: the
+#: Federal Republic of Yugoslavia (Serbia and Montenegro, 1992-2006) sits on the YUG row (it is
+#: continued by Serbia) but lasted to 2006, the SFRY ("Yugoslavia") to 1992.
+LATER_FORMS: dict[str, tuple[str, int]] = {
+    "federal republic of yugoslavia": ("Federal Republic of Yugoslavia", 2006),
+    "serbia and montenegro": ("Serbia and Montenegro", 2006),
+    "fry": ("Federal Republic of Yugoslavia", 2006),
+}
+
+
+def former_state(value: str | None) -> dict[str, Any] | None:
+    """The former state a name or code denotes when the crosswalk counts it as a continuing
+    state (USSR → RUS, Czechoslovakia → CZE, Yugoslavia → SRB, West Germany → DEU, North
+    Yemen → YEM), else None (a current state, a former state kept under its own code such as
+    DDR, or an unknown name).
+
+    Returns ``{"entity", "name", "successor", "last_year"}``: ``last_year`` is the last year
+    the former state existed (``un_member_until`` of its row: SUN 1991, CSK 1992, YUG 1992,
+    GFR 1990, YAR 1990; :data:`LATER_FORMS` for the FRY, 2006). Continuity applies up to that
+    year only: a source row still naming the former state after it (IMF DOTS "USSR" in 1992,
+    "Czechoslovakia" in 1993-1998, "Yugoslavia" after 1992) is the unallocated residual of the
+    former territory, not the successor.
+    """
+    if value is None:
+        return None
+    key = normalise_name(str(value))
+    for row in _former_rows():
+        names = {normalise_name(n) for n in [row["entity"], row["name"],
+                                              *str(row["aliases"]).split("|")] if n}
+        if key in names:
+            if key in LATER_FORMS:
+                name, last = LATER_FORMS[key]
+                return {"entity": row["entity"], "name": name, "successor": row["iso3"],
+                        "last_year": last}
+            return {"entity": row["entity"], "name": row["name"], "successor": row["iso3"],
+                    "last_year": row["un_member_until"]}
+    return None
+
+
+@cache
+def _former_rows() -> tuple[dict[str, Any], ...]:
+    """Former states the crosswalk maps onto a continuing state (entity ≠ iso3)."""
+    return tuple(r for r in _records() if r["historical"] and r["entity"] != r["iso3"]
+                 and r["un_member_until"] is not None)
+
+
+def continuity_note(iso3: str, year: int) -> str | None:
+    """A note when data coded ``iso3`` for ``year`` are a former state's by continuity
+    ("RUS in 1985 is the Soviet Union (SUN), counted as RUS by continuity to 1991"), else
+    None. The continuing states and years come from the crosswalk (:func:`former_state`)."""
+    for row in _former_rows():
+        if row["iso3"] != iso3:
+            continue
+        last = int(row["un_member_until"])
+        if int(year) <= last:
+            return (f"{iso3} in {int(year)} is the {row['name']} ({row['entity']}), counted "
+                    f"as {iso3} by continuity to {last}")
+        later = [(n, y) for k, (n, y) in LATER_FORMS.items() if k in {
+            normalise_name(a) for a in str(row["aliases"]).split("|") if a}]
+        for name, until in later:
+            if last < int(year) <= until:
+                return (f"{iso3} in {int(year)} is {name} ({row['entity']}), counted as "
+                        f"{iso3} by continuity to {until}")
+    return None
+
+
+def residual_rule() -> list[tuple[str, int]]:
+    """(normalised name, last year) of every name of a former state counted as a continuing
+    state: a source row naming it in a later year is a residual, never the successor's."""
+    out = []
+    for row in _former_rows():
+        for n in {normalise_name(n) for n in [row["entity"], row["name"],
+                                               *str(row["aliases"]).split("|")] if n}:
+            last = LATER_FORMS[n][1] if n in LATER_FORMS else int(row["un_member_until"])
+            out.append((n, last))
+    return sorted(out)

@@ -18,7 +18,8 @@ Store table ``imf_dots``, one row per reporter, flow, partner and year:
   the partner, cost-insurance-freight: mirror statistics of the two sides differ by CIF/FOB
   and by reporting practice, so each side's own report is kept apart, never blended);
 - ``partner`` (IMF name), ``partner_iso3`` (NULL for aggregates) and ``partner_kind``
-  (``state``, ``aggregate`` such as ``World`` or ``Euro Area``, ``former territory``);
+  (``state``, ``aggregate`` such as ``World`` or ``Euro Area``, ``former territory``,
+  ``former state`` or ``former state residual``, below);
 - ``year``, ``value_musd`` (**current million US$**; an empty cell is NULL, never 0),
   ``estimate`` (the IMF ``e`` flag);
 - ``sheet``, ``row`` (1-based sheet row), ``cell`` (e.g. ``E58``): where the value is.
@@ -29,6 +30,16 @@ Democratic, ``P.R.`` → People's Republic) and reading ``X, Republic of`` as ``
 X``; names neither that nor :data:`AGGREGATES` knows are bad rows (E501). A partner listed
 twice with the same values (``Australia`` in these exports) is stored once; twice with
 different values is E504.
+
+Successor continuity (:func:`bilat.reference.countries.former_state`): a partner row naming a
+former state the crosswalk counts as a continuing state ("USSR" → RUS, "Czechoslovakia" →
+CZE, "Yugoslavia" → SRB) is that successor (``partner_kind`` ``former state``) only up to the
+former state's last year (USSR 1991, Czechoslovakia and the SFRY 1992, Serbia and Montenegro
+2006). In later years the IMF keeps the row as the unallocated residual of the former
+territory (the United States' 1992 exports: "Russian Federation" 2097.6 and "USSR" 1035.8
+million US$, the latter trade with the other successor states not yet allocated); such a row
+is stored with ``partner_iso3`` NULL and ``partner_kind`` ``former state residual``, so it is
+never added to the successor.
 
 Citation: International Monetary Fund, *Direction of Trade Statistics (DOTS)*.
 """
@@ -42,7 +53,7 @@ from typing import Any
 import pandas as pd
 
 from bilat.errors import error
-from bilat.reference.countries import to_iso3
+from bilat.reference.countries import former_state, to_iso3
 from bilat.sources._material_common import to_arrow
 from bilat.sources.core import BadRows, Source, fetch
 
@@ -94,6 +105,20 @@ def imf_iso3(name: str) -> str | None:
         iso = to_iso3(c)
         if iso is not None:
             return iso
+    return None
+
+
+def imf_former(name: str) -> dict[str, Any] | None:
+    """The former state an IMF partner name denotes when the crosswalk counts it as a
+    continuing state (see :func:`bilat.reference.countries.former_state`), else None."""
+    n = str(name).strip()
+    e = n
+    for pat, rep in _ABBR:
+        e = re.sub(pat, rep, e)
+    for c in dict.fromkeys([n, e]):
+        found = former_state(c)
+        if found is not None:
+            return found
     return None
 
 
@@ -203,6 +228,7 @@ def parse_dots(path: Path, bad: BadRows) -> Any:
                         "E501", path=path, line=line, value=partner, column=f"{sheet}!B",
                         scheme="IMF economy name"))
                     continue
+            former = imf_former(partner) if kind == "state" else None
             for (j, year), v in zip(years.items(), vals, strict=True):
                 value, est, ok = _value(v)
                 cell = f"{letters[j]}{line}"
@@ -213,9 +239,14 @@ def parse_dots(path: Path, bad: BadRows) -> Any:
                     continue
                 if value is None:
                     continue
+                p_iso, p_kind = iso, kind
+                if former is not None:
+                    # continuity up to the former state's last year; later, a residual
+                    p_iso, p_kind = ((iso, "former state") if year <= former["last_year"]
+                                     else (None, "former state residual"))
                 records.append({
                     "reporter": reporter, "reporter_iso3": reporter_iso, "flow": flow,
-                    "partner": partner, "partner_iso3": iso, "partner_kind": kind,
+                    "partner": partner, "partner_iso3": p_iso, "partner_kind": p_kind,
                     "year": year, "value_musd": value, "estimate": est, "sheet": sheet,
                     "row": line, "cell": cell,
                 })
