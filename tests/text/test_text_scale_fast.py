@@ -451,29 +451,64 @@ def test_lineage_fit_equals_every_pair_scored_and_pairwise(lineage_series, monke
             assert later == LineageModel().fit(docs[:-1]).transform(docs[-1])
 
 
-def test_pair_idf_equals_align_idf(lineage_series) -> None:  # noqa: ANN001
-    """The wording IDF of two statements from their document frequencies equals
-    align._idf over their claims' token lists, token by token and to the bit."""
-    from collections import Counter
-
-    from bilat.text.align import _idf
+@pytest.mark.parametrize("limits", [None, (2900, 3), (60, 120)])
+def test_lineage_scores_many_equal_lineage_scores(lineage_series, monkeypatch, limits) -> None:  # noqa: ANN001
+    """lineage_scores_many with dense cosines or a pair-cosine function (the exact IDF sums in
+    integers), and beyond its limits (every pair by lineage_scores), equals lineage_scores
+    pair by pair, to the bit, with bounds above the scores; asking in another order (the
+    token-set ratios remembered) changes nothing."""
     from bilat.text.lineage import LineageModel
 
-    docs = lineage_series[2]
-    model = LineageModel().fit(docs)
-    lists = [[blocking._tokens(c.text, c.language or "en") for c in model.claims_[d.doc_id]]
-             for d in docs[:2]]
-    dfs = []
-    for ls in lists:
-        df: Counter[str] = Counter()
-        for t in ls:
-            df.update(set(t))
-        dfs.append(dict(df))
-    want = _idf([list(t) for t in lists[0] + lists[1]])
-    got = blocking._PairIdf(len(lists[0]) + len(lists[1]), dfs[0], dfs[1])
-    assert {t: got[t] for t in want} == want
-    with pytest.raises(KeyError):
-        got["no-such-token"]
+    if limits:
+        monkeypatch.setattr(blocking, "EXACT_MAX_LISTS", limits[0])
+        monkeypatch.setattr(blocking, "EXACT_MAX_TOKENS", limits[1])
+    docs = lineage_series[2] if limits else [*lineage_series[0], *lineage_series[2][:3]]
+    model = LineageModel().fit(sorted(docs, key=lambda d: d.date))
+    ids = [d.doc_id for d in sorted(docs, key=lambda d: d.date)]
+    new, olds = model.claims_[ids[-1]], [model.claims_[d] for d in ids[:-1]]
+    dense = [model._cos(ids[-1], d) for d in ids[:-1]]
+
+    def pair_cos(d: int, ii: np.ndarray, jj: np.ndarray) -> np.ndarray:
+        return dense[d][ii, jj]
+
+    unit = (model._unit_entries(ids[-1]), [model._unit_entries(d) for d in ids[:-1]])
+    memo: dict = {}
+    for many in (blocking.lineage_scores_many(model.aligner_, dense, new, olds),
+                 blocking.lineage_scores_many(model.aligner_, pair_cos, new, olds, unit=unit,
+                                              keys=(ids[-1], ids[:-1]), memo=memo)):
+        for d, lazy in enumerate(many):
+            ref = blocking.lineage_scores(model.aligner_, dense[d], new, olds[d])
+            ii, jj = np.nonzero(np.ones(lazy.shape, dtype=bool))
+            want = ref.values(ii, jj)
+            back = np.arange(len(ii))[::-1]
+            got = np.empty(len(ii))
+            got[back] = lazy.values(ii[back], jj[back])
+            assert np.array_equal(got, want)
+            assert (lazy.upper.ravel() >= want).all()
+            assert np.array_equal(lazy.upper > 0, ref.upper > 0)
+
+
+def test_pair_cosine_equals_the_whole_product(lineage_series) -> None:  # noqa: ANN001
+    """The cosine of chosen pairs (_pair_cos: one pair, a few, all; a statement of one claim)
+    equals the whole product of two statements (_cos) to the bit."""
+    from bilat.text.documents import document_from_text
+    from bilat.text.lineage import LineageModel
+
+    rng = np.random.default_rng(15)
+    one = document_from_text("The sides will deepen cooperation in energy and in trade.",
+                             side="JOINT", date="1999-01-01", language="en",
+                             parties=("CHN", "RUS"), kind="statement")
+    for docs in [*lineage_series, [one, *lineage_series[2][:2]]]:
+        model = LineageModel().fit(docs)
+        ids = [d.doc_id for d in docs]
+        for k in range(1, len(ids)):
+            for old in ids[:k]:
+                full = model._cos(ids[k], old)
+                ii, jj = np.nonzero(np.ones(full.shape, dtype=bool))
+                for pick in (np.arange(len(ii)), np.arange(1), rng.permutation(len(ii))[:1],
+                             rng.permutation(len(ii))[:2], rng.permutation(len(ii))[:9]):
+                    got = model._pair_cos(ids[k], old, ii[pick], jj[pick])
+                    assert np.array_equal(got, full[ii[pick], jj[pick]])
 
 
 def test_paragraph_members_equal_the_scan(lineage_series, monkeypatch) -> None:  # noqa: ANN001

@@ -953,52 +953,65 @@ def lineage_scores(aligner: Aligner, cos: np.ndarray, new: Sequence[Claim],
 
 class _LineageText:
     """What the lineage scores need of one statement's claims, kept across the statements of a
-    series (:func:`lineage_scores_many`): token lists, token sets, joined tokens, token-list
-    ids and the document frequency of each token (claims of the statement that carry it)."""
+    series (:func:`lineage_scores_many`): token lists, token sets and joined tokens."""
 
-    __slots__ = ("df", "joined", "kinds", "lists", "sets")
+    __slots__ = ("joined", "lists", "sets")
 
     def __init__(self, claims: Sequence[Claim]) -> None:
         self.lists = [_tokens(c.text, c.language or "en") for c in claims]
         self.sets = [_token_set(t) for t in self.lists]
         self.joined = [_joined(t) for t in self.lists]
-        self.kinds = [_kind(t) for t in self.lists]
-        df: Counter[str] = Counter()
-        for toks in self.sets:
-            df.update(toks)
-        self.df = dict(df)
 
 
-class _PairIdf(dict):
-    """The wording IDF of two statements (:func:`bilat.text.align._idf` over their claims' token
-    lists): ``log(1 + n/c)`` with ``c`` the claims of either statement that carry the token,
-    computed on first lookup from the statements' document frequencies ``df_a``, ``df_b``."""
-
-    def __init__(self, n_lists: int, df_a: dict[str, int], df_b: dict[str, int]) -> None:
-        super().__init__()
-        self.n_lists, self.df_a, self.df_b = n_lists, df_a, df_b
-
-    def __missing__(self, token: str) -> float:
-        count = self.df_a.get(token, 0) + self.df_b.get(token, 0)
-        if not count:
-            raise KeyError(token)
-        value = self[token] = _idf_value(self.n_lists, count)
-        return value
+#: Key of the token-set ratios remembered in the ``memo`` of :func:`lineage_scores_many`.
+_RATIOS = ("token_set_ratio",)
+#: Limits of the exact integer IDF sums of :func:`lineage_scores_many`: claims of a pair of
+#: statements (every IDF ``log(1 + n/c)`` is then below 8, a multiple of 2^-53 below 2^56)
+#: and distinct tokens of one claim (a claim's sum then stays below 2^63). Beyond them each
+#: pair is scored with the scalar code of :func:`lineage_scores`.
+EXACT_MAX_LISTS = 2900
+EXACT_MAX_TOKENS = 120
+#: 2^53: an IDF of at least 1/2 times this is a whole number (its last bit is worth 2^-53).
+_SCALE = float(2**53)
 
 
-def lineage_scores_many(aligner: Aligner, cos: Sequence[np.ndarray], new: Sequence[Claim],
-                        olds: Sequence[Sequence[Claim]], *,
+def _segment_sums(values: np.ndarray, owners: np.ndarray, n_owners: int) -> np.ndarray:
+    """Per owner, the sum of its ``values`` (last axis; ``owners`` ascending, one per value),
+    in the values' integer type (exact); 0 for an owner without values."""
+    out = np.zeros((*values.shape[:-1], n_owners), dtype=values.dtype)
+    if values.shape[-1]:
+        starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
+        out[..., owners[starts]] = np.add.reduceat(values, starts, axis=-1)
+    return out
+
+
+#: The exact cosine of the pairs ``(ii[k], jj[k])`` of the new statement and earlier statement
+#: ``d``: ``cosine(d, ii, jj)``.
+PairCosine = Callable[[int, np.ndarray, np.ndarray], np.ndarray]
+
+
+def lineage_scores_many(aligner: Aligner, cos: Sequence[np.ndarray] | PairCosine,
+                        new: Sequence[Claim], olds: Sequence[Sequence[Claim]], *,
                         keys: tuple[Any, Sequence[Any]] | None = None,
-                        memo: dict[Any, Any] | None = None) -> list[LazyScores]:
-    """:func:`lineage_scores` of ``new`` against each claim list of ``olds`` (``cos[d]``: the
-    dense cosine matrix against ``olds[d]``), with the bounds of every pair computed at once:
-    one inverted index joins the new claims' tokens with those of all earlier claims, and the
-    wording IDF of each pair of statements (:func:`bilat.text.align._idf` over the two) comes
-    from the statements' document frequencies. The exact scores are those of
-    :func:`lineage_scores` (the same scalar code under the same IDF; the bounds differ only in
-    the rounding of their sums, covered by :data:`MARGIN`), so every search gives the same
-    answers. ``keys`` (the new statement's key, the earlier ones') with ``memo`` (a dict the
-    caller keeps) remember each statement's token data across calls."""
+                        memo: dict[Any, Any] | None = None,
+                        unit: tuple[np.ndarray, Sequence[np.ndarray]] | None = None,
+                        ) -> list[LazyScores]:
+    """:func:`lineage_scores` of ``new`` against each claim list of ``olds``, with every pair
+    at once. ``cos``: the dense cosine matrix against each ``olds[d]``, or a function giving
+    the exact cosine of given pairs (:data:`PairCosine`) with ``unit``, the claims' unit-vector
+    entries of their distinct comparison tokens (in the order of ``_token_ids``; one array for
+    ``new``, one per earlier statement, each claim's after the previous one's), from which the
+    bound of every pair's cosine is summed over the tokens it shares. One inverted index
+    joins the new claims' tokens with those of all earlier claims, and the IDF-weighted Dice
+    term of the wording (:func:`bilat.text.align._weighted_dice` under
+    :func:`bilat.text.align._idf` of the two statements, from their document frequencies) is
+    computed exactly for every pair that shares a token: each IDF ``log(1 + n/c)`` (``math.log``,
+    once per distinct ``(n, c)``) is a whole multiple of 2^-53, so its sums are exact in
+    integers and, rounded once, equal ``math.fsum``'s. Only the token-set ratio is left to
+    compute per pair, on demand (rapidfuzz's ``cpdist``, the same scorer). The scores are
+    those of :func:`lineage_scores` to the bit, so every search gives the same answers.
+    ``keys`` (the new statement's key, the earlier ones') with ``memo`` (a dict the caller
+    keeps) remember each statement's token data across calls."""
     _fresh_token_table()
     if memo is None or keys is None:
         memo, keys = {}, (object(), [object() for _ in olds])
@@ -1012,10 +1025,27 @@ def lineage_scores_many(aligner: Aligner, cos: Sequence[np.ndarray], new: Sequen
     a = info(keys[0], new)
     bs = [info(k, o) for k, o in zip(keys[1], olds, strict=True)]
     n, sizes = len(new), [len(o) for o in olds]
-    out: list[LazyScores] = []
     total_m = sum(sizes)
-    if not n or not total_m:
-        return [lineage_scores(aligner, c, new, o) for c, o in zip(cos, olds, strict=True)]
+    widest = max((len(s_) for x in (a, *bs) for s_ in x.sets), default=0)
+    if callable(cos):
+        pair_cos: PairCosine = cos
+        if unit is None:
+            raise ValueError("lineage_scores_many: give unit with a cosine function")
+    else:
+        dense_cos = list(cos)
+
+        def pair_cos(d: int, ii: np.ndarray, jj: np.ndarray) -> np.ndarray:
+            return dense_cos[d][ii, jj]
+    if (not n or not total_m or n + max(sizes) > EXACT_MAX_LISTS
+            or widest > EXACT_MAX_TOKENS):
+        out = []
+        for d, o in enumerate(olds):
+            ii, jj = np.nonzero(np.ones((n, len(o)), dtype=bool))
+            full = pair_cos(d, ii, jj).reshape(n, len(o))
+            out.append(lineage_scores(aligner, full, new, o))
+        return out
+    from rapidfuzz import fuzz, process
+
     k = len(olds)
     ids_a = [_token_ids(t) for t in a.lists]
     ids_b = [_token_ids(t) for b in bs for t in b.lists]
@@ -1029,19 +1059,19 @@ def lineage_scores_many(aligner: Aligner, cos: Sequence[np.ndarray], new: Sequen
     n_tok = len(uniq)
     doc_of = np.repeat(np.arange(k), sizes)  # statement of each earlier claim
     dinc = doc_of[jb]
-    df_new = np.bincount(ta, minlength=n_tok).astype(float)
+    df_new = np.bincount(ta, minlength=n_tok)
     df_old = np.bincount(dinc * n_tok + tb, minlength=k * n_tok).reshape(k, n_tok)
-    n_lists = (n + np.asarray(sizes, dtype=float))[:, None]
-    # the pair IDF log(1 + n/c) of each token for each earlier statement (a bound: the
-    # rounding of log1p against math.log is far below MARGIN); tokens absent from a pair
-    # never weigh
-    with np.errstate(divide="ignore", invalid="ignore"):
-        weights = np.log1p(n_lists / np.maximum(df_new[None, :] + df_old, 1.0))
-    # Σ of each claim's token weights under each pair's IDF (bincount, not a BLAS product:
-    # small products are not worth threads on a shared machine)
-    owner = (np.arange(k)[:, None] * n + ia[None, :]).ravel()
-    tot_a = np.bincount(owner, weights=weights[:, ta].ravel(), minlength=k * n).reshape(k, n).T
-    tot_b = np.bincount(jb, weights=weights[dinc, tb], minlength=total_m)
+    # each pair's IDF, align._idf: log(1 + n/c) over its n claims, c of them with the token,
+    # as whole multiples of 2^-53 (0 for a token in neither statement: never summed)
+    idf = np.zeros((k, n_tok), dtype=np.int64)
+    for d, m in enumerate(sizes):
+        counts = df_new + df_old[d]
+        values, at = np.unique(counts, return_inverse=True)
+        table = np.array([_idf_value(n + m, int(c)) if c else 0.0 for c in values.tolist()])
+        idf[d] = (table[at] * _SCALE).astype(np.int64)
+    # Σ idf of each claim's token set under each pair's IDF (exact integers)
+    sum_a = _segment_sums(idf[:, ta], ia, n)  # k × n
+    sum_b = _segment_sums(idf[dinc, tb], jb, total_m)
     # inverted index over the earlier claims' tokens: pairs sharing a token, and what they share
     order = np.argsort(tb, kind="stable")
     bk, bj = tb[order], jb[order]
@@ -1056,33 +1086,75 @@ def lineage_scores_many(aligner: Aligner, cos: Sequence[np.ndarray], new: Sequen
     pair = pi * total_m + pj
     size = n * total_m
     lengths = np.array([_TOKEN_LEN[g] for g in uniq.tolist()])
-    inter = np.bincount(pair, weights=weights[doc_of[pj], tok], minlength=size)
     n_shared = np.bincount(pair, minlength=size).astype(float).reshape(n, total_m)
+    if callable(cos):
+        # the cosine summed over the shared tokens (its bound: only the rounding differs)
+        assert unit is not None
+        from_a = np.repeat(np.flatnonzero(live), cnt)
+        unit_b = np.concatenate(list(unit[1])) if len(unit[1]) else np.zeros(0)
+        cos_ub = np.bincount(pair, weights=unit[0][from_a] * unit_b[order[offset]],
+                             minlength=size).reshape(n, total_m)
+    else:
+        cos_ub = np.concatenate(dense_cos, axis=1)
     letters = np.bincount(pair, weights=lengths[tok], minlength=size).reshape(n, total_m)
     shared = n_shared > 0
-    total = tot_a[:, doc_of] + tot_b[None, :]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        dice = np.where(total > 0, 2.0 * inter.reshape(n, total_m)
-                        / np.where(total > 0, total, 1.0), 0.0)
+    # the Dice term of every pair sharing a token: 2·Σ_{a∩b} idf / (Σ_a idf + Σ_b idf), each
+    # sum exact and rounded once (= math.fsum), then the same two float steps
+    by_pair = np.argsort(pair, kind="stable")
+    pair_s = pair[by_pair]
+    inter_s = idf[doc_of[pj[by_pair]], tok[by_pair]]
+    starts = np.flatnonzero(np.r_[True, pair_s[1:] != pair_s[:-1]]) if n_inc else \
+        np.zeros(0, dtype=np.int64)
+    keyed = pair_s[starts]
+    ki, kj = keyed // total_m, keyed % total_m
+    inter = np.add.reduceat(inter_s, starts).astype(np.float64) / _SCALE if n_inc else \
+        np.zeros(0)
+    total = (sum_a[doc_of[kj], ki].astype(np.float64) / _SCALE
+             + sum_b[kj].astype(np.float64) / _SCALE)
+    dice = np.zeros((n, total_m))
+    dice[ki, kj] = 2.0 * inter / total
     lb_all = [t for b in bs for t in b.lists]
-    lex_ub = np.where(shared, 0.75 * np.minimum(1.0, dice + MARGIN)
+    joined_b = [j for b in bs for j in b.joined]
+    lex_ub = np.where(shared, 0.75 * dice
                       + 0.25 * ratio_upper(a.lists, lb_all, shared, (n_shared, letters)), 0.0)
+
+    # token-set ratios already computed (they depend on the two joined token lists only, and
+    # the claims a statement carries meet the same earlier claims again)
+    ratios: dict[tuple[str, str], float] = memo.setdefault(_RATIOS, {})
+
+    def ratio(ii: np.ndarray, jj: np.ndarray) -> np.ndarray:
+        """fuzz.token_set_ratio / 100 of the pairs (the same scorer, called in C)."""
+        pairs = [(a.joined[i], joined_b[j]) for i, j in zip(ii.tolist(), jj.tolist(),
+                                                             strict=True)]
+        got = [ratios.get(p) for p in pairs]
+        todo = [k for k, v in enumerate(got) if v is None]
+        if todo:
+            fresh = process.cpdist([pairs[k][0] for k in todo], [pairs[k][1] for k in todo],
+                                   scorer=fuzz.token_set_ratio, dtype=np.float64,
+                                   workers=1) / 100.0
+            for k, v in zip(todo, fresh.tolist(), strict=True):
+                got[k] = ratios[pairs[k]] = v
+        return np.array(got, dtype=np.float64)
+
+    out = []
     at = 0
-    for d, (b, m) in enumerate(zip(bs, sizes, strict=True)):
+    for d, m in enumerate(sizes):
         cols = slice(at, at + m)
-        at += m
-        ub = np.clip(0.5 * cos[d] + 0.5 * lex_ub[:, cols], 0.0, 1.0)
+        ub = np.clip(0.5 * cos_ub[:, cols] + 0.5 * lex_ub[:, cols], 0.0, 1.0)
         ub = np.where(ub > 0.0, ub + MARGIN, 0.0)
         ub[~shared[:, cols]] = 0.0  # no shared token: wording 0 and cosine 0 (the invariant)
 
-        def idf_of(b: _LineageText = b, m: int = m) -> dict[str, float]:
-            """align._idf over the two statements' token lists, from their frequencies (each
-            token's value computed when first asked for)."""
-            return _PairIdf(max(n + m, 1), a.df, b.df)
+        def exact(ii: np.ndarray, jj: np.ndarray, d: int = d, first: int = at) -> np.ndarray:
+            """LexicalAligner.lexical's wording (0.75·Dice + 0.25·ratio; 0 without a shared
+            token), then clip(0.5·cos + 0.5·wording, 0, 1), as lineage_scores computes them."""
+            jg = jj + first
+            keep = shared[ii, jg]
+            lex = np.zeros(len(ii))
+            lex[keep] = 0.75 * dice[ii[keep], jg[keep]] + 0.25 * ratio(ii[keep], jg[keep])
+            return np.clip(0.5 * pair_cos(d, ii, jj) + 0.5 * lex, 0.0, 1.0)
 
-        exact = _lineage_exact(cos[d], a.lists, b.lists, idf_of, sets=(a.sets, b.sets),
-                               joined=(a.joined, b.joined), kinds=(a.kinds, b.kinds))
         out.append(LazyScores(ub, exact))
+        at += m
     return out
 
 

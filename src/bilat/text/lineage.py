@@ -373,6 +373,9 @@ class LineageModel:
         self._cache: dict[str, np.ndarray] = {}
         self._words: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._texts: dict[str, Any] = {}  # blocking's token data per statement
+        self._units: dict[str, np.ndarray] = {}
+        self._shared: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self._roots: dict[str, list[tuple[str, int]]] = {}
         self._refs: dict[tuple[Any, ...], ClaimRef] = {}
 
     def _vectors(self, claims: Sequence[Claim]) -> np.ndarray:
@@ -436,10 +439,10 @@ class LineageModel:
 
     def _cos(self, new_id: str, old_id: str) -> np.ndarray:
         """The series-IDF cosine of every claim pair of two fitted statements."""
-        (wa, va), (wb, vb) = self._doc_words(new_id), self._doc_words(old_id)
+        va, vb = self._doc_words(new_id)[1], self._doc_words(old_id)[1]
         # only the words both statements use add to a dot product: the product over them alone
         # (the series vocabulary runs to thousands of words, a statement's to a few hundred)
-        _, ka, kb = np.intersect1d(wa, wb, assume_unique=True, return_indices=True)
+        ka, kb = self._shared_words(new_id, old_id)
         # (einsum, not BLAS: small products are not worth threads on a shared machine)
         return np.einsum("ik,jk->ij", va[:, ka], vb[:, kb])
 
@@ -453,10 +456,65 @@ class LineageModel:
         olds = [self.claims_[d] for d in old_ids]
         if not self._blocked() or not new or not all(olds):
             return {d: self._matrix(new_id, d) for d in old_ids}
-        cos = [self._cos(new_id, d) for d in old_ids]
-        lazy = blocking.lineage_scores_many(self.aligner_, cos, new, olds,
+        def cos(d: int, ii: np.ndarray, jj: np.ndarray) -> np.ndarray:
+            return self._pair_cos(new_id, old_ids[d], ii, jj)
+
+        unit = (self._unit_entries(new_id), [self._unit_entries(d) for d in old_ids])
+        lazy = blocking.lineage_scores_many(self.aligner_, cos, new, olds, unit=unit,
                                             keys=(new_id, list(old_ids)), memo=self._texts)
         return {d: _Scores(None, m) for d, m in zip(old_ids, lazy, strict=True)}
+
+    def _pair_cos(self, new_id: str, old_id: str, ii: np.ndarray, jj: np.ndarray
+                  ) -> np.ndarray:
+        """``_cos(new_id, old_id)[ii, jj]`` without the whole matrix, to the bit.
+
+        The product of :meth:`_cos` takes the shared columns of the two word matrices, which
+        numpy lays out column-major, and sums each pair's products one column after the other
+        (each rounded, in column order); the same product over the selected rows, laid out the
+        same way, does the same for each pair. A single pair (a layout that is also row-major)
+        is doubled so that it is summed the same way; a statement of one claim takes the whole
+        product (numpy sums it otherwise). tests/text/test_text_scale_fast.py checks both
+        against :meth:`_cos` on every pair of real series."""
+        va, vb = self._doc_words(new_id)[1], self._doc_words(old_id)[1]
+        if min(len(va), len(vb)) < 2:
+            return self._cos(new_id, old_id)[ii, jj]
+        key = (new_id, old_id)
+        cols = self._shared.get(key)
+        if cols is None:
+            cols = self._shared[key] = self._shared_words(new_id, old_id)
+        ka, kb = cols
+        single = len(ii) == 1
+        if single:
+            ii, jj = np.r_[ii, ii], np.r_[jj, jj]
+        out = np.einsum("pk,pk->p", np.asfortranarray(va[np.ix_(ii, ka)]),
+                        np.asfortranarray(vb[np.ix_(jj, kb)]))
+        return out[:1] if single else out
+
+    def _shared_words(self, new_id: str, old_id: str) -> tuple[np.ndarray, np.ndarray]:
+        """Columns of the two statements' word matrices (:meth:`_doc_words`) for the words
+        both use."""
+        wa, wb = self._doc_words(new_id)[0], self._doc_words(old_id)[0]
+        _, ka, kb = np.intersect1d(wa, wb, assume_unique=True, return_indices=True)
+        return ka, kb
+
+    def _unit_entries(self, doc_id: str) -> np.ndarray:
+        """Each claim's unit-vector entries (:meth:`_vectors`) of its distinct comparison
+        tokens in first-occurrence order (0 for a word outside the series), claim after claim:
+        what :func:`bilat.text.blocking.lineage_scores_many` bounds the cosine with."""
+        found = self._units.get(doc_id)
+        if found is None:
+            full = self._doc_vectors(doc_id)
+            vocab = self._vocab
+            rows: list[int] = []
+            cols: list[int] = []
+            for i, c in enumerate(self.claims_[doc_id]):
+                for t in dict.fromkeys(_tokens(c)):
+                    rows.append(i)
+                    cols.append(vocab.get(t, -1))
+            r, k = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+            found = np.where(k >= 0, full[r, np.maximum(k, 0)], 0.0) if len(r) else np.zeros(0)
+            self._units[doc_id] = found
+        return found
 
     def _combine(self, cos: np.ndarray, new: Sequence[Claim],
                  old: Sequence[Claim]) -> list[list[float]]:
@@ -474,6 +532,17 @@ class LineageModel:
         found = self._refs.get(key)
         if found is None:
             found = self._refs[key] = ClaimRef.of(claim, doc)
+        return found
+
+    def _roots_of(self, doc: Document) -> list[tuple[str, int]]:
+        """Per claim of a labelled statement, (doc id, index) of the origin of its chain."""
+        found = self._roots.get(doc.doc_id)
+        if found is None:
+            found = []
+            for o in self.claims_[doc.doc_id]:
+                origin = self._origin(self._ref(o, doc))[-1]
+                found.append((origin.doc_id, origin.index))
+            self._roots[doc.doc_id] = found
         return found
 
     def _origin(self, ref: ClaimRef) -> tuple[ClaimRef, ...]:
@@ -534,6 +603,7 @@ class LineageModel:
             carried = counterpart is not None and label != "new"
             chain = self._origin(counterpart) if carried and counterpart else ()
             self._chains[f"{doc.doc_id}:{c.index}"] = chain
+            self._roots.pop(doc.doc_id, None)
             first = chain[-1] if chain else ref
             if carried:
                 # the same wording may go back further than the chain of counterparts does:
@@ -584,9 +654,9 @@ class LineageModel:
         # if no appearance of it is carried into the new text
         groups: dict[tuple[str, int], list[tuple[Document, int, Claim]]] = {}
         for d in pool:
-            for j, o in enumerate(self.claims_[d.doc_id]):
-                origin = self._origin(self._ref(o, d))[-1]
-                groups.setdefault((origin.doc_id, origin.index), []).append((d, j, o))
+            claims = self.claims_[d.doc_id]
+            for j, (o, root) in enumerate(zip(claims, self._roots_of(d), strict=True)):
+                groups.setdefault(root, []).append((d, j, o))
         found: dict[tuple[str, int], DroppedClaim] = {}
         # each earlier claim's closest claim of the new text, asked only when needed
         gone = [root for root, members in groups.items()
@@ -632,6 +702,7 @@ class _Scores:
         self._cols: dict[int, tuple[int, float]] = {}
         self._col_reach: dict[float, tuple[Any, Any]] = {}
         self._t: Any = None
+        self._row_top: np.ndarray | None = None
 
     def best_reaching(self, i: int, threshold: float) -> tuple[int, float] | None:
         """(first column of row ``i``'s maximum, maximum) when it is ≥ ``threshold``."""
@@ -654,7 +725,10 @@ class _Scores:
                     return
                 yield j
             return
-        yield from self.lazy.iter_at_least(i, threshold)
+        if self._row_top is None:  # each row's highest bound: rows below it yield nothing
+            self._row_top = self.lazy.upper.max(axis=1) if self.m else np.zeros(self.n)
+        if self._row_top[i] >= threshold:
+            yield from self.lazy.iter_at_least(i, threshold)
 
     def col_reaches(self, j: int, threshold: float) -> bool:
         """Whether column ``j``'s maximum is ≥ ``threshold``."""
