@@ -470,24 +470,26 @@ class LineageModel:
 
         The product of :meth:`_cos` takes the shared columns of the two word matrices, which
         numpy lays out column-major, and sums each pair's products one column after the other
-        (each rounded, in column order); the same product over the selected rows, laid out the
-        same way, does the same for each pair. A single pair (a layout that is also row-major)
-        is doubled so that it is summed the same way; a statement of one claim takes the whole
-        product (numpy sums it otherwise). tests/text/test_text_scale_fast.py checks both
-        against :meth:`_cos` on every pair of real series."""
+        (each rounded, in column order, pairs side by side); the same product over the selected
+        pairs, laid out word by word (one row per shared word, one column per pair), does the
+        same for each pair. A single pair (a layout that is also row-major) is doubled so that
+        it is summed the same way; a statement of one claim takes the whole product (numpy sums
+        it otherwise). tests/text/test_text_scale_fast.py checks both against :meth:`_cos` on
+        every pair of real series."""
         va, vb = self._doc_words(new_id)[1], self._doc_words(old_id)[1]
         if min(len(va), len(vb)) < 2:
             return self._cos(new_id, old_id)[ii, jj]
         key = (new_id, old_id)
-        cols = self._shared.get(key)
-        if cols is None:
-            cols = self._shared[key] = self._shared_words(new_id, old_id)
-        ka, kb = cols
+        words = self._shared.get(key)
+        if words is None:
+            ka, kb = self._shared_words(new_id, old_id)
+            words = self._shared[key] = (np.ascontiguousarray(va[:, ka].T),
+                                         np.ascontiguousarray(vb[:, kb].T))
+        at, bt = words
         single = len(ii) == 1
         if single:
             ii, jj = np.r_[ii, ii], np.r_[jj, jj]
-        out = np.einsum("pk,pk->p", np.asfortranarray(va[np.ix_(ii, ka)]),
-                        np.asfortranarray(vb[np.ix_(jj, kb)]))
+        out = np.einsum("kp,kp->p", np.take(at, ii, axis=1), np.take(bt, jj, axis=1))
         return out[:1] if single else out
 
     def _shared_words(self, new_id: str, old_id: str) -> tuple[np.ndarray, np.ndarray]:
