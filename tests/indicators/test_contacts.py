@@ -75,6 +75,10 @@ def test_gdelt_years_without_files_or_events_are_null_rows(st: Store, shared_dat
                      for f in _gdelt_files(shared_data)])
     raw = raw[raw[7].notna() | raw[17].notna()]
     years = set(pd.to_numeric(raw[1].str[:4], errors="coerce").dropna().astype(int))
+    # years in which each pair has an event of its own (either direction)
+    pair_years = {f"{x}–{y}": set(pd.to_numeric(raw.loc[((raw[7] == x) & (raw[17] == y)) | (
+        (raw[7] == y) & (raw[17] == x)), 1].str[:4], errors="coerce").dropna().astype(int))
+        for x, y in (("RUS", "CHN"), ("RUS", "BLR"))}
     slots = [f.name[:14] for f in _gdelt_files(shared_data) if f.name[:14].isdigit()]
     files_per_year = pd.Series([int(s[:4]) for s in slots]).value_counts().to_dict()
     # the files' span without a gap, plus the years outside it in which an event is dated
@@ -96,8 +100,10 @@ def test_gdelt_years_without_files_or_events_are_null_rows(st: Store, shared_dat
         n_files = files_per_year.get(r.period.year, 0)
         days = 366 if pd.Timestamp(r.period).is_leap_year else 365
         assert (r.coverage_present, r.coverage_expected) == (n_files, 96 * days)
-        # nothing at all: NULL; events dated there (backdated) or a file: counted
-        assert pd.isna(r.contacts) == (r.period.year in empty)
+        # a file: counted; no file: counted only where the pair has a (backdated) event of
+        # its own, else NULL (QA12 10: other pairs' late reports make no 0)
+        assert pd.isna(r.contacts) == (n_files == 0 and r.period.year not in pair_years[
+            r.dyad]), (r.dyad, r.period)
         assert (r.coverage > 0) == (n_files > 0)  # one file in a year is not coverage 0
     # months add up to the year, for every dyad
     mo = events.contacts(st, "RUS", "CHN", period="month", source="gdelt",
@@ -115,9 +121,13 @@ def test_gdelt_years_without_files_or_events_are_null_rows(st: Store, shared_dat
 
 def test_icews_coverage_is_the_days_its_files_cover(st: Store, shared_data: Path) -> None:
     raw = pd.concat([pd.read_csv(shared_data / "icews" / "bkitej-daily-2018-2019" / f,
-                                 sep="\t", usecols=["Event Date"], dtype=str)
+                                 sep="\t", usecols=["Event Date", "Source Country",
+                                                     "Target Country"], dtype=str)
                      for f in ICEWS_FILES])
     dates = pd.to_datetime(raw["Event Date"])
+    s_, t_ = raw["Source Country"], raw["Target Country"]
+    pair_days = set(dates[((s_ == "Russian Federation") & (t_ == "China")) | (
+        (s_ == "China") & (t_ == "Russian Federation"))].dt.date)
     first = dates.min().date()
     assert first < date(2018, 10, 1)  # the files carry events backdated into September
     file_days = {date(int(f[:4]), int(f[4:6]), int(f[6:8])) for f in ICEWS_FILES}
@@ -131,7 +141,11 @@ def test_icews_coverage_is_the_days_its_files_cover(st: Store, shared_data: Path
 
     # September: only late reports that October's files date back; counted where they fall
     listing = events.contact_list(st, "RUS", "CHN", source="icews")
-    assert sept.contacts == sum(d < date(2018, 10, 1) for d in listing["date"])
+    # ... where the pair has one of its own in September; NULL (not 0) where it has none
+    if any(d.month == 9 for d in pair_days):
+        assert sept.contacts == sum(d < date(2018, 10, 1) for d in listing["date"])
+    else:
+        assert pd.isna(sept.contacts)
 
     # per day: every day of the files' span is a row; the missing 6 October (no file, no
     # event dated) is NULL; days outside it with backdated events are rows, counted; days
@@ -141,11 +155,12 @@ def test_icews_coverage_is_the_days_its_files_cover(st: Store, shared_data: Path
     span = sorted(set(pd.date_range(min(file_days), max(file_days)).date) | dated)
     assert list(day["period"]) == span
     for r in day.itertuples():
-        assert pd.isna(r.contacts) == (r.period not in dated and r.period not in file_days)
+        # no file that day: counted only where the pair has an event of its own dated there
+        assert pd.isna(r.contacts) == (r.period not in pair_days and r.period not in file_days)
         assert r.coverage_present == (1 if r.period in file_days else 0)
     gap = day[day["period"] == date(2018, 10, 6)].iloc[0]
     assert gap["coverage_present"] == 0
-    assert pd.isna(gap["contacts"]) == (date(2018, 10, 6) not in dated)
+    assert pd.isna(gap["contacts"]) == (date(2018, 10, 6) not in pair_days)
     # indicators read the same file days: September's late reports are counted (as in the
     # files) with coverage 0 and a note saying they are backdated
     ind = events.indicators(st, "RUS", "CHN", period="month", source="icews",

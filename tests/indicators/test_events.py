@@ -122,9 +122,9 @@ def with_events(df: pd.DataFrame) -> pd.DataFrame:
 
 def _check(df, want: dict) -> None:  # type: ignore[no-untyped-def]
     """Rows with events equal ``want``; every other monthly row follows the one period rule:
-    0 where the fixtures hold any event dated in the month or a file covering it, NULL where
-    they hold neither; the months of the files' span run without a gap, and outside it only
-    months with a dated event are rows."""
+    0 where a fixture file covers the month, NULL (coverage 0) where none does, whether or not
+    other pairs' events are dated in it (QA12 10); the months of the files' span run without
+    a gap, and outside it only months with a dated event are rows."""
     got = {(r.direction, r.period): r for r in with_events(df).itertuples()}
     assert set(got) == set(want)
     for key, values in want.items():
@@ -140,8 +140,8 @@ def _check(df, want: dict) -> None:  # type: ignore[no-untyped-def]
         dated = {month(r[SQLDATE]) for r in raw_rows()} | file_months()
         rest = df.drop(with_events(df).index)
         for r in rest.itertuples():
-            if r.period in dated:
-                assert r.events == 0 and r.coverage_present >= 0, (r.direction, r.period)
+            if r.period in file_months():
+                assert r.events == 0 and r.coverage_present > 0, (r.direction, r.period)
             else:
                 assert pd.isna(r.events) and r.coverage == 0, (r.direction, r.period)
         # the files' span without a gap, plus months outside it holding a dated event

@@ -65,7 +65,8 @@ def _months_add_up(monthly: pd.DataFrame, yearly: pd.DataFrame, col: str) -> int
 def _rule_rows(df: pd.DataFrame, counts: dict[date, int], dated: set[date],
                covered: set[date], col: str = "events") -> None:
     """Every monthly row against the independent count: counted (``counts``, 0 if absent)
-    where an event is dated or a file covers the month, NULL with coverage 0 elsewhere; the
+    where a file covers the month, counted where the pair has a (backdated) event dated in a
+    month no file covers, NULL with coverage 0 elsewhere (QA12 10: never a 0 there); the
     months of the files' span run without a gap, and outside it only months with a dated
     event are rows (an event dated decades before the files is no reason for empty rows)."""
     def run(lo: date, hi: date) -> set[date]:
@@ -79,7 +80,7 @@ def _rule_rows(df: pd.DataFrame, counts: dict[date, int], dated: set[date],
     assert set(df["period"]) == run(min(span), max(span)) | dated
     for r in df.itertuples():
         value = getattr(r, col)
-        if r.period in dated or r.period in covered:
+        if r.period in covered or counts.get(r.period, 0) > 0:
             assert value == counts.get(r.period, 0), (r.direction, r.period, value)
         else:
             assert pd.isna(value) and r.coverage == 0 and r.partial, (r.direction, r.period)
@@ -128,9 +129,14 @@ def test_gdelt_empty_months_are_null_rows_and_months_sum_to_years(gdelt_store: S
     for dyad in ("RUS–CHN", "USA–GBR"):
         assert _months_add_up(monthly[monthly["dyad"] == dyad], yearly[yearly["dyad"] == dyad],
                               "events") >= 10
-    # a counted month without a pair event is 0 with each side's volume (a true zero)
+    # a month no file covers holding only other pairs' backdated events is NULL for the pair
+    # (QA12 10), never 0; a month a file covers without a pair event is 0 with each side's
+    # volume (a true zero; the fixture's files cover months the pairs have events in, see
+    # test_events_zero_rows for a covered month without one)
+    late_none = monthly[(monthly["coverage"] == 0) & monthly["events"].isna()]
+    assert len(late_none) > 0
     zero = monthly[(monthly["events"] == 0)]
-    assert len(zero) and (zero["volume_a"].notna()).all()
+    assert (zero["coverage"] > 0).all() and (zero["volume_a"].notna()).all()
     for r in zero.itertuples():
         want = sum(1 for x, d in zip(raw, day, strict=True)
                    if _month(d) == r.period and r.a in (x[7], x[17]))
@@ -180,9 +186,14 @@ def test_icews_backdated_months_are_counted_and_empty_months_null(
                             source="icews")
     _rule_rows(monthly, counts, dated, covered)
     by = monthly.set_index("period")
-    # September 2018 and January 2019: only late reports (backdated): counted, coverage 0
+    # September 2018 and January 2019: only late reports (backdated): counted where the pair
+    # has one, NULL (not 0) where it has none; coverage 0
     for m in (date(2018, 9, 1), date(2019, 1, 1)):
-        assert by.loc[m, "events"] == counts.get(m, 0) and by.loc[m, "coverage"] == 0
+        assert by.loc[m, "coverage"] == 0
+        if counts.get(m, 0):
+            assert by.loc[m, "events"] == counts[m]
+        else:
+            assert pd.isna(by.loc[m, "events"])
     assert counts.get(date(2018, 9, 1), 0) + counts.get(date(2019, 1, 1), 0) > 0
     # November and December 2018: no file, no event: NULL rows
     for m in (date(2018, 11, 1), date(2018, 12, 1)):

@@ -43,7 +43,7 @@ import os
 from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -1383,6 +1383,12 @@ class SourcePeriods:
         """Whether period ``p`` has counts (else NULL)."""
         return p in self.dated or self.present.get(p, 0) > 0
 
+    def covered(self, p: date) -> bool:
+        """Whether a file of the source covers period ``p`` (coverage above 0): only there
+        is a pair with no event a 0; in a period no file covers, a pair without a
+        (backdated) event of its own is NULL, not 0."""
+        return self.present.get(p, 0) > 0
+
     def notes(self) -> list[str]:
         """What the rule did in this window, in words: backdated-only periods and empty ones."""
         out = []
@@ -1393,8 +1399,9 @@ class SourcePeriods:
         if late and self.unit != "days with data":
             out.append(f"{self.source}: {len(late)} period(s) that no {what} covers hold only "
                        f"late reports that later files date into them (backdated): "
-                       f"{_runs(late, self.grid, self.period)}; counted where they fall in every "
-                       "granularity (months add up to years), coverage 0")
+                       f"{_runs(late, self.grid, self.period)}; a pair's backdated events are "
+                       "counted where they fall in every granularity (months add up to years), "
+                       "coverage 0; a pair with none there is NULL (no file covers it), not 0")
         if empty:
             runs = _runs(empty, self.grid, self.period)
             out.append(f"{self.source}: no {what} and no event for {runs} "
@@ -1578,7 +1585,7 @@ def _period_rule(sp: SourcePeriods | None, src: str, meta: Any, rows: Rows, q: D
     one row per dyad, direction and period of the source's span; counts where the period is
     counted (0 where the pair has no event there), NULL where the source has nothing; the
     coverage of every row from :func:`source_periods` (``sp``)."""
-    if sp is None or not len(rows):
+    if sp is None:
         return rows
     have = {(d, p): i for i, (d, p) in enumerate(zip(rows["direction"], rows["period"],
                                                        strict=True))}
@@ -1592,7 +1599,9 @@ def _period_rule(sp: SourcePeriods | None, src: str, meta: Any, rows: Rows, q: D
             labels.append((f"{a}–{b}", a, b))
     missing = [(lab, a, b, p) for lab, a, b in labels for p in sp.grid
                if (lab, p) not in have]
-    zero_periods = sorted({p for _, _, _, p in missing if sp.counted(p)})
+    # a missing row is 0 only where a file of the source covers the period; where none does
+    # (a period holding only other pairs' backdated events) it is NULL with coverage 0
+    zero_periods = sorted({p for _, _, _, p in missing if sp.covered(p)})
     vols = None
     if src == "gdelt":
         vols = _gdelt_fill_volumes(meta, q, [p for p in zero_periods if p in sp.dated])
@@ -1604,7 +1613,7 @@ def _period_rule(sp: SourcePeriods | None, src: str, meta: Any, rows: Rows, q: D
     cols = {k: list(v) for k, v in rows.columns.items()}
     nan = float("nan")
     for lab, a, b, p in missing:
-        counted = sp.counted(p)
+        counted = sp.covered(p)
         rec: dict[str, Any] = {"dyad": f"{a}–{b}", "a": a, "b": b, "direction": lab,
                                "period": p, "source": src, "dedup": q.dedup,
                                "coverage_unit": sp.unit}
@@ -1628,6 +1637,18 @@ def _period_rule(sp: SourcePeriods | None, src: str, meta: Any, rows: Rows, q: D
     grid = set(sp.grid)
     keep = [i for i, p in enumerate(cols["period"]) if p in grid]
     cols = {k: [v[i] for i in keep] for k, v in cols.items()}
+    # a row of a period no file covers, without a (backdated) event of the pair: the 0 there
+    # came from other pairs' backdated events making the period look held; it is NULL
+    nulls = [c for c in (*_ROW_COUNTS, "net_cooperation", "mentions") if c in cols]
+    for i, p in enumerate(cols["period"]):
+        ev = cols["events"][i] if "events" in cols else None
+        if sp.covered(p) or not (ev is None or ev == 0 or ev != ev):
+            continue
+        for c in nulls:
+            cols[c][i] = None
+        for c in cols:
+            if "_per_1k_" in c:
+                cols[c][i] = nan
     cols["coverage_present"] = [sp.present.get(p, 0) for p in cols["period"]]
     cols["coverage_expected"] = [sp.expected.get(p, _days_in(p, q)) for p in cols["period"]]
     cols["coverage_unit"] = [sp.unit] * len(cols["period"])
@@ -1635,6 +1656,23 @@ def _period_rule(sp: SourcePeriods | None, src: str, meta: Any, rows: Rows, q: D
     kinds.update(coverage_present="int64", coverage_expected="int64", coverage_unit="str")
     notes += sp.notes()
     return type(rows)(cols, kinds, rows.attrs)
+
+
+def _pair_periods(meta: Any, src: str, q: DyadQuery, x: str, y: str,
+                  periods: Sequence[date]) -> set[date]:
+    """Which of ``periods`` hold an event of the pair x–y (either direction) in source
+    ``src`` (the canonical view ``events``): in a period no file covers, only these have
+    counts (:meth:`SourcePeriods.covered`)."""
+    if not periods or not refresh_event_view(meta):
+        return set()
+    where, params = _window(q)
+    per = _PERIOD_SQL[q.period]
+    found = meta.con.execute(
+        f"SELECT DISTINCT {per} FROM events WHERE {where} AND ((actor1_iso3 = ? AND "
+        f"actor2_iso3 = ?) OR (actor1_iso3 = ? AND actor2_iso3 = ?))",
+        [src, *params, x, y, y, x]).fetchall()
+    got = {(r[0].date() if isinstance(r[0], datetime) else r[0]) for r in found}
+    return got & set(periods)
 
 
 # ----------------------------------------------------------------------------- person → state
@@ -2051,13 +2089,38 @@ def _gdelt_coverage(store: Any, periods: Sequence[date], q: DyadQuery) -> dict[d
         elif version == 2:
             first, stop = f"{lo:%Y%m%d}000000", f"{hi:%Y%m%d}999999"
             present = bisect.bisect_right(slots, stop) - bisect.bisect_left(slots, first)
-            out[p] = (present, 96 * ((hi - lo).days + 1))
+            expected = 96 * ((hi - lo).days + 1)
+            # GDELT 1.0 files stored beside 2.0 ones (a daily file, a monthly or yearly
+            # backfile) cover their days too: 96 slots a day, so a period such a file covers
+            # never reads as uncovered (coverage 0)
+            old = memo_value(store, "gdelt_v1_days", lambda: _gdelt_v1_days(stems))
+            n_old = bisect.bisect_right(old, hi) - bisect.bisect_left(old, lo)
+            out[p] = (min(expected, present + 96 * n_old), expected)
         else:
             from bilat.sources.gdelt import expected_files
 
             want = {n.split(".", 1)[0] for n in expected_files(lo, hi, version)}
             out[p] = (len(want & stems), len(want))
     return out
+
+
+def _gdelt_v1_days(stems: set[str]) -> list[date]:
+    """The days GDELT 1.0 files among ``stems`` cover, sorted: ``YYYYMMDD`` daily files,
+    ``YYYYMM`` monthly and ``YYYY`` yearly backfiles."""
+    days: set[date] = set()
+    for s in stems:
+        if not s.isdigit():
+            continue
+        try:
+            if len(s) == 8:
+                days.add(date(int(s[:4]), int(s[4:6]), int(s[6:])))
+            elif len(s) in (4, 6):
+                lo = date(int(s[:4]), int(s[4:6]) if len(s) == 6 else 1, 1)
+                hi = _period_end(lo, "month" if len(s) == 6 else "year")
+                days.update(lo + timedelta(days=i) for i in range((hi - lo).days + 1))
+        except ValueError:
+            continue
+    return sorted(days)
 
 
 def _gdelt_files(store: Any) -> tuple[int, set[str], list[str]]:
@@ -2258,11 +2321,18 @@ def _indicators(
             df, why = _dyad_year_indicators(meta, q)
         else:
             df, why = _record_indicators(meta, s, q)
-        if df.empty:
+        sp = source_periods(meta, store, s, q) if s != "icews-dyad-year" else None
+        if df.empty and (sp is None or not any(sp.covered(p) for p in sp.grid)):
+            # nothing of the pair, and no file of the source covers the window: no rows
             notes.append(f"{s}: {why}")
             continue
         if s != "icews-dyad-year":  # the one period rule (SourcePeriods)
-            sp = source_periods(meta, store, s, q)
+            if df.empty:  # the pair has no event, but files cover periods: 0 there, else NULL
+                from bilat.rows import Rows
+
+                notes.append(f"{s}: {why}; the periods its files cover are 0, the others "
+                             "NULL")
+                df = Rows({c: [] for c in _SOURCE_KINDS}, _SOURCE_KINDS)
             df = _person_mapping(meta, _period_rule(sp, s, meta, df, q, notes), s, q, notes,
                                  sp)
         frames.append(df)
@@ -2495,11 +2565,14 @@ def _contacts(
         if len(lst):
             lst["period"] = [_period_start(d, q.period) for d in lst["date"]]
         rows = []
+        late = [p for p in grid if p in sp.dated and not sp.covered(p)]
         for x, y in q.pairs:
             dy = lst[lst["dyad"] == f"{x}–{y}"] if len(lst) else lst
             gaps: dict[str, list[date]] = {}
+            # a period no file covers has counts only where the pair has a backdated event
+            own_late = _pair_periods(meta, src, q, x, y, late) if late else set()
             for p in grid:
-                has = sp.counted(p)
+                has = sp.covered(p) or p in own_late
                 # a state whose persons are not mapped: the contact series is unknown
                 miss = _unmapped(x, y, p, q, sp, stale) if has and src in \
                     PERSON_MAPPED_SOURCES else []
