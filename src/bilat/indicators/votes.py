@@ -1182,6 +1182,7 @@ def affinity(
     out["last_date"] = out["vote_ids"].map(lambda v: max((dates[i] for i in v), default=None))
     out["note"] = _notes(out)
     out["note"] = _coverage_notes(out)
+    out["note"] = _membership_notes(out)
     if out["n"].sum() == 0 and len(periods) == 0:
         with _catalogue(store) as meta:
             raise _no_votes(meta, _what(asked[0], rng, issue), body)
@@ -1256,6 +1257,75 @@ def _coverage_notes(df: pd.DataFrame) -> pd.Series:
             if succ in (a, b) and first is not None and (until is None or first.year <= until):
                 extra.append(f"{succ}'s votes to {until} were cast by {name} ({code}), "
                              f"counted under {succ} by continuity")
+        out.append("; ".join([x for x in [note or "", *extra] if x]))
+    return pd.Series(out, index=df.index, dtype=object)
+
+
+def seat_years(iso3: str) -> list[tuple[int, int]]:
+    """The years in which the UN record can hold votes under ``iso3``: its own membership
+    (``un_member_since``–``un_member_until`` of the crosswalk) and that of each former state
+    counted under it (:func:`predecessors`), as inclusive (first, last) spans; open spans end
+    in 9999. Empty for observers (PSE, VAT) and states never seated (XKX)."""
+    from bilat.reference.countries import load_countries
+
+    c = load_countries()
+    spans = []
+    for r in c[c["entity"] == iso3].itertuples():
+        if not pd.isna(r.un_member_since):
+            spans.append((int(r.un_member_since), 9999 if pd.isna(r.un_member_until)
+                          else int(r.un_member_until)))
+    for succ, code, _name, until in predecessors():
+        if succ == iso3:
+            row = c[c["entity"] == code].iloc[0]
+            if not pd.isna(row["un_member_since"]):
+                spans.append((int(row["un_member_since"]), until or 9999))
+    return sorted(spans)
+
+
+def membership_reason(iso3: str, first: int, last: int) -> str | None:
+    """Why ``iso3`` can have no recorded General Assembly vote in ``first``–``last``, or None
+    when it held a seat then: an observer state (PSE, VAT) takes part but does not vote; the
+    Republic of China (TWN) lost the China seat on 25 Oct 1971 (GA res. 2758 (XXVI)); a state
+    not yet (or no longer) a member (PRK and KOR from 1991). From the crosswalk
+    (``reference/data/countries.csv``: ``status``, ``un_member_since``/``until``)."""
+    from bilat.reference.countries import load_countries
+
+    c = load_countries()
+    row = c[c["entity"] == iso3]
+    status = str(row["status"].iloc[0]) if len(row) else ""
+    spans = seat_years(iso3)
+    if any(lo <= last and hi >= first for lo, hi in spans):
+        return None
+    if status == "observer":
+        return (f"{iso3} is a UN observer state: it takes part in the General Assembly but "
+                "casts no recorded vote")
+    if iso3 == "TWN":
+        return ("TWN (the Republic of China) held the China seat until 25 Oct 1971, when GA "
+                "resolution 2758 (XXVI) gave it to the PRC (CHN): no UN votes after that")
+    if not spans:
+        return f"{iso3} has never held a UN seat (status: {status or 'unknown'})"
+    held = ", ".join(f"{lo}–{'' if hi == 9999 else hi}" for lo, hi in spans)
+    return f"{iso3} held no UN seat in {_span((first, last))} (the record holds it {held})"
+
+
+def _membership_notes(df: pd.DataFrame) -> pd.Series:
+    """Add to the ``note`` of each row with no common vote (``n = 0``) why, when a side held
+    no seat in the period (:func:`membership_reason`)."""
+    out = []
+    for n, a, b, p, lo, hi, note in zip(df["n"], df["a"], df["b"], df["period"],
+                                        df["_p_first"], df["_p_last"], df["note"],
+                                        strict=True):
+        extra = []
+        if n == 0:
+            years = None
+            if lo is not None and not pd.isna(lo) and hi is not None and not pd.isna(hi):
+                years = (pd.Timestamp(lo).year, pd.Timestamp(hi).year)
+            elif str(p).isdigit():
+                years = (int(p), int(p))
+            if years is not None:
+                extra = [r for r in (membership_reason(s, *years) for s in (a, b)
+                                     if not (s == "CHN" and "China seat was" in (note or "")))
+                         if r]
         out.append("; ".join([x for x in [note or "", *extra] if x]))
     return pd.Series(out, index=df.index, dtype=object)
 
