@@ -146,6 +146,12 @@ def _root(
 #: Commands that write to the store when they are not given ``get_store(write=…)``: every
 #: ``fetch …`` and these (by the last word of the command path).
 WRITE_COMMANDS = ("ingest", "add", "import", "compare", "lineage", "doctor")
+#: Commands that write to an existing store although they never create one
+#: (``get_store(write=False)``): opened read-write, every other read command read-only.
+WRITE_EXISTING = ("compact",)
+#: Commands that create an empty store when there is none (so that a first run works) but
+#: only read an existing one: opened read-only when the store exists.
+READ_EXISTING = ("lineage",)
 
 
 def _current_context() -> Any:
@@ -166,25 +172,50 @@ def _command_writes() -> bool:
 def get_store(write: bool | None = None) -> Store:
     """Open the store chosen by ``--store`` / ``BILAT_STORE`` / the default.
 
-    ``write=True`` (ingest and fetch commands) creates the store when it does not exist.
-    ``write=False`` (read commands) never creates one — a missing store is E022 naming the
-    path looked in — and opens a store that cannot be written (file mode 0444, read-only
-    folder) read-only, so it can still be queried. ``None``: decided from the command
-    (``fetch …`` and :data:`WRITE_COMMANDS` write).
+    ``write=True`` (ingest and fetch commands) creates the store when it does not exist and
+    opens it read-write. ``write=False`` (read commands) never creates one — a missing store
+    is E022 naming the path looked in — and opens it read-only, so any number of read
+    commands, ``bilat serve`` and notebooks holding ``open_store(path, read_only=True)`` run
+    side by side (:data:`WRITE_EXISTING` commands write to an existing store). ``None``:
+    decided from the command (``fetch …`` and :data:`WRITE_COMMANDS` write).
     """
     from bilat.store import open_store
 
     if state.store and state.store.split("://", 1)[0].lower() in ("pyspark", "spark"):
         return _spark_store()  # type: ignore[return-value]
     if write is None:
-        write = _command_writes()
+        write = _command_writes() and not (_last_word() in READ_EXISTING and _store_exists())
     if write:  # a bad --mirror / BILAT_MIRROR fails (E003) before the store is created
         ctx = _current_context()
         if ctx is not None and "mirror" in ctx.params:
             from bilat.config import resolve_mirror
 
             resolve_mirror(ctx.params.get("mirror"))
-    return open_store(state.store, create=write)
+    return open_store(state.store, create=write,
+                      read_only=not write and not _command_writes_existing())
+
+
+def _last_word() -> str:
+    ctx = _current_context()
+    words = ctx.command_path.split()[1:] if ctx is not None else []
+    return words[-1] if words else ""
+
+
+def _command_writes_existing() -> bool:
+    return _last_word() in WRITE_EXISTING
+
+
+def _store_exists() -> bool:
+    """Whether ``--store`` names a DuckDB file that exists."""
+    from bilat.config import resolve_store
+    from bilat.store import parse_store_url
+
+    try:
+        url = parse_store_url(resolve_store(state.store))
+    except Exception:  # noqa: BLE001 - a bad store option: open_store says what is wrong
+        return False
+    return url.backend == "duckdb" and not url.in_memory and \
+        Path(url.target).expanduser().is_file()
 
 
 #: Commands that run on Spark when ``--store pyspark://…`` is given (see bilat.store.spark).

@@ -553,13 +553,19 @@ def stored_sql(store: Any, q: DyadQuery, dialect: str = "duckdb", local: bool = 
     key = hashlib.sha256(f"{q!r}|{dialect}|{local}|{_code_hash()}".encode()).hexdigest()
     con = store.con
     try:
-        con.execute(_SQL_CACHE)
+        if getattr(store, "read_only", False):  # read, never create, the cache
+            if not store.has_table("gdelt_sql_cache"):
+                return compiled_sql(q, dialect, local)
+        else:
+            con.execute(_SQL_CACHE)
         hit = con.execute("SELECT sql FROM gdelt_sql_cache WHERE key = ?", [key]).fetchall()
     except Exception:  # a read-only store: compile every time
         return compiled_sql(q, dialect, local)
     if hit:
         return str(hit[0][0])
     text = compiled_sql(q, dialect, local)
+    if getattr(store, "read_only", False):
+        return text  # opened read-only: works without keeping the compiled text
     with contextlib.suppress(Exception):  # a read-only store keeps working without the cache
         con.execute("INSERT OR REPLACE INTO gdelt_sql_cache (key, sql) VALUES (?, ?)", [key, text])
     return text
@@ -1171,16 +1177,20 @@ def refresh_event_view(store: Any) -> bool:
     if _has(store, "icews_tkg_events"):
         parts.append(_TKG_VIEW_SQL)
     con = store.con
+    read_only = getattr(store, "read_only", False)
     if not parts:
         with contextlib.suppress(Exception):
-            con.execute("DROP VIEW IF EXISTS events")
+            con.execute(f"DROP VIEW IF EXISTS {'temp.main.' if read_only else ''}events")
         ok = False
     else:
         body = "\nUNION ALL\n".join(parts)
-        try:
-            con.execute(f"CREATE OR REPLACE VIEW events AS {body}")
-        except Exception:  # noqa: BLE001 - a read-only store: a view for this connection only
+        if read_only:  # opened read-only: a view for this connection, nothing written
             con.execute(f"CREATE OR REPLACE TEMP VIEW events AS {body}")
+        else:
+            try:
+                con.execute(f"CREATE OR REPLACE VIEW events AS {body}")
+            except Exception:  # noqa: BLE001 - a read-only file: a view for this connection
+                con.execute(f"CREATE OR REPLACE TEMP VIEW events AS {body}")
         con.execute("SELECT 1").fetchall()
         ok = True
     if memo is not None:

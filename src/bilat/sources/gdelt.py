@@ -1480,6 +1480,10 @@ def volume_summary(store: Store) -> bool:
     try:
         if not store.has_table("gdelt_parts"):
             return False
+        if getattr(store, "read_only", False):  # opened read-only: use it only if complete
+            return store.has_table("gdelt_volume_parts") and not con.execute(
+                "SELECT count(*) FROM gdelt_parts WHERE part NOT IN "
+                "(SELECT part FROM gdelt_volume_parts)").fetchall()[0][0]
         if not store.has_table("gdelt_volume_parts"):
             with store.transaction():
                 con.execute(_VOLUME)

@@ -686,11 +686,18 @@ def load_document(
 
 # ------------------------------------------------------------------------------- store
 def _ensure_table(store: Store) -> None:
+    if getattr(store, "read_only", False):  # opened read-only: an empty table for this
+        if not store.has_table("documents"):  # connection only, nothing written
+            store.con.execute(_DOCUMENTS.replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
+        return
     store.con.execute(_DOCUMENTS)
 
 
 def save_document(store: Store, doc: Document) -> Document:
-    """Store ``doc`` once (idempotent by content); returns the stored document."""
+    """Store ``doc`` once (idempotent by content); returns the stored document (E026 on a
+    store opened read-only)."""
+    if getattr(store, "read_only", False):
+        store.check_writable()
     _ensure_table(store)
     key = doc.source_url or doc.doc_id
     existing = store.con.execute(

@@ -287,6 +287,8 @@ def _cached_issues(store: Any, doc_ids: list[str], lex: Any, lexicon: str | Path
             have[d] = (hits, {k: [list(c) for c in v] for k, v in cues.items()}, words)
             new.append((d, key, words, json.dumps(dict(hits)), json.dumps(have[d][1])))
         try:
+            if getattr(store, "read_only", False):  # opened read-only: answer, keep nothing
+                return have
             with store.transaction():
                 con.execute(_CACHE_DDL)
                 con.executemany(

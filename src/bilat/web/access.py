@@ -4,9 +4,10 @@ Read-only (the default of ``bilat serve``): the DuckDB file is attached ``READ_O
 in-memory database and every table and view of the store is exposed there as a view of the
 same name. The library functions run unchanged (they may create helper views or caches; those
 land in memory and vanish with the server), and no statement can change the file. While the
-server runs, DuckDB's file lock keeps other processes from writing to the store (any number
-of read-only readers may share it). With ``allow_add`` the store is opened read-write, as by
-the CLI, so documents can be added through the page.
+server runs, DuckDB's file lock keeps other processes from writing to the store; any number
+of read-only readers share it (bilat's read commands, notebooks holding
+``open_store(path, read_only=True)``, other servers). With ``allow_add`` the store is opened
+read-write, as by the CLI, so documents can be added through the page.
 
 A DuckDB connection is used by one thread at a time: read-only, a small pool of independent
 instances over the same file serves requests in parallel (DuckDB itself runs each query on all
@@ -93,7 +94,8 @@ class WebStore:
         else:
             url = parse_store_url(resolve_store(store))
             if url.backend != "duckdb" or url.in_memory or allow_add:
-                stores.append(open_store(store if store is not None else None))
+                stores.append(open_store(store if store is not None else None,
+                                         read_only=False))  # documents are added
             else:
                 try:
                     n = max(1, workers)
