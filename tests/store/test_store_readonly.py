@@ -334,3 +334,30 @@ def test_interactive_sessions_are_warned_of_a_read_write_open(
         warnings.simplefilter("error")
         open_store(path).close()  # a script (pytest): no warning
     assert time.perf_counter() - t0 < 30
+
+
+def test_interactive_sessions_are_told_when_a_store_is_created(tmp_path: Path) -> None:
+    """A mistyped path in a notebook creates a new, empty store: the session is told so at
+    once (not later through "table … is not in the store"); create=False never creates."""
+    code = "\n".join([
+        "import sys, warnings",
+        "sys.ps1 = '>>> '",
+        "from bilat.errors import BilatError",
+        "from bilat.store import open_store",
+        "with warnings.catch_warnings(record=True) as w:",
+        "    warnings.simplefilter('always')",
+        "    try:",
+        "        open_store(sys.argv[2], create=False)",
+        "    except BilatError as exc:",
+        "        print(exc.code)",
+        "    open_store(sys.argv[1]).close()",
+        "print(len(w))",
+        "print(w[0].message if w else '')"])
+    new = tmp_path / "typo" / "x.duckdb"
+    res = subprocess.run([sys.executable, "-c", code, str(new), str(tmp_path / "no.duckdb")],
+                         capture_output=True, text=True, env=_env(), timeout=120)
+    assert res.returncode == 0, res.stderr
+    code_line, count, message = res.stdout.splitlines()[:3]
+    assert code_line == "E022" and not (tmp_path / "no.duckdb").exists()
+    assert count == "1" and "new, empty one was created" in message and str(new) in message
+    assert new.exists()

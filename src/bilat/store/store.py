@@ -196,8 +196,10 @@ def open_store(store: str | Path | None = None, *, read_only: bool | None = None
     0444, a read-only folder or disk) is opened read-only when ``create`` is False.
 
     ``create=False`` (read commands) never creates one: a missing store is E022 naming the
-    path looked in. ``":memory:"`` gives an in-memory store whose Parquet folder is a
-    temporary directory.
+    path looked in. With ``create`` left True a missing store is created empty; in an
+    interactive session with ``read_only`` not given that is said too (a mistyped path
+    would otherwise surface later as "table … is not in the store"). ``":memory:"`` gives
+    an in-memory store whose Parquet folder is a temporary directory.
 
     Within one process DuckDB holds a file in one mode: a read-only open of a store this
     process already holds read-write shares that database (no second lock) and is read-only
@@ -283,11 +285,19 @@ def open_store(store: str | Path | None = None, *, read_only: bool | None = None
             f"bilat: {path} is open read-write in this session, so no other process (bilat "
             "commands, `bilat serve`, other notebooks) can open it until store.close(); to "
             "only read, open it with open_store(path, read_only=True)"), stacklevel=2)
+    elif not existed and asked is None and _interactive():
+        import warnings
+
+        warnings.warn(StoreLockWarning(
+            f"bilat: no store was at {path.absolute()}, so a new, empty one was created there; "
+            "if you meant an existing store, check the path (open_store(path, create=False) "
+            "never creates one)"), stacklevel=2)
     return st
 
 
 class StoreLockWarning(UserWarning):
-    """An interactive session opened an existing store read-write (see :func:`open_store`)."""
+    """An interactive session opened an existing store read-write, or created a new one at a
+    path where it found none (see :func:`open_store`)."""
 
 
 #: Why a write to a store opened read-only is refused (E026's reason).
