@@ -808,14 +808,78 @@ def indicators(
         df = df[df["indicator"] == ind]
     out = _finish(df, pairs, store, details=details)
     _continuity_notes(store, out, pairs, rng)
+    notes: list[str] = []
     if rng is not None:
         notes, held = _years_outside(store, pil, rng)
         if out.empty and held and not any(lo <= rng[1] and hi >= rng[0]
                                           for _, lo, hi in held):
             raise error("E510", years=f"{rng[0]}–{rng[1]}", held="; ".join(
                 f"{t} {lo}–{hi}" for t, lo, hi in held))
-        out.attrs["notes"] = notes
+    notes += _gap_notes(store, out, pairs, pil, rng)
+    if not _tables(store) & {t for p in pil for t in PILLARS[p][0]}:
+        notes.append("no material table of " + ", ".join(pil) + " is loaded: "
+                     + "; ".join(f"{p}: {PILLARS[p][1]}" for p in pil))
+    out.attrs["notes"] = notes
     return out
+
+
+#: Store table → how its rows' ``source`` begins (the rows a table gives a dyad).
+_SOURCE_OF = {"cow_trade": "COW trade", "imf_dots": "IMF DOTS", "sipri_deliveries": "SIPRI",
+              "atop_dyad_year": "ATOP", "cow_igo_dyad_year": "COW IGO", "mme_exercises": "MME",
+              "energy_trade": "EI ", "leader_engagements": "China Vitae"}
+
+
+def _runs_text(years: Sequence[int]) -> str:
+    """Consecutive years as ranges: ``[1985, 1986, 1987, 1990]`` → ``1985–1987, 1990``."""
+    out: list[list[int]] = []
+    for y in sorted(years):
+        if out and y == out[-1][-1] + 1:
+            out[-1].append(y)
+        else:
+            out.append([y])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in out)
+
+
+def _gap_notes(store: Any, out: pd.DataFrame, pairs: list[tuple[str, str]],
+               pillars: Sequence[str], rng: tuple[int, int] | None) -> list[str]:
+    """Why a loaded source gives a dyad no row in years it holds (within ``rng``): IMF DOTS
+    holds the reports of a few states only (neither side reports: no IMF figure for the
+    pair); China Vitae is the Chinese side only; otherwise the source has no row for the
+    dyad in those years (missing, not zero: COW trade lists FRA–DEU from 1990 only)."""
+    notes = []
+    cov = coverage(store)
+    cov = cov[cov["pillar"].isin(list(pillars)) & cov["loaded"]]
+    for r in cov.itertuples():
+        if r.table not in _SOURCE_OF or r.first_year is None or pd.isna(r.first_year):
+            continue
+        lo, hi = int(r.first_year), int(r.last_year)
+        if rng is not None:
+            lo, hi = max(lo, rng[0]), min(hi, rng[1])
+        if lo > hi:
+            continue
+        if r.table == "imf_dots":
+            reporters = sorted(x[0] for x in store.con.execute(
+                "SELECT DISTINCT reporter_iso3 FROM imf_dots").fetchall())
+        for a, b in pairs:
+            if r.table == "imf_dots" and a not in reporters and b not in reporters:
+                notes.append(f"{r.pillar} (imf_dots): IMF DOTS holds the reports of "
+                             f"{', '.join(reporters)} only; neither {a} nor {b} reports, so "
+                             f"there is no IMF figure for {a}–{b} (missing, not zero)")
+                continue
+            if r.table == "leader_engagements" and "CHN" not in (a, b):
+                notes.append(f"{r.pillar} (leader_engagements): China Vitae records Chinese "
+                             f"leaders' engagements only; {a}–{b} has no Chinese side "
+                             "(missing, not zero)")
+                continue
+            mine = out[(out["dyad"] == f"{a}–{b}") & out["source"].astype(str).str.startswith(
+                _SOURCE_OF[r.table]) & out["value"].notna()] if len(out) else out
+            have = set(mine["year"].astype(int)) if len(mine) else set()
+            gap = [y for y in range(lo, hi + 1) if y not in have]
+            if gap:
+                notes.append(f"{r.pillar} ({r.table}): no {a}–{b} row for "
+                             f"{_runs_text(gap)} of the {lo}–{hi} it holds (absent from "
+                             "the source: missing, not zero)")
+    return notes
 
 
 def _add_note(out: pd.DataFrame, mask: Any, text: str) -> None:
@@ -983,6 +1047,18 @@ def exercises(store: Any, a: str, b: str, *, years: str | Sequence[int] | int | 
     if bilateral_only:
         df = df[df["kind"] == "bilateral"].reset_index(drop=True)
     df.insert(0, "dyad", f"{x}–{y}")
+    lo, hi = PILLARS["exercises"][2]
+    notes = []
+    if rng is not None and (rng[0] < lo or rng[1] > hi):
+        out = [f"{p}–{q}" if p != q else str(p) for p, q in (
+            (rng[0], min(rng[1], lo - 1)), (max(rng[0], hi + 1), rng[1])) if p <= q]
+        notes.append(f"MME covers exercises starting {lo}–{hi}: {' and '.join(out)} asked but "
+                     "not covered (no data, not zero)")
+    if df.empty and (rng is None or (rng[0] <= hi and rng[1] >= lo)):
+        notes.append(f"no exercise with both {x} and {y} among the participants in MME "
+                     f"{max(lo, rng[0]) if rng else lo}–{min(hi, rng[1]) if rng else hi} "
+                     "(a true zero: the register is complete for its coverage)")
+    df.attrs["notes"] = notes
     return df
 
 
@@ -999,7 +1075,11 @@ def engagements(store: Any, a: str, b: str, years: str | Sequence[int] | int | N
     x, y = check_pair(a, b)
     cols = ["dyad", "a", "b", "year", "type", "n", "leaders", "ids", "first_date", "last_date"]
     if "CHN" not in (x, y):
-        return pd.DataFrame(columns=cols)
+        empty = pd.DataFrame(columns=cols)
+        empty.attrs["notes"] = [f"China Vitae records Chinese leaders' engagements only (one "
+                                f"side must be CHN); {x}–{y} has no Chinese side: no data, "
+                                "not zero"]
+        return empty
     _require(store, "leader_engagements", "bilat fetch engagements")
     other = y if x == "CHN" else x
     rng = parse_years(years)
@@ -1026,7 +1106,12 @@ def engagements(store: Any, a: str, b: str, years: str | Sequence[int] | int | N
                 "first_date": sel["date"].min() if len(sel) else None,
                 "last_date": sel["date"].max() if len(sel) else None,
             })
-    return pd.DataFrame(rows, columns=cols)
+    res = pd.DataFrame(rows, columns=cols)
+    span = PILLARS["engagements"][2]
+    res.attrs["notes"] = [] if rng is None or (rng[0] >= span[0] and rng[1] <= span[1]) else [
+        f"China Vitae covers {span[0]}–{span[1]}: the years asked outside it are not listed "
+        "(no data, not zero)"]
+    return res
 
 
 def yardsticks(df: pd.DataFrame, indicator: str, *, direction: str = "auto") -> pd.DataFrame:

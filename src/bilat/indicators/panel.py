@@ -271,10 +271,15 @@ def panel(
 ) -> pd.DataFrame:
     """The dyad-year panel of A–B and its reference dyads, or of every dyad in ``year``.
 
-    Returns one row per dyad and year with data in any pillar (columns: see the module
-    docstring); ``all_dyads=True`` with ``year`` gives every dyad with data that year
+    Returns one row per dyad and year with data in any pillar, and with ``years`` every
+    dyad and year asked (a year without data is a row whose ``coverage_<pillar>`` columns say
+    why: ``no rows``, ``outside coverage``, ``not loaded``); columns: see the module
+    docstring. ``all_dyads=True`` with ``year`` gives every dyad with data that year
     (``a`` < ``b`` alphabetically). ``pillars`` limits the pillars (names of
-    :data:`PANEL_PILLARS`). Nothing is imputed.
+    :data:`PANEL_PILLARS`). Nothing is imputed. ``df.attrs["notes"]``: the material notes
+    (years outside a table, dyads a source has no row for, IMF reporters) and a line when no
+    pillar holds data for the dyads. E509 for an unknown pillar, E508 without a dyad or with
+    ``all_dyads`` and no ``year``, E511 for reversed years.
     """
     want = list(PANEL_PILLARS) if pillars is None else (
         [p.strip() for p in pillars.split(",")] if isinstance(pillars, str) else list(pillars))
@@ -282,6 +287,7 @@ def panel(
         if p not in PANEL_PILLARS:
             raise error("E509", value=p, options=", ".join(PANEL_PILLARS))
     mat = [p for p in want if p in material.PILLARS]
+    notes: list[str] = []
     if all_dyads:
         if year is None:
             raise error("E508", what="--all-dyads needs one year",
@@ -300,9 +306,11 @@ def panel(
             long = material.indicators(store, a, b, refs=pairs[1:], years=rng, pillars=mat,
                                        percentiles=percentiles, details=False) if mat else \
                 pd.DataFrame(columns=material.COLUMNS)
+            notes += long.attrs.get("notes", [])
         except BilatError as exc:  # years outside every material table: the other pillars
             if exc.code != "E510":  # may still hold them (coverage says "outside coverage")
                 raise
+            notes.append(exc.message)
             long = pd.DataFrame(columns=material.COLUMNS)
     wide, ids = _wide_material(long, percentiles)
     keys = ["dyad", "a", "b", "year"]
@@ -333,6 +341,16 @@ def panel(
         out = df if out.empty else out.merge(df, on=keys, how="outer")
     if out.empty:
         out = pd.DataFrame(columns=keys)
+    if pairs is not None and rng is not None:
+        # every asked dyad and year is a row, so that a year without data says why in its
+        # coverage_<pillar> columns (no rows / outside coverage / not loaded), never vanishes
+        grid = pd.DataFrame([{"dyad": f"{x}–{y}", "a": x, "b": y, "year": yr}
+                             for x, y in pairs for yr in range(rng[0], rng[1] + 1)])
+        if len(out):
+            out["year"] = out["year"].astype("int64")
+            grid = grid.merge(out[keys], on=keys, how="left", indicator=True)
+            grid = grid[grid["_merge"] == "left_only"].drop(columns="_merge")
+        out = pd.concat([out, grid], ignore_index=True) if len(out) else grid
     out = _coverage(store, out, want)
     if all_dyads and "events" in want and "coverage_events" in out.columns:
         # event indicators are computed per asked dyad (bilat.indicators.events), not for all
@@ -342,7 +360,13 @@ def panel(
         ["_d", "dyad", "year"], kind="stable").drop(columns="_d")
     front = keys + [f"coverage_{p}" for p in want]
     rest = [c for c in out.columns if c not in front]
-    return out[front + rest].reset_index(drop=True)
+    res = out[front + rest].reset_index(drop=True)
+    if pairs is not None and len(res) and not (res[[f"coverage_{p}" for p in want]]
+                                               == "data").any().any():
+        notes.append("no pillar holds data for " + ", ".join(f"{x}–{y}" for x, y in pairs)
+                     + (f" in {rng[0]}–{rng[1]}" if rng else "") + ": see coverage_<pillar>")
+    res.attrs["notes"] = list(dict.fromkeys(notes))
+    return res
 
 
 def _vote_span(store: Any) -> tuple[int, int] | None:
