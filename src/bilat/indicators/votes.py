@@ -2483,8 +2483,15 @@ def coincidence(
     if not n_ref:
         raise _no_votes(store, f"{ref} in {year}")
     others = v.filter(v.iso3 != ref)
-    members = others.semi_join(rc, "vote_id").select("iso3").distinct()
+    # a member that year: a state with a vote of the year recorded as other than "not a
+    # member" (Voeten's code 9); a roll call it is recorded as a non-member of is no absence
+    members = (others.filter(others.vote != "nonmember").semi_join(rc, "vote_id")
+               .select("iso3").distinct())
     grid = members.cross_join(rv)
+    nonmember = others.filter(others.vote == "nonmember").select(
+        nvid=others.vote_id, niso=others.iso3)
+    grid = grid.anti_join(nonmember, [grid.vote_id == nonmember.nvid,
+                                      grid.iso3 == nonmember.niso])
     rec = others.filter(others.vote_num.notnull()).select(
         vid=others.vote_id, iso=others.iso3, x=others.vote_num)
     j = grid.left_join(rec, [grid.vote_id == rec.vid, grid.iso3 == rec.iso])
@@ -2496,7 +2503,8 @@ def coincidence(
         vote_ids=j.vote_id.collect(where=j.x.notnull(), order_by=j.vote_id),
     ).to_pandas()
     for c in ("same", "partial", "opposite", "both_abstain", "absent"):
-        agg[c] = agg[c].astype("int64")
+        # a state absent from every roll call sums NULL comparisons: none of each kind
+        agg[c] = agg[c].fillna(0).astype("int64")
     n = agg["same"] + agg["partial"] + agg["opposite"]
     agg["n"] = n
     agg["coincidence"] = ((agg["same"] + agg["partial"] / 2) / n.replace(0, np.nan))
