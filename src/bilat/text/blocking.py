@@ -46,6 +46,12 @@ The threshold a pair must reach to be scored is not fixed here: it is the best e
 found so far for the claim (for readouts after competition, which needs only each column's exact
 maximum; for lineage ``match``, ``related`` or the best so far), so pairs below the lowest label
 threshold are skipped and the reported scores of unmatched claims stay exact as well.
+
+A lineage labels each statement against every earlier one: :func:`lineage_scores_many` scores a
+statement against all of them at once (one inverted index; the wording's IDF-weighted Dice term
+of every pair that shares a token computed exactly in integers; the token-set ratio and the
+cosine only for the pairs a search asks for), with the scores of :func:`lineage_scores` to the
+bit (tests/text/test_text_scale_fast.py).
 """
 
 from __future__ import annotations
@@ -1007,8 +1013,8 @@ def lineage_scores_many(aligner: Aligner, cos: Sequence[np.ndarray] | PairCosine
     :func:`bilat.text.align._idf` of the two statements, from their document frequencies) is
     computed exactly for every pair that shares a token: each IDF ``log(1 + n/c)`` (``math.log``,
     once per distinct ``(n, c)``) is a whole multiple of 2^-53, so its sums are exact in
-    integers and, rounded once, equal ``math.fsum``'s. Only the token-set ratio is left to
-    compute per pair, on demand (rapidfuzz's ``cpdist``, the same scorer). The scores are
+    integers and, rounded once, equal ``math.fsum``'s. Only the token-set ratio (bounded by 1)
+    is left to compute per pair, on demand (rapidfuzz's ``cpdist``, the same scorer). The scores are
     those of :func:`lineage_scores` to the bit, so every search gives the same answers.
     ``keys`` (the new statement's key, the earlier ones') with ``memo`` (a dict the caller
     keeps) remember each statement's token data across calls."""
@@ -1085,8 +1091,7 @@ def lineage_scores_many(aligner: Aligner, cos: Sequence[np.ndarray] | PairCosine
     tok = np.repeat(ak, cnt)
     pair = pi * total_m + pj
     size = n * total_m
-    lengths = np.array([_TOKEN_LEN[g] for g in uniq.tolist()])
-    n_shared = np.bincount(pair, minlength=size).astype(float).reshape(n, total_m)
+    n_shared = np.bincount(pair, minlength=size).reshape(n, total_m)
     if callable(cos):
         # the cosine summed over the shared tokens (its bound: only the rounding differs)
         assert unit is not None
@@ -1096,7 +1101,6 @@ def lineage_scores_many(aligner: Aligner, cos: Sequence[np.ndarray] | PairCosine
                              minlength=size).reshape(n, total_m)
     else:
         cos_ub = np.concatenate(dense_cos, axis=1)
-    letters = np.bincount(pair, weights=lengths[tok], minlength=size).reshape(n, total_m)
     shared = n_shared > 0
     # the Dice term of every pair sharing a token: 2·Σ_{a∩b} idf / (Σ_a idf + Σ_b idf), each
     # sum exact and rounded once (= math.fsum), then the same two float steps
@@ -1113,10 +1117,11 @@ def lineage_scores_many(aligner: Aligner, cos: Sequence[np.ndarray] | PairCosine
              + sum_b[kj].astype(np.float64) / _SCALE)
     dice = np.zeros((n, total_m))
     dice[ki, kj] = 2.0 * inter / total
-    lb_all = [t for b in bs for t in b.lists]
     joined_b = [j for b in bs for j in b.joined]
-    lex_ub = np.where(shared, 0.75 * dice
-                      + 0.25 * ratio_upper(a.lists, lb_all, shared, (n_shared, letters)), 0.0)
+    # the wording's bound: the exact Dice term and a token-set ratio of 1 (its tighter bound,
+    # ratio_upper, costs more here than the exact ratios it spares: the ratios are computed in
+    # C and remembered across the statements of a series)
+    lex_ub = np.where(shared, 0.75 * dice + 0.25, 0.0)
 
     # token-set ratios already computed (they depend on the two joined token lists only, and
     # the claims a statement carries meet the same earlier claims again)

@@ -418,7 +418,8 @@ class LineageModel:
 
         With the lexical aligner, only the pairs that can decide a label are scored exactly
         (:mod:`bilat.text.blocking`; same labels, counterparts and similarities), unless
-        ``BILAT_EXHAUSTIVE=1``."""
+        ``BILAT_EXHAUSTIVE=1``. The labelling asks :meth:`_matrices` (every earlier statement
+        at once, the same scores); this one pair alone is its reference."""
         from bilat.text import blocking
 
         new, old = self.claims_[new_id], self.claims_[old_id]
