@@ -488,29 +488,6 @@ def test_lineage_scores_many_equal_lineage_scores(lineage_series, monkeypatch, l
             assert np.array_equal(lazy.upper > 0, ref.upper > 0)
 
 
-def test_pair_cosine_equals_the_whole_product(lineage_series) -> None:  # noqa: ANN001
-    """The cosine of chosen pairs (_pair_cos: one pair, a few, all; a statement of one claim)
-    equals the whole product of two statements (_cos) to the bit."""
-    from bilat.text.documents import document_from_text
-    from bilat.text.lineage import LineageModel
-
-    rng = np.random.default_rng(15)
-    one = document_from_text("The sides will deepen cooperation in energy and in trade.",
-                             side="JOINT", date="1999-01-01", language="en",
-                             parties=("CHN", "RUS"), kind="statement")
-    for docs in [*lineage_series, [one, *lineage_series[2][:2]]]:
-        model = LineageModel().fit(docs)
-        ids = [d.doc_id for d in docs]
-        for k in range(1, len(ids)):
-            for old in ids[:k]:
-                full = model._cos(ids[k], old)
-                ii, jj = np.nonzero(np.ones(full.shape, dtype=bool))
-                for pick in (np.arange(len(ii)), np.arange(1), rng.permutation(len(ii))[:1],
-                             rng.permutation(len(ii))[:2], rng.permutation(len(ii))[:9]):
-                    got = model._pair_cos(ids[k], old, ii[pick], jj[pick])
-                    assert np.array_equal(got, full[ii[pick], jj[pick]])
-
-
 def test_paragraph_members_equal_the_scan(lineage_series, monkeypatch) -> None:  # noqa: ANN001
     """Claims found per paragraph by bisection equal the scan of every claim per paragraph,
     also when paragraphs overlap or are empty (the scan is then used)."""

@@ -49,9 +49,9 @@ threshold are skipped and the reported scores of unmatched claims stay exact as 
 
 A lineage labels each statement against every earlier one: :func:`lineage_scores_many` scores a
 statement against all of them at once (one inverted index; the wording's IDF-weighted Dice term
-of every pair that shares a token computed exactly in integers; the token-set ratio and the
-cosine only for the pairs a search asks for), with the scores of :func:`lineage_scores` to the
-bit (tests/text/test_text_scale_fast.py).
+of every pair that shares a token computed exactly in integers; the token-set ratio, and the
+cosine when given as a function, only for the pairs a search asks for), with the scores of
+:func:`lineage_scores` to the bit (tests/text/test_text_scale_fast.py).
 """
 
 from __future__ import annotations

@@ -374,7 +374,6 @@ class LineageModel:
         self._words: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._texts: dict[str, Any] = {}  # blocking's token data per statement
         self._units: dict[str, np.ndarray] = {}
-        self._shared: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         self._roots: dict[str, list[tuple[str, int]]] = {}
         self._refs: dict[tuple[Any, ...], ClaimRef] = {}
 
@@ -457,41 +456,21 @@ class LineageModel:
         olds = [self.claims_[d] for d in old_ids]
         if not self._blocked() or not new or not all(olds):
             return {d: self._matrix(new_id, d) for d in old_ids}
+        whole: dict[int, np.ndarray] = {}
+
         def cos(d: int, ii: np.ndarray, jj: np.ndarray) -> np.ndarray:
-            return self._pair_cos(new_id, old_ids[d], ii, jj)
+            """The cosine of the pairs asked for: the whole product of :meth:`_cos` (the same
+            call as every pair scored: the same values to the bit), once a pair of statements
+            is asked about at all."""
+            found = whole.get(d)
+            if found is None:
+                found = whole[d] = self._cos(new_id, old_ids[d])
+            return found[ii, jj]
 
         unit = (self._unit_entries(new_id), [self._unit_entries(d) for d in old_ids])
         lazy = blocking.lineage_scores_many(self.aligner_, cos, new, olds, unit=unit,
                                             keys=(new_id, list(old_ids)), memo=self._texts)
         return {d: _Scores(None, m) for d, m in zip(old_ids, lazy, strict=True)}
-
-    def _pair_cos(self, new_id: str, old_id: str, ii: np.ndarray, jj: np.ndarray
-                  ) -> np.ndarray:
-        """``_cos(new_id, old_id)[ii, jj]`` without the whole matrix, to the bit.
-
-        The product of :meth:`_cos` takes the shared columns of the two word matrices, which
-        numpy lays out column-major, and sums each pair's products one column after the other
-        (each rounded, in column order, pairs side by side); the same product over the selected
-        pairs, laid out word by word (one row per shared word, one column per pair), does the
-        same for each pair. A single pair (a layout that is also row-major) is doubled so that
-        it is summed the same way; a statement of one claim takes the whole product (numpy sums
-        it otherwise). tests/text/test_text_scale_fast.py checks both against :meth:`_cos` on
-        every pair of real series."""
-        va, vb = self._doc_words(new_id)[1], self._doc_words(old_id)[1]
-        if min(len(va), len(vb)) < 2:
-            return self._cos(new_id, old_id)[ii, jj]
-        key = (new_id, old_id)
-        words = self._shared.get(key)
-        if words is None:
-            ka, kb = self._shared_words(new_id, old_id)
-            words = self._shared[key] = (np.ascontiguousarray(va[:, ka].T),
-                                         np.ascontiguousarray(vb[:, kb].T))
-        at, bt = words
-        single = len(ii) == 1
-        if single:
-            ii, jj = np.r_[ii, ii], np.r_[jj, jj]
-        out = np.einsum("kp,kp->p", np.take(at, ii, axis=1), np.take(bt, jj, axis=1))
-        return out[:1] if single else out
 
     def _shared_words(self, new_id: str, old_id: str) -> tuple[np.ndarray, np.ndarray]:
         """Columns of the two statements' word matrices (:meth:`_doc_words`) for the words
