@@ -119,6 +119,7 @@ class Errors:
     E221 = "{path!s}: core-issue mapping line {line}: {reason}; see the format in bilat/reference/data/CORE_ISSUES_SOURCES.md"
     E222 = "give --text WORDS or --symbol SYMBOL (e.g. --symbol A/RES/68/262 or --text crimea)"
     E223 = "unknown --stance {value!r}; valid: split, with, all"
+    E224 = "reversed years {value!r} for years= (--years): give the earlier year first ({fixed})"
 
     # --- E3xx: documents, claims, readouts ----------------------------------------------------
     # (owned by bilat.text.documents / bilat.text.readouts)
@@ -183,6 +184,7 @@ class Errors:
     E508 = "{what}; {fix}"
     E509 = "unknown pillar {value!r}; valid: {options}"
     E510 = "no material data for {years}: the loaded pillars cover {held}; ask for years inside them (bilat material coverage lists each table's years)"
+    E511 = "reversed years {value!r} for years= (--years): give the earlier year first ({fixed})"
 
     # --- E700–E749: the local web app (bilat.web, `bilat serve`) -------------------------------
     E700 = "no page {value!r} on this server; start from the home page / (pages: {options})"

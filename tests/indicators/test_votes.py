@@ -215,7 +215,7 @@ def test_coincidence_method(toy: Store) -> None:
 
 def test_option_errors(toy: Store) -> None:
     for kwargs, code in [({"issue": "zz"}, "E211"), ({"years": "20x0"}, "E212"),
-                         ({"years": "2005-2001"}, "E712"), ({"method": "tau"}, "E213"),
+                         ({"years": "2005-2001"}, "E224"), ({"method": "tau"}, "E213"),
                          ({"by": "month"}, "E012")]:
         with pytest.raises(BilatError) as e:
             V.affinity(toy, "RUS", "CHN", **kwargs)

@@ -93,7 +93,10 @@ def _one_generation(fn: Any) -> Any:
 # ----------------------------------------------------------------------------- options
 @dataclass(frozen=True)
 class DyadQuery:
-    """The choices behind an indicator table (validated; shared by indicators, ids, sql)."""
+    """The validated choices behind an event query (:func:`make_query`; shared by
+    :func:`indicators`, :func:`ids` and :func:`sql`): ``pairs`` (ISO3 dyads, main first),
+    ``period``, ``direction``, ``actor_types`` (CAMEO actor types), ``dedup``, ``start``/
+    ``end`` (YYYYMMDD integers or None) and ``versions`` (GDELT versions)."""
 
     pairs: tuple[tuple[str, str], ...]
     period: str = "month"
@@ -105,8 +108,16 @@ class DyadQuery:
     versions: tuple[int, ...] = ()
 
 
+#: CLI flags whose Python argument is not the flag's name with ``_`` for ``-``.
+_ARG_OF = {"--gdelt-version": "versions"}
+
+
 def _check(value: str, options: Sequence[str], option: str) -> str:
+    """``value`` when it is one of ``options``, else E012 naming the Python argument and the
+    CLI flag (``source= (--source)``)."""
     if value not in options:
+        if option.startswith("--"):
+            option = f"{_ARG_OF.get(option, option[2:].replace('-', '_'))}= ({option})"
         raise error("E012", value=value, option=option, options=", ".join(options))
     return value
 
@@ -144,7 +155,10 @@ def _iso3(value: str) -> str:
 
 
 def cameo_codes(iso3: str) -> list[str]:
-    """CAMEO actor country codes that mean this ISO3 country (the code itself included)."""
+    """The CAMEO actor country codes (GDELT ``Actor1CountryCode``/``Actor2CountryCode``)
+    that mean the ISO3 country ``iso3``, sorted, the ISO3 code itself included (CAMEO uses
+    ISO3 for states; the crosswalk adds any other code it maps there). Source: CAMEO codebook
+    1.1b3 (Schrodt 2012) via :mod:`bilat.reference.countries`."""
     from bilat.reference.countries import iso3_map
 
     codes = {k for k, v in iso3_map("cameo").items() if v == iso3}
@@ -158,7 +172,15 @@ def make_query(
     dedup: str = "none", start: str | date | int | None = None,
     end: str | date | int | None = None, versions: Sequence[int] = (),
 ) -> DyadQuery:
-    """Validate options into a :class:`DyadQuery` (countries as ISO3, dates as YYYYMMDD)."""
+    """Validate the options of an event query into a :class:`DyadQuery`: countries as ISO3
+    (names accepted), ``refs`` as extra pairs (duplicates dropped), ``period`` one of
+    :data:`PERIODS`, ``direction`` one of :data:`DIRECTIONS`, ``actor_type`` CAMEO actor
+    types (``GOV``, ``MIL`` …; comma-separated or a list), ``dedup`` one of :data:`DEDUP`,
+    ``start``/``end`` dates (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``, a date or YYYYMMDD; kept
+    as YYYYMMDD integers, ``end`` to the last day it names), ``versions`` GDELT versions
+    (1, 2). E008 for an unknown country, E116 for the same state twice, E012 for a bad
+    choice (naming the argument and its flag), E007 for a bad date, E115 when ``start`` is
+    after ``end``."""
     pairs = [(_iso3(a), _iso3(b))] + [(_iso3(x), _iso3(y)) for x, y in refs]
     for x, y in pairs:
         if x == y:
@@ -694,7 +716,11 @@ def _check_indicator(name: str) -> str:
 
 @_one_generation
 def dedup_effect(store: Any, a: str, b: str, **options: Any) -> pd.DataFrame:
-    """Events per dyad and direction under each de-duplication choice, side by side."""
+    """How much each de-duplication choice (:data:`DEDUP`: ``none``, ``daily``, ``root``)
+    changes the GDELT event counts of A–B: one row per dyad and direction, one integer
+    column per choice (events summed over every period of the query). ``options`` are those
+    of :func:`gdelt_indicators` (refs, period, start, end, actor_type …). Errors as
+    :func:`make_query`; E009 when no GDELT data are loaded."""
     import pandas as pd
 
     rows = []
@@ -714,7 +740,11 @@ def dedup_effect(store: Any, a: str, b: str, **options: Any) -> pd.DataFrame:
 
 
 def events_schema(*, bilat_columns: bool = True) -> Any:
-    """The Ibis schema of the store's GDELT events (upstream names; bilat columns optional)."""
+    """The Ibis schema of the store's GDELT 2.0 events: the 61 upstream fields under their
+    GDELT names and types (``GlobalEventID`` int64, ``SQLDATE`` int32, ``Actor1CountryCode``
+    string, ``GoldsteinScale`` float64 …), plus bilat's ``gdelt_version`` and
+    ``source_file`` when ``bilat_columns``. Source: GDELT 2.0 Event Database codebook
+    (Leetaru & Schrodt 2013)."""
     import ibis
 
     from bilat.sources.gdelt import FIELDS_V2, column_type
@@ -1230,7 +1260,11 @@ def _ensure_parts(store: Any) -> None:
 
 
 def event_records(store: Any) -> Any:
-    """The Ibis table of the canonical view ``events`` (refreshed first), or E009."""
+    """The Ibis table of the canonical event view ``events`` (refreshed first): one row
+    per event record of every stored record source (GDELT, ICEWS, the ICEWS quadruple sets),
+    with ``source``, ``event_id``, ``event_date``/``sqldate``, ``actor1_iso3``,
+    ``actor2_iso3``, ``action_iso3``, ``cameo_code``, ``quad_class`` (1-4) and the actors'
+    types and leaders (:data:`EVENT_COLUMNS`). E009 when the store holds no event data."""
     if not refresh_event_view(store):
         raise error("E009", name="events", next_step=_LOAD_HINT)
     return store.ibis.table("events")
@@ -2280,7 +2314,7 @@ def _indicators(
     sources, and ``store``, which computes the GDELT table (``meta`` itself, or Spark)."""
     _check(source, [*SOURCES, "all"], "--source")
     if not isinstance(min_events, int) or isinstance(min_events, bool) or min_events < 0:
-        raise error("E153", option="--min-events", value=min_events,
+        raise error("E153", option="min_events= (--min-events)", value=min_events,
                     expected="give a whole number of events, 0 or more (default "
                     f"{MIN_EVENTS})")
     q = make_query(a, b, refs=refs, period=period, direction=direction, actor_type=actor_type,
@@ -2550,7 +2584,7 @@ def _contacts(
     _check(period, list(PERIODS), "--period")
     _check(source, [*RECORD_SOURCES, "all"], "--source")
     if not isinstance(min_events, int) or isinstance(min_events, bool) or min_events < 0:
-        raise error("E153", option="--min-events", value=min_events,
+        raise error("E153", option="min_events= (--min-events)", value=min_events,
                     expected=f"give a whole number, 0 or more (default {MIN_EVENTS})")
     q = make_query(a, b, refs=refs, period=period, start=start, end=end)
     listing = contact_list(store, a, b, source=source, refs=refs, start=start, end=end)
@@ -2873,7 +2907,6 @@ __all__ = [
     "events_schema",
     "gdelt_indicators",
     "ids",
-    "indicator_expr",
     "indicators",
     "make_query",
     "record_ids",

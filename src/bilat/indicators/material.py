@@ -106,14 +106,24 @@ _PRODUCT_NAME = {"pipeline_gas": "pipeline_gas_bcm", "lng": "lng_bcm", "crude": 
 
 # ----------------------------------------------------------------------------- options
 def parse_years(value: str | Sequence[int] | int | None) -> tuple[int, int] | None:
-    """``"1995-2024"``, ``"2014"``, ``(1995, 2024)`` or None → an inclusive (first, last)."""
+    """The inclusive (first, last) years of ``value``: ``"1995-2024"`` → (1995, 2024),
+    ``"2014"`` or ``2014`` → (2014, 2014), ``(1995, 2024)`` → (1995, 2024); None → None (all
+    years). E506 when it is not a year or a range, E511 when the range is reversed."""
+    from bilat.errors import BilatError
+    from bilat.indicators.votes import reversed_years
     from bilat.periods import year_range
 
-    return year_range(value, malformed="E506")
+    try:
+        return year_range(value, malformed="E506")
+    except BilatError as exc:
+        if exc.code != "E712":
+            raise
+        raise reversed_years("E511", value) from None
 
 
 def check_pair(a: str, b: str) -> tuple[str, str]:
-    """Both states as ISO3 (names accepted); E507 for the same state twice."""
+    """Both states as ISO3 (ISO3 in any case, or a name or alias of the crosswalk), in the
+    order given; E008 for an unknown state, E507 for the same state twice."""
     x, y = require_iso3(a), require_iso3(b)
     if x == y:
         raise error("E507", value=x)
@@ -960,7 +970,15 @@ def _years_outside(store: Any, pillars: Sequence[str], rng: tuple[int, int]
 
 def all_dyads(store: Any, year: int, *, pillars: Sequence[str] | str | None = None,
               percentiles: bool = False) -> pd.DataFrame:
-    """Every dyad with material data in ``year`` (long format, ``a`` < ``b`` alphabetically)."""
+    """Every dyad with material data in ``year``, long format: the :data:`COLUMNS` of
+    :func:`indicators` (values in the units of ``unit``: current million US$, SIPRI TIV
+    millions, 0/1 pledges, counts, shares, bcm or Mt), one row per dyad (``a`` < ``b``
+    alphabetically), direction, indicator and source; ``rows`` holds the source-row ids
+    comma-joined (not a list: there can be 150,000 rows). No true zeros are added (a dyad
+    appears only where a source has a row). ``pillars`` limits the pillars (E509 for an
+    unknown one); ``percentiles`` adds each row's percentile among all dyads (slower).
+    Empty (with :data:`COLUMNS`) when nothing is loaded for the year. Sources and citations:
+    the module docstring."""
     rng = parse_years(int(year))
     frames = [_pillar_rows(store, p, None, rng, percentiles) for p in check_pillars(pillars)]
     frames = [f for f in frames if not f.empty]
@@ -970,7 +988,12 @@ def all_dyads(store: Any, year: int, *, pillars: Sequence[str] | str | None = No
 
 
 def coverage(store: Any) -> pd.DataFrame:
-    """Per pillar: the tables, whether loaded, rows, first and last year, and how to load."""
+    """What the store holds of each material pillar: one row per store table, columns
+    ``pillar``, ``table``, ``loaded`` (rows > 0), ``rows``, ``first_year``/``last_year``
+    (of the table's year column: trade year, SIPRI delivery or order year, MME start year;
+    None when not loaded), ``coverage`` (the source's published span, ``YYYY-YYYY``) and
+    ``load_with`` (the ``bilat fetch`` command that loads it). Never raises for a missing
+    table."""
     rows = []
     years = {"cow_trade": "year", "imf_dots": "year", "sipri_deliveries": "delivery_year",
              "atop_dyad_year": "year", "cow_igo_dyad_year": "year",
@@ -1008,7 +1031,8 @@ def deals(store: Any, a: str, b: str, *, years: str | Sequence[int] | int | None
     """
     x, y = check_pair(a, b)
     if direction not in ("both", "a2b", "b2a"):
-        raise error("E012", value=direction, option="--direction", options="both, a2b, b2a")
+        raise error("E012", value=direction, option="direction= (--direction)",
+                    options="both, a2b, b2a")
     _require(store, "sipri_deals", "bilat fetch arms")
     rng = parse_years(years)
     conds = {"a2b": [(x, y)], "b2a": [(y, x)], "both": [(x, y), (y, x)]}[direction]
@@ -1152,7 +1176,7 @@ def chart(df: pd.DataFrame, indicator: str, path: Any = None, *, direction: str 
     d = df[df["indicator"] == indicator].copy()
     if d.empty:
         raise error("E508", what=f"no values of {indicator!r} to chart",
-                    fix="load the pillar (bilat fetch …) or widen --years")
+                    fix="load the pillar (bilat fetch …) or widen years= (--years)")
     keep = d.apply(lambda r: r["direction"] in (
         (f"{r['a']}→{r['b']}", r["a"], r["dyad"]) if direction == "auto" else
         (f"{r['b']}→{r['a']}", r["b"], r["dyad"])), axis=1)

@@ -290,8 +290,8 @@ def panel(
     notes: list[str] = []
     if all_dyads:
         if year is None:
-            raise error("E508", what="--all-dyads needs one year",
-                        fix="give --year YYYY (e.g. --all-dyads --year 2014)")
+            raise error("E508", what="all_dyads=True (--all-dyads) needs one year",
+                        fix="give year=YYYY (--year YYYY), e.g. all_dyads=True, year=2014")
         rng = material.parse_years(int(year))
         pairs = None
         long = material.all_dyads(store, int(year), pillars=mat, percentiles=percentiles) \
@@ -299,7 +299,8 @@ def panel(
     else:
         if a is None or b is None:
             raise error("E508", what="a dyad needs two states",
-                        fix="give A B (e.g. RUS CHN), or --all-dyads --year YYYY")
+                        fix="give a and b (A B, e.g. RUS CHN), or all_dyads=True with year=YYYY "
+                        "(--all-dyads --year YYYY)")
         rng = material.parse_years(years if year is None else int(year))
         pairs = material._pairs(a, b, refs)
         try:
@@ -446,7 +447,7 @@ def chart(df: pd.DataFrame, column: str, path: Any = None) -> Any:
     d = df[["dyad", "year", column]].dropna(subset=[column]).copy()
     if d.empty:
         raise error("E508", what=f"no values of {column!r} to chart",
-                    fix="load the pillar (bilat fetch …) or widen --years")
+                    fix="load the pillar (bilat fetch …) or widen years= (--years)")
     d["year"] = d["year"].astype("int64")
     c = time_chart(d, x="year", y=column, color="dyad", title=f"{column} by dyad")
     if path is not None:

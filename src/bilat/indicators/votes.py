@@ -129,10 +129,27 @@ UNCODED = "Not coded (no issue code in the source)"
 
 # ----------------------------------------------------------------------------- options
 def parse_years(value: str | Sequence[int] | int | None) -> tuple[int, int] | None:
-    """``"2010-2019"``, ``"2014"``, ``(2010, 2019)`` or None → an inclusive (first, last)."""
+    """The inclusive (first, last) years of ``value``: ``"2010-2019"`` → (2010, 2019),
+    ``"2014"`` or ``2014`` → (2014, 2014), ``(2010, 2019)`` → (2010, 2019); None → None (all
+    years). E212 when it is not a year or a range, E224 when the range is reversed
+    (``"2019-2010"``)."""
+    from bilat.errors import BilatError
     from bilat.periods import year_range
 
-    return year_range(value, malformed="E212")
+    try:
+        return year_range(value, malformed="E212")
+    except BilatError as exc:
+        if exc.code != "E712":
+            raise
+        raise reversed_years("E224", value) from None
+
+
+def reversed_years(code: str, value: object) -> Exception:
+    """The error ``code`` (a module's own "reversed years" template: E224 votes, E511
+    material and panel) for a reversed year range, with the range as given and fixed."""
+    nums = re.findall(r"\d+", value) if isinstance(value, str) else [str(v) for v in value]
+    shown = value if isinstance(value, str) else f"{nums[0]}-{nums[-1]}"
+    return error(code, value=shown, fixed=f"{nums[-1]}-{nums[0]}")
 
 
 def _state(value: str) -> str:
@@ -158,7 +175,7 @@ def _check_method(method: str) -> tuple[str, ...]:
 
 def _check_by(by: str) -> str:
     if by not in BY:
-        raise error("E012", value=by, option="--by", options=", ".join(BY))
+        raise error("E012", value=by, option="by= (--by)", options=", ".join(BY))
     return by
 
 
@@ -695,8 +712,8 @@ def _pair_counts(store: Store, *, pairs: Sequence[tuple[str, str]] | None, years
     """
     rc = _rollcalls(store, years, issue, body, important_only)
     if int(rc.count().to_pandas()) >= 1 << (_BITS - 1):
-        raise error("E012", value="more than 32767 roll calls in one query", option="--years",
-                    options="a narrower year range")
+        raise error("E012", value="more than 32767 roll calls in one query",
+                    option="years= (--years)", options="a narrower year range")
     periods = _period_rollcalls(rc, by, years)
     states = None if pairs is None else sorted({s for p in pairs for s in p})
     v = _recorded(store, states)
@@ -1017,7 +1034,7 @@ def _pairs_arg(a: str, b: str, ref: Iterable[str | tuple[str, str]]) -> list[tup
             r = _state(parts[0])
             pairs += [(a3, r), (b3, r)]
         else:
-            raise error("E012", value=item, option="--ref", options="STATE or STATE-STATE")
+            raise error("E012", value=item, option="ref= (--ref)", options="STATE or STATE-STATE")
     seen: set[tuple[str, ...]] = set()
     out = []
     for p in pairs:  # a dyad once, whichever order it was given in
@@ -1048,7 +1065,16 @@ class Coverage:
 
 
 def coverage(store: Store, body: str = "GA") -> Coverage:
-    """Dates and years of the roll calls the store holds for ``body`` (merged record)."""
+    """What the store's merged UN record (unvotes + the UN Digital Library scrape,
+    :func:`merged`) holds for ``body`` (``GA`` or ``SC``).
+
+    Returns a :class:`Coverage`: ``first``/``last`` (dates of the first and last roll call;
+    None when none is held), ``years`` (sorted calendar years with at least one roll call),
+    ``by_source`` (roll calls per source, e.g. ``{"unvotes": 5,100, "undl": 1,300}``);
+    ``describe()`` says it in words. E009 when no UN-votes table is loaded. Sources: Voeten,
+    Strezhnev & Bailey, *United Nations General Assembly Voting Data* (Harvard Dataverse;
+    the ``unvotes`` R package), and the UN Digital Library voting records.
+    """
     merged(store)
     rows = store.con.execute(
         f"""SELECT min(date), max(date), list(DISTINCT year ORDER BY year)
@@ -1075,7 +1101,11 @@ def _year_spans(years: Sequence[int]) -> str:
 
 
 def coverage_warnings(store: Store, rng: tuple[int, int] | None, body: str = "GA") -> list[str]:
-    """Warnings when ``rng`` reaches past the roll calls held (naming the last date held)."""
+    """Coverage warnings for the inclusive years ``rng`` (None: none): a list of sentences,
+    one when the years reach past the last roll call held for ``body`` (naming that date and,
+    for the GA, pointing to Voeten's ideal points for 2022-2024) and one when they start
+    before the first; empty when ``rng`` is inside the record or None. Nothing raised; see
+    :func:`coverage` for what the record holds."""
     if rng is None:
         return []
     cov = coverage(store, body)
@@ -1105,7 +1135,7 @@ def _no_votes(store: Store, what: str, body: str = "GA") -> Any:
                 "undl-scrape` (UN Digital Library, GA and SC to 2021)")
     else:
         hint = (f"the store holds {body} votes for {_year_spans(cov.years)} (last "
-                f"{cov.last}); widen --years/--issue" + (
+                f"{cov.last}); widen years= (--years) or issue= (--issue)" + (
                     ", or for 2022–2024 use `bilat votes idealpoints`" if body == "GA" else ""))
     return error("E210", what=what, hint=hint)
 
@@ -1345,7 +1375,12 @@ def _what(pair: tuple[str, str], rng: Any, issue: str | None) -> str:
 
 
 def side_by_side(df: pd.DataFrame, index: str = "kappa") -> pd.DataFrame:
-    """Several dyads over time side by side: one row per period, one column per dyad."""
+    """Several dyads over time side by side, from an :func:`affinity` frame ``df``: one row
+    per ``period`` (in time order: years numerically, sessions as text after), one column
+    per dyad (``A–B``) holding ``index`` (``kappa`` by default; any index column of the
+    frame: ``pi``, ``s``, ``agree`` …; unitless, -1…1 or 0…1 as defined in the module
+    docstring). A dyad with no value in a period is NaN. KeyError if ``index`` is not a
+    column of ``df``."""
     wide = df.pivot_table(index="period", columns="dyad", values=index, aggfunc="first",
                           sort=False)
     key = pd.to_numeric(pd.Series(wide.index), errors="coerce")
@@ -1381,7 +1416,21 @@ def affinity_votes(
     body: str = "GA",
     important_only: bool = False,
 ) -> pd.DataFrame:
-    """The individual roll calls behind an affinity figure: each side's vote, one row per vote."""
+    """The roll calls behind an :func:`affinity` figure of A–B, one row per roll call on
+    which both states are in the record (in date order).
+
+    ``years`` (``"2010-2019"``, ``"2014"``, a pair or None), ``issue`` (one of
+    :data:`ISSUES`' codes, e.g. ``me``, ``nu``, ``hr``), ``body`` (``GA`` or ``SC``) and
+    ``important_only`` (the State Department's important votes) select them as in
+    :func:`affinity`. Columns: ``a``, ``b`` (ISO3), ``vote_id`` (bilat's merged id, the ids
+    in ``affinity``'s ``vote_ids``), ``rcid`` (unvotes' roll-call id; NULL for UN Digital
+    Library-only votes), ``date``, ``session``, ``symbol`` (e.g. ``A/RES/68/262``),
+    ``title``, ``descr``, ``issues`` (issue codes), ``important``, ``vote_a``/``vote_b``
+    (``yes``, ``no`` or ``abstain``: the recorded votes; absences are not stored) and
+    ``counted`` (True when both votes are yes/no/abstain: the votes every index counts).
+    E008 for an unknown state, E211 for an unknown issue, E212/E224 for bad or reversed
+    years, E009 when no votes are loaded. Source: Voeten et al., UNGA Voting Data, and the
+    UN Digital Library (see :func:`merged`)."""
     rng = parse_years(years)
     issue = _check_issue(issue)
     a3, b3 = _state(a), _state(b)
@@ -1448,7 +1497,15 @@ def _safe_name(fn: Any) -> Any:
 def matrix(store: Store, *, years: str | Sequence[int] | None = None, method: str = "s",
            issue: str | None = None, states: Sequence[str] | None = None,
            min_votes: int = 1) -> pd.DataFrame:
-    """The all-pairs matrix for one period: states × states, the first index of ``method``."""
+    """The all-pairs affinity matrix over one period (all of ``years`` together):
+    a square DataFrame, states × states (ISO3, sorted; index ``a``, columns ``b``), holding
+    the first index of ``method`` (a key of :data:`METHODS`: ``s``, Signorino & Ritter's S,
+    the default; ``kappa``, Cohen's kappa; ``pi``, Scott's pi; ``s2``; ``agreement``, raw
+    agreement; ``coincidence`` — definitions and citations in the module docstring),
+    symmetric, 1.0 on the diagonal; NaN where two states share
+    fewer than ``min_votes`` recorded votes. ``states`` limits the matrix to those states
+    (ISO3); ``issue`` to one issue code. E213 for an unknown method, E211 for an unknown
+    issue, E212/E224 for bad or reversed years, E210 when nothing is held for the years."""
     key = _check_method(method)[0]
     df = dyads(store, years=years, by="period", issue=issue, states=states)
     df = df[df["n"] >= min_votes]
@@ -1858,7 +1915,8 @@ def divergent(
     if a3 == b3:
         raise error("E216", value=a3)
     if limit is not None and limit < 0:
-        raise error("E012", value=limit, option="--limit", options="0 (all) or a positive number")
+        raise error("E012", value=limit, option="limit= (--limit)",
+                    options="0 (all) or a positive number")
     mapping = list(mapping) if mapping is not None else load_core_issues(core_issues)
     df = _pair_votes(store, a3, b3, rng, issue, body)
     df = _with_core(df[df["xa"] != df["xb"]].copy(), a3, b3, mapping)
@@ -1954,7 +2012,7 @@ def search(
     if body:
         b = body.upper()
         if b not in ("GA", "SC"):
-            raise error("E012", value=body, option="--body", options="GA, SC")
+            raise error("E012", value=body, option="body= (--body)", options="GA, SC")
         where.append("body = ?")
         params.append(b)
     if text and text.strip():
@@ -2297,7 +2355,11 @@ def idealpoints(
 
 
 def idealpoints_chart(df: pd.DataFrame, title: str | None = None) -> Any:
-    """Vega-Lite line chart of the ideal-point distance per year, one line per dyad."""
+    """A Vega-Lite line chart (Altair) of the ideal-point distance per year, one line per
+    dyad, from an :func:`idealpoint_distances` frame ``df`` (columns ``year``, ``dyad``,
+    ``distance``: absolute difference of the two states' ideal points, Bailey, Strezhnev &
+    Voeten 2017, in ideal-point units); ``title`` overrides the default. Returns the chart
+    (save it with :func:`bilat.report.charts.save_chart`)."""
     from bilat.report.charts import time_chart
 
     data = df[["dyad", "year", "distance", "percentile", "basis"]].copy()
@@ -2333,14 +2395,14 @@ def vetoes(
     NaN, never 0. E220 when no veto list is loaded.
     """
     if by not in ("veto", "year"):
-        raise error("E012", value=by, option="--by", options="veto, year")
+        raise error("E012", value=by, option="by= (--by)", options="veto, year")
     if not _exists(store, "unsc_vetoes"):
         raise error("E220")
     rng = parse_years(years)
     a3 = _state(a) if a else None
     b3 = _state(b) if b else None
     if by == "year" and (a3 is None or b3 is None):
-        raise error("E012", value=a or b or "", option="A B with --by year",
+        raise error("E012", value=a or b or "", option="a, b (A B) with by=\"year\" (--by year)",
                     options="two states, e.g. RUS CHN")
     if a3 and b3 and a3 == b3:
         raise error("E216", value=a3)
@@ -2471,7 +2533,8 @@ def coincidence(
     """
     ref = _state(with_)
     if compare is not None and ref != "USA":
-        raise error("E012", value=with_, option="--with together with --compare",
+        raise error("E012", value=with_,
+                    option="with_= (--with) together with compare= (--compare)",
                     options="USA (the State Department tables give coincidence with the US)")
     if important_only is None:
         important_only = year < 2018
@@ -2633,7 +2696,11 @@ class ComparisonSummary:
 
 
 def summarise_comparison(cmp: pd.DataFrame) -> ComparisonSummary:
-    """Counts and the spread of ratio differences of a :func:`compare_coincidence` frame."""
+    """A :class:`ComparisonSummary` of a :func:`compare_coincidence` frame ``cmp`` (one
+    year): states in both tables, roll calls counted by bilat and by the State Department's
+    table, the mean and largest absolute difference of the coincidence ratios (shares, 0-1)
+    and how many states are within 0.05 and 0.10, and the states found in one table only.
+    Source: U.S. Department of State, *Voting Practices in the United Nations* (annual)."""
     both = cmp[cmp["in"] == "both"]
     diff = both["ratio_diff"].abs()
     return ComparisonSummary(
@@ -2669,3 +2736,15 @@ def print_coincidence_comparison(store: Store, table_dir: str | Path,
                   f"only table: {s.only_table}")
             out.append(s)
     return out
+
+
+__all__ = [
+    "BY", "CHINA_SEAT", "ISSUES", "LOW_N", "METHODS", "ComparisonSummary", "CoreIssue",
+    "Coverage", "affinity", "affinity_by_year", "affinity_chart", "affinity_votes",
+    "coincidence", "compare_coincidence", "core_issue_votes", "coverage", "coverage_warnings",
+    "divergent", "dyads", "idealpoint_distances", "idealpoint_states", "idealpoints",
+    "idealpoints_chart", "joint_vetoes", "load_core_issues", "mark_core_issues",
+    "membership_reason", "merged", "matrix", "nearest", "parse_years", "predecessors",
+    "sc_votes", "search", "seat_years", "side_by_side", "source_disagreements",
+    "summarise_comparison", "vetoes",
+]
