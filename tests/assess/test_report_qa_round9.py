@@ -143,9 +143,9 @@ def test_bottom_line_says_when_the_pair_votes_apart_more_than_chance(store) -> N
     rep = report(store, "RUS", "CHN", pillars=["votes"])
     k = rep.evidence_by_id("votes.chance_corrected").value
     assert k is not None
-    assert ("less often than chance" in rep.bottom_line) == (k < 0)
+    assert ("vote apart more often than chance" in rep.bottom_line) == (k < 0)
     k_ev = rep.evidence_by_id("votes.chance_corrected")
     k_ev.value = -abs(k) - 0.01  # the same report of a pair that votes apart
     from bilat.assess.report import bottom_line
 
-    assert "less often than chance" in bottom_line(rep)
+    assert "vote apart more often than chance" in bottom_line(rep)

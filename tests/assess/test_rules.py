@@ -43,7 +43,7 @@ def _bad(tmp_path: Path, text: str) -> str:
 
 @pytest.mark.parametrize(("old", "new", "key"), [
     ('rating = "CC", min = 1.0 }', 'rating = "XX", min = 1.0 }', "rules[0].H1[0].rating"),
-    ("prior = 1.0\nsummary = \"The two", "prior = -1\nsummary = \"The two",
+    ("prior = 1.0\nsummary = \"{A} and {B}", "prior = -1\nsummary = \"{A} and {B}",
      "hypotheses.H1.prior"),
     ("II = 2.0 }", "II = \"two\" }", "scoring.inconsistency.II"),
     ('evidence = "votes.raw_inflation"', 'evidnce = "votes.raw_inflation"', "rules[1].evidnce"),

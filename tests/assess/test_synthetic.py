@@ -76,5 +76,10 @@ def test_yardsticks_for_another_pair_are_each_sides_closest_partner() -> None:
     st.con.execute("INSERT INTO atop_dyad_year VALUES (1, 2, ?, 'CHN', 2018, 1), "
                    "(1, 2, 'CHN', ?, 2017, 1)", [ally, others[0]])
     refs, note = default_yardsticks(st, "CHN", "FRA")
+    # the pledge written runs one way (ATOP is directed: iso3_1 is obliged to iso3_2)
+    assert refs[0] == ("CHN", ally)
+    assert f"a one-way ATOP 2018 defence pledge: {ally} pledges to defend CHN" in note
+    st.con.execute("INSERT INTO atop_dyad_year VALUES (2, 1, 'CHN', ?, 2018, 1)", [ally])
+    refs, note = default_yardsticks(st, "CHN", "FRA")  # both ways now: an ally
     assert refs[0] == ("CHN", ally) and "a defence ally of CHN in ATOP 2018" in note
     st.close()

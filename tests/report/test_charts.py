@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -42,3 +43,22 @@ def test_images_by_suffix_and_unknown_suffix_refused(tmp_path: Path) -> None:
     with pytest.raises(BilatError) as exc:
         save_chart(chart, tmp_path / "c.pdf")
     assert exc.value.code == "E012" and not (tmp_path / "c.pdf").exists()
+
+
+def test_coverage_chart_has_one_legend_per_channel(tmp_path: Path) -> None:
+    """QA12 17: the partial-period fill repeats the line colour; it must not draw a second
+    legend of the colour field (the events chart showed "series" twice)."""
+    from bilat.report.charts import coverage_chart
+
+    df = pd.DataFrame({"period": ["2018-10", "2018-11", "2018-10", "2018-11"],
+                       "events": [53.0, 200.0, 86.0, None],
+                       "series": ["CHN–PAK", "CHN–PAK", "CHN–IND", "CHN–IND"],
+                       "partial": [True, False, False, False]})
+    chart = coverage_chart(df, x="period", y="events", color="series", partial="partial")
+    svg = save_chart(chart, tmp_path / "c.svg").read_text(encoding="utf-8")
+    # legend titles are drawn as text elements: the colour field once, the coverage shape once
+    titles = re.findall(r"<text[^>]*>(series|coverage)</text>", svg)
+    assert titles.count("series") == 1 and titles.count("coverage") == 1
+    # every series still appears in the (single) colour legend
+    for s in ("CHN–PAK", "CHN–IND"):
+        assert svg.count(f">{s}</text>") == 1

@@ -45,6 +45,11 @@ GENERIC_ISSUES = frozenset({"anniversary", "visits", "people_to_people", "cultur
 FIRST_YEAR = 1992
 #: Event sources with fewer pair events than this get no contact count (named in the note).
 MIN_CONTACT_EVENTS = 10
+#: Events a dyad (the pair or a yardstick) needs for its event ratios to be compared: below
+#: this the pair's item is thin and a yardstick is left out of the yardstick mean.
+MIN_EVENTS = 50
+#: Years with data a material figure needs (the pair's and each yardstick's).
+MIN_MATERIAL_YEARS = 3
 #: Ids kept inline per evidence item (the full lists go to the per-pillar files).
 MAX_IDS = 5000
 
@@ -162,6 +167,70 @@ def _f(v: Any) -> float | None:
     except (TypeError, ValueError):
         return None
     return f if math.isfinite(f) else None
+
+
+def yardstick_mean(ctx: Context, values: dict[str, float | None], ns: dict[str, float | None],
+                   min_n: float, what: str) -> tuple[float | None, dict[str, Any]]:
+    """The mean of the yardstick dyads' ``values`` over those with at least ``min_n`` ``what``
+    (the same minimum the pair's own figure needs), and the coverage fields that say so:
+    ``yardstick_n`` (each yardstick's n), ``yardsticks_left_out`` (those too thin, with their
+    n) and, when every yardstick with a value is too thin, ``thin`` with ``thin_reason`` — a
+    ratio to a yardstick of a few dozen events says nothing about depth."""
+    ys = ctx.dyads()[1:]
+    left = {d: ns.get(d) for d in ys if values.get(d) is not None
+            and (ns.get(d) is None or float(ns.get(d) or 0) < min_n)}
+    kept = [values[d] for d in ys if values.get(d) is not None and d not in left]
+    cov: dict[str, Any] = {"yardstick_n": {d: ns.get(d) for d in ys}}
+    if left:
+        shown = ", ".join(f"{d} ({0 if v is None else int(v)} {what})" for d, v in left.items())
+        cov["yardsticks_left_out"] = {d: v for d, v in left.items()}
+        cov["yardstick_note"] = (f"yardsticks with fewer than {min_n:g} {what} left out of "
+                                 f"the yardstick mean: {shown}")
+        if not kept:
+            cov["thin"] = True
+            cov["thin_reason"] = (f"every yardstick is too thin to compare with (fewer than "
+                                  f"{min_n:g} {what}): {shown}")
+    return _mean(kept), cov
+
+
+def _with_yardstick_cov(cov: dict[str, Any], ycov: dict[str, Any]) -> dict[str, Any]:
+    """``cov`` with the yardstick fields of :func:`yardstick_mean` added (thin if either is)."""
+    out = {**cov, **{k: v for k, v in ycov.items() if k not in ("thin", "thin_reason")}}
+    if ycov.get("yardstick_note"):
+        out["note"] = (str(out.get("note") or "") + "; " + ycov["yardstick_note"]).lstrip("; ")
+    if ycov.get("thin"):
+        out["thin"] = True
+        out["thin_reason"] = "; ".join(x for x in (str(cov.get("thin_reason") or ""),
+                                                   ycov["thin_reason"]) if x)
+    return out
+
+
+def first_line(exc: BaseException | str, limit: int = 600) -> str:
+    """The first line of an error message for a note, whole; a line longer than ``limit``
+    characters is shortened at a word boundary and marked with "…", never cut mid-word."""
+    text = str(exc).strip()
+    line = text.splitlines()[0] if text else (type(exc).__name__
+                                             if isinstance(exc, BaseException) else "")
+    return words_upto(line, limit)
+
+
+def words_upto(text: str, limit: int) -> str:
+    """``text`` when it fits ``limit`` characters, else its whole words up to the limit +
+    " …" (a first word longer than the limit is kept whole: a word is never cut)."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit + 1]
+    cut = (head.rsplit(" ", 1)[0] if " " in head else text.split(" ", 1)[0]).rstrip(" ,;:")
+    return text if cut == text else cut + " …"
+
+
+def _sentences(notes: Sequence[Any]) -> str:
+    """Notes (deduplicated, in order) as sentences, each ending with a full stop: nothing is
+    cut, so every caveat a source's notes give reaches the report."""
+    out = []
+    for n in dict.fromkeys(str(x).strip() for x in notes if str(x).strip()):
+        out.append(n if n.endswith((".", "!", "?")) else n + ".")
+    return " ".join(out)
 
 
 def _has_rows(store: Store, table: str) -> bool:
@@ -330,6 +399,69 @@ def core_issue_votes(vlist: pd.DataFrame, states: Sequence[str],
     return out.reset_index(drop=True)
 
 
+def split_not_applicable(ctx: Context, lo: int, hi: int, what: str) -> str:
+    """A sentence when the split year of the trend items does not fall inside the years
+    ``lo``–``hi`` with at least one year on each side (the trend is then not applicable,
+    never computed over windows outside the years asked); empty when it applies."""
+    if lo < ctx.split_year <= hi:
+        return ""
+    return (f"{what}: the change at the split year is not applicable: {ctx.split_year} does not "
+            f"fall inside {_span(lo, hi)} with a year on each side")
+
+
+def _trend_item(ctx: Context, b_lo: int, hi: int, step_pair: float | None,
+                step_y: float | None, steps: dict[str, float | None], t: dict[str, Any],
+                cov: dict[str, Any], ycov: dict[str, Any], vcov: Any,
+                vote_ids: list[int]) -> Evidence:
+    """The votes' step at the split year (equal windows), against the yardsticks' step."""
+    dyads = ctx.dyads()
+    return Evidence(
+        id="votes.trend", pillar="votes", kind="votes.trend_2014",
+        title=f"Change in {ctx.pair} kappa from {b_lo}–{ctx.split_year - 1} to "
+              f"{ctx.split_year}–{hi} (equal windows), against the yardsticks' change",
+        value=step_pair, unit="Δ kappa", period=f"{b_lo}–{ctx.split_year - 1} vs "
+        f"{ctx.split_year}–{hi}", source=vote_source_label(vcov),
+        measures={"step_vs_yardstick": None if step_pair is None or step_y is None
+                  else step_pair - step_y, "step": step_pair},
+        yardsticks={d: steps[d] for d in dyads[1:]}, trend=t,
+        coverage=_with_yardstick_cov(
+            {**cov, "n": min(t["n_before"], t["n_after"]),
+             "note": "n = the smaller of the votes before and after the split"}, ycov),
+        provenance={"vote_ids": vote_ids[:MAX_IDS], "n_vote_ids": len(vote_ids),
+                    "list": "votes.csv"},
+    )
+
+
+def usual_affinity(alld: pd.DataFrame, a: str, b: str, pair_kappa: float | None
+                   ) -> dict[str, dict[str, Any]]:
+    """Each side's usual UN affinity: the median kappa of A (and of B) with every other
+    member it shares 100+ recorded votes with over the same years (the pair itself left
+    out), how many partners that is, and the pair's percentile among that side's partners
+    (share of its partners with a lower kappa × 100). ``alld``: rows of
+    :func:`bilat.indicators.votes.dyads` (columns a, b, kappa, n)."""
+    out: dict[str, dict[str, Any]] = {}
+    kap = pd.to_numeric(alld["kappa"], errors="coerce")
+    both = pd.concat([pd.DataFrame({"state": alld["a"], "kappa": kap}),
+                      pd.DataFrame({"state": alld["b"], "kappa": kap})]).dropna()
+    medians = both.groupby("state")["kappa"].median()  # every member's own usual affinity
+    for x, other in ((a, b), (b, a)):
+        mine = alld[((alld["a"] == x) & (alld["b"] != other))
+                    | ((alld["b"] == x) & (alld["a"] != other))]
+        k = pd.to_numeric(mine["kappa"], errors="coerce").dropna()
+        if not len(k):
+            continue
+        own = float(k.median())
+        out[x] = {"median_kappa": own, "partners": int(len(k)),
+                  "pair_percentile": None if pair_kappa is None
+                  else float((k < pair_kappa).mean() * 100),
+                  # share of members whose own median kappa is lower (x's own included in
+                  # the comparison set as computed with the pair; a low value = x votes apart
+                  # from most of the membership)
+                  "member_percentile": float((medians < own).mean() * 100),
+                  "members": int(len(medians))}
+    return out
+
+
 def collect_votes(ctx: Context) -> PillarResult:
     """UN General Assembly votes: kappa first (raw agreement — the share of identical votes —
     and Voeten's agreement with abstention as half beside it), the raw-vs-corrected gap, the
@@ -389,16 +521,18 @@ def collect_votes(ctx: Context) -> PillarResult:
     nvotes = {d: int(pooled[d]["n"].sum()) for d in dyads}
     # all dyads over the same years: the pair's percentile (kappa, pairs with >= 100 votes)
     pct = None
+    usual: dict[str, dict[str, Any]] = {}
     try:
         alld = votes.dyads(ctx.store, years=yrs, by="period")
         alld = alld[(alld["n"] >= 100) & alld["kappa"].notna()]
         if len(alld):
             pct = float((alld["kappa"] < kappa[ctx.pair]).mean() * 100) \
                 if kappa[ctx.pair] is not None else None
+            usual = usual_affinity(alld, ctx.a, ctx.b, kappa[ctx.pair])
     except Exception as exc:  # noqa: BLE001 - a percentile is a courtesy; say why it is absent
         res.note = f"percentile not computed: {exc}"
-    ymean_k = _mean([kappa[d] for d in dyads[1:]])
-    ymean_a = _mean([exact[d] for d in dyads[1:]])
+    ymean_k, ycov_k = yardstick_mean(ctx, kappa, nvotes, 100, "common votes")
+    ymean_a, _ = yardstick_mean(ctx, exact, nvotes, 100, "common votes")
     vote_ids = sorted({int(v) for ids in pooled[ctx.pair]["vote_ids"] for v in ids})
     pair_years = pooled[ctx.pair][pooled[ctx.pair]["n"] > 0]["year"]
     cov = {"n": nvotes[ctx.pair], "first": int(pair_years.min()), "last": int(pair_years.max()),
@@ -431,7 +565,7 @@ def collect_votes(ctx: Context) -> PillarResult:
                   "raw_agreement": exact[ctx.pair],
                   "agreement_half_abstention": agree[ctx.pair]},
         yardsticks={d: kappa[d] for d in dyads[1:]}, percentile=pct, trend=trend(ctx.pair),
-        coverage=cov,
+        coverage=_with_yardstick_cov(cov, ycov_k),
         provenance={"vote_ids": vote_ids[:MAX_IDS], "n_vote_ids": len(vote_ids),
                     "list": "votes.csv"},
         details={"raw_agreement": exact, "agreement_half_abstention": agree, "kappa": kappa,
@@ -439,7 +573,8 @@ def collect_votes(ctx: Context) -> PillarResult:
                  "raw_agreement_is": "the share of identical votes (yes/no/abstain)",
                  "agreement_half_abstention_is": "Voeten's agree: an abstention against a yes "
                                                  "or no counts as half agreement",
-                 "percentile_among": "dyads with >= 100 common votes over the same years"},
+                 "percentile_among": "dyads with >= 100 common votes over the same years",
+                 "usual_affinity": usual},
     ))
     raw_ratio = _ratio(exact[ctx.pair], ymean_a)
     k_ratio = _ratio(kappa[ctx.pair], ymean_k)
@@ -452,29 +587,23 @@ def collect_votes(ctx: Context) -> PillarResult:
         source=vote_source_label(vcov),
         measures={"inflation": None if raw_ratio is None or k_ratio is None
                   else raw_ratio - k_ratio, "raw_ratio": raw_ratio, "kappa_ratio": k_ratio},
-        yardsticks={d: exact[d] for d in dyads[1:]}, coverage=cov,
+        yardsticks={d: exact[d] for d in dyads[1:]}, coverage=_with_yardstick_cov(cov, ycov_k),
         provenance={"vote_ids": vote_ids[:MAX_IDS], "n_vote_ids": len(vote_ids),
                     "list": "votes.csv"},
         details={"raw_agreement": exact, "agreement_half_abstention": agree, "kappa": kappa},
     ))
     steps = {d: trend(d)["change"] for d in dyads}
-    step_y = _mean([steps[d] for d in dyads[1:]])
+    step_ns = {d: min(trend(d)["n_before"], trend(d)["n_after"]) for d in dyads}
+    step_y, ycov_t = yardstick_mean(ctx, steps, step_ns, 50, "votes on a side of the split")
     step_pair = steps[ctx.pair]
     t = trend(ctx.pair)
-    res.evidence.append(Evidence(
-        id="votes.trend", pillar="votes", kind="votes.trend_2014",
-        title=f"Change in {ctx.pair} kappa from {b_lo}–{ctx.split_year - 1} to "
-              f"{ctx.split_year}–{hi} (equal windows), against the yardsticks' change",
-        value=step_pair, unit="Δ kappa", period=f"{b_lo}–{ctx.split_year - 1} vs "
-        f"{ctx.split_year}–{hi}", source=vote_source_label(vcov),
-        measures={"step_vs_yardstick": None if step_pair is None or step_y is None
-                  else step_pair - step_y, "step": step_pair},
-        yardsticks={d: steps[d] for d in dyads[1:]}, trend=t,
-        coverage={**cov, "n": min(t["n_before"], t["n_after"]),
-                  "note": "n = the smaller of the votes before and after the split"},
-        provenance={"vote_ids": vote_ids[:MAX_IDS], "n_vote_ids": len(vote_ids),
-                    "list": "votes.csv"},
-    ))
+    na = split_not_applicable(ctx, lo, hi, "UN votes")
+    if na:
+        res.artefacts.setdefault("not_applicable", []).append(na)
+        res.note = (res.note.rstrip() + " " if res.note else "") + na + "."
+    else:
+        res.evidence.append(_trend_item(ctx, b_lo, hi, step_pair, step_y, steps, t, cov,
+                                        ycov_t, vcov, vote_ids))
     # splits on either side's core issues
     vlist = votes.affinity_votes(ctx.store, ctx.a, ctx.b, years=yrs)
     core, core_src = _core_votes(ctx, votes, vlist, yrs)
@@ -587,7 +716,7 @@ def _ideal_points(ctx: Context, fn: Callable[..., Any], res: PillarResult) -> li
             kw["years"] = f"{asked[0]}-{asked[1]}"
         df = fn(ctx.store, ctx.a, ctx.b, **kw)
     except Exception as exc:  # noqa: BLE001 - another pillar's data may not be loaded
-        res.note += f" ideal points: not available ({str(exc).splitlines()[0][:160]})"
+        res.note += f" ideal points: not available ({first_line(exc)})"
         return []
     if not isinstance(df, pd.DataFrame) or "dyad" not in df.columns:
         return []
@@ -606,7 +735,8 @@ def _ideal_points(ctx: Context, fn: Callable[..., Any], res: PillarResult) -> li
         return []
     p_lo, p_hi = int(pair_years.min()), int(pair_years.max())
     dist = {d: _f(df[df["dyad"] == d][col].mean()) for d in ctx.dyads()}
-    ymean = _mean([dist[d] for d in ctx.dyads()[1:]])
+    dist_n = {d: float(df[(df["dyad"] == d) & df[col].notna()].shape[0]) for d in ctx.dyads()}
+    ymean, ycov = yardstick_mean(ctx, dist, dist_n, 5, "years with ideal points")
     n = int(df[(df["dyad"] == ctx.pair) & df[col].notna()].shape[0])
     return [Evidence(
         id="votes.ideal_distance", pillar="votes", kind="votes.ideal_distance",
@@ -621,10 +751,10 @@ def _ideal_points(ctx: Context, fn: Callable[..., Any], res: PillarResult) -> li
         if "percentile" in df.columns else None,
         provenance={"state_years": [f"{x}:{int(y)}" for y in sorted(pair_years.unique())
                                     for x in (ctx.a, ctx.b)]},
-        coverage={"n": n, "first": p_lo, "last": p_hi, "thin": n < 5,
+        coverage=_with_yardstick_cov({"n": n, "first": p_lo, "last": p_hi, "thin": n < 5,
                   "note": f"years with ideal points for both states ({p_lo}–{p_hi}; the "
                           "estimates run past the roll calls held)"
-                          + ("; " + "; ".join(warnings) if warnings else "")},
+                          + ("; " + "; ".join(warnings) if warnings else "")}, ycov),
     )]
 
 
@@ -677,13 +807,13 @@ def collect_events(ctx: Context) -> PillarResult:
     try:
         df = events.indicators(ctx.store, ctx.a, ctx.b, **kw)
     except Exception as exc:  # noqa: BLE001 - no event data: say so, with the load command
-        res.note = str(exc).splitlines()[0][:800] if str(exc) else type(exc).__name__
+        res.note = first_line(exc)
         if _event_sources(ctx.store):  # loaded: nothing for these years or this pair
             res.load_command = ""
         return res
     notes = df.attrs.get("notes") if hasattr(df, "attrs") else None
     if notes:
-        res.note = "; ".join(map(str, notes))[:600]
+        res.note = _sentences(notes)
     if not len(df):
         res.note = res.note or "no events of the pair or its yardsticks"
         if _event_sources(ctx.store):
@@ -759,6 +889,22 @@ def _gap_years(years: pd.Series) -> str:
     return ", ".join(map(str, missing)) if missing else "none"
 
 
+def _unmapped_person_states(ctx: Context, src: str) -> list[str]:
+    """States of the pair and its yardsticks with no person in ``leaders.csv``, for a source
+    whose named persons count for a state only through that table (ICEWS quadruple sets):
+    their counts are lower bounds (:data:`bilat.indicators.events.PERSON_NOTE`)."""
+    try:
+        from bilat.indicators import events
+
+        if src not in getattr(events, "PERSON_MAPPED_SOURCES", ()):
+            return []
+        known = events.leader_coverage()
+    except Exception:  # noqa: BLE001 - the note is a courtesy of the events module
+        return []
+    states = [ctx.a, ctx.b] + [x for pair in ctx.refs for x in pair]
+    return [x for x in dict.fromkeys(states) if x not in known]
+
+
 def _event_evidence(ctx: Context, res: PillarResult, src: str, df: pd.DataFrame) -> None:
     cols = ["events", "verbal_coop", "material_coop", "verbal_conflict", "material_conflict"]
     tot = df.groupby("dyad")[cols].sum(min_count=1)
@@ -776,11 +922,17 @@ def _event_evidence(ctx: Context, res: PillarResult, src: str, df: pd.DataFrame)
     per = f"{pair['year'].min()}–{pair['year'].max()}"
     derived = "tkg" in src or bool(pair.get("derived", pd.Series([False])).any())
     cov = {"n": n, "first": str(pair["period"].min()), "last": str(pair["period"].max()),
-           "thin": n < 50, "years": int(pair["year"].nunique()),
+           "thin": n < MIN_EVENTS, "years": int(pair["year"].nunique()),
            "note": f"{n} {src} events of {ctx.pair} (undirected) in "
            f"{pair['year'].nunique()} years" + (" (a derived source)" if derived else "")
            + "; yardstick events: " + ", ".join(f"{d} {int(val(d, 'events') or 0)}"
                                                for d in ctx.dyads()[1:])}
+    unmapped = _unmapped_person_states(ctx, src)
+    if unmapped:
+        cov["note"] += ("; lower bounds: " + ", ".join(unmapped) + " ha" + (
+            "s" if len(unmapped) == 1 else "ve") + " no leader in leaders.csv, so its persons "
+            f"carry no state in {src} and only the partner's listed leaders' events count")
+        cov["unmapped_states"] = unmapped
     prov: dict[str, Any] = {"query": f"bilat events ids {ctx.a} {ctx.b} --period year --at YEAR",
                             "source": src}
     if src == "gdelt" and n <= 200:
@@ -825,22 +977,26 @@ def _event_evidence(ctx: Context, res: PillarResult, src: str, df: pd.DataFrame)
         except Exception:  # noqa: BLE001, S110 - the counts are listed by the command above
             pass
     key = re.sub(r"[^a-z0-9]+", "_", src.lower())
+    # a yardstick dyad needs as many events as the pair does (MIN_EVENTS) to be compared with
+    ev_n = {d: val(d, "events") for d in ctx.dyads()}
+    y_mv, ycov_mv = yardstick_mean(ctx, mv, ev_n, MIN_EVENTS, f"{src} events")
+    y_coop, ycov_coop = yardstick_mean(ctx, coop, ev_n, MIN_EVENTS, f"{src} events")
     res.evidence.append(Evidence(
         id=f"events.{key}.material_verbal", pillar="events", kind="events.material_verbal",
         title=f"Deeds per word ({src}): material over verbal cooperation events of {ctx.pair}",
         value=mv[ctx.pair], unit="material / verbal cooperation events", period=per,
-        source=src, measures={"ratio_to_yardstick": _ratio(
-            mv[ctx.pair], _mean([mv[d] for d in ctx.dyads()[1:]]))},
-        yardsticks={d: mv[d] for d in ctx.dyads()[1:]}, coverage=cov, provenance=prov,
+        source=src, measures={"ratio_to_yardstick": _ratio(mv[ctx.pair], y_mv)},
+        yardsticks={d: mv[d] for d in ctx.dyads()[1:]},
+        coverage=_with_yardstick_cov(cov, ycov_mv), provenance=prov,
         details={"counts": tot.reset_index().to_dict(orient="records")},
     ))
     res.evidence.append(Evidence(
         id=f"events.{key}.cooperation_share", pillar="events", kind="events.cooperation_share",
         title=f"Cooperative share of {ctx.pair} events ({src}; quad classes 1–2)",
         value=coop[ctx.pair], unit="share of events", period=per, source=src,
-        measures={"ratio_to_yardstick": _ratio(coop[ctx.pair],
-                                               _mean([coop[d] for d in ctx.dyads()[1:]]))},
-        yardsticks={d: coop[d] for d in ctx.dyads()[1:]}, coverage=cov, provenance=prov,
+        measures={"ratio_to_yardstick": _ratio(coop[ctx.pair], y_coop)},
+        yardsticks={d: coop[d] for d in ctx.dyads()[1:]},
+        coverage=_with_yardstick_cov(cov, ycov_coop), provenance=prov,
     ))
 
 
@@ -969,7 +1125,7 @@ def _contacts_evidence(ctx: Context, fn: Callable[..., Any], key: str, what: str
         extra = {"source": source} if source is not None else {}
         df = _call(fn, ctx, period="year", by="year", **extra)
     except Exception as exc:  # noqa: BLE001 - the other pillar's data may not be loaded
-        res.note += f" {what}: {str(exc).splitlines()[0][:160]}."
+        res.note += f" {what}: {first_line(exc)}."
         return []
     if not isinstance(df, pd.DataFrame) or not len(df) or "contacts" not in df.columns:
         return []
@@ -1026,7 +1182,7 @@ def collect_material(ctx: Context) -> PillarResult:
         kw: dict[str, Any] = {"refs": ctx.refs, "years": f"{lo}-{hi}"}
         df = material.indicators(ctx.store, ctx.a, ctx.b, **kw)
     except Exception as exc:  # noqa: BLE001 - no material data loaded
-        res.note = str(exc).splitlines()[0][:300]
+        res.note = first_line(exc)
         if getattr(exc, "code", "") == "E510":  # loaded, not for these years
             res.load_command = ""
         return res
@@ -1063,6 +1219,10 @@ def collect_material(ctx: Context) -> PillarResult:
         return res
     res.status = "ok" if not all(e.coverage.get("thin") for e in res.evidence) else "thin"
     res.load_command = ""
+    na = split_not_applicable(ctx, *ctx.years, "material ties") if ctx.years else ""
+    if na:  # no step item was made: say why rather than leave it out silently
+        res.artefacts.setdefault("not_applicable", []).append(na)
+        res.note = (res.note.rstrip() + " " if res.note else "") + na + "."
     allrows = pd.concat(rows, ignore_index=True)
     allrows["series"] = allrows["indicator"] + " (" + allrows["family"] + ")"
     res.chart = allrows[allrows["dyad"].isin(ctx.dyads())][["dyad", "year", "value", "series"]]
@@ -1090,6 +1250,8 @@ def _material_evidence(ctx: Context, res: PillarResult, ind: str, fam: str,
     yrs = sorted(int(y) for y in pair["year"])
     common = set(yrs)
     level, step = {}, {}
+    level_n: dict[str, float | None] = {}
+    step_n: dict[str, float | None] = {}
     # equal windows either side of the split: the pair's years from the split to its last year
     # against as many years before (a long-run trend is not a step at the split year)
     k = max(1, yrs[-1] - ctx.split_year + 1)
@@ -1097,13 +1259,19 @@ def _material_evidence(ctx: Context, res: PillarResult, ind: str, fam: str,
     for d in ctx.dyads():
         s = g[(g["dyad"] == d) & g["year"].isin(common)]["value"].dropna()
         level[d] = _f(s.mean()) if len(s) else None
+        level_n[d] = float(len(s))
         full = g[(g["dyad"] == d)].dropna(subset=["value"])
         b = _f(full[full["year"].between(*w_b)]["value"].mean())
         a = _f(full[full["year"].between(*w_a)]["value"].mean())
+        step_n[d] = float(min(int(full["year"].between(*w_b).sum()),
+                              int(full["year"].between(*w_a).sum())))
         step[d] = None if not b or not a or b < 0 or a < 0 else a / b - 1
     # the pair's growth beyond the yardsticks': exp(mean log-ratio difference) - 1, so one
     # yardstick starting near zero cannot swamp the comparison
-    logs = [math.log1p(step[d]) for d in ctx.dyads()[1:] if step[d] is not None]
+    _, ycov_step = yardstick_mean(ctx, step, step_n, MIN_MATERIAL_YEARS,
+                                  "years on a side of the split")
+    logs = [math.log1p(step[d]) for d in ctx.dyads()[1:] if step[d] is not None
+            and d not in ycov_step.get("yardsticks_left_out", {})]
     ystep = (math.exp(sum(logs) / len(logs)) - 1) if logs else None
     beyond = None if step[ctx.pair] is None or ystep is None else \
         (1 + step[ctx.pair]) / (1 + ystep) - 1
@@ -1115,7 +1283,9 @@ def _material_evidence(ctx: Context, res: PillarResult, ind: str, fam: str,
     if how == "as is" and len(reports) > 1:
         note += ("; each year the mean of the reports held (" + "; ".join(reports) +
                  "), never their sum")
-    cov = {"n": len(yrs), "first": yrs[0], "last": yrs[-1], "thin": len(yrs) < 3,
+    y_level, ycov_level = yardstick_mean(ctx, level, level_n, MIN_MATERIAL_YEARS,
+                                         "years with data in the pair's years")
+    cov = {"n": len(yrs), "first": yrs[0], "last": yrs[-1], "thin": len(yrs) < MIN_MATERIAL_YEARS,
            "gaps": _gap_years(pair["year"]), "note": note}
     prov = {"rows": [x for v in pair["rows"] for x in v][:200],
             "query": f"bilat material indicators {ctx.a} {ctx.b} --indicator {ind}"}
@@ -1125,9 +1295,9 @@ def _material_evidence(ctx: Context, res: PillarResult, ind: str, fam: str,
         title=f"{ind} ({fam}) of {ctx.pair}, mean over its years with data, against the "
               "yardsticks",
         value=level[ctx.pair], unit=unit, period=f"{yrs[0]}–{yrs[-1]}", source=fam,
-        measures={"ratio_to_yardstick": _ratio(level[ctx.pair],
-                                               _mean([level[d] for d in ctx.dyads()[1:]]))},
-        yardsticks={d: level[d] for d in ctx.dyads()[1:]}, percentile=pct, coverage=cov,
+        measures={"ratio_to_yardstick": _ratio(level[ctx.pair], y_level)},
+        yardsticks={d: level[d] for d in ctx.dyads()[1:]}, percentile=pct,
+        coverage=_with_yardstick_cov(cov, ycov_level),
         provenance=prov,
     ))
     n_b = int(pair["year"].between(*w_b).sum())
@@ -1142,8 +1312,10 @@ def _material_evidence(ctx: Context, res: PillarResult, ind: str, fam: str,
             source=fam, measures={"relative_step": beyond, "step": step[ctx.pair],
                                   "yardstick_step": ystep},
             yardsticks={d: step[d] for d in ctx.dyads()[1:]},
-            coverage={**cov, "n": min(n_b, n_a), "thin": min(n_b, n_a) < 3,
-                      "note": "n = the smaller of the years before and after the split"},
+            coverage=_with_yardstick_cov(
+                {**cov, "n": min(n_b, n_a), "thin": min(n_b, n_a) < MIN_MATERIAL_YEARS,
+                 "note": "n = the smaller of the years before and after the split"},
+                ycov_step),
             trend={"split_year": ctx.split_year, "n_before": n_b, "n_after": n_a,
                    "window_before": f"{w_b[0]}–{w_b[1]}", "window_after": f"{w_a[0]}–{w_a[1]}"},
             provenance=prov,
@@ -1189,7 +1361,7 @@ def collect_contacts(ctx: Context) -> PillarResult:
     except ImportError:
         pass
     except Exception as exc:  # noqa: BLE001 - corpora not imported
-        res.note += f"corpus contacts: {str(exc).splitlines()[0][:200]}. "
+        res.note += f"corpus contacts: {first_line(exc)}. "
     try:
         from bilat.indicators import material  # type: ignore[attr-defined]
 
@@ -1206,7 +1378,7 @@ def collect_contacts(ctx: Context) -> PillarResult:
     except ImportError:
         pass
     except Exception as exc:  # noqa: BLE001 - engagements not loaded
-        res.note += f"engagements: {str(exc).splitlines()[0][:200]}. "
+        res.note += f"engagements: {first_line(exc)}. "
     res.note = res.note.strip()
     if not found:
         res.note = (res.note + " " if res.note else "") + \
@@ -1377,7 +1549,7 @@ def collect_readouts(ctx: Context) -> PillarResult:
         try:
             cmp = compare_readouts(ids, store=ctx.store, sides=[ctx.a, ctx.b], force=True)
         except Exception as exc:  # noqa: BLE001 - one pair failing must not hide the others
-            res.note += f" pair {'/'.join(ids)}: {str(exc).splitlines()[0][:160]}."
+            res.note += f" pair {'/'.join(ids)}: {first_line(exc)}."
             continue
         comps.append(cmp)
         da, db = cmp.documents[0], cmp.documents[1]
@@ -1505,7 +1677,7 @@ def collect_statements(ctx: Context) -> PillarResult:
     try:
         rep = lineage(list(docs["doc_id"]), store=ctx.store, parties=(ctx.a, ctx.b))
     except Exception as exc:  # noqa: BLE001
-        res.note = str(exc).splitlines()[0][:300]
+        res.note = first_line(exc)
         return res
     res.artefacts["lineage"] = rep
     summ = rep.summary()
@@ -1603,8 +1775,18 @@ def nothing_reason(ctx: Context, pillar: str) -> str:
             if not pair & set(sides):
                 out.append(f"no official-text corpus loaded is published by {ctx.a} or {ctx.b} "
                            f"(those loaded are published by {', '.join(sides)})")
+            try:  # the pair's contacts at any date: a pair with contacts outside the years
+                # asked has none in them, whatever the leader list holds
+                every = tc.contact_list(st, ctx.a, ctx.b)
+            except Exception:  # noqa: BLE001 - no contact table: read the leader list only
+                every = pd.DataFrame()
+            if yrs and len(every):
+                days = pd.to_datetime(every["event_date"])
+                out.append(f"no contact of {ctx.pair} in the corpora dated "
+                           f"{_span(yrs[0], yrs[1])}: its {len(every)} stored contact reports "
+                           f"are dated {days.min():%Y-%m-%d} – {days.max():%Y-%m-%d}")
             unknown = sorted(pair - known) if known else []
-            if unknown:
+            if unknown and not len(every):
                 out.append("contacts in the corpora are read for named leaders, and no leader "
                            f"of {' or '.join(unknown)} is in the list")
         return "; ".join(out)

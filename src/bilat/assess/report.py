@@ -33,6 +33,7 @@ from bilat.assess.evidence import (
     Evidence,
     PillarResult,
     _jsonable,
+    first_line,
     genuine_hashes,
     load_core_issues,
     settle_status,
@@ -72,6 +73,9 @@ class Report:
     seconds: dict[str, float] = field(default_factory=dict)
     unverified_texts: list[dict[str, Any]] = field(default_factory=list)
     yardsticks_derived: bool = False  #: True when the refs were derived by a rule from the data
+    hypotheses_scope: str = ""  #: whose wording the hypotheses are (pair-specific or generic)
+    hypotheses_generic: bool = True  #: no pair-specific section of the file applies
+    hypotheses_pairs: list[str] = field(default_factory=list)  #: pairs the file words apart
 
     @property
     def pair(self) -> str:
@@ -124,6 +128,8 @@ class Report:
             "years": list(self.years) if self.years else None,
             "bottom_line": self.bottom_line,
             "hypotheses_file": self.hypotheses_file,
+            "hypotheses_scope": self.hypotheses_scope,
+            "hypotheses_generic": self.hypotheses_generic,
             "pillars": [p.to_dict() for p in self.pillars],
             "evidence": [e.to_dict() for e in self.evidence],
             "ach": self.ach.to_dict(),
@@ -156,40 +162,139 @@ class Report:
 
 
 # ----------------------------------------------------------------------------- yardsticks
-def default_yardsticks(store: Store, a: str, b: str) -> tuple[list[tuple[str, str]], str]:
-    """The default reference dyads for A–B and a sentence saying how they were chosen."""
+#: UN seats that were not independent states before 1992: the Byelorussian and Ukrainian SSRs
+#: held GA seats from 1945 and voted as Moscow did, so they are never a yardstick partner for
+#: years before 1992 (their kappa with the USSR is an artefact of the seat, not an alliance).
+SOVIET_REPUBLIC_SEATS = frozenset({"BLR", "UKR"})
+SOVIET_SEATS_UNTIL = 1991
+#: A derived yardstick whose own kappa is below this is flagged as a weak benchmark of depth.
+LOW_YARDSTICK_KAPPA = 0.2
+#: A state whose median kappa with the other members is lower than this share (%) of
+#: members' is said to vote apart from most of the membership (bottom line, kappa < 0).
+APART_MEMBER_PERCENTILE = 25.0
+
+
+def _fixed_yardsticks(a: str, b: str, years: tuple[int, int] | None
+                      ) -> list[tuple[str, str]] | None:
+    """The seed commentaries' yardsticks of A–B when they apply to the years asked: none when
+    the years reach back before 1992 and a yardstick is a Soviet-republic seat."""
     fixed = DEFAULT_YARDSTICKS.get(frozenset({a, b}))
+    if fixed and years is not None and years[0] <= SOVIET_SEATS_UNTIL and any(
+            {x, y} & SOVIET_REPUBLIC_SEATS for x, y in fixed):
+        return None
+    return list(fixed) if fixed else None
+
+
+def default_yardsticks(store: Store, a: str, b: str, years: tuple[int, int] | None = None
+                       ) -> tuple[list[tuple[str, str]], str]:
+    """The default reference dyads for A–B and a sentence saying how they were chosen.
+
+    Derived yardsticks come from the years asked (``years``, clipped to the UN votes held;
+    the last ten of them) and from ATOP in the latest year held up to the end of those years;
+    with no years asked, from the last ten years of votes held and the latest ATOP year. A
+    Soviet-republic seat (BLR, UKR) is never a partner when those years reach before 1992.
+    Each derived yardstick says whether its ATOP pledge runs both ways, and a yardstick whose
+    own kappa is below :data:`LOW_YARDSTICK_KAPPA` is flagged as a weak benchmark."""
+    fixed = _fixed_yardsticks(a, b, years)
     if fixed:
-        return list(fixed), ("default yardsticks for this pair: " + ", ".join(
+        return fixed, ("default yardsticks for this pair: " + ", ".join(
             f"{x}–{y}" for x, y in fixed) + " (the deepest reference dyads of the seed "
             "commentaries: Russia's closest ally and the US–UK 'special relationship')")
     from bilat.assess.evidence import _vote_years
-    from bilat.indicators import votes
 
     held = _vote_years(store)
     if held is None:
         raise error("E604", pair=f"{a}–{b}", reason="no UN votes in the store to derive them "
                     "from (each side's highest-affinity partner)")
-    yrs = f"{max(held[0], held[1] - 9)}-{held[1]}"
+    why_years = ""
+    lo, hi = held[0], held[1]
+    if years is not None:
+        lo, hi = max(years[0], held[0]), min(years[1], held[1])
+        if lo > hi:  # the years asked hold no vote: say where the yardsticks come from
+            why_years = (f"; the years asked ({years[0]}–{years[1]}) hold no UN vote, so they "
+                         f"come from the last ten years held")
+            lo, hi = held[0], held[1]
+    # the years asked (their last ten); when they hold too few votes for a partner with 100+
+    # common votes, the ten years held up to their end (said in the note)
+    windows = [(max(lo, hi - 9), hi)]
+    if max(held[0], hi - 9) < windows[0][0]:
+        windows.append((max(held[0], hi - 9), hi))
+    for i, (y_lo, y_hi) in enumerate(windows):
+        try:
+            refs, how = _derive(store, a, b, y_lo, y_hi)
+        except Exception as exc:  # noqa: BLE001 - E604: too few votes; try the wider window
+            if getattr(exc, "code", "") != "E604" or i == len(windows) - 1:
+                raise
+            why_years += (f"; the years asked ({_yspan(lo, hi)}) hold no partner with 100+ "
+                          f"common votes, so the ten years held up to {hi} are used")
+            continue
+        break
+    soviet = y_lo <= SOVIET_SEATS_UNTIL
+    how_fixed = ("the seed commentaries' yardsticks include a Soviet-republic UN seat, which "
+                 "before 1992 was no state: derived instead; "
+                 if DEFAULT_YARDSTICKS.get(frozenset({a, b})) else "")
+    return refs, (how_fixed + f"yardsticks derived from the data: each side's highest-affinity "
+                  f"UN partner (Cohen's kappa, {y_lo}-{y_hi}, 100+ common votes) among its "
+                  "defence allies where it has any" + (
+                      "; the Byelorussian and Ukrainian SSR seats (BLR, UKR before 1992) are "
+                      "never partners" if soviet else "") + why_years + ": " + ", ".join(how))
+
+
+def _yspan(lo: int, hi: int) -> str:
+    return str(lo) if lo == hi else f"{lo}–{hi}"
+
+
+def _derive(store: Store, a: str, b: str, y_lo: int, hi: int
+            ) -> tuple[list[tuple[str, str]], list[str]]:
+    """Each side's yardstick partner over ``y_lo``–``hi`` and how it was chosen (E604 when a
+    side has no partner with 100+ common votes)."""
+    from bilat.indicators import votes
+
+    yrs = f"{y_lo}-{hi}"
+    soviet = y_lo <= SOVIET_SEATS_UNTIL
     refs, how = [], []
     for x, other in ((a, b), (b, a)):
         near = votes.nearest(store, x, years=yrs, method="kappa", min_votes=100)
         near = near[near["rank"].notna() & (near["b"] != other)]
+        if soviet:
+            near = near[~near["b"].isin(SOVIET_REPUBLIC_SEATS)]
         if not len(near):
             raise error("E604", pair=f"{a}–{b}", reason=f"no partner of {x} with 100+ common "
                         f"votes in {yrs}")
-        allies, atop_year = defence_allies(store, x)
+        pledges, atop_year = defence_pledges(store, x, hi)
+        allies = set(pledges)
         among = near[near["b"].isin(allies)]
         if len(among):
-            refs.append((x, str(among.iloc[0]["b"])))
-            how.append(f"{x}–{refs[-1][1]} (a defence ally of {x} in ATOP {atop_year})")
+            row = among.iloc[0]
+            y = str(row["b"])
+            way = pledges[y]
+            way_txt = ("a defence ally of " + x + f" in ATOP {atop_year}" if way == "mutual"
+                       else f"a one-way ATOP {atop_year} defence pledge: {y} pledges to defend "
+                       f"{x}, {x} not {y}" if way == "to x"
+                       else f"a one-way ATOP {atop_year} defence pledge: {x} pledges to defend "
+                       f"{y}, {y} not {x}")
+            text = f"{x}–{y} ({way_txt}"
         else:
-            refs.append((x, str(near.iloc[0]["b"])))
-            how.append(f"{x}–{refs[-1][1]} ({_no_ally(x, other, allies, atop_year)}: its "
-                       "closest voter, which may be no partner at all)")
-    return refs, (f"yardsticks derived from the data: each side's highest-affinity UN partner "
-                  f"(Cohen's kappa, {yrs}, 100+ common votes) among its defence allies where "
-                  "it has any: " + ", ".join(how))
+            row = near.iloc[0]
+            y = str(row["b"])
+            text = (f"{x}–{y} ({_no_ally(x, other, allies, atop_year)}: its closest voter, "
+                    "which may be no partner at all")
+        k = _num(row.get("kappa"))
+        if k is not None and k < LOW_YARDSTICK_KAPPA:
+            text += (f"; WEAK YARDSTICK: its own kappa is {k:.2f}"
+                     + (", below chance" if k < 0 else "") + ", so it is no deep partnership "
+                     "at the UN and ratios to it mislead; name another with --ref")
+        refs.append((x, y))
+        how.append(text + ")")
+    return refs, how
+
+
+def _num(v: Any) -> float | None:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return f if math.isfinite(f) else None
 
 
 def _no_ally(x: str, other: str, allies: set[str], atop_year: int | None) -> str:
@@ -209,20 +314,41 @@ def _no_ally(x: str, other: str, allies: set[str], atop_year: int | None) -> str
             "has 100+ common votes with it")
 
 
-def defence_allies(store: Store, x: str) -> tuple[set[str], int | None]:
-    """States with an ATOP defence pledge to or from ``x`` (ISO3) in the latest ATOP year the
-    store holds (table ``atop_dyad_year``), and that year; an empty set and None when ATOP is
-    not loaded. Leeds et al., ATOP v5.1 (2020)."""
+def defence_pledges(store: Store, x: str, year: int | None = None
+                    ) -> tuple[dict[str, str], int | None]:
+    """States with an ATOP defence pledge to or from ``x`` (ISO3) and its direction
+    (``"mutual"``, ``"to x"``: only the partner pledges to defend x, ``"by x"``: only x
+    pledges), in the latest ATOP year held up to ``year`` (default: the latest held; the
+    earliest held when ``year`` precedes them all), and that year; an empty dict and None
+    when ATOP is not loaded. ATOP's dyad-year rows are directed: ``iso3_1`` has the
+    obligation towards ``iso3_2``. Leeds et al., ATOP v5.1 (2020)."""
     if not store.has_table("atop_dyad_year"):
-        return set(), None
-    (last,) = store.con.execute("SELECT max(year) FROM atop_dyad_year").fetchone() or (None,)
+        return {}, None
+    if year is None:
+        (last,) = store.con.execute("SELECT max(year) FROM atop_dyad_year").fetchone() or (None,)
+    else:
+        (last,) = store.con.execute(
+            "SELECT coalesce(max(year) FILTER (WHERE year <= ?), min(year)) FROM atop_dyad_year",
+            [year]).fetchone() or (None,)
     if last is None:
-        return set(), None
+        return {}, None
     rows = store.con.execute(
-        "SELECT DISTINCT CASE WHEN iso3_1 = ? THEN iso3_2 ELSE iso3_1 END FROM atop_dyad_year "
-        "WHERE year = ? AND defense = 1 AND (iso3_1 = ? OR iso3_2 = ?)",
-        [x, last, x, x]).fetchall()
-    return {str(r[0]) for r in rows if r[0] is not None}, int(last)
+        "SELECT iso3_1, iso3_2 FROM atop_dyad_year WHERE year = ? AND defense = 1 AND "
+        "(iso3_1 = ? OR iso3_2 = ?)", [last, x, x]).fetchall()
+    by_x = {str(r[1]) for r in rows if r[0] == x and r[1] is not None}
+    to_x = {str(r[0]) for r in rows if r[1] == x and r[0] is not None}
+    out = {p: "mutual" if p in by_x and p in to_x else "by x" if p in by_x else "to x"
+           for p in by_x | to_x}
+    return out, int(last)
+
+
+def defence_allies(store: Store, x: str, year: int | None = None
+                   ) -> tuple[set[str], int | None]:
+    """States with an ATOP defence pledge to or from ``x`` (ISO3) in the latest ATOP year the
+    store holds up to ``year`` (table ``atop_dyad_year``), and that year; an empty set and
+    None when ATOP is not loaded (directions: :func:`defence_pledges`)."""
+    pledges, last = defence_pledges(store, x, year)
+    return set(pledges), last
 
 
 def parse_years(value: str | tuple[int, int] | None) -> tuple[int, int] | None:
@@ -263,9 +389,10 @@ def report(
         raise error("E116", value=a)
     hs = hypotheses if isinstance(hypotheses, HypothesisSet) else load_hypotheses(hypotheses)
     rng = parse_years(years)
-    derived = refs is None and frozenset({a, b}) not in DEFAULT_YARDSTICKS
+    hs = hs.for_pair(a, b, split_year=split_year)
+    derived = refs is None and _fixed_yardsticks(a, b, rng) is None
     if refs is None:
-        refs, ynote = default_yardsticks(store, a, b)
+        refs, ynote = default_yardsticks(store, a, b, rng)
     else:
         refs = [(resolve_state(x), resolve_state(y)) for x, y in refs]
         ynote = "yardsticks given: " + ", ".join(f"{x}–{y}" for x, y in refs)
@@ -280,7 +407,7 @@ def report(
             res = fn(ctx)
         except Exception as exc:  # noqa: BLE001 - one pillar failing must not hide the rest
             res = PillarResult(name, name, "error", note=f"{type(exc).__name__}: "
-                               f"{str(exc).splitlines()[0][:300] if str(exc) else ''}")
+                               f"{first_line(exc) if str(exc) else ''}")
         res.seconds = time.perf_counter() - t
         seconds[name] = res.seconds
         settle_status(ctx, res)  # loaded but nothing for the pair/years: "no data", not missing
@@ -307,7 +434,7 @@ def report(
     except Exception as exc:  # noqa: BLE001
         wd = pd.DataFrame()
         results.append(PillarResult("words_deeds", "Words against deeds", "error",
-                                    note=str(exc).splitlines()[0][:300]))
+                                    note=first_line(exc)))
     seconds["words_deeds"] = time.perf_counter() - t
     wd_ev = _words_deeds_evidence(ctx, wd)
     if wd_ev is not None:
@@ -325,6 +452,8 @@ def report(
         store=str(store.path or ":memory:"),
         generated_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
         seconds=seconds, unverified_texts=unverified, yardsticks_derived=derived,
+        hypotheses_scope=hs.scope, hypotheses_generic=not hs.pair_specific,
+        hypotheses_pairs=[p.label for p in hs.pairs],
     )
     rep.bottom_line = bottom_line(rep)
     rep.seconds["total"] = time.perf_counter() - t0
@@ -535,10 +664,7 @@ def _caveats(rep: Report, names: dict[str, str]) -> list[str]:
     except KeyError:
         k = None
     if k is not None and k.value is not None and k.value < 0:
-        out.append(f"At the UN {rep.pair} vote together less often than chance (kappa "
-                   f"{k.value:.2f}, {k.period}): that is rivalry, which none of the three "
-                   "readings describes; the ranking says only which reading fits the evidence "
-                   "best relative to the others, not that any of them fits.")
+        out.append(apart_sentence(rep, k))
     rated = {h: sum(1 for r in rep.ach.rows if r.cells.get(h) is not None
                     and r.cells[h].rating != "N") for h in names}
     most = max(rated.values(), default=0)
@@ -552,6 +678,47 @@ def _caveats(rep: Report, names: dict[str, str]) -> list[str]:
                        "is hard to contradict: its low inconsistency is partly an artefact of "
                        "saying less.")
     return out
+
+
+def apart_sentence(rep: Report, k: Evidence) -> str:
+    """What a pair voting apart more often than chance (kappa < 0) means, described against
+    each side's own usual affinity at the UN (its median kappa with every other member over
+    the same years) and the yardsticks, never read as rivalry from the kappa alone: a state
+    that votes apart from most of the membership has a low kappa with its partners too."""
+    usual = k.details.get("usual_affinity") or {}
+    head = (f"At the UN {rep.pair} vote apart more often than chance would have them agree "
+            f"(kappa {k.value:.2f}, {k.period})")
+    parts = []
+    for x in (rep.a, rep.b):
+        u = usual.get(x)
+        if not u:
+            continue
+        pct = u.get("pair_percentile")
+        mp = u.get("member_percentile")
+        parts.append(f"{x}'s median kappa with its {u['partners']} other partners is "
+                     f"{u['median_kappa']:.2f}" + (
+                         f" (higher than {mp:.0f}% of members' own median)"
+                         if mp is not None else "") + (
+                         f", and {rep.pair} is above {pct:.0f}% of {x}'s partners"
+                         if pct is not None else ""))
+    ys = ", ".join(f"{d} {v:.2f}" for d, v in k.yardsticks.items() if v is not None)
+    low_own = [x for x in (rep.a, rep.b) if usual.get(x)
+               and (usual[x].get("member_percentile") or 100.0) < APART_MEMBER_PERCENTILE]
+    text = head
+    if parts:
+        text += "; against each side's usual affinity: " + "; ".join(parts)
+    if ys:
+        text += f"; the yardsticks: {ys}"
+    if low_own:
+        text += (f". {' and '.join(low_own)} "
+                 + ("votes" if len(low_own) == 1 else "vote")
+                 + f" apart from most of the membership (a median kappa in the lowest "
+                   f"{APART_MEMBER_PERCENTILE:.0f}% of members'), so a low kappa with any one "
+                   "state says little about the pair")
+    return (text + ". A low kappa alone is no evidence of rivalry or hostility: it describes "
+            "the voting pattern only; the three readings presume a partnership, and the "
+            "ranking says only which reading fits the evidence best relative to the others, "
+            "not that any of them fits.")
 
 
 def _status_sentences(rep: Report) -> list[str]:
@@ -608,6 +775,12 @@ def bottom_line(rep: Report) -> str:
     if rep.yardsticks_derived:
         parts.append("The yardsticks are derived, not chosen: " + rep.yardstick_note
                      + "; name others with --ref.")
+    if rep.hypotheses_generic:
+        parts.append(f"The hypotheses are generic: worded for any pair and filled in for "
+                     f"{rep.pair}" + (
+                         "; the file's own wording, milestones and citations for "
+                         f"{', '.join(rep.hypotheses_pairs)} are not used"
+                         if rep.hypotheses_pairs else "") + ".")
     if rep.ach.close_call:
         parts.append("The posterior lead is too small to call.")
     sens = rep.ach.sensitivity

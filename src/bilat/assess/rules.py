@@ -13,6 +13,7 @@ II very inconsistent.
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
@@ -103,13 +104,34 @@ class Scoring:
 
 
 @dataclass(frozen=True)
+class PairSection:
+    """Wording of the file for one pair of states (``[pairs."AAA-BBB"]``): context values
+    and per-hypothesis texts that replace the generic ones when the report is on that pair."""
+
+    states: frozenset[str]
+    label: str = ""  #: the pair as the file writes it ("RUS–CHN")
+    context: dict[str, str] = field(default_factory=dict)
+    hypotheses: dict[str, dict[str, Any]] = field(default_factory=dict)  #: id -> key -> text
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class HypothesisSet:
-    """Everything the hypotheses file holds, validated; ``path`` says where it came from."""
+    """Everything the hypotheses file holds, validated; ``path`` says where it came from.
+
+    ``context`` and ``pairs`` hold the file's placeholder values and pair-specific wording;
+    :meth:`for_pair` resolves them for one pair, after which ``pair`` names it and ``scope``
+    says whose wording the texts are (pair-specific or generic)."""
 
     hypotheses: tuple[Hypothesis, ...]
     rules: tuple[Rule, ...]
     scoring: Scoring
     path: str
+    context: dict[str, str] = field(default_factory=dict)
+    pairs: tuple[PairSection, ...] = ()
+    pair: tuple[str, str] | None = None  #: the pair the texts were resolved for
+    pair_specific: bool = False  #: True when a ``[pairs]`` section of that pair was applied
+    scope: str = ""  #: one sentence: which wording the texts are (shown in the report)
 
     @property
     def ids(self) -> list[str]:
@@ -130,6 +152,105 @@ class HypothesisSet:
     def with_priors(self, priors: dict[str, float]) -> HypothesisSet:
         hs = tuple(replace(h, prior=float(priors.get(h.id, h.prior))) for h in self.hypotheses)
         return replace(self, hypotheses=hs)
+
+    def section_for(self, a: str, b: str) -> PairSection | None:
+        """The ``[pairs]`` section of the unordered pair A–B, or None."""
+        want = frozenset({a.upper(), b.upper()})
+        return next((p for p in self.pairs if p.states == want), None)
+
+    def for_pair(self, a: str, b: str, *, split_year: int = 2014,
+                 names: dict[str, str] | None = None,
+                 core: dict[str, list[str]] | None = None) -> HypothesisSet:
+        """The texts of the file resolved for the pair A–B (ISO3).
+
+        Where the file has a ``[pairs."A-B"]`` section (either order), its texts replace the
+        generic ones of each hypothesis it names, and its ``context`` values replace the
+        file's ``[context]``. Then every placeholder in the hypotheses' names, summaries,
+        sources and milestones and in the rules' ``about`` and ``predicts`` is filled:
+        ``{a}``/``{b}`` (ISO3), ``{A}``/``{B}`` (names, from ``names`` or the country
+        table), ``{pair}``, ``{split_year}``, ``{a_core}``/``{b_core}`` (each side's core
+        issues at the UN, from ``core``: labels by state; default the shipped mapping
+        ``bilat/reference/data/core_issues.toml``) and every ``[context]`` key. An unknown
+        placeholder is left as written. Ratings are untouched: only words change."""
+        a, b = a.upper(), b.upper()
+        sec = self.section_for(a, b)
+        if names is None:
+            names = {}
+            try:
+                from bilat.reference.countries import country_name
+
+                names = {x: country_name(x) for x in (a, b)}
+            except Exception:  # noqa: BLE001 - a name is a courtesy; the code stands in
+                names = {}
+        if core is None:
+            core = _core_labels()
+        values: dict[str, str] = {
+            "a": a, "b": b, "A": names.get(a, a), "B": names.get(b, b), "pair": f"{a}–{b}",
+            "split_year": str(split_year),
+            "a_core": _core_text(a, core), "b_core": _core_text(b, core),
+        }
+        ctx = {**self.context, **(sec.context if sec else {})}
+        for k, v in ctx.items():
+            values[k] = fill(v, values)
+        hyps = []
+        for h in self.hypotheses:
+            over = sec.hypotheses.get(h.id, {}) if sec else {}
+            hyps.append(replace(
+                h, name=fill(over.get("name", h.name), values),
+                summary=fill(over.get("summary", h.summary), values),
+                source=fill(over.get("source", h.source), values),
+                milestones=tuple(fill(m, values) for m in over.get("milestones", h.milestones))))
+        rules = tuple(replace(r, about=fill(r.about, values),
+                              predicts={k: fill(v, values) for k, v in r.predicts.items()})
+                      for r in self.rules)
+        pair = f"{a}–{b}"
+        if sec is not None:
+            scope = (f"The hypotheses' wording, milestones and sources are the file's own for "
+                     f"{pair} ({self.path}, [pairs] section)"
+                     + (f": {fill(sec.note, values)}" if sec.note else "") + ".")
+        else:
+            others = ", ".join(p.label for p in self.pairs)
+            unmapped = [x for x in (a, b) if not core.get(x)]
+            scope = (f"The hypotheses are worded generically for any pair and filled in for "
+                     f"{pair} ({self.path})"
+                     + (f"; its pair-specific wording, milestones and citations are for "
+                        f"{others} only and are not used here" if others else "")
+                     + f"; the trend items split at {split_year}, "
+                     + (values.get("split_context") or "a year the file fixes for no pair")
+                     + (f"; no core issue of {' or '.join(unmapped)} is mapped in "
+                        "bilat/reference/data/core_issues.toml, so the milestones on core "
+                        "issues cannot be checked for " + " or ".join(unmapped)
+                        if unmapped else "") + ".")
+        return replace(self, hypotheses=tuple(hyps), rules=rules, pair=(a, b),
+                       pair_specific=sec is not None, scope=scope)
+
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def fill(text: str, values: dict[str, str]) -> str:
+    """``text`` with each ``{key}`` of ``values`` replaced; other braces are left as written."""
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+def _core_labels() -> dict[str, list[str]]:
+    """Each state's core-issue labels from the shipped mapping (empty when it cannot be read)."""
+    try:
+        from bilat.indicators.votes import load_core_issues
+
+        out: dict[str, list[str]] = {}
+        for ci in load_core_issues():
+            out.setdefault(ci.state.upper(), []).append(ci.label or ci.id)
+        return out
+    except Exception:  # noqa: BLE001 - no mapping: every side reads "none mapped"
+        return {}
+
+
+def _core_text(state: str, core: dict[str, list[str]]) -> str:
+    labels = core.get(state) or []
+    if not labels:
+        return f"none of {state}'s mapped"
+    return ", ".join(labels[:4]) + (f" and {len(labels) - 4} more" if len(labels) > 4 else "")
 
 
 # ----------------------------------------------------------------------------- loading
@@ -167,7 +288,7 @@ def _rating_table(value: Any, path: str, key: str) -> dict[str, float]:
 
 def parse_hypotheses(data: dict[str, Any], path: str = "<hypotheses>") -> HypothesisSet:
     """Validate the parsed TOML of a hypotheses file (E601 naming the first bad key)."""
-    known = {"version", "scoring", "hypotheses", "rules"}
+    known = {"version", "scoring", "hypotheses", "rules", "context", "pairs"}
     for k in data:
         if k not in known:
             raise _fail(path, k, f"unknown key; valid top-level keys: {', '.join(sorted(known))}")
@@ -287,7 +408,67 @@ def parse_hypotheses(data: dict[str, Any], path: str = "<hypotheses>") -> Hypoth
             predicts={k: _text(v, path, f"{key}.predicts.{k}") for k, v in predicts.items()},
             index=i,
         ))
-    return HypothesisSet(tuple(hypotheses), tuple(rules), scoring, path)
+    context = _parse_context(data.get("context", {}), path, "context")
+    pairs = []
+    raw_pairs = data.get("pairs", {})
+    if not isinstance(raw_pairs, dict):
+        raise _fail(path, "pairs", 'expected tables such as [pairs."RUS-CHN"]')
+    seen: set[frozenset[str]] = set()
+    for pk, pv in raw_pairs.items():
+        key = f"pairs.{pk}"
+        states = [x.strip().upper() for x in str(pk).split("-")]
+        if len(states) != 2 or not all(re.fullmatch(r"[A-Z]{3}", x) for x in states) \
+                or states[0] == states[1]:
+            raise _fail(path, key, "expected two different ISO3 codes joined by '-', such as "
+                        '[pairs."RUS-CHN"]')
+        if frozenset(states) in seen:
+            raise _fail(path, key, "the same pair twice (the order of the two states does not "
+                        "matter)")
+        seen.add(frozenset(states))
+        if not isinstance(pv, dict):
+            raise _fail(path, key, "expected a table with context, note and hypotheses")
+        p_known = {"context", "note", "hypotheses"}
+        for k in pv:
+            if k not in p_known:
+                raise _fail(path, f"{key}.{k}", f"unknown key; valid: {', '.join(sorted(p_known))}")
+        over: dict[str, dict[str, Any]] = {}
+        ph = pv.get("hypotheses", {})
+        if not isinstance(ph, dict):
+            raise _fail(path, f"{key}.hypotheses", "expected [pairs.X.hypotheses.ID] tables")
+        for hid, h in ph.items():
+            hkey = f"{key}.hypotheses.{hid}"
+            if hid not in ids:
+                raise _fail(path, hkey, f"not a hypothesis id; valid: {', '.join(ids)}")
+            if not isinstance(h, dict):
+                raise _fail(path, hkey, "expected a table with summary, source, milestones")
+            got: dict[str, Any] = {}
+            for k, v in h.items():
+                if k in ("name", "summary", "source"):
+                    got[k] = _text(v, path, f"{hkey}.{k}")
+                elif k == "milestones":
+                    if not isinstance(v, list):
+                        raise _fail(path, f"{hkey}.milestones", "expected a list of strings")
+                    got[k] = tuple(_text(m, path, f"{hkey}.milestones[{i}]")
+                                   for i, m in enumerate(v))
+                else:
+                    raise _fail(path, f"{hkey}.{k}", "unknown key; valid: milestones, name, "
+                                "source, summary")
+            over[str(hid)] = got
+        pairs.append(PairSection(
+            frozenset(states), "–".join(states),
+            _parse_context(pv.get("context", {}), path, f"{key}.context"),
+            over, _text(pv.get("note", ""), path, f"{key}.note")))
+    return HypothesisSet(tuple(hypotheses), tuple(rules), scoring, path, context,
+                         tuple(pairs))
+
+
+def _parse_context(value: Any, path: str, key: str) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise _fail(path, key, "expected a table of placeholder values { name = \"text\" }")
+    for k in value:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", str(k)):
+            raise _fail(path, f"{key}.{k}", "a placeholder name is letters, digits and _")
+    return {str(k): _text(v, path, f"{key}.{k}") for k, v in value.items()}
 
 
 def load_hypotheses(path: str | Path | None = None) -> HypothesisSet:
@@ -346,5 +527,5 @@ def rate(rule: Rule | None, hypothesis: str, measures: dict[str, Any], *,
     return Rating("N", f"{rule.measure} = {_num(x)} falls in no band")  # pragma: no cover
 
 
-__all__ = ["RATINGS", "Band", "Hypothesis", "HypothesisSet", "Rating", "Rule", "Scoring",
-           "load_hypotheses", "parse_hypotheses", "rate"]
+__all__ = ["RATINGS", "Band", "Hypothesis", "HypothesisSet", "PairSection", "Rating", "Rule",
+           "Scoring", "fill", "load_hypotheses", "parse_hypotheses", "rate"]

@@ -102,8 +102,10 @@ def coverage_chart(
         shape=alt.Shape("_coverage:N", title="coverage",
                         scale=alt.Scale(domain=["complete period", "partial period"],
                                         range=["circle", "triangle-down"])),
+        # the fill repeats the line colour: no legend of its own (one legend per channel the
+        # reader needs: the colour's and the coverage shape's)
         fill=alt.condition(alt.datum._coverage == "partial period", alt.value("white"),
-                           alt.Color(f"{color}:N")),
+                           alt.Color(f"{color}:N", legend=None)),
         tooltip=tips)
     heading: Any = title or f"{y} over {x}"
     if note:

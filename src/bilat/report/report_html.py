@@ -272,6 +272,8 @@ def view_model(rep: Any, links: dict[str, list[dict[str, str]]]) -> dict[str, An
         "question": rep.question, "bottom_line": rep.bottom_line, "pair": rep.pair,
         "yardstick_note": rep.yardstick_note, "generated_at": rep.generated_at,
         "store": rep.store, "hypotheses_file": rep.hypotheses_file,
+        "hypotheses_scope": getattr(rep, "hypotheses_scope", ""),
+        "hypotheses_generic": getattr(rep, "hypotheses_generic", False),
         "hyps": hyps, "ranking": s.ranking, "posterior": s.posterior,
         "inconsistency": s.inconsistency, "priors": ach.priors, "scoring": ach.scoring,
         "matrix": matrix, "evidence": evidence, "pillars": pillars, "charts": charts,
