@@ -116,6 +116,22 @@ def test_years_bound_the_claims(wd_store):
     ("俄方坚定支持台湾是中国领土不可分割的一部分，坚决反对任何形式的“台独”。", "zh", "RUS", "CHN",
      ("partner", "CHN")),
     ("中方对俄方维护国家安全的努力表示支持。", "zh", "CHN", "RUS", ("partner", "RUS")),
+    ("Россия поддерживает позицию Китая по Тайваню.", "ru", "RUS", "CHN", ("partner", "CHN")),
+    ("Pakistan supports the Chinese position on Taiwan.", "en", "PAK", "CHN",
+     ("partner", "CHN")),
+    # any state of the crosswalk named as the one supported is a third party
+    ("The United States supports the Philippines on the South China Sea.", "en", "USA", "CHN",
+     ("third", "PHL")),
+    ("India reiterated its support for Georgia's territorial integrity.", "en", "IND", "RUS",
+     ("third", "GEO")),
+    ("The US supports Hong Kong's autonomy.", "en", "USA", "CHN", ("third", "HKG")),
+    ("The US supports the Ukrainian people.", "en", "USA", "RUS", ("third", "UKR")),
+    # no one named as supported: the target is unknown, not the partner
+    ("The US supports freedom of navigation in the South China Sea.", "en", "USA", "CHN",
+     ("none", None)),
+    ("China supports efforts to end the Ukrainian crisis.", "en", "CHN", "RUS", ("none", None)),
+    ("Китай поддерживает усилия по урегулированию украинского кризиса.", "ru", "CHN", "RUS",
+     ("none", None)),
 ])
 def test_support_target(text, lang, supporter, supported, want):
     assert words_deeds.support_target(text, lang, supporter, supported) == want

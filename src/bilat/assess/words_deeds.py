@@ -15,8 +15,9 @@ and territorial integrity", "the territorial integrity of Ukraine", "supports Ta
 "поддержку Украине", "支持乌克兰主权") does not: support of a third party against the partner
 is not support of the partner. The issue's country named only as the topic ("on the Taiwan
 question", "по украинскому вопросу", "在台湾问题上", "台湾是中国…的一部分") names no one
-supported; with no state named as supported, the claim backs the issue as the partner holds it
-(the partner's position) and counts. Claims not counted for their target are listed in the
+supported, nor does a state name inside an issue's name ("the South China Sea"); a claim that
+names neither the partner nor its position ("the one-China principle") as supported has an
+unknown target and is not counted. Claims not counted for their target are listed in the
 table's ``attrs["not_counted"]`` (claim id, text, target, reason). ``years`` keeps claims dated
 in those years (an undated claim is then not counted: it cannot be placed). For each claim:
 
@@ -42,6 +43,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -133,48 +135,147 @@ def _object_span(text: str, lang: str) -> tuple[int, int] | None:
     return at, end.start() if end else len(text)
 
 
-def support_target(text: str, language: str | None, supporter: str, supported: str,
-                   issue_key: str | None = None) -> tuple[str, str | None]:
-    """Whom a claim of support backs: ``("partner", ISO3)`` when the supported side (its
-    position, efforts, interests …) is named as the one supported, or when no state is (the
-    issue as the partner holds it); ``("third", ISO3)`` when another state is named as the one
-    supported (a state name of the lexicon, a person or title of that state, or the issue's
-    country in a non-topic form: "Ukraine's", "of Ukraine", "for/to/with Ukraine", "supports
-    Ukraine", "Украины/Украине/Украину", "支持乌克兰主权"), the first such name deciding.
-    The issue's country as the topic ("on the Ukraine issue", "в связи с Украиной",
-    "在台湾问题上", "台湾是中国领土…") names no one supported. en, ru, zh."""
+#: Issue hits that are the partner's *position* ("the one-China principle", "一个中国原则",
+#: "принцип одного Китая"): support for them is support of the partner's position.
+_POSITION = re.compile(r"one[- ]china|一个中国|一中|одного|единого", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _state_names() -> tuple[re.Pattern[str], dict[str, str]]:
+    """Every state's English name and aliases of the country crosswalk (case-sensitive, whole
+    words; abbreviations of two to four capitals such as ``ROK``, ``UAE`` kept, other names
+    from four letters) → ISO3: the states a claim may name as the one supported."""
+    from bilat.reference.countries import load_countries
+
+    names: dict[str, str] = {}
+    for r in load_countries().itertuples():
+        for n in [r.name, *str(r.aliases).split("|")]:
+            n = n.strip()
+            if (len(n) >= 4 or (n.isupper() and len(n) >= 2)) and "," not in n:
+                names.setdefault(n, str(r.iso3))
+    alt = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:the\s+)?(?:{alt})(?![\w-])"), names
+
+
+@lru_cache(maxsize=1)
+def _side_forms() -> dict[str, list[tuple[re.Pattern[str], str]]]:
+    """Inflected and adjectival forms of the lexicon's sides (``bilat/text/data/issues.json``)
+    that its patterns leave out: Russian case endings ("Китая", "России", "китайскую") and
+    English adjectives ("the Chinese position", "U.S. efforts"; capitalised, so "us" the
+    pronoun is no state)."""
+    import json
+    from importlib import resources
+
+    data = json.loads(resources.files("bilat.text").joinpath("data/issues.json")
+                      .read_text(encoding="utf-8"))
+    out: dict[str, list[tuple[re.Pattern[str], str]]] = {"ru": [], "en": []}
+    for code, entry in data.get("sides", {}).items():
+        for pat in entry.get("ru", []):
+            words = pat.split()
+            if not all(re.fullmatch(r"[а-яё-]+", w) for w in words):
+                continue
+            w = words[0]
+            stem = re.sub(r"(?:ая|ой|ий|ый|ое)$", "", w) if len(words) > 1 else \
+                re.sub(r"[аяйьеиоуыю]$", "", w)
+            if len(stem) >= 3:
+                out["ru"].append((re.compile(rf"(?<![\w]){stem}\w{{0,4}}(?![\w])",
+                                             re.IGNORECASE), code))
+        for adj in entry.get("adj", []):
+            plain = adj.replace("\\", "")
+            form = plain.upper() if len(plain.replace(".", "")) <= 3 else plain.capitalize()
+            out["en"].append((re.compile(rf"(?<![\w.]){re.escape(form)}(?![\w])"), code))
+    return out
+
+
+def support_target(text: str, language: str | None, supporter: str, supported: str
+                   ) -> tuple[str, str | None]:
+    """Whom a claim of support backs, read from what the support is for (the words after the
+    support cue to the clause's end; in Chinese also "对…表示支持"): the first state named
+    there as the one supported decides.
+
+    Returns ``("partner", supported)`` when that is the supported side (its name, a person
+    or title of it: "supports Russia's position", "支持中方…", "позицию Китая") or its
+    position on the issue ("the one-China principle"); ``("third", ISO3)`` when it is
+    another state: a state of the lexicon, any state of the country crosswalk (English), or
+    the issue's country in a non-topic form ("Ukraine's", "of Ukraine", "for/to/with
+    Ukraine", "supports Taiwan", "Украины/Украине/Украину", "支持乌克兰主权"): support for
+    a third party (often against the partner) is not support of the partner;
+    ``("none", None)`` when no state or position is named as supported (the target is
+    unknown: not counted as support of the partner). The issue's country as the topic ("on
+    the Ukraine issue", "в связи с Украиной", "在台湾问题上", "台湾是中国领土…") names no
+    one supported, nor does a state name inside an issue's name ("the South China Sea").
+    The speaker's own side is passed over. en, ru, zh."""
     from bilat.text.lexicon import load_lexicon
 
     lang = language if language in ("en", "ru", "zh") else "en"
     span = _object_span(text, lang)
     if span is None:
-        return "partner", supported
+        return "none", None
     lo, hi = span
     obj = text[lo:hi]
     lex = load_lexicon()
+    issues = lex.issue_spans(obj)
+
+    def inside(a: int, b: int) -> bool:
+        return any(h.start <= a and b <= h.end and (h.start, h.end) != (a, b) for h in issues)
+
     named: list[tuple[int, str]] = []
-    for m in lex.actor_spans(obj):
-        if m.side and m.side not in ("BOTH",):
-            named.append((m.start, m.side))
-    for m in lex.issue_spans(obj):
-        country = lex.country(m.key)
-        if not country or country in (supporter, supported):
+    for h in issues:
+        word = obj[h.start:h.end]
+        if _POSITION.search(word):
+            # "the one-China principle": the position of the state the issue is core to
+            if any(x.side == supported for x in lex.actor_spans(word)) or \
+                    lex.country(h.key) in (supported, "TWN") and supported == "CHN":
+                named.append((h.start, supported))
             continue
-        before, after, word = obj[:m.start], obj[m.end:], obj[m.start:m.end]
-        if _NOT_A_PLACE.search(word) or any(x.side == supported for x in lex.actor_spans(word)):
+        country = lex.country(h.key)
+        if not country or country in (supporter, supported) or _NOT_A_PLACE.search(word):
             continue
+        before, after = obj[:h.start], obj[h.end:]
         if _TOPIC_BEFORE[lang].search(before) or _TOPIC_AFTER[lang].search(after):
             continue
         if lang == "ru" and _RU_ADJ.match(word) and not _RU_ADJ_STAKE.match(after):
             continue
-        named.append((m.start, country))
+        named.append((h.start, country))
+    taken: list[tuple[int, int]] = []
+    for m in lex.actor_spans(obj):
+        if re.match(r"\w", obj[m.end:m.end + 1]) and lang != "zh":
+            continue  # a pattern's prefix of a longer word ("the uk" in "the Ukrainian")
+        if m.side and m.side != "BOTH" and not inside(m.start, m.end):
+            named.append((m.start, m.side))
+            taken.append((m.start, m.end))
+    def topic(a: int, b: int) -> bool:
+        """The name at obj[a:b] is the topic ("the Ukrainian crisis", "по украинскому
+        вопросу"), not the one supported."""
+        before, after, word = obj[:a], obj[b:], obj[a:b]
+        if _TOPIC_BEFORE[lang].search(before) or _TOPIC_AFTER[lang].search(after):
+            return True
+        return lang == "ru" and bool(_RU_ADJ.match(word)) and not _RU_ADJ_STAKE.match(after)
+
+    for rx_side, code in _side_forms().get(lang, []):
+        for m in rx_side.finditer(obj):
+            a, b = m.start(), m.end()
+            if inside(a, b) or any(x < b and a < y for x, y in taken):
+                continue
+            taken.append((a, b))
+            if not topic(a, b):
+                named.append((a, code))
+    if lang == "en":
+        rx, names = _state_names()
+        for m in rx.finditer(obj):
+            a, b = m.start(), m.end()
+            if inside(a, b) or any(x < b and a < y for x, y in taken):
+                continue
+            word = re.sub(r"^the\s+", "", m.group(0))
+            if not topic(a, b):
+                named.append((a, names[word]))
     for _, side in sorted(named):
         if side == supported:
             return "partner", supported
-        if side == supporter:
+        if side in (supporter, "BOTH"):
             continue
         return "third", side
-    return "partner", supported
+    return "none", None
 
 
 def support_claims(store: Store, a: str, b: str, core: dict[str, dict[str, list[str]]],
@@ -227,8 +328,11 @@ def support_claims(store: Store, a: str, b: str, core: dict[str, dict[str, list[
                     not_counted.append({
                         "doc_id": c.doc_id, "claim_id": c.claim_id, "start": c.start,
                         "end": c.end, "text": c.text, "target": target,
-                        "reason": f"supports {target}, a third party, not {supported} or "
-                                  f"{supported}'s position on {', '.join(sorted(issues))}"})
+                        "reason": (f"supports {target}, a third party, not {supported} or "
+                                   f"{supported}'s position on {', '.join(sorted(issues))}"
+                                   if kind == "third" else
+                                   f"names neither {supported} nor its position as what is "
+                                   "supported (target unknown)")})
                 continue
             for issue in sorted(issues):
                 out.append({"doc_id": c.doc_id, "sha256": r.sha256, "start": c.start,
