@@ -63,9 +63,9 @@ class Errors:
     E110 = "no such file {path!s}; give GDELT export files (.CSV, .csv or .zip)"
     E111 = "{path!s} has no CSV member; a GDELT zip holds one export file such as 20191024143000.export.CSV"
     E112 = "unknown indicator {value!r}; valid: {options}"
-    E113 = "{value!r} is not a period of {period} (e.g. {example}); give --at in that form"
+    E113 = "{value!r} is not a period of {period} (e.g. {example}); give at= (--at) in that form"
     E114 = "no GDELT file list at {url} ({reason}); check the address, or use --mirror DIR"
-    E115 = "--start {start} is after --end {end}; give the earlier date first"
+    E115 = "start= (--start) {start} is after end= (--end) {end}; give the earlier date first"
     E116 = "A and B are the same state {value!r}; a dyad needs two different states (e.g. RUS CHN)"
     # E117–E139: GDELT rows out of the field's domain, identity, fetch ranges (bilat.sources.gdelt)
     E117 = "a carriage return (CR) inside the row would split a field or join two rows (GDELT rows end with LF; CRLF line ends are read); fix the row, or pass --on-bad-rows skip|quarantine"
@@ -85,7 +85,7 @@ class Errors:
     E148 = "{path!s} line {line}: {what} id {value!r} is not in {dictionary}; the set is incomplete: copy it again"
     E149 = "{path!s}: no ICEWS dyad-year table in this R file (objects: {found}); expected a data frame with columns {expected}"
     E150 = "no {source} events for {dyad}{span}: {why}"
-    E151 = "--dedup root is GDELT's IsRootEvent and has no meaning for {source}; use --dedup daily (one event per day, dyad and CAMEO code) or none"
+    E151 = "dedup='root' (--dedup root) is GDELT's IsRootEvent and has no meaning for {source}; use dedup='daily' (--dedup daily: one event per day, dyad and CAMEO code) or 'none'"
     E152 = "{path!s}: cannot tell the event format from its first line ({found}); bilat reads GDELT exports (57, 58 or 61 tab-separated fields, no header), ICEWS Dataverse files (header 'Event ID<TAB>Event Date…', .tab or .zip), ICEWS quadruple sets (train/valid/test.txt or quadruple.txt beside entity2id.txt) and the ICEWS dyad-year icews.rda"
     E153 = "invalid {option} {value!r}; {expected}"
     E154 = "leaders table {path!s} line {line}: {reason}; fix the row (see LEADERS_SOURCES.md)"
@@ -117,8 +117,8 @@ class Errors:
     E219 = "unknown ideal-point estimate {value!r}; valid: {options}"
     E220 = "no Security Council vetoes in the store; load them with `bilat fetch unsc-vetoes` (mirror folder unga/unsc-vetoes-2022)"
     E221 = "{path!s}: core-issue mapping line {line}: {reason}; see the format in bilat/reference/data/CORE_ISSUES_SOURCES.md"
-    E222 = "give --text WORDS or --symbol SYMBOL (e.g. --symbol A/RES/68/262 or --text crimea)"
-    E223 = "unknown --stance {value!r}; valid: split, with, all"
+    E222 = "give text= (--text WORDS) or symbol= (--symbol SYMBOL), e.g. symbol='A/RES/68/262' (--symbol A/RES/68/262) or text='crimea' (--text crimea)"
+    E223 = "unknown stance= (--stance) {value!r}; valid: split, with, all"
     E224 = "reversed years {value!r} for years= (--years): give the earlier year first ({fixed})"
 
     # --- E3xx: documents, claims, readouts ----------------------------------------------------

@@ -86,6 +86,10 @@ def test_python_messages_name_the_argument_and_the_flag():
             (lambda: material.deals(st, "USA", "IND", direction="up"),
              "direction= (--direction)"),
             (lambda: panel.panel(st, all_dyads=True), "year=YYYY (--year YYYY)"),
+            (lambda: events.make_query("USA", "IND", start="2020", end="2019"),
+             "start= (--start)"),
+            (lambda: events.indicators(st, "USA", "IND", source="icews", dedup="root"),
+             "dedup='root' (--dedup root)"),
         ]:
             with pytest.raises(BilatError) as exc:
                 call()
