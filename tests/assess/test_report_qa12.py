@@ -336,6 +336,7 @@ def test_a_thin_yardstick_is_left_out_of_the_yardstick_mean(monkeypatch) -> None
     assert math.isclose(mv.measures["ratio_to_yardstick"], ratio["FRA–DEU"] / ratio["FRA–GBR"])
     assert mv.coverage["yardsticks_left_out"] == {"DEU–DNK": tot.loc["DEU–DNK", "events"]}
     assert f"fewer than {MIN_EVENTS}" in mv.coverage["note"] and not mv.coverage["thin"]
+    assert f"DEU–DNK (n = {tot.loc['DEU–DNK', 'events']})" in mv.coverage["note"]
     # DNK has no person in leaders.csv: its counts in the quadruple sets are lower bounds
     from bilat.reference.leaders import load_leaders
 
@@ -398,8 +399,9 @@ def test_a_trend_whose_split_year_is_outside_the_years_asked_is_not_applicable(r
     rep = reps["USA–RUS 1980s"]
     assert "votes.trend" not in {e.id for e in rep.evidence}
     assert "not applicable" in rep.pillar("votes").note
-    for e in rep.evidence:  # every figure lies inside the years asked
+    for e in rep.evidence:  # every figure lies inside the years asked, with no split trend
         assert all(1980 <= y <= 1989 for y in _periods_years(e.period)), e.period
+        assert e.trend is None or e.kind.endswith("contacts_trend")
     t = reps["USA–IND"].evidence_by_id("votes.trend")  # default years: 1992 to the last held
     assert all(1992 <= y <= 2019 for y in _periods_years(t.period))
     for lo, hi in ((1980, 1989), (2015, 2019), (2014, 2019), (2010, 2013)):

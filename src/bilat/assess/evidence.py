@@ -182,7 +182,7 @@ def yardstick_mean(ctx: Context, values: dict[str, float | None], ns: dict[str, 
     kept = [values[d] for d in ys if values.get(d) is not None and d not in left]
     cov: dict[str, Any] = {"yardstick_n": {d: ns.get(d) for d in ys}}
     if left:
-        shown = ", ".join(f"{d} ({0 if v is None else int(v)} {what})" for d, v in left.items())
+        shown = ", ".join(f"{d} (n = {0 if v is None else int(v)})" for d, v in left.items())
         cov["yardsticks_left_out"] = {d: v for d, v in left.items()}
         cov["yardstick_note"] = (f"yardsticks with fewer than {min_n:g} {what} left out of "
                                  f"the yardstick mean: {shown}")
@@ -564,7 +564,8 @@ def collect_votes(ctx: Context) -> PillarResult:
         measures={"ratio_to_yardstick": _ratio(kappa[ctx.pair], ymean_k), "kappa": kappa[ctx.pair],
                   "raw_agreement": exact[ctx.pair],
                   "agreement_half_abstention": agree[ctx.pair]},
-        yardsticks={d: kappa[d] for d in dyads[1:]}, percentile=pct, trend=trend(ctx.pair),
+        yardsticks={d: kappa[d] for d in dyads[1:]}, percentile=pct,
+        trend=None if split_not_applicable(ctx, lo, hi, "") else trend(ctx.pair),
         coverage=_with_yardstick_cov(cov, ycov_k),
         provenance={"vote_ids": vote_ids[:MAX_IDS], "n_vote_ids": len(vote_ids),
                     "list": "votes.csv"},
