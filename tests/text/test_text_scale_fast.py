@@ -453,28 +453,25 @@ def test_lineage_fit_equals_every_pair_scored_and_pairwise(lineage_series, monke
 
 @pytest.mark.parametrize("limits", [None, (2900, 3), (60, 120)])
 def test_lineage_scores_many_equal_lineage_scores(lineage_series, monkeypatch, limits) -> None:  # noqa: ANN001
-    """lineage_scores_many with dense cosines or a pair-cosine function (the exact IDF sums in
-    integers), and beyond its limits (every pair by lineage_scores), equals lineage_scores
-    pair by pair, to the bit, with bounds above the scores; asking in another order (the
-    token-set ratios remembered) changes nothing."""
+    """lineage_scores_many with dense cosines or with the claims' sparse unit vectors (the
+    exact IDF sums in integers), and beyond its limits (every pair by lineage_scores), equals
+    lineage_scores pair by pair, to the bit, with bounds above the scores; asking in another
+    order (the token-set ratios remembered) changes nothing."""
     from bilat.text.lineage import LineageModel
 
     if limits:
         monkeypatch.setattr(blocking, "EXACT_MAX_LISTS", limits[0])
         monkeypatch.setattr(blocking, "EXACT_MAX_TOKENS", limits[1])
-    docs = lineage_series[2] if limits else [*lineage_series[0], *lineage_series[2][:3]]
-    model = LineageModel().fit(sorted(docs, key=lambda d: d.date))
-    ids = [d.doc_id for d in sorted(docs, key=lambda d: d.date)]
+    docs = sorted(lineage_series[2] if limits else [*lineage_series[0], *lineage_series[2][:3]],
+                  key=lambda d: d.date)
+    model = LineageModel().fit(docs)
+    ids = [d.doc_id for d in docs]
     new, olds = model.claims_[ids[-1]], [model.claims_[d] for d in ids[:-1]]
     dense = [model._cos(ids[-1], d) for d in ids[:-1]]
-
-    def pair_cos(d: int, ii: np.ndarray, jj: np.ndarray) -> np.ndarray:
-        return dense[d][ii, jj]
-
     unit = (model._unit_entries(ids[-1]), [model._unit_entries(d) for d in ids[:-1]])
     memo: dict = {}
     for many in (blocking.lineage_scores_many(model.aligner_, dense, new, olds),
-                 blocking.lineage_scores_many(model.aligner_, pair_cos, new, olds, unit=unit,
+                 blocking.lineage_scores_many(model.aligner_, None, new, olds, unit=unit,
                                               keys=(ids[-1], ids[:-1]), memo=memo)):
         for d, lazy in enumerate(many):
             ref = blocking.lineage_scores(model.aligner_, dense[d], new, olds[d])
@@ -486,6 +483,53 @@ def test_lineage_scores_many_equal_lineage_scores(lineage_series, monkeypatch, l
             assert np.array_equal(got, want)
             assert (lazy.upper.ravel() >= want).all()
             assert np.array_equal(lazy.upper > 0, ref.upper > 0)
+
+
+def test_sequential_dot_adds_column_after_column() -> None:
+    """sequential_dot equals the products added one by one in column order (a Python loop),
+    for random sparse rows with shared, unshared and repeated-value columns."""
+    rng = np.random.default_rng(15)
+    for _ in range(30):
+        n, m, width = int(rng.integers(1, 12)), int(rng.integers(1, 12)), int(rng.integers(1, 40))
+        dense_a = rng.random((n, width)) * (rng.random((n, width)) < 0.4)
+        dense_b = rng.random((m, width)) * (rng.random((m, width)) < 0.4)
+        dense_b[:, ::3] = dense_b[0, ::3]
+
+        def entries(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            r, c = np.nonzero(x)
+            perm = rng.permutation(len(r))  # any order of entries
+            return r[perm], c[perm], x[r, c][perm]
+
+        got = blocking.sequential_dot(entries(dense_a), entries(dense_b), n, m)
+        for i in range(n):
+            for j in range(m):
+                total = 0.0
+                for k in range(width):
+                    if dense_a[i, k] and dense_b[j, k]:
+                        total = total + float(dense_a[i, k] * dense_b[j, k])
+                assert got[i, j] == total
+
+
+def test_cosine_of_statements_of_one_claim(lineage_series) -> None:  # noqa: ANN001
+    """A statement of one claim: its cosines (one pair alone: the dense product) and its
+    lineage, fast and with every pair scored, are the same."""
+    from bilat.text.documents import document_from_text
+    from bilat.text.lineage import LineageModel
+
+    def one(text: str, when: str):  # noqa: ANN202
+        return document_from_text(text, side="JOINT", date=when, language="en",
+                                  parties=("CHN", "RUS"), kind="statement")
+
+    docs = [one("The sides will deepen cooperation in energy and in trade.", "1998-01-01"),
+            one("The sides will further deepen cooperation in energy and in trade.",
+                "1999-01-01"), *lineage_series[2][:2]]
+    fast = LineageModel().fit(docs)
+    with blocking.exhaustive_mode(True):
+        slow = LineageModel().fit(docs)
+    assert fast.lineages_ == slow.lineages_
+    ids = [d.doc_id for d in docs]
+    assert fast._cos(ids[1], ids[0]).shape == (1, 1)
+    assert fast._cos(ids[1], ids[0])[0, 0] > 0.5
 
 
 def test_paragraph_members_equal_the_scan(lineage_series, monkeypatch) -> None:  # noqa: ANN001

@@ -991,23 +991,51 @@ def _segment_sums(values: np.ndarray, owners: np.ndarray, n_owners: int) -> np.n
     return out
 
 
-#: The exact cosine of the pairs ``(ii[k], jj[k])`` of the new statement and earlier statement
-#: ``d``: ``cosine(d, ii, jj)``.
-PairCosine = Callable[[int, np.ndarray, np.ndarray], np.ndarray]
+#: A statement's sparse unit vectors for :func:`lineage_scores_many`: per claim, its distinct
+#: comparison tokens in first-occurrence order (as ``_token_ids`` lists them), claim after
+#: claim, as (claim index, column in the series vocabulary, vector entry) arrays.
+UnitEntries = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
-def lineage_scores_many(aligner: Aligner, cos: Sequence[np.ndarray] | PairCosine,
+def sequential_dot(a: UnitEntries, b: UnitEntries, n: int, m: int) -> np.ndarray:
+    """``D[i, j] = Σ_k a[i, k]·b[j, k]`` of two sparse matrices given as (row, column, value)
+    entries (each (row, column) once): each product rounded, the products added one after the
+    other in increasing column order from 0 — as a dense product that adds one column after
+    the other (einsum over column-major operands) sums them, without the zeros. ``n × m``."""
+    (rows_a, cols_a, vals_a), (rows_b, cols_b, vals_b) = a, b
+    order = np.argsort(cols_b, kind="stable")
+    cb, rb, vb = cols_b[order], rows_b[order], vals_b[order]
+    lo = np.searchsorted(cb, cols_a, side="left")
+    cnt = np.searchsorted(cb, cols_a, side="right") - lo
+    total = int(cnt.sum())
+    offset = np.repeat(lo - (np.cumsum(cnt) - cnt), cnt) + np.arange(total)
+    pair = np.repeat(rows_a, cnt) * m + rb[offset]
+    prod = np.repeat(vals_a, cnt) * vb[offset]
+    return _pair_sums(pair, np.repeat(cols_a, cnt), prod, n * m).reshape(n, m)
+
+
+def _pair_sums(pair: np.ndarray, col: np.ndarray, prod: np.ndarray, size: int) -> np.ndarray:
+    """Per pair, its products added one after the other in increasing column order, from 0
+    (``np.bincount`` adds its weights in the order given)."""
+    if not len(pair):
+        return np.zeros(size)
+    low = int(col.min())
+    span = int(col.max()) - low + 1
+    order = np.argsort(pair * span + (col - low), kind="stable")
+    return np.bincount(pair[order], weights=prod[order], minlength=size)
+
+
+def lineage_scores_many(aligner: Aligner, cos: Sequence[np.ndarray] | None,
                         new: Sequence[Claim], olds: Sequence[Sequence[Claim]], *,
                         keys: tuple[Any, Sequence[Any]] | None = None,
                         memo: dict[Any, Any] | None = None,
-                        unit: tuple[np.ndarray, Sequence[np.ndarray]] | None = None,
+                        unit: tuple[UnitEntries, Sequence[UnitEntries]] | None = None,
                         ) -> list[LazyScores]:
     """:func:`lineage_scores` of ``new`` against each claim list of ``olds``, with every pair
-    at once. ``cos``: the dense cosine matrix against each ``olds[d]``, or a function giving
-    the exact cosine of given pairs (:data:`PairCosine`) with ``unit``, the claims' unit-vector
-    entries of their distinct comparison tokens (in the order of ``_token_ids``; one array for
-    ``new``, one per earlier statement, each claim's after the previous one's), from which the
-    bound of every pair's cosine is summed over the tokens it shares. One inverted index
+    at once. ``cos``: the dense cosine matrix against each ``olds[d]``; or None with ``unit``,
+    the claims' sparse unit vectors (:data:`UnitEntries`: ``new``'s, then one per earlier
+    statement), from which the cosine of every pair is summed as :func:`sequential_dot`
+    sums it. One inverted index
     joins the new claims' tokens with those of all earlier claims, and the IDF-weighted Dice
     term of the wording (:func:`bilat.text.align._weighted_dice` under
     :func:`bilat.text.align._idf` of the two statements, from their document frequencies) is
@@ -1033,23 +1061,14 @@ def lineage_scores_many(aligner: Aligner, cos: Sequence[np.ndarray] | PairCosine
     n, sizes = len(new), [len(o) for o in olds]
     total_m = sum(sizes)
     widest = max((len(s_) for x in (a, *bs) for s_ in x.sets), default=0)
-    if callable(cos):
-        pair_cos: PairCosine = cos
-        if unit is None:
-            raise ValueError("lineage_scores_many: give unit with a cosine function")
-    else:
-        dense_cos = list(cos)
-
-        def pair_cos(d: int, ii: np.ndarray, jj: np.ndarray) -> np.ndarray:
-            return dense_cos[d][ii, jj]
+    if cos is None and unit is None:
+        raise ValueError("lineage_scores_many: give the cosines or the unit vectors")
     if (not n or not total_m or n + max(sizes) > EXACT_MAX_LISTS
             or widest > EXACT_MAX_TOKENS):
-        out = []
-        for d, o in enumerate(olds):
-            ii, jj = np.nonzero(np.ones((n, len(o)), dtype=bool))
-            full = pair_cos(d, ii, jj).reshape(n, len(o))
-            out.append(lineage_scores(aligner, full, new, o))
-        return out
+        if cos is None:
+            assert unit is not None
+            cos = [sequential_dot(unit[0], b, n, m) for b, m in zip(unit[1], sizes, strict=True)]
+        return [lineage_scores(aligner, c, new, o) for c, o in zip(cos, olds, strict=True)]
     from rapidfuzz import fuzz, process
 
     k = len(olds)
@@ -1092,15 +1111,17 @@ def lineage_scores_many(aligner: Aligner, cos: Sequence[np.ndarray] | PairCosine
     pair = pi * total_m + pj
     size = n * total_m
     n_shared = np.bincount(pair, minlength=size).reshape(n, total_m)
-    if callable(cos):
-        # the cosine summed over the shared tokens (its bound: only the rounding differs)
+    if cos is None:
+        # the cosine of every pair sharing a token (the others: 0), as sequential_dot sums it
         assert unit is not None
         from_a = np.repeat(np.flatnonzero(live), cnt)
-        unit_b = np.concatenate(list(unit[1])) if len(unit[1]) else np.zeros(0)
-        cos_ub = np.bincount(pair, weights=unit[0][from_a] * unit_b[order[offset]],
-                             minlength=size).reshape(n, total_m)
+        from_b = order[offset]
+        cols_b = np.concatenate([b[1] for b in unit[1]])
+        vals_b = np.concatenate([b[2] for b in unit[1]])
+        cos_all = _pair_sums(pair, cols_b[from_b], unit[0][2][from_a] * vals_b[from_b],
+                             size).reshape(n, total_m)
     else:
-        cos_ub = np.concatenate(dense_cos, axis=1)
+        cos_all = np.concatenate(list(cos), axis=1)
     shared = n_shared > 0
     # the Dice term of every pair sharing a token: 2·Σ_{a∩b} idf / (Σ_a idf + Σ_b idf), each
     # sum exact and rounded once (= math.fsum), then the same two float steps
@@ -1143,20 +1164,20 @@ def lineage_scores_many(aligner: Aligner, cos: Sequence[np.ndarray] | PairCosine
 
     out = []
     at = 0
-    for d, m in enumerate(sizes):
+    for m in sizes:
         cols = slice(at, at + m)
-        ub = np.clip(0.5 * cos_ub[:, cols] + 0.5 * lex_ub[:, cols], 0.0, 1.0)
+        ub = np.clip(0.5 * cos_all[:, cols] + 0.5 * lex_ub[:, cols], 0.0, 1.0)
         ub = np.where(ub > 0.0, ub + MARGIN, 0.0)
         ub[~shared[:, cols]] = 0.0  # no shared token: wording 0 and cosine 0 (the invariant)
 
-        def exact(ii: np.ndarray, jj: np.ndarray, d: int = d, first: int = at) -> np.ndarray:
+        def exact(ii: np.ndarray, jj: np.ndarray, first: int = at) -> np.ndarray:
             """LexicalAligner.lexical's wording (0.75·Dice + 0.25·ratio; 0 without a shared
             token), then clip(0.5·cos + 0.5·wording, 0, 1), as lineage_scores computes them."""
             jg = jj + first
             keep = shared[ii, jg]
             lex = np.zeros(len(ii))
             lex[keep] = 0.75 * dice[ii[keep], jg[keep]] + 0.25 * ratio(ii[keep], jg[keep])
-            return np.clip(0.5 * pair_cos(d, ii, jj) + 0.5 * lex, 0.0, 1.0)
+            return np.clip(0.5 * cos_all[ii, jg] + 0.5 * lex, 0.0, 1.0)
 
         out.append(LazyScores(ub, exact))
         at += m
@@ -1177,4 +1198,4 @@ def usable(aligner: Aligner, pairs: int | None = None) -> bool:
 __all__ = ["EXHAUSTIVE_ENV", "INVARIANT", "MARGIN", "MIN_PAIRS", "LazyScores",
            "best_with_competition", "check_invariant", "exhaustive", "exhaustive_mode",
            "lineage_scores", "lineage_scores_many", "overlaps", "overlaps_multi", "pair_keys",
-           "ratio_upper", "readout_scores", "usable"]
+           "ratio_upper", "readout_scores", "sequential_dot", "usable"]

@@ -288,6 +288,14 @@ def strength_change(new: Claim, old: Claim) -> tuple[int, str | None]:
     return 0, None
 
 
+def _in_vocabulary(entries: tuple[np.ndarray, np.ndarray, np.ndarray]
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The (claim, column, entry) arrays of :meth:`LineageModel._unit_entries` without the
+    words outside the series."""
+    keep = entries[1] >= 0
+    return entries[0][keep], entries[1][keep], entries[2][keep]
+
+
 # ---------------------------------------------------------------------------------- model
 class LineageModel:
     """Labels every statement of a series against all earlier ones (fit/transform).
@@ -373,7 +381,7 @@ class LineageModel:
         self._cache: dict[str, np.ndarray] = {}
         self._words: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._texts: dict[str, Any] = {}  # blocking's token data per statement
-        self._units: dict[str, np.ndarray] = {}
+        self._units: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._roots: dict[str, list[tuple[str, int]]] = {}
         self._refs: dict[tuple[Any, ...], ClaimRef] = {}
 
@@ -438,13 +446,20 @@ class LineageModel:
                 and min(th.match, th.related, th.dropped) > 0.0)
 
     def _cos(self, new_id: str, old_id: str) -> np.ndarray:
-        """The series-IDF cosine of every claim pair of two fitted statements."""
-        va, vb = self._doc_words(new_id)[1], self._doc_words(old_id)[1]
-        # only the words both statements use add to a dot product: the product over them alone
-        # (the series vocabulary runs to thousands of words, a statement's to a few hundred)
-        ka, kb = self._shared_words(new_id, old_id)
-        # (einsum, not BLAS: small products are not worth threads on a shared machine)
-        return np.einsum("ik,jk->ij", va[:, ka], vb[:, kb])
+        """The series-IDF cosine of every claim pair of two fitted statements: the products of
+        the words both claims use, added one after the other in vocabulary order
+        (:func:`bilat.text.blocking.sequential_dot`: what the dense product of the statements'
+        word matrices gave, without its zeros). Two statements of one claim each take the
+        dense product (numpy sums a single pair otherwise)."""
+        from bilat.text.blocking import sequential_dot
+
+        a, b = self._unit_entries(new_id), self._unit_entries(old_id)
+        n, m = len(self.claims_[new_id]), len(self.claims_[old_id])
+        if n == 1 and m == 1:
+            va, vb = self._doc_words(new_id)[1], self._doc_words(old_id)[1]
+            ka, kb = self._shared_words(new_id, old_id)
+            return np.einsum("ik,jk->ij", va[:, ka], vb[:, kb])
+        return sequential_dot(_in_vocabulary(a), _in_vocabulary(b), n, m)
 
     def _matrices(self, new_id: str, old_ids: Sequence[str]) -> dict[str, _Scores]:
         """:meth:`_matrix` of one statement against each earlier one (same scores), with the
@@ -454,21 +469,10 @@ class LineageModel:
 
         new = self.claims_[new_id]
         olds = [self.claims_[d] for d in old_ids]
-        if not self._blocked() or not new or not all(olds):
+        if not self._blocked() or len(new) < 2 or not all(olds):
             return {d: self._matrix(new_id, d) for d in old_ids}
-        whole: dict[int, np.ndarray] = {}
-
-        def cos(d: int, ii: np.ndarray, jj: np.ndarray) -> np.ndarray:
-            """The cosine of the pairs asked for: the whole product of :meth:`_cos` (the same
-            call as every pair scored: the same values to the bit), once a pair of statements
-            is asked about at all."""
-            found = whole.get(d)
-            if found is None:
-                found = whole[d] = self._cos(new_id, old_ids[d])
-            return found[ii, jj]
-
         unit = (self._unit_entries(new_id), [self._unit_entries(d) for d in old_ids])
-        lazy = blocking.lineage_scores_many(self.aligner_, cos, new, olds, unit=unit,
+        lazy = blocking.lineage_scores_many(self.aligner_, None, new, olds, unit=unit,
                                             keys=(new_id, list(old_ids)), memo=self._texts)
         return {d: _Scores(None, m) for d, m in zip(old_ids, lazy, strict=True)}
 
@@ -479,10 +483,11 @@ class LineageModel:
         _, ka, kb = np.intersect1d(wa, wb, assume_unique=True, return_indices=True)
         return ka, kb
 
-    def _unit_entries(self, doc_id: str) -> np.ndarray:
+    def _unit_entries(self, doc_id: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Each claim's unit-vector entries (:meth:`_vectors`) of its distinct comparison
-        tokens in first-occurrence order (0 for a word outside the series), claim after claim:
-        what :func:`bilat.text.blocking.lineage_scores_many` bounds the cosine with."""
+        tokens in first-occurrence order, claim after claim, as (claim, vocabulary column,
+        entry) arrays (column -1 and entry 0 for a word outside the series): the sparse rows
+        :func:`bilat.text.blocking.lineage_scores_many` and :meth:`_cos` use."""
         found = self._units.get(doc_id)
         if found is None:
             full = self._doc_vectors(doc_id)
@@ -494,8 +499,8 @@ class LineageModel:
                     rows.append(i)
                     cols.append(vocab.get(t, -1))
             r, k = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
-            found = np.where(k >= 0, full[r, np.maximum(k, 0)], 0.0) if len(r) else np.zeros(0)
-            self._units[doc_id] = found
+            vals = np.where(k >= 0, full[r, np.maximum(k, 0)], 0.0) if len(r) else np.zeros(0)
+            found = self._units[doc_id] = (r, k, vals)
         return found
 
     def _combine(self, cos: np.ndarray, new: Sequence[Claim],
