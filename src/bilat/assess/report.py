@@ -430,7 +430,7 @@ def report(
 
     try:
         wd = words_deeds.table(store, a, b, votes_list=vlist, core=load_core_issues(),
-                               genuine=genuine)
+                               genuine=genuine, years=rng)
     except Exception as exc:  # noqa: BLE001
         wd = pd.DataFrame()
         results.append(PillarResult("words_deeds", "Words against deeds", "error",
