@@ -167,7 +167,8 @@ class Report:
 #: years before 1992 (their kappa with the USSR is an artefact of the seat, not an alliance).
 SOVIET_REPUBLIC_SEATS = frozenset({"BLR", "UKR"})
 SOVIET_SEATS_UNTIL = 1991
-#: A derived yardstick whose own kappa is below this is flagged as a weak benchmark of depth.
+#: A defence ally whose own kappa with the side is below this is no benchmark of depth: the
+#: side's closest voter stands in; a derived yardstick still below it is flagged as weak.
 LOW_YARDSTICK_KAPPA = 0.2
 #: A state whose median kappa with the other members is lower than this share (%) of
 #: members' is said to vote apart from most of the membership (bottom line, kappa < 0).
@@ -193,8 +194,9 @@ def default_yardsticks(store: Store, a: str, b: str, years: tuple[int, int] | No
     the last ten of them) and from ATOP in the latest year held up to the end of those years;
     with no years asked, from the last ten years of votes held and the latest ATOP year. A
     Soviet-republic seat (BLR, UKR) is never a partner when those years reach before 1992.
-    Each derived yardstick says whether its ATOP pledge runs both ways, and a yardstick whose
-    own kappa is below :data:`LOW_YARDSTICK_KAPPA` is flagged as a weak benchmark."""
+    Each derived yardstick says whether its ATOP pledge runs both ways. A defence ally whose
+    own kappa with the side is below :data:`LOW_YARDSTICK_KAPPA` is passed over (named in the
+    note) for the side's closest voter; a yardstick still below it is flagged as weak."""
     fixed = _fixed_yardsticks(a, b, years)
     if fixed:
         return fixed, ("default yardsticks for this pair: " + ", ".join(
@@ -264,21 +266,25 @@ def _derive(store: Store, a: str, b: str, y_lo: int, hi: int
         pledges, atop_year = defence_pledges(store, x, hi)
         allies = set(pledges)
         among = near[near["b"].isin(allies)]
+        # an ally voting with x below LOW_YARDSTICK_KAPPA is no benchmark of a deep
+        # partnership: x's closest voter stands in, and the note names the ally passed over
+        weak = among[pd.to_numeric(among["kappa"], errors="coerce") < LOW_YARDSTICK_KAPPA]
+        among = among.drop(weak.index)
+        passed = "; ".join(
+            f"{r.b}, " + _pledge_text(x, str(r.b), pledges[str(r.b)], atop_year)
+            + f", passed over: its own kappa is {float(r.kappa):.2f}"
+            + (", below chance" if float(r.kappa) < 0 else "")
+            for r in weak.head(3).itertuples())
         if len(among):
             row = among.iloc[0]
             y = str(row["b"])
-            way = pledges[y]
-            way_txt = ("a defence ally of " + x + f" in ATOP {atop_year}" if way == "mutual"
-                       else f"a one-way ATOP {atop_year} defence pledge: {y} pledges to defend "
-                       f"{x}, {x} not {y}" if way == "to x"
-                       else f"a one-way ATOP {atop_year} defence pledge: {x} pledges to defend "
-                       f"{y}, {y} not {x}")
-            text = f"{x}–{y} ({way_txt}"
+            text = f"{x}–{y} ({_pledge_text(x, y, pledges[y], atop_year)}"
         else:
             row = near.iloc[0]
             y = str(row["b"])
-            text = (f"{x}–{y} ({_no_ally(x, other, allies, atop_year)}: its closest voter, "
-                    "which may be no partner at all")
+            why = (f"no defence ally of {x} votes with it at kappa {LOW_YARDSTICK_KAPPA} or "
+                   f"more ({passed})" if passed else _no_ally(x, other, allies, atop_year))
+            text = f"{x}–{y} ({why}: its closest voter, which may be no partner at all"
         k = _num(row.get("kappa"))
         if k is not None and k < LOW_YARDSTICK_KAPPA:
             text += (f"; WEAK YARDSTICK: its own kappa is {k:.2f}"
@@ -287,6 +293,15 @@ def _derive(store: Store, a: str, b: str, y_lo: int, hi: int
         refs.append((x, y))
         how.append(text + ")")
     return refs, how
+
+
+def _pledge_text(x: str, y: str, way: str, atop_year: int | None) -> str:
+    """How ``y`` is ``x``'s defence ally in ATOP: mutual, or a one-way pledge and whose."""
+    if way == "mutual":
+        return f"a defence ally of {x} in ATOP {atop_year}"
+    giver, taker = (y, x) if way == "to x" else (x, y)
+    return (f"a one-way ATOP {atop_year} defence pledge: {giver} pledges to defend {taker}, "
+            f"{taker} not {giver}")
 
 
 def _num(v: Any) -> float | None:
