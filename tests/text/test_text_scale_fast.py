@@ -451,10 +451,11 @@ def test_lineage_fit_equals_every_pair_scored_and_pairwise(lineage_series, monke
             assert later == LineageModel().fit(docs[:-1]).transform(docs[-1])
 
 
-@pytest.mark.parametrize("limits", [None, (2900, 3), (60, 120)])
+@pytest.mark.parametrize("limits", [None, (2900, 3), (60, 120), (2900, 120, 900)])
 def test_lineage_scores_many_equal_lineage_scores(lineage_series, monkeypatch, limits) -> None:  # noqa: ANN001
     """lineage_scores_many with dense cosines or with the claims' sparse unit vectors (the
-    exact IDF sums in integers), and beyond its limits (every pair by lineage_scores), equals
+    exact IDF sums in integers), in groups of earlier statements, and beyond its limits (every
+    pair by lineage_scores), equals
     lineage_scores pair by pair, to the bit, with bounds above the scores; asking in another
     order (the token-set ratios remembered) changes nothing."""
     from bilat.text.lineage import LineageModel
@@ -462,6 +463,8 @@ def test_lineage_scores_many_equal_lineage_scores(lineage_series, monkeypatch, l
     if limits:
         monkeypatch.setattr(blocking, "EXACT_MAX_LISTS", limits[0])
         monkeypatch.setattr(blocking, "EXACT_MAX_TOKENS", limits[1])
+        if len(limits) > 2:  # earlier statements in groups
+            monkeypatch.setattr(blocking, "MANY_CELLS", limits[2])
     docs = sorted(lineage_series[2] if limits else [*lineage_series[0], *lineage_series[2][:3]],
                   key=lambda d: d.date)
     model = LineageModel().fit(docs)

@@ -969,6 +969,9 @@ class _LineageText:
         self.joined = [_joined(t) for t in self.lists]
 
 
+#: Pairs of claims (new × earlier) :func:`lineage_scores_many` scores in one go at most (its
+#: dense arrays take 8 bytes a pair each); more earlier statements are taken in groups.
+MANY_CELLS = 2_000_000
 #: Key of the token-set ratios remembered in the ``memo`` of :func:`lineage_scores_many`.
 _RATIOS = ("token_set_ratio",)
 #: Limits of the exact integer IDF sums of :func:`lineage_scores_many`: claims of a pair of
@@ -1034,21 +1037,36 @@ def lineage_scores_many(aligner: Aligner, cos: Sequence[np.ndarray] | None,
     """:func:`lineage_scores` of ``new`` against each claim list of ``olds``, with every pair
     at once. ``cos``: the dense cosine matrix against each ``olds[d]``; or None with ``unit``,
     the claims' sparse unit vectors (:data:`UnitEntries`: ``new``'s, then one per earlier
-    statement), from which the cosine of every pair is summed as :func:`sequential_dot`
-    sums it. One inverted index
-    joins the new claims' tokens with those of all earlier claims, and the IDF-weighted Dice
-    term of the wording (:func:`bilat.text.align._weighted_dice` under
-    :func:`bilat.text.align._idf` of the two statements, from their document frequencies) is
-    computed exactly for every pair that shares a token: each IDF ``log(1 + n/c)`` (``math.log``,
-    once per distinct ``(n, c)``) is a whole multiple of 2^-53, so its sums are exact in
-    integers and, rounded once, equal ``math.fsum``'s. Only the token-set ratio (bounded by 1)
-    is left to compute per pair, on demand (rapidfuzz's ``cpdist``, the same scorer). The scores are
-    those of :func:`lineage_scores` to the bit, so every search gives the same answers.
-    ``keys`` (the new statement's key, the earlier ones') with ``memo`` (a dict the caller
-    keeps) remember each statement's token data across calls."""
+    statement), from which the cosine of every pair is summed as :func:`sequential_dot` sums
+    it. One inverted index joins the new claims' tokens with those of all earlier claims, and
+    the IDF-weighted Dice term of the wording (``align._weighted_dice`` under ``align._idf`` of
+    the two statements, from their document frequencies) is computed exactly for every pair
+    that shares a token: each IDF ``log(1 + n/c)`` (``math.log``, once per distinct
+    ``(n, c)``) is a whole multiple of 2^-53, so its sums are exact in integers and, rounded
+    once, equal ``math.fsum``'s. Only the token-set ratio (bounded by 1) is left to compute per
+    pair, on demand (rapidfuzz's ``cpdist``, the same scorer). The scores are those of
+    :func:`lineage_scores` to the bit, so every search gives the same answers. More than
+    :data:`MANY_CELLS` pairs are scored in groups of earlier statements. ``keys`` (the new
+    statement's key, the earlier ones') with ``memo`` (a dict the caller keeps) remember each
+    statement's token data across calls."""
     _fresh_token_table()
     if memo is None or keys is None:
         memo, keys = {}, (object(), [object() for _ in olds])
+    # a long series: the earlier statements in groups of at most MANY_CELLS pairs (each pair's
+    # scores and bounds are its own: the same in any grouping)
+    groups: list[list[int]] = [[]]
+    cells = 0
+    for d, o in enumerate(olds):
+        if groups[-1] and cells + len(new) * len(o) > MANY_CELLS:
+            groups.append([])
+            cells = 0
+        groups[-1].append(d)
+        cells += len(new) * len(o)
+    if len(groups) > 1:
+        return [lazy for g in groups for lazy in lineage_scores_many(
+            aligner, None if cos is None else [cos[d] for d in g], new, [olds[d] for d in g],
+            keys=(keys[0], [keys[1][d] for d in g]), memo=memo,
+            unit=None if unit is None else (unit[0], [unit[1][d] for d in g]))]
 
     def info(key: Any, claims: Sequence[Claim]) -> _LineageText:
         found = memo.get(key)
