@@ -114,7 +114,7 @@ def test_errors_are_one_line(real_store: str, capsys: pytest.CaptureFixture[str]
     assert code == 1 and "[E213]" in err
     code, _, err = run(capsys, "--store", real_store, "votes", "affinity", "RUS", "CHN",
                        "--years", "2019-2010")
-    assert code == 1 and "[E712]" in err and "earlier year first" in err
+    assert code == 1 and "[E224]" in err and "earlier year first" in err
 
 
 def test_matrix(real_store: str, capsys: pytest.CaptureFixture[str]) -> None:
