@@ -123,3 +123,14 @@ def test_russian_anniversary_by_years_elapsed(text: str) -> None:
     # the PRC MFA's Russian readout of 25 Aug 2021 says "исполняется 20 лет Договору"
     assert "anniversary" in load_lexicon().find_issues(text)
     assert "anniversary" not in load_lexicon().find_issues("исполнение 5 летних планов")
+
+
+@pytest.mark.parametrize("text,sides", [
+    ("the Ukraine crisis was discussed", set()),
+    ("the Ukrainian side said", {"UKR"}),
+    ("the UK said", {"GBR"}),
+    ("the UK-led group", {"GBR"}),
+])
+def test_a_short_side_name_is_no_prefix_of_a_longer_word(text: str, sides: set[str]) -> None:
+    # "the uk" once read the start of "the Ukraine …" as the United Kingdom
+    assert {m.side for m in load_lexicon().actor_spans(text)} == sides
