@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
+from bilat.errors import BilatError
 from bilat.text import blocking
 from bilat.text.align import FeatureAligner, LexicalAligner, tokens
 from bilat.text.documents import document_from_text
@@ -248,7 +249,11 @@ def test_lineage_invariant_on_random_real_claim_sets(real_sentences, a, b) -> No
             for k, d in enumerate(docs)]
     assume(docs[0].sha256 != docs[1].sha256)
     with blocking.exhaustive_mode(True):
-        model = LineageModel().fit(docs)
+        try:
+            model = LineageModel().fit(docs)
+        except BilatError as exc:  # a pick of sentences with no claim (E406) has no lineage
+            assume(exc.code != "E406")
+            raise
         dense = np.array(model._matrix(docs[1].doc_id, docs[0].doc_id).rows)
     new, old = model.claims_[docs[1].doc_id], model.claims_[docs[0].doc_id]
     ka = [blocking.pair_keys(c, "lineage") for c in new]
