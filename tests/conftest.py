@@ -7,11 +7,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from bilat.store import Store, open_store
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+# Property tests: random examples on a developer's machine (new inputs each run, failures kept
+# in .hypothesis/); in CI (``CI`` set, as .ci/run does) the same examples every run, so a CI
+# result can be reproduced and never depends on the draw.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 def _write_gdelt_fixtures() -> None:
