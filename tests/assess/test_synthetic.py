@@ -70,9 +70,14 @@ def test_yardsticks_for_another_pair_are_each_sides_closest_partner() -> None:
     # be a rival); the ally chosen is the highest-affinity one among the allies
     st.con.execute("CREATE TABLE atop_dyad_year (ccode1 INTEGER, ccode2 INTEGER, iso3_1 VARCHAR, "
                    "iso3_2 VARCHAR, year INTEGER, defense INTEGER)")
+    from bilat.assess.report import LOW_YARDSTICK_KAPPA
+
     others = sorted((s for s in wide.columns if s not in ("CHN", "FRA")),
                     key=lambda s: -kappa("CHN", s))
-    ally = others[-1]  # the farthest voter, made CHN's only defence ally
+    # the farthest voter still at LOW_YARDSTICK_KAPPA or more, made CHN's only defence ally
+    fit = [s for s in others if kappa("CHN", s) >= LOW_YARDSTICK_KAPPA]
+    ally = fit[-1]
+    assert ally != others[0]
     st.con.execute("INSERT INTO atop_dyad_year VALUES (1, 2, ?, 'CHN', 2018, 1), "
                    "(1, 2, 'CHN', ?, 2017, 1)", [ally, others[0]])
     refs, note = default_yardsticks(st, "CHN", "FRA")
@@ -82,4 +87,13 @@ def test_yardsticks_for_another_pair_are_each_sides_closest_partner() -> None:
     st.con.execute("INSERT INTO atop_dyad_year VALUES (2, 1, 'CHN', ?, 2018, 1)", [ally])
     refs, note = default_yardsticks(st, "CHN", "FRA")  # both ways now: an ally
     assert refs[0] == ("CHN", ally) and "a defence ally of CHN in ATOP 2018" in note
+    # an ally voting with CHN below LOW_YARDSTICK_KAPPA is passed over for the closest voter
+    weak = [s for s in others if kappa("CHN", s) < LOW_YARDSTICK_KAPPA]
+    assert weak, "the synthetic store must hold a state voting with CHN below the line"
+    st.con.execute("DELETE FROM atop_dyad_year")
+    st.con.execute("INSERT INTO atop_dyad_year VALUES (1, 2, 'CHN', ?, 2018, 1), "
+                   "(2, 1, ?, 'CHN', 2018, 1)", [weak[-1], weak[-1]])
+    refs, note = default_yardsticks(st, "CHN", "FRA")
+    assert refs[0] == ("CHN", others[0]) and f"{weak[-1]}, a defence ally" in note
+    assert "passed over" in note
     st.close()
