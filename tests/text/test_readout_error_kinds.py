@@ -853,3 +853,61 @@ def test_chinese_numerals_of_counts_are_bridge_numbers() -> None:
     assert not {t for t in toks if t.isdigit()}
     # English text is read as before
     assert "37" in bridge_tokens("our 37th meeting since 2013", "en")
+
+
+# ----------------------------------------------------------------- round 6 (issue 13)
+_BRIEFING = (
+    "Yury Ushakov briefed the media on the telephone conversation.\n\n"
+    "Yury Ushakov: Good evening. The conversation has just ended. Incidentally, in asking for "
+    "the conversation to be held today and not on Monday as had been planned earlier, the US "
+    "cited the danger of a war. Similar requests for urgent talks have been filed by members "
+    "of the Biden administration with their colleagues. After a short pause, the talks went "
+    "on for an hour. Coming back to the talks, the tone was business-like.")
+
+
+def test_a_speech_act_in_a_briefing_turn_has_its_own_speaker(monkeypatch) -> None:
+    from bilat.text import claims as claims_mod
+
+    # "…, the US cited …" after a fronted clause longer than the subject window, and the agent
+    # of a passive speech act ("have been filed by members of the Biden administration"): that
+    # side speaking, reported in the briefing turn, not the turn's speaker
+    monkeypatch.setattr(claims_mod, "TURN_SPEECH_ACTS", False)
+    before = _claims(_BRIEFING, "RUS", "en")
+    assert _one(before, "the US cited").speaker_side == "RUS"
+    assert _one(before, "have been filed").speaker_side == "RUS"
+    monkeypatch.setattr(claims_mod, "TURN_SPEECH_ACTS", True)
+    got = _claims(_BRIEFING, "RUS", "en")
+    cited, filed = _one(got, "the US cited"), _one(got, "have been filed")
+    assert (cited.speaker_side, cited.attributed) == ("USA", True)
+    assert (filed.speaker_side, filed.attributed) == ("USA", True)
+    # a fronted clause without a speech verb after it, and the turn's own sentences: the turn's
+    assert _one(got, "After a short pause").speaker_side == "RUS"
+    assert _one(got, "the tone was business-like").speaker_side == "RUS"
+
+
+def test_the_us_is_the_united_states_and_not_a_word_start() -> None:
+    from bilat.text.lexicon import load_lexicon
+
+    lex = load_lexicon()
+    text = "As usual, the US and the U.S. side said so; the usual talks; thus us."
+    hits = [(text[h.start:h.end], h.side) for h in lex.actor_spans(text)]
+    assert hits == [("the US", "USA"), ("the U.S. side", "USA")]
+
+
+def test_a_word_two_concepts_list_carries_both(monkeypatch) -> None:
+    from bilat.text import align as align_mod
+
+    # the Russian "конфликт" is listed under ~conflict and ~crisis: the scan took one of them,
+    # so "урегулирования украинского конфликта" never met the Chinese "危机" (crisis)
+    text = "Поддержка поиска путей урегулирования украинского конфликта."
+    monkeypatch.setattr(align_mod, "SHARED_WORDS", False)
+    align_mod.concepts.cache_clear()
+    assert len({"~conflict", "~crisis"} & concepts(text)) == 1
+    monkeypatch.setattr(align_mod, "SHARED_WORDS", True)
+    align_mod.concepts.cache_clear()
+    assert {"~conflict", "~crisis"} <= concepts(text)
+    assert "~crisis" in concepts("为化解危机作出积极努力")
+    # a word of one concept only still gives one
+    assert "~crisis" not in concepts("Стороны избегают противостояния.")
+    align_mod.concepts.cache_clear()
+    align_mod._bridge_tokens.cache_clear()
