@@ -911,3 +911,35 @@ def test_a_word_two_concepts_list_carries_both(monkeypatch) -> None:
     assert "~crisis" not in concepts("Стороны избегают противостояния.")
     align_mod.concepts.cache_clear()
     align_mod._bridge_tokens.cache_clear()
+
+
+def test_a_recount_of_earlier_contacts_confirms_no_discussion_report(monkeypatch) -> None:
+    # "双方还就其他共同关心的国际和地区问题交换了意见" (discussed this time) against a leader's
+    # "We also had telephone conversations about … the Afghan problem" (earlier contacts)
+    chn = ("国家主席习近平同俄罗斯总统普京举行视频会晤。\n\n"
+           "习近平指出，中方愿同俄方加强合作。\n\n"
+           "双方还就其他共同关心的国际和地区问题交换了意见。")
+    kw = {"shared_threshold": 0.40, "cross_language_threshold": 0.70,
+          "divergent_threshold": 0.20, "attribution_threshold": 0.30}
+
+    def report(rus_line: str) -> str:
+        rus = document_from_text(
+            "Vladimir Putin held talks with Xi Jinping via videoconference.\n\n"
+            f"{rus_line}\n\nThe President of Russia said trade was growing.",
+            side="RUS", language="en", date=DATE)
+        chn_doc = document_from_text(chn, side="CHN", language="zh", date=DATE)
+        return next(r.label for r in compare_readouts([chn_doc, rus], **kw).results
+                    if r.claim.text.startswith("双方还就"))
+
+    past = ("Vladimir Putin said: We also had telephone conversations about urgent "
+            "international issues, in particular, the Afghan problem.")
+    monkeypatch.setattr(readouts_mod, "PAST_CONTACTS", False)
+    assert report(past) == "shared"
+    monkeypatch.setattr(readouts_mod, "PAST_CONTACTS", True)
+    assert report(past) == "unconfirmed_attribution"
+    # a report of this conversation's discussion of a regional matter still confirms it
+    assert report("The two leaders also discussed the situation in Afghanistan.") == "shared"
+    assert readouts_mod.recounts_past_contacts(_one(_claims(
+        "В ходе предыдущих переговоров стороны обсудили торговлю.", "RUS", "ru"), "предыдущих"))
+    assert not readouts_mod.recounts_past_contacts(_one(_claims(
+        "The two leaders held talks in Beijing.", "RUS", "en"), "held talks"))

@@ -581,6 +581,28 @@ _DISCUSSED = re.compile(
     re.IGNORECASE)
 
 
+#: A claim recounting earlier contacts, not this conversation: "We also had telephone
+#: conversations about urgent international issues" (several talks, in the past; "held talks"
+#: is the event itself and does not count), "during our previous meeting", "в ходе
+#: предыдущих переговоров", "此前/上次通话". It does not confirm a report of what was
+#: discussed this time (round 6 of issue 13).
+_PAST_CONTACTS = re.compile(
+    r"\b(?:had|held)\s+(?:[\w-]+\s+){0,2}?(?:conversations|calls|meetings|contacts)\b|"
+    r"\b(?:previous|earlier|last|past|prior)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:conversations?|calls?|talks|meetings?|summits?|contacts?)\b|"
+    r"(?<!\w)(?:в ходе|во время|на)\s+(?:предыдущ\w+|прошл\w+|прежн\w+)\s+(?:\w+\s+)?"
+    r"(?:разговор\w*|встреч\w*|переговор\w*|контакт\w*|саммит\w*)|"
+    r"(?<!\w)(?:провели|проводили)\s+(?:\w+\s+){0,2}?(?:разговоры|встречи|контакты)|"
+    r"此前|上次|前不久|以往", re.IGNORECASE)
+#: Round 6 of issue 13: a claim recounting earlier contacts confirms no discussion report.
+PAST_CONTACTS = True
+
+
+def recounts_past_contacts(c: Claim) -> bool:
+    """Whether a claim recounts earlier contacts (:data:`_PAST_CONTACTS`)."""
+    return PAST_CONTACTS and bool(_PAST_CONTACTS.search(plain_spaces(c.text)))
+
+
 def is_discussion(c: Claim) -> bool:
     """Whether a claim only reports that something was discussed (narrator or both sides,
     no stance, no commitment)."""
@@ -633,7 +655,9 @@ def _discussion_matches(
                     col_disc = [is_discussion(d) for d in cols]
                     col_topics = [_topic_issues(d, lex, sides) for d in cols]
                     col_matters = [specific_matters(d, lex, sides) for d in cols]
-                    eligible = [(y, d) for y, d in enumerate(cols) if col_disc[y] or d.attributed]
+                    eligible = [(y, d) for y, d in enumerate(cols)
+                                if (col_disc[y] or d.attributed)
+                                and not recounts_past_contacts(d)]
                 own = specific_matters(c, lex, sides)
                 # a report listing several matters ("discussed military-technical cooperation,
                 # mutual recognition of vaccines and the opening of borders") is confirmed by
