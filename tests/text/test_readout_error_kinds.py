@@ -943,3 +943,74 @@ def test_a_recount_of_earlier_contacts_confirms_no_discussion_report(monkeypatch
         "В ходе предыдущих переговоров стороны обсудили торговлю.", "RUS", "ru"), "предыдущих"))
     assert not readouts_mod.recounts_past_contacts(_one(_claims(
         "The two leaders held talks in Beijing.", "RUS", "en"), "held talks"))
+
+
+def test_a_contact_commitment_may_name_a_circumstance_but_not_a_topic(monkeypatch) -> None:
+    # "美方愿在过渡期同中方加强沟通对话" (during the transition) against "President Biden
+    # welcomed efforts to maintain open channels of communication": the transition is when the
+    # two will talk, not what about; "美方期待同中方就气候变化等重要问题加强沟通" is about climate
+    usa = ("President Biden spoke today with President Xi Jinping.\n\n"
+           "President Biden raised concerns about human rights.\n\n"
+           "President Biden said the United States will maintain open channels of "
+           "communication with China.")
+    strict = {"shared_threshold": 0.99, "attribution_threshold": 0.99}
+
+    def label(line: str) -> str:
+        chn = ("国家主席习近平同美国总统拜登通电话。\n\n"
+               "习近平指出，中美关系十分重要。\n\n" + line)
+        return next(r.label for r in _pair(chn, usa, **strict).results
+                    if r.claim.text.startswith("美方"))
+
+    during = "美方愿在过渡期同中方加强沟通对话。"
+    monkeypatch.setattr(readouts_mod, "CONTACT_EXTRA", 0)
+    assert label(during) == "unconfirmed_attribution"
+    monkeypatch.setattr(readouts_mod, "CONTACT_EXTRA", 1)
+    assert label(during) == "shared"
+    # the contact's topic is a matter: checked by the other rules, not by contact alone
+    assert label("美方愿同中方就气候变化问题加强沟通。") == "unconfirmed_attribution"
+    # two matters beyond contact: not a commonplace commitment any more
+    assert label("美方愿在过渡期同中方加强沟通，推进气候合作。") == "unconfirmed_attribution"
+
+
+def test_a_mostly_confirmed_speech_counts_scores_before_competition(monkeypatch) -> None:
+    # the Kremlin's record of Xi's remarks: "We are promoting the use of national currencies
+    # …" scores 0.27 against CCTV's "…共建'一带一路'同欧亚经济联盟对接顺利推进", but the next
+    # sentence of the record matches that summary sentence better and takes it by competition
+    # (0.02 left); in a speech the other readout confirms for the most part, the score before
+    # competition counts when that counterpart is the one of a shared neighbour
+    from bilat.text.model import Claim
+    texts = ["俄中经贸合作稳步推进。", "两国贸易额创历史新高。", "能源合作成果丰硕。",
+             "俄方推动本币结算。"]
+    others = [Claim(doc_id="rus", index=j, start=10 * j, end=10 * j + 9, text=t,
+                    sentence_index=j, paragraph_index=j, speaker="Vladimir Putin",
+                    speaker_side="RUS", issues=("trade",), attributed=True, language="en")
+              for j, t in enumerate(["Trade is growing.", "Settlements in national currencies "
+                                                          "are growing."])]
+    claims = [_speech_claim(k, 2, t, kind="turn") for k, t in enumerate(texts)]
+
+    def run(raw_before: float, neighbour: int = 1) -> str:
+        # the claim before the weak one is shared with others[neighbour]
+        results = [readouts_mod.ClaimResult(c, "CHN", "shared", counterpart=others[
+            neighbour if k == 2 else 0].claim_id, counterpart_doc="rus", score=0.6,
+            confidence=0.8) for k, c in enumerate(claims[:3])]
+        weak = readouts_mod.ClaimResult(claims[3], "CHN", "unconfirmed_attribution",
+                                        score=0.0, flags=["unconfirmed"], confidence=0.6)
+        results.append(weak)
+        best = {c.claim_id: (0.6, others[0]) for c in claims[:3]}
+        best[claims[3].claim_id] = (0.0, None)  # nothing left after competition
+        raw = np.array([[0.6, 0.1], [0.6, 0.1], [0.6, 0.1], [0.1, raw_before]])
+        readouts_mod._turn_labels(results, best, floor=0.20,
+                                  claims={"chn": claims, "rus": others},
+                                  raws={("chn", "rus"): raw})
+        return weak.label + (f" {weak.counterpart}" if weak.counterpart else "")
+
+    monkeypatch.setattr(readouts_mod, "TURN_KINDS", ("turn", "person"))
+    monkeypatch.setattr(readouts_mod, "TURN_RAW", False)
+    assert run(0.27) == "unconfirmed_attribution"
+    monkeypatch.setattr(readouts_mod, "TURN_RAW", True)
+    assert run(0.27) == f"shared {others[1].claim_id}"
+    # below the divergent threshold before competition too: still unconfirmed
+    assert run(0.15) == "unconfirmed_attribution"
+    # a counterpart no neighbouring claim of the speech shares: a point of its own, still
+    # unconfirmed
+    assert run(0.27, neighbour=0) == "unconfirmed_attribution"

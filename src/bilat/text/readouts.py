@@ -879,6 +879,35 @@ def _figure_counterpart(c: Claim, other_doc: str, claims: dict[str, list[Claim]]
     return float(row[j]), cols[j]
 
 
+#: Round 6 of issue 13: in a mostly confirmed speech, a claim's best score before competition
+#: counts (:func:`_raw_counterpart`).
+TURN_RAW = True
+
+
+def _raw_counterpart(c: Claim, claims: dict[str, list[Claim]],
+                     raws: dict[tuple[str, str], Any]) -> tuple[float, Claim] | None:
+    """The best-scoring claim of any compared document for ``c``, by its adjusted similarity
+    before competition (None when no pair of documents holds ``c``)."""
+    k = next((i for i, x in enumerate(claims.get(c.doc_id, [])) if x.claim_id == c.claim_id),
+             None)
+    if k is None:
+        return None
+    found: tuple[float, Claim] | None = None
+    for (a_id, b_id), raw in raws.items():
+        if c.doc_id not in (a_id, b_id):
+            continue
+        other_id = b_id if a_id == c.doc_id else a_id
+        cols = claims.get(other_id, [])
+        if not cols:
+            continue
+        row = raw[k] if a_id == c.doc_id else raw[:, k]
+        values = np.asarray([float(row[j]) for j in range(len(cols))])
+        j = int(np.argmax(values))
+        if found is None or values[j] > found[0]:
+            found = (float(values[j]), cols[j])
+    return found
+
+
 def _turn_labels(
     results: list[ClaimResult], best: dict[str, tuple[float, Claim | None]], floor: float,
     claims: dict[str, list[Claim]] | None = None,
@@ -912,6 +941,20 @@ def _turn_labels(
             continue
         for r in members:
             score, other = best.get(r.claim.claim_id, (0.0, None))
+            if TURN_RAW and r.label == "unconfirmed_attribution" and (
+                    other is None or score < floor) and claims is not None and raws is not None \
+                    and (r.claim.extra or {}).get("speaker_kind") == "turn":
+                # round 6: in a transcript turn (a record of the speech, not a reported
+                # speech), the claim's best score before competition, when that counterpart
+                # is the one of a shared claim next to it in the speech — a summary puts in
+                # one sentence what the record says in three, and the record's neighbour that
+                # matches that sentence best takes it from the others by competition
+                hit = _raw_counterpart(r.claim, claims, raws)
+                k = members.index(r)
+                near = {m.counterpart for m in members[max(0, k - 1):k + 2]
+                        if m is not r and m.label == "shared"}
+                if hit is not None and hit[0] >= floor and hit[1].claim_id in near:
+                    score, other = hit
             if r.label != "unconfirmed_attribution" or other is None or score < floor:
                 continue
             if r.claim.stance is not None and (r.claim.extra or {}).get(
@@ -1083,6 +1126,25 @@ CONTACT_PURPOSES = frozenset({"~team", "~understanding", "~misjudge", "~differen
 #: representatives to engage in meaningful consultations" against the White House's "tasked
 #: their teams to follow up": one commonplace, worded with no word in common).
 CONTACT_SAME_LANGUAGE = True
+#: Round 6 of issue 13: matters beyond contact a contact commitment may name inside a phrase of
+#: time (:data:`_TIME_ADJUNCT`): "在过渡期" (during the transition) says when the two sides will
+#: talk, not what about.
+CONTACT_EXTRA = 1
+#: A phrase of time: "在过渡期", "…期间", "…之际", "during the transition", "ahead of the
+#: summit", "в переходный период", "накануне саммита".
+_TIME_ADJUNCT = re.compile(
+    r"在[^，,。；]{1,12}?(?:期间|时期|期|之际|前夕)|[^，,。；在]{1,12}?(?:期间|之际|前夕)|"
+    r"(?<!\w)(?:during|throughout|ahead of|in the run-up to)\s+(?:[\w-]+\s+){0,4}?[\w-]+|"
+    r"(?<!\w)(?:в период|в переходный период|в течение|накануне)\s+(?:\w+\s+){0,3}?\w+",
+    re.IGNORECASE)
+
+
+def _adjunct_matters(c: Claim) -> frozenset[str]:
+    """The specific concepts a claim names inside phrases of time (:data:`_TIME_ADJUNCT`)."""
+    found: set[str] = set()
+    for m in _TIME_ADJUNCT.finditer(plain_spaces(c.text)):
+        found |= _concept_matters(m.group(0), c.language or "en")
+    return frozenset(found)
 #: Commitment forms that make a contact claim a commitment (see :func:`_contact_labels`).
 CONTACT_MODALITIES = frozenset({"will", "agreed", "ready_to"})
 #: Concepts that make a contact claim a commitment too: agree, look forward, keep/maintain.
@@ -1118,8 +1180,12 @@ def _contact_labels(
         toks = frozenset(bridge_tokens(c.text, c.language or "en"))
         if not _contact_commitment(c, toks):
             continue
-        if specific_matters(c, lex, sides) - CONTACT_CONCEPTS - CONTACT_PURPOSES:
-            continue  # a matter beyond contact is checked by the other rules
+        extra = specific_matters(c, lex, sides) - CONTACT_CONCEPTS - CONTACT_PURPOSES
+        if extra and (len(extra) > CONTACT_EXTRA or not extra <= _adjunct_matters(c)):
+            # a matter beyond contact is checked by the other rules; one matter is allowed
+            # when it only says when ("在过渡期…加强沟通", during the transition), not what
+            # the contact is about ("就气候变化等重要问题加强沟通") or what else is agreed
+            continue
         for doc in _other_accounts(c, documents, by_doc, wording):
             # within one language a joint commitment needs a joint one (or the narrator's):
             # the wording would decide there otherwise, and one side's own offer of talks is
