@@ -1014,3 +1014,30 @@ def test_a_mostly_confirmed_speech_counts_scores_before_competition(monkeypatch)
     # a counterpart no neighbouring claim of the speech shares: a point of its own, still
     # unconfirmed
     assert run(0.27, neighbour=0) == "unconfirmed_attribution"
+
+
+def test_support_given_both_ways_needs_a_counterpart_giving_it_both_ways(monkeypatch) -> None:
+    # "They reaffirmed a mutual readiness to … support each other at the UN" against China's
+    # own "中方…坚定维护以联合国为核心的国际体系": one side upholding the UN is not the two
+    # supporting each other there
+    rus_doc = document_from_text(
+        "Vladimir Putin had a telephone conversation with Xi Jinping.\n\n"
+        "The President of Russia spoke about trade.\n\n"
+        "They reaffirmed a mutual readiness to support each other at the UN and in other "
+        "multilateral platforms.", side="RUS", language="en", date=DATE)
+    kw = {"shared_threshold": 0.40, "cross_language_threshold": 0.70,
+          "divergent_threshold": 0.20, "attribution_threshold": 0.30}
+
+    def label(chn_line: str) -> str:
+        chn = document_from_text("国家主席习近平应约同俄罗斯总统普京通电话。\n\n"
+                                 f"{chn_line}", side="CHN", language="zh", date=DATE)
+        return next(r.label for r in compare_readouts([chn, rus_doc], **kw).results
+                    if r.claim.text.startswith("They reaffirmed"))
+
+    own = "中方愿同各方一道，支持以联合国为核心的国际体系和多边主义。"
+    monkeypatch.setattr(readouts_mod, "RECIPROCAL", False)
+    assert label(own) == "shared"
+    monkeypatch.setattr(readouts_mod, "RECIPROCAL", True)
+    assert label(own) == "unconfirmed_attribution"
+    # the other readout gives the support both ways: confirmed
+    assert label("双方同意在联合国等多边平台上相互支持。") == "shared"

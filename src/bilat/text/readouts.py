@@ -594,6 +594,17 @@ _PAST_CONTACTS = re.compile(
     r"(?:разговор\w*|встреч\w*|переговор\w*|контакт\w*|саммит\w*)|"
     r"(?<!\w)(?:провели|проводили)\s+(?:\w+\s+){0,2}?(?:разговоры|встречи|контакты)|"
     r"此前|上次|前不久|以往", re.IGNORECASE)
+#: Support given both ways: "support each other", "mutual support", "相互支持", "взаимная
+#: поддержка", "поддерживать друг друга".
+_RECIPROCAL = re.compile(
+    r"\bsupport(?:s|ed|ing)?\s+(?:\w+\s+){0,1}?(?:each other|one another)\b|"
+    r"\bmutual(?:ly)?\s+(?:\w+\s+){0,1}?support|\bsupport\s+for\s+each\s+other\b|"
+    r"相互支持|互相支持|彼此支持|"
+    r"(?<!\w)взаимн\w*\s+(?:\w+\s+){0,1}?поддержк\w*|поддерж\w+\s+друг\s+друга",
+    re.IGNORECASE)
+#: Round 6 of issue 13: support given both ways, attributed to both or to the other side, needs
+#: a counterpart that gives it both ways too.
+RECIPROCAL = True
 #: Round 6 of issue 13: a claim recounting earlier contacts confirms no discussion report.
 PAST_CONTACTS = True
 
@@ -1095,6 +1106,9 @@ def _coverage_labels(
             if STANCE_NEEDS_STANCE and c.stance is not None and not any(
                     d.stance is not None for d in covering):
                 continue  # a position attributed needs a position stated (rule above)
+            if RECIPROCAL and _RECIPROCAL.search(c.text) and not any(
+                    _RECIPROCAL.search(d.text) for d in covering):
+                continue  # support given both ways needs it given both ways (rule above)
             cand = max(covering, key=lambda d: len(matters(d) & own))
             shown = ", ".join(sorted(m.split(":")[-1].lstrip("~") for m in own))
             _confirm(r, cand, doc, f"every matter it names ({shown}) is reported by the "
@@ -1552,6 +1566,14 @@ def compare_readouts(
             res = ClaimResult(c, d.side, "one_sided", score=score)
             shared_issue = other is not None and bool(
                 _topic_issues(c, lex, present_sides) & _topic_issues(other, lex, present_sides))
+            if (RECIPROCAL and (foreign or joint) and other is not None
+                    and _RECIPROCAL.search(c.text) and not _RECIPROCAL.search(other.text)):
+                # "They reaffirmed a mutual readiness to … support each other at the UN"
+                # against "中方…坚定维护以联合国为核心的国际体系": support given both ways is
+                # confirmed only by support given both ways
+                res.reasons = [f"closest claim {other.claim_id} (score {score:.2f}) states no "
+                               "support given both ways"]
+                other = None
             unstated = (STANCE_NEEDS_STANCE and foreign and other is not None
                         and c.stance is not None and other.stance is None)
             if unstated and other is not None and score >= divergent_threshold:
