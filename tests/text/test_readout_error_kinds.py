@@ -1041,3 +1041,31 @@ def test_support_given_both_ways_needs_a_counterpart_giving_it_both_ways(monkeyp
     assert label(own) == "unconfirmed_attribution"
     # the other readout gives the support both ways: confirmed
     assert label("双方同意在联合国等多边平台上相互支持。") == "shared"
+
+
+def test_a_discussion_report_is_confirmed_through_what_was_discussed(monkeypatch) -> None:
+    # "双方就当前大国关系和民主问题交换意见" against Putin's "This allows us to hold in-depth
+    # discussions on the development of our relations": "discussion" and "relations" in
+    # common, none of the matters the report names
+    kw = {"shared_threshold": 0.40, "cross_language_threshold": 0.70,
+          "divergent_threshold": 0.20, "attribution_threshold": 0.30}
+
+    def label(rus_line: str) -> str:
+        chn = document_from_text("国家主席习近平同俄罗斯总统普京举行视频会晤。\n\n"
+                                 "习近平指出，中方愿同俄方加强合作。\n\n"
+                                 "双方就当前两国关系和民主问题交换意见。", side="CHN",
+                                 language="zh", date=DATE)
+        rus = document_from_text("Vladimir Putin held talks with Xi Jinping via "
+                                 f"videoconference.\n\n{rus_line}", side="RUS", language="en",
+                                 date=DATE)
+        return next(r.label for r in compare_readouts([chn, rus], **kw).results
+                    if r.claim.text.startswith("双方就"))
+
+    format_only = ("Vladimir Putin said the format allows them to hold in-depth discussions "
+                   "on the development of relations.")
+    monkeypatch.setattr(readouts_mod, "REPORT_NEEDS_MATTER", False)
+    assert label(format_only) == "shared"
+    monkeypatch.setattr(readouts_mod, "REPORT_NEEDS_MATTER", True)
+    assert label(format_only) == "unconfirmed_attribution"
+    # a report of the same matter confirms it
+    assert label("The leaders discussed relations and democracy.") == "shared"

@@ -605,6 +605,9 @@ _RECIPROCAL = re.compile(
 #: Round 6 of issue 13: support given both ways, attributed to both or to the other side, needs
 #: a counterpart that gives it both ways too.
 RECIPROCAL = True
+#: Round 6 of issue 13: a joint discussion report naming matters, matched by
+#: similarity, needs a counterpart naming one of them.
+REPORT_NEEDS_MATTER = True
 #: Round 6 of issue 13: a claim recounting earlier contacts confirms no discussion report.
 PAST_CONTACTS = True
 
@@ -1566,6 +1569,16 @@ def compare_readouts(
             res = ClaimResult(c, d.side, "one_sided", score=score)
             shared_issue = other is not None and bool(
                 _topic_issues(c, lex, present_sides) & _topic_issues(other, lex, present_sides))
+            if (REPORT_NEEDS_MATTER and joint and other is not None
+                    and via.get(c.claim_id) != "discussion" and is_discussion(c)):
+                mine = specific_matters(c, lex, present_sides)
+                if mine and not mine & specific_matters(other, lex, present_sides):
+                    # "双方就当前大国关系和民主问题交换意见" against "This allows us to hold
+                    # in-depth discussions on … relations": a report of what was discussed is
+                    # confirmed through what was discussed, not through "discussion" alone
+                    res.reasons = [f"closest claim {other.claim_id} (score {score:.2f}) names "
+                                   "none of the matters it reports discussed"]
+                    other = None
             if (RECIPROCAL and (foreign or joint) and other is not None
                     and _RECIPROCAL.search(c.text) and not _RECIPROCAL.search(other.text)):
                 # "They reaffirmed a mutual readiness to … support each other at the UN"
