@@ -986,9 +986,10 @@ def test_a_mostly_confirmed_speech_counts_scores_before_competition(monkeypatch)
                     speaker_side="RUS", issues=("trade",), attributed=True, language="en")
               for j, t in enumerate(["Trade is growing.", "Settlements in national currencies "
                                                           "are growing."])]
-    claims = [_speech_claim(k, 2, t, kind="turn") for k, t in enumerate(texts)]
+    turn = [_speech_claim(k, 2, t, kind="turn") for k, t in enumerate(texts)]
+    speech = [_speech_claim(k, 2, t, kind="person") for k, t in enumerate(texts)]
 
-    def run(raw_before: float, neighbour: int = 1) -> str:
+    def run(raw_before: float, neighbour: int = 1, claims=turn) -> str:
         # the claim before the weak one is shared with others[neighbour]
         results = [readouts_mod.ClaimResult(c, "CHN", "shared", counterpart=others[
             neighbour if k == 2 else 0].claim_id, counterpart_doc="rus", score=0.6,
@@ -1001,7 +1002,8 @@ def test_a_mostly_confirmed_speech_counts_scores_before_competition(monkeypatch)
         raw = np.array([[0.6, 0.1], [0.6, 0.1], [0.6, 0.1], [0.1, raw_before]])
         readouts_mod._turn_labels(results, best, floor=0.20,
                                   claims={"chn": claims, "rus": others},
-                                  raws={("chn", "rus"): raw})
+                                  raws={("chn", "rus"): raw},
+                                  thresholds={c.claim_id: 0.30 for c in claims})
         return weak.label + (f" {weak.counterpart}" if weak.counterpart else "")
 
     monkeypatch.setattr(readouts_mod, "TURN_KINDS", ("turn", "person"))
@@ -1014,6 +1016,13 @@ def test_a_mostly_confirmed_speech_counts_scores_before_competition(monkeypatch)
     # a counterpart no neighbouring claim of the speech shares: a point of its own, still
     # unconfirmed
     assert run(0.27, neighbour=0) == "unconfirmed_attribution"
+    # a leader's speech reported by the other readout ("普京表示，…"): the score before
+    # competition must reach the claim's own shared threshold (0.30 here)
+    monkeypatch.setattr(readouts_mod, "TURN_RAW_SPEECH", False)
+    assert run(0.35, claims=speech) == "unconfirmed_attribution"
+    monkeypatch.setattr(readouts_mod, "TURN_RAW_SPEECH", True)
+    assert run(0.35, claims=speech) == f"shared {others[1].claim_id}"
+    assert run(0.27, claims=speech) == "unconfirmed_attribution"
 
 
 def test_support_given_both_ways_needs_a_counterpart_giving_it_both_ways(monkeypatch) -> None:

@@ -898,10 +898,16 @@ def _figure_counterpart(c: Claim, other_doc: str, claims: dict[str, list[Claim]]
 TURN_RAW = True
 
 
+#: Round 6 of issue 13: the same in a leader's speech reported by the other readout, at the
+#: claim's own shared threshold (:func:`_turn_labels`).
+TURN_RAW_SPEECH = True
+
+
 def _raw_counterpart(c: Claim, claims: dict[str, list[Claim]],
-                     raws: dict[tuple[str, str], Any]) -> tuple[float, Claim] | None:
-    """The best-scoring claim of any compared document for ``c``, by its adjusted similarity
-    before competition (None when no pair of documents holds ``c``)."""
+                     raws: dict[tuple[str, str], Any],
+                     among: set[str | None] | None = None) -> tuple[float, Claim] | None:
+    """The best-scoring claim of any compared document for ``c`` (only those of ``among`` when
+    given), by its adjusted similarity before competition (None when there is none)."""
     k = next((i for i, x in enumerate(claims.get(c.doc_id, [])) if x.claim_id == c.claim_id),
              None)
     if k is None:
@@ -915,9 +921,10 @@ def _raw_counterpart(c: Claim, claims: dict[str, list[Claim]],
         if not cols:
             continue
         row = raw[k] if a_id == c.doc_id else raw[:, k]
-        values = np.asarray([float(row[j]) for j in range(len(cols))])
+        values = np.asarray([float(row[j]) if among is None or cols[j].claim_id in among
+                             else -1.0 for j in range(len(cols))])
         j = int(np.argmax(values))
-        if found is None or values[j] > found[0]:
+        if values[j] >= 0.0 and (found is None or values[j] > found[0]):
             found = (float(values[j]), cols[j])
     return found
 
@@ -926,6 +933,7 @@ def _turn_labels(
     results: list[ClaimResult], best: dict[str, tuple[float, Claim | None]], floor: float,
     claims: dict[str, list[Claim]] | None = None,
     raws: dict[tuple[str, str], Any] | None = None,
+    thresholds: dict[str, float] | None = None,
 ) -> None:
     """A transcript turn of the other side's leader (the Kremlin's record of Xi's opening
     remarks) that the other readout confirms for the most part (at least :data:`TURN_SHARE` of
@@ -955,19 +963,33 @@ def _turn_labels(
             continue
         for r in members:
             score, other = best.get(r.claim.claim_id, (0.0, None))
+            in_turn = (r.claim.extra or {}).get("speaker_kind") == "turn"
             if TURN_RAW and r.label == "unconfirmed_attribution" and (
                     other is None or score < floor) and claims is not None and raws is not None \
-                    and (r.claim.extra or {}).get("speaker_kind") == "turn":
+                    and (in_turn or (TURN_RAW_SPEECH and thresholds is not None)):
                 # round 6: in a transcript turn (a record of the speech, not a reported
                 # speech), the claim's best score before competition, when that counterpart
                 # is the one of a shared claim next to it in the speech — a summary puts in
                 # one sentence what the record says in three, and the record's neighbour that
                 # matches that sentence best takes it from the others by competition
-                hit = _raw_counterpart(r.claim, claims, raws)
                 k = members.index(r)
                 near = {m.counterpart for m in members[max(0, k - 1):k + 2]
                         if m is not r and m.label == "shared"}
-                if hit is not None and hit[0] >= floor and hit[1].claim_id in near:
+                if in_turn:  # its best counterpart, when a shared neighbour's too
+                    hit = _raw_counterpart(r.claim, claims, raws)
+                    if hit is not None and hit[1].claim_id not in near:
+                        hit = None
+                    need = floor
+                else:
+                    # in a leader's speech reported by the other readout ("普京表示，…"): the
+                    # best of its shared neighbours' counterparts, at the claim's own shared
+                    # threshold
+                    hit = _raw_counterpart(r.claim, claims, raws, near) if near else None
+                    need = (thresholds or {}).get(r.claim.claim_id, 1.0)
+                    if hit is not None and has_figure(r.claim.text) \
+                            and not has_figure(hit[1].text):
+                        hit = None  # a figure (a date, a count) is judged by the figure rule
+                if hit is not None and hit[0] >= need:
                     score, other = hit
             if r.label != "unconfirmed_attribution" or other is None or score < floor:
                 continue
@@ -1646,7 +1668,7 @@ def compare_readouts(
     if SANDWICH:
         _sandwich_labels(results, raws, divergent_threshold)
     if TURN_SHARE:
-        _turn_labels(results, best, divergent_threshold, claims, raws)
+        _turn_labels(results, best, divergent_threshold, claims, raws, thresholds)
     if COVERAGE:
         # (same language, across languages): whether the aligner used there reads wording
         _coverage_labels(results, claims, documents, lex, present_sides, wording=(
