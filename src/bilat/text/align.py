@@ -259,6 +259,26 @@ def issue_twins() -> dict[str, str]:
     return dict(raw.get("issue_twins", {}))
 
 
+@lru_cache(maxsize=1)
+def _shared_words() -> tuple[tuple[re.Pattern[str], frozenset[str]], ...]:
+    """Patterns that several concepts of ``data/concepts.json`` list (the Russian "конфликт"
+    is a conflict and a crisis, 危机 a crisis and turbulence), with every concept listing
+    them: the scan takes one concept per match, a word listed twice carries both."""
+    raw = json.loads(resources.files("bilat.text").joinpath("data/concepts.json").read_text(
+        encoding="utf-8"))
+    owners: dict[tuple[str, str], set[str]] = {}
+    for key, langs in raw["concepts"].items():
+        for lang, pats in langs.items():
+            for p in pats:
+                owners.setdefault((lang, p), set()).add(key)
+    return tuple((re.compile(p, re.IGNORECASE), frozenset(keys))
+                 for (_, p), keys in owners.items() if len(keys) > 1)
+
+
+#: Round 6 of issue 13: a word that two concepts list carries both (:func:`_shared_words`).
+SHARED_WORDS = True
+
+
 @lru_cache(maxsize=8192)
 def concepts(text: str) -> frozenset[str]:
     """Register concepts (``~olympics``, ``~conflict``, …) a text carries, in any language
@@ -266,8 +286,15 @@ def concepts(text: str) -> frozenset[str]:
     rxs, groups = _concept_scan()
     text = plain_spaces(text)
     found: set[str] = set()
+    shared = _shared_words() if SHARED_WORDS else ()
     for rx in rxs:  # the same matches as rx.finditer, tried only where they may start
-        found.update(groups[m.lastgroup] for m in prefiltered(rx, text) if m.lastgroup)
+        for m in prefiltered(rx, text):
+            if not m.lastgroup:
+                continue
+            found.add(groups[m.lastgroup])
+            for pattern, keys in shared:
+                if groups[m.lastgroup] in keys and pattern.fullmatch(m.group(0)):
+                    found.update(keys)
     return frozenset(found)
 
 

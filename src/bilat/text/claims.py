@@ -356,6 +356,45 @@ _REPORTING_AFTER = {
 }
 
 
+#: Speech acts reported with a long fronted phrase or in the passive, inside a briefing turn:
+#: "Incidentally, in requesting that the call be held today, …, the US cited the likelihood
+#: …" (the subject follows a fronted clause longer than the subject window); "Similar requests
+#: … have been filed by other members of the Biden administration" (the agent of a passive
+#: speech act). Both report that side speaking, not the turn's speaker.
+_FRONTED_REPORTING = {
+    "en": re.compile(r"^[’']?s?\s+(?:\w+\s+){0,2}?(?:said|says|responded|replied|noted|"
+                     r"stressed|emphasi[sz]ed|underscored|made clear|explained|pointed out|"
+                     r"added|reiterated|warned|told|asked|suggested|proposed|raised|expressed|"
+                     r"cited|requested|insisted|claimed|demanded|urged)\b", re.IGNORECASE),
+}
+_PASSIVE_SPEECH = {
+    "en": re.compile(r"\b(?:has|have|had|was|were)\s+(?:also\s+)?been\s+(?:filed|made|sent|"
+                     r"submitted|raised|voiced|expressed|put forward|proposed|requested|"
+                     r"conveyed|relayed)\s+by\s+(?:[\w-]+\s+){0,4}?$", re.IGNORECASE),
+}
+#: Round 6 of issue 13: the two forms above give a briefing turn's sentence its speaker.
+TURN_SPEECH_ACTS = True
+
+
+def _turn_speech_act(text: str, lang: str, actors: list[Match]) -> Match | None:
+    """A side, person or title reported speaking in a sentence of a briefing turn that names
+    no subject at its start: after a fronted clause ending with a comma ("…, the US cited …")
+    or as the agent of a passive speech act ("… have been filed by members of the Biden
+    administration"). None when neither form is there."""
+    fronted, passive = _FRONTED_REPORTING.get(lang), _PASSIVE_SPEECH.get(lang)
+    if fronted is None or passive is None:
+        return None
+    for hit in actors:
+        if not hit.side:
+            continue
+        before = text[:hit.start]
+        if re.search(r",\s*$", before) and "," in before and fronted.match(text[hit.end:]):
+            return hit
+        if passive.search(before):
+            return hit
+    return None
+
+
 def _reported_speaker(text: str, lang: str, actors: list[Match]) -> Match | None:
     """The last person or title in ``text`` followed by a verb of saying ("… that the Russian
     President responded by saying …"), or None."""
@@ -985,6 +1024,10 @@ def extract_claims(doc: Document, lexicon: Lexicon | None = None) -> list[Claim]
         if quoted is not None:
             # a sentence inside a quotation whose speaker is named after it ("“…。…。”普京说。")
             found = (quoted[2].key, quoted[2].side, quoted[2].kind, quoted[3])
+        if TURN_SPEECH_ACTS and turn is not None and found is None and not pronoun:
+            act = _turn_speech_act(text, lang, actors)
+            if act is not None:
+                found = (act.key, act.side, act.kind, text[act.start:act.end])
         if asking is not None:
             speaker = asking
         elif turn is not None and found is None and not (pronoun and last_any_person):

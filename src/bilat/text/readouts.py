@@ -581,6 +581,42 @@ _DISCUSSED = re.compile(
     re.IGNORECASE)
 
 
+#: A claim recounting earlier contacts, not this conversation: "We also had telephone
+#: conversations about urgent international issues" (several talks, in the past; "held talks"
+#: is the event itself and does not count), "during our previous meeting", "в ходе
+#: предыдущих переговоров", "此前/上次通话". It does not confirm a report of what was
+#: discussed this time (round 6 of issue 13).
+_PAST_CONTACTS = re.compile(
+    r"\b(?:had|held)\s+(?:[\w-]+\s+){0,2}?(?:conversations|calls|meetings|contacts)\b|"
+    r"\b(?:previous|earlier|last|past|prior)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:conversations?|calls?|talks|meetings?|summits?|contacts?)\b|"
+    r"(?<!\w)(?:в ходе|во время|на)\s+(?:предыдущ\w+|прошл\w+|прежн\w+)\s+(?:\w+\s+)?"
+    r"(?:разговор\w*|встреч\w*|переговор\w*|контакт\w*|саммит\w*)|"
+    r"(?<!\w)(?:провели|проводили)\s+(?:\w+\s+){0,2}?(?:разговоры|встречи|контакты)|"
+    r"此前|上次|前不久|以往", re.IGNORECASE)
+#: Support given both ways: "support each other", "mutual support", "相互支持", "взаимная
+#: поддержка", "поддерживать друг друга".
+_RECIPROCAL = re.compile(
+    r"\bsupport(?:s|ed|ing)?\s+(?:\w+\s+){0,1}?(?:each other|one another)\b|"
+    r"\bmutual(?:ly)?\s+(?:\w+\s+){0,1}?support|\bsupport\s+for\s+each\s+other\b|"
+    r"相互支持|互相支持|彼此支持|"
+    r"(?<!\w)взаимн\w*\s+(?:\w+\s+){0,1}?поддержк\w*|поддерж\w+\s+друг\s+друга",
+    re.IGNORECASE)
+#: Round 6 of issue 13: support given both ways, attributed to both or to the other side, needs
+#: a counterpart that gives it both ways too.
+RECIPROCAL = True
+#: Round 6 of issue 13: a joint discussion report naming matters, matched by
+#: similarity, needs a counterpart naming one of them.
+REPORT_NEEDS_MATTER = True
+#: Round 6 of issue 13: a claim recounting earlier contacts confirms no discussion report.
+PAST_CONTACTS = True
+
+
+def recounts_past_contacts(c: Claim) -> bool:
+    """Whether a claim recounts earlier contacts (:data:`_PAST_CONTACTS`)."""
+    return PAST_CONTACTS and bool(_PAST_CONTACTS.search(plain_spaces(c.text)))
+
+
 def is_discussion(c: Claim) -> bool:
     """Whether a claim only reports that something was discussed (narrator or both sides,
     no stance, no commitment)."""
@@ -633,7 +669,9 @@ def _discussion_matches(
                     col_disc = [is_discussion(d) for d in cols]
                     col_topics = [_topic_issues(d, lex, sides) for d in cols]
                     col_matters = [specific_matters(d, lex, sides) for d in cols]
-                    eligible = [(y, d) for y, d in enumerate(cols) if col_disc[y] or d.attributed]
+                    eligible = [(y, d) for y, d in enumerate(cols)
+                                if (col_disc[y] or d.attributed)
+                                and not recounts_past_contacts(d)]
                 own = specific_matters(c, lex, sides)
                 # a report listing several matters ("discussed military-technical cooperation,
                 # mutual recognition of vaccines and the opening of borders") is confirmed by
@@ -855,10 +893,47 @@ def _figure_counterpart(c: Claim, other_doc: str, claims: dict[str, list[Claim]]
     return float(row[j]), cols[j]
 
 
+#: Round 6 of issue 13: in a mostly confirmed speech, a claim's best score before competition
+#: counts (:func:`_raw_counterpart`).
+TURN_RAW = True
+
+
+#: Round 6 of issue 13: the same in a leader's speech reported by the other readout, at the
+#: claim's own shared threshold (:func:`_turn_labels`).
+TURN_RAW_SPEECH = True
+
+
+def _raw_counterpart(c: Claim, claims: dict[str, list[Claim]],
+                     raws: dict[tuple[str, str], Any],
+                     among: set[str | None] | None = None) -> tuple[float, Claim] | None:
+    """The best-scoring claim of any compared document for ``c`` (only those of ``among`` when
+    given), by its adjusted similarity before competition (None when there is none)."""
+    k = next((i for i, x in enumerate(claims.get(c.doc_id, [])) if x.claim_id == c.claim_id),
+             None)
+    if k is None:
+        return None
+    found: tuple[float, Claim] | None = None
+    for (a_id, b_id), raw in raws.items():
+        if c.doc_id not in (a_id, b_id):
+            continue
+        other_id = b_id if a_id == c.doc_id else a_id
+        cols = claims.get(other_id, [])
+        if not cols:
+            continue
+        row = raw[k] if a_id == c.doc_id else raw[:, k]
+        values = np.asarray([float(row[j]) if among is None or cols[j].claim_id in among
+                             else -1.0 for j in range(len(cols))])
+        j = int(np.argmax(values))
+        if values[j] >= 0.0 and (found is None or values[j] > found[0]):
+            found = (float(values[j]), cols[j])
+    return found
+
+
 def _turn_labels(
     results: list[ClaimResult], best: dict[str, tuple[float, Claim | None]], floor: float,
     claims: dict[str, list[Claim]] | None = None,
     raws: dict[tuple[str, str], Any] | None = None,
+    thresholds: dict[str, float] | None = None,
 ) -> None:
     """A transcript turn of the other side's leader (the Kremlin's record of Xi's opening
     remarks) that the other readout confirms for the most part (at least :data:`TURN_SHARE` of
@@ -888,6 +963,34 @@ def _turn_labels(
             continue
         for r in members:
             score, other = best.get(r.claim.claim_id, (0.0, None))
+            in_turn = (r.claim.extra or {}).get("speaker_kind") == "turn"
+            if TURN_RAW and r.label == "unconfirmed_attribution" and (
+                    other is None or score < floor) and claims is not None and raws is not None \
+                    and (in_turn or (TURN_RAW_SPEECH and thresholds is not None)):
+                # round 6: in a transcript turn (a record of the speech, not a reported
+                # speech), the claim's best score before competition, when that counterpart
+                # is the one of a shared claim next to it in the speech — a summary puts in
+                # one sentence what the record says in three, and the record's neighbour that
+                # matches that sentence best takes it from the others by competition
+                k = members.index(r)
+                near = {m.counterpart for m in members[max(0, k - 1):k + 2]
+                        if m is not r and m.label == "shared"}
+                if in_turn:  # its best counterpart, when a shared neighbour's too
+                    hit = _raw_counterpart(r.claim, claims, raws)
+                    if hit is not None and hit[1].claim_id not in near:
+                        hit = None
+                    need = floor
+                else:
+                    # in a leader's speech reported by the other readout ("普京表示，…"): the
+                    # best of its shared neighbours' counterparts, at the claim's own shared
+                    # threshold
+                    hit = _raw_counterpart(r.claim, claims, raws, near) if near else None
+                    need = (thresholds or {}).get(r.claim.claim_id, 1.0)
+                    if hit is not None and has_figure(r.claim.text) \
+                            and not has_figure(hit[1].text):
+                        hit = None  # a figure (a date, a count) is judged by the figure rule
+                if hit is not None and hit[0] >= need:
+                    score, other = hit
             if r.label != "unconfirmed_attribution" or other is None or score < floor:
                 continue
             if r.claim.stance is not None and (r.claim.extra or {}).get(
@@ -1028,6 +1131,9 @@ def _coverage_labels(
             if STANCE_NEEDS_STANCE and c.stance is not None and not any(
                     d.stance is not None for d in covering):
                 continue  # a position attributed needs a position stated (rule above)
+            if RECIPROCAL and _RECIPROCAL.search(c.text) and not any(
+                    _RECIPROCAL.search(d.text) for d in covering):
+                continue  # support given both ways needs it given both ways (rule above)
             cand = max(covering, key=lambda d: len(matters(d) & own))
             shown = ", ".join(sorted(m.split(":")[-1].lstrip("~") for m in own))
             _confirm(r, cand, doc, f"every matter it names ({shown}) is reported by the "
@@ -1059,6 +1165,25 @@ CONTACT_PURPOSES = frozenset({"~team", "~understanding", "~misjudge", "~differen
 #: representatives to engage in meaningful consultations" against the White House's "tasked
 #: their teams to follow up": one commonplace, worded with no word in common).
 CONTACT_SAME_LANGUAGE = True
+#: Round 6 of issue 13: matters beyond contact a contact commitment may name inside a phrase of
+#: time (:data:`_TIME_ADJUNCT`): "在过渡期" (during the transition) says when the two sides will
+#: talk, not what about.
+CONTACT_EXTRA = 1
+#: A phrase of time: "在过渡期", "…期间", "…之际", "during the transition", "ahead of the
+#: summit", "в переходный период", "накануне саммита".
+_TIME_ADJUNCT = re.compile(
+    r"在[^，,。；]{1,12}?(?:期间|时期|期|之际|前夕)|[^，,。；在]{1,12}?(?:期间|之际|前夕)|"
+    r"(?<!\w)(?:during|throughout|ahead of|in the run-up to)\s+(?:[\w-]+\s+){0,4}?[\w-]+|"
+    r"(?<!\w)(?:в период|в переходный период|в течение|накануне)\s+(?:\w+\s+){0,3}?\w+",
+    re.IGNORECASE)
+
+
+def _adjunct_matters(c: Claim) -> frozenset[str]:
+    """The specific concepts a claim names inside phrases of time (:data:`_TIME_ADJUNCT`)."""
+    found: set[str] = set()
+    for m in _TIME_ADJUNCT.finditer(plain_spaces(c.text)):
+        found |= _concept_matters(m.group(0), c.language or "en")
+    return frozenset(found)
 #: Commitment forms that make a contact claim a commitment (see :func:`_contact_labels`).
 CONTACT_MODALITIES = frozenset({"will", "agreed", "ready_to"})
 #: Concepts that make a contact claim a commitment too: agree, look forward, keep/maintain.
@@ -1094,8 +1219,12 @@ def _contact_labels(
         toks = frozenset(bridge_tokens(c.text, c.language or "en"))
         if not _contact_commitment(c, toks):
             continue
-        if specific_matters(c, lex, sides) - CONTACT_CONCEPTS - CONTACT_PURPOSES:
-            continue  # a matter beyond contact is checked by the other rules
+        extra = specific_matters(c, lex, sides) - CONTACT_CONCEPTS - CONTACT_PURPOSES
+        if extra and (len(extra) > CONTACT_EXTRA or not extra <= _adjunct_matters(c)):
+            # a matter beyond contact is checked by the other rules; one matter is allowed
+            # when it only says when ("在过渡期…加强沟通", during the transition), not what
+            # the contact is about ("就气候变化等重要问题加强沟通") or what else is agreed
+            continue
         for doc in _other_accounts(c, documents, by_doc, wording):
             # within one language a joint commitment needs a joint one (or the narrator's):
             # the wording would decide there otherwise, and one side's own offer of talks is
@@ -1462,6 +1591,24 @@ def compare_readouts(
             res = ClaimResult(c, d.side, "one_sided", score=score)
             shared_issue = other is not None and bool(
                 _topic_issues(c, lex, present_sides) & _topic_issues(other, lex, present_sides))
+            if (REPORT_NEEDS_MATTER and joint and other is not None
+                    and via.get(c.claim_id) != "discussion" and is_discussion(c)):
+                mine = specific_matters(c, lex, present_sides)
+                if mine and not mine & specific_matters(other, lex, present_sides):
+                    # "双方就当前大国关系和民主问题交换意见" against "This allows us to hold
+                    # in-depth discussions on … relations": a report of what was discussed is
+                    # confirmed through what was discussed, not through "discussion" alone
+                    res.reasons = [f"closest claim {other.claim_id} (score {score:.2f}) names "
+                                   "none of the matters it reports discussed"]
+                    other = None
+            if (RECIPROCAL and (foreign or joint) and other is not None
+                    and _RECIPROCAL.search(c.text) and not _RECIPROCAL.search(other.text)):
+                # "They reaffirmed a mutual readiness to … support each other at the UN"
+                # against "中方…坚定维护以联合国为核心的国际体系": support given both ways is
+                # confirmed only by support given both ways
+                res.reasons = [f"closest claim {other.claim_id} (score {score:.2f}) states no "
+                               "support given both ways"]
+                other = None
             unstated = (STANCE_NEEDS_STANCE and foreign and other is not None
                         and c.stance is not None and other.stance is None)
             if unstated and other is not None and score >= divergent_threshold:
@@ -1521,7 +1668,7 @@ def compare_readouts(
     if SANDWICH:
         _sandwich_labels(results, raws, divergent_threshold)
     if TURN_SHARE:
-        _turn_labels(results, best, divergent_threshold, claims, raws)
+        _turn_labels(results, best, divergent_threshold, claims, raws, thresholds)
     if COVERAGE:
         # (same language, across languages): whether the aligner used there reads wording
         _coverage_labels(results, claims, documents, lex, present_sides, wording=(
