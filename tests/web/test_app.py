@@ -269,7 +269,7 @@ def test_lineage_of_stored_statements(client):
 @pytest.mark.parametrize(("url", "status", "code"), [
     ("/pair?a=RUS&b=XYZQ", 400, "E008"),
     ("/pair?a=RUS&b=rus", 422, "E116"),
-    ("/pair?a=RUS&b=CHN&years=2019-2010", 400, "E712"),  # earlier year first
+    ("/pair?a=RUS&b=CHN&years=2019-2010", 400, "E224"),  # earlier year first (votes)
     ("/votes?a=RUS", 400, "E701"),
     ("/events?a=RUS&b=CHN&at=2019-13&period=month", 400, "E113"),
     ("/events?a=RUS&b=CHN&at=2019&period=decade", 400, "E012"),
