@@ -6,7 +6,8 @@
   a sentence at the line break.
 - Over every genuine readout and statement text of the mirror: the claims plus the documented
   non-claim spans (the statement's title lines, article headings, the connective between two
-  claims of one sentence, a transcript speaker label) cover every non-space character.
+  claims of one sentence, a transcript speaker label, official web-page chrome) cover every
+  non-space character.
 - Legal-style opposition ("противодействуют применению … мер", "считают … противоправным").
 - Readout comparison: a claim whose counterpart carries another label says so in its reasons;
   the labels themselves are what they are without that note.
@@ -25,7 +26,7 @@ from bilat.text import readouts as ro
 from bilat.text.claims import extract_claims, opposes_in
 from bilat.text.documents import document_from_text
 from bilat.text.lineage import heading_span, strength_change
-from bilat.text.segment import article_headings, segment, sentences
+from bilat.text.segment import article_headings, page_chrome, segment, sentences
 
 # ------------------------------------------------------------------ small inputs (written here)
 #: As scraped (texts/statements/SOURCES.md): paragraphs glued, the text hard-wrapped, so a
@@ -138,6 +139,8 @@ def _gap_kind(doc, start: int, end: int) -> str | None:
         return "connective"
     if gap.endswith(":") and len(gap.split()) <= 20:
         return "speaker label"  # a transcript turn (and the heading before it)
+    if any(s.start <= start and end <= s.end for s in page_chrome(doc.text)):
+        return "page chrome"  # kremlin.ru header, dateline, footer (segment.page_chrome)
     return None
 
 

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+from bilat.text.acts import act_cue, act_of
 from bilat.text.align import plain_spaces
 from bilat.text.lexicon import Lexicon, Match, load_lexicon
 from bilat.text.model import Claim, Document
@@ -1094,6 +1095,17 @@ def extract_claims(doc: Document, lexicon: Lexicon | None = None) -> list[Claim]
                 name = reported.key if reported.kind == "person" else (
                     known[0] if known else reported.key)
                 last_any_person = (name, reported.side)
+        # a protocol act ("普京为习近平举行欢迎宴会", "军乐团奏国歌", "两国元首共同签署…"): the
+        # narrator's fact of the event, not a position of the leader or side named in it; the
+        # speaker of the sentence before does not carry into it or past it (bilat.text.acts)
+        act = None
+        if turn is None and quoted is None and asking is None and act_cue(text, lang):
+            act = act_of(text, lang, stance=stance_of(text, lang)[0],
+                         modality=modality_of(text, lang)[0], negated=negated_in(text, lang),
+                         opposes=opposes_in(text, lang))
+        if act is not None:
+            speaker = _issuer_speaker(doc, lex, seg.paragraph_index)
+            speaker.cue, carried, outer = act[1], False, None
         current = outer or speaker
         issue_hits = _within(doc_issues, seg.start, seg.end, issue_starts)
         issues = tuple(dict.fromkeys(h.key for h in issue_hits))
@@ -1115,8 +1127,9 @@ def extract_claims(doc: Document, lexicon: Lexicon | None = None) -> list[Claim]
             negated=negated_in(text, lang),
             extra={
                 "speaker_cue": speaker.cue,
-                "speaker_kind": speaker.kind,
+                "speaker_kind": "act" if act is not None else speaker.kind,
                 "carried": carried,
+                "act": act[0] if act is not None else None,
                 "stance_cue": stance_cue,
                 "modality_cue": modality_cue,
                 "issue_spans": [[h.key, seg.start + h.start, seg.start + h.end]

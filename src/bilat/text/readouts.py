@@ -80,6 +80,7 @@ import pandas as pd
 from bilat.errors import error
 from bilat.store import Store
 from bilat.text import blocking
+from bilat.text.acts import act_matches, is_act
 from bilat.text.align import (
     ALIGNERS,
     GENERIC_CONCEPTS,
@@ -1333,6 +1334,8 @@ _CHECK_NOTES = {
     "a placement rule": "its place in a speech or between shared claims; see its first reason",
     "the attribution check": "what is attributed to a side is checked against that side's "
                              "own claims",
+    "the act check": "a protocol act (ceremony, talks format, signing, press) is the "
+                     "narrator's fact, confirmed by the other readout's report of the same act",
 }
 
 
@@ -1341,6 +1344,8 @@ def _check_of(r: ClaimResult, via: dict[str, str]) -> str:
     first = r.reasons[0] if r.reasons else ""
     if via.get(r.claim.claim_id) == "discussion" and first.startswith("counterpart "):
         return "the discussion check"
+    if via.get(r.claim.claim_id) == "act" and first.startswith("counterpart "):
+        return "the act check"
     if first.startswith(("between ", "part of a transcript turn", "no content of its own",
                          "every matter it names", "a commitment to further contact")):
         return "a placement rule"
@@ -1567,6 +1572,9 @@ def compare_readouts(
     via: dict[str, str] = {}  # claims whose score is not a similarity: which check set it
     _discussion_matches(documents, claims, raws, best, lex, present_sides,
                         floor=shared_threshold, floors=floors, via=via)
+    # a protocol act is confirmed by the other readout's report of the same act (bilat.text.acts)
+    act_matches(documents, claims, raws, best, lambda c: specific_matters(c, lex, present_sides),
+                has_figure, blocking.best_among, floor=shared_threshold, floors=floors, via=via)
 
     side_of = {d.doc_id: d.side for d in documents}
     results: list[ClaimResult] = []
@@ -1609,6 +1617,8 @@ def compare_readouts(
                 res.reasons = [f"closest claim {other.claim_id} (score {score:.2f}) states no "
                                "support given both ways"]
                 other = None
+            if shared_issue and other is not None and is_act(c) and is_act(other):
+                shared_issue = False  # two protocol acts state no position that could differ
             unstated = (STANCE_NEEDS_STANCE and foreign and other is not None
                         and c.stance is not None and other.stance is None)
             if unstated and other is not None and score >= divergent_threshold:

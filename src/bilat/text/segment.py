@@ -19,9 +19,11 @@ cross a paragraph boundary and carry no leading or trailing whitespace.
   from the text glued to them ("Статья 341. Договаривающиеся" = article 34, item 1), and are
   not claims. The characters of a text that are in no claim are of these kinds only: a
   statement's title lines (:func:`bilat.text.lineage.heading_span`), article headings, the
-  connective between two claims of one sentence (", и", "; and", "，") and a transcript
-  speaker label ("Yury Ushakov:"); tests/text/test_claim_coverage.py checks it over every
-  genuine readout and statement of the mirror.
+  connective between two claims of one sentence (", и", "; and", "，"), a transcript
+  speaker label ("Yury Ushakov:") and official web-page chrome copied with a text
+  (:func:`page_chrome`: kremlin.ru section and headline, calendar buttons, dateline, footer);
+  tests/text/test_claim_coverage.py checks it over every genuine readout and statement of the
+  mirror.
 - :func:`claim_spans`: the claims of one sentence. A sentence is split where it carries several
   claims: at ``;``/``；`` between clauses, and at ``, and``/``, while``/``, и``/``, а``/``，``
   when what follows opens a new clause with its own subject (a named speaker, a side, "the two
@@ -867,7 +869,7 @@ def sentences(text: str, language: str = "en") -> list[Span]:
 
     An article heading (:func:`article_headings`) is a sentence of its own, cut from the text
     it is glued to."""
-    heads = article_headings(text)
+    heads = _non_claim_heads(text)
     out: list[Span] = []
     for para in paragraphs(text):
         out.extend(_with_headings(text, _paragraph_sentences(text, para, language), heads))
@@ -1193,13 +1195,104 @@ def segment(
     if actor_alt:  # the alternation narrowed to the names this text can hold (same matches)
         lang = language if language in _CONJ else "en"
         clause_re = _new_clause_re(lang, narrowed(actor_alt, text))
-    heads = article_headings(text)
+    heads = _non_claim_heads(text)
     for p_index, para in enumerate(paragraphs(text)):
         for sent in _with_headings(text, _paragraph_sentences(text, para, language), heads):
-            if heads and sent in heads:  # an article heading is a sentence, not a claim
+            if heads and sent in heads:  # an article heading or page chrome: not a claim
                 sent_index += 1
                 continue
             for part in claim_spans(sent, language, actor_alt, issues_of, clause_re):
                 out.append(Segment(part.start, part.end, part.text, sent_index, p_index))
             sent_index += 1
     return out
+
+
+# ------------------------------------------------------------------------------- page chrome
+#: Months (genitive) and the English month names of a kremlin.ru dateline.
+_RU_MONTHS = r"(?:января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|" \
+             r"декабря)"
+_EN_MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|" \
+             r"December)"
+#: Places of a kremlin.ru dateline ("Москва, Кремль", "Московская область, Ново-Огарёво").
+_PLACE = r"(?:(?:Москва|Московская область|Санкт-Петербург|Ново-Огар[её]во|Сочи|Мурманск|" \
+         r"Волгоград|Казань|Минск|Пекин|Астана|Ташкент|Бишкек|Душанбе|Владивосток|" \
+         r"[А-ЯЁ][а-яё-]+ (?:область|край))(?:,\s*[А-ЯЁ][\w-]+(?:-[А-ЯЁ][\w-]+)?)?|" \
+         r"(?:The Kremlin|Moscow|Novo-Ogaryovo|St Petersburg|Sochi|Beijing)(?:,\s*" \
+         r"(?:Moscow|Moscow Region|The Kremlin))?)"
+#: A dateline: "8 мая 2025 года 10:10 Москва, Кремль", "May 8, 2025 10:10 The Kremlin, Moscow".
+_DATELINE = re.compile(
+    r"(?:\d{1,2}(?:\s*[–−-]\s*\d{1,2})?\s+" + _RU_MONTHS + r"\s+\d{4}\s+года|"
+    + _EN_MONTHS + r"\s+\d{1,2}(?:\s*[–−-]\s*\d{1,2})?,\s+\d{4}),?\s+\d{1,2}:\d{2}"
+    r"(?:\s+" + _PLACE + r")?(?![\w:])")
+#: The footer of a kremlin.ru page: tags ("География Китай Темы … Лица Си Цзиньпин"), "see also"
+#: links, publication status, date and link, "Текстовая версия" (and their English forms).
+_FOOTER = re.compile(
+    r"(?:(?:Смотрите также|География|Темы|Лица|See also|Geography|Topics|Persons)\s[^.!?\n]*?)?"
+    r"(?:Статус материала|Дата публикации|Publication status|Publication date)\b"
+    r"[^\n]*?(?:kremlin\.ru/d/\d+(?:\s+(?:Текстовая версия|Text version))?|Текстовая версия|"
+    r"Text version)")
+#: The header of a kremlin.ru page: the section ("События"), then the headline.
+_SECTION = re.compile(r"^\s*(?:События|Новости|Выступления и стенограммы|Events|News)\s+")
+#: An announcement's calendar buttons ("Анонс на 7 − 10 мая 2025 года Добавить в Календарь
+#: Календари Яндекс iCal Google").
+_ANNOUNCE = re.compile(
+    r"(?:Анонс на\s+\d{1,2}(?:\s*[–−-]\s*\d{1,2})?\s+" + _RU_MONTHS + r"\s+\d{4}\s+года|"
+    r"Announcement for\s+" + _EN_MONTHS + r"\s+\d{1,2}(?:\s*[–−-]\s*\d{1,2})?,\s+\d{4})"
+    r"(?:\s+(?:Добавить в [Кк]алендарь|Add to [Cc]alendar)(?:\s+(?:Календари|Calendars))?"
+    r"(?:\s+(?:Яндекс|Yandex|iCal|Google|Outlook))*)?")
+#: Words that open the lead after a headline run into it ("Российско-китайские переговоры В
+#: Кремле началась беседа…"): a capitalised preposition or a sentence opener after a word.
+_LEAD_OPENER = re.compile(
+    r"(?<=[\w»)]\s)(?:(?:В|Во|На|По|С|Со|К|О|Об|У|Из|За|После|Перед|Завершая|Состоял\w*|"
+    r"Прош(?:ли|ла|ёл)|Владимир Путин|Глава|Верховный|Президент(?= [а-яё])|"
+    r"Президенты|Председатель(?= [а-яё])|Лидеры)(?=\s)|"
+    r"(?:In|On|At|During|Vladimir Putin|The President of Russia|The President)(?=\s))")
+
+
+def page_chrome(text: str) -> list[Span]:
+    """Official web-page chrome copied with a text (kremlin.ru, Russian and English): the
+    section and headline before the lead ("События Российско-китайские переговоры"), an
+    announcement's calendar buttons, a dateline ("8 мая 2025 года 10:10 Москва, Кремль") and
+    the footer ("География … Темы … Лица … Статус материала … Текстовая версия"). They are not
+    claims: :func:`segment` leaves them out, as it does article headings. Spans in text order,
+    exact offsets; a text with none of these gives ``[]``."""
+    out: list[Span] = []
+    if not _SECTION.match(text) and not any(w in text for w in (
+            "года ", "Статус материала", "Дата публикации", "Publication", ", 20")):
+        return out  # (a substring test is much faster than the patterns' scans)
+    section = _SECTION.match(text)
+    if section is not None:
+        end = section.end()
+        first_end = re.search(r"[.!?](?=\s|$)", text[end:])
+        limit = end + (first_end.start() if first_end else len(text) - end)
+        marks = [m for m in (_ANNOUNCE.search(text, end, limit), _DATELINE.search(text, end, limit))
+                 if m is not None]
+        opener = _LEAD_OPENER.search(text, end + 1, limit)
+        stop = min((m.start() for m in marks), default=opener.start() if opener else end)
+        out.append(Span(section.start(), stop, text[section.start():stop].rstrip()))
+    for rx in (_ANNOUNCE, _DATELINE, _FOOTER):
+        for m in rx.finditer(text):
+            out.append(Span(m.start(), m.end(), m.group(0)))
+    spans = sorted((s for s in out if s.text.strip()), key=lambda s: (s.start, s.end))
+    merged: list[Span] = []
+    for s in spans:
+        t = _trimmed(text, s.start, s.end)
+        if t is None:
+            continue
+        if merged and t.start <= merged[-1].end:
+            if t.end > merged[-1].end:
+                merged[-1] = Span(merged[-1].start, t.end, text[merged[-1].start:t.end])
+            continue
+        merged.append(t)
+    return merged
+
+
+def _non_claim_heads(text: str) -> list[Span]:
+    """Article headings and page chrome (:func:`page_chrome`), in text order: spans cut out of
+    the sentences they are glued to and never claims."""
+    chrome = page_chrome(text)
+    heads = article_headings(text)
+    if not chrome:
+        return heads
+    return sorted(heads + [c for c in chrome if not any(
+        h.start < c.end and c.start < h.end for h in heads)], key=lambda s: (s.start, s.end))
