@@ -84,27 +84,8 @@ def build(kind: str, path: str = ":memory:") -> Store:
         for o in OTHERS:
             row[o] = "yes"
         votes += [(vid, s, v) for s, v in row.items()]
-    rdf = pd.DataFrame(rc)
-    rdf["rcid"] = rdf["vote_id"]
-    rdf["body"] = "GA"
-    rdf["date"] = pd.to_datetime(rdf["year"].astype(str) + "-10-01").dt.date
-    rdf["session"] = rdf["year"] - 1945
-    rdf["symbol"] = "A/RES/SYN/" + rdf["vote_id"].astype(str)
-    rdf["issues"] = [[] for _ in range(len(rdf))]
-    rdf["important"] = False
-    rdf["source"] = "synthetic"
-    st.con.register("_rc", rdf)
-    st.con.execute("INSERT INTO un_rollcalls (vote_id, rcid, body, date, year, session, symbol, "
-                   "title, descr, issues, important, source) SELECT vote_id, rcid, body, date, "
-                   "year, session, symbol, title, descr, issues, important, source FROM _rc")
-    vdf = pd.DataFrame(votes, columns=["vote_id", "iso3", "vote"])
-    vdf["vote_num"] = vdf["vote"].map(CODES)
-    vdf["source"] = "synthetic"
-    st.con.register("_v", vdf)
-    st.con.execute("INSERT INTO un_votes (vote_id, iso3, vote, vote_num, source) "
-                   "SELECT vote_id, iso3, vote, vote_num, source FROM _v")
-    st.con.unregister("_rc")
-    st.con.unregister("_v")
+    insert_votes(st, pd.DataFrame(rc), pd.DataFrame(votes, columns=["vote_id", "iso3", "vote"]),
+                 "A/RES/SYN/")
     if kind in ("H1", "H3"):
         rus = READOUT_RUS_CONFIRMS if kind == "H1" else READOUT_RUS_SILENT
         for text, side in ((READOUT_CHN, "CHN"), (rus, "RUS")):
@@ -112,3 +93,30 @@ def build(kind: str, path: str = ":memory:") -> Store:
                 text, side=side, date="2021-03-10", event="synthetic-call", kind="readout",
                 parties=("RUS", "CHN"), language="en", source_url=f"synthetic:{kind}:{side}"))
     return st
+
+
+def insert_votes(st: Store, rdf: pd.DataFrame, vdf: pd.DataFrame, symbol_prefix: str) -> None:
+    """Write synthetic GA roll calls (``rdf``: vote_id, year, title, descr) and state votes
+    (``vdf``: vote_id, iso3, vote as yes/abstain/no) into the store's UN-votes tables, each
+    roll call dated 1 October of its year with symbol ``symbol_prefix`` + vote_id."""
+    rdf = rdf.copy()
+    rdf["rcid"] = rdf["vote_id"]
+    rdf["body"] = "GA"
+    rdf["date"] = pd.to_datetime(rdf["year"].astype(str) + "-10-01").dt.date
+    rdf["session"] = rdf["year"] - 1945
+    rdf["symbol"] = symbol_prefix + rdf["vote_id"].astype(str)
+    rdf["issues"] = [[] for _ in range(len(rdf))]
+    rdf["important"] = False
+    rdf["source"] = "synthetic"
+    vdf = vdf.copy()
+    vdf["vote_num"] = vdf["vote"].map(CODES)
+    vdf["source"] = "synthetic"
+    st.con.register("_rc", rdf)
+    st.con.register("_v", vdf)
+    st.con.execute("INSERT INTO un_rollcalls (vote_id, rcid, body, date, year, session, symbol, "
+                   "title, descr, issues, important, source) SELECT vote_id, rcid, body, date, "
+                   "year, session, symbol, title, descr, issues, important, source FROM _rc")
+    st.con.execute("INSERT INTO un_votes (vote_id, iso3, vote, vote_num, source) "
+                   "SELECT vote_id, iso3, vote, vote_num, source FROM _v")
+    st.con.unregister("_rc")
+    st.con.unregister("_v")

@@ -53,6 +53,7 @@ from bilat.errors import BilatError
 from bilat.report.report_html import render_report_html
 from bilat.sources.unvotes import ensure_schema
 from bilat.store import Store, open_store
+from tests.assess.synthetic import insert_votes
 
 SHIPPED = tomllib.loads(resources.files("bilat.assess").joinpath("hypotheses.toml")
                         .read_text("utf-8"))
@@ -111,25 +112,7 @@ def _build(path: str) -> Store:
     st = open_store(path)
     ensure_schema(st)
     rdf, vdf = _votes_table()
-    rdf["rcid"] = rdf["vote_id"]
-    rdf["body"] = "GA"
-    rdf["date"] = pd.to_datetime(rdf["year"].astype(str) + "-10-01").dt.date
-    rdf["session"] = rdf["year"] - 1945
-    rdf["symbol"] = "A/RES/QA12/" + rdf["vote_id"].astype(str)
-    rdf["issues"] = [[] for _ in range(len(rdf))]
-    rdf["important"] = False
-    rdf["source"] = "synthetic"
-    st.con.register("_rc", rdf)
-    st.con.execute("INSERT INTO un_rollcalls (vote_id, rcid, body, date, year, session, symbol, "
-                   "title, descr, issues, important, source) SELECT vote_id, rcid, body, date, "
-                   "year, session, symbol, title, descr, issues, important, source FROM _rc")
-    vdf["vote_num"] = vdf["vote"].map(CODES)
-    vdf["source"] = "synthetic"
-    st.con.register("_v", vdf)
-    st.con.execute("INSERT INTO un_votes (vote_id, iso3, vote, vote_num, source) "
-                   "SELECT vote_id, iso3, vote, vote_num, source FROM _v")
-    st.con.unregister("_rc")
-    st.con.unregister("_v")
+    insert_votes(st, rdf, vdf, "A/RES/QA12/")
     atop = pd.DataFrame([(a, b, y, 1) for a, b, lo, hi in PLEDGES for y in range(lo, hi + 1)],
                         columns=["iso3_1", "iso3_2", "year", "defense"])
     st.con.register("_a", atop)
