@@ -17,9 +17,10 @@ _RANGE = re.compile(r"\s*(\d{4})\s*(?:[-–:]\s*(\d{4})\s*)?")
 
 
 def year_range(value: str | int | Sequence[int] | None, *, malformed: str,
-               **values: object) -> tuple[int, int] | None:
+               reversed_code: str = "E712", **values: object) -> tuple[int, int] | None:
     """The inclusive (first, last) years of ``value``; error ``malformed`` (filled with
-    ``value`` and ``values``) when it is not a year or a range, E712 when reversed."""
+    ``value`` and ``values``) when it is not a year or a range, ``reversed_code`` (a template
+    taking ``value`` and ``fixed``; default the web's E712) when the range is reversed."""
     if value is None or value == "":
         return None
     if isinstance(value, int):
@@ -38,6 +39,6 @@ def year_range(value: str | int | Sequence[int] | None, *, malformed: str,
         except (TypeError, ValueError) as exc:
             raise error(malformed, value=str(value), **values) from exc
     if last < first:
-        raise error("E712", value=value if isinstance(value, str) else f"{first}-{last}",
+        raise error(reversed_code, value=value if isinstance(value, str) else f"{first}-{last}",
                     fixed=f"{last}-{first}")
     return (first, last)

@@ -109,16 +109,9 @@ def parse_years(value: str | Sequence[int] | int | None) -> tuple[int, int] | No
     """The inclusive (first, last) years of ``value``: ``"1995-2024"`` → (1995, 2024),
     ``"2014"`` or ``2014`` → (2014, 2014), ``(1995, 2024)`` → (1995, 2024); None → None (all
     years). E506 when it is not a year or a range, E511 when the range is reversed."""
-    from bilat.errors import BilatError
-    from bilat.indicators.votes import reversed_years
     from bilat.periods import year_range
 
-    try:
-        return year_range(value, malformed="E506")
-    except BilatError as exc:
-        if exc.code != "E712":
-            raise
-        raise reversed_years("E511", value) from None
+    return year_range(value, malformed="E506", reversed_code="E511")
 
 
 def check_pair(a: str, b: str) -> tuple[str, str]:

@@ -133,23 +133,9 @@ def parse_years(value: str | Sequence[int] | int | None) -> tuple[int, int] | No
     ``"2014"`` or ``2014`` → (2014, 2014), ``(2010, 2019)`` → (2010, 2019); None → None (all
     years). E212 when it is not a year or a range, E224 when the range is reversed
     (``"2019-2010"``)."""
-    from bilat.errors import BilatError
     from bilat.periods import year_range
 
-    try:
-        return year_range(value, malformed="E212")
-    except BilatError as exc:
-        if exc.code != "E712":
-            raise
-        raise reversed_years("E224", value) from None
-
-
-def reversed_years(code: str, value: object) -> Exception:
-    """The error ``code`` (a module's own "reversed years" template: E224 votes, E511
-    material and panel) for a reversed year range, with the range as given and fixed."""
-    nums = re.findall(r"\d+", value) if isinstance(value, str) else [str(v) for v in value]
-    shown = value if isinstance(value, str) else f"{nums[0]}-{nums[-1]}"
-    return error(code, value=shown, fixed=f"{nums[-1]}-{nums[0]}")
+    return year_range(value, malformed="E212", reversed_code="E224")
 
 
 def _state(value: str) -> str:
