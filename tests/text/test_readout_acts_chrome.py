@@ -13,6 +13,7 @@ on genuine Russia–China pairs outside the evaluation set (small inputs written
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -220,3 +221,21 @@ def test_two_acts_never_diverge() -> None:
     assert all(r.claim.extra["act"] for r in cmp.results)
     assert {r.label for r in cmp.results} <= {"shared", "one_sided"}, [
         (r.label, r.reasons) for r in cmp.results]
+
+
+def test_one_scan_of_act_cues_equals_a_scan_per_kind(shared_data: Path) -> None:
+    """act_cue's single alternation finds what searching each kind apart finds (leftmost cue,
+    ties to the kind listed first), on every sentence of the mirror's readouts in each of the
+    three languages' cue lists."""
+    from bilat.text.acts import _act_cue_each, act_cue
+
+    seen = 0
+    for path in sorted((shared_data / "texts" / "readouts").glob("*/*.txt")):
+        text = path.read_text(encoding="utf-8")
+        for sentence in re.split(r"(?<=[。.!?])\s*", text):
+            if not sentence.strip():
+                continue
+            for lang in ("zh", "ru", "en"):
+                assert act_cue(sentence, lang) == _act_cue_each(sentence, lang), sentence
+                seen += act_cue(sentence, lang) is not None
+    assert seen > 20  # the readouts do report acts

@@ -125,8 +125,32 @@ def _not_act(language: str) -> re.Pattern[str]:
     return re.compile(_NOT_ACT[language], re.IGNORECASE)
 
 
+@lru_cache(maxsize=16)
+def _cue_union(language: str) -> tuple[re.Pattern[str], tuple[str, ...]]:
+    """Every kind's cue in one alternation, a named group per kind in :data:`ACT_CUES` order:
+    one scan finds the leftmost cue, and at one place the kind listed first, as searching each
+    kind apart and keeping the earliest start (ties to the earlier kind) does."""
+    kinds = tuple(kind for kind, _ in ACT_CUES[language])
+    union = "|".join(f"(?P<k{i}>{rx})" for i, (_, rx) in enumerate(ACT_CUES[language]))
+    return re.compile(union, re.IGNORECASE), kinds
+
+
+@lru_cache(maxsize=1 << 16)
 def act_cue(text: str, language: str | None) -> tuple[str, str] | None:
-    """The first act cue in ``text``: (kind, the words), or None; whatever else it says."""
+    """The first act cue in ``text``: (kind, the words), or None; whatever else it says
+    (remembered per text and language: a comparison asks it of every claim of the other
+    readout)."""
+    lang = language if language in ACT_CUES else "en"
+    masked = _TITLES.sub(lambda m: " " * len(m.group(0)), text)
+    rx, kinds = _cue_union(lang)
+    m = rx.search(masked)
+    if m is None or m.lastgroup is None:
+        return None
+    return kinds[int(m.lastgroup[1:])], m.group(0)
+
+
+def _act_cue_each(text: str, language: str | None) -> tuple[str, str] | None:
+    """:func:`act_cue` searching each kind apart (the reference its one scan must equal)."""
     lang = language if language in ACT_CUES else "en"
     masked = _TITLES.sub(lambda m: " " * len(m.group(0)), text)
     found: tuple[int, str, str] | None = None

@@ -615,7 +615,12 @@ PAST_CONTACTS = True
 
 def recounts_past_contacts(c: Claim) -> bool:
     """Whether a claim recounts earlier contacts (:data:`_PAST_CONTACTS`)."""
-    return PAST_CONTACTS and bool(_PAST_CONTACTS.search(plain_spaces(c.text)))
+    return PAST_CONTACTS and _recounts_past_contacts(c.text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _recounts_past_contacts(text: str) -> bool:
+    return bool(_PAST_CONTACTS.search(plain_spaces(text)))
 
 
 def is_discussion(c: Claim) -> bool:
