@@ -239,3 +239,16 @@ def test_one_scan_of_act_cues_equals_a_scan_per_kind(shared_data: Path) -> None:
                 assert act_cue(sentence, lang) == _act_cue_each(sentence, lang), sentence
                 seen += act_cue(sentence, lang) is not None
     assert seen > 20  # the readouts do report acts
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("The visit is a sign of the deep friendship between the two countries.", None),
+    ("This was a clear sign of mutual trust.", None),
+    ("Xi Jinping and Vladimir Putin signed the joint statement.", "signing"),
+    ("The two leaders will sign a joint statement.", "signing"),
+    ("They witnessed the signing of 20 documents.", "signing"),
+])
+def test_a_sign_of_something_is_no_signing(text: str, kind: str | None) -> None:
+    # the noun "sign" ("a sign of friendship") once made a judgement the narrator's act
+    got = act_of(text, "en")
+    assert (got[0] if got else None) == kind

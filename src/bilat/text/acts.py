@@ -86,7 +86,8 @@ ACT_CUES: dict[str, list[tuple[str, str]]] = {
         ("reports", r"\bheard (?:\w+\s+){0,3}(?:reports?|briefings?)\b"),
         ("press", r"\b(?:met|meet|meeting) (?:with )?the press\b|\bpress (?:statements?|"
                   r"conference)\b|\bstatements? (?:to|for) the press\b"),
-        ("signing", r"\bsign(?:ed|ing|s)?\b|\bwitness(?:ed)? the (?:signing|exchange)\b|"
+        ("signing", r"\b(?:signed|signing)\b|\b(?:will|to|shall|also)\s+sign\b|"
+                    r"\bwitness(?:ed)? the (?:signing|exchange)\b|"
                     r"\bexchanged? (?:of )?(?:\w+\s+){0,2}documents\b|"
                     r"\b(?:statements?|declarations?|documents?)\b[^.;]{0,40}?\b(?:(?:have|has) "
                     r"been|were|was) adopted\b|\badopted (?:a |the )?(?:joint )?(?:statement|"
