@@ -117,7 +117,10 @@ def test_glued_sentences_are_counted_and_covered(parts, rnd) -> None:
 
 # ------------------------------------------------------------------ genuine texts (the mirror)
 _ARTICLE_GAP = re.compile(r"(?:Статья|Article)\s*\d{1,3}|第[一二三四五六七八九十百\d]{1,6}条")
-_CONNECTIVE = re.compile(r"[,;，；]?\s*(?:и|а|но|and|but|while|whereas)?\s*")
+#: the connective between two parts of a sentence; between two matters of a discussion report
+#: also "as well as", "in particular", "including" (and Russian) (segment.DISCUSSION_ITEMS)
+_CONNECTIVE = re.compile(r"[,;，；]?\s*(?:и|а|но|and|but|while|whereas|as well as|"
+                         r"in particular,?|including|а также|в частности,?|включая)?\s*")
 
 
 def _genuine(shared_data: Path) -> list[Path]:

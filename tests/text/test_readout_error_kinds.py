@@ -24,6 +24,16 @@ def _claims(text: str, side: str, language: str):
     return extract_claims(doc)
 
 
+def _whole_discussion_reports(monkeypatch) -> None:
+    """Keep a discussion report listing several matters one claim (round 8 cuts it)."""
+    from bilat.text import segment as segment_mod
+
+    monkeypatch.setattr(segment_mod, "DISCUSSION_ITEMS", False)
+    # fresh caches for the test (monkeypatch puts the shared ones back after it)
+    monkeypatch.setattr(segment_mod, "_PARTS", segment_mod._PARTS.__class__())
+    monkeypatch.setattr(readouts_mod, "_CLAIMS_CACHE", readouts_mod._CLAIMS_CACHE.__class__())
+
+
 def _one(claims, fragment: str):
     hits = [c for c in claims if fragment in c.text]
     assert len(hits) == 1, f"{fragment!r} is in {len(hits)} claims"
@@ -720,6 +730,7 @@ def test_a_listed_discussion_is_not_confirmed_by_a_conversation_wide_topic(monke
         return next(r.label for r in _pair(chn_text, usa, **kw).results
                     if r.claim.text.startswith("They also discussed"))
 
+    _whole_discussion_reports(monkeypatch)  # the list as one claim (round 8 cuts it)
     monkeypatch.setattr(readouts_mod, "DISCUSSION_LISTS", False)
     assert report(chn) == "shared"
     monkeypatch.setattr(readouts_mod, "DISCUSSION_LISTS", True)
@@ -1078,3 +1089,131 @@ def test_a_discussion_report_is_confirmed_through_what_was_discussed(monkeypatch
     assert label(format_only) == "unconfirmed_attribution"
     # a report of the same matter confirms it
     assert label("The leaders discussed relations and democracy.") == "shared"
+
+
+# ----------------------------------------------------------------- round 8 (issue 13)
+KW = {"shared_threshold": 0.40, "cross_language_threshold": 0.70, "divergent_threshold": 0.20,
+      "attribution_threshold": 0.30}
+
+
+def test_a_chinese_second_predicate_on_other_issues_is_a_claim_of_its_own() -> None:
+    # "俄方愿…在上海合作组织、联合国安理会…协作，支持中方…金砖…，坚决反对干涉…": the SCO/UN
+    # cooperation is in the Kremlin text, the BRICS support and the interference are not
+    claims = _claims("国家主席习近平同俄罗斯总统普京举行视频会晤。\n\n普京表示，俄方愿同中方继续"
+                     "深化在上海合作组织、联合国安理会等多边场合的密切协作，支持中方明年担任金砖国家"
+                     "主席国工作，坚决反对干涉两国内政的企图。", "CHN", "zh")
+    first = _one(claims, "上海合作组织")
+    assert first.text.endswith("密切协作")
+    second = _one(claims, "金砖")
+    assert second.text.startswith("支持中方") and second.speaker_side == "RUS"
+    # the same issues on both sides of the comma: one claim
+    same = _claims("普京表示，俄方愿同中方深化在金砖国家机制内的协作，支持中方担任金砖国家主席国。",
+                   "CHN", "zh")
+    assert len([c for c in same if "金砖" in c.text]) == 1
+
+
+def test_a_chinese_courtesy_is_a_claim_of_its_own() -> None:
+    claims = _claims("国家主席习近平同俄罗斯总统普京举行会谈。\n\n普京表示，俄方真心祝贺中国共产党"
+                     "带领中国人民取得伟大发展成就，把中国作为俄罗斯最重要的战略伙伴和朋友。",
+                     "CHN", "zh")
+    courtesy = _one(claims, "祝贺")
+    assert courtesy.text.endswith("成就") and courtesy.speaker_side == "RUS"
+    rest = _one(claims, "战略伙伴")
+    assert rest.text.startswith("把中国") and rest.speaker_side == "RUS"
+
+
+def test_a_courtesy_is_confirmed_only_by_a_courtesy(monkeypatch) -> None:
+    # the place of a sentence in a speech (between two shared ones, or in a mostly confirmed
+    # speech) does not confirm a congratulation the other readout never gives
+    chn = _claims("普京表示，俄方真心祝贺中国共产党取得伟大发展成就。", "CHN", "zh")
+    courtesy = _one(chn, "祝贺")
+    rus = _claims("Vladimir Putin said the whole world will be watching the sports "
+                  "developments.\n\nVladimir Putin congratulated Xi Jinping on the anniversary.",
+                  "RUS", "en")
+    plain, congratulating = _one(rus, "watching"), _one(rus, "congratulated")
+    assert readouts_mod._courtesy_unmatched(courtesy, plain)
+    assert not readouts_mod._courtesy_unmatched(courtesy, congratulating)
+    assert not readouts_mod._courtesy_unmatched(plain, courtesy)  # no courtesy to confirm
+    monkeypatch.setattr(readouts_mod, "SANDWICH_COURTESY", False)
+    assert not readouts_mod._courtesy_unmatched(courtesy, plain)
+
+
+def test_a_discussion_report_is_cut_into_its_matters(monkeypatch) -> None:
+
+    text = ("Jake Sullivan met Wang Yi in Beijing.\n\nThey also discussed cross-Strait issues, "
+            "Russia's war against Ukraine, and the South China Sea.")
+    claims = _claims(text, "USA", "en")
+    head, war, sea = (_one(claims, "cross-Strait"), _one(claims, "war against"),
+                      _one(claims, "China Sea"))
+    assert head.text == "They also discussed cross-Strait issues"
+    assert war.text == "Russia's war against Ukraine"  # not Russia speaking
+    assert {head.speaker_side, war.speaker_side, sea.speaker_side} == {"BOTH"}
+    assert war.extra["discussion_item"] and readouts_mod.is_discussion(war)
+    # a general matter, then a specific one singled out
+    lunch = _claims("Vladimir Putin held talks with Xi Jinping.\n\nDuring the lunch, the two "
+                    "leaders discussed the international situation, in particular, the "
+                    "security guarantees proposed by Russia.", "RUS", "en")
+    assert _one(lunch, "security guarantees").text.startswith("the security guarantees")
+    # items on one matter, or a clause after the list: one claim
+    one = _claims("They discussed Taiwan, the Taiwan Strait and cross-Strait ties.", "USA", "en")
+    assert len(one) == 1
+    _whole_discussion_reports(monkeypatch)
+    assert len(_claims(text, "USA", "en")) == 2
+
+
+def test_each_matter_of_a_discussion_report_is_checked() -> None:
+    usa = document_from_text(
+        "Jake Sullivan met Wang Yi in Beijing.\n\nThey also discussed cross-Strait issues, "
+        "Russia's war against Ukraine, and the South China Sea.", side="USA", language="en",
+        date=DATE)
+    chn = document_from_text("王毅同沙利文举行会晤。\n\n双方就台湾问题交换了意见。", side="CHN",
+                             language="zh", date=DATE)
+    got = {r.claim.text: r.label for r in compare_readouts([chn, usa], **KW).results
+           if r.claim.doc_id == usa.doc_id}
+    assert got["They also discussed cross-Strait issues"] == "shared"
+    assert got["Russia's war against Ukraine"] == "unconfirmed_attribution"
+    assert got["the South China Sea."] == "unconfirmed_attribution"
+
+
+def test_a_discussion_report_does_not_confirm_one_sides_position(monkeypatch) -> None:
+    # "美中两国应该避免冲突，可以在气候变化等广泛领域开展合作" (Biden, in the Chinese readout)
+    # against the White House's "The two leaders also exchanged views on … climate change"
+    usa = document_from_text(
+        "President Biden spoke with President Xi Jinping.\n\nThe two leaders also exchanged "
+        "views on countering the COVID-19 pandemic, and the shared challenges of global health "
+        "security, climate change, and preventing weapons proliferation.", side="USA",
+        language="en", date=DATE)
+    chn = document_from_text("国家主席习近平同美国总统拜登通电话。\n\n拜登表示，美中两国应该"
+                             "避免冲突，可以在气候变化等广泛领域开展合作。", side="CHN",
+                             language="zh", date=DATE)
+
+    def label() -> str:
+        return next(r.label for r in compare_readouts([chn, usa], **KW).results
+                    if "气候变化" in r.claim.text)
+
+    monkeypatch.setattr(readouts_mod, "DISCUSSION_NOT_POSITION", False)
+    assert label() == "shared"  # "climate" matter by matter, through the discussion report
+    monkeypatch.setattr(readouts_mod, "DISCUSSION_NOT_POSITION", True)
+    assert label() == "unconfirmed_attribution"
+    # the White House giving Biden the point itself confirms it
+    usa_own = document_from_text(
+        "President Biden spoke with President Xi Jinping.\n\nPresident Biden said the two "
+        "countries should cooperate on climate change.", side="USA", language="en", date=DATE)
+    assert next(r.label for r in compare_readouts([chn, usa_own], **KW).results
+                if "气候变化" in r.claim.text) == "shared"
+
+
+def test_security_guarantees_are_a_matter_in_three_languages() -> None:
+    from bilat.text.lexicon import load_lexicon
+
+    find = load_lexicon().find_issues
+    assert "security_guarantees" in find("legally binding security guarantees for Russia")
+    assert "security_guarantees" in find("юридически обязывающие гарантии безопасности")
+    assert "security_guarantees" in find("俄方提出的安全保障问题")
+    assert "security_guarantees" not in find("加强粮食安全保障和能源安全保障")
+
+
+def test_le_jian_is_support() -> None:
+    from bilat.text.claims import stance_of
+
+    assert stance_of("中方乐见俄罗斯及有关各方为化解危机作出积极努力。", "zh")[0] == "supports"

@@ -814,6 +814,9 @@ def readout_scores(
     ub = np.where(disjoint, ub * max(disjoint_factor, 0.0), ub)
     ub = np.where(ub > 0.0, ub + MARGIN, 0.0)
     zero = _speaker_zero(ca, cb, side_a, side_b, topics_a, topics_b, speaker_rule) & ~frames
+    reports = discussion_item_zero(ca, cb)
+    if reports is not None:
+        zero |= reports & ~frames
     ub[zero] = 0.0
     # pairs that share no key score exactly 0 (the invariant): no bound, never scored
     keyless = ~(shared_tok | (shared_iss > 0) | frames)
@@ -822,6 +825,34 @@ def readout_scores(
         svocab: dict[Any, int] = {}
         shared_spec = overlaps(_ids(spec_a, svocab), _ids(spec_b, svocab))
     return LazyScores(ub, exact)
+
+
+def discussion_item_zero(ca: Sequence[Claim], cb: Sequence[Claim]) -> np.ndarray | None:
+    """Pairs (bool, ``len(ca) x len(cb)``) that adjusted_similarity sets to 0 because one is a
+    discussion report cut into its matters (a matter, ``extra["discussion_item"]``, or the
+    report's head) and the other a claim of one named side that reports no discussion: that
+    a matter was discussed confirms no one side's position on it (round 8 of issue 13).
+    None when neither list holds such a report."""
+    from bilat.text.readouts import is_discussion  # readouts imports this module
+
+    def cut(cs: Sequence[Claim]) -> set[tuple[str, int]]:
+        return {(c.doc_id, c.sentence_index) for c in cs
+                if (c.extra or {}).get("discussion_item")}
+
+    cut_a, cut_b = cut(ca), cut(cb)
+    if not cut_a and not cut_b:
+        return None
+    disc_a = [is_discussion(c) for c in ca]
+    disc_b = [is_discussion(c) for c in cb]
+    report_a = np.array([d and (c.doc_id, c.sentence_index) in cut_a
+                         for c, d in zip(ca, disc_a, strict=True)], dtype=bool)
+    report_b = np.array([d and (c.doc_id, c.sentence_index) in cut_b
+                         for c, d in zip(cb, disc_b, strict=True)], dtype=bool)
+    one_a = np.array([c.attributed and c.speaker_side != "BOTH" and not d
+                      for c, d in zip(ca, disc_a, strict=True)], dtype=bool)
+    one_b = np.array([c.attributed and c.speaker_side != "BOTH" and not d
+                      for c, d in zip(cb, disc_b, strict=True)], dtype=bool)
+    return (report_a[:, None] & one_b[None, :]) | (one_a[:, None] & report_b[None, :])
 
 
 def _speaker_zero(ca: Sequence[Claim], cb: Sequence[Claim], side_a: str | None,

@@ -78,7 +78,7 @@ _STANCE_CUES: dict[str, list[tuple[str, str]]] = {
     "zh": [
         ("firmly_supports", r"(?:坚定(?:不移地)?支持|坚决支持|始终支持|全力支持|坚定地支持|"
                             r"毫不动摇地?支持|坚定站在)"),
-        ("supports", r"支持|赞成|拥护"),
+        ("supports", r"支持|赞成|拥护|乐见"),  # 乐见: "is glad to see", 2025-02-24 readout
         ("understands", r"理解|尊重"),
         ("notes", r"注意到|留意到|知悉"),
     ],
@@ -900,6 +900,23 @@ def _without_heading(segments: list[Segment], text: str) -> list[Segment]:
 
 
 # ------------------------------------------------------------------------------- claims
+def _item_claim(head: Claim, seg: Segment, index: int, text: str, lang: str,
+                doc_issues: list, issue_starts: list[int]) -> Claim:
+    """A further matter of the discussion report ``head`` opens: ``head``'s speaker, its own
+    span and issues, marked ``extra["discussion_item"]``."""
+    issue_hits = _within(doc_issues, seg.start, seg.end, issue_starts)
+    return Claim(
+        doc_id=head.doc_id, index=index, start=seg.start, end=seg.end, text=seg.text,
+        sentence_index=seg.sentence_index, paragraph_index=seg.paragraph_index,
+        speaker=head.speaker, speaker_side=head.speaker_side,
+        issues=tuple(dict.fromkeys(h.key for h in issue_hits)), stance=None,
+        modality=head.modality, negated=negated_in(text, lang),
+        extra={**head.extra, "discussion_item": True, "stance_cue": None,
+               "issue_spans": [[h.key, seg.start + h.start, seg.start + h.end]
+                               for h in issue_hits]},
+        opposes=False, attributed=head.attributed, language=head.language)
+
+
 def extract_claims(doc: Document, lexicon: Lexicon | None = None) -> list[Claim]:
     """Claims of ``doc`` with offsets, speaker, issues, stance, modality and negation."""
     lex = lexicon or load_lexicon()
@@ -928,6 +945,12 @@ def extract_claims(doc: Document, lexicon: Lexicon | None = None) -> list[Claim]
     segments = _cut_at_turns(segments, doc.text, turns)
     for index, seg in enumerate(segments):
         text = plain_spaces(seg.text)
+        if seg.item and claims and claims[-1].sentence_index == seg.sentence_index:
+            # a further matter of a discussion report ("…, Russia's war against Ukraine, and
+            # the South China Sea"): reported by the same speaker as the part before
+            claims.append(_item_claim(claims[-1], seg, index, text, lang, doc_issues,
+                                      issue_starts))
+            continue
         actors = _within(doc_actors, seg.start, seg.end, actor_starts)
         carried = False
         turn = _turn_at(turns, seg.start)

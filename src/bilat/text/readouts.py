@@ -503,6 +503,12 @@ def adjusted_similarity(
     parties = set(sides or ()) | {s for s in (side_a, side_b) if s}
     issues_a = [_topic_issues(c, lexicon, parties) for c in ca]
     issues_b = [_topic_issues(c, lexicon, parties) for c in cb]
+    reports = blocking.discussion_item_zero(ca, cb)
+    if reports is not None:
+        # a discussion report cut into its matters ("…, cross-Strait issues") says only that
+        # they were discussed: it confirms no one side's position (round 8 of issue 13)
+        out[reports & ~(np.array(frames_a, bool)[:, None] & np.array(frames_b, bool)[None, :])] \
+            = 0.0
     for i, a in enumerate(ca):
         for j, b in enumerate(cb):
             if out[i, j] <= 0.0 or (frames_a[i] and frames_b[j]):
@@ -628,7 +634,8 @@ def is_discussion(c: Claim) -> bool:
     no stance, no commitment)."""
     return (not c.attributed or c.speaker_side == "BOTH") and c.stance is None \
         and c.modality in (None, "agreed") and not c.negated \
-        and bool(_DISCUSSED.search(plain_spaces(c.text)))
+        and (bool((c.extra or {}).get("discussion_item"))
+             or bool(_DISCUSSED.search(plain_spaces(c.text))))
 
 
 def _discussion_matches(
@@ -794,6 +801,23 @@ SANDWICH = True
 SANDWICH_WINDOW = 2
 #: How many claims apart the neighbours' two counterparts may be in the other readout.
 SANDWICH_SPAN = 2
+#: Round 8 of issue 13: a sandwiched courtesy (congratulations, greetings, thanks) is shared
+#: only with a claim that carries the same courtesy — the order of two speeches says where a
+#: point sits, not that the other side also congratulated.
+SANDWICH_COURTESY = True
+_COURTESIES = frozenset({"~greet", "~thank"})
+
+
+def _courtesy_unmatched(c: Claim, cand: Claim) -> bool:
+    """Whether ``c`` carries a courtesy (``~greet``: congratulations, greetings; ``~thank``)
+    that ``cand`` does not: then neither the order of two speeches nor the rest of a mostly
+    confirmed speech confirms it (round 8 of issue 13, :data:`SANDWICH_COURTESY`)."""
+    if not SANDWICH_COURTESY:
+        return False
+    courtesy = bridge_tokens(c.text, c.language or "en") & _COURTESIES
+    return bool(courtesy) and not courtesy & bridge_tokens(cand.text, cand.language or "en")
+
+
 #: Labels a sandwiched claim may have to be reconsidered.
 SANDWICH_LABELS: tuple[str, ...] = ("unconfirmed_attribution",)
 
@@ -855,6 +879,8 @@ def _sandwich_labels(
         cand = by_id[order[other_doc][j]].claim
         if row[j] < floor or (has_figure(c.text) and not has_figure(cand.text)):
             continue
+        if _courtesy_unmatched(c, cand):
+            continue  # a congratulation or thanks is an act the order cannot confirm
         r.label, r.flags = "shared", [f for f in r.flags if f != "unconfirmed"]
         r.counterpart, r.counterpart_doc, r.score = cand.claim_id, other_doc, float(row[j])
         r.reasons = [f"between {prev.claim.claim_id} and {nxt.claim.claim_id}, both shared with "
@@ -1002,6 +1028,8 @@ def _turn_labels(
             if r.claim.stance is not None and (r.claim.extra or {}).get(
                     "speaker_kind") != "turn":
                 continue  # a position in a reported speech needs a counterpart of its own
+            if _courtesy_unmatched(r.claim, other):
+                continue  # so does a congratulation or thanks
             if has_figure(r.claim.text) and not has_figure(other.text):
                 # round 5: the other readout's best claim that gives a figure, if close enough
                 hit = _figure_counterpart(r.claim, other.doc_id, claims, raws) \
@@ -1017,6 +1045,11 @@ def _turn_labels(
             r.confidence_reason = "confirmed as part of a speech the other readout summarises"
 
 
+#: Round 8 of issue 13: a report that a matter was discussed ("The two leaders exchanged views
+#: on … climate change") does not confirm one side's position on it ("美中两国应该…在气候变化等
+#: 广泛领域开展合作", Biden's words in the Chinese readout): the rules' "never on a shared topic
+#: alone". ``False`` switches it off.
+DISCUSSION_NOT_POSITION = True
 #: Whether an unconfirmed attribution whose every specific matter the other side's own text
 #: reports is confirmed (see :func:`_coverage_labels`).
 COVERAGE = True
@@ -1125,7 +1158,9 @@ def _coverage_labels(
         for doc in _other_accounts(c, documents, by_doc, wording):
             # what the other text says for its own side, for both sides or as its narrator
             voiced = [d for d in claims[doc.doc_id]
-                      if not d.attributed or d.speaker_side in (doc.side, "BOTH")]
+                      if (not d.attributed or d.speaker_side in (doc.side, "BOTH"))
+                      and not (DISCUSSION_NOT_POSITION and c.speaker_side != "BOTH"
+                               and is_discussion(d))]
             covering = [d for d in voiced if matters(d) & own]
             reported: set[str] = set()
             for d in covering:

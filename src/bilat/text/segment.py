@@ -85,6 +85,9 @@ class Segment:
     text: str
     sentence_index: int
     paragraph_index: int
+    #: a further matter of a discussion report begun in the part before (same sentence): it has
+    #: that part's speaker and reports the same discussion (see :data:`DISCUSSION_ITEMS`)
+    item: bool = False
 
 
 def _trimmed(text: str, start: int, end: int) -> Span | None:
@@ -1049,6 +1052,9 @@ _MIN_CLAUSE = {"en": 4, "ru": 3, "zh": 6}
 _SPEECH_END = re.compile(r"(?:表示|指出|强调|说|认为|介绍|称|：|:)\s*$|"
                          r"(?<!\w)(?:said|stated|noted|stressed|added|отметил\w*|заявил\w*|"
                          r"подчеркнул\w*|сказал\w*)\s*$", re.IGNORECASE)
+#: A courtesy (congratulations, thanks, greetings) in a Chinese clause: a claim of its own, so
+#: "俄方真心祝贺…成就，把中国作为…伙伴" carries two claims (the courtesy and the stance).
+_COURTESY_ZH = re.compile(r"祝贺|感谢|谢意|问候|致意|慰问")
 #: A verb phrase that opens a second commitment of the same subject ("…, and opposes …").
 _SECOND_PREDICATE = {
     "en": r"^(?:also\s+|firmly\s+|resolutely\s+|strongly\s+)?(?:oppos\w+|supports?|reject\w*|"
@@ -1128,6 +1134,57 @@ def _claim_parts(
     return found
 
 
+#: Round 8 of issue 13: a discussion report ("They also discussed cross-Strait issues, Russia's
+#: war against Ukraine, and the South China Sea") lists matters the other readout may confirm
+#: one by one; each list item that names an issue no earlier item names is a claim of its own.
+_DISCUSS_VERB = {
+    "en": re.compile(r"\b(?:discussed|exchanged views on|covered|touched (?:up)?on)\s+",
+                     re.IGNORECASE),
+    "ru": re.compile(r"(?<!\w)(?:обсудили|обсуждались|обсуждены|обменялись мнениями (?:по|о))\s+",
+                     re.IGNORECASE),
+}
+#: The gap between two items of such a list.
+_LIST_GAP = {
+    "en": re.compile(r",\s*(?:and\s+|as well as\s+|in particular,?\s+|including\s+)?|"
+                     r"\s+as well as\s+", re.IGNORECASE),
+    "ru": re.compile(r",\s*(?:а также\s+|в частности,?\s+|включая\s+)?|\s+а также\s+|\s+и\s+",
+                     re.IGNORECASE),
+}
+#: The gap that singles out a specific matter after a general one.
+_PARTICULAR = re.compile(r"particular|including|частности|включая", re.IGNORECASE)
+#: Whether discussion reports are cut into their matters (round 8; ``False`` switches it off).
+DISCUSSION_ITEMS = True
+#: Longest list item (words) read as one matter of such a list.
+_ITEM_WORDS = 12
+
+
+def _discussion_cuts(text: str, lang: str,
+                     issues_of: Callable[[str], tuple[str, ...]]) -> list[tuple[int, int]]:
+    """Cuts between the matters of a discussion report whose items name different issues."""
+    verb = _DISCUSS_VERB[lang].search(text)
+    if verb is None:
+        return []
+    body_end = len(text.rstrip().rstrip(".!?"))
+    gaps = [g for g in _LIST_GAP[lang].finditer(text, verb.end(), body_end)]
+    if not gaps:
+        return []
+    bounds = [verb.end()] + [g.end() for g in gaps]
+    ends = [g.start() for g in gaps] + [body_end]
+    items = [text[a:b] for a, b in zip(bounds, ends, strict=True)]
+    if any(len(re.findall(r"\w+", it)) > _ITEM_WORDS or not it.strip() for it in items):
+        return []  # not a list of matters (a clause follows)
+    seen = set(issues_of(items[0]))
+    cuts = []
+    for g, item in zip(gaps, items[1:], strict=True):
+        found = set(issues_of(item))
+        if found and not found <= seen and (seen or _PARTICULAR.search(g.group(0))):
+            # a matter of its own: after another matter, or after a general one ("the
+            # international situation, in particular, the security guarantees …")
+            cuts.append((g.start(), g.end()))
+        seen |= found
+    return cuts
+
+
 def _claim_parts_of(
     text: str, language: str, actor_alt: str,
     issues_of: Callable[[str], tuple[str, ...]] | None,
@@ -1137,6 +1194,10 @@ def _claim_parts_of(
     conj = _CONJ[lang]
     new_clause = clause_re if clause_re is not None else _new_clause_re(lang, actor_alt)
     cuts: list[tuple[int, int]] = []  # (end of left part, start of right part), relative
+    if DISCUSSION_ITEMS and issues_of is not None and lang in _DISCUSS_VERB:
+        cuts = _discussion_cuts(text, lang, issues_of)
+        if cuts:
+            return _parts_at(text, cuts)
     for m in conj.finditer(text):
         left_start = cuts[-1][1] if cuts else 0
         left = text[left_start:m.start()]
@@ -1146,18 +1207,24 @@ def _claim_parts_of(
         is_semicolon = ";" in m.group(0) or "；" in m.group(0)
         if _SPEECH_END.search(left):
             continue  # "普京表示，俄方…": the right part is what was said
-        if lang in _CJK and re.match(r"(?:并|还|同时)?(?:表示|指出|强调)", right):
+        if lang in _CJK and (re.match(r"(?:并|还|同时)?(?:表示|指出|强调)", right)
+                             or _COURTESY_ZH.search(left)):
             cuts.append((m.start(), m.end()))  # "普京介绍了…，表示…": a second statement
             continue
         if is_semicolon and not _inside_enumeration(left, right) or new_clause.match(right):
             cuts.append((m.start(), m.end()))
-        elif issues_of is not None and "," in m.group(0) and lang not in _CJK \
+        elif issues_of is not None and ("," in m.group(0) or "，" in m.group(0)) \
                 and _rx_second(lang).match(right):
             left_issues, right_issues = set(issues_of(left)), set(issues_of(right))
             if left_issues and right_issues and not (left_issues & right_issues):
                 cuts.append((m.start(), m.end()))
     if not cuts:
         return None
+    return _parts_at(text, cuts)
+
+
+def _parts_at(text: str, cuts: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """The parts of ``text`` between ``cuts`` ((end of left part, start of right part))."""
     out: list[tuple[int, int]] = []
     pos = 0
     for left_end, right_start in cuts:
@@ -1201,8 +1268,13 @@ def segment(
             if heads and sent in heads:  # an article heading or page chrome: not a claim
                 sent_index += 1
                 continue
-            for part in claim_spans(sent, language, actor_alt, issues_of, clause_re):
-                out.append(Segment(part.start, part.end, part.text, sent_index, p_index))
+            parts = claim_spans(sent, language, actor_alt, issues_of, clause_re)
+            items = len(parts) > 1 and DISCUSSION_ITEMS and issues_of is not None \
+                and language in _DISCUSS_VERB \
+                and bool(_discussion_cuts(sent.text, language, issues_of))
+            for k, part in enumerate(parts):
+                out.append(Segment(part.start, part.end, part.text, sent_index, p_index,
+                                   item=items and k > 0))
             sent_index += 1
     return out
 
