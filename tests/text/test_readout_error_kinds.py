@@ -1018,6 +1018,7 @@ def test_a_mostly_confirmed_speech_counts_scores_before_competition(monkeypatch)
         return weak.label + (f" {weak.counterpart}" if weak.counterpart else "")
 
     monkeypatch.setattr(readouts_mod, "TURN_KINDS", ("turn", "person"))
+    monkeypatch.setattr(readouts_mod, "TURN_STRETCH", False)  # round 8, checked at the end
     monkeypatch.setattr(readouts_mod, "TURN_RAW", False)
     assert run(0.27) == "unconfirmed_attribution"
     monkeypatch.setattr(readouts_mod, "TURN_RAW", True)
@@ -1034,6 +1035,10 @@ def test_a_mostly_confirmed_speech_counts_scores_before_competition(monkeypatch)
     monkeypatch.setattr(readouts_mod, "TURN_RAW_SPEECH", True)
     assert run(0.35, claims=speech) == f"shared {others[1].claim_id}"
     assert run(0.27, claims=speech) == "unconfirmed_attribution"
+    # round 8: in a transcript turn, a counterpart next to a shared neighbour's counterpart
+    # (the stretch of the summary) counts too
+    monkeypatch.setattr(readouts_mod, "TURN_STRETCH", True)
+    assert run(0.27, neighbour=0) == f"shared {others[1].claim_id}"
 
 
 def test_support_given_both_ways_needs_a_counterpart_giving_it_both_ways(monkeypatch) -> None:
@@ -1168,8 +1173,14 @@ def test_each_matter_of_a_discussion_report_is_checked() -> None:
         date=DATE)
     chn = document_from_text("王毅同沙利文举行会晤。\n\n双方就台湾问题交换了意见。", side="CHN",
                              language="zh", date=DATE)
-    got = {r.claim.text: r.label for r in compare_readouts([chn, usa], **KW).results
-           if r.claim.doc_id == usa.doc_id}
+    results = {r.claim.text: r for r in compare_readouts([chn, usa], **KW).results
+               if r.claim.doc_id == usa.doc_id}
+    got = {text: r.label for text, r in results.items()}
+    # a matter names the report it belongs to, for a reader of the terminal or the HTML
+    assert results["Russia's war against Ukraine"].reasons[0].startswith(
+        "one of the matters of the discussion report")
+    assert ("They also discussed cross-Strait issues, Russia's war against Ukraine, and the "
+            "South China Sea.") in results["Russia's war against Ukraine"].reasons[0]
     assert got["They also discussed cross-Strait issues"] == "shared"
     assert got["Russia's war against Ukraine"] == "unconfirmed_attribution"
     assert got["the South China Sea."] == "unconfirmed_attribution"
@@ -1217,3 +1228,67 @@ def test_le_jian_is_support() -> None:
     from bilat.text.claims import stance_of
 
     assert stance_of("中方乐见俄罗斯及有关各方为化解危机作出积极努力。", "zh")[0] == "supports"
+
+
+def test_a_chinese_topic_heading_is_not_a_claim() -> None:
+    # CCTV's "关于金砖合作，习近平指出，…" (field report QA14): the heading belongs to the
+    # sentence it opens, and so does a fronted circumstance
+    claims = _claims("国家主席习近平同俄罗斯总统普京举行视频会晤。\n\n"
+                     "关于金砖合作，习近平指出，中方将于明年担任金砖国家主席国。"
+                     "当前，面对国际上的单边主义逆流，中俄两国应加强协作。", "CHN", "zh")
+    assert _one(claims, "金砖合作").text.startswith("关于金砖合作，习近平指出")
+    assert _one(claims, "单边主义").text.startswith("当前，面对")
+    assert not any(c.text in ("关于金砖合作", "当前，面对国际上的单边主义逆流") for c in claims)
+
+
+def test_a_bare_chinese_courtesy_stays_with_what_it_congratulates() -> None:
+    claims = _claims("国家主席习近平同俄罗斯总统普京通电话。\n\n"
+                     "普京表示，在习近平主席坚强领导下，中国取得卓越发展成就，俄方表示衷心祝贺。",
+                     "CHN", "zh")
+    assert _one(claims, "祝贺").text.startswith("普京表示")
+
+
+def test_one_word_matters_of_a_list_stay_with_it() -> None:
+    # "key regional challenges, including DPRK, Afghanistan, and Iran" and Russian genitives
+    # ("в сферах экономики, инвестиций, культуры"): names in one matter, not matters
+    claims = _claims("President Biden spoke with President Xi.\n\nThe two leaders also exchanged "
+                     "views on key regional challenges, including DPRK, Afghanistan, and Iran.",
+                     "USA", "en")
+    assert len([c for c in claims if "exchanged" in c.text or "Iran" in c.text]) == 1
+    ru = _claims("Владимир Путин провёл телефонный разговор с Си Цзиньпином.\n\nОбсуждены пути "
+                 "расширения сотрудничества в сферах экономики и торговли, инвестиций, культуры, "
+                 "образования и спорта.", "RUS", "ru")
+    assert len([c for c in ru if "Обсуждены" in c.text or "спорта" in c.text]) == 1
+
+
+def test_a_matter_quotes_its_whole_discussion_report() -> None:
+    usa = document_from_text(
+        "President Biden held a video call with President Putin.\n\nThe presidents also "
+        "discussed the U.S.-Russia dialogue on Strategic Stability, a separate dialogue on "
+        "ransomware, as well as joint work on regional issues such as Iran.", side="USA",
+        language="en", date=DATE)
+    rus = document_from_text("Vladimir Putin held talks with Joseph Biden via videoconference."
+                             "\n\nThe leaders discussed the Iranian nuclear programme.",
+                             side="RUS", language="en", date=DATE)
+    cut = [r for r in compare_readouts([usa, rus], **KW).results
+           if (r.claim.extra or {}).get("discussion_item")]
+    assert cut, "the report was not cut into its matters"
+    for r in cut:
+        assert "ransomware, as well as joint work on regional issues such as Iran" in r.reasons[0]
+
+
+def test_the_dprk_counts_toward_the_korean_peninsula() -> None:
+    from bilat.text.lexicon import load_lexicon
+
+    lex = load_lexicon()
+    assert "korean_peninsula" in lex.expand(("dprk",))
+
+
+def test_a_turn_claims_counterpart_may_sit_next_to_its_neighbours() -> None:
+    from bilat.text.model import Claim
+
+    cs = [Claim(doc_id="d", index=k, start=k, end=k + 1, text=str(k), sentence_index=k)
+          for k in range(8)]
+    got = readouts_mod._stretch_around({"d:3"}, {"d": cs})
+    assert got == {f"d:{k}" for k in range(1, 6)}
+    assert readouts_mod._stretch_around({None}, {"d": cs}) == {None}

@@ -99,6 +99,26 @@ def test_html_entities_left_in_plain_text_are_decoded(tmp_path: Path, entity_tex
         _labels(compare_readouts([b, ru], force=True))
 
 
+def test_a_quoted_message_of_several_sentences_is_cut_into_them() -> None:
+    # kremlin.ru: 'The message reads, in part:"The Russian Federation … This year's agenda …"'
+    # came out as one claim of the whole message (field report QA14)
+    text = ('The message reads, in part:"The Russian Federation and China enjoy a historically '
+            "high level of partnership. Its important aspect is energy cooperation. The "
+            'cross-border oil and gas pipelines operate steadily." The forum opened today.')
+    got = [s.text for s in sentences(text, "en")]
+    assert got == ['The message reads, in part:"The Russian Federation and China enjoy a '
+                   "historically high level of partnership.",
+                   "Its important aspect is energy cooperation.",
+                   'The cross-border oil and gas pipelines operate steadily."',
+                   "The forum opened today."]
+    ru = sentences("Президент сказал: «Мы готовы к диалогу с партнёрами. Мы будем действовать "
+                   "решительно и последовательно». Потом он уехал.", "ru")
+    assert [s.text for s in ru][1] == "Мы будем действовать решительно и последовательно»."
+    # a short quotation and a quoted name stay in their sentence
+    assert len(sentences('He said: "We are ready. We act." Then he left.', "en")) == 2
+    assert len(sentences('The "Power of Siberia" pipeline works well. It is good.', "en")) == 2
+
+
 def test_hard_line_breaks_inside_a_sentence() -> None:
     wrapped = ("Putin said that Russia firmly supports China's legitimate position on the\n"
                "Taiwan question and opposes any interference in the internal affairs of China.\n"

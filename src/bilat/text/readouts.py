@@ -768,6 +768,30 @@ def is_content_free(c: Claim) -> bool:
             and not (bridge_tokens(c.text, c.language or "en") - _CONTENT_FREE))
 
 
+def _name_discussion_reports(results: list[ClaimResult], documents: Sequence[Document]) -> None:
+    """A matter cut from a discussion report ("Russia's war against Ukraine" of "They also
+    discussed cross-Strait issues, Russia's war against Ukraine, …") says in its first reason
+    which report it belongs to, so that a reader sees the whole statement."""
+    texts = {d.doc_id: d.text for d in documents}
+    ends: dict[tuple[str, int], int] = {}  # where each cut report ends
+    for r in results:
+        c = r.claim
+        if (c.extra or {}).get("discussion_item"):
+            key = (c.doc_id, c.sentence_index)
+            ends[key] = max(ends.get(key, 0), c.end)
+    head: Claim | None = None
+    for r in results:
+        c = r.claim
+        if not (c.extra or {}).get("discussion_item"):
+            head = c
+            continue
+        if head is None or head.doc_id != c.doc_id or head.sentence_index != c.sentence_index:
+            continue
+        whole = texts.get(c.doc_id, "")[head.start:ends[(c.doc_id, c.sentence_index)]]
+        r.reasons.insert(0, f"one of the matters of the discussion report from "
+                            f"{head.claim_id} (\"{whole or head.text}\")")
+
+
 def _context_labels(results: list[ClaimResult]) -> None:
     """A content-free sentence of a transcript turn ("Thank you", "I appreciate this very
     much") left unmatched takes the label of the nearest preceding claim of the same turn
@@ -961,6 +985,23 @@ def _raw_counterpart(c: Claim, claims: dict[str, list[Claim]],
     return found
 
 
+#: Round 8 of issue 13: in a transcript turn, a claim's best counterpart may be next to a shared
+#: neighbour's counterpart, not only that counterpart (see :func:`_turn_labels`).
+TURN_STRETCH = True
+
+
+def _stretch_around(ids: set[str | None], claims: dict[str, list[Claim]]) -> set[str | None]:
+    """``ids`` and the claims at most :data:`SANDWICH_SPAN` away from each in its document."""
+    out = set(ids)
+    for cs in claims.values():
+        at = {c.claim_id: k for k, c in enumerate(cs)}
+        for x in ids:
+            if x in at:
+                k = at[x]
+                out.update(c.claim_id for c in cs[max(0, k - SANDWICH_SPAN):k + SANDWICH_SPAN + 1])
+    return out
+
+
 def _turn_labels(
     results: list[ClaimResult], best: dict[str, tuple[float, Claim | None]], floor: float,
     claims: dict[str, list[Claim]] | None = None,
@@ -1007,10 +1048,20 @@ def _turn_labels(
                 k = members.index(r)
                 near = {m.counterpart for m in members[max(0, k - 1):k + 2]
                         if m is not r and m.label == "shared"}
+                if in_turn and TURN_STRETCH and claims is not None:
+                    # round 8: or a claim next to such a counterpart (at most SANDWICH_SPAN
+                    # away), the stretch of the summary where the neighbours' points are
+                    near = _stretch_around(near, claims)
                 if in_turn:  # its best counterpart, when a shared neighbour's too
                     hit = _raw_counterpart(r.claim, claims, raws)
                     if hit is not None and hit[1].claim_id not in near:
                         hit = None
+                        if TURN_STRETCH and near:
+                            # round 8: else the best of the stretch, when about as good
+                            top = _raw_counterpart(r.claim, claims, raws)
+                            alt = _raw_counterpart(r.claim, claims, raws, near)
+                            if alt is not None and top is not None and alt[0] >= top[0] - 0.05:
+                                hit = alt
                     need = floor
                 else:
                     # in a leader's speech reported by the other readout ("普京表示，…"): the
@@ -1730,6 +1781,7 @@ def compare_readouts(
             chosen is not None and chosen.reads_wording))
     _context_labels(results)
     _explain_counterpart_labels(results, best, via, thresholds)
+    _name_discussion_reports(results, documents)
 
     coverage = {d.doc_id: sorted({i for c in claims[d.doc_id] for i in c.issues})
                 for d in documents}

@@ -981,7 +981,45 @@ def _paragraph_spans(ptext: str, language: str, before: str) -> tuple[tuple[int,
         plain = para.text.replace("\u00a0", " ").replace("\n", " ")
         pieces = _segmenter(language).segment(plain)
         spans = _split_glued(text, _post_rules(text, _locate(plain, pieces, para.start)))
+        spans = _split_quoted(text, spans, language)
     return tuple((s - para.start, e - para.start) for s, e in spans if e > s)
+
+
+#: An opening quotation mark after a colon, a space or the start ('reads, in part:"This…',
+#: 'said: “We…', 'заявил: «Мы…').
+_QUOTE_OPEN = re.compile(r"(?:(?<=[:\s])|^)[\"“«„](?=[\w(])")
+
+
+def _split_quoted(text: str, spans: list[list[int]], language: str) -> list[list[int]]:
+    """A quotation of several sentences inside one sentence of pysbd (which keeps a quotation
+    whole: 'The message reads, in part:"The Russian Federation and … enjoy a historically high
+    level …. Its important aspect is energy cooperation …. …"') is cut into its sentences: each
+    states a claim of its own. The first keeps the words before the quotation, the last the
+    closing mark and whatever follows it; no character is lost."""
+    out: list[list[int]] = []
+    for s0, e0 in spans:
+        m = _QUOTE_OPEN.search(text, s0, e0)
+        if m is None or e0 - m.end() < 40:
+            out.append([s0, e0])
+            continue
+        inner = text[m.end():e0].replace("\u00a0", " ").replace("\n", " ")
+        found = _locate(inner, _segmenter(language).segment(inner), m.end())
+        kept: list[list[int]] = []
+        for sp in found:
+            if sp[1] <= sp[0]:
+                continue
+            if kept and not re.search(r"\w", text[sp[0]:sp[1]]):
+                kept[-1][1] = sp[1]  # a closing mark pysbd left alone
+            else:
+                kept.append(list(sp))
+        found = kept
+        if len(found) < 2 or any(len(re.findall(r"\w+", text[a:b])) < 3 for a, b in found):
+            out.append([s0, e0])
+            continue
+        found[0][0] = s0
+        found[-1][1] = e0
+        out.extend([a, b] for a, b in found)
+    return out
 
 
 def _split_glued(text: str, spans: list[list[int]]) -> list[list[int]]:
@@ -1052,6 +1090,14 @@ _MIN_CLAUSE = {"en": 4, "ru": 3, "zh": 6}
 _SPEECH_END = re.compile(r"(?:表示|指出|强调|说|认为|介绍|称|：|:)\s*$|"
                          r"(?<!\w)(?:said|stated|noted|stressed|added|отметил\w*|заявил\w*|"
                          r"подчеркнул\w*|сказал\w*)\s*$", re.IGNORECASE)
+#: A fronted topic or circumstance of a Chinese sentence ("关于金砖合作，", "当前，面对国际上的
+#:单边主义逆流，", "在两国元首战略引领下，"): it belongs to the clause after it.
+_ZH_FRONTED = re.compile(r"\s*(?:(?:当前|目前|当下|今年|去年|明年|近年来|此前|同时)，)?"
+                         r"(?:关于|对于|至于|围绕|面对|面临|在|随着)[^，。；;！？]*")
+#: A Chinese clause that only congratulates or thanks, with no object of its own ("俄方表示衷心
+#: 祝贺。"): what it congratulates is the clause before it.
+_ZH_BARE_COURTESY = re.compile(r"(?:俄方|中方|美方|他|她|双方)?(?:对此)?(?:表示|致以)?"
+                               r"(?:衷心|热烈|诚挚|真诚)?的?(?:祝贺|感谢|谢意|敬意)[。！]?\s*$")
 #: A courtesy (congratulations, thanks, greetings) in a Chinese clause: a claim of its own, so
 #: "俄方真心祝贺…成就，把中国作为…伙伴" carries two claims (the courtesy and the stance).
 _COURTESY_ZH = re.compile(r"祝贺|感谢|谢意|问候|致意|慰问")
@@ -1147,9 +1193,13 @@ _DISCUSS_VERB = {
 _LIST_GAP = {
     "en": re.compile(r",\s*(?:and\s+|as well as\s+|in particular,?\s+|including\s+)?|"
                      r"\s+as well as\s+", re.IGNORECASE),
-    "ru": re.compile(r",\s*(?:а также\s+|в частности,?\s+|включая\s+)?|\s+а также\s+|\s+и\s+",
+    "ru": re.compile(r",\s*(?:а также\s+|в частности,?\s+|включая\s+)?|\s+а также\s+",
                      re.IGNORECASE),
 }
+#: A list of fields of one matter ("в сферах экономики, инвестиций, культуры", "in the areas of
+#: trade, energy and culture"): its items are not matters of their own.
+_FIELDS = re.compile(r"(?<!\w)(?:в сфер\w*|в област\w*|по линии|in the (?:fields?|areas?|"
+                     r"spheres?) of|in (?:areas|fields) such as)(?!\w)", re.IGNORECASE)
 #: The gap that singles out a specific matter after a general one.
 _PARTICULAR = re.compile(r"particular|including|частности|включая", re.IGNORECASE)
 #: Whether discussion reports are cut into their matters (round 8; ``False`` switches it off).
@@ -1171,12 +1221,20 @@ def _discussion_cuts(text: str, lang: str,
     bounds = [verb.end()] + [g.end() for g in gaps]
     ends = [g.start() for g in gaps] + [body_end]
     items = [text[a:b] for a, b in zip(bounds, ends, strict=True)]
+    if _FIELDS.search(items[0]):
+        return []  # "cooperation in the fields of trade, investment, culture": one matter
     if any(len(re.findall(r"\w+", it)) > _ITEM_WORDS or not it.strip() for it in items):
         return []  # not a list of matters (a clause follows)
     seen = set(issues_of(items[0]))
     cuts = []
     for g, item in zip(gaps, items[1:], strict=True):
         found = set(issues_of(item))
+        if len(re.findall(r"\w+", item)) < 2:
+            # a one-word item ("DPRK", "инвестиций") stays with the part before it: it is a
+            # name in a list of a matter ("regional challenges, including DPRK, …") or a
+            # word of one ("в сферах экономики, инвестиций, культуры")
+            seen |= found
+            continue
         if found and not found <= seen and (seen or _PARTICULAR.search(g.group(0))):
             # a matter of its own: after another matter, or after a general one ("the
             # international situation, in particular, the security guarantees …")
@@ -1205,6 +1263,10 @@ def _claim_parts_of(
         if _words(left, lang) < _MIN_CLAUSE[lang] or _words(right, lang) < _MIN_CLAUSE[lang]:
             continue
         is_semicolon = ";" in m.group(0) or "；" in m.group(0)
+        if lang in _CJK and (_ZH_FRONTED.fullmatch(left) or _ZH_BARE_COURTESY.match(right)):
+            # "关于金砖合作，习近平指出…": a topic heading, not a claim; "…取得卓越发展成就，
+            # 俄方表示衷心祝贺。": the congratulation is on what the left part says
+            continue
         if _SPEECH_END.search(left):
             continue  # "普京表示，俄方…": the right part is what was said
         if lang in _CJK and (re.match(r"(?:并|还|同时)?(?:表示|指出|强调)", right)
