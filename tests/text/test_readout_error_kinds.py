@@ -1292,3 +1292,13 @@ def test_a_turn_claims_counterpart_may_sit_next_to_its_neighbours() -> None:
     got = readouts_mod._stretch_around({"d:3"}, {"d": cs})
     assert got == {f"d:{k}" for k in range(1, 6)}
     assert readouts_mod._stretch_around({None}, {"d": cs}) == {None}
+
+
+def test_the_stance_reason_names_its_words_and_a_negation() -> None:
+    # "states no stance; supports is not in the USA readout" for "不支持'台独'" read as if
+    # Biden supported something (QA14): the reason gives the cue and says the claim is negated
+    claims = _claims("国家主席习近平同美国总统拜登举行视频会晤。\n\n"
+                     "拜登表示，美国政府不支持“台独”。拜登表示，美方尊重中方的立场。", "CHN", "zh")
+    negated, plain = _one(claims, "台独"), _one(claims, "尊重")
+    assert readouts_mod._stance_words(negated) == "supports ('支持', in a negated claim)"
+    assert readouts_mod._stance_words(plain) == "understands ('尊重')"

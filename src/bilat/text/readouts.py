@@ -768,6 +768,16 @@ def is_content_free(c: Claim) -> bool:
             and not (bridge_tokens(c.text, c.language or "en") - _CONTENT_FREE))
 
 
+def _stance_words(c: Claim) -> str:
+    """The claim's stance with the words that carry it, and whether the claim is negated
+    ("supports ('支持', in a negated claim)" for "不支持'台独'")."""
+    cue = (c.extra or {}).get("stance_cue")
+    words = f"'{cue}'" if cue else ""
+    if c.negated:
+        words = f"{words}, in a negated claim" if words else "in a negated claim"
+    return f"{c.stance} ({words})" if words else str(c.stance)
+
+
 def _name_discussion_reports(results: list[ClaimResult], documents: Sequence[Document]) -> None:
     """A matter cut from a discussion report ("Russia's war against Ukraine" of "They also
     discussed cross-Strait issues, Russia's war against Ukraine, …") says in its first reason
@@ -988,6 +998,9 @@ def _raw_counterpart(c: Claim, claims: dict[str, list[Claim]],
 #: Round 8 of issue 13: in a transcript turn, a claim's best counterpart may be next to a shared
 #: neighbour's counterpart, not only that counterpart (see :func:`_turn_labels`).
 TURN_STRETCH = True
+#: How far below the best raw score the best claim of that stretch may be and still count (two
+#: claims of one summary within this of each other are a tie for the lexical aligner).
+TURN_TIE = 0.05
 
 
 def _stretch_around(ids: set[str | None], claims: dict[str, list[Claim]]) -> set[str | None]:
@@ -1053,15 +1066,13 @@ def _turn_labels(
                     # away), the stretch of the summary where the neighbours' points are
                     near = _stretch_around(near, claims)
                 if in_turn:  # its best counterpart, when a shared neighbour's too
-                    hit = _raw_counterpart(r.claim, claims, raws)
-                    if hit is not None and hit[1].claim_id not in near:
-                        hit = None
-                        if TURN_STRETCH and near:
-                            # round 8: else the best of the stretch, when about as good
-                            top = _raw_counterpart(r.claim, claims, raws)
-                            alt = _raw_counterpart(r.claim, claims, raws, near)
-                            if alt is not None and top is not None and alt[0] >= top[0] - 0.05:
-                                hit = alt
+                    top = _raw_counterpart(r.claim, claims, raws)
+                    hit = top if top is not None and top[1].claim_id in near else None
+                    if hit is None and top is not None and TURN_STRETCH and near:
+                        # round 8: else the best of the stretch, when about as good
+                        alt = _raw_counterpart(r.claim, claims, raws, near)
+                        if alt is not None and alt[0] >= top[0] - TURN_TIE:
+                            hit = alt
                     need = floor
                 else:
                     # in a leader's speech reported by the other readout ("普京表示，…"): the
@@ -1717,7 +1728,8 @@ def compare_readouts(
                 # position ("the sides discussed Ukraine", "China decides its position on the
                 # merits"): the attributed position has no counterpart
                 res.reasons = [f"closest claim {other.claim_id} (score {score:.2f}) states no "
-                               f"stance; {c.stance} is not in the {c.speaker_side} readout"]
+                               f"stance; {_stance_words(c)} is not in the {c.speaker_side} "
+                               "readout"]
             elif other is not None and (score >= st or
                                         (score >= divergent_threshold and shared_issue)):
                 res.counterpart, res.counterpart_doc = other.claim_id, other.doc_id

@@ -14,12 +14,14 @@ cross a paragraph boundary and carry no leading or trailing whitespace.
   paragraphs: a full stop glued to a capitalised word ends a sentence ("механизмов.Президенты",
   and the line holding it is not a heading), an item number glued to the sentence before
   opens the next one ("…доверия.2. Договаривающиеся …"), and "1 (один)\nгод" (a number with
-  its amount in words) does not end one at the line break.
+  its amount in words) does not end one at the line break. A quotation of several sentences,
+  which pysbd keeps whole ('The message reads, in part:"…. …. …"'), is cut into them.
 - :func:`article_headings`: "Статья 34", "Article 5", "第三条" are sentences of their own, cut
   from the text glued to them ("Статья 341. Договаривающиеся" = article 34, item 1), and are
   not claims. The characters of a text that are in no claim are of these kinds only: a
   statement's title lines (:func:`bilat.text.lineage.heading_span`), article headings, the
-  connective between two claims of one sentence (", и", "; and", "，"), a transcript
+  connective between two claims of one sentence (", и", "; and", "，", ", as well as",
+  ", in particular,", ", including"), a transcript
   speaker label ("Yury Ushakov:") and official web-page chrome copied with a text
   (:func:`page_chrome`: kremlin.ru section and headline, calendar buttons, dateline, footer);
   tests/text/test_claim_coverage.py checks it over every genuine readout and statement of the
@@ -28,7 +30,13 @@ cross a paragraph boundary and carry no leading or trailing whitespace.
   claims: at ``;``/``；`` between clauses, and at ``, and``/``, while``/``, и``/``, а``/``，``
   when what follows opens a new clause with its own subject (a named speaker, a side, "the two
   sides", a pronoun) and a verb. Enumerations ("Taiwan, Hong Kong, Xinjiang and the South China
-  Sea") stay one claim carrying several issues.
+  Sea") stay one claim carrying several issues — except the matters of a discussion report
+  ("They also discussed cross-Strait issues, Russia's war against Ukraine, and the South China
+  Sea": one claim per matter naming a new issue, :data:`DISCUSSION_ITEMS`, marked
+  :attr:`Segment.item`). A Chinese second predicate on other issues ("…协作，支持…金砖…") and a
+  courtesy ("俄方真心祝贺…成就，把中国作为…") end at their comma; a topic heading or a fronted
+  circumstance ("关于金砖合作，", "当前，面对…，") and a bare courtesy ("…，俄方表示衷心祝贺。")
+  are never cut off.
 """
 
 from __future__ import annotations
@@ -1091,7 +1099,7 @@ _SPEECH_END = re.compile(r"(?:表示|指出|强调|说|认为|介绍|称|：|:)\
                          r"(?<!\w)(?:said|stated|noted|stressed|added|отметил\w*|заявил\w*|"
                          r"подчеркнул\w*|сказал\w*)\s*$", re.IGNORECASE)
 #: A fronted topic or circumstance of a Chinese sentence ("关于金砖合作，", "当前，面对国际上的
-#:单边主义逆流，", "在两国元首战略引领下，"): it belongs to the clause after it.
+#: 单边主义逆流，", "在两国元首战略引领下，"): it belongs to the clause after it.
 _ZH_FRONTED = re.compile(r"\s*(?:(?:当前|目前|当下|今年|去年|明年|近年来|此前|同时)，)?"
                          r"(?:关于|对于|至于|围绕|面对|面临|在|随着)[^，。；;！？]*")
 #: A Chinese clause that only congratulates or thanks, with no object of its own ("俄方表示衷心
@@ -1215,7 +1223,7 @@ def _discussion_cuts(text: str, lang: str,
     if verb is None:
         return []
     body_end = len(text.rstrip().rstrip(".!?"))
-    gaps = [g for g in _LIST_GAP[lang].finditer(text, verb.end(), body_end)]
+    gaps = list(_LIST_GAP[lang].finditer(text, verb.end(), body_end))
     if not gaps:
         return []
     bounds = [verb.end()] + [g.end() for g in gaps]
