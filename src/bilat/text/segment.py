@@ -1154,16 +1154,28 @@ def claim_spans(
     ``clause_re``: the new-clause pattern of ``actor_alt`` narrowed to a text that holds the
     sentence (same matches in it; :func:`segment` gives it), else built from ``actor_alt``.
     """
-    parts = _claim_parts(sentence.text, language, actor_alt, issues_of, clause_re)
+    return _claim_spans_items(sentence, language, actor_alt, issues_of, clause_re)[0]
+
+
+def _claim_spans_items(
+    sentence: Span, language: str, actor_alt: str,
+    issues_of: Callable[[str], tuple[str, ...]] | None,
+    clause_re: re.Pattern[str] | None,
+) -> tuple[list[Span], bool]:
+    """:func:`claim_spans`, and whether its parts after the first are matters of a discussion
+    report (:data:`DISCUSSION_ITEMS`)."""
+    parts, items = _claim_parts(sentence.text, language, actor_alt, issues_of, clause_re)
     if parts is None:
-        return [sentence]
-    return [Span(sentence.start + s, sentence.start + e, sentence.text[s:e]) for s, e in parts]
+        return [sentence], False
+    return [Span(sentence.start + s, sentence.start + e, sentence.text[s:e])
+            for s, e in parts], items
 
 
 #: Claims of a sentence remembered per (text, language, actor alternation, issue finder): the
 #: new-clause pattern a caller hands over only narrows the alternation to what the text can
 #: match, so it does not change the result and is not part of the key.
-_PARTS: OrderedDict[tuple[object, ...], tuple[tuple[int, int], ...] | None] = OrderedDict()
+_PARTS: OrderedDict[tuple[object, ...], tuple[tuple[tuple[int, int], ...] | None, bool]] = \
+    OrderedDict()
 _PARTS_SIZE = 16384
 _PARTS_LOCK = threading.Lock()
 
@@ -1172,9 +1184,10 @@ def _claim_parts(
     text: str, language: str, actor_alt: str,
     issues_of: Callable[[str], tuple[str, ...]] | None,
     clause_re: re.Pattern[str] | None = None,
-) -> tuple[tuple[int, int], ...] | None:
-    """The claims of a sentence as offsets into it (None: the sentence is one claim);
-    remembered per sentence text (statements of a series repeat most of their sentences)."""
+) -> tuple[tuple[tuple[int, int], ...] | None, bool]:
+    """The claims of a sentence as offsets into it (None: the sentence is one claim), and
+    whether they are the matters of a discussion report; remembered per sentence text
+    (statements of a series repeat most of their sentences)."""
     key = (text, language, actor_alt, issues_of)
     with _PARTS_LOCK:
         if key in _PARTS:
@@ -1255,7 +1268,7 @@ def _claim_parts_of(
     text: str, language: str, actor_alt: str,
     issues_of: Callable[[str], tuple[str, ...]] | None,
     clause_re: re.Pattern[str] | None,
-) -> tuple[tuple[int, int], ...] | None:
+) -> tuple[tuple[tuple[int, int], ...] | None, bool]:
     lang = language if language in _CONJ else "en"
     conj = _CONJ[lang]
     new_clause = clause_re if clause_re is not None else _new_clause_re(lang, actor_alt)
@@ -1263,7 +1276,7 @@ def _claim_parts_of(
     if DISCUSSION_ITEMS and issues_of is not None and lang in _DISCUSS_VERB:
         cuts = _discussion_cuts(text, lang, issues_of)
         if cuts:
-            return _parts_at(text, cuts)
+            return _parts_at(text, cuts), True
     for m in conj.finditer(text):
         left_start = cuts[-1][1] if cuts else 0
         left = text[left_start:m.start()]
@@ -1289,8 +1302,8 @@ def _claim_parts_of(
             if left_issues and right_issues and not (left_issues & right_issues):
                 cuts.append((m.start(), m.end()))
     if not cuts:
-        return None
-    return _parts_at(text, cuts)
+        return None, False
+    return _parts_at(text, cuts), False
 
 
 def _parts_at(text: str, cuts: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
@@ -1338,10 +1351,7 @@ def segment(
             if heads and sent in heads:  # an article heading or page chrome: not a claim
                 sent_index += 1
                 continue
-            parts = claim_spans(sent, language, actor_alt, issues_of, clause_re)
-            items = len(parts) > 1 and DISCUSSION_ITEMS and issues_of is not None \
-                and language in _DISCUSS_VERB \
-                and bool(_discussion_cuts(sent.text, language, issues_of))
+            parts, items = _claim_spans_items(sent, language, actor_alt, issues_of, clause_re)
             for k, part in enumerate(parts):
                 out.append(Segment(part.start, part.end, part.text, sent_index, p_index,
                                    item=items and k > 0))
